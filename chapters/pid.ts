@@ -1,0 +1,36 @@
+import type { Chapter } from '../core/chapter';
+
+const chapter: Chapter = {
+  id: 'pid',
+  order: 20,
+  title: 'PID namespace: PID 1 in a clean process tree',
+  turnsOn: ['pid namespace', 'mount namespace'],
+  summary: 'CLONE_NEWPID: ps inside sees only the container, its first process is PID 1',
+  story: `Run \`ps -ef\` on a host and you see dozens of processes, /sbin/init as PID 1 and
+kthreadd as PID 2. Run it inside a Docker container and you see two or three lines,
+with the container's own first process as PID 1. Docker does this by passing
+CLONE_NEWPID to clone(): the child becomes PID 1 of a new PID namespace and can
+only see its own descendants. The host still sees the same process, under an
+ordinary PID, as a child of the runtime (dockerd -> containerd -> shim -> your
+process; here: kit -> your process).
+One more piece is needed: ps reads /proc, and a procfs shows the PID namespace
+of whoever mounted it. So the container also gets a mount namespace and mounts
+a fresh /proc inside it, leaving the host's /proc alone.`,
+  spec: { namespaces: ['pid', 'mount'], command: ['ps', '-ef'] },
+  probes: { before: ['processes'], during: ['container-process'], after: ['processes'] },
+  takeaway: `Inside, ps -ef lists its own command as PID 1 and nothing of the host. From the
+host, the same process has an ordinary PID (clone's return value), kit as its
+parent, and an NSpid line with both of its PIDs.`,
+  tryNext: [
+    "sudo kit chapter pid -- sh -c 'echo my pid is $$; sleep 1 & ps -ef'",
+    'sudo kit chapter pid --strace            # a second view: strace of the process inside',
+    'sudo kit chapter uts                     # the UTS namespace, if you skipped it',
+  ],
+  explain: {
+    clone: `CLONE_NEWPID makes the child the first process (PID 1) of a new PID namespace. PID 1 is special: orphans are re-parented to it, signals without a handler do not kill it, and when it exits the kernel kills every other process in the namespace. CLONE_NEWNS gives it a copy of the host's mounts to change freely.`,
+    mount: `The first mount makes every mount in the new namespace private, so nothing mounted inside propagates back to the host. The second mounts a new procfs over /proc: procfs shows the PID namespace of the process that mounted it.`,
+    execve: `execve replaces the program running in a process, keeping its PID. After kit-init execs the command, the command is PID 1.`,
+  },
+};
+
+export default chapter;

@@ -1,0 +1,28 @@
+import type { Chapter } from '../core/chapter';
+
+const chapter: Chapter = {
+  id: 'uts',
+  order: 10,
+  title: 'UTS namespace: a hostname of its own',
+  turnsOn: ['uts namespace'],
+  summary: 'CLONE_NEWUTS: sethostname inside, the host keeps its name',
+  story: `The UTS namespace (the name comes from "UNIX Time-sharing System", the struct
+utsname that uname() returns) holds two strings: the hostname and the NIS domain
+name. clone() with CLONE_NEWUTS gives the child a copy of both; from then on
+sethostname() inside changes only the copy. This is why every Docker container
+answers \`hostname\` with its own short id while the host keeps its name.`,
+  spec: { namespaces: ['uts'], hostname: 'kit-uts-demo', command: ['hostname'] },
+  probes: { before: ['hostname'], during: ['container-process'], after: ['hostname'] },
+  takeaway: `Inside, hostname prints kit-uts-demo; the host's hostname is the same before and after.
+The only namespace that differs from the host's is uts.`,
+  tryNext: [
+    'sudo kit chapter uts -- uname -a          # the nodename field comes from the same namespace',
+    'sudo kit chapter pid                      # next: a process tree of its own',
+  ],
+  explain: {
+    clone: `CLONE_NEWUTS asks clone() for a new UTS namespace initialised as a copy of the parent's. Creating a namespace needs CAP_SYS_ADMIN, so kit runs as root.`,
+    sethostname: `sethostname() writes the hostname of the caller's UTS namespace. Run by a process in the host's namespace it would rename the machine; here it renames only the container.`,
+  },
+};
+
+export default chapter;

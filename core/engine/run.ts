@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { KitError } from '../errors';
+import { HostChanges } from '../host/journal';
+import { self } from '../host/process';
+import { SIG, signalName } from '../linux';
+import { initPath } from '../native';
+import { kitPaths, containerDir, type KitPaths } from '../paths';
+import { buildPlan, type HostContext, type HostStep, type Plan } from '../plan';
+import { encodePlan } from '../plan/wire';
+import type { ContainerSpec } from '../spec';
+import type { TraceEvent } from '../trace/event';
+import { TraceRecorder } from '../trace/recorder';
+import { closeChildEnds, openChannels, readAll, type Stdio } from './channels';
+import { ContainerTrace } from './container-trace';
+import { journalFile, reapOrphans, writeState, type ContainerState } from './state';
+
+export interface RunOptions {
+  paths?: KitPaths;
+  stdio?: Stdio;
+  /** Called with each trace event as it happens. */
+  onEvent?: (event: TraceEvent) => void;
+  /**
+   * Called once the container exists but before it is released to run its
+   * plan: the moment chapters take the host's view of the new process.
+   */
+  beforeRelease?: (pid: number) => Promise<void>;
+}
+
+export interface RunResult {
+  id: string;
+  /** The container's first process, as the host sees it. */
+  pid: number;
+  trace: TraceEvent[];
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** The container-side call that stopped the container before its command ran. */
+  failed?: TraceEvent;
+}
+
+/**
+ * Start a container, run it to the end, undo every host change it needed.
+ * spec -> plan -> prepare (host) -> clone -> attach (host) -> release ->
+ * container steps (kit-init) -> execve -> wait -> undo the journal.
+ */
+export async function runContainer(spec: ContainerSpec, options: RunOptions = {}): Promise<RunResult> {
+  const paths = options.paths ?? kitPaths();
+  reapOrphans(paths);
+  const id = randomBytes(6).toString('hex');
+  const trace = new TraceRecorder(options.onEvent);
+  const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };
+  const changes = createStateDir(paths, state, trace);
+  const interrupts = new Interrupts();
+  try {
+    const plan = buildPlan(spec, id);
+    const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0 };
+    await runHostSteps(plan.prepare, ctx, interrupts);
+    return await startAndWait(plan, ctx, state, options, interrupts);
+  } finally {
+    interrupts.dispose();
+    trace.currentWhy = undefined;
+    changes.undoAll();
+    interrupts.throwIfInterrupted(id);
+  }
+}
+
+/** The container's state dir is itself a journaled change, undone last. */
+function createStateDir(paths: KitPaths, state: ContainerState, trace: TraceRecorder): HostChanges {
+  const dir = containerDir(paths, state.id);
+  mkdirSync(dir, { recursive: true });
+  const changes = new HostChanges(journalFile(paths, state.id), trace);
+  changes.make({ op: 'remove', path: dir }, () => writeState(paths, state));
+  return changes;
+}
+
+async function runHostSteps(steps: HostStep[], ctx: HostContext, interrupts: Interrupts): Promise<void> {
+  for (const step of steps) {
+    interrupts.throwIfInterrupted(ctx.id);
+    ctx.trace.currentWhy = step.why;
+    await step.run(ctx);
+  }
+  ctx.trace.currentWhy = undefined;
+}
+
+async function startAndWait(
+  plan: Plan,
+  ctx: HostContext,
+  state: ContainerState,
+  options: RunOptions,
+  interrupts: Interrupts,
+): Promise<RunResult> {
+  const { trace } = ctx;
+  const channels = openChannels(trace, options.stdio ?? 'capture');
+  const inside = new ContainerTrace(plan.container, (event) => trace.add(event));
+  const control = readAll(channels.control, (chunk) => inside.push(chunk));
+  const stdout = channels.stdout === undefined ? undefined : readAll(channels.stdout);
+  const stderr = channels.stderr === undefined ? undefined : readAll(channels.stderr);
+  const pid = trace.check(cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
+  closeChildEnds(trace, channels);
+  ctx.pid = pid;
+  writeState(ctx.paths, { ...state, pid });
+  interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
+  const exited = trace.host(undefined, (n) => n.wait(pid));
+  try {
+    await runHostSteps(plan.attach, ctx, interrupts);
+    await options.beforeRelease?.(pid);
+    control.socket.write(encodePlan(plan.container));
+  } catch (err) {
+    trace.host('setup failed: stop the waiting container', (n) => n.kill(pid, SIG.KILL));
+    await exited;
+    control.socket.destroy();
+    throw err;
+  }
+  await control.text;
+  inside.end();
+  const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
+  recordWait(trace);
+  const status = decodeStatus(exit.status);
+  return {
+    id: ctx.id,
+    pid,
+    trace: trace.events,
+    stdout: out ?? '',
+    stderr: err ?? '',
+    ...status,
+    failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => e.errno !== null) : undefined,
+  };
+}
+
+/** wait4 ran on a worker thread: its event is waiting in the native buffer. */
+function recordWait(trace: TraceRecorder): void {
+  trace.host('reap the container\'s first process: its exit status is the container\'s', () => undefined);
+}
+
+function cloneWhy(spec: ContainerSpec): string {
+  const created = spec.namespaces.filter((n) => n !== 'cgroup');
+  if (created.length === 0) return 'a plain child process: no new namespaces, it shares everything with the host';
+  return `the container's first process, born in new ${created.join(', ')} namespaces; it execs kit-init and waits for its plan`;
+}
+
+function decodeStatus(status: number): { exitCode: number | null; signal: string | null } {
+  const signal = status & 0x7f;
+  if (signal === 0) return { exitCode: (status >> 8) & 0xff, signal: null };
+  return { exitCode: null, signal: signalName(signal) };
+}
+
+/**
+ * Ctrl-C and SIGTERM while a container runs: stop the container and let the
+ * normal path undo the host changes, then report the interruption.
+ */
+class Interrupts {
+  private received?: NodeJS.Signals;
+  private stop?: () => void;
+  private readonly handler = (signal: NodeJS.Signals) => {
+    this.received = signal;
+    this.stop?.();
+  };
+
+  constructor() {
+    process.on('SIGINT', this.handler);
+    process.on('SIGTERM', this.handler);
+  }
+
+  onInterrupt(stop: () => void): void {
+    this.stop = stop;
+    if (this.received) stop();
+  }
+
+  throwIfInterrupted(id: string): void {
+    if (!this.received) return;
+    const code = this.received === 'SIGINT' ? 130 : 143;
+    throw new KitError(`interrupted by ${this.received}: container ${id} was stopped and its host changes undone`, undefined, code);
+  }
+
+  dispose(): void {
+    process.off('SIGINT', this.handler);
+    process.off('SIGTERM', this.handler);
+  }
+}

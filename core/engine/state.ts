@@ -1,0 +1,86 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HostChanges } from '../host/journal';
+import { isAlive, type ProcessRef } from '../host/process';
+import { containerDir, containersDir, type KitPaths } from '../paths';
+import type { ContainerSpec } from '../spec';
+import { TraceRecorder } from '../trace/recorder';
+
+/**
+ * What kit knows about a container, in <state>/containers/<id>/state.json,
+ * next to the journal of its host changes.
+ */
+export interface ContainerState {
+  id: string;
+  name: string;
+  spec: ContainerSpec;
+  createdAt: string;
+  /** The kit process responsible for the container: when it is gone, so is the container (PDEATHSIG). */
+  owner: ProcessRef;
+  /** The container's first process, as the host sees it, once cloned. */
+  pid?: number;
+}
+
+export function journalFile(paths: KitPaths, id: string): string {
+  return join(containerDir(paths, id), 'journal');
+}
+
+export function writeState(paths: KitPaths, state: ContainerState): void {
+  const file = join(containerDir(paths, state.id), 'state.json');
+  writeFileSync(file + '.tmp', JSON.stringify(state, null, 2));
+  renameSync(file + '.tmp', file); // readers never see half a file
+}
+
+export function readState(paths: KitPaths, id: string): ContainerState | undefined {
+  try {
+    return JSON.parse(readFileSync(join(containerDir(paths, id), 'state.json'), 'utf8')) as ContainerState;
+  } catch {
+    return undefined;
+  }
+}
+
+export function listStates(paths: KitPaths): ContainerState[] {
+  const dir = containersDir(paths);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((id) => readState(paths, id) ?? []);
+}
+
+/** Grace period for a directory whose state.json is still being written. */
+const UNBORN_GRACE_MS = 60_000;
+
+/**
+ * Undo what crashed or killed kit processes left behind: every container
+ * whose owner is gone has its journal replayed. Safe to run from several kit
+ * processes at once: the first to create `<dir>/reaping` does the work.
+ */
+export function reapOrphans(paths: KitPaths): string[] {
+  const dir = containersDir(paths);
+  if (!existsSync(dir)) return [];
+  const reaped: string[] = [];
+  for (const id of readdirSync(dir)) {
+    const state = readState(paths, id);
+    const orphan = state ? !isAlive(state.owner) : ageMs(join(dir, id)) > UNBORN_GRACE_MS;
+    if (!orphan || !claim(join(dir, id, 'reaping'))) continue;
+    new HostChanges(journalFile(paths, id), new TraceRecorder()).undoAll();
+    rmSync(join(dir, id), { recursive: true, force: true }); // also one that died before its first record
+    reaped.push(id);
+  }
+  return reaped;
+}
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function claim(path: string): boolean {
+  try {
+    mkdirSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

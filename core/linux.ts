@@ -1,0 +1,35 @@
+/**
+ * The Linux constants kit's plans are built from (values from <sched.h>,
+ * <sys/mount.h>, <signal.h>). native-rs/src/decode.rs names them in traces.
+ */
+export const CLONE = {
+  NEWNS: 0x00020000,
+  NEWCGROUP: 0x02000000,
+  NEWUTS: 0x04000000,
+  NEWIPC: 0x08000000,
+  NEWUSER: 0x10000000,
+  NEWPID: 0x20000000,
+  NEWNET: 0x40000000,
+} as const;
+
+export const MS = {
+  RDONLY: 1,
+  NOSUID: 2,
+  NODEV: 4,
+  NOEXEC: 8,
+  REMOUNT: 32,
+  BIND: 4096,
+  MOVE: 8192,
+  REC: 16384,
+  PRIVATE: 1 << 18,
+  SLAVE: 1 << 19,
+} as const;
+
+export const MNT_DETACH = 2;
+
+export const SIG = { INT: 2, KILL: 9, TERM: 15, CHLD: 17 } as const;
+
+export function signalName(signal: number): string {
+  const names: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
+  return names[signal] ?? `signal ${signal}`;
+}

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { KitError } from './errors';
+
+/**
+ * The Rust addon (native-rs/src/napi). Every call returns the syscall's
+ * result, or -errno on failure, and leaves a trace event for drainTrace().
+ */
+export interface NativeAddon {
+  /** clone(flags) a child that execs kit-init; fds[i] becomes its fd i. */
+  spawn(flags: number, initPath: string, fds: number[]): number;
+  wait(pid: number): Promise<{ ret: number; status: number; errno: number }>;
+  kill(pid: number, signal: number): number;
+  pipe(): [number, number] | number;
+  socketpair(): [number, number] | number;
+  close(fd: number): number;
+  mkdir(path: string, mode: number): number;
+  rmdir(path: string): number;
+  mount(source: string, target: string, fstype: string, flags: number, data: string): number;
+  umount2(target: string, flags: number): number;
+  writeFile(path: string, data: string): number;
+  /** JSON array of the events recorded since the last call. */
+  drainTrace(): string;
+}
+
+const nativeDir = join(__dirname, '..', '..', 'native-rs');
+let addon: NativeAddon | undefined;
+
+const rebuild = 'run `npm install` (or `npm run build`) in the kit directory';
+
+export function native(): NativeAddon {
+  if (addon) return addon;
+  const file = join(nativeDir, 'kit.node');
+  if (!existsSync(file)) throw new KitError(`kit's native addon is missing (${file})`, rebuild);
+  try {
+    addon = require(file) as NativeAddon;
+  } catch (err) {
+    throw new KitError(`kit's native addon could not be loaded: ${(err as Error).message.split('\n')[0]}`, `it may be built for another Node; ${rebuild}`);
+  }
+  return addon;
+}
+
+/** The container-side helper binary (native-rs/src/init). */
+export function initPath(): string {
+  const file = join(nativeDir, 'kit-init');
+  if (!existsSync(file)) throw new KitError(`kit-init is missing (${file})`, rebuild);
+  return file;
+}

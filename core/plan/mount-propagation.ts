@@ -1,0 +1,21 @@
+import { MS } from '../linux';
+import type { ContainerSpec } from '../spec';
+import type { PlanPart } from './plan';
+
+/**
+ * A new mount namespace starts as a copy of the host's, and on most systems
+ * "/" is a shared mount: mounts made inside would propagate back to the host.
+ * Making everything private first is what keeps the container's mounts its own.
+ */
+export function planMountPropagation(spec: ContainerSpec): PlanPart {
+  if (!spec.namespaces.includes('mount')) return {};
+  return {
+    container: [
+      {
+        op: 'mount',
+        fields: ['', '/', '', MS.REC | MS.PRIVATE, ''],
+        why: "make every mount private, so the container's mounts never propagate to the host",
+      },
+    ],
+  };
+}

@@ -1,0 +1,58 @@
+import type { ContainerSpec } from '../spec';
+import type { HostChanges } from '../host/journal';
+import type { TraceRecorder } from '../trace/recorder';
+import type { KitPaths } from '../paths';
+
+/**
+ * A plan is the ordered list of what starting a container takes, split by
+ * who does it and when:
+ * - prepare: host steps before clone() (e.g. create the cgroup directory)
+ * - cloneFlags: the namespaces clone() creates
+ * - attach: host steps after clone(), while the child waits (e.g. write its
+ *   pid into cgroup.procs, move a veth into its network namespace)
+ * - container: steps kit-init runs inside, ending with execve of the command
+ */
+export interface Plan {
+  cloneFlags: number;
+  prepare: HostStep[];
+  attach: HostStep[];
+  container: ContainerStep[];
+}
+
+/** What a part of kit (namespaces, rootfs, cgroups, network) adds to a plan. */
+export type PlanPart = Partial<Plan>;
+
+export interface HostContext {
+  id: string;
+  spec: ContainerSpec;
+  paths: KitPaths;
+  trace: TraceRecorder;
+  changes: HostChanges;
+  /** The container's first process, as the host sees it (attach steps only). */
+  pid: number;
+}
+
+export interface HostStep {
+  why: string;
+  run(ctx: HostContext): void | Promise<void>;
+}
+
+/** One syscall for kit-init: its op (native-rs/src/init/main.rs) and fields. */
+export interface ContainerStep {
+  op: string;
+  fields: Array<string | number>;
+  why: string;
+}
+
+export function emptyPlan(): Plan {
+  return { cloneFlags: 0, prepare: [], attach: [], container: [] };
+}
+
+export function addPart(plan: Plan, part: PlanPart): Plan {
+  return {
+    cloneFlags: plan.cloneFlags | (part.cloneFlags ?? 0),
+    prepare: [...plan.prepare, ...(part.prepare ?? [])],
+    attach: [...plan.attach, ...(part.attach ?? [])],
+    container: [...plan.container, ...(part.container ?? [])],
+  };
+}

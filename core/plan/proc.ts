@@ -1,0 +1,22 @@
+import { MS } from '../linux';
+import type { ContainerSpec } from '../spec';
+import type { PlanPart } from './plan';
+
+/**
+ * `ps` reads /proc, and /proc shows the PID namespace of whoever mounted it.
+ * A fresh procfs, mounted from inside the new PID namespace (and the new
+ * mount namespace, so the host's /proc is untouched), lists only the
+ * container's processes.
+ */
+export function planProc(spec: ContainerSpec): PlanPart {
+  if (!spec.namespaces.includes('pid') || !spec.namespaces.includes('mount')) return {};
+  return {
+    container: [
+      {
+        op: 'mount',
+        fields: ['proc', '/proc', 'proc', MS.NOSUID | MS.NODEV | MS.NOEXEC, ''],
+        why: "mount a procfs that shows this PID namespace: ps inside sees only the container's processes",
+      },
+    ],
+  };
+}

@@ -1,0 +1,49 @@
+import { readFileSync, readlinkSync, readdirSync } from 'node:fs';
+import { commandOutput } from './command';
+import type { Probe } from './probe';
+
+/**
+ * The container's first process seen from the host: an ordinary process with
+ * an ordinary PID, whose parent is kit (as Docker's containers hang under
+ * containerd-shim), whose NSpid line lists both of its PIDs, and whose
+ * namespaces differ from the host's.
+ */
+export const containerProcess: Probe = {
+  id: 'container-process',
+  title: 'the container process, seen from the host',
+  run: ({ pid }) => {
+    if (!pid) return { probe: 'container-process', title: 'the container process, seen from the host', text: '(no container running)' };
+    const tree = commandOutput(['ps', '-o', 'pid,ppid,cmd', '-p', `${process.pid},${pid}`]);
+    const nspid = statusField(pid, 'NSpid');
+    const lines = [
+      tree,
+      '',
+      `/proc/${pid}/status NSpid: ${nspid}   (host PID, then its PID inside each nested PID namespace)`,
+      `namespaces that differ from the host's: ${differingNamespaces(pid).join(', ') || 'none'}`,
+    ];
+    return { probe: 'container-process', title: `the container process, seen from the host (pid ${pid})`, text: lines.join('\n') };
+  },
+};
+
+function statusField(pid: number, field: string): string {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field + ':'));
+    return line ? line.slice(field.length + 1).trim().replace(/\s+/g, ' ') : '?';
+  } catch {
+    return '?';
+  }
+}
+
+function differingNamespaces(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/ns`).filter((ns) => {
+      try {
+        return readlinkSync(`/proc/${pid}/ns/${ns}`) !== readlinkSync(`/proc/self/ns/${ns}`);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return [];
+  }
+}

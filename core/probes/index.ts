@@ -1,0 +1,23 @@
+import { KitError } from '../errors';
+import { containerProcess } from './container-process';
+import { hostname } from './hostname';
+import type { Probe, ProbeContext, ProbeResult } from './probe';
+import { processes } from './processes';
+
+export type { Probe, ProbeContext, ProbeResult } from './probe';
+
+const PROBES: Probe[] = [processes, hostname, containerProcess];
+
+export function probeIds(): string[] {
+  return PROBES.map((p) => p.id);
+}
+
+export async function runProbes(ids: string[], ctx: ProbeContext): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = [];
+  for (const id of ids) {
+    const probe = PROBES.find((p) => p.id === id);
+    if (!probe) throw new KitError(`unknown host probe '${id}'`, `known probes: ${probeIds().join(', ')}`);
+    results.push(await probe.run(ctx));
+  }
+  return results;
+}

@@ -1,0 +1,22 @@
+/**
+ * A host probe: one look at the host's state (its processes, hostname,
+ * mounts, links, NAT rules, cgroup files), taken before, during and after a
+ * container runs so a chapter can show what changed and what did not.
+ */
+export interface ProbeContext {
+  /** The container's first process as the host sees it (during a run). */
+  pid?: number;
+}
+
+export interface ProbeResult {
+  probe: string;
+  title: string;
+  /** What a person reads: a command's output or a short table. */
+  text: string;
+}
+
+export interface Probe {
+  id: string;
+  title: string;
+  run(ctx: ProbeContext): ProbeResult | Promise<ProbeResult>;
+}

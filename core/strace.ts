@@ -1,0 +1,50 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KitError } from './errors';
+
+/**
+ * A second view of a container: the real strace, attached from the host to
+ * the container's first process before it is released, following its
+ * children. kit's trace says what kit asked for; strace's says everything the
+ * process inside did, including after execve.
+ */
+export class StraceObserver {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'kit-strace-'));
+  private done?: Promise<void>;
+
+  static check(): void {
+    if (spawnSync('sh', ['-c', 'command -v strace']).status !== 0) {
+      throw new KitError('--strace needs strace, which is not installed', 'install it (Debian/Ubuntu: apt-get install strace) or drop --strace');
+    }
+  }
+
+  /** Attach to `pid` and return once strace is tracing it. */
+  async attach(pid: number): Promise<void> {
+    const child = spawn('strace', ['-f', '-qq', '-o', join(this.dir, 'out'), '-p', String(pid)], { stdio: 'ignore' });
+    this.done = new Promise((resolve) => child.on('exit', () => resolve()));
+    for (let i = 0; i < 200 && tracerOf(pid) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** strace's lines, once the traced process is gone and strace has exited. */
+  async lines(): Promise<string[]> {
+    await this.done;
+    try {
+      return readFileSync(join(this.dir, 'out'), 'utf8').split('\n').filter(Boolean);
+    } catch {
+      return [];
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function tracerOf(pid: number): number {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('TracerPid:'));
+    return Number(line?.split(/\s+/)[1] ?? 0);
+  } catch {
+    return -1; // the process is gone: stop waiting
+  }
+}

@@ -1,0 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import type { Namespace } from './spec';
+
+/**
+ * What a chapter needs from this machine, checked before it runs so that
+ * `kit chapter` can say ready / unsupported here, and why.
+ */
+export type Requirement =
+  | { root: true }
+  | { namespace: Namespace }
+  | { filesystem: string }
+  | { tool: string; install: string };
+
+const NS_FILE: Record<Namespace, string> = { mount: 'mnt', uts: 'uts', ipc: 'ipc', pid: 'pid', net: 'net', user: 'user', cgroup: 'cgroup' };
+
+/** Why the requirement is not met here, or undefined when it is. */
+export function missing(req: Requirement): string | undefined {
+  if ('root' in req) return process.getuid?.() === 0 ? undefined : 'needs root: run it with sudo';
+  if ('namespace' in req) {
+    return existsSync(`/proc/self/ns/${NS_FILE[req.namespace]}`) ? undefined : `this kernel has no ${req.namespace} namespace`;
+  }
+  if ('filesystem' in req) return hasFilesystem(req.filesystem) ? undefined : `this kernel has no ${req.filesystem} filesystem (see /proc/filesystems)`;
+  const found = spawnSync('sh', ['-c', `command -v ${req.tool}`]).status === 0;
+  return found ? undefined : `${req.tool} is not installed: ${req.install}`;
+}
+
+export function hasFilesystem(name: string): boolean {
+  try {
+    return readFileSync('/proc/filesystems', 'utf8').split('\n').some((l) => l.split('\t').pop() === name);
+  } catch {
+    return false;
+  }
+}
+
+export function unmet(reqs: Requirement[]): string[] {
+  return reqs.flatMap((r) => missing(r) ?? []);
+}

@@ -1,0 +1,25 @@
+/** One syscall kit made, on the host or inside the container (native-rs/src/trace.rs). */
+export interface TraceEvent {
+  syscall: string;
+  /** Arguments rendered the way strace prints them. */
+  args: string[];
+  ret: number;
+  errno: string | null;
+  errnoMessage: string | null;
+  durationUs: number;
+  side: 'host' | 'container';
+  /** The container plan step that made the call (container side). */
+  step: number | null;
+  /** execve events are written before the call; the host settles them. */
+  pending: boolean;
+  /** One line: why kit makes this call here. */
+  why?: string;
+}
+
+export function parseEvents(json: string): TraceEvent[] {
+  return JSON.parse(json) as TraceEvent[];
+}
+
+export function failed(event: TraceEvent): boolean {
+  return event.errno !== null;
+}

@@ -1,0 +1,46 @@
+import { SyscallError } from '../errors';
+import { native, type NativeAddon } from '../native';
+import { parseEvents, type TraceEvent } from './event';
+import { hintFor } from './hints';
+
+/**
+ * Collects the trace of one container run, in order: host calls as they
+ * return, container calls as kit-init reports them.
+ */
+export class TraceRecorder {
+  readonly events: TraceEvent[] = [];
+  /** The why of the plan step being run: the default for its host calls. */
+  currentWhy?: string;
+
+  constructor(private readonly onEvent?: (event: TraceEvent) => void) {}
+
+  add(event: TraceEvent): void {
+    this.events.push(event);
+    this.onEvent?.(event);
+  }
+
+  /**
+   * Make host-side native calls and record their events with `why`.
+   * Returns what `call` returned; a negative number is a failed syscall.
+   */
+  host<T>(why: string | undefined, call: (n: NativeAddon) => T): T {
+    const n = native();
+    try {
+      return call(n);
+    } finally {
+      for (const event of parseEvents(n.drainTrace())) this.add({ ...event, why: why ?? this.currentWhy });
+    }
+  }
+
+  /** Like host(), but a failed call throws a SyscallError with a hint. */
+  check(why: string | undefined, call: (n: NativeAddon) => number): number {
+    const ret = this.host(why, call);
+    if (ret < 0) throw this.errorFromLast();
+    return ret;
+  }
+
+  errorFromLast(): SyscallError {
+    const event = [...this.events].reverse().find((e) => e.errno !== null) ?? this.events[this.events.length - 1];
+    return new SyscallError(event, hintFor(event));
+  }
+}

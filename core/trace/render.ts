@@ -1,0 +1,52 @@
+import chalk from 'chalk';
+import type { TraceEvent } from './event';
+import { hintFor } from './hints';
+
+export interface RenderOptions {
+  /** Longer explanations, by syscall name (--explain). */
+  explain?: Record<string, string>;
+}
+
+const SIDE = { host: '[host]', container: '[ctr ]' } as const;
+
+/**
+ * One event as strace would print it, tagged with the side that made it:
+ *   [host] clone(CLONE_NEWPID|SIGCHLD) = 4242
+ *          # the child becomes PID 1 of a new PID namespace
+ */
+export function renderEvent(event: TraceEvent, options: RenderOptions = {}): string {
+  const side = event.side === 'host' ? chalk.cyan(SIDE.host) : chalk.magenta(SIDE.container);
+  const call = `${chalk.bold(event.syscall)}(${event.args.join(', ')})`;
+  const lines = [`${side} ${call} = ${renderResult(event)}`];
+  const indent = ' '.repeat(SIDE.host.length + 1);
+  if (event.why) lines.push(indent + chalk.dim(`# ${event.why}`));
+  const hint = hintFor(event);
+  if (hint) lines.push(indent + chalk.yellow(`hint: ${hint}`));
+  const longer = options.explain?.[event.syscall];
+  if (longer) lines.push(...wrap(longer, 88).map((l) => indent + chalk.dim(`  ${l}`)));
+  return lines.join('\n');
+}
+
+function renderResult(event: TraceEvent): string {
+  if (event.errno) return chalk.red(`-1 ${event.errno} (${event.errnoMessage})`);
+  return chalk.green(String(event.ret));
+}
+
+export function renderTrace(events: TraceEvent[], options: RenderOptions = {}): string {
+  return events.map((e) => renderEvent(e, options)).join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -1,0 +1,96 @@
+//! kit-init: the first program inside every container, like `runc init`.
+//!
+//! clone() gave it its namespaces; it is single-threaded, so unlike Node it may
+//! allocate, format and unshare freely. It reads the plan from the control
+//! socket (fd 3), runs each step through the traced wrappers in kit_native::sys
+//! (their events go back on the same socket), then execs the container's
+//! command. Exit codes follow Docker's: 125 a setup step failed, 126 the
+//! command could not be run, 127 it was not found.
+use kit_native::plan::{self, Step};
+use kit_native::sys::{self, libc};
+use kit_native::trace::{self, Event};
+
+/// fd 3 in the container: the control socket (see core/engine/spawn.ts).
+const CONTROL_FD: i32 = 3;
+
+fn main() {
+    // Node ignores SIGPIPE and an ignored signal stays ignored across execve:
+    // give the container the default behaviour back.
+    unsafe { libc::signal(13 /* SIGPIPE */, libc::SIG_DFL) };
+    trace::send_to_fd(CONTROL_FD);
+    record_own_exec();
+
+    let plan = match sys::fds::read_plan(CONTROL_FD).map_err(|e| e.to_string()).and_then(|t| plan::parse(&t)) {
+        Ok(steps) => steps,
+        Err(reason) => fail(&format!("kit-init: no plan: {}", reason), 125),
+    };
+    for (i, step) in plan.iter().enumerate() {
+        trace::set_step(Some(i));
+        if let Err(code) = run(step) {
+            unsafe { libc::_exit(code) };
+        }
+    }
+    unsafe { libc::_exit(0) };
+}
+
+/// The exec of kit-init itself happened between clone() and now, in a child
+/// that could not record anything; report it so the trace has no gap.
+fn record_own_exec() {
+    let me = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
+    trace::record(Event {
+        syscall: "execve",
+        args: vec![kit_native::decode::quoted(Some(&me)), "[\"kit-init\"]".into(), "[/* 0 vars */]".into()],
+        ret: 0,
+        errno: None,
+        duration_us: 0,
+        step: None,
+        pending: false,
+    });
+}
+
+fn fail(message: &str, code: i32) -> ! {
+    eprintln!("{}", message);
+    unsafe { libc::_exit(code) }
+}
+
+/// Run one plan step. Err carries the exit code; the failed call's event has
+/// already been sent to the host, which turns it into the user's error.
+fn run(step: &Step) -> Result<(), i32> {
+    let result = match dispatch(step) {
+        Ok(r) => r,
+        Err(bad) => fail(&format!("kit-init: bad step `{}`: {}", step.op, bad), 125),
+    };
+    result.map(|_| ()).map_err(|_| 125)
+}
+
+fn dispatch(s: &Step) -> Result<sys::SysResult, String> {
+    Ok(match s.op.as_str() {
+        "sethostname" => sys::hostname::sethostname(s.text(0)?),
+        "mount" => sys::mount::mount(s.text(0)?, s.text(1)?, s.text(2)?, s.number(3)?, s.text(4)?),
+        "umount2" => sys::mount::umount2(s.text(0)?, s.number(1)? as i32),
+        "pivot_root" => sys::pivot_root::pivot_root(s.text(0)?, s.text(1)?),
+        "chroot" => sys::chroot::chroot(s.text(0)?),
+        "chdir" => sys::chroot::chdir(s.text(0)?),
+        "mkdir" => sys::files::mkdir(s.text(0)?, s.number(1)? as u32),
+        "rmdir" => sys::files::rmdir(s.text(0)?),
+        "mknod" => sys::files::mknod(s.text(0)?, s.number(1)? as u32, s.number(2)? as u32, s.number(3)? as u32),
+        "symlink" => sys::files::symlink(s.text(0)?, s.text(1)?),
+        "write" => sys::files::write_file(s.text(0)?, s.text(1)?),
+        "unshare" => sys::unshare::unshare(s.number(0)?),
+        "exec" => exec(s)?,
+        other => return Err(format!("unknown operation `{}`", other)),
+    })
+}
+
+/// `exec <path> <argc> <argv...> <env...>`: never returns on success.
+fn exec(s: &Step) -> Result<sys::SysResult, String> {
+    let argc = s.number(1)? as usize;
+    let rest = &s.fields[2..];
+    if rest.len() < argc {
+        return Err("argv shorter than argc".into());
+    }
+    let (argv, env) = rest.split_at(argc);
+    sys::fds::set_cloexec(CONTROL_FD);
+    let errno = sys::exec::execve(s.text(0)?, argv, env);
+    unsafe { libc::_exit(if errno == 2 { 127 } else { 126 }) }
+}

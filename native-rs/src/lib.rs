@@ -1,0 +1,14 @@
+//! kit's native core.
+//!
+//! - `sys`: one traced wrapper per syscall. Every call kit makes on the host or
+//!   inside a container goes through `sys::traced`, which records a trace event.
+//! - `decode`: turns flag words and errno values into the names strace prints.
+//! - `trace`: the event model and where events go (a buffer the addon drains,
+//!   or the control socket when running as kit-init inside the container).
+//! - `napi`: the N-API addon Node loads (host side).
+//! - `plan`: the wire format of container-side steps that kit-init executes.
+pub mod decode;
+pub mod napi;
+pub mod plan;
+pub mod sys;
+pub mod trace;

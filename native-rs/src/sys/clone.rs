@@ -1,0 +1,73 @@
+//! clone(2): the moment a container is born. The flag word picks which
+//! namespaces the child gets; the child then execs kit-init.
+//!
+//! Node is multi-threaded, so the child of clone() may find a malloc or stdio
+//! lock held by a thread that does not exist on its side. Everything the child
+//! needs is therefore built before the call, and the child runs only raw
+//! syscalls (fcntl, dup2, prctl, execve) until it has exec'd the single-threaded
+//! kit-init, as runc does with `runc init`.
+use std::ffi::CString;
+use std::os::raw::c_char;
+
+use super::libc::{self, F_DUPFD_CLOEXEC, PR_SET_PDEATHSIG, SIGKILL, SYS_CLONE};
+use super::{cstr, traced, SysResult};
+use crate::decode;
+
+/// The child's fds 0..MAX_FDS-1 come from the fds given here, in order.
+pub const MAX_FDS: usize = 8;
+/// Sources are first moved above this number so the dup2 loop never
+/// overwrites a source it still needs.
+const HIGH_FD: i32 = 100;
+
+/// Clone a child with `flags` (namespaces | exit signal) that execs `init`.
+/// `fds[i]` becomes the child's fd i, inheritable; every other fd kit holds is
+/// O_CLOEXEC and does not reach the container.
+pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
+    if fds.len() > MAX_FDS {
+        return Err(22);
+    }
+    let path = cstr(init)?;
+    let argv0 = CString::new("kit-init").unwrap();
+    let argv: [*const c_char; 2] = [argv0.as_ptr(), std::ptr::null()];
+    let envp: [*const c_char; 1] = [std::ptr::null()];
+    let mut sources = [-1i32; MAX_FDS];
+    sources[..fds.len()].copy_from_slice(fds);
+    let count = fds.len();
+
+    let args = vec![decode::clone_flags(flags)];
+    traced("clone", args, || unsafe {
+        let pid = libc::syscall(SYS_CLONE, flags as i64, 0i64, 0i64, 0i64, 0i64);
+        if pid == 0 {
+            child_exec(&path, &argv, &envp, &sources[..count]);
+        }
+        pid as i64
+    })
+}
+
+/// Runs in the child only: raw syscalls on data prepared before clone().
+unsafe fn child_exec(
+    path: &CString,
+    argv: &[*const c_char; 2],
+    envp: &[*const c_char; 1],
+    sources: &[i32],
+) -> ! {
+    let mut high = [-1i32; MAX_FDS];
+    for (i, fd) in sources.iter().enumerate() {
+        high[i] = libc::fcntl(*fd, F_DUPFD_CLOEXEC, HIGH_FD);
+        if high[i] < 0 {
+            libc::_exit(125);
+        }
+    }
+    // dup2 onto a different number clears O_CLOEXEC on the target: fds 0-2
+    // from Node are O_CLOEXEC and would otherwise vanish at execve.
+    for (i, fd) in high[..sources.len()].iter().enumerate() {
+        if libc::dup2(*fd, i as i32) < 0 {
+            libc::_exit(125);
+        }
+    }
+    // If kit dies (even by kill -9) the container goes with it; the journal
+    // undoes the host-side changes on the next kit command.
+    libc::prctl(PR_SET_PDEATHSIG, SIGKILL as _);
+    libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr());
+    libc::_exit(127)
+}

@@ -1,0 +1,74 @@
+//! One traced wrapper per syscall. Every wrapper goes through [`traced`], the
+//! single place that times the call, reads errno and records the trace event.
+//! The file a syscall lives in is named after it.
+use std::ffi::CString;
+use std::os::raw::c_char;
+use std::time::Instant;
+
+use crate::trace::{self, Event};
+
+pub mod libc;
+
+pub mod chroot;
+pub mod clone;
+pub mod exec;
+pub mod fds;
+pub mod files;
+pub mod hostname;
+pub mod kill;
+pub mod mount;
+pub mod pivot_root;
+pub mod unshare;
+pub mod wait;
+
+/// Ok(return value) or Err(errno).
+pub type SysResult = Result<i64, i32>;
+
+pub fn errno() -> i32 {
+    unsafe { *libc::__errno_location() }
+}
+
+/// Run one syscall, time it and record its trace event. `call` returns the raw
+/// libc result: -1 means failure with the reason in errno.
+pub fn traced(syscall: &'static str, args: Vec<String>, call: impl FnOnce() -> i64) -> SysResult {
+    let start = Instant::now();
+    let ret = call();
+    let errno = if ret == -1 { Some(errno()) } else { None };
+    trace::record(Event {
+        syscall,
+        args,
+        ret,
+        errno,
+        duration_us: start.elapsed().as_micros() as u64,
+        step: trace::current_step(),
+        pending: false,
+    });
+    match errno {
+        Some(e) => Err(e),
+        None => Ok(ret),
+    }
+}
+
+/// A Rust string as a C string; interior NULs cannot reach the kernel, so they
+/// are refused before any call is made.
+pub fn cstr(s: &str) -> Result<CString, i32> {
+    CString::new(s).map_err(|_| 22 /* EINVAL */)
+}
+
+pub fn ptr_or_null(s: &Option<CString>) -> *const c_char {
+    s.as_ref().map_or(std::ptr::null(), |c| c.as_ptr())
+}
+
+/// write(2) until done, untraced: it carries trace lines themselves.
+pub fn write_untraced(fd: i32, mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        let n = unsafe { libc::write(fd, bytes.as_ptr() as *const _, bytes.len()) };
+        if n < 0 && errno() == libc::EINTR {
+            continue;
+        }
+        if n <= 0 {
+            return;
+        }
+        bytes = &bytes[n as usize..];
+    }
+}

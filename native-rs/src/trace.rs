@@ -1,0 +1,143 @@
+//! Trace events: one per syscall kit makes, on either side of the clone.
+//!
+//! On the host (the N-API addon) events collect in a buffer that Node drains
+//! after each call. Inside the container (kit-init) they are written, one JSON
+//! line each, to the control socket the host reads.
+use std::sync::Mutex;
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Side {
+    Host,
+    Container,
+}
+
+#[derive(Debug)]
+pub struct Event {
+    pub syscall: &'static str,
+    /// Arguments already rendered the way strace prints them.
+    pub args: Vec<String>,
+    pub ret: i64,
+    /// errno value when the call failed (ret == -1).
+    pub errno: Option<i32>,
+    pub duration_us: u64,
+    /// Index of the plan step that made the call, when kit-init runs a plan.
+    pub step: Option<usize>,
+    /// Set on execve's event, written before the call: success is only seen by
+    /// the host, when the control socket closes on exec (it is O_CLOEXEC).
+    pub pending: bool,
+}
+
+enum Sink {
+    Buffer(Vec<String>),
+    Fd(i32),
+}
+
+static SINK: Mutex<Sink> = Mutex::new(Sink::Buffer(Vec::new()));
+static SIDE: Mutex<Side> = Mutex::new(Side::Host);
+static STEP: Mutex<Option<usize>> = Mutex::new(None);
+
+/// kit-init calls this once: events from now on are container-side and go to `fd`.
+pub fn send_to_fd(fd: i32) {
+    *SINK.lock().unwrap() = Sink::Fd(fd);
+    *SIDE.lock().unwrap() = Side::Container;
+}
+
+/// The plan step the following calls belong to.
+pub fn set_step(step: Option<usize>) {
+    *STEP.lock().unwrap() = step;
+}
+
+pub fn current_step() -> Option<usize> {
+    *STEP.lock().unwrap()
+}
+
+pub fn record(event: Event) {
+    let line = event.to_json(*SIDE.lock().unwrap());
+    let mut sink = SINK.lock().unwrap();
+    match &mut *sink {
+        Sink::Buffer(events) => events.push(line),
+        Sink::Fd(fd) => crate::sys::write_untraced(*fd, format!("{}\n", line).as_bytes()),
+    }
+}
+
+/// The host-side events recorded since the last drain, as a JSON array.
+pub fn drain() -> String {
+    let mut sink = SINK.lock().unwrap();
+    match &mut *sink {
+        Sink::Buffer(events) => {
+            let out = format!("[{}]", events.join(","));
+            events.clear();
+            out
+        }
+        Sink::Fd(_) => "[]".to_string(),
+    }
+}
+
+impl Event {
+    pub fn to_json(&self, side: Side) -> String {
+        let args: Vec<String> = self.args.iter().map(|a| json_string(a)).collect();
+        let (errno, message) = match self.errno {
+            Some(e) => {
+                let (name, message) = crate::decode::errno(e);
+                (json_string(name), json_string(message))
+            }
+            None => ("null".to_string(), "null".to_string()),
+        };
+        let step = match self.step {
+            Some(s) => s.to_string(),
+            None => "null".to_string(),
+        };
+        format!(
+            "{{\"syscall\":{},\"args\":[{}],\"ret\":{},\"errno\":{},\"errnoMessage\":{},\"durationUs\":{},\"side\":\"{}\",\"step\":{},\"pending\":{}}}",
+            json_string(self.syscall),
+            args.join(","),
+            self.ret,
+            errno,
+            message,
+            self.duration_us,
+            if side == Side::Host { "host" } else { "container" },
+            step,
+            self.pending
+        )
+    }
+}
+
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_json_has_the_documented_fields() {
+        let e = Event {
+            syscall: "mount",
+            args: vec!["\"proc\"".into(), "NULL".into()],
+            ret: -1,
+            errno: Some(1),
+            duration_us: 7,
+            step: Some(2),
+            pending: false,
+        };
+        assert_eq!(
+            e.to_json(Side::Container),
+            r#"{"syscall":"mount","args":["\"proc\"","NULL"],"ret":-1,"errno":"EPERM","errnoMessage":"Operation not permitted","durationUs":7,"side":"container","step":2,"pending":false}"#
+        );
+    }
+}

@@ -1,0 +1,83 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = join(__dirname, '..', '..', 'bin', 'run.js');
+
+/**
+ * kit's tests create namespaces, mounts and cgroups: they need root, and a
+ * missing privilege is a failure (in CI and locally), never a skip.
+ */
+export function requireRoot(): void {
+  if (process.getuid?.() !== 0) throw new Error('kit tests need root (they create namespaces, mounts, cgroups): run `sudo npm test`');
+}
+
+/** A private kit root (KIT_ROOT) for one test file, removed by cleanup(). */
+export function tempKitRoot(): { root: string; env: NodeJS.ProcessEnv; cleanup(): void } {
+  const root = mkdtempSync(join(tmpdir(), 'kit-test-'));
+  return {
+    root,
+    env: { ...process.env, KIT_ROOT: root, NO_COLOR: '1', FORCE_COLOR: '0' },
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the kit CLI as a user would. */
+export function kit(args: string[], env: NodeJS.ProcessEnv, options: { uid?: number } = {}): CliResult {
+  const argv = options.uid === undefined ? [process.execPath, BIN, ...args] : ['setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups', process.execPath, BIN, ...args];
+  // Another user has a HOME of their own (oclif reads its config dir there).
+  const userEnv = options.uid === undefined ? env : { ...env, HOME: tmpdir() };
+  const r = spawnSync(argv[0], argv.slice(1), { env: userEnv, encoding: 'utf8', timeout: 60000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function kitJson<T>(args: string[], env: NodeJS.ProcessEnv): T {
+  const r = kit([...args, '--json'], env);
+  if (r.status !== 0) throw new Error(`kit ${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+/** Start the CLI in the background (for signal tests). */
+export function kitBackground(args: string[], env: NodeJS.ProcessEnv) {
+  return spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/**
+ * What a kit run could leave on the host, limited to what this test's kit
+ * root owns (other test files and other kit users may run at the same time):
+ * mounts under the root, procfs mounts on the host (a container's /proc
+ * must never appear there), and container state dirs.
+ */
+export function hostSnapshot(root: string): { mounts: string[]; procMounts: number; containers: string[] } {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean);
+  const dir = join(root, 'run', 'containers');
+  return {
+    mounts: mounts.filter((l) => l.includes(root)).map((l) => l.split(' ')[4]),
+    procMounts: mounts.filter((l) => l.split(' - ')[1]?.startsWith('proc ')).length,
+    containers: existsSync(dir) ? readdirSync(dir) : [],
+  };
+}
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function eventually(check: () => boolean, timeoutMs = 10000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
