@@ -25,6 +25,12 @@ export interface RunOptions {
    * plan: the moment chapters take the host's view of the new process.
    */
   beforeRelease?: (pid: number) => Promise<void>;
+  /**
+   * Called once the container is released; when the promise settles the
+   * container is stopped (SIGKILL) if it is still running. For containers
+   * that serve (a chapter talks to its server, then ends it).
+   */
+  whileRunning?: (pid: number) => Promise<void>;
 }
 
 export interface RunResult {
@@ -102,7 +108,8 @@ async function startAndWait(
   ctx.pid = pid;
   writeState(ctx.paths, { ...state, pid });
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
-  const exited = trace.host(undefined, (n) => n.wait(pid));
+  let reaped = false;
+  const exited = trace.host(undefined, (n) => n.wait(pid)).finally(() => (reaped = true));
   try {
     await runHostSteps(plan.attach, ctx, interrupts);
     await options.beforeRelease?.(pid);
@@ -113,8 +120,10 @@ async function startAndWait(
     control.socket.destroy();
     throw err;
   }
+  const watcher = options.whileRunning?.(pid).finally(() => reaped || stop(trace, pid));
   await control.text;
   inside.end();
+  await watcher;
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
   recordWait(trace);
   const status = decodeStatus(exit.status);
@@ -127,6 +136,11 @@ async function startAndWait(
     ...status,
     failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => e.errno !== null) : undefined,
   };
+}
+
+/** Stop a container whose first process has not been reaped yet (so its pid is still its own). */
+function stop(trace: TraceRecorder, pid: number): void {
+  trace.host('done with the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL));
 }
 
 /** wait4 ran on a worker thread: its event is waiting in the native buffer. */
