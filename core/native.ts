@@ -19,6 +19,12 @@ export interface NativeAddon {
   mount(source: string, target: string, fstype: string, flags: number, data: string): number;
   umount2(target: string, flags: number): number;
   writeFile(path: string, data: string): number;
+  /** mode includes the file type (S_IFCHR | 0o666 ...). */
+  mknod(path: string, mode: number, major: number, minor: number): number;
+  symlink(target: string, linkpath: string): number;
+  setxattr(path: string, name: string, value: string): number;
+  /** The value, or -errno (-61 ENODATA: not set). */
+  getxattr(path: string, name: string): string | number;
   /** JSON array of the events recorded since the last call. */
   drainTrace(): string;
 }

@@ -29,6 +29,10 @@ const EXPORTS: &[(&str, Export)] = &[
     ("mount", mount),
     ("umount2", umount2),
     ("writeFile", write_file),
+    ("mknod", mknod),
+    ("symlink", symlink),
+    ("setxattr", setxattr),
+    ("getxattr", getxattr),
     ("drainTrace", drain_trace),
 ];
 
@@ -87,6 +91,28 @@ fn umount2(a: &Args) -> Result<napi_value, BadArg> {
 
 fn write_file(a: &Args) -> Result<napi_value, BadArg> {
     Ok(ret(a, sys::files::write_file(&a.string(0)?, &a.string(1)?)))
+}
+
+/// mknod(path, mode, major, minor), mode including the file type bits (S_IFCHR...).
+fn mknod(a: &Args) -> Result<napi_value, BadArg> {
+    let (mode, major, minor) = (a.number(1)? as u32, a.number(2)? as u32, a.number(3)? as u32);
+    Ok(ret(a, sys::files::mknod(&a.string(0)?, mode, major, minor)))
+}
+
+fn symlink(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(ret(a, sys::files::symlink(&a.string(0)?, &a.string(1)?)))
+}
+
+fn setxattr(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(ret(a, sys::xattr::setxattr(&a.string(0)?, &a.string(1)?, &a.string(2)?)))
+}
+
+/// getxattr(path, name): the value as a string, or -errno (ENODATA: not set).
+fn getxattr(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(match sys::xattr::getxattr(&a.string(0)?, &a.string(1)?) {
+        Ok(value) => string(a.env, &value),
+        Err(e) => number(a.env, -(e as f64)),
+    })
 }
 
 fn drain_trace(a: &Args) -> Result<napi_value, BadArg> {

@@ -35,6 +35,8 @@ extern "C" {
     pub fn kill(pid: c_int, sig: c_int) -> c_int;
     pub fn prctl(option: c_int, arg2: c_ulong, ...) -> c_int;
     pub fn signal(sig: c_int, handler: usize) -> usize;
+    pub fn lsetxattr(path: *const c_char, name: *const c_char, value: *const c_void, size: usize, flags: c_int) -> c_int;
+    pub fn lgetxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: usize) -> isize;
     pub fn _exit(code: c_int) -> !;
 }
 

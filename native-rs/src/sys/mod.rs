@@ -20,6 +20,7 @@ pub mod mount;
 pub mod pivot_root;
 pub mod unshare;
 pub mod wait;
+pub mod xattr;
 
 /// Ok(return value) or Err(errno).
 pub type SysResult = Result<i64, i32>;
