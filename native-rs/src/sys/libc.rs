@@ -37,6 +37,9 @@ extern "C" {
     pub fn signal(sig: c_int, handler: usize) -> usize;
     pub fn lsetxattr(path: *const c_char, name: *const c_char, value: *const c_void, size: usize, flags: c_int) -> c_int;
     pub fn lgetxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: usize) -> isize;
+    pub fn setns(fd: c_int, nstype: c_int) -> c_int;
+    pub fn fork() -> c_int;
+    pub fn raise(sig: c_int) -> c_int;
     pub fn _exit(code: c_int) -> !;
 }
 
