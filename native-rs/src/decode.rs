@@ -202,23 +202,27 @@ pub fn errno(value: i32) -> (&'static str, &'static str) {
 pub fn quoted(s: Option<&str>) -> String {
     match s {
         None => "NULL".to_string(),
-        Some(s) => {
-            let mut out = String::with_capacity(s.len() + 2);
-            out.push('"');
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\t' => out.push_str("\\t"),
-                    c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out
+        Some(s) => escaped(s, |c| format!("\\x{:02x}", c)),
+    }
+}
+
+/// `s` in double quotes with `"`, `\\`, newline, tab and other control
+/// characters escaped; `control` renders the others (strace and JSON differ).
+pub fn escaped(s: &str, control: impl Fn(u32) -> String) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&control(c as u32)),
+            c => out.push(c),
         }
     }
+    out.push('"');
+    out
 }
 
 /// An argv or envp array: `["ps", "-ef"]`.
