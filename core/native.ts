@@ -25,6 +25,8 @@ export interface NativeAddon {
   setxattr(path: string, name: string, value: string): number;
   /** The value, or -errno (-61 ENODATA: not set). */
   getxattr(path: string, name: string): string | number;
+  /** The whole process's working directory (relative mount options resolve against it). */
+  chdir(path: string): number;
   /** JSON array of the events recorded since the last call. */
   drainTrace(): string;
 }
