@@ -31,7 +31,8 @@ export interface NativeAddon {
   drainTrace(): string;
 }
 
-const nativeDir = join(__dirname, '..', '..', 'native-rs');
+/** native-rs/ next to dist/ (the built CLI) or next to core/ (tests run the TypeScript sources). */
+const nativeDir = [join(__dirname, '..', '..', 'native-rs'), join(__dirname, '..', 'native-rs')].find((d) => existsSync(join(d, 'kit.node'))) ?? join(__dirname, '..', '..', 'native-rs');
 let addon: NativeAddon | undefined;
 
 const rebuild = 'run `npm install` (or `npm run build`) in the kit directory';

@@ -94,39 +94,54 @@ export function diffContainer(paths: KitPaths, store: ImageStore, idOrPrefix: st
 export async function commitContainer(paths: KitPaths, store: ImageStore, idOrPrefix: string, name: string, createdBy?: string): Promise<Image> {
   const container = findContainerLayer(paths, idOrPrefix);
   const base = store.get(container.image);
-  const dir = containerLayerDir(paths, container.id);
-  const driver = driverNamed(container.driver);
-  const upper = driver.upperDir(dir);
   const why = createdBy ?? `kit commit ${container.id}`;
-  const digest = await storeLayer(paths, store, why, (stage) => {
-    if (upper) copyLayer(upper, stage, keepWhiteouts);
-    else copyChangesInto(driver.rootfsDir(dir), diffContainer(paths, store, container.id), stage);
-  });
+  const stored = await storeContainerLayer(paths, store, container.id, why);
   const image: Image = {
     name,
-    layers: [...container.layers, digest],
+    layers: stored ? [...container.layers, stored.digest] : container.layers,
     config: base.config,
     created: new Date().toISOString(),
-    history: [...base.history, { createdBy: why }],
+    history: [...base.history, { createdBy: why, emptyLayer: !stored || undefined }],
   };
   store.save(image);
   return image;
+}
+
+/** The container's changes as a layer in the store, or undefined when it changed nothing. */
+export async function storeContainerLayer(paths: KitPaths, store: ImageStore, id: string, createdBy: string): Promise<StoredLayer | undefined> {
+  const container = findContainerLayer(paths, id);
+  const dir = containerLayerDir(paths, container.id);
+  const driver = driverNamed(container.driver);
+  const changes = diffContainer(paths, store, container.id);
+  if (changes.length === 0) return undefined;
+  const upper = driver.upperDir(dir);
+  return storeLayer(paths, store, createdBy, (stage) => {
+    if (upper) copyLayer(upper, stage, keepWhiteouts);
+    else copyChangesInto(driver.rootfsDir(dir), changes, stage);
+  });
+}
+
+export interface StoredLayer {
+  digest: string;
+  /** False when the store already had this very layer. */
+  isNew: boolean;
 }
 
 /**
  * Fill a staging dir, name it by its content, and move it into the store
  * (a layer already there is reused and the stage dropped).
  */
-export async function storeLayer(paths: KitPaths, store: ImageStore, createdBy: string, fill: (stage: string) => void | Promise<void>): Promise<string> {
+export async function storeLayer(paths: KitPaths, store: ImageStore, createdBy: string, fill: (stage: string) => void | Promise<void>): Promise<StoredLayer> {
   const stage = join(paths.data, 'layers', `.stage-${randomBytes(6).toString('hex')}`);
   mkdirSync(stage, { recursive: true });
   try {
     await fill(stage);
     const digest = layerDigest(stage);
+    const isNew = !store.hasLayer(digest);
     await store.addLayer(digest, createdBy, (target) => {
       for (const name of readdirSync(stage)) renameSync(join(stage, name), join(target, name));
     });
-    return digest;
+    return { digest, isNew };
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }

@@ -14,6 +14,9 @@ export interface WhiteoutPolicy {
   opaque(dest: string): void;
 }
 
+/** For plain trees (a build context): nothing is a whiteout there. */
+export const noWhiteouts: WhiteoutPolicy = { whiteout: () => undefined, opaque: () => undefined };
+
 /** Reads (getxattr per directory) are not host changes: kept out of the trace. */
 const reads = new TraceRecorder();
 
