@@ -138,16 +138,22 @@ function configOnly(build: Build, instruction: Instruction): void {
 /** A COPY source, resolved (symlinks too) and checked to stay in the context. */
 function insideContext(build: Build, instruction: Instruction, src: string): string {
   const where = `${build.file} line ${instruction.line}: COPY ${src}`;
+  const outside = (path: string) =>
+    new KitError(`${where}: ${path} is outside the build context ${build.context}`, 'COPY reads only files under the context dir (the last argument of `kit build`)');
+  const path = resolve(build.context, src);
+  if (!within(build.context, path)) throw outside(path);
   let real: string;
   try {
-    real = realpathSync(resolve(build.context, src));
+    real = realpathSync(path);
   } catch {
     throw new KitError(`${where}: no such file in the build context ${build.context}`);
   }
-  if (real !== build.context && !real.startsWith(build.context + '/')) {
-    throw new KitError(`${where}: ${real} is outside the build context ${build.context}`, 'COPY reads only files under the context dir (the last argument of `kit build`)');
-  }
+  if (!within(build.context, real)) throw outside(real); // through a symlink
   return real;
+}
+
+function within(dir: string, path: string): boolean {
+  return path === dir || path.startsWith(dir + '/');
 }
 
 /** A directory's contents go into the target; a file becomes it, or goes inside it. */

@@ -1,6 +1,7 @@
 import { runContainer, type RunResult } from '../engine/run';
 import type { KitPaths } from '../paths';
-import { defaultSpec } from '../spec';
+import { resolveCommand } from '../plan/exec';
+import { DEFAULT_PATH, defaultSpec } from '../spec';
 
 /**
  * Run one RUN instruction's command with `rootfs` (the image built so far,
@@ -10,6 +11,7 @@ import { defaultSpec } from '../spec';
  * switch to it.
  */
 export function runInRootfs(paths: KitPaths, rootfs: string, script: string, env: string[]): Promise<RunResult> {
-  const spec = { ...defaultSpec(['chroot', rootfs, '/bin/sh', '-c', script]), env, name: 'kit-build' };
+  const chroot = resolveCommand('chroot', [DEFAULT_PATH], '/'); // the host's, whatever PATH the image sets
+  const spec = { ...defaultSpec([chroot, rootfs, '/bin/sh', '-c', script]), env, name: 'kit-build' };
   return runContainer(spec, { paths });
 }

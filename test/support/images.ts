@@ -18,6 +18,11 @@ export async function imageOf(paths: KitPaths, name: string, layers: Array<(dir:
   return image;
 }
 
+/** Layers of a small image to run commands in: busybox, then /etc/motd. */
+export function busyboxImageLayers(): Array<(dir: string) => void> {
+  return [busyboxLayer];
+}
+
 /** A layer with the host's static busybox as /bin/busybox and every applet linked to it. */
 export function busyboxLayer(dir: string): void {
   mkdirSync(join(dir, 'bin'));
