@@ -11,7 +11,7 @@ test('aufs: branches that do not fit in one page are appended by remounts, in or
   const [first, ...more] = aufsMountData('/var/lib/kit/containers/abc/diff', layers);
   expect(Buffer.byteLength(first)).toBeLessThan(4096);
   expect(first.startsWith('br:/var/lib/kit/containers/abc/diff=rw:')).toBe(true);
-  const inFirst = first.replace(/,dio,.*$/, '').split(':').slice(1).map((b) => b.replace(/=ro\+wh$/, ''));
+  const inFirst = first.replace(/,dio,.*$/, '').split(':').slice(2).map((b) => b.replace(/=ro\+wh$/, ''));
   expect(more.length).toBeGreaterThan(0);
   expect([...inFirst, ...more.map((m) => m.replace(/^append:/, '').replace(/=ro\+wh$/, ''))]).toEqual(layers);
 });
