@@ -11,7 +11,7 @@ import { vfs } from '../core/storage/vfs';
 import type { StorageDriver } from '../core/storage/driver';
 import { makeWhiteout, markOpaque } from '../core/storage/whiteout';
 import { TraceRecorder } from '../core/trace/recorder';
-import { busyboxImageLayers, imageOf } from './support/images';
+import { busyboxLayer, imageOf } from './support/images';
 import { hostSnapshot, kit, kitJson, requireRoot, tempKitRoot } from './support/kit';
 
 requireRoot();
@@ -52,7 +52,7 @@ function overlayMounts(): string[] {
 }
 
 beforeAll(async () => {
-  await imageOf(paths, 'bb', busyboxImageLayers());
+  await imageOf(paths, 'bb', [busyboxLayer]);
   // Two layers with both kinds of overlay whiteout: /etc/old deleted, /opt made opaque.
   await imageOf(paths, 'wh', [
     (d) => {
@@ -87,7 +87,7 @@ test('overlay2: a write inside is copied up into the upper dir; the image layer 
   });
   const upper = join(containerLayerDir(paths, id), 'diff');
   expect(readFileSync(join(upper, 'etc', 'motd'), 'utf8')).toBe('changed\n');
-  expect(readFileSync(motd, 'utf8')).toBe('image layer 1\n');
+  expect(readFileSync(motd, 'utf8')).toBe('motd from layer 1\n');
   const whiteout = lstatSync(join(upper, 'bin', 'ls'));
   expect(whiteout.isCharacterDevice() && whiteout.rdev === 0).toBe(true);
   expect(existsSync(join(store.layerDir(image.layers[0]), 'bin', 'ls'))).toBe(true);

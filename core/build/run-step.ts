@@ -11,7 +11,11 @@ import { DEFAULT_PATH, defaultSpec } from '../spec';
  * switch to it.
  */
 export function runInRootfs(paths: KitPaths, rootfs: string, script: string, env: string[]): Promise<RunResult> {
-  const chroot = resolveCommand('chroot', [DEFAULT_PATH], '/'); // the host's, whatever PATH the image sets
-  const spec = { ...defaultSpec([chroot, rootfs, '/bin/sh', '-c', script]), env, name: 'kit-build' };
+  const spec = { ...defaultSpec(rootedCommand(rootfs, ['/bin/sh', '-c', script])), env, name: 'kit-build' };
   return runContainer(spec, { paths });
+}
+
+/** `command` run with `rootfs` as its root, by the host's chroot(8) whatever PATH the image sets. */
+export function rootedCommand(rootfs: string, command: string[]): string[] {
+  return [resolveCommand('chroot', [DEFAULT_PATH], '/'), rootfs, ...command];
 }

@@ -40,6 +40,17 @@ export function chooseDriver(paths: KitPaths, requested = process.env.KIT_STORAG
   throw new KitError('no storage driver works here', skipped.join('; '));
 }
 
+/**
+ * The driver asked for if it works here; otherwise what Docker does when its
+ * configured driver is missing from the kernel: the next in priority order.
+ */
+export function driverOrFallback(paths: KitPaths, requested: StorageDriver['name']): DriverChoice {
+  const problem = driverNamed(requested).unsupported(paths);
+  if (!problem) return { driver: driverNamed(requested), reason: 'asked for, and it works here' };
+  const fallback = chooseDriver(paths, '');
+  return { driver: fallback.driver, reason: `${requested} cannot be used here (${problem}): falling back to ${fallback.driver.name}, the next in Docker's order that works` };
+}
+
 export function driverNamed(name: string): StorageDriver {
   const driver = DRIVERS.find((d) => d.name === name);
   if (!driver) throw new KitError(`unknown storage driver '${name}'`, `use one of ${DRIVER_NAMES.join(', ')}`);
