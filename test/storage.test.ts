@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { withHostChanges } from '../core/engine/session';
 import { ImageStore } from '../core/image/store';
@@ -126,6 +127,42 @@ test('vfs: diff and commit of a full copy find the same changes', async () => {
   expect(diff).toEqual(expect.arrayContaining([{ kind: 'C', path: '/etc/keep' }, { kind: 'A', path: '/etc/fresh' }, { kind: 'D', path: '/link' }, { kind: 'C', path: '/opt/new' }]));
   kitJson(['commit', id, 'wh2'], kr.env);
   expect(await withContainer('wh2', overlay2, listing)).toEqual(['/etc dir', '/etc/fresh fresh\n', '/etc/keep kept?\n', '/opt dir', '/opt/new newer\n']);
+});
+
+test('overlay2 copies nothing when a container is made; vfs copies the whole image', async () => {
+  await imageOf(paths, 'big', [(d) => writeFileSync(join(d, 'blob'), Buffer.alloc(20 << 20, 1))]);
+  const used = (dir: string) => Number(execFileSync('du', ['-sb', '-x', dir], { encoding: 'utf8' }).split('\t')[0]);
+  const overlayUse = await withHostChanges('size', (ctx) => {
+    createContainerLayer(ctx, store, store.get('big'), overlay2, false);
+    return used(containerLayerDir(paths, ctx.id)); // -x: the merged mount is not counted
+  }, { paths });
+  const vfsUse = await withHostChanges('size', (ctx) => {
+    createContainerLayer(ctx, store, store.get('big'), vfs, false);
+    return used(containerLayerDir(paths, ctx.id));
+  }, { paths });
+  expect(overlayUse).toBeLessThan(1 << 20);
+  expect(vfsUse).toBeGreaterThan(20 << 20);
+});
+
+test('kill -9 while a container layer is mounted: the next kit unmounts it from the journal', async () => {
+  const script = `
+    const core = (f) => require(${JSON.stringify(join(__dirname, '..', 'dist', 'core'))} + '/' + f);
+    const { ImageStore } = core('image/store');
+    const paths = ${JSON.stringify(paths)};
+    const store = new ImageStore(paths);
+    core('engine/session').withHostChanges('victim', (ctx) => {
+      console.log(core('storage/containers').createContainerLayer(ctx, store, store.get('wh'), core('storage/overlay2').overlay2, false));
+      return new Promise(() => setInterval(() => undefined, 1000));
+    }, { paths });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const merged = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  expect(overlayMounts().some((l) => l.split(' ')[4] === merged)).toBe(true);
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  expect(overlayMounts().some((l) => l.split(' ')[4] === merged)).toBe(true); // nobody cleaned up yet
+  await withHostChanges('next', () => undefined, { paths }); // any later kit replays dead owners' journals
+  expect(overlayMounts().some((l) => l.split(' ')[4] === merged)).toBe(false);
+  expect(existsSync(merged)).toBe(false); // the throwaway container layer is gone too
 });
 
 test('two containers of one image share the same layer dirs (the same lowerdir), each with its own upper', async () => {
