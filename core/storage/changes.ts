@@ -1,6 +1,5 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TraceRecorder } from '../trace/recorder';
 import { treeView, type Entry, type View } from './view';
 import { isOpaque, isWhiteout } from './whiteout';
 
@@ -10,7 +9,6 @@ export interface Change {
   path: string;
 }
 
-const reads = new TraceRecorder();
 
 /**
  * A container's changes read from its upper dir (overlay2, aufs): every
@@ -30,7 +28,7 @@ export function upperChanges(upper: string, image: View): Change[] {
       }
       changes.push({ kind: image.has(path) ? 'C' : 'A', path });
       if (!stats.isDirectory()) continue;
-      if (isOpaque(reads, join(upper, path))) {
+      if (isOpaque(join(upper, path))) {
         const kept = new Set(readdirSync(join(upper, path)).map((n) => `${path}/${n}`));
         for (const child of childrenOf(image, path)) if (!kept.has(child)) changes.push({ kind: 'D', path: child });
       }

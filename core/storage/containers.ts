@@ -5,7 +5,6 @@ import { KitError } from '../errors';
 import type { Image, ImageStore } from '../image/store';
 import type { KitPaths } from '../paths';
 import type { HostContext } from '../plan';
-import { TraceRecorder } from '../trace/recorder';
 import { copyChanges, upperChanges, type Change } from './changes';
 import { copyChangesInto } from './copy-changes';
 import type { StorageDriver } from './driver';
@@ -13,7 +12,7 @@ import { driverNamed } from './drivers';
 import { layerDigest } from './layer-digest';
 import { copyLayer, type WhiteoutPolicy } from './tree';
 import { layersView } from './view';
-import { makeWhiteout, markOpaque } from './whiteout';
+import { makeWhiteout, markOpaque, untraced } from './whiteout';
 
 /**
  * A container's writable layer, kept after the container exits (so `kit
@@ -49,9 +48,17 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'container.json'), JSON.stringify(record, null, 2));
   };
-  if (keep) write();
-  else ctx.changes.make({ op: 'remove', path: dir }, write);
-  return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+  if (!keep) {
+    ctx.changes.make({ op: 'remove', path: dir }, write);
+    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+  }
+  write();
+  try {
+    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true }); // a container that never got a root is not kept
+    throw err;
+  }
 }
 
 export function listContainerLayers(paths: KitPaths): ContainerLayer[] {
@@ -161,9 +168,8 @@ export function removeContainerLayer(paths: KitPaths, idOrPrefix: string): void 
   rmSync(dir, { recursive: true, force: true });
 }
 
-const reads = new TraceRecorder();
 
 const keepWhiteouts: WhiteoutPolicy = {
-  whiteout: (dest) => makeWhiteout(reads, dest, 'commit: keep the deletion as a whiteout'),
-  opaque: (dest) => markOpaque(reads, dest, 'commit: keep the opaque directory'),
+  whiteout: (dest) => makeWhiteout(untraced, dest, 'commit: keep the deletion as a whiteout'),
+  opaque: (dest) => markOpaque(untraced, dest, 'commit: keep the opaque directory'),
 };

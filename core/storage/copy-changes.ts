@@ -1,10 +1,8 @@
 import { dirname, join } from 'node:path';
-import { TraceRecorder } from '../trace/recorder';
 import type { Change } from './changes';
 import { copyOne, lstatOrUndefined } from './tree';
-import { makeWhiteout } from './whiteout';
+import { makeWhiteout, untraced } from './whiteout';
 
-const reads = new TraceRecorder();
 
 /**
  * Write a layer holding only `changes` of a full copy (vfs): added and
@@ -16,7 +14,7 @@ export function copyChangesInto(rootfs: string, changes: Change[], layer: string
   for (const change of changes) {
     makeParents(rootfs, layer, dirname(change.path));
     const dest = join(layer, change.path);
-    if (change.kind === 'D') makeWhiteout(reads, dest, 'commit: record the deletion as a whiteout');
+    if (change.kind === 'D') makeWhiteout(untraced, dest, 'commit: record the deletion as a whiteout');
     else copyOne(join(rootfs, change.path), dest);
   }
 }

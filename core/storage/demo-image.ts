@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { KitError } from '../errors';
 import { ImageStore, type Image } from '../image/store';
 import type { KitPaths } from '../paths';
-import { TraceRecorder } from '../trace/recorder';
 import { storeLayer } from './containers';
-import { makeWhiteout } from './whiteout';
+import { makeWhiteout, untraced } from './whiteout';
 
 export const DEMO_IMAGE = 'kit-layers-demo';
 const BUSYBOX = '/bin/busybox';
@@ -24,7 +23,7 @@ export async function layersDemoImage(paths: KitPaths): Promise<Image> {
   const top = await storeLayer(paths, store, 'replace /etc/motd, delete /etc/issue', (dir) => {
     mkdirSync(join(dir, 'etc'));
     writeFileSync(join(dir, 'etc', 'motd'), 'motd from layer 2\n');
-    makeWhiteout(new TraceRecorder(), join(dir, 'etc', 'issue'), 'layer 2 deletes /etc/issue');
+    makeWhiteout(untraced, join(dir, 'etc', 'issue'), 'layer 2 deletes /etc/issue');
   });
   const image: Image = {
     name: DEMO_IMAGE,

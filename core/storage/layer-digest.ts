@@ -1,10 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { TraceRecorder } from '../trace/recorder';
 import { isOpaque } from './whiteout';
 
-const reads = new TraceRecorder();
 
 /**
  * A layer made by kit (commit, build) is stored under the sha256 of what it
@@ -28,7 +26,7 @@ function hashTree(hash: Hash, root: string, rel: string): void {
     if (s.isFile()) hash.update(readFileSync(full));
     else if (s.isSymbolicLink()) hash.update(readlinkSync(full));
     else if (s.isDirectory()) {
-      hash.update(isOpaque(reads, full) ? 'opaque' : 'dir');
+      hash.update(isOpaque(full) ? 'opaque' : 'dir');
       hashTree(hash, root, path);
     }
     hash.update('\0');

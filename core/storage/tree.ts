@@ -1,7 +1,6 @@
 import { chmodSync, copyFileSync, lchownSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { TraceRecorder } from '../trace/recorder';
-import { isOpaque, isWhiteout } from './whiteout';
+import { isOpaque, isWhiteout, untraced } from './whiteout';
 
 /**
  * What to do with a layer's whiteouts while copying it: vfs applies them
@@ -17,8 +16,6 @@ export interface WhiteoutPolicy {
 /** For plain trees (a build context): nothing is a whiteout there. */
 export const noWhiteouts: WhiteoutPolicy = { whiteout: () => undefined, opaque: () => undefined };
 
-/** Reads (getxattr per directory) are not host changes: kept out of the trace. */
-const reads = new TraceRecorder();
 
 /**
  * Copy one layer over `dest`, keeping modes, owners and times. A later
@@ -37,7 +34,7 @@ export function copyLayer(src: string, dest: string, policy: WhiteoutPolicy): vo
         rmSync(to, { recursive: true, force: true });
         mkdirSync(to);
       }
-      if (isOpaque(reads, from)) policy.opaque(to);
+      if (isOpaque(from)) policy.opaque(to);
       copyLayer(from, to, policy);
       keepMetadata(to, stats);
     } else {
@@ -67,7 +64,7 @@ function copyEntry(from: string, to: string, stats: Stats): void {
     return;
   }
   if (stats.isCharacterDevice() || stats.isBlockDevice() || stats.isFIFO()) {
-    reads.check(undefined, (n) => n.mknod(to, stats.mode, major(stats.rdev), minor(stats.rdev)));
+    untraced.check(undefined, (n) => n.mknod(to, stats.mode, major(stats.rdev), minor(stats.rdev)));
     keepMetadata(to, stats);
   }
   // sockets are not content: a layer never needs them

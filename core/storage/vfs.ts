@@ -15,11 +15,10 @@ import { copyLayer, type WhiteoutPolicy } from './tree';
 export const vfs: StorageDriver = {
   name: 'vfs',
   unsupported: () => undefined,
-  createRootfs(ctx: HostContext, layers: string[], dir: string): string {
+  createRootfs(_ctx: HostContext, layers: string[], dir: string): string {
     const rootfs = vfs.rootfsDir(dir);
     if (existsSync(rootfs)) return rootfs; // the container's copy, kept from an earlier start
     mkdirSync(rootfs, { recursive: true });
-    ctx.trace.host(`vfs: copy ${layers.length} layer(s) into ${rootfs}, bottom first, applying whiteouts`, () => undefined);
     for (const layer of layers) copyLayer(layer, rootfs, applyWhiteouts);
     return rootfs;
   },

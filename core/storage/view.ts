@@ -1,6 +1,5 @@
 import { lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
-import { TraceRecorder } from '../trace/recorder';
 import { isOpaque, isWhiteout } from './whiteout';
 
 /** What `kit diff` compares of one path. */
@@ -17,7 +16,6 @@ export interface Entry {
 /** path ("/etc/hosts") -> entry. */
 export type View = Map<string, Entry>;
 
-const reads = new TraceRecorder();
 
 /**
  * The merged view of layers (bottom first) as overlayfs would show it,
@@ -45,7 +43,7 @@ function walk(root: string, rel: string, view: View, layer: boolean): void {
       removeTree(view, path);
       continue;
     }
-    if (layer && stats.isDirectory() && isOpaque(reads, join(root, path))) removeTree(view, path);
+    if (layer && stats.isDirectory() && isOpaque(join(root, path))) removeTree(view, path);
     view.set(path, entryOf(stats, join(root, path)));
     if (stats.isDirectory()) walk(root, path, view, layer);
   }

@@ -1,5 +1,5 @@
 import type { Stats } from 'node:fs';
-import type { TraceRecorder } from '../trace/recorder';
+import { TraceRecorder } from '../trace/recorder';
 
 /**
  * How overlayfs records a deletion in an upper layer, the form kit stores
@@ -12,12 +12,18 @@ export const OPAQUE_XATTR = 'trusted.overlay.opaque';
 
 const S_IFCHR = 0o020000;
 
+/**
+ * For calls made while walking a layer (a getxattr per directory, a mknod per
+ * whiteout copied): reads and copies, not host changes, kept out of traces.
+ */
+export const untraced = new TraceRecorder();
+
 export function isWhiteout(stats: Stats): boolean {
   return stats.isCharacterDevice() && stats.rdev === 0;
 }
 
-export function isOpaque(trace: TraceRecorder, dir: string): boolean {
-  return trace.host(undefined, (n) => n.getxattr(dir, OPAQUE_XATTR)) === 'y';
+export function isOpaque(dir: string): boolean {
+  return untraced.host(undefined, (n) => n.getxattr(dir, OPAQUE_XATTR)) === 'y';
 }
 
 export function makeWhiteout(trace: TraceRecorder, path: string, why: string): void {
