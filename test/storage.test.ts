@@ -6,7 +6,8 @@ import { ImageStore } from '../core/image/store';
 import type { KitPaths } from '../core/paths';
 import type { HostContext } from '../core/plan';
 import { runInRootfs } from '../core/build/run-step';
-import { containerLayerDir, createContainerLayer } from '../core/storage/containers';
+import { containerRoot } from '../core/storage/container-root';
+import { containerLayerDir, createContainerLayer, removeContainerLayer } from '../core/storage/containers';
 import { overlay2 } from '../core/storage/overlay2';
 import { vfs } from '../core/storage/vfs';
 import type { StorageDriver } from '../core/storage/driver';
@@ -163,6 +164,23 @@ test('kill -9 while a container layer is mounted: the next kit unmounts it from 
   await withHostChanges('next', () => undefined, { paths }); // any later kit replays dead owners' journals
   expect(overlayMounts().some((l) => l.split(' ')[4] === merged)).toBe(false);
   expect(existsSync(merged)).toBe(false); // the throwaway container layer is gone too
+});
+
+test('containerRoot (for kit run): the planned rootfs is where the step mounts it; removal refuses while mounted', async () => {
+  expect(() => containerRoot(paths, 'x', 'wh', 'btrfs', true)).toThrow("unknown storage driver 'btrfs'");
+  expect(() => containerRoot(paths, 'x', 'nope', undefined, true)).toThrow("no image 'nope'");
+  const id = await withHostChanges('root', async (ctx) => {
+    const root = containerRoot(paths, ctx.id, 'wh', 'overlay2', true);
+    await root.step.run(ctx);
+    expect(overlayMounts().some((l) => l.split(' ')[4] === root.rootfs)).toBe(true);
+    expect(readFileSync(join(root.rootfs, 'opt', 'new'), 'utf8')).toBe('new\n');
+    expect(() => removeContainerLayer(paths, ctx.id)).toThrow(/still mounted/);
+    return ctx.id;
+  }, { paths });
+  expect(existsSync(containerLayerDir(paths, id))).toBe(true); // kept after the container ended
+  removeContainerLayer(paths, id);
+  expect(existsSync(containerLayerDir(paths, id))).toBe(false);
+  expect(kit(['diff', id], kr.env).stderr).toMatch(new RegExp(`^kit: no container '${id}'; containers with a layer: `));
 });
 
 test('two containers of one image share the same layer dirs (the same lowerdir), each with its own upper', async () => {
