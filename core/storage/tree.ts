@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, lchownSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
+import { chmodSync, copyFileSync, lchownSync, lutimesSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { isOpaque, isWhiteout, untraced } from './whiteout';
 
@@ -56,6 +56,7 @@ function copyEntry(from: string, to: string, stats: Stats): void {
   if (stats.isSymbolicLink()) {
     symlinkSync(readlinkSync(from), to);
     lchownSync(to, stats.uid, stats.gid);
+    lutimesSync(to, stats.atimeMs / 1000, stats.mtimeMs / 1000);
     return;
   }
   if (stats.isFile()) {
