@@ -1,7 +1,9 @@
+import { rootedCommand } from './build/run-step';
 import { KitError } from './errors';
 import { runContainer, type RunResult } from './engine/run';
-import type { KitPaths } from './paths';
-import { runProbes, type ProbeResult } from './probes';
+import { kitPaths, type KitPaths } from './paths';
+import { runProbes, type ProbeContext, type ProbeResult } from './probes';
+import { withChapterStorage, type ChapterStorage } from './storage/chapter-storage';
 import { DEFAULT_PATH, type ContainerSpec } from './spec';
 import { unmet, type Requirement } from './support';
 import type { TraceEvent } from './trace/event';
@@ -32,6 +34,8 @@ export interface Chapter {
   /** Longer explanations by syscall name, shown with --explain. */
   explain?: Record<string, string>;
   requires?: Requirement[];
+  /** Run the container on a layered image root (the layers chapters). */
+  storage?: ChapterStorage;
 }
 
 export interface ChapterResult {
@@ -53,6 +57,8 @@ export interface ChapterRunOptions {
   onEvent?: (event: TraceEvent) => void;
   /** Called with the container's pid just before it is released (e.g. to attach strace). */
   beforeRelease?: (pid: number) => Promise<void>;
+  /** For chapters with `storage`: the driver to make the root with. */
+  storageDriver?: string;
 }
 
 export function chapterSpec(chapter: Chapter, command?: string[]): ContainerSpec {
@@ -67,17 +73,33 @@ export function requirementsOf(chapter: Chapter): Requirement[] {
 export async function runChapter(chapter: Chapter, options: ChapterRunOptions = {}): Promise<ChapterResult> {
   const problems = unmet(requirementsOf(chapter));
   if (problems.length) throw new KitError(`chapter '${chapter.id}' cannot run here: ${problems.join('; ')}`);
-  const before = await runProbes(chapter.probes.before, {});
+  if (!chapter.storage) {
+    if (options.storageDriver) throw new KitError(`chapter '${chapter.id}' runs on the host's own files: --storage-driver does not apply`, 'use it with the layers or aufs chapter');
+    return runWithProbes(chapter, options, {});
+  }
+  return withChapterStorage(chapter.storage, options.storageDriver, options.paths ?? kitPaths(), options.onEvent, (storage) =>
+    runWithProbes(chapter, options, { storage }, (command) => rootedCommand(storage.rootfs, command)),
+  );
+}
+
+async function runWithProbes(
+  chapter: Chapter,
+  options: ChapterRunOptions,
+  probeContext: ProbeContext,
+  rooted: (command: string[]) => string[] = (command) => command,
+): Promise<ChapterResult> {
+  const before = await runProbes(chapter.probes.before, probeContext);
   let during: ProbeResult[] = [];
-  const result: RunResult = await runContainer(chapterSpec(chapter, options.command), {
+  const spec = chapterSpec(chapter, options.command);
+  const result: RunResult = await runContainer({ ...spec, command: rooted(spec.command) }, {
     paths: options.paths,
     onEvent: options.onEvent,
     beforeRelease: async (pid) => {
-      during = await runProbes(chapter.probes.during, { pid });
+      during = await runProbes(chapter.probes.during, { ...probeContext, pid });
       await options.beforeRelease?.(pid);
     },
   });
-  const after = await runProbes(chapter.probes.after, {});
+  const after = await runProbes(chapter.probes.after, probeContext);
   return {
     chapter: chapter.id,
     title: chapter.title,

@@ -25,11 +25,14 @@ export interface NativeAddon {
   setxattr(path: string, name: string, value: string): number;
   /** The value, or -errno (-61 ENODATA: not set). */
   getxattr(path: string, name: string): string | number;
+  /** The whole process's working directory (relative mount options resolve against it). */
+  chdir(path: string): number;
   /** JSON array of the events recorded since the last call. */
   drainTrace(): string;
 }
 
-const nativeDir = join(__dirname, '..', '..', 'native-rs');
+/** native-rs/ next to dist/ (the built CLI) or next to core/ (tests run the TypeScript sources). */
+const nativeDir = [join(__dirname, '..', '..', 'native-rs'), join(__dirname, '..', 'native-rs')].find((d) => existsSync(join(d, 'kit.node'))) ?? join(__dirname, '..', '..', 'native-rs');
 let addon: NativeAddon | undefined;
 
 const rebuild = 'run `npm install` (or `npm run build`) in the kit directory';

@@ -15,6 +15,8 @@ export interface ContainerSpec {
   hostname?: string;
   /** Name shown by `kit ps`; defaults to the id. */
   name?: string;
+  /** overlay2, aufs or vfs; by default the first that works here (core/storage/drivers.ts). */
+  storageDriver?: string;
 }
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { findChapter, loadChapters } from '../../chapters';
 import { requirementsOf, runChapter, StraceObserver, unmet } from '../../core';
 import { KitCommand } from '../base';
+import { storageFlags } from '../flags/storage';
 import { renderChapter, renderChapterList } from '../render/chapter';
 
 export default class ChapterCommand extends KitCommand {
@@ -23,6 +24,7 @@ and what to try next. Arguments after \`--\` replace the chapter's command.`;
     trace: Flags.boolean({ default: true, allowNo: true, description: 'show the syscall trace (--no-trace hides it)' }),
     explain: Flags.boolean({ default: false, description: 'add a longer explanation under each call' }),
     strace: Flags.boolean({ default: false, description: 'also run the real strace on the process inside and show its lines' }),
+    ...storageFlags,
   };
 
   async run(): Promise<unknown> {
@@ -31,7 +33,7 @@ and what to try next. Arguments after \`--\` replace the chapter's command.`;
     const chapter = findChapter(args.id);
     const strace = flags.strace ? (StraceObserver.check(), new StraceObserver()) : undefined;
     const command = (argv as string[]).slice(1);
-    const result = await runChapter(chapter, { command, beforeRelease: strace && ((pid) => strace.attach(pid)) });
+    const result = await runChapter(chapter, { command, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'] });
     const straceLines = await strace?.lines();
     if (!this.jsonEnabled()) {
       this.log(renderChapter(chapter, result, { trace: flags.trace, explain: flags.explain, strace: straceLines }));

@@ -73,7 +73,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
 }
 
 /** The container's state dir is itself a journaled change, undone last. */
-function createStateDir(paths: KitPaths, state: ContainerState, trace: TraceRecorder): HostChanges {
+export function createStateDir(paths: KitPaths, state: ContainerState, trace: TraceRecorder): HostChanges {
   const dir = containerDir(paths, state.id);
   mkdirSync(dir, { recursive: true });
   const changes = new HostChanges(journalFile(paths, state.id), trace);

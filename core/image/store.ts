@@ -109,6 +109,11 @@ export class ImageStore {
     }
   }
 
+  /** Remove a layer (a build that failed drops the layers it added). */
+  removeLayer(digest: string): void {
+    rmSync(join(this.layersDir, hexOf(digest)), { recursive: true, force: true });
+  }
+
   private imageFile(name: string): string {
     return join(this.imagesDir, `${name}.json`);
   }

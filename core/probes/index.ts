@@ -3,10 +3,11 @@ import { containerProcess } from './container-process';
 import { hostname } from './hostname';
 import type { Probe, ProbeContext, ProbeResult } from './probe';
 import { processes } from './processes';
+import { aufsBranches, containerDirs, imageLayers, unionFilesystems, upperDir } from './storage';
 
 export type { Probe, ProbeContext, ProbeResult } from './probe';
 
-const PROBES: Probe[] = [processes, hostname, containerProcess];
+const PROBES: Probe[] = [processes, hostname, containerProcess, imageLayers, containerDirs, upperDir, unionFilesystems, aufsBranches];
 
 export function probeIds(): string[] {
   return PROBES.map((p) => p.id);

@@ -1,3 +1,5 @@
+import type { StorageView } from '../storage/chapter-storage';
+
 /**
  * A host probe: one look at the host's state (its processes, hostname,
  * mounts, links, NAT rules, cgroup files), taken before, during and after a
@@ -6,6 +8,8 @@
 export interface ProbeContext {
   /** The container's first process as the host sees it (during a run). */
   pid?: number;
+  /** The container's layered root (chapters with `storage`). */
+  storage?: StorageView;
 }
 
 export interface ProbeResult {

@@ -1,20 +1,34 @@
-import { cpSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostContext } from '../plan';
 import type { StorageDriver } from './driver';
+import { copyLayer, type WhiteoutPolicy } from './tree';
 
 /**
  * vfs: no union filesystem at all. The container's root is a full copy of
  * every layer, bottom first. Works on any filesystem; costs time and space
  * that grow with the image, which is what overlay2 avoids.
+ * Copying layer by layer means doing by hand what overlayfs does when it
+ * merges: a whiteout deletes what the layers below put there, an opaque
+ * directory empties it first.
  */
 export const vfs: StorageDriver = {
   name: 'vfs',
   unsupported: () => undefined,
-  createRootfs(ctx: HostContext, layers: string[], dir: string): string {
-    const rootfs = join(dir, 'rootfs');
-    ctx.changes.make({ op: 'remove', path: rootfs }, () => mkdirSync(rootfs, { recursive: true }));
-    for (const layer of layers) cpSync(layer, rootfs, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+  createRootfs(_ctx: HostContext, layers: string[], dir: string): string {
+    const rootfs = vfs.rootfsDir(dir);
+    if (existsSync(rootfs)) return rootfs; // the container's copy, kept from an earlier start
+    mkdirSync(rootfs, { recursive: true });
+    for (const layer of layers) copyLayer(layer, rootfs, applyWhiteouts);
     return rootfs;
+  },
+  upperDir: () => undefined,
+  rootfsDir: (dir) => join(dir, 'rootfs'),
+};
+
+const applyWhiteouts: WhiteoutPolicy = {
+  whiteout: (dest) => rmSync(dest, { recursive: true, force: true }),
+  opaque: (dest) => {
+    for (const name of readdirSync(dest)) rmSync(join(dest, name), { recursive: true, force: true });
   },
 };

@@ -33,6 +33,7 @@ const EXPORTS: &[(&str, Export)] = &[
     ("symlink", symlink),
     ("setxattr", setxattr),
     ("getxattr", getxattr),
+    ("chdir", chdir),
     ("drainTrace", drain_trace),
 ];
 
@@ -113,6 +114,13 @@ fn getxattr(a: &Args) -> Result<napi_value, BadArg> {
         Ok(value) => string(a.env, &value),
         Err(e) => number(a.env, -(e as f64)),
     })
+}
+
+/// chdir(path) of the whole process: overlay2 mounts many layers with paths
+/// relative to the layer store, as Docker does, when absolute ones would not
+/// fit in one page of mount options.
+fn chdir(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(ret(a, sys::chroot::chdir(&a.string(0)?)))
 }
 
 fn drain_trace(a: &Args) -> Result<napi_value, BadArg> {

@@ -1,0 +1,23 @@
+import { Args } from '@oclif/core';
+import { kitPaths } from '../../core';
+import { ImageStore } from '../../core/image/store';
+import { commitContainer } from '../../core/storage/containers';
+import { KitCommand } from '../base';
+
+export default class CommitCommand extends KitCommand {
+  static summary = "Make a new image from a container: its image's layers plus the container layer on top.";
+  static examples = ['sudo <%= config.bin %> commit 3f2a myimage'];
+  static enableJsonFlag = true;
+  static args = {
+    container: Args.string({ required: true, description: 'container id (or a unique prefix of it)' }),
+    image: Args.string({ required: true, description: 'name of the new image' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { args } = await this.parse(CommitCommand);
+    const paths = kitPaths();
+    const image = await commitContainer(paths, new ImageStore(paths), args.container, args.image);
+    if (!this.jsonEnabled()) this.log(`${image.name}: ${image.layers.length} layers, top ${image.layers[image.layers.length - 1]}`);
+    return image;
+  }
+}

@@ -1,0 +1,22 @@
+import { Args } from '@oclif/core';
+import { kitPaths } from '../../core';
+import { ImageStore } from '../../core/image/store';
+import { diffContainer } from '../../core/storage/containers';
+import { KitCommand } from '../base';
+
+export default class DiffCommand extends KitCommand {
+  static summary = "What a container changed in its image's files, like `docker diff`: A added, C changed, D deleted.";
+  static description = `Read from the container's own layer: with overlay2 its upper dir (a 0/0 character
+device there is a deletion: D), with vfs a comparison of its full copy with the image.`;
+  static examples = ['sudo <%= config.bin %> diff 3f2a'];
+  static enableJsonFlag = true;
+  static args = { container: Args.string({ required: true, description: 'container id (or a unique prefix of it)' }) };
+
+  async run(): Promise<unknown> {
+    const { args } = await this.parse(DiffCommand);
+    const paths = kitPaths();
+    const changes = diffContainer(paths, new ImageStore(paths), args.container);
+    if (!this.jsonEnabled()) for (const c of changes) this.log(`${c.kind} ${c.path}`);
+    return changes;
+  }
+}

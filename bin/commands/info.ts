@@ -1,0 +1,31 @@
+import { kitPaths } from '../../core';
+import { systemInfo } from '../../core/info';
+import { KitCommand } from '../base';
+
+export default class InfoCommand extends KitCommand {
+  static summary = 'What kit sees on this machine, like `docker info`: storage driver and why, cgroups, kernel features.';
+  static examples = ['<%= config.bin %> info', '<%= config.bin %> info --json'];
+  static enableJsonFlag = true;
+
+  async run(): Promise<unknown> {
+    await this.parse(InfoCommand);
+    const info = systemInfo(kitPaths());
+    if (!this.jsonEnabled()) {
+      const yes = (b: boolean) => (b ? 'yes' : 'no');
+      this.log(
+        [
+          `Storage Driver: ${info.storageDriver ?? 'none'}`,
+          `  Why: ${info.storageReason}`,
+          ...info.drivers.map((d) => `  ${d.name}: ${d.usable ? 'usable' : `not usable: ${d.problem}`}`),
+          `  Backing Filesystem: ${info.backingFilesystem ?? 'unknown'} (${info.dataDir})`,
+          `Cgroup Driver: ${info.cgroupDriver}`,
+          `Cgroup Version: ${info.cgroupVersion}`,
+          `Kernel Version: ${info.kernel}`,
+          `Namespaces: ${info.namespaces.join(', ')}`,
+          `Union filesystems in /proc/filesystems: overlay ${yes(info.unionFilesystems.overlay)}, aufs ${yes(info.unionFilesystems.aufs)}`,
+        ].join('\n'),
+      );
+    }
+    return info;
+  }
+}

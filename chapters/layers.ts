@@ -1,0 +1,47 @@
+import type { Chapter } from '../core/chapter';
+
+const chapter: Chapter = {
+  id: 'layers',
+  order: 90,
+  title: 'Image layers and the container layer: overlay2',
+  turnsOn: ['union mount (overlay2)', 'mount namespace'],
+  summary: 'read-only image layers + one writable container layer = the root a container sees',
+  story: `An image is a stack of read-only layers; every Dockerfile instruction that changes
+files adds one. A container is that stack plus one writable layer on top, the
+container layer. overlay2 joins them with one overlay mount: the image's layers
+are the lowerdirs (topmost first), the container layer is the upperdir, workdir
+is overlayfs's scratch space and merged is the union the container uses as /.
+Nothing is copied when the container starts. When the container changes a file of
+the image, overlayfs first copies it up into the upper dir (copy-on-write) and
+changes the copy; when it deletes one, the upper dir gets a whiteout, a character
+device numbered 0/0, that hides the name. The image's layers never change, which
+is why any number of containers can share them.
+This demo image has two layers made from busybox: layer 2 replaces /etc/motd and
+deletes /etc/issue. The container reads both, then writes and deletes files.`,
+  spec: {
+    namespaces: ['mount', 'uts', 'ipc', 'pid'],
+    command: ['/bin/sh', '-c', 'echo "/etc/motd says: $(cat /etc/motd)"; ls /etc/issue 2>&1; echo "changed by the container" > /etc/motd; rm /bin/vi; echo new > /tmp/new; echo "/etc/motd now says: $(cat /etc/motd)"'],
+  },
+  storage: {},
+  probes: { before: ['image-layers'], during: ['container-dirs'], after: ['upper-dir'] },
+  takeaway: `Inside, /etc/motd came from layer 2 (the upper layer wins) and /etc/issue was gone
+(layer 2's whiteout). After the run the upper dir holds exactly what the
+container wrote: etc/motd (copied up, then changed), tmp/new, and bin/vi as a
+"c 0, 0" whiteout, while layer 2's own etc/motd still says what it said. The
+mount line shows the full option string kit passed to mount(2).`,
+  tryNext: [
+    'sudo kit chapter layers --storage-driver vfs   # the same root made by copying every layer',
+    'sudo kit info                                  # which driver kit picks here, and why',
+    'sudo kit build -t app -f Kitfile .             # one layer per COPY / RUN; then: kit image history app',
+    'sudo kit chapter aufs                          # the union filesystem Docker started with',
+  ],
+  explain: {
+    mount: `mount("overlay", merged, "overlay", 0, "lowerdir=A:B,upperdir=U,workdir=W"): lowerdirs are read-only and searched left to right, so the image's topmost layer comes first. One page (4096 bytes) is all mount(2) copies of the options: with many layers kit, like Docker, names them by short links in <data>/l/, or by relative paths after chdir.`,
+    mkdir: `The container layer's dirs: diff (the upperdir), work (overlayfs's scratch dir, which must be on the same filesystem as the upperdir) and merged (the mount point).`,
+    umount2: 'The container has ended: the overlay mount is detached. The upper dir stays until the container is removed, so `kit diff` and `kit commit` can read it.',
+    chroot: 'Until kit run pivots into image roots, the chapter enters the merged dir with chroot.',
+  },
+  requires: [{ filesystem: 'overlay' }, { tool: 'busybox', install: 'apt-get install busybox-static' }],
+};
+
+export default chapter;

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { self } from '../host/process';
+import { kitPaths, type KitPaths } from '../paths';
+import type { HostContext } from '../plan';
+import { defaultSpec } from '../spec';
+import type { TraceEvent } from '../trace/event';
+import { TraceRecorder } from '../trace/recorder';
+import { createStateDir } from './run';
+import { reapOrphans } from './state';
+
+/**
+ * Host changes made outside a container run (a build mounting the image so
+ * far, a chapter mounting a container's layers to show them): journaled in a
+ * state dir of their own exactly like a container's, so they are undone when
+ * `work` ends, and by the next kit if this one is killed.
+ */
+export async function withHostChanges<T>(
+  name: string,
+  work: (ctx: HostContext) => T | Promise<T>,
+  options: { paths?: KitPaths; onEvent?: (event: TraceEvent) => void } = {},
+): Promise<T> {
+  const paths = options.paths ?? kitPaths();
+  reapOrphans(paths);
+  const id = randomBytes(6).toString('hex');
+  const spec = { ...defaultSpec([]), name };
+  const trace = new TraceRecorder(options.onEvent);
+  const changes = createStateDir(paths, { id, name, spec, createdAt: new Date().toISOString(), owner: self() }, trace);
+  try {
+    return await work({ id, spec, paths, trace, changes, pid: 0 });
+  } finally {
+    trace.currentWhy = undefined;
+    changes.undoAll();
+  }
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { aufsMountData } from '../storage/aufs';
+import { commandOutput, firstLines } from './command';
+import type { Probe, ProbeContext, ProbeResult } from './probe';
+
+/**
+ * Probes of a container's layered root (chapters with `storage`): what the
+ * image's layers hold, the four overlay dirs, what the container wrote.
+ */
+function withStorage(id: string, title: string, look: (s: NonNullable<ProbeContext['storage']>) => string): Probe {
+  return {
+    id,
+    title,
+    run: ({ storage }): ProbeResult => ({ probe: id, title, text: storage ? look(storage) : '(no layered root in this run)' }),
+  };
+}
+
+export const imageLayers = withStorage('image-layers', "the image's layers, bottom first (each a plain directory)", (s) =>
+  s.lowers
+    .map((dir, i) => [`layer ${i + 1}: ${dir}   (${s.image.history[i]?.createdBy ?? ''})`, indent(commandOutput(['ls', '-l', join(dir, 'etc')]))].join('\n'))
+    .join('\n'),
+);
+
+export const containerDirs = withStorage('container-dirs', "the container's root: how the driver made it", (s) => {
+  const lines = [`storage driver: ${s.driver} (${s.reason})`];
+  if (!s.upper) {
+    lines.push(`rootfs: ${s.rootfs}   a full copy of every layer (vfs)`, `size: ${commandOutput(['du', '-sh', s.rootfs])}`);
+    return lines.join('\n');
+  }
+  lines.push(
+    `LowerDir:  ${[...s.lowers].reverse().join(':')}   (topmost first)`,
+    `UpperDir:  ${s.upper}`,
+    `WorkDir:   ${join(s.dir, 'work')}`,
+    `MergedDir: ${s.rootfs}`,
+    '',
+    'the mount, as /proc/self/mountinfo shows it on the host:',
+    indent(mountLine(s.rootfs)),
+  );
+  return lines.join('\n');
+});
+
+export const upperDir = withStorage('upper-dir', 'the container layer: everything the container wrote, and only that', (s) => {
+  if (!s.upper) return `vfs keeps no upper dir: the changes are mixed into the full copy at ${s.rootfs}`;
+  return [
+    `ls -lAR ${s.upper}`,
+    indent(firstLines(commandOutput(['ls', '-lAR', s.upper]), 40)),
+    '',
+    `the image's layer is untouched: cat ${join(s.lowers[s.lowers.length - 1], 'etc', 'motd')}`,
+    indent(commandOutput(['cat', join(s.lowers[s.lowers.length - 1], 'etc', 'motd')])),
+  ].join('\n');
+});
+
+export const aufsBranches = withStorage('aufs-branches', 'the same stack as aufs branches: the mount data an aufs kernel gets', (s) =>
+  aufsMountData(join(s.dir, 'diff'), [...s.lowers].reverse()).map((data) => `mount("none", "${join(s.dir, 'mnt')}", "aufs", 0, "${data}")`).join('\n'),
+);
+
+export const unionFilesystems: Probe = {
+  id: 'union-filesystems',
+  title: 'union filesystems this kernel has (grep -E "overlay|aufs" /proc/filesystems)',
+  run: () => {
+    const listed = readFileSync('/proc/filesystems', 'utf8').split('\n').filter((l) => /\t(overlay|aufs)$/.test(l));
+    const aufs = listed.some((l) => l.endsWith('\taufs')) ? '' : '\n(no aufs line: this kernel has no aufs)';
+    return { probe: 'union-filesystems', title: unionFilesystems.title, text: (listed.join('\n') || '(none)') + aufs };
+  },
+};
+
+function mountLine(target: string): string {
+  const line = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' ')[4] === target);
+  return line ?? '(not mounted)';
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `  ${l}`).join('\n');
+}

@@ -1,0 +1,33 @@
+import { ImageStore } from '../image/store';
+import type { KitPaths } from '../paths';
+import type { HostStep } from '../plan';
+import { containerLayerDir, createContainerLayer } from './containers';
+import { chooseDriver, type DriverChoice } from './drivers';
+
+export interface ContainerRoot {
+  /** The prepare step that makes the root (mounts it, for overlay2). */
+  step: HostStep;
+  /** Where the root will be: what pivot_root or chroot enters. */
+  rootfs: string;
+  driver: DriverChoice;
+}
+
+/**
+ * What `kit run` needs from storage, decided at plan time so that a bad
+ * driver or image fails before anything on the host changes. keep=false
+ * (`--rm`, chapters) removes the container layer when the container ends;
+ * keep=true leaves it for `kit diff`, `kit commit` and `kit rm`.
+ */
+export function containerRoot(paths: KitPaths, id: string, imageName: string, requestedDriver: string | undefined, keep: boolean): ContainerRoot {
+  const store = new ImageStore(paths);
+  const image = store.get(imageName);
+  const driver = chooseDriver(paths, requestedDriver);
+  return {
+    driver,
+    rootfs: driver.driver.rootfsDir(containerLayerDir(paths, id)),
+    step: {
+      why: `${driver.driver.name}: make the container's root from the ${image.layers.length} layer(s) of ${image.name}`,
+      run: (ctx) => void createContainerLayer(ctx, store, image, driver.driver, keep),
+    },
+  };
+}

@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KitError } from '../errors';
+import type { Image, ImageStore } from '../image/store';
+import type { KitPaths } from '../paths';
+import type { HostContext } from '../plan';
+import { copyChanges, upperChanges, type Change } from './changes';
+import { copyChangesInto } from './copy-changes';
+import type { StorageDriver } from './driver';
+import { driverNamed } from './drivers';
+import { layerDigest } from './layer-digest';
+import { copyLayer, type WhiteoutPolicy } from './tree';
+import { layersView } from './view';
+import { makeWhiteout, markOpaque, untraced } from './whiteout';
+
+/**
+ * A container's writable layer, kept after the container exits (so `kit
+ * diff` and `kit commit` can read it) until it is removed:
+ *
+ *   <data>/containers/<id>/container.json   ContainerLayer below
+ *   <data>/containers/<id>/...              the driver's dirs (diff, work, merged / rootfs)
+ *
+ * The image's layers are not copied here: the driver names them in place.
+ */
+export interface ContainerLayer {
+  id: string;
+  image: string;
+  driver: StorageDriver['name'];
+  /** The image's layer digests, bottom first, when the container was made. */
+  layers: string[];
+  created: string;
+}
+
+export function containerLayerDir(paths: KitPaths, id: string): string {
+  return join(paths.data, 'containers', id);
+}
+
+/**
+ * Make the container's layer and its root filesystem (for overlay2: mount
+ * it). With keep=false (a throwaway container, a build step) the whole
+ * container dir is journaled for removal when the container ends.
+ */
+export function createContainerLayer(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, keep: boolean): string {
+  const dir = containerLayerDir(ctx.paths, ctx.id);
+  const record: ContainerLayer = { id: ctx.id, image: image.name, driver: driver.name, layers: image.layers, created: new Date().toISOString() };
+  const write = () => {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'container.json'), JSON.stringify(record, null, 2));
+  };
+  if (!keep) {
+    ctx.changes.make({ op: 'remove', path: dir }, write);
+    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+  }
+  write();
+  try {
+    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true }); // a container that never got a root is not kept
+    throw err;
+  }
+}
+
+export function listContainerLayers(paths: KitPaths): ContainerLayer[] {
+  const dir = join(paths.data, 'containers');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((id) => {
+    try {
+      return [JSON.parse(readFileSync(join(dir, id, 'container.json'), 'utf8')) as ContainerLayer];
+    } catch {
+      return []; // being created or removed
+    }
+  });
+}
+
+/** A container by id or unique id prefix, as Docker accepts. */
+export function findContainerLayer(paths: KitPaths, idOrPrefix: string): ContainerLayer {
+  const all = listContainerLayers(paths);
+  const found = all.filter((c) => c.id === idOrPrefix || c.id.startsWith(idOrPrefix));
+  if (found.length === 1) return found[0];
+  if (found.length > 1) throw new KitError(`'${idOrPrefix}' names ${found.length} containers`, 'give more characters of the id');
+  const ids = all.map((c) => c.id);
+  throw new KitError(`no container '${idOrPrefix}'`, `containers with a layer: ${ids.join(', ') || 'none'}`);
+}
+
+/** What the container changed, relative to its image, as `docker diff` lists it. */
+export function diffContainer(paths: KitPaths, store: ImageStore, idOrPrefix: string): Change[] {
+  const container = findContainerLayer(paths, idOrPrefix);
+  const driver = driverNamed(container.driver);
+  const dir = containerLayerDir(paths, container.id);
+  const image = layersView(container.layers.map((d) => store.layerDir(d)));
+  const upper = driver.upperDir(dir);
+  return upper ? upperChanges(upper, image) : copyChanges(driver.rootfsDir(dir), image);
+}
+
+/**
+ * The container layer becomes the new image's top layer, in overlay form:
+ * an upper dir is copied as it is (whiteouts and opaque marks included); a
+ * vfs copy is first reduced to its changes.
+ */
+export async function commitContainer(paths: KitPaths, store: ImageStore, idOrPrefix: string, name: string, createdBy?: string): Promise<Image> {
+  const container = findContainerLayer(paths, idOrPrefix);
+  const base = store.get(container.image);
+  const why = createdBy ?? `kit commit ${container.id}`;
+  const stored = await storeContainerLayer(paths, store, container.id, why);
+  const image: Image = {
+    name,
+    layers: stored ? [...container.layers, stored.digest] : container.layers,
+    config: base.config,
+    created: new Date().toISOString(),
+    history: [...base.history, { createdBy: why, emptyLayer: !stored || undefined }],
+  };
+  store.save(image);
+  return image;
+}
+
+/** The container's changes as a layer in the store, or undefined when it changed nothing. */
+export async function storeContainerLayer(paths: KitPaths, store: ImageStore, id: string, createdBy: string): Promise<StoredLayer | undefined> {
+  const container = findContainerLayer(paths, id);
+  const dir = containerLayerDir(paths, container.id);
+  const driver = driverNamed(container.driver);
+  const changes = diffContainer(paths, store, container.id);
+  if (changes.length === 0) return undefined;
+  const upper = driver.upperDir(dir);
+  return storeLayer(paths, store, createdBy, (stage) => {
+    if (upper) copyLayer(upper, stage, keepWhiteouts);
+    else copyChangesInto(driver.rootfsDir(dir), changes, stage);
+  });
+}
+
+export interface StoredLayer {
+  digest: string;
+  /** False when the store already had this very layer. */
+  isNew: boolean;
+}
+
+/**
+ * Fill a staging dir, name it by its content, and move it into the store
+ * (a layer already there is reused and the stage dropped).
+ */
+export async function storeLayer(paths: KitPaths, store: ImageStore, createdBy: string, fill: (stage: string) => void | Promise<void>): Promise<StoredLayer> {
+  const stage = join(paths.data, 'layers', `.stage-${randomBytes(6).toString('hex')}`);
+  mkdirSync(stage, { recursive: true });
+  try {
+    await fill(stage);
+    const digest = layerDigest(stage);
+    const isNew = !store.hasLayer(digest);
+    await store.addLayer(digest, createdBy, (target) => {
+      for (const name of readdirSync(stage)) renameSync(join(stage, name), join(target, name));
+    });
+    return { digest, isNew };
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Remove a container's layer (what `kit rm` will call). A still-mounted
+ * rootfs means the container is running: refuse rather than pull it away.
+ */
+export function removeContainerLayer(paths: KitPaths, idOrPrefix: string): void {
+  const container = findContainerLayer(paths, idOrPrefix);
+  const dir = containerLayerDir(paths, container.id);
+  const rootfs = driverNamed(container.driver).rootfsDir(dir);
+  if (readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === rootfs)) {
+    throw new KitError(`container ${container.id} is still mounted at ${rootfs}`, 'stop it first');
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+
+const keepWhiteouts: WhiteoutPolicy = {
+  whiteout: (dest) => makeWhiteout(untraced, dest, 'commit: keep the deletion as a whiteout'),
+  opaque: (dest) => markOpaque(untraced, dest, 'commit: keep the opaque directory'),
+};

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * Container create time by storage driver and image size (needs root and a
+ * build: `npm run build && sudo node test/bench/storage.js`).
+ * overlay2 mounts the layers where they are, so its time should not grow with
+ * the image; vfs copies them, so its time should grow with the image.
+ */
+const { mkdtempSync, rmSync, writeFileSync, mkdirSync } = require('node:fs');
+const { randomBytes } = require('node:crypto');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const core = (file) => require(join(__dirname, '..', '..', 'dist', 'core', file));
+const { ImageStore } = core('image/store');
+const { storeLayer, createContainerLayer } = core('storage/containers');
+const { busyboxLayer } = core('storage/demo-image');
+const { overlay2 } = core('storage/overlay2');
+const { vfs } = core('storage/vfs');
+const { withHostChanges } = core('engine/session');
+
+const LARGE_MB = Number(process.env.BENCH_LARGE_MB ?? 200);
+const RUNS = 5;
+
+async function image(paths, store, name, megabytes) {
+  const layers = [(await storeLayer(paths, store, 'busybox', busyboxLayer)).digest];
+  if (megabytes) {
+    const data = (await storeLayer(paths, store, `${megabytes} MB of files`, (dir) => {
+      mkdirSync(join(dir, 'data'));
+      for (let i = 0; i < megabytes; i++) writeFileSync(join(dir, 'data', `blob${i}`), randomBytes(1 << 20));
+    })).digest;
+    layers.push(data);
+  }
+  store.save({ name, layers, config: {}, created: new Date().toISOString(), history: layers.map(() => ({ createdBy: 'bench' })) });
+  return store.get(name);
+}
+
+/** Median milliseconds to make one container's root (the undo after each run is not counted). */
+async function createTime(paths, store, img, driver) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    await withHostChanges('bench', (ctx) => {
+      const start = process.hrtime.bigint();
+      createContainerLayer(ctx, store, img, driver, false);
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }, { paths });
+  }
+  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+}
+
+async function main() {
+  if (process.getuid() !== 0) throw new Error('the storage bench mounts overlays: run it as root');
+  const root = mkdtempSync(join(tmpdir(), 'kit-bench-'));
+  const paths = { data: join(root, 'data'), state: join(root, 'run') };
+  const store = new ImageStore(paths);
+  try {
+    const small = await image(paths, store, 'small', 0);
+    const large = await image(paths, store, 'large', LARGE_MB);
+    const rows = [];
+    for (const driver of [overlay2, vfs]) {
+      rows.push({ driver: driver.name, small: await createTime(paths, store, small, driver), large: await createTime(paths, store, large, driver) });
+    }
+    console.log(`container create time (median of ${RUNS}), small image ~2 MB vs large image ~${LARGE_MB + 2} MB`);
+    console.log(`${'driver'.padEnd(10)}${'small'.padStart(12)}${'large'.padStart(12)}${'large/small'.padStart(14)}`);
+    for (const r of rows) console.log(`${r.driver.padEnd(10)}${`${r.small.toFixed(1)} ms`.padStart(12)}${`${r.large.toFixed(1)} ms`.padStart(12)}${`${(r.large / r.small).toFixed(1)}x`.padStart(14)}`);
+    const [o, v] = rows;
+    console.log(`vfs / overlay2 on the large image: ${(v.large / o.large).toFixed(0)}x`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench: ${err.message}`);
+  process.exit(1);
+});
