@@ -1,6 +1,7 @@
 import { KitError } from './errors';
 import { runContainer, type RunResult } from './engine/run';
 import type { KitPaths } from './paths';
+import type { PlanPart } from './plan';
 import { runProbes, type ProbeResult } from './probes';
 import { DEFAULT_PATH, type ContainerSpec } from './spec';
 import { unmet, type Requirement } from './support';
@@ -32,6 +33,8 @@ export interface Chapter {
   /** Longer explanations by syscall name, shown with --explain. */
   explain?: Record<string, string>;
   requires?: Requirement[];
+  /** Host or container steps that show the chapter's point (see buildPlan). */
+  demo?: PlanPart;
 }
 
 export interface ChapterResult {
@@ -72,6 +75,7 @@ export async function runChapter(chapter: Chapter, options: ChapterRunOptions = 
   const result: RunResult = await runContainer(chapterSpec(chapter, options.command), {
     paths: options.paths,
     onEvent: options.onEvent,
+    demo: chapter.demo,
     beforeRelease: async (pid) => {
       during = await runProbes(chapter.probes.during, { pid });
       await options.beforeRelease?.(pid);

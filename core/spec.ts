@@ -15,6 +15,12 @@ export interface ContainerSpec {
   hostname?: string;
   /** Name shown by `kit ps`; defaults to the id. */
   name?: string;
+  /** The image whose layers become the root filesystem; none = the host's /. */
+  image?: string;
+  /** The working directory inside the rootfs (Docker's -w / WorkingDir). */
+  workdir?: string;
+  /** How the root is changed to the image: pivot_root (default, as runc) or chroot (the chroot chapter). */
+  rootSwitch?: 'pivot_root' | 'chroot';
 }
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
