@@ -1,12 +1,14 @@
 import { KitError } from '../errors';
 import { containerProcess } from './container-process';
 import { hostname } from './hostname';
+import { ipcQueues } from './ipc';
+import { mounts } from './mounts';
 import type { Probe, ProbeContext, ProbeResult } from './probe';
 import { processes } from './processes';
 
 export type { Probe, ProbeContext, ProbeResult } from './probe';
 
-const PROBES: Probe[] = [processes, hostname, containerProcess];
+const PROBES: Probe[] = [processes, hostname, containerProcess, mounts, ipcQueues];
 
 export function probeIds(): string[] {
   return PROBES.map((p) => p.id);
