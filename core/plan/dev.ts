@@ -30,7 +30,7 @@ const LINKS: Array<[string, string]> = [
 export function devSteps(): ContainerStep[] {
   const dev = (name: string) => inRootfs(`/dev/${name}`);
   return [
-    { op: 'mount', fields: ['tmpfs', dev(''), 'tmpfs', MS.NOSUID, 'mode=755,size=65536k'], why: "a fresh tmpfs over /dev: none of the host's devices are in it" },
+    { op: 'mount', fields: ['tmpfs', inRootfs('/dev'), 'tmpfs', MS.NOSUID, 'mode=755,size=65536k'], why: "a fresh tmpfs over /dev: none of the host's devices are in it" },
     ...DEVICES.flatMap(([name, major, minor]): ContainerStep[] => [
       { op: 'mknod', fields: [dev(name), S_IFCHR | 0o666, major, minor], why: `create /dev/${name}: a character device (${major}, ${minor}) every program expects` },
       { op: 'chmod', fields: [dev(name), 0o666], why: 'mknod applied the umask: make it usable by every user, as on the host' },
