@@ -34,7 +34,7 @@ the image's root. The host's mount table is the same before and after.`,
   tryNext: [
     'sudo kit run base cat /proc/self/mountinfo      # the mounts a container ends up with',
     'sudo kit run base cat /proc/keys                # masked: empty (it is /dev/null)',
-    "sudo kit run base sh -c 'echo 1 > /proc/sys/kernel/sysrq'   # read-only: refused",
+    "sudo kit run base sh -c 'echo evil > /proc/sys/kernel/hostname'   # /proc/sys is read-only: refused",
     'sudo kit chapter rootfs --explain',
   ],
   explain: {

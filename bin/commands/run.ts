@@ -27,8 +27,13 @@ makes, on stderr. The image \`base\` is built on first use.`;
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
   };
 
+  /** --json after the image is the container's argument, not kit's flag. */
+  public jsonEnabled(): boolean {
+    return this.ownArgv().own.includes('--json');
+  }
+
   async run(): Promise<unknown> {
-    const { own, command } = splitAtImage(this.argv, optionNames(RunCommand.flags));
+    const { own, command } = this.ownArgv();
     const { args, flags } = await this.parse(RunCommand, own);
     const paths = kitPaths();
     const image = await ensureImage(paths, args.image);
@@ -42,6 +47,10 @@ makes, on stderr. The image \`base\` is built on first use.`;
     if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');
     process.exitCode = result.exitCode ?? 128 + signalNumber(result.signal);
     return result;
+  }
+
+  private ownArgv(): { own: string[]; command: string[] } {
+    return splitAtImage(this.argv, optionNames(RunCommand.flags));
   }
 }
 

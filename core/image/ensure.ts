@@ -21,7 +21,13 @@ export async function ensureImage(paths: KitPaths, name: string, progress: Progr
     const image = store.get(name);
     if (image.layers.every((l) => store.hasLayer(l))) return image;
   }
-  return buildBase(store, progress);
+  try {
+    return await buildBase(store, progress);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new KitError(`cannot build image '${BASE_IMAGE}' in ${paths.data}: permission denied`, 'run kit with sudo (or set KIT_ROOT to a directory you own)');
+    throw err;
+  }
 }
 
 /** `base` is always available: it is listed even before its first build. */

@@ -41,7 +41,7 @@ export function maskedPathSteps(): ContainerStep[] {
   }
   for (const [path, what] of READ_ONLY.filter(([p]) => existsSync(p))) {
     steps.push({ op: 'mount', fields: [path, path, '', MS.BIND | MS.REC, ''], why: `make ${path} read-only as runc does (${what}): bind it onto itself...` });
-    steps.push({ op: 'mount', fields: [path, path, '', MS.BIND | MS.REC | MS.REMOUNT | MS.RDONLY, ''], why: `...then remount that bind read-only` });
+    steps.push({ op: 'mount', fields: [path, path, '', MS.BIND | MS.REC | MS.REMOUNT | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC, ''], why: '...then remount that bind read-only (keeping nosuid, nodev, noexec)' });
   }
   return steps;
 }
