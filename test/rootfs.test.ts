@@ -1,24 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { statePid, type ChapterJson, type EventJson } from './support/json';
 import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
 
-interface Event {
-  syscall: string;
-  args: string[];
-  ret: number;
-  errno: string | null;
-  side: 'host' | 'container';
-}
-interface ChapterJson {
-  trace: Event[];
-  container: { stdout: string; stderr: string; exitCode: number };
-  before: Array<{ probe: string; text: string }>;
-  during: Array<{ probe: string; text: string }>;
-  after: Array<{ probe: string; text: string }>;
-}
 interface RunJson {
   pid: number;
-  trace: Event[];
+  trace: EventJson[];
   stdout: string;
   stderr: string;
   exitCode: number;
@@ -187,14 +174,6 @@ test('without busybox, base is made of host programs and their ldd libraries, an
 function runJson(args: string[]): RunJson {
   const r = kit(['run', '--json', ...args], kr.env);
   return JSON.parse(r.stdout) as RunJson;
-}
-
-function statePid(dir: string): number {
-  try {
-    return (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { pid?: number }).pid ?? 0;
-  } catch {
-    return 0;
-  }
 }
 
 function readOr(file: string): string {
