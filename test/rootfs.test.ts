@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { statePid, type ChapterJson, type EventJson } from './support/json';
 import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
@@ -123,6 +123,29 @@ test('a command missing from the image fails at execve with ENOENT and the image
   expect(r.status).toBe(127);
   expect(r.stderr).toMatch(/execve\("no-such-command".*= -1 ENOENT/);
   expect(r.stderr).toContain("no such file in the image's rootfs");
+});
+
+test('a command behind an absolute symlink is found inside the image, not on the host', () => {
+  // An image like alpine's: /usr/local/bin/hello -> /opt/kit-only/hello, a path the host does not have.
+  expect(kit(['image', 'ls'], kr.env).status).toBe(0);
+  const hex = 'ab'.repeat(32);
+  const layer = join(kr.root, 'data', 'layers', hex, 'diff');
+  cpSync(baseLayer(kr.root), layer, { recursive: true, verbatimSymlinks: true });
+  mkdirSync(join(layer, 'opt', 'kit-only'), { recursive: true });
+  writeFileSync(join(layer, 'opt', 'kit-only', 'hello'), '#!/bin/sh\necho hello from the image\n', { mode: 0o755 });
+  mkdirSync(join(layer, 'usr', 'local', 'bin'), { recursive: true });
+  symlinkSync('/opt/kit-only/hello', join(layer, 'usr', 'local', 'bin', 'hello'));
+  const image = { name: 'linked', layers: [`sha256:${hex}`], config: { Env: ['PATH=/usr/local/bin:/bin'] }, created: new Date().toISOString(), history: [] };
+  writeFileSync(join(kr.root, 'data', 'images', 'linked.json'), JSON.stringify(image));
+  try {
+    expect(existsSync('/opt/kit-only')).toBe(false);
+    const r = kit(['run', 'linked', 'hello'], kr.env);
+    expect(r.stdout).toBe('hello from the image\n');
+    expect(r.status).toBe(0);
+  } finally {
+    rmSync(join(kr.root, 'data', 'images', 'linked.json'));
+    rmSync(join(kr.root, 'data', 'layers', hex), { recursive: true });
+  }
 });
 
 test('a missing image is one line listing the available images', () => {

@@ -1,7 +1,7 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { posix } from 'node:path';
 import type { ContainerSpec } from '../spec';
 import type { PlanPart } from './plan';
+import { statInRoot } from './root-lookup';
 
 /**
  * The last step: execve the container's command. execve needs a path, so a
@@ -29,17 +29,14 @@ export function resolveCommand(name: string, env: string[], roots: string[]): st
   if (name.includes('/')) return name;
   const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/bin:/bin';
   for (const dir of pathVar.split(':').filter(Boolean)) {
-    const candidate = join(dir, name);
-    if (roots.some((root) => isExecutable(join(root, candidate)))) return candidate;
+    const candidate = posix.join(dir, name);
+    if (roots.some((root) => isExecutable(root, candidate))) return candidate;
   }
   return name;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
+/** A regular file with an execute bit, as seen from inside `root`. */
+function isExecutable(root: string, path: string): boolean {
+  const stats = statInRoot(root, path);
+  return stats !== undefined && stats.isFile() && (stats.mode & 0o111) !== 0;
 }
