@@ -1,4 +1,5 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { statePid, type ChapterJson, type EventJson } from './support/json';
 import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
@@ -89,6 +90,27 @@ test('ipc: a message queue made on the host is invisible inside, and removed aft
   expect(r.container.stdout).not.toMatch(/^0x/m);
   expect(r.after[0].text).not.toContain(key);
   expect(r.trace.some((e) => e.syscall === 'msgctl' && e.args[1] === 'IPC_RMID' && e.ret === 0)).toBe(true);
+});
+
+test('kill -9 of kit mid-run: the next kit run removes the host queue and the rootfs it left', async () => {
+  const child = kitBackground(['chapter', 'ipc', '--', 'sleep', '30'], kr.env);
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const dir = join(kr.root, 'run', 'containers');
+  let id = '';
+  await eventually(() => {
+    id = existsSync(dir) ? readdirSync(dir).find((d) => statePid(join(dir, d)) > 0) ?? '' : '';
+    return id !== '' && readOr(`/proc/${statePid(join(dir, id))}/cmdline`).startsWith('sleep');
+  }, 20000);
+  const journal = readOr(join(dir, id, 'journal'));
+  const key = (JSON.parse(journal.split('\n').find((l) => l.includes('msgrm'))!) as { key: number }).key;
+  const keyHex = `0x${key.toString(16)}`;
+  expect(execFileSync('ipcs', ['-q'], { encoding: 'utf8' })).toContain(keyHex);
+  expect(existsSync(join(dir, id, 'rootfs', 'bin', 'busybox'))).toBe(true);
+  child.kill('SIGKILL');
+  await exited;
+  expect(kit(['run', 'base', 'true'], kr.env).status).toBe(0);
+  expect(execFileSync('ipcs', ['-q'], { encoding: 'utf8' })).not.toContain(keyHex);
+  expect(existsSync(join(dir, id))).toBe(false);
 });
 
 test('chroot: the classic escape reaches the host\'s /', () => {

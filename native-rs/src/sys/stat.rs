@@ -2,7 +2,7 @@
 //! Two paths name the same directory when both match (how `..` is seen to
 //! have stopped going up).
 use super::libc;
-use super::{cstr, traced};
+use super::{cstr, traced_out};
 use crate::decode::quoted;
 
 /// (st_dev, st_ino): the first two fields of struct stat on x86_64 and aarch64.
@@ -12,8 +12,15 @@ pub fn stat(path: &str) -> Result<FileId, i32> {
     let c = cstr(path)?;
     // struct stat is 144 bytes on x86_64, 128 on aarch64.
     let mut buf = [0u64; 18];
-    traced("stat", vec![quoted(Some(path)), "{st_dev, st_ino, ...}".into()], || unsafe {
-        libc::stat(c.as_ptr(), buf.as_mut_ptr() as *mut _) as i64
-    })?;
+    let out = buf.as_mut_ptr();
+    traced_out(
+        "stat",
+        || unsafe { libc::stat(c.as_ptr(), out as *mut _) as i64 },
+        |ok| {
+            let ids = unsafe { (*out, *out.add(1)) };
+            let result = if ok { format!("{{st_dev={}, st_ino={}, ...}}", ids.0, ids.1) } else { "0x...".into() };
+            vec![quoted(Some(path)), result]
+        },
+    )?;
     Ok((buf[0], buf[1]))
 }
