@@ -136,6 +136,8 @@ test('image config: -e, -w and the image\'s Cmd apply as in Docker; exit code is
   const r = kit(['run', '-e', 'GREETING=hi', '-w', '/srv/app', 'base', 'sh', '-c', 'echo "$GREETING from $(pwd)"; exit 7'], kr.env);
   expect(r.stdout).toBe('hi from /srv/app\n');
   expect(r.status).toBe(7);
+  const env = kit(['run', '-e', 'A=1', '-e', 'KIT_FROM_HOST', 'base', 'env'], { ...kr.env, KIT_FROM_HOST: 'passed' });
+  expect(env.stdout.split('\n')).toEqual(expect.arrayContaining(['A=1', 'KIT_FROM_HOST=passed']));
   const cmd = runJson(['base']); // Cmd ["sh"] with no stdin: exits 0
   expect(cmd.trace.find((e) => e.syscall === 'execve' && e.side === 'container' && e.args[0] === '"/bin/sh"')).toBeDefined();
 });
