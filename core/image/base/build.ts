@@ -26,8 +26,12 @@ export type Progress = (line: string) => void;
 export async function buildBase(store: ImageStore, progress: Progress): Promise<Image> {
   const busybox = process.env.KIT_BUSYBOX ?? '/bin/busybox';
   progress(`building the default image '${BASE_IMAGE}' (once, offline)`);
-  const tools = existsSync(busybox) ? busyboxEntries(busybox, progress) : { entries: [], applets: [] as string[] };
-  if (!tools.applets.length) progress(`[1/4] no busybox at ${busybox}: using the host's own programs and their libraries`);
+  const tools = busyboxEntries(busybox);
+  progress(
+    tools.applets.length
+      ? `[1/4] busybox ${busybox}: ${tools.applets.length} applets as symlinks to /bin/busybox`
+      : `[1/4] no busybox at ${busybox}: using the host's own programs and their libraries`,
+  );
   const missing = NEEDED.filter((name) => !tools.applets.includes(name));
   const found = missing.flatMap((name) => {
     const file = findHostProgram(name);
@@ -43,18 +47,18 @@ export async function buildBase(store: ImageStore, progress: Progress): Promise<
     layers: [digest],
     config: { Cmd: ['sh'], Env: [DEFAULT_PATH], WorkingDir: '/' },
     created: new Date().toISOString(),
-    history: [{ createdBy: `kit: busybox (${tools.applets.length} applets) + host ${found.map((p) => p.name).join(', ') || 'nothing'}` }],
+    history: [{ createdBy: `kit: busybox with ${tools.applets.length} applets, host programs: ${found.map((p) => p.name).join(', ') || 'none'}` }],
   };
   store.save(image);
   progress(`[4/4] image '${BASE_IMAGE}' is ready`);
   return image;
 }
 
-/** /bin/busybox and one symlink per applet, where `busybox --list-full` puts it. */
-function busyboxEntries(busybox: string, progress: Progress): { entries: LayerEntry[]; applets: string[] } {
-  const list = spawnSync(busybox, ['--list-full'], { encoding: 'utf8' });
-  const paths = list.status === 0 ? list.stdout.split('\n').filter((p) => p && p !== 'bin/busybox') : [];
-  progress(`[1/4] busybox ${busybox}: ${paths.length} applets as symlinks to /bin/busybox`);
+/** /bin/busybox and one symlink per applet, where `busybox --list-full` puts it; nothing without busybox. */
+function busyboxEntries(busybox: string): { entries: LayerEntry[]; applets: string[] } {
+  const list = existsSync(busybox) ? spawnSync(busybox, ['--list-full'], { encoding: 'utf8' }) : undefined;
+  const paths = list?.status === 0 ? list.stdout.split('\n').filter((p) => p && p !== 'bin/busybox') : [];
+  if (!paths.length) return { entries: [], applets: [] };
   const entries: LayerEntry[] = [{ kind: 'file', path: 'bin/busybox', mode: 0o755, copyOf: busybox }];
   // Relative targets: the links resolve the same inside the rootfs and when
   // kit looks at the layer from the host.
