@@ -2,6 +2,7 @@ import { rootedCommand } from './build/run-step';
 import { KitError } from './errors';
 import { runContainer, type RunResult } from './engine/run';
 import { kitPaths, type KitPaths } from './paths';
+import type { PlanPart } from './plan';
 import { runProbes, type ProbeContext, type ProbeResult } from './probes';
 import { withChapterStorage, type ChapterStorage } from './storage/chapter-storage';
 import { DEFAULT_PATH, type ContainerSpec } from './spec';
@@ -36,6 +37,8 @@ export interface Chapter {
   requires?: Requirement[];
   /** Run the container on a layered image root (the layers chapters). */
   storage?: ChapterStorage;
+  /** Host or container steps that show the chapter's point (see buildPlan). */
+  demo?: PlanPart;
 }
 
 export interface ChapterResult {
@@ -94,6 +97,7 @@ async function runWithProbes(
   const result: RunResult = await runContainer({ ...spec, command: rooted(spec.command) }, {
     paths: options.paths,
     onEvent: options.onEvent,
+    demo: chapter.demo,
     beforeRelease: async (pid) => {
       during = await runProbes(chapter.probes.during, { ...probeContext, pid });
       await options.beforeRelease?.(pid);

@@ -12,3 +12,7 @@ export { runChapter, chapterSpec, requirementsOf, type Chapter, type ChapterResu
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
 export { StraceObserver } from './strace';
+export { ImageStore, type Image, type ImageConfig } from './image/store';
+export { ensureImage } from './image/ensure';
+export { BASE_IMAGE } from './image/base/build';
+export { specFromImage, type RunRequest } from './image/run-spec';

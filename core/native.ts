@@ -16,6 +16,10 @@ export interface NativeAddon {
   close(fd: number): number;
   mkdir(path: string, mode: number): number;
   rmdir(path: string): number;
+  /** A new System V message queue under key (IPC_CREAT|IPC_EXCL); its id. */
+  msgCreate(key: number, mode: number): number;
+  /** Remove the message queue under key. */
+  msgRemove(key: number): number;
   mount(source: string, target: string, fstype: string, flags: number, data: string): number;
   umount2(target: string, flags: number): number;
   writeFile(path: string, data: string): number;

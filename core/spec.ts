@@ -17,6 +17,14 @@ export interface ContainerSpec {
   name?: string;
   /** overlay2, aufs or vfs; by default the first that works here (core/storage/drivers.ts). */
   storageDriver?: string;
+  /** Keep the container's layer after it exits, for `kit diff`/`kit commit` (default: removed with the container). */
+  keepLayer?: boolean;
+  /** The image whose layers become the root filesystem; none = the host's /. */
+  image?: string;
+  /** The working directory inside the rootfs (Docker's -w / WorkingDir). */
+  workdir?: string;
+  /** How the root is changed to the image: pivot_root (default, as runc) or chroot (the chroot chapter). */
+  rootSwitch?: 'pivot_root' | 'chroot';
 }
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -2,23 +2,7 @@ import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alive, eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
-
-interface Event {
-  syscall: string;
-  args: string[];
-  ret: number;
-  errno: string | null;
-  side: 'host' | 'container';
-  durationUs: number;
-}
-interface ChapterJson {
-  chapter: string;
-  trace: Event[];
-  container: { stdout: string; stderr: string; exitCode: number };
-  before: Array<{ probe: string; text: string }>;
-  during: Array<{ probe: string; title: string; text: string }>;
-  after: Array<{ probe: string; text: string }>;
-}
+import { statePid, type ChapterJson } from './support/json';
 
 requireRoot();
 const kr = tempKitRoot();
@@ -139,11 +123,3 @@ test.each(['SIGTERM', 'SIGINT'] as const)('%s to kit during a sleep container ki
   expect(alive(pid)).toBe(false);
   expect(hostSnapshot(kr.root).containers).toEqual([]);
 });
-
-function statePid(dir: string): number {
-  try {
-    return (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { pid?: number }).pid ?? 0;
-  } catch {
-    return 0;
-  }
-}

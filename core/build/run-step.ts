@@ -17,5 +17,5 @@ export function runInRootfs(paths: KitPaths, rootfs: string, script: string, env
 
 /** `command` run with `rootfs` as its root, by the host's chroot(8) whatever PATH the image sets. */
 export function rootedCommand(rootfs: string, command: string[]): string[] {
-  return [resolveCommand('chroot', [DEFAULT_PATH], '/'), rootfs, ...command];
+  return [resolveCommand('chroot', [DEFAULT_PATH], ['/']), rootfs, ...command];
 }

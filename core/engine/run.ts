@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { KitError } from '../errors';
 import { HostChanges } from '../host/journal';
+import { ensureImage } from '../image/ensure';
 import { self } from '../host/process';
 import { SIG, signalName } from '../linux';
 import { initPath } from '../native';
 import { kitPaths, containerDir, type KitPaths } from '../paths';
-import { buildPlan, type HostContext, type HostStep, type Plan } from '../plan';
+import { buildPlan, type HostContext, type HostStep, type Plan, type PlanPart } from '../plan';
 import { encodePlan } from '../plan/wire';
 import type { ContainerSpec } from '../spec';
 import type { TraceEvent } from '../trace/event';
@@ -31,6 +32,8 @@ export interface RunOptions {
    * that serve (a chapter talks to its server, then ends it).
    */
   whileRunning?: (pid: number) => Promise<void>;
+  /** Steps a chapter adds to make its point (see buildPlan). */
+  demo?: PlanPart;
 }
 
 export interface RunResult {
@@ -54,13 +57,14 @@ export interface RunResult {
 export async function runContainer(spec: ContainerSpec, options: RunOptions = {}): Promise<RunResult> {
   const paths = options.paths ?? kitPaths();
   reapOrphans(paths);
+  if (spec.image) await ensureImage(paths, spec.image);
   const id = randomBytes(6).toString('hex');
   const trace = new TraceRecorder(options.onEvent);
   const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };
   const changes = createStateDir(paths, state, trace);
   const interrupts = new Interrupts();
   try {
-    const plan = buildPlan(spec, id);
+    const plan = buildPlan(spec, id, paths, options.demo);
     const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0 };
     await runHostSteps(plan.prepare, ctx, interrupts);
     return await startAndWait(plan, ctx, state, options, interrupts);

@@ -11,7 +11,9 @@ export type Undo =
   /** A mount kit made on the host. */
   | { op: 'umount'; path: string }
   /** A file or tree kit wrote (state files, a container's layer). */
-  | { op: 'remove'; path: string };
+  | { op: 'remove'; path: string }
+  /** A System V message queue kit made on the host (the ipc chapter). */
+  | { op: 'msgrm'; key: number };
 
 const ENOENT = -2;
 const EINVAL = -22;
@@ -27,6 +29,10 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
       const MNT_DETACH = 2;
       const ret = trace.host('undo: detach the mount kit made', (n) => n.umount2(record.path, MNT_DETACH));
       return ret < 0 && ret !== ENOENT && ret !== EINVAL ? `could not unmount ${record.path} (errno ${-ret})` : undefined;
+    }
+    case 'msgrm': {
+      const ret = trace.host('undo: remove the message queue kit made', (n) => n.msgRemove(record.key));
+      return ret < 0 && ret !== ENOENT ? `could not remove message queue key ${record.key} (errno ${-ret})` : undefined;
     }
     case 'remove':
       rmSync(record.path, { recursive: true, force: true });

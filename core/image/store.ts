@@ -85,6 +85,11 @@ export class ImageStore {
     return join(this.layersDir, hexOf(digest), 'diff');
   }
 
+  /** The directories of an image's layers, bottom first (what a storage driver stacks). */
+  layerDirs(image: Image): string[] {
+    return image.layers.map((digest) => this.layerDir(digest));
+  }
+
   hasLayer(digest: string): boolean {
     return existsSync(this.layerDir(digest));
   }

@@ -1,43 +1,42 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { posix } from 'node:path';
 import type { ContainerSpec } from '../spec';
 import type { PlanPart } from './plan';
+import { statInRoot } from './root-lookup';
 
 /**
  * The last step: execve the container's command. execve needs a path, so a
  * bare name is looked up in the container's PATH under its root directory,
- * as a shell would. A name not found stays as it is: the execve then fails
- * with ENOENT in the trace, which is the lesson.
+ * as a shell would: the host's "/", or an image's layers (top layer first,
+ * as the union mount will show them). A name not found stays as it is: the
+ * execve then fails with ENOENT in the trace, which is the lesson.
  */
-export function planExec(spec: ContainerSpec, root = '/'): PlanPart {
+export function planExec(spec: ContainerSpec, roots: string[] = ['/']): PlanPart {
   const [name, ...rest] = spec.command;
-  const path = resolveCommand(name, spec.env, root);
+  const path = resolveCommand(name, spec.env, roots);
   return {
     container: [
       {
         op: 'exec',
         fields: [path, spec.command.length, name, ...rest, ...spec.env],
         why: "replace kit-init with the container's command: from here on it is PID 1",
+        hint: spec.image ? `no such file in the image's rootfs: see what '${spec.image}' holds with \`kit run ${spec.image} ls /bin\`` : undefined,
       },
     ],
   };
 }
 
-export function resolveCommand(name: string, env: string[], root: string): string {
+export function resolveCommand(name: string, env: string[], roots: string[]): string {
   if (name.includes('/')) return name;
   const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/bin:/bin';
   for (const dir of pathVar.split(':').filter(Boolean)) {
-    const candidate = join(dir, name);
-    if (isExecutable(join(root, candidate))) return candidate;
+    const candidate = posix.join(dir, name);
+    if (roots.some((root) => isExecutable(root, candidate))) return candidate;
   }
   return name;
 }
 
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
+/** A regular file with an execute bit, as seen from inside `root`. */
+function isExecutable(root: string, path: string): boolean {
+  const stats = statInRoot(root, path);
+  return stats !== undefined && stats.isFile() && (stats.mode & 0o111) !== 0;
 }

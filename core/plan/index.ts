@@ -1,3 +1,5 @@
+import { ImageStore } from '../image/store';
+import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { planCgroupNamespace } from './cgroupns';
 import { planExec } from './exec';
@@ -6,21 +8,33 @@ import { planMountPropagation } from './mount-propagation';
 import { planNamespaces } from './namespaces';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
+import { planRootfs } from './rootfs';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './plan';
 
 /**
  * spec -> plan. Each part of kit adds its steps; the order here is the order
- * they run in, and so the order of the trace.
+ * they run in, and so the order of the trace. `demo` is what a chapter adds
+ * to show its point (a host object to hide, an escape attempt), run last
+ * before the command.
  */
-export function buildPlan(spec: ContainerSpec, id: string): Plan {
+export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}): Plan {
   const parts: PlanPart[] = [
     planNamespaces(spec),
     planMountPropagation(spec),
     planHostname(spec, id),
     planProc(spec),
+    planRootfs(spec, id, paths),
     planCgroupNamespace(spec),
-    planExec(spec),
+    demo,
+    planExec(spec, commandRoots(spec, paths)),
   ];
   return parts.reduce(addPart, emptyPlan());
+}
+
+/** Where the command is looked up: the image's layers, top first, or the host's "/". */
+function commandRoots(spec: ContainerSpec, paths: KitPaths): string[] {
+  if (!spec.image) return ['/'];
+  const store = new ImageStore(paths);
+  return store.layerDirs(store.get(spec.image)).reverse();
 }

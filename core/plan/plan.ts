@@ -42,6 +42,8 @@ export interface ContainerStep {
   op: string;
   fields: Array<string | number>;
   why: string;
+  /** What to do when this step's call fails, when it says more than the generic hint. */
+  hint?: string;
 }
 
 export function emptyPlan(): Plan {

@@ -1,13 +1,26 @@
 import { KitError } from '../errors';
 import { containerProcess } from './container-process';
 import { hostname } from './hostname';
+import { ipcQueues } from './ipc';
+import { mounts } from './mounts';
 import type { Probe, ProbeContext, ProbeResult } from './probe';
 import { processes } from './processes';
 import { aufsBranches, containerDirs, imageLayers, unionFilesystems, upperDir } from './storage';
 
 export type { Probe, ProbeContext, ProbeResult } from './probe';
 
-const PROBES: Probe[] = [processes, hostname, containerProcess, imageLayers, containerDirs, upperDir, unionFilesystems, aufsBranches];
+const PROBES: Probe[] = [
+  processes,
+  hostname,
+  containerProcess,
+  mounts,
+  ipcQueues,
+  imageLayers,
+  containerDirs,
+  upperDir,
+  unionFilesystems,
+  aufsBranches,
+];
 
 export function probeIds(): string[] {
   return PROBES.map((p) => p.id);

@@ -14,6 +14,8 @@ export interface TraceEvent {
   pending: boolean;
   /** One line: why kit makes this call here. */
   why?: string;
+  /** The failed step's own hint (see ContainerStep.hint). */
+  hint?: string;
 }
 
 export function parseEvents(json: string): TraceEvent[] {

@@ -20,5 +20,6 @@ const HINTS: Array<{ syscall?: string; errno: string; hint: string }> = [
 
 export function hintFor(event: TraceEvent): string | undefined {
   if (!event.errno) return undefined;
+  if (event.hint) return event.hint;
   return HINTS.find((h) => h.errno === event.errno && (!h.syscall || h.syscall === event.syscall))?.hint;
 }

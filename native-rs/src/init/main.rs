@@ -10,6 +10,8 @@ use kit_native::plan::{self, Step};
 use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
 
+mod chroot_escape;
+
 /// fd 3 in the container: the control socket (see core/engine/spawn.ts).
 const CONTROL_FD: i32 = 3;
 
@@ -74,11 +76,13 @@ fn dispatch(s: &Step) -> Result<sys::SysResult, String> {
         "mkdir" => sys::files::mkdir(s.text(0)?, s.number(1)? as u32),
         "rmdir" => sys::files::rmdir(s.text(0)?),
         "mknod" => sys::files::mknod(s.text(0)?, s.number(1)? as u32, s.number(2)? as u32, s.number(3)? as u32),
+        "chmod" => sys::files::chmod(s.text(0)?, s.number(1)? as u32),
         "symlink" => sys::files::symlink(s.text(0)?, s.text(1)?),
         "write" => sys::files::write_file(s.text(0)?, s.text(1)?),
         "unshare" => sys::unshare::unshare(s.number(0)?),
         "setns" => sys::setns::setns(s.text(0)?, s.number(1)?),
         "fork" => fork_and_wait(),
+        "chroot-escape" => chroot_escape::chroot_escape(s.text(0)?),
         "exec" => exec(s)?,
         other => return Err(format!("unknown operation `{}`", other)),
     })

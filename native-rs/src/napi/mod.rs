@@ -26,6 +26,8 @@ const EXPORTS: &[(&str, Export)] = &[
     ("close", close),
     ("mkdir", mkdir),
     ("rmdir", rmdir),
+    ("msgCreate", msg_create),
+    ("msgRemove", msg_remove),
     ("mount", mount),
     ("umount2", umount2),
     ("writeFile", write_file),
@@ -79,6 +81,16 @@ fn mkdir(a: &Args) -> Result<napi_value, BadArg> {
 
 fn rmdir(a: &Args) -> Result<napi_value, BadArg> {
     Ok(ret(a, sys::files::rmdir(&a.string(0)?)))
+}
+
+/// msgCreate(key, mode): a new System V message queue; returns its id.
+fn msg_create(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(ret(a, sys::ipc::msgget_create(a.int(0)?, a.int(1)?)))
+}
+
+/// msgRemove(key): remove the queue under key (msgget then IPC_RMID).
+fn msg_remove(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(ret(a, sys::ipc::msgget(a.int(0)?).and_then(|id| sys::ipc::msgctl_rmid(id as i32))))
 }
 
 fn mount(a: &Args) -> Result<napi_value, BadArg> {

@@ -24,6 +24,12 @@ pub fn mknod(path: &str, mode: u32, major: u32, minor: u32) -> SysResult {
     traced("mknod", args, || unsafe { libc::mknod(c.as_ptr(), mode, dev) as i64 })
 }
 
+/// chmod(2): mknod and mkdir honour the umask, a device node's mode must not.
+pub fn chmod(path: &str, mode: u32) -> SysResult {
+    let c = cstr(path)?;
+    traced("chmod", vec![quoted(Some(path)), format!("0{:o}", mode)], || unsafe { libc::chmod(c.as_ptr(), mode) as i64 })
+}
+
 pub fn symlink(target: &str, linkpath: &str) -> SysResult {
     let (t, l) = (cstr(target)?, cstr(linkpath)?);
     traced("symlink", vec![quoted(Some(target)), quoted(Some(linkpath))], || unsafe {

@@ -21,6 +21,7 @@ extern "C" {
     pub fn mkdir(path: *const c_char, mode: u32) -> c_int;
     pub fn rmdir(path: *const c_char) -> c_int;
     pub fn mknod(path: *const c_char, mode: u32, dev: u64) -> c_int;
+    pub fn chmod(path: *const c_char, mode: u32) -> c_int;
     pub fn symlink(target: *const c_char, linkpath: *const c_char) -> c_int;
     pub fn open(path: *const c_char, flags: c_int, ...) -> c_int;
     pub fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize;
@@ -40,6 +41,9 @@ extern "C" {
     pub fn setns(fd: c_int, nstype: c_int) -> c_int;
     pub fn fork() -> c_int;
     pub fn raise(sig: c_int) -> c_int;
+    pub fn stat(path: *const c_char, buf: *mut c_void) -> c_int;
+    pub fn msgget(key: c_int, flags: c_int) -> c_int;
+    pub fn msgctl(id: c_int, cmd: c_int, buf: *mut c_void) -> c_int;
     pub fn _exit(code: c_int) -> !;
 }
 
@@ -56,6 +60,9 @@ pub const PR_SET_PDEATHSIG: c_int = 1;
 pub const SIGKILL: c_int = 9;
 pub const SIG_DFL: usize = 0;
 pub const EINTR: c_int = 4;
+pub const IPC_CREAT: c_int = 0o1000;
+pub const IPC_EXCL: c_int = 0o2000;
+pub const IPC_RMID: c_int = 0;
 
 #[cfg(target_arch = "x86_64")]
 pub const SYS_CLONE: c_long = 56;

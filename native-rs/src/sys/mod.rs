@@ -16,10 +16,12 @@ pub mod fds;
 pub mod files;
 pub mod fork;
 pub mod hostname;
+pub mod ipc;
 pub mod kill;
 pub mod mount;
 pub mod pivot_root;
 pub mod setns;
+pub mod stat;
 pub mod unshare;
 pub mod wait;
 pub mod xattr;
@@ -34,9 +36,17 @@ pub fn errno() -> i32 {
 /// Run one syscall, time it and record its trace event. `call` returns the raw
 /// libc result: -1 means failure with the reason in errno.
 pub fn traced(syscall: &'static str, args: Vec<String>, call: impl FnOnce() -> i64) -> SysResult {
+    traced_out(syscall, call, |_| args)
+}
+
+/// Like [`traced`], for calls that fill in a result the way strace shows it
+/// (`stat(".", {st_dev=.., st_ino=..})`): the arguments are rendered after
+/// the call, knowing whether it succeeded.
+pub fn traced_out(syscall: &'static str, call: impl FnOnce() -> i64, render: impl FnOnce(bool) -> Vec<String>) -> SysResult {
     let start = Instant::now();
     let ret = call();
     let errno = if ret == -1 { Some(errno()) } else { None };
+    let args = render(errno.is_none());
     trace::record(Event {
         syscall,
         args,

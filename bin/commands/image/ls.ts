@@ -1,0 +1,17 @@
+import { ensureImage, ImageStore, kitPaths, BASE_IMAGE } from '../../../core';
+import { KitCommand } from '../../base';
+import { renderImageList } from '../../render/images';
+
+export default class ImageLs extends KitCommand {
+  static summary = 'List the images (the default image `base` is built on first use).';
+  static examples = ['sudo <%= config.bin %> image ls', 'sudo <%= config.bin %> image ls --json'];
+  static enableJsonFlag = true;
+
+  async run(): Promise<unknown> {
+    const paths = kitPaths();
+    await ensureImage(paths, BASE_IMAGE);
+    const images = new ImageStore(paths).list();
+    if (!this.jsonEnabled()) this.log(renderImageList(images));
+    return images;
+  }
+}

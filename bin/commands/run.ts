@@ -1,0 +1,61 @@
+import { Args, Flags } from '@oclif/core';
+import { ensureImage, kitPaths, renderEvent, runContainer, specFromImage } from '../../core';
+import { KitCommand } from '../base';
+import { containerFlags, runRequest } from '../flags/container';
+import { optionNames, splitAtImage } from '../flags/split-argv';
+
+export default class RunCommand extends KitCommand {
+  static summary = 'Run a command in a new container made from an image.';
+  static description = `Like docker run, in the foreground: the container gets its own mount, UTS, IPC,
+PID and cgroup namespaces and the image as its root filesystem (pivot_root), and
+its output is yours. Its exit code is kit's. --trace also prints every syscall kit
+makes, on stderr. The image \`base\` is built on first use.`;
+  static examples = [
+    'sudo <%= config.bin %> run base ls /',
+    "sudo <%= config.bin %> run -e GREETING=hi -w /tmp base sh -c 'echo $GREETING from $(pwd)'",
+    'sudo <%= config.bin %> run --trace --hostname box base hostname',
+    'sudo <%= config.bin %> run --json base cat /etc/hostname',
+  ];
+  static strict = false;
+  static enableJsonFlag = true;
+  static args = {
+    image: Args.string({ required: true, description: 'the image (see `kit image ls`)' }),
+    command: Args.string({ description: "the command and its arguments (default: the image's Cmd)" }),
+  };
+  static flags = {
+    ...containerFlags,
+    trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
+  };
+
+  /** --json after the image is the container's argument, not kit's flag. */
+  public jsonEnabled(): boolean {
+    return this.ownArgv().own.includes('--json');
+  }
+
+  async run(): Promise<unknown> {
+    const { own, command } = this.ownArgv();
+    const { args, flags } = await this.parse(RunCommand, own);
+    const paths = kitPaths();
+    const image = await ensureImage(paths, args.image);
+    const spec = specFromImage(image, runRequest(flags, command));
+    const json = this.jsonEnabled();
+    const result = await runContainer(spec, {
+      paths,
+      stdio: json ? 'capture' : 'inherit',
+      onEvent: flags.trace ? (event) => process.stderr.write(renderEvent(event) + '\n') : undefined,
+    });
+    if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');
+    process.exitCode = result.exitCode ?? 128 + signalNumber(result.signal);
+    return result;
+  }
+
+  private ownArgv(): { own: string[]; command: string[] } {
+    return splitAtImage(this.argv, optionNames(RunCommand.flags));
+  }
+}
+
+/** A container killed by a signal exits 128+N, as a shell reports it. */
+function signalNumber(name: string | null): number {
+  const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+  return name ? (numbers[name] ?? 0) : 0;
+}

@@ -1,0 +1,46 @@
+import { KitError } from '../errors';
+import { DEFAULT_PATH, defaultSpec, type ContainerSpec } from '../spec';
+import type { Image } from './store';
+
+/** What `kit run` was asked for, on top of the image's own config. */
+export interface RunRequest {
+  /** Arguments after the image name; empty = the image's Cmd. */
+  command: string[];
+  /** -e NAME=value, or -e NAME to pass the host's value (dropped if unset). */
+  env: string[];
+  workdir?: string;
+  hostname?: string;
+  name?: string;
+}
+
+/**
+ * The container spec for an image, with Docker's rules for its config:
+ * the command is Entrypoint + (the given arguments, or else Cmd); the
+ * environment is the image's Env with -e values replacing same-named ones;
+ * the working directory is -w, else WorkingDir, else "/".
+ */
+export function specFromImage(image: Image, request: RunRequest): ContainerSpec {
+  const args = request.command.length ? request.command : (image.config.Cmd ?? []);
+  const command = [...(image.config.Entrypoint ?? []), ...args];
+  if (!command.length) throw new KitError(`image '${image.name}' has no Cmd or Entrypoint`, `give the command after the image name: kit run ${image.name} sh`);
+  return {
+    ...defaultSpec(command),
+    image: image.name,
+    env: mergeEnv(image.config.Env ?? [DEFAULT_PATH], request.env),
+    workdir: request.workdir ?? image.config.WorkingDir ?? '/',
+    hostname: request.hostname,
+    name: request.name,
+  };
+}
+
+function mergeEnv(base: string[], overrides: string[]): string[] {
+  const env = new Map(base.map((e) => [e.split('=')[0], e]));
+  for (const entry of overrides) {
+    const name = entry.split('=')[0];
+    if (!name) throw new KitError(`'-e ${entry}' has no variable name`, 'use -e NAME=value');
+    const value = entry.includes('=') ? entry : process.env[name] === undefined ? undefined : `${name}=${process.env[name]}`;
+    if (value === undefined) env.delete(name);
+    else env.set(name, value);
+  }
+  return [...env.values()];
+}

@@ -1,0 +1,45 @@
+import { MS } from '../linux';
+import type { ContainerStep } from './plan';
+import { inRootfs } from './rootfs-path';
+
+const S_IFCHR = 0o020000;
+
+/** The device nodes every container gets (the list in libcontainer's SPEC.md): name, major, minor. */
+const DEVICES: Array<[string, number, number]> = [
+  ['null', 1, 3],
+  ['zero', 1, 5],
+  ['full', 1, 7],
+  ['random', 1, 8],
+  ['urandom', 1, 9],
+  ['tty', 5, 0],
+];
+
+const LINKS: Array<[string, string]> = [
+  ['/proc/self/fd', 'fd'],
+  ['/proc/self/fd/0', 'stdin'],
+  ['/proc/self/fd/1', 'stdout'],
+  ['/proc/self/fd/2', 'stderr'],
+];
+
+/**
+ * /dev is not the host's: a small tmpfs holding only the harmless devices,
+ * so no disk (/dev/sda), no /dev/mem, no /dev/kmsg is reachable inside.
+ * Plus a private devpts (newinstance: ptys numbered from 0, unseen by the
+ * host), /dev/shm for POSIX shared memory, and the usual symlinks.
+ */
+export function devSteps(): ContainerStep[] {
+  const dev = (name: string) => inRootfs(`/dev/${name}`);
+  return [
+    { op: 'mount', fields: ['tmpfs', inRootfs('/dev'), 'tmpfs', MS.NOSUID, 'mode=755,size=65536k'], why: "a fresh tmpfs over /dev: none of the host's devices are in it" },
+    ...DEVICES.flatMap(([name, major, minor]): ContainerStep[] => [
+      { op: 'mknod', fields: [dev(name), S_IFCHR | 0o666, major, minor], why: `create /dev/${name}: a character device (${major}, ${minor}) every program expects` },
+      { op: 'chmod', fields: [dev(name), 0o666], why: 'mknod applied the umask: make it usable by every user, as on the host' },
+    ]),
+    { op: 'mkdir', fields: [dev('pts'), 0o755], why: 'mount point for the pseudo-terminals' },
+    { op: 'mount', fields: ['devpts', dev('pts'), 'devpts', MS.NOSUID | MS.NOEXEC, 'newinstance,ptmxmode=0666,mode=0620'], why: "a devpts instance of the container's own: its ptys are not the host's" },
+    { op: 'symlink', fields: ['pts/ptmx', dev('ptmx')], why: "/dev/ptmx -> pts/ptmx: opening it makes a new pty in the container's devpts" },
+    { op: 'mkdir', fields: [dev('shm'), 0o1777], why: 'mount point for POSIX shared memory' },
+    { op: 'mount', fields: ['shm', dev('shm'), 'tmpfs', MS.NOSUID | MS.NODEV | MS.NOEXEC, 'mode=1777,size=65536k'], why: 'a private /dev/shm: shared memory stays inside the container' },
+    ...LINKS.map(([target, name]): ContainerStep => ({ op: 'symlink', fields: [target, dev(name)], why: `/dev/${name} -> ${target}, as every Linux system has it` })),
+  ];
+}

@@ -1,0 +1,30 @@
+import { MS } from '../linux';
+import type { ContainerSpec } from '../spec';
+import type { ContainerStep } from './plan';
+import { inRootfs } from './rootfs-path';
+
+const SAFE = MS.NOSUID | MS.NODEV | MS.NOEXEC;
+
+/**
+ * /proc and /sys inside the rootfs, mounted before the root changes (the
+ * host paths are still reachable). procfs shows the PID namespace of its
+ * mounter. sysfs shows the network namespace of its mounter, so a fresh one
+ * is mounted only in a new net namespace; otherwise the host's is bound,
+ * without its submounts (no cgroup filesystems), as runc does. Read-only
+ * either way: /sys holds the host's hardware and kernel knobs.
+ */
+export function kernelFilesystemSteps(spec: ContainerSpec): ContainerStep[] {
+  const proc: ContainerStep = {
+    op: 'mount',
+    fields: ['proc', inRootfs('/proc'), 'proc', SAFE, ''],
+    why: "a procfs of the container's own PID namespace at the image's /proc",
+  };
+  if (spec.namespaces.includes('net')) {
+    return [proc, { op: 'mount', fields: ['sysfs', inRootfs('/sys'), 'sysfs', SAFE | MS.RDONLY, ''], why: "a read-only sysfs of the container's own network namespace" }];
+  }
+  return [
+    proc,
+    { op: 'mount', fields: ['/sys', inRootfs('/sys'), '', MS.BIND, ''], why: "no new net namespace: a fresh sysfs would be the host's anyway, so bind the host's /sys (without its cgroup submounts)" },
+    { op: 'mount', fields: ['', inRootfs('/sys'), '', MS.BIND | MS.REMOUNT | MS.RDONLY | SAFE, ''], why: 'make that bind read-only: the container may read /sys, not change the host through it' },
+  ];
+}

@@ -1,0 +1,47 @@
+import { existsSync, statSync } from 'node:fs';
+import { MS } from '../linux';
+import type { ContainerStep } from './plan';
+
+/**
+ * What runc hides from every container, with the same lists: files in
+ * /proc and /sys that leak host secrets or let root poke the kernel. Masked
+ * paths are covered (a file by /dev/null, a directory by an empty read-only
+ * tmpfs); read-only paths are bound onto themselves and remounted read-only.
+ * Steps run after the root switch, on the container's own /proc and /sys.
+ * A path this kernel does not have is skipped (same kernel as the host).
+ */
+const MASKED: Array<[string, string]> = [
+  ['/proc/acpi', 'ACPI tables and controls of the host'],
+  ['/proc/asound', 'the host\'s sound cards'],
+  ['/proc/kcore', 'the host\'s physical memory, as a core file'],
+  ['/proc/keys', 'the kernel keyring of every user on the host'],
+  ['/proc/latency_stats', 'kernel latency statistics'],
+  ['/proc/timer_list', 'every timer on the host, with the tasks that set them'],
+  ['/proc/timer_stats', 'timer statistics of the host'],
+  ['/proc/sched_debug', 'the scheduler state of every host task'],
+  ['/proc/scsi', 'the host\'s SCSI devices (and a write interface to rescan them)'],
+  ['/sys/firmware', 'the host firmware (ACPI, EFI variables)'],
+  ['/sys/devices/virtual/powercap', 'power usage of the host (the Platypus side channel)'],
+];
+
+const READ_ONLY: Array<[string, string]> = [
+  ['/proc/bus', 'PCI and USB buses of the host'],
+  ['/proc/fs', 'filesystem driver knobs'],
+  ['/proc/irq', 'interrupt routing of the host'],
+  ['/proc/sys', 'kernel parameters (sysctl): most are not namespaced, a write would change the host'],
+  ['/proc/sysrq-trigger', 'a write here reboots or crashes the host'],
+];
+
+export function maskedPathSteps(): ContainerStep[] {
+  const steps: ContainerStep[] = [];
+  for (const [path, what] of MASKED.filter(([p]) => existsSync(p))) {
+    const why = `mask ${path} as runc does (${what})`;
+    if (statSync(path).isDirectory()) steps.push({ op: 'mount', fields: ['tmpfs', path, 'tmpfs', MS.RDONLY, ''], why: `${why}: an empty read-only tmpfs over it` });
+    else steps.push({ op: 'mount', fields: ['/dev/null', path, '', MS.BIND, ''], why: `${why}: /dev/null bound over it` });
+  }
+  for (const [path, what] of READ_ONLY.filter(([p]) => existsSync(p))) {
+    steps.push({ op: 'mount', fields: [path, path, '', MS.BIND | MS.REC, ''], why: `make ${path} read-only as runc does (${what}): bind it onto itself...` });
+    steps.push({ op: 'mount', fields: [path, path, '', MS.BIND | MS.REC | MS.REMOUNT | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC, ''], why: '...then remount that bind read-only (keeping nosuid, nodev, noexec)' });
+  }
+  return steps;
+}
