@@ -25,6 +25,8 @@ export interface NativeAddon {
   setxattr(path: string, name: string, value: string): number;
   /** The value, or -errno (-61 ENODATA: not set). */
   getxattr(path: string, name: string): string | number;
+  /** open(path, O_CREAT) + flock(LOCK_EX): the fd holding the lock (close() unlocks), or -errno. */
+  lockFile(path: string): number;
   /** JSON array of the events recorded since the last call. */
   drainTrace(): string;
 }

@@ -60,7 +60,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const changes = createStateDir(paths, state, trace);
   const interrupts = new Interrupts();
   try {
-    const plan = buildPlan(spec, id);
+    const plan = buildPlan(spec, id, paths);
     const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0 };
     await runHostSteps(plan.prepare, ctx, interrupts);
     return await startAndWait(plan, ctx, state, options, interrupts);

@@ -77,6 +77,7 @@ fn dispatch(s: &Step) -> Result<sys::SysResult, String> {
         "symlink" => sys::files::symlink(s.text(0)?, s.text(1)?),
         "write" => sys::files::write_file(s.text(0)?, s.text(1)?),
         "unshare" => sys::unshare::unshare(s.number(0)?),
+        "setns" => sys::setns::setns(s.text(0)?, s.number(1)?),
         "exec" => exec(s)?,
         other => return Err(format!("unknown operation `{}`", other)),
     })

@@ -33,6 +33,7 @@ const EXPORTS: &[(&str, Export)] = &[
     ("symlink", symlink),
     ("setxattr", setxattr),
     ("getxattr", getxattr),
+    ("lockFile", lock_file),
     ("drainTrace", drain_trace),
 ];
 
@@ -113,6 +114,11 @@ fn getxattr(a: &Args) -> Result<napi_value, BadArg> {
         Ok(value) => string(a.env, &value),
         Err(e) => number(a.env, -(e as f64)),
     })
+}
+
+/// lockFile(path): an fd holding an exclusive flock on path; close() unlocks.
+fn lock_file(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(ret(a, sys::flock::lock_file(&a.string(0)?)))
 }
 
 fn drain_trace(a: &Args) -> Result<napi_value, BadArg> {

@@ -37,11 +37,15 @@ extern "C" {
     pub fn signal(sig: c_int, handler: usize) -> usize;
     pub fn lsetxattr(path: *const c_char, name: *const c_char, value: *const c_void, size: usize, flags: c_int) -> c_int;
     pub fn lgetxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: usize) -> isize;
+    pub fn setns(fd: c_int, nstype: c_int) -> c_int;
+    pub fn flock(fd: c_int, operation: c_int) -> c_int;
     pub fn _exit(code: c_int) -> !;
 }
 
 pub const O_RDONLY: c_int = 0;
 pub const O_WRONLY: c_int = 1;
+pub const O_RDWR: c_int = 2;
+pub const O_CREAT: c_int = 0o100;
 pub const O_CLOEXEC: c_int = 0o2000000;
 pub const F_SETFD: c_int = 2;
 pub const F_DUPFD_CLOEXEC: c_int = 1030;

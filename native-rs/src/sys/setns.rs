@@ -1,0 +1,19 @@
+//! setns(2): join an existing namespace through its /proc/<pid>/ns/<type>
+//! file. kit-init uses it for `--network container:<name>`: the new
+//! container enters the network namespace of a running one (a shared
+//! Sandbox, as Kubernetes pods share one).
+use super::libc::{self, O_CLOEXEC, O_RDONLY};
+use super::{cstr, traced, SysResult};
+use crate::decode::{clone_flags, quoted};
+
+pub fn setns(path: &str, nstype: u64) -> SysResult {
+    let c = cstr(path)?;
+    let fd = unsafe { libc::open(c.as_ptr(), O_RDONLY | O_CLOEXEC) };
+    let args = vec![quoted(Some(path)), clone_flags(nstype)];
+    if fd < 0 {
+        return traced("setns", args, || -1);
+    }
+    let result = traced("setns", args, || unsafe { libc::setns(fd, nstype as i32) as i64 });
+    unsafe { libc::close(fd) };
+    result
+}
