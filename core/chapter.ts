@@ -25,7 +25,11 @@ export interface Chapter {
   story: string;
   /** The container: namespaces, command, hostname... */
   spec: Partial<ContainerSpec> & Pick<ContainerSpec, 'command' | 'namespaces'>;
-  probes: { before: string[]; during: string[]; after: string[] };
+  /**
+   * during: taken just before the container is released; running: while its
+   * command runs (for servers: talk to them), after which it is stopped.
+   */
+  probes: { before: string[]; during: string[]; running?: string[]; after: string[] };
   /** What to look at in the output, printed after it. */
   takeaway: string;
   tryNext: string[];
@@ -69,6 +73,7 @@ export async function runChapter(chapter: Chapter, options: ChapterRunOptions = 
   if (problems.length) throw new KitError(`chapter '${chapter.id}' cannot run here: ${problems.join('; ')}`);
   const before = await runProbes(chapter.probes.before, {});
   let during: ProbeResult[] = [];
+  const running = chapter.probes.running;
   const result: RunResult = await runContainer(chapterSpec(chapter, options.command), {
     paths: options.paths,
     onEvent: options.onEvent,
@@ -76,6 +81,7 @@ export async function runChapter(chapter: Chapter, options: ChapterRunOptions = 
       during = await runProbes(chapter.probes.during, { pid });
       await options.beforeRelease?.(pid);
     },
+    whileRunning: running && (async (pid) => void during.push(...(await runProbes(running, { pid })))),
   });
   const after = await runProbes(chapter.probes.after, {});
   return {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { checkCommand } from '../host/command';
 import type { HostChanges } from '../host/journal';
 import type { TraceRecorder } from '../trace/recorder';
@@ -54,4 +55,11 @@ export function macFor(address: string): string {
   const n = parseAddress(address);
   const bytes = [0x02, 0x6b, (n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+/** The container's address on eth0, read from inside its netns (undefined: no eth0, or no address yet). */
+export function containerAddress(pid: number): string | undefined {
+  const [program, ...args] = inNetns(pid, ['ip', '-4', '-o', 'addr', 'show', 'dev', 'eth0']);
+  const r = spawnSync(program, args, { encoding: 'utf8' });
+  return /inet (\d+\.\d+\.\d+\.\d+)\//.exec(r.stdout ?? '')?.[1];
 }

@@ -1,12 +1,16 @@
 import { KitError } from '../errors';
+import { bridgeLinks } from './bridge-links';
+import { containerNetwork } from './container-network';
 import { containerProcess } from './container-process';
 import { hostname } from './hostname';
 import type { Probe, ProbeContext, ProbeResult } from './probe';
+import { natRules } from './nat-rules';
 import { processes } from './processes';
+import { reachContainer } from './reach-container';
 
 export type { Probe, ProbeContext, ProbeResult } from './probe';
 
-const PROBES: Probe[] = [processes, hostname, containerProcess];
+const PROBES: Probe[] = [processes, hostname, containerProcess, natRules, bridgeLinks, containerNetwork, reachContainer];
 
 export function probeIds(): string[] {
   return PROBES.map((p) => p.id);
