@@ -8,6 +8,7 @@ export { buildPlan, type Plan, type ContainerStep, type HostStep } from './plan'
 export { runContainer, type RunOptions, type RunResult } from './engine/run';
 export { renderTrace, renderEvent } from './trace/render';
 export type { TraceEvent } from './trace/event';
+export { TraceRecorder } from './trace/recorder';
 export { runChapter, chapterSpec, requirementsOf, type Chapter, type ChapterResult } from './chapter';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';

@@ -5,10 +5,11 @@ import { runCommand } from '../host/command';
 import { HostChanges } from '../host/journal';
 import type { TraceRecorder } from '../trace/recorder';
 import { createBridge, bridgeExists, bridgeMembers } from './bridge';
-import { BRIDGE, DEFAULT_SUBNETS, hostLinkName, NET_STATE_DIR, SUBNET_ENV } from './config';
-import { iptablesBackend, type Backend } from './iptables';
+import { BRIDGE, DEFAULT_SUBNETS, hostLinkName, NAT_CHAIN, NET_STATE_DIR, SUBNET_ENV } from './config';
+import { iptablesBackend, listRules, type Backend } from './iptables';
 import { LEASE_DIR, liveLeases } from './ipam';
 import { setupNat } from './nat';
+import { ruleOwner } from './publish';
 import { hostSubnets } from './routes';
 import { formatSubnet, overlaps, parseSubnet, type Subnet } from './subnet';
 
@@ -85,23 +86,35 @@ export interface PruneResult {
   reason?: string;
   /** Leftover veths of dead kit processes, deleted. */
   orphanLinks: string[];
+  /** Leftover DNAT rules of dead kit processes (whose kit root was never used again), deleted. */
+  orphanRules: string[];
 }
 
 /**
  * Remove kit0 and the shared rules if no running kit container uses them.
- * The caller holds the network lock. Veths on kit0 whose owner is gone
- * (a kit killed before it could clean up) are deleted first.
+ * The caller holds the network lock. Veths on kit0 and DNAT rules in KIT
+ * whose owner is gone (a kit killed before it could clean up, whose kit root
+ * was not used again) are deleted first.
  */
 export function pruneHostNetwork(trace: TraceRecorder): PruneResult {
   const live = liveLeases();
   const inUse = new Set(live.map((l) => hostLinkName(l.id)));
   const orphanLinks = bridgeMembers().filter((link) => link.startsWith('kitv') && !inUse.has(link));
   for (const link of orphanLinks) runCommand(trace, 'delete a veth whose kit process is gone', ['ip', 'link', 'delete', link]);
-  if (live.length) return { removed: false, reason: `${live.length} running container(s) use ${BRIDGE}: ${live.map((l) => `${l.id} (${l.address})`).join(', ')}`, orphanLinks };
+  const liveIds = new Set(live.map((l) => l.id));
+  const orphanRules = listRules(trace, 'nat', NAT_CHAIN).filter((r) => !liveIds.has(ruleOwner(r) ?? ''));
+  for (const rule of orphanRules) runCommand(trace, 'delete a DNAT rule whose kit process is gone', ['iptables', '-w', '-t', 'nat', ...ruleArgs(rule)]);
+  if (live.length) return { removed: false, reason: `${live.length} running container(s) use ${BRIDGE}: ${live.map((l) => `${l.id} (${l.address})`).join(', ')}`, orphanLinks, orphanRules };
   const others = bridgeMembers();
-  if (others.length) return { removed: false, reason: `links kit did not make are plugged into ${BRIDGE}: ${others.join(', ')}`, orphanLinks };
+  if (others.length) return { removed: false, reason: `links kit did not make are plugged into ${BRIDGE}: ${others.join(', ')}`, orphanLinks, orphanRules };
   const problems = sharedChanges(trace).undoAll();
   rmSync(LEASE_DIR, { recursive: true, force: true });
   if (problems.length) throw new KitError(`could not remove all of kit's network: ${problems.join('; ')}`);
-  return { removed: true, orphanLinks };
+  return { removed: true, orphanLinks, orphanRules };
+}
+
+/** `-A KIT ! -i kit0 ... --comment "kit:ab12"` as printed by -S -> the argv that deletes it: -D KIT ... */
+function ruleArgs(rule: string): string[] {
+  const words = rule.match(/"[^"]*"|\S+/g) ?? [];
+  return ['-D', ...words.slice(1).map((w) => w.replace(/^"(.*)"$/, '$1'))];
 }

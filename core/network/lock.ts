@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { KitError } from '../errors';
+import { missing } from '../support';
 import type { TraceRecorder } from '../trace/recorder';
 import { NET_STATE_DIR } from './config';
 
@@ -11,6 +13,8 @@ import { NET_STATE_DIR } from './config';
  * lock if its holder dies, so a killed kit never blocks the next one.
  */
 export function withNetworkLock<T>(trace: TraceRecorder, fn: () => T): T {
+  const notRoot = missing({ root: true });
+  if (notRoot) throw new KitError(`changing the host's network ${notRoot}`);
   mkdirSync(NET_STATE_DIR, { recursive: true, mode: 0o700 });
   const fd = trace.check('take the host-wide network lock: other kit processes may be changing kit0 and the KIT chain right now', (n) =>
     n.lockFile(join(NET_STATE_DIR, 'lock')),

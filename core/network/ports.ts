@@ -40,6 +40,10 @@ export function hostPortInUse(p: PortMapping): boolean {
   );
 }
 
+export function checkHostPortFree(p: PortMapping): void {
+  if (hostPortInUse(p)) throw new KitError(`port ${p.hostPort}/${p.protocol} is already in use on the host`, `pick another host port (see \`ss -lntup | grep :${p.hostPort}\`)`);
+}
+
 function readLines(file: string): string[][] {
   try {
     return readFileSync(file, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.trim().split(/\s+/));

@@ -3,7 +3,7 @@ import type { HostChanges } from '../host/journal';
 import type { TraceRecorder } from '../trace/recorder';
 import { BRIDGE, NAT_CHAIN } from './config';
 import { ensureRule, listRules, type Rule } from './iptables';
-import { formatPort, hostPortInUse, type PortMapping } from './ports';
+import { checkHostPortFree, formatPort, type PortMapping } from './ports';
 
 /**
  * `-p 8080:80`: one DNAT rule in the KIT chain. A packet for any local
@@ -24,7 +24,7 @@ export function dnatRule(p: PortMapping, address: string, id: string): Rule {
 export function publishPort(trace: TraceRecorder, changes: HostChanges, p: PortMapping, address: string, id: string): void {
   const owner = publishedBy(trace, p);
   if (owner) throw new KitError(`port ${formatPort(p)} is already published by container ${owner}`, 'pick another host port, or stop that container');
-  if (hostPortInUse(p)) throw new KitError(`port ${p.hostPort}/${p.protocol} is already in use on the host`, `pick another host port (see \`ss -lntup | grep :${p.hostPort}\`)`);
+  checkHostPortFree(p);
   ensureRule(trace, changes, dnatRule(p, address, id), `publish ${formatPort(p)}: rewrite the destination of packets for host port ${p.hostPort} to ${address}:${p.containerPort}`);
 }
 
@@ -32,5 +32,10 @@ export function publishPort(trace: TraceRecorder, changes: HostChanges, p: PortM
 function publishedBy(trace: TraceRecorder, p: PortMapping): string | undefined {
   const rule = listRules(trace, 'nat', NAT_CHAIN).find((r) => r.includes(` -p ${p.protocol} `) && r.includes(`--dport ${p.hostPort} `));
   if (!rule) return undefined;
-  return /--comment "?kit:([0-9a-f]+)/.exec(rule)?.[1] ?? 'unknown';
+  return ruleOwner(rule) ?? 'unknown';
+}
+
+/** The container id in a KIT rule's comment, as `iptables -S` prints it. */
+export function ruleOwner(rule: string): string | undefined {
+  return /--comment "?kit:([0-9a-f]+)/.exec(rule)?.[1];
 }
