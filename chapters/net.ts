@@ -19,8 +19,9 @@ the container can reach nothing, not even itself. libnetwork calls this the
 Sandbox. In Docker's default mode, bridge, it is then wired up step by step,
 and kit does the same, each step a line of the trace below:
   1. the Network: a bridge, kit0 (Docker's docker0), a virtual switch on the
-     host with the subnet's first address, the containers' gateway. Made once,
-     shared by every container, kept when they end (\`kit network prune\`).
+     host with the subnet's first address, the containers' gateway. Shared by
+     every container: made by the first, removed after the last (Docker keeps
+     docker0; kit leaves the host as it found it).
   2. the Endpoint: a veth pair, two links joined like the ends of a cable. The
      host end, kitv<id>, is plugged into kit0.
   3. after clone(), the other end is moved into the container's namespace by
@@ -52,19 +53,20 @@ made packets take the OUTPUT chain, hence the second jump.)`,
     running: ['reach-container'],
     after: ['nat-rules', 'bridge-links'],
   },
-  takeaway: `During the run, \`iptables -t nat -S\` has one more line than before: the DNAT rule
-for 8080 in the KIT chain (the first run on this host also adds the chain, its
-jumps and the MASQUERADE rules, marked +). kit0 lists the container's kitv link.
-Inside, eth0 has an address on kit0's subnet and a default route via kit0's
-address. The host pings that address, and 127.0.0.1:8080 is answered by busybox
-httpd inside. Afterwards the DNAT rule and the kitv link are gone; kit0 and the
-shared rules stay for the next container.`,
+  takeaway: `During the run, the lines marked + are what kit added: the KIT chain, its jumps
+from PREROUTING and OUTPUT, the MASQUERADE and FORWARD rules, and the DNAT rule
+for 8080 (if other kit containers are running, only the DNAT rule is new: the
+rest is shared). kit0 lists the container's kitv link. Inside, eth0 has an
+address on kit0's subnet and a default route via kit0's address. The host pings
+that address, and 127.0.0.1:8080 is answered by busybox httpd inside. Afterwards
+the DNAT rule and the veth are gone, and with the last container kit0 and the
+shared rules too: the trace ends with the undo of each.`,
   tryNext: [
     'sudo kit chapter net -- ip addr                       # the Sandbox with its Endpoint, and nothing else',
     'sudo kit run --network none busybox ip link           # a Sandbox with no Endpoint: lo only',
     'sudo kit run --network host busybox ip link           # no Sandbox: the host\'s links',
     'sudo kit run -d --name web -p 8080:80 busybox httpd -f -p 80   # then: curl http://127.0.0.1:8080/',
-    'sudo kit network prune                                # remove kit0 and the KIT chain once unused',
+    'sudo kit network prune                                # clear what a killed kit left on kit0',
   ],
   explain: {
     clone: `CLONE_NEWNET gives the child a new network namespace: a network stack of its own with only lo, down. Links can be moved between namespaces (ip link set X netns PID), which is how eth0 gets in.`,

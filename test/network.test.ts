@@ -112,9 +112,13 @@ function kitLinksOnBridge(): string[] {
 }
 
 test('inside: eth0 has an address on kit0, a default route via kit0, and the container reaches the gateway', async () => {
-  const r = await run(spec(sh('ip -4 -o addr show eth0; ip route; gw=$(ip route | busybox awk \'/default/ {print $3}\'); busybox ping -c 1 -W 2 $gw')));
+  let kit0Addr = '';
+  const r = await run(spec(sh('ip -4 -o addr show eth0; ip route; gw=$(ip route | busybox awk \'/default/ {print $3}\'); busybox ping -c 1 -W 2 $gw')), async (pid) => {
+    kit0Addr = spawnSync('ip', ['-4', '-o', 'addr', 'show', 'kit0'], { encoding: 'utf8' }).stdout;
+    await eventually(() => !existsSync(`/proc/${pid}/ns`)); // let the command finish
+  });
   expect(r.exitCode).toBe(0);
-  const kit0 = /inet (\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(spawnSync('ip', ['-4', '-o', 'addr', 'show', 'kit0'], { encoding: 'utf8' }).stdout)!;
+  const kit0 = /inet (\d+\.\d+\.\d+\.\d+)\/(\d+)/.exec(kit0Addr)!;
   expect(r.stdout).toMatch(new RegExp(`eth0\\s+inet ${kit0[1].split('.').slice(0, 3).join('\\.')}\\.\\d+/${kit0[2]}`));
   expect(r.stdout).toContain(`default via ${kit0[1]} dev eth0`);
   expect(r.stdout).toContain('1 packets received');
@@ -373,4 +377,21 @@ test('kit chapter net: the DNAT rule and the veth during the run, an answer on 1
   const commands = result.trace.filter((e) => e.command).map((e) => [e.syscall, ...e.args].join(' '));
   expect(commands).toContain(`ip link add kitv${id.slice(0, 8)} type veth peer name kitc${id.slice(0, 8)}`);
   expect(commands.some((c) => /^nsenter --net=\/proc\/\d+\/ns\/net ip route add default via [\d.]+$/.test(c))).toBe(true);
+});
+
+test('the last container to leave kit0 removes it and the shared rules, and restores ip_forward', async () => {
+  const forwardBefore = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim();
+  let during = '';
+  const r = await run(spec(['true']));
+  during = r.trace.filter((e) => e.command).map((e) => [e.syscall, ...e.args].join(' ')).join('\n');
+  const others = leaseOwners(); // containers of other kit processes, still on kit0
+  if (others.length === 0) {
+    expect(existsSync('/sys/class/net/kit0')).toBe(false);
+    expect(iptablesSave()).not.toMatch(/--comment kit\b/);
+    expect(iptablesSave()).not.toMatch(/^:KIT /m);
+    if (during.includes('ip link add kit0 type bridge')) expect(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim()).toBe(forwardBefore);
+    expect(during).toContain('ip link delete kit0');
+  } else {
+    expect(existsSync('/sys/class/net/kit0')).toBe(true);
+  }
 });

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { deleteChain, deleteRule } from '../network/iptables';
+import { releaseHostNetwork } from '../network/host-network';
 import { releaseAddress } from '../network/ipam';
 import { sysctlPath } from '../network/sysctl';
 import type { TraceRecorder } from '../trace/recorder';
@@ -25,7 +26,9 @@ export type Undo =
   /** A sysctl kit changed, and the value it had before. */
   | { op: 'sysctl'; key: string; value: string }
   /** An address leased to a container (core/network/ipam.ts). */
-  | { op: 'lease-release'; path: string; id: string };
+  | { op: 'lease-release'; path: string; id: string }
+  /** A container joined kit0: when it leaves, kit0 and the shared rules go if no other container uses them. */
+  | { op: 'network-release' };
 
 const ENOENT = -2;
 const EINVAL = -22;
@@ -59,5 +62,7 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
     }
     case 'lease-release':
       return releaseAddress(record.path, record.id);
+    case 'network-release':
+      return releaseHostNetwork(trace);
   }
 }

@@ -8,6 +8,7 @@ import { createBridge, bridgeExists, bridgeMembers } from './bridge';
 import { BRIDGE, DEFAULT_SUBNETS, hostLinkName, NAT_CHAIN, NET_STATE_DIR, SUBNET_ENV } from './config';
 import { iptablesBackend, listRules, type Backend } from './iptables';
 import { LEASE_DIR, liveLeases } from './ipam';
+import { withNetworkLock } from './lock';
 import { setupNat } from './nat';
 import { ruleOwner } from './publish';
 import { hostSubnets } from './routes';
@@ -19,11 +20,14 @@ import { formatSubnet, overlaps, parseSubnet, type Subnet } from './subnet';
  * The first kit that needs them makes them, under the network lock, and
  * journals their undo in /run/kit-net/journal (not in a container's
  * journal: they outlive any one container).
- * They are kept when the last container ends, as Docker keeps docker0:
- * making them is the slow part, and a bridge that comes and goes would race
- * the next `kit run`. `kit network prune` removes them once no kit container
- * uses them. /run is a tmpfs, so a reboot forgets the journal together with
- * what it describes.
+ * Unlike Docker's docker0 they do not outlive their last user: when a
+ * container leaves, kit removes them if no other container holds a lease
+ * (releaseHostNetwork, under the same lock, so a `kit run` starting at that
+ * moment either finds them whole or makes them anew). The host is left as it
+ * was, and every chapter run shows the whole set being made and unmade.
+ * `kit network prune` does the same on demand, and also clears what killed
+ * kit processes left. /run is a tmpfs, so a reboot forgets the journal
+ * together with what it describes.
  */
 export interface HostNetwork {
   subnet: Subnet;
@@ -111,6 +115,16 @@ export function pruneHostNetwork(trace: TraceRecorder): PruneResult {
   rmSync(LEASE_DIR, { recursive: true, force: true });
   if (problems.length) throw new KitError(`could not remove all of kit's network: ${problems.join('; ')}`);
   return { removed: true, orphanLinks, orphanRules };
+}
+
+/** A container left kit0: remove kit0 and the shared rules if it was the last one (undo of 'network-release'). */
+export function releaseHostNetwork(trace: TraceRecorder): string | undefined {
+  try {
+    withNetworkLock(trace, () => pruneHostNetwork(trace));
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /** `-A KIT ! -i kit0 ... --comment "kit:ab12"` as printed by -S -> the argv that deletes it: -D KIT ... */
