@@ -29,7 +29,12 @@ export function renderEvent(event: TraceEvent, options: RenderOptions = {}): str
 /** A host program kit ran, as a shell line with its exit code: `$ ip link add kit0 type bridge  # exit 0`. */
 function renderCommand(event: TraceEvent): string {
   const status = event.errno ? chalk.red(`exit ${event.ret}: ${event.errnoMessage}`) : chalk.green(`exit ${event.ret}`);
-  return `$ ${chalk.bold(event.syscall)} ${event.args.join(' ')}  ${chalk.dim('->')} ${status}`;
+  return `$ ${chalk.bold(event.syscall)} ${event.args.map(shellWord).join(' ')}  ${chalk.dim('->')} ${status}`;
+}
+
+/** An argument as a shell needs it, so the line can be pasted: quoted only when it has to be. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./!-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 function renderResult(event: TraceEvent): string {
