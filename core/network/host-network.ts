@@ -111,10 +111,12 @@ export function pruneHostNetwork(trace: TraceRecorder): PruneResult {
   if (live.length) return { removed: false, reason: `${live.length} running container(s) use ${BRIDGE}: ${live.map((l) => `${l.id} (${l.address})`).join(', ')}`, orphanLinks, orphanRules };
   const others = bridgeMembers();
   if (others.length) return { removed: false, reason: `links kit did not make are plugged into ${BRIDGE}: ${others.join(', ')}`, orphanLinks, orphanRules };
-  const problems = sharedChanges(trace).undoAll();
+  const shared = sharedChanges(trace);
+  const made = shared.records().length > 0;
+  const problems = shared.undoAll();
   rmSync(LEASE_DIR, { recursive: true, force: true });
   if (problems.length) throw new KitError(`could not remove all of kit's network: ${problems.join('; ')}`);
-  return { removed: true, orphanLinks, orphanRules };
+  return made ? { removed: true, orphanLinks, orphanRules } : { removed: false, reason: `kit has no ${BRIDGE} on this host`, orphanLinks, orphanRules };
 }
 
 /** A container left kit0: remove kit0 and the shared rules if it was the last one (undo of 'network-release'). */

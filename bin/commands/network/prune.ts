@@ -20,7 +20,7 @@ has an address on it. Rules and links kit did not make are never touched.`;
     if (!this.jsonEnabled()) {
       this.log(renderTrace(trace.events));
       for (const orphan of [...result.orphanLinks, ...result.orphanRules]) this.log(`deleted ${orphan}: its kit process is gone`);
-      this.log(result.removed ? `removed ${BRIDGE} and kit's iptables rules` : `kept ${BRIDGE}: ${result.reason}`);
+      this.log(result.removed ? `removed ${BRIDGE} and kit's iptables rules` : `nothing removed: ${result.reason}`);
     }
     return { ...result, trace: trace.events };
   }
