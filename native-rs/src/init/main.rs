@@ -78,9 +78,25 @@ fn dispatch(s: &Step) -> Result<sys::SysResult, String> {
         "write" => sys::files::write_file(s.text(0)?, s.text(1)?),
         "unshare" => sys::unshare::unshare(s.number(0)?),
         "setns" => sys::setns::setns(s.text(0)?, s.number(1)?),
+        "fork" => fork_and_wait(),
         "exec" => exec(s)?,
         other => return Err(format!("unknown operation `{}`", other)),
     })
+}
+
+/// The child goes on with the plan; this process waits and exits as it did,
+/// so the host's wait4 sees the command's status.
+fn fork_and_wait() -> sys::SysResult {
+    let pid = sys::fork::fork()?;
+    if pid == 0 {
+        return Ok(0);
+    }
+    unsafe { libc::close(CONTROL_FD) }; // the host sees EOF when the child execs
+    let status = sys::fork::wait_status(pid as i32);
+    if status & 0x7f != 0 {
+        unsafe { libc::raise(status & 0x7f) };
+    }
+    unsafe { libc::_exit((status >> 8) & 0xff) }
 }
 
 /// `exec <path> <argc> <argv...> <env...>`: never returns on success.

@@ -38,6 +38,8 @@ extern "C" {
     pub fn lsetxattr(path: *const c_char, name: *const c_char, value: *const c_void, size: usize, flags: c_int) -> c_int;
     pub fn lgetxattr(path: *const c_char, name: *const c_char, value: *mut c_void, size: usize) -> isize;
     pub fn setns(fd: c_int, nstype: c_int) -> c_int;
+    pub fn fork() -> c_int;
+    pub fn raise(sig: c_int) -> c_int;
     pub fn flock(fd: c_int, operation: c_int) -> c_int;
     pub fn _exit(code: c_int) -> !;
 }

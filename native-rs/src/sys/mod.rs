@@ -15,6 +15,7 @@ pub mod exec;
 pub mod fds;
 pub mod files;
 pub mod flock;
+pub mod fork;
 pub mod hostname;
 pub mod kill;
 pub mod mount;

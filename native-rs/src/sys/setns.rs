@@ -1,7 +1,8 @@
 //! setns(2): join an existing namespace through its /proc/<pid>/ns/<type>
-//! file. kit-init uses it for `--network container:<name>`: the new
-//! container enters the network namespace of a running one (a shared
-//! Sandbox, as Kubernetes pods share one).
+//! file. How `kit exec` enters a running container and how
+//! `--network container:<name>` shares another container's network.
+//! Joining a PID namespace affects only the caller's future children (see
+//! the `fork` op in kit-init).
 use super::libc::{self, O_CLOEXEC, O_RDONLY};
 use super::{cstr, traced, SysResult};
 use crate::decode::{clone_flags, quoted};
@@ -9,7 +10,7 @@ use crate::decode::{clone_flags, quoted};
 pub fn setns(path: &str, nstype: u64) -> SysResult {
     let c = cstr(path)?;
     let fd = unsafe { libc::open(c.as_ptr(), O_RDONLY | O_CLOEXEC) };
-    let args = vec![quoted(Some(path)), clone_flags(nstype)];
+    let args = vec![format!("open({})", quoted(Some(path))), clone_flags(nstype)];
     if fd < 0 {
         return traced("setns", args, || -1);
     }
