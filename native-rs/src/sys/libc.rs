@@ -26,6 +26,7 @@ extern "C" {
     pub fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize;
     pub fn write(fd: c_int, buf: *const c_void, count: usize) -> isize;
     pub fn close(fd: c_int) -> c_int;
+    pub fn flock(fd: c_int, operation: c_int) -> c_int;
     pub fn dup2(old: c_int, new: c_int) -> c_int;
     pub fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
     pub fn pipe2(fds: *mut c_int, flags: c_int) -> c_int;
@@ -40,7 +41,6 @@ extern "C" {
     pub fn setns(fd: c_int, nstype: c_int) -> c_int;
     pub fn fork() -> c_int;
     pub fn raise(sig: c_int) -> c_int;
-    pub fn flock(fd: c_int, operation: c_int) -> c_int;
     pub fn _exit(code: c_int) -> !;
 }
 
