@@ -220,7 +220,7 @@ test('--network container:NAME joins that container\'s namespace (setns): same a
   await run(spec(sh('exec sleep 30'), { name }), async (pid) => {
     addressA = containerAddress(pid)!;
     const b = await run(spec(['ip', '-4', '-o', 'addr', 'show', 'eth0'], { network: `container:${name}` }));
-    expect(b.trace.find((e) => e.syscall === 'setns')).toMatchObject({ side: 'container', ret: 0, args: [expect.stringMatching(/^"\/proc\/\d+\/ns\/net"$/), 'CLONE_NEWNET'] });
+    expect(b.trace.find((e) => e.syscall === 'setns')).toMatchObject({ side: 'container', ret: 0, args: [expect.stringMatching(/^open\("\/proc\/\d+\/ns\/net"\)$/), 'CLONE_NEWNET'] });
     inB = b.stdout;
   });
   expect(inB).toContain(`inet ${addressA}/`);

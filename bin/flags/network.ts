@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
-import { KitError, type ContainerSpec } from '../../core';
-import { checkHostPortFree, formatPort, iptablesBackend, parsePort, type NetworkMode, type PortMapping } from '../../core/network';
+import { KitError, type ContainerSpec, type NetworkMode } from '../../core';
+import { checkHostPortFree, formatPort, iptablesBackend, parsePort, type PortMapping } from '../../core/network';
 
 /**
  * docker run's network flags, for `kit run` (and any command that starts a

@@ -9,4 +9,3 @@ export { parsePort, formatPort, checkHostPortFree, type PortMapping } from './po
 export { containerAddress } from './endpoint';
 export { withNetworkLock } from './lock';
 export { pruneHostNetwork, type PruneResult } from './host-network';
-export type { NetworkMode } from '../spec';

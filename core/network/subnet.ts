@@ -33,9 +33,9 @@ export function gateway(s: Subnet): string {
 }
 
 /** The addresses containers get: after the gateway, before the broadcast address. */
-export function hostAddresses(s: Subnet): string[] {
-  const size = 2 ** (32 - s.prefix);
-  return Array.from({ length: size - 3 }, (_, i) => formatAddress(s.base + 2 + i));
+export function* hostAddresses(s: Subnet): Generator<string> {
+  const broadcast = s.base + 2 ** (32 - s.prefix) - 1;
+  for (let n = s.base + 2; n < broadcast; n++) yield formatAddress(n);
 }
 
 /** The subnet an address with this prefix belongs to. */
