@@ -395,3 +395,30 @@ test('the last container to leave kit0 removes it and the shared rules, and rest
     expect(existsSync('/sys/class/net/kit0')).toBe(true);
   }
 });
+
+test('kit network prune clears the DNAT rule and veth of a kit killed with -9 whose kit root is never used again', async () => {
+  const port = PORT + 5;
+  const other = tempKitRoot();
+  const script = `
+    const { runContainer, kitPaths, DEFAULT_PATH } = require(${JSON.stringify(join(dist, 'core'))});
+    runContainer({ command: ['sleep', '30'], env: [DEFAULT_PATH], namespaces: ['pid'], network: 'bridge', ports: [{ hostPort: ${port}, containerPort: 80, protocol: 'tcp' }] }, {
+      paths: kitPaths(), whileRunning: () => { console.log('running'); return new Promise(() => {}); },
+    });`;
+  const child = spawn(process.execPath, ['-e', script], { env: other.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    await eventually(() => out.includes('running'), 20000);
+    const id = /kit:([0-9a-f]+)/.exec(kitRules().find((l) => l.includes(`--dport ${port} `))!)![1];
+    ids.push(id);
+    child.kill('SIGKILL');
+    await exited;
+    const pruned = JSON.parse(kit(['network', 'prune', '--json'], kr.env).stdout) as { orphanRules: string[] };
+    expect(pruned.orphanRules.join('\n')).toContain(`kit:${id}`);
+    expect(kitRules().find((l) => l.includes(`--dport ${port} `))).toBeUndefined();
+    expect(kitLinksOnBridge()).not.toContain(`kitv${id.slice(0, 8)}`);
+  } finally {
+    other.cleanup();
+  }
+});

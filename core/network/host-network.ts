@@ -42,27 +42,28 @@ function sharedChanges(trace: TraceRecorder): HostChanges {
 
 /** kit0 and its rules, made if missing. The caller holds the network lock. */
 export function ensureHostNetwork(trace: TraceRecorder): HostNetwork {
-  const backend = iptablesBackend();
   const existing = readNetworkState();
   if (existing && bridgeExists()) {
     const wanted = process.env[SUBNET_ENV];
-    if (wanted && formatSubnet(parseSubnet(wanted)) !== formatSubnet(existing)) {
-      throw new KitError(`${BRIDGE} already uses ${formatSubnet(existing)}, not ${SUBNET_ENV}=${wanted}`, `run \`sudo kit network prune\` once no container uses ${BRIDGE}, then start again`);
+    if (wanted && formatSubnet(parseSubnet(wanted)) !== formatSubnet(existing.subnet)) {
+      throw new KitError(`${BRIDGE} already uses ${formatSubnet(existing.subnet)}, not ${SUBNET_ENV}=${wanted}`, `run \`sudo kit network prune\` once no container uses ${BRIDGE}, then start again`);
     }
-    return { subnet: existing, backend };
+    return existing;
   }
+  const backend = iptablesBackend(trace);
   const changes = sharedChanges(trace);
   changes.undoAll(); // what a half-made or since-broken network left
   const subnet = chooseSubnet(trace);
   createBridge(trace, changes, subnet);
-  setupNat(trace, changes, subnet);
+  setupNat(trace, changes, subnet, backend);
   changes.make({ op: 'remove', path: STATE_FILE }, () => writeFileSync(STATE_FILE, JSON.stringify({ subnet: formatSubnet(subnet), backend })));
   return { subnet, backend };
 }
 
-function readNetworkState(): Subnet | undefined {
+function readNetworkState(): HostNetwork | undefined {
   try {
-    return parseSubnet((JSON.parse(readFileSync(STATE_FILE, 'utf8')) as { subnet: string }).subnet);
+    const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as { subnet: string; backend: Backend };
+    return { subnet: parseSubnet(state.subnet), backend: state.backend };
   } catch {
     return undefined;
   }

@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { KitError } from '../errors';
 import { checkCommand, runCommand } from '../host/command';
 import type { HostChanges } from '../host/journal';
-import type { TraceRecorder } from '../trace/recorder';
+import { TraceRecorder } from '../trace/recorder';
 
 /**
  * iptables, as Docker drives it. Two backends share the command: nf_tables
@@ -15,9 +14,9 @@ export type Backend = 'nf_tables' | 'legacy';
 
 const INSTALL = 'install it: apt-get install iptables (Debian/Ubuntu) or dnf install iptables (Fedora)';
 
-export function iptablesBackend(): Backend {
-  const r = spawnSync('iptables', ['--version'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) throw new KitError('iptables is not installed: bridge networking and -p need it', INSTALL);
+export function iptablesBackend(trace = new TraceRecorder()): Backend {
+  const r = runCommand(trace, 'which iptables is this: nf_tables (iptables-nft) or legacy (x_tables)?', ['iptables', '--version']);
+  if (r.status !== 0) throw new KitError('iptables is not installed: bridge networking and -p need it', INSTALL);
   return r.stdout.includes('nf_tables') ? 'nf_tables' : 'legacy';
 }
 

@@ -1,7 +1,7 @@
 import type { HostChanges } from '../host/journal';
 import type { TraceRecorder } from '../trace/recorder';
 import { BRIDGE, NAT_CHAIN } from './config';
-import { ensureChain, ensureRule, type Rule } from './iptables';
+import { ensureChain, ensureRule, type Backend, type Rule } from './iptables';
 import { formatSubnet, type Subnet } from './subnet';
 import { ensureSysctl } from './sysctl';
 
@@ -32,9 +32,9 @@ export function sharedRules(subnet: Subnet): Array<Rule & { why: string; first?:
   ];
 }
 
-export function setupNat(trace: TraceRecorder, changes: HostChanges, subnet: Subnet): void {
+export function setupNat(trace: TraceRecorder, changes: HostChanges, subnet: Subnet, backend: Backend): void {
   ensureSysctl(trace, changes, 'net.ipv4.ip_forward', '1', 'turn on IP forwarding: without it the host drops packets between kit0 and its other links');
   ensureSysctl(trace, changes, `net.ipv4.conf.${BRIDGE}.route_localnet`, '1', `allow 127.0.0.1 as a source on ${BRIDGE}: the published port answers on 127.0.0.1 without a proxy process`);
-  ensureChain(trace, changes, 'nat', NAT_CHAIN, `a chain of kit's own for the port-publishing DNAT rules (Docker's DOCKER chain)`);
+  ensureChain(trace, changes, 'nat', NAT_CHAIN, `a chain of kit's own for the port-publishing DNAT rules (Docker's DOCKER chain), in the ${backend} backend's nat table`);
   for (const rule of sharedRules(subnet)) ensureRule(trace, changes, rule, rule.why, rule.first);
 }

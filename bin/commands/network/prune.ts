@@ -4,12 +4,12 @@ import { BRIDGE, pruneHostNetwork, withNetworkLock } from '../../../core/network
 
 export default class NetworkPrune extends KitCommand {
   static summary = `Remove the ${BRIDGE} bridge and kit's iptables rules, if no kit container uses them.`;
-  static description = `The last kit container to leave ${BRIDGE} removes it, with the KIT nat chain, its
-jumps, the MASQUERADE and FORWARD rules, and restores ip_forward. A kit process
-killed with -9 cannot: its veth and DNAT rule stay until kit runs again with its
-kit root. This clears them now (veths and DNAT rules whose kit process is gone),
-then removes ${BRIDGE} and the shared rules unless a running kit container still
-has an address on it. Rules and links kit did not make are never touched.`;
+  static description = [
+    `The last kit container to leave ${BRIDGE} removes it, with the KIT nat chain, its jumps, the MASQUERADE and FORWARD rules, and restores ip_forward.`,
+    'A kit process killed with -9 cannot: its veth and DNAT rule stay until kit runs again with its kit root.',
+    `This clears them now (veths and DNAT rules whose kit process is gone), then removes ${BRIDGE} and the shared rules unless a running kit container still has an address on it.`,
+    'Rules and links kit did not make are never touched.',
+  ].join(' ');
   static examples = ['sudo <%= config.bin %> network prune', 'sudo <%= config.bin %> network prune --json'];
   static enableJsonFlag = true;
 
