@@ -329,24 +329,28 @@ test('kit network prune keeps kit0 while a container uses it', async () => {
   expect(kept?.reason).toContain(r.id);
 });
 
-test('kill -9 of kit mid-run: the next kit run in its root removes the dead run\'s DNAT rule and lease', async () => {
-  const port = PORT + 4;
+/** A kit process (the engine in a child node) running a container that publishes `port`, until it is killed with -9. */
+async function killableRun(env: NodeJS.ProcessEnv, port: number): Promise<{ id: string; kill9(): Promise<unknown> }> {
   const script = `
     const { runContainer, kitPaths, DEFAULT_PATH } = require(${JSON.stringify(join(dist, 'core'))});
     runContainer({ command: ['sleep', '30'], env: [DEFAULT_PATH], namespaces: ['pid'], network: 'bridge', ports: [{ hostPort: ${port}, containerPort: 80, protocol: 'tcp' }] }, {
       paths: kitPaths(), whileRunning: () => { console.log('running'); return new Promise(() => {}); },
     });`;
-  const child = spawn(process.execPath, ['-e', script], { env: kr.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise((resolve) => child.on('exit', resolve));
   await eventually(() => out.includes('running'), 20000);
-  const rule = kitRules().find((l) => l.includes(`--dport ${port} `))!;
-  const id = /kit:([0-9a-f]+)/.exec(rule)![1];
+  const id = /kit:([0-9a-f]+)/.exec(kitRules().find((l) => l.includes(`--dport ${port} `))!)![1];
   ids.push(id);
+  return { id, kill9: () => (child.kill('SIGKILL'), exited) };
+}
+
+test('kill -9 of kit mid-run: the next kit run in its root removes the dead run\'s DNAT rule and lease', async () => {
+  const port = PORT + 4;
+  const { id, kill9 } = await killableRun(kr.env, port);
   expect(leaseOwners()).toContain(id);
-  child.kill('SIGKILL');
-  await exited;
+  await kill9();
   expect(kitRules().find((l) => l.includes(`--dport ${port} `))).toBeDefined(); // nobody undid it yet
   await run(spec(['true'], { network: 'none' })); // any kit run in this root reaps the dead one's journal
   expect(kitRules().find((l) => l.includes(`--dport ${port} `))).toBeUndefined();
@@ -399,21 +403,9 @@ test('the last container to leave kit0 removes it and the shared rules, and rest
 test('kit network prune clears the DNAT rule and veth of a kit killed with -9 whose kit root is never used again', async () => {
   const port = PORT + 5;
   const other = tempKitRoot();
-  const script = `
-    const { runContainer, kitPaths, DEFAULT_PATH } = require(${JSON.stringify(join(dist, 'core'))});
-    runContainer({ command: ['sleep', '30'], env: [DEFAULT_PATH], namespaces: ['pid'], network: 'bridge', ports: [{ hostPort: ${port}, containerPort: 80, protocol: 'tcp' }] }, {
-      paths: kitPaths(), whileRunning: () => { console.log('running'); return new Promise(() => {}); },
-    });`;
-  const child = spawn(process.execPath, ['-e', script], { env: other.env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
   try {
-    await eventually(() => out.includes('running'), 20000);
-    const id = /kit:([0-9a-f]+)/.exec(kitRules().find((l) => l.includes(`--dport ${port} `))!)![1];
-    ids.push(id);
-    child.kill('SIGKILL');
-    await exited;
+    const { id, kill9 } = await killableRun(other.env, port);
+    await kill9();
     const pruned = JSON.parse(kit(['network', 'prune', '--json'], kr.env).stdout) as { orphanRules: string[] };
     expect(pruned.orphanRules.join('\n')).toContain(`kit:${id}`);
     expect(kitRules().find((l) => l.includes(`--dport ${port} `))).toBeUndefined();
