@@ -34,8 +34,8 @@ afterAll(() => {
   for (const id of ids) {
     expect(rules).not.toContain(`kit:${id}`);
     expect(links).not.toContain(`kitv${id.slice(0, 8)}`);
+    expect(leaseOwners()).not.toContain(id);
   }
-  expect(leaseOwners()).toEqual(expect.not.arrayContaining(ids));
   expect(hostSnapshot(kr.root)).toEqual(before);
   kr.cleanup();
 });
@@ -412,5 +412,26 @@ test('kit network prune clears the DNAT rule and veth of a kit killed with -9 wh
     expect(kitLinksOnBridge()).not.toContain(`kitv${id.slice(0, 8)}`);
   } finally {
     other.cleanup();
+  }
+});
+
+test('a failure after the veth is made (nsenter missing, at the attach step) leaves no veth, rule, lease or state', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'kit-nonsenter-'));
+  for (const tool of ['ip', 'iptables']) spawnSync('ln', ['-s', spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool)]);
+  const script = `
+    const { runContainer, kitPaths, DEFAULT_PATH } = require(${JSON.stringify(join(dist, 'core'))});
+    const onEvent = (e) => e.syscall === 'ip' && e.args[4] === 'veth' && e.ret === 0 && console.log('made ' + e.args[2]);
+    runContainer({ command: ['true'], env: [DEFAULT_PATH], namespaces: ['pid'], network: 'bridge', ports: [{ hostPort: ${PORT + 6}, containerPort: 80, protocol: 'tcp' }] }, { paths: kitPaths(), onEvent })
+      .then(() => console.log('ran'), (e) => console.log(e.message + '; ' + e.hint));`;
+  try {
+    const r = spawnSync(process.execPath, ['-e', script], { env: { ...kr.env, PATH: bin }, encoding: 'utf8' });
+    const [made, error] = r.stdout.trim().split('\n');
+    expect(made).toMatch(/^made kitv[0-9a-f]{8}$/);
+    expect(error).toBe('nsenter is not installed: kit runs it to change the host; install it: apt-get install util-linux');
+    expect(existsSync(`/sys/class/net/${made.slice(5)}`)).toBe(false);
+    expect(kitRules().find((l) => l.includes(`--dport ${PORT + 6} `))).toBeUndefined();
+    expect(readdirSync(join(kr.root, 'run', 'containers'))).toEqual([]);
+  } finally {
+    rmSync(bin, { recursive: true });
   }
 });

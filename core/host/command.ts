@@ -11,6 +11,8 @@ import type { TraceRecorder } from '../trace/recorder';
  */
 export interface CommandResult {
   status: number;
+  /** The program could not be started (not installed): status is then 127, as a shell reports it. */
+  notFound: boolean;
   stdout: string;
   stderr: string;
 }
@@ -19,7 +21,7 @@ export function runCommand(trace: TraceRecorder, why: string | undefined, argv: 
   const start = process.hrtime.bigint();
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
   const durationUs = Number((process.hrtime.bigint() - start) / 1000n);
-  const status = r.error ? 127 : (r.status ?? 128);
+  const status = r.error ? NOT_FOUND : (r.status ?? 128);
   const stderr = r.error ? `${argv[0]}: ${r.error.message}` : r.stderr;
   trace.add({
     syscall: argv[0],
@@ -34,15 +36,22 @@ export function runCommand(trace: TraceRecorder, why: string | undefined, argv: 
     command: true,
     why: why ?? trace.currentWhy,
   });
-  return { status, stdout: r.stdout ?? '', stderr };
+  return { status, notFound: r.error !== undefined, stdout: r.stdout ?? '', stderr };
 }
 
 /** Like runCommand, but a failure is a KitError naming the command and what it printed. */
-export function checkCommand(trace: TraceRecorder, why: string | undefined, argv: string[], hint?: string): CommandResult {
+export function checkCommand(trace: TraceRecorder, why: string | undefined, argv: string[]): CommandResult {
   const r = runCommand(trace, why, argv);
-  if (r.status !== 0) throw new KitError(`\`${argv.join(' ')}\` failed (exit ${r.status}): ${firstLine(r.stderr)}`, hint);
+  if (r.notFound) throw new KitError(`${argv[0]} is not installed: kit runs it to change the host`, `install it: apt-get install ${PACKAGE[argv[0]] ?? argv[0]}`);
+  if (r.status !== 0) throw new KitError(`\`${argv.join(' ')}\` failed (exit ${r.status}): ${firstLine(r.stderr)}`);
   return r;
 }
+
+/** The exit status a shell gives a program it cannot find. */
+const NOT_FOUND = 127;
+
+/** The Debian package of each program kit runs. */
+const PACKAGE: Record<string, string> = { ip: 'iproute2', nsenter: 'util-linux', iptables: 'iptables' };
 
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';
