@@ -28,7 +28,11 @@ export interface Chapter {
   story: string;
   /** The container: namespaces, command, hostname... */
   spec: Partial<ContainerSpec> & Pick<ContainerSpec, 'command' | 'namespaces'>;
-  probes: { before: string[]; during: string[]; after: string[] };
+  /**
+   * during: taken just before the container is released; running: while its
+   * command runs (for servers: talk to them), after which it is stopped.
+   */
+  probes: { before: string[]; during: string[]; running?: string[]; after: string[] };
   /** What to look at in the output, printed after it. */
   takeaway: string;
   tryNext: string[];
@@ -94,6 +98,7 @@ async function runWithProbes(
   const before = await runProbes(chapter.probes.before, probeContext);
   let during: ProbeResult[] = [];
   const spec = chapterSpec(chapter, options.command);
+  const running = chapter.probes.running;
   const result: RunResult = await runContainer({ ...spec, command: rooted(spec.command) }, {
     paths: options.paths,
     onEvent: options.onEvent,
@@ -102,6 +107,7 @@ async function runWithProbes(
       during = await runProbes(chapter.probes.during, { ...probeContext, pid });
       await options.beforeRelease?.(pid);
     },
+    whileRunning: running && (async (pid) => void during.push(...(await runProbes(running, { pid })))),
   });
   const after = await runProbes(chapter.probes.after, probeContext);
   return {

@@ -3,11 +3,12 @@
  */
 export { KitError, SyscallError } from './errors';
 export { kitPaths, type KitPaths } from './paths';
-export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace } from './spec';
+export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode } from './spec';
 export { buildPlan, type Plan, type ContainerStep, type HostStep } from './plan';
 export { runContainer, type RunOptions, type RunResult } from './engine/run';
 export { renderTrace, renderEvent } from './trace/render';
 export type { TraceEvent } from './trace/event';
+export { TraceRecorder } from './trace/recorder';
 export { runChapter, chapterSpec, requirementsOf, type Chapter, type ChapterResult } from './chapter';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';

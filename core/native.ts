@@ -31,6 +31,8 @@ export interface NativeAddon {
   getxattr(path: string, name: string): string | number;
   /** The whole process's working directory (relative mount options resolve against it). */
   chdir(path: string): number;
+  /** open(path, O_CREAT) + flock(LOCK_EX): the fd holding the lock (close() unlocks), or -errno. */
+  lockFile(path: string): number;
   /** JSON array of the events recorded since the last call. */
   drainTrace(): string;
 }

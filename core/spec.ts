@@ -2,6 +2,8 @@
  * A container, as data: what to run and what to isolate it with. `kit run`
  * builds one from Docker-style flags, and each chapter declares one.
  */
+import type { PortMapping } from './network/ports';
+
 export const NAMESPACES = ['mount', 'uts', 'ipc', 'pid', 'net', 'user', 'cgroup'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
@@ -25,7 +27,17 @@ export interface ContainerSpec {
   workdir?: string;
   /** How the root is changed to the image: pivot_root (default, as runc) or chroot (the chroot chapter). */
   rootSwitch?: 'pivot_root' | 'chroot';
+  /**
+   * docker run --network: bridge (own netns, a veth on kit0, NAT), none (own
+   * netns, lo only), host (the host's), container:<name> (another container's).
+   * Unset: no network setup, only what `namespaces` says.
+   */
+  network?: NetworkMode;
+  /** docker run -p: ports published on the host (bridge mode only). */
+  ports?: PortMapping[];
 }
+
+export type NetworkMode = 'bridge' | 'none' | 'host' | `container:${string}`;
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 

@@ -11,8 +11,20 @@ export interface ChapterView {
 const heading = (text: string) => chalk.bold.underline(text);
 const indent = (text: string) => text.split('\n').map((l) => `  ${l}`).join('\n');
 
-function probes(label: string, results: ProbeResult[]): string[] {
-  return results.map((r) => `${heading(`${label}: ${r.title}`)}\n${indent(r.text)}\n`);
+/** Probe results; lines the same probe did not show before the run are marked `+` (what kit added). */
+function probes(label: string, results: ProbeResult[], before: ProbeResult[] = []): string[] {
+  return results.map((r) => {
+    const earlier = before.find((b) => b.probe === r.probe);
+    const text = earlier ? markAdded(r.text, earlier.text) : r.text;
+    return `${heading(`${label}: ${r.title}`)}\n${indent(text)}\n`;
+  });
+}
+
+function markAdded(text: string, earlier: string): string {
+  const seen = new Set(earlier.split('\n'));
+  const changed = text.split('\n').some((l) => !seen.has(l));
+  if (!changed) return text;
+  return text.split('\n').map((l) => (seen.has(l) ? `  ${l}` : chalk.green(`+ ${l}`))).join('\n');
 }
 
 /** A chapter run, in the order a learner reads it. */
@@ -32,8 +44,8 @@ export function renderChapter(chapter: Chapter, result: ChapterResult, view: Cha
   out.push(indent(result.container.stdout.trimEnd() || '(no output)'));
   if (result.container.stderr.trim()) out.push(indent(chalk.yellow(result.container.stderr.trimEnd())));
   out.push(indent(chalk.dim(exitLine(result))), '');
-  out.push(...probes('Host during', result.during));
-  out.push(...probes('Host after', result.after));
+  out.push(...probes('Host during', result.during, result.before));
+  out.push(...probes('Host after', result.after, result.before));
   if (result.failed) {
     out.push(chalk.red(`The container stopped before its command ran: ${result.failed.syscall} failed with ${result.failed.errno}.`), '');
   }

@@ -1,5 +1,10 @@
 import { rmSync } from 'node:fs';
+import { deleteChain, deleteRule } from '../network/iptables';
+import { releaseHostNetwork } from '../network/host-network';
+import { releaseAddress } from '../network/ipam';
+import { sysctlPath } from '../network/sysctl';
 import type { TraceRecorder } from '../trace/recorder';
+import { runCommand } from './command';
 
 /**
  * How to undo one host change. Records are data (JSON in the journal), so a
@@ -13,7 +18,19 @@ export type Undo =
   /** A file or tree kit wrote (state files, a container's layer). */
   | { op: 'remove'; path: string }
   /** A System V message queue kit made on the host (the ipc chapter). */
-  | { op: 'msgrm'; key: number };
+  | { op: 'msgrm'; key: number }
+  /** A network link kit created (kit0, a veth: deleting one end deletes the pair). */
+  | { op: 'link-delete'; name: string }
+  /** An iptables rule kit added, undone by `iptables -D` of the same rule. */
+  | { op: 'iptables-delete'; table: 'nat' | 'filter'; chain: string; spec: string[] }
+  /** An iptables chain kit created (-N), undone by -X. */
+  | { op: 'iptables-chain-delete'; table: 'nat' | 'filter'; chain: string }
+  /** A sysctl kit changed, and the value it had before. */
+  | { op: 'sysctl'; key: string; value: string }
+  /** An address leased to a container (core/network/ipam.ts). */
+  | { op: 'lease-release'; path: string; id: string }
+  /** A container joined kit0: when it leaves, kit0 and the shared rules go if no other container uses them. */
+  | { op: 'network-release' };
 
 const ENOENT = -2;
 const EINVAL = -22;
@@ -37,5 +54,21 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
     case 'remove':
       rmSync(record.path, { recursive: true, force: true });
       return undefined;
+    case 'link-delete': {
+      const r = runCommand(trace, 'undo: delete the link kit created', ['ip', 'link', 'delete', record.name]);
+      return r.status === 0 || /Cannot find device/.test(r.stderr) ? undefined : `could not delete link ${record.name}: ${r.stderr.trim()}`;
+    }
+    case 'iptables-delete':
+      return deleteRule(trace, record);
+    case 'iptables-chain-delete':
+      return deleteChain(trace, record.table, record.chain);
+    case 'sysctl': {
+      const ret = trace.host(`undo: restore ${record.key} to its old value`, (n) => n.writeFile(sysctlPath(record.key), record.value));
+      return ret < 0 && ret !== ENOENT ? `could not restore ${record.key} (errno ${-ret})` : undefined;
+    }
+    case 'lease-release':
+      return releaseAddress(record.path, record.id);
+    case 'network-release':
+      return releaseHostNetwork(trace);
   }
 }

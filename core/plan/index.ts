@@ -6,6 +6,8 @@ import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
 import { planNamespaces } from './namespaces';
+import { planNetwork, type NetworkAttachment } from './network';
+import { planNetworkFiles } from './network-files';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
 import { planRootfs } from './rootfs';
@@ -19,9 +21,12 @@ export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './pla
  * before the command.
  */
 export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}): Plan {
+  const network: NetworkAttachment = {};
   const parts: PlanPart[] = [
     planNamespaces(spec),
+    planNetwork(spec, paths, network),
     planMountPropagation(spec),
+    planNetworkFiles(spec, id, paths, network),
     planHostname(spec, id),
     planProc(spec),
     planRootfs(spec, id, paths),

@@ -1,11 +1,15 @@
 import { KitError } from '../errors';
+import { bridgeLinks } from './bridge-links';
+import { containerNetwork } from './container-network';
 import { containerProcess } from './container-process';
 import { hostname } from './hostname';
 import { ipcQueues } from './ipc';
 import { mounts } from './mounts';
 import type { Probe, ProbeContext, ProbeResult } from './probe';
+import { natRules } from './nat-rules';
 import { processes } from './processes';
 import { aufsBranches, containerDirs, imageLayers, unionFilesystems, upperDir } from './storage';
+import { reachContainer } from './reach-container';
 
 export type { Probe, ProbeContext, ProbeResult } from './probe';
 
@@ -20,6 +24,10 @@ const PROBES: Probe[] = [
   upperDir,
   unionFilesystems,
   aufsBranches,
+  natRules,
+  bridgeLinks,
+  containerNetwork,
+  reachContainer,
 ];
 
 export function probeIds(): string[] {

@@ -12,6 +12,8 @@ export interface TraceEvent {
   step: number | null;
   /** execve events are written before the call; the host settles them. */
   pending: boolean;
+  /** A host program kit ran (core/host/command.ts): syscall is its name, args the rest of its argv. */
+  command?: boolean;
   /** One line: why kit makes this call here. */
   why?: string;
   /** The failed step's own hint (see ContainerStep.hint). */

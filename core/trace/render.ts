@@ -16,8 +16,7 @@ const SIDE = { host: '[host]', container: '[ctr ]' } as const;
  */
 export function renderEvent(event: TraceEvent, options: RenderOptions = {}): string {
   const side = event.side === 'host' ? chalk.cyan(SIDE.host) : chalk.magenta(SIDE.container);
-  const call = `${chalk.bold(event.syscall)}(${event.args.join(', ')})`;
-  const lines = [`${side} ${call} = ${renderResult(event)}`];
+  const lines = [event.command ? `${side} ${renderCommand(event)}` : `${side} ${chalk.bold(event.syscall)}(${event.args.join(', ')}) = ${renderResult(event)}`];
   const indent = ' '.repeat(SIDE.host.length + 1);
   if (event.why) lines.push(indent + chalk.dim(`# ${event.why}`));
   const hint = hintFor(event);
@@ -25,6 +24,17 @@ export function renderEvent(event: TraceEvent, options: RenderOptions = {}): str
   const longer = options.explain?.[event.syscall];
   if (longer) lines.push(...wrap(longer, 88).map((l) => indent + chalk.dim(`  ${l}`)));
   return lines.join('\n');
+}
+
+/** A host program kit ran, as a shell line with its exit code: `$ ip link add kit0 type bridge  # exit 0`. */
+function renderCommand(event: TraceEvent): string {
+  const status = event.errno ? chalk.red(`exit ${event.ret}: ${event.errnoMessage}`) : chalk.green(`exit ${event.ret}`);
+  return `$ ${chalk.bold(event.syscall)} ${event.args.map(shellWord).join(' ')}  ${chalk.dim('->')} ${status}`;
+}
+
+/** An argument as a shell needs it, so the line can be pasted: quoted only when it has to be. */
+function shellWord(arg: string): string {
+  return /^[\w@%+=:,./!-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 function renderResult(event: TraceEvent): string {

@@ -36,6 +36,7 @@ const EXPORTS: &[(&str, Export)] = &[
     ("setxattr", setxattr),
     ("getxattr", getxattr),
     ("chdir", chdir),
+    ("lockFile", lock_file),
     ("drainTrace", drain_trace),
 ];
 
@@ -133,6 +134,11 @@ fn getxattr(a: &Args) -> Result<napi_value, BadArg> {
 /// fit in one page of mount options.
 fn chdir(a: &Args) -> Result<napi_value, BadArg> {
     Ok(ret(a, sys::chroot::chdir(&a.string(0)?)))
+}
+
+/// lockFile(path): an fd holding an exclusive flock on path; close() unlocks.
+fn lock_file(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(ret(a, sys::flock::lock_file(&a.string(0)?)))
 }
 
 fn drain_trace(a: &Args) -> Result<napi_value, BadArg> {

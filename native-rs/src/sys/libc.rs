@@ -27,6 +27,7 @@ extern "C" {
     pub fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize;
     pub fn write(fd: c_int, buf: *const c_void, count: usize) -> isize;
     pub fn close(fd: c_int) -> c_int;
+    pub fn flock(fd: c_int, operation: c_int) -> c_int;
     pub fn dup2(old: c_int, new: c_int) -> c_int;
     pub fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
     pub fn pipe2(fds: *mut c_int, flags: c_int) -> c_int;
@@ -49,6 +50,8 @@ extern "C" {
 
 pub const O_RDONLY: c_int = 0;
 pub const O_WRONLY: c_int = 1;
+pub const O_RDWR: c_int = 2;
+pub const O_CREAT: c_int = 0o100;
 pub const O_CLOEXEC: c_int = 0o2000000;
 pub const F_SETFD: c_int = 2;
 pub const F_DUPFD_CLOEXEC: c_int = 1030;

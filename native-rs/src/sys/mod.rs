@@ -14,6 +14,7 @@ pub mod clone;
 pub mod exec;
 pub mod fds;
 pub mod files;
+pub mod flock;
 pub mod fork;
 pub mod hostname;
 pub mod ipc;

@@ -1,0 +1,27 @@
+import { KitCommand } from '../../base';
+import { TraceRecorder, renderTrace } from '../../../core';
+import { BRIDGE, pruneHostNetwork, withNetworkLock } from '../../../core/network';
+
+export default class NetworkPrune extends KitCommand {
+  static summary = `Remove the ${BRIDGE} bridge and kit's iptables rules, if no kit container uses them.`;
+  static description = [
+    `The last kit container to leave ${BRIDGE} removes it, with the KIT nat chain, its jumps, the MASQUERADE and FORWARD rules, and restores ip_forward.`,
+    'A kit process killed with -9 cannot: its veth and DNAT rule stay until kit runs again with its kit root.',
+    `This clears them now (veths and DNAT rules whose kit process is gone), then removes ${BRIDGE} and the shared rules unless a running kit container still has an address on it.`,
+    'Rules and links kit did not make are never touched.',
+  ].join(' ');
+  static examples = ['sudo <%= config.bin %> network prune', 'sudo <%= config.bin %> network prune --json'];
+  static enableJsonFlag = true;
+
+  async run(): Promise<unknown> {
+    await this.parse(NetworkPrune);
+    const trace = new TraceRecorder();
+    const result = withNetworkLock(trace, () => pruneHostNetwork(trace));
+    if (!this.jsonEnabled()) {
+      this.log(renderTrace(trace.events));
+      for (const orphan of [...result.orphanLinks, ...result.orphanRules]) this.log(`deleted ${orphan}: its kit process is gone`);
+      this.log(result.removed ? `removed ${BRIDGE} and kit's iptables rules` : `nothing removed: ${result.reason}`);
+    }
+    return { ...result, trace: trace.events };
+  }
+}

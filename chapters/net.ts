@@ -1,0 +1,85 @@
+import type { Chapter } from '../core/chapter';
+
+/** The server inside: a tmpfs page (the host's files stay untouched) and busybox httpd on port 80. */
+const SERVER = [
+  'mount -t tmpfs kit-www /mnt',
+  'echo "hello from the container $(hostname)" > /mnt/index.html',
+  'exec busybox httpd -f -p 80 -h /mnt',
+].join(' && ');
+
+const chapter: Chapter = {
+  id: 'net',
+  order: 40,
+  title: 'Network namespace: veth, the kit0 bridge, NAT and -p',
+  turnsOn: ['net namespace', 'veth pair', 'kit0 bridge', 'iptables NAT'],
+  summary: 'CLONE_NEWNET, then everything `docker run -p 8080:80` adds: veth, bridge, address, route, DNAT',
+  story: `Every \`docker run\` container gets its own network namespace: its own links,
+addresses, routes and ports. A new one holds a single link, lo, and it is down:
+the container can reach nothing, not even itself. libnetwork calls this the
+Sandbox. In Docker's default mode, bridge, it is then wired up step by step,
+and kit does the same, each step a line of the trace below:
+  1. the Network: a bridge, kit0 (Docker's docker0), a virtual switch on the
+     host with the subnet's first address, the containers' gateway. Shared by
+     every container: made by the first, removed after the last (Docker keeps
+     docker0; kit leaves the host as it found it).
+  2. the Endpoint: a veth pair, two links joined like the ends of a cable. The
+     host end, kitv<id>, is plugged into kit0.
+  3. after clone(), the other end is moved into the container's namespace by
+     its pid, renamed eth0, given a MAC, an address from kit's IPAM (a lease
+     file per address under a lock, so parallel runs never share one) and a
+     default route via the gateway; lo goes up.
+  4. NAT, with iptables (kit says which backend, nf_tables or legacy): a KIT
+     chain in the nat table, jumped to from PREROUTING (packets from outside)
+     and OUTPUT (packets the host sends itself); MASQUERADE so containers go
+     out as the host; FORWARD accepts for kit0; net.ipv4.ip_forward=1.
+  5. -p 8080:80 is one DNAT rule in KIT: tcp dpt:8080 to <container>:80.
+Docker answers 127.0.0.1:8080 with docker-proxy, a userland process that
+copies bytes between a socket on the host and the container. kit uses no
+proxy: route_localnet=1 on kit0 lets the kernel DNAT a packet from 127.0.0.1
+out of kit0, and a MASQUERADE rule gives it the gateway's address, so the
+container can answer. One fewer process; the NAT table is the whole story.
+(The packet curl sends from the host itself never passes PREROUTING: locally
+made packets take the OUTPUT chain, hence the second jump.)`,
+  spec: {
+    namespaces: ['mount', 'uts', 'pid'],
+    network: 'bridge',
+    ports: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }],
+    hostname: 'kit-net-demo',
+    command: ['sh', '-c', SERVER],
+  },
+  probes: {
+    before: ['nat-rules', 'bridge-links'],
+    during: ['nat-rules', 'bridge-links', 'container-network'],
+    running: ['reach-container'],
+    after: ['nat-rules', 'bridge-links'],
+  },
+  takeaway: `During the run, the lines marked + are what kit added: the KIT chain, its jumps
+from PREROUTING and OUTPUT, the MASQUERADE and FORWARD rules, and the DNAT rule
+for 8080 (if other kit containers are running, only the DNAT rule is new: the
+rest is shared). kit0 lists the container's kitv link. Inside, eth0 has an
+address on kit0's subnet and a default route via kit0's address. The host pings
+that address, and 127.0.0.1:8080 is answered by busybox httpd inside. Afterwards
+the DNAT rule and the veth are gone, and with the last container kit0 and the
+shared rules too: the trace ends with the undo of each.`,
+  tryNext: [
+    'sudo kit chapter net -- ip addr                       # the Sandbox with its Endpoint, and nothing else',
+    'sudo kit run --network none busybox ip link           # a Sandbox with no Endpoint: lo only',
+    'sudo kit run --network host busybox ip link           # no Sandbox: the host\'s links',
+    'sudo kit run -d --name web -p 8080:80 busybox httpd -f -p 80   # then: curl http://127.0.0.1:8080/',
+    'sudo kit network prune                                # clear what a killed kit left on kit0',
+  ],
+  explain: {
+    clone: `CLONE_NEWNET gives the child a new network namespace: a network stack of its own with only lo, down. Links can be moved between namespaces (ip link set X netns PID), which is how eth0 gets in.`,
+    ip: `ip (iproute2) talks netlink to the kernel: RTM_NEWLINK creates links (bridge, veth) and moves them between namespaces, RTM_NEWADDR adds addresses, RTM_NEWROUTE routes. nsenter --net=/proc/PID/ns/net runs it inside the container's namespace (setns on that file).`,
+    iptables: `iptables edits netfilter tables. -N makes a chain, -C checks a rule exists (so several kits never add it twice), -A/-I add it, -D deletes exactly it. In the nat table, DNAT rewrites a packet's destination, MASQUERADE its source; conntrack remembers the mapping and rewrites the answers back.`,
+    nsenter: `nsenter enters namespaces of another process by opening /proc/PID/ns/* and calling setns(2), then runs a command there. kit uses it to configure eth0 from the host while the container waits.`,
+    flock: `An exclusive lock on /run/kit-net/lock: kit0, the KIT chain and the address leases are shared by every kit process on the host, and their check-then-change steps must not interleave. The kernel drops the lock if kit dies.`,
+  },
+  requires: [
+    { tool: 'iptables', install: 'install it: apt-get install iptables' },
+    { tool: 'ip', install: 'install it: apt-get install iproute2' },
+    { tool: 'nsenter', install: 'install it: apt-get install util-linux' },
+  ],
+};
+
+export default chapter;

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { KitError } from '../errors';
+import type { TraceRecorder } from '../trace/recorder';
+
+/**
+ * Host programs kit runs (`ip`, `iptables`, `nsenter`), synchronously and
+ * traced: the trace event's syscall is the program, its args the rest of the
+ * argv, ret the exit code, errno `EXIT` when the exit code is not 0 (with the
+ * first line of stderr as the message). So the trace shows the exact command,
+ * one a learner can paste into a shell.
+ */
+export interface CommandResult {
+  status: number;
+  /** The program could not be started (not installed): status is then 127, as a shell reports it. */
+  notFound: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCommand(trace: TraceRecorder, why: string | undefined, argv: string[]): CommandResult {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  const durationUs = Number((process.hrtime.bigint() - start) / 1000n);
+  const status = r.error ? NOT_FOUND : (r.status ?? 128);
+  const stderr = r.error ? `${argv[0]}: ${r.error.message}` : r.stderr;
+  trace.add({
+    syscall: argv[0],
+    args: argv.slice(1),
+    ret: status,
+    errno: status === 0 ? null : 'EXIT',
+    errnoMessage: status === 0 ? null : firstLine(stderr) || `exit code ${status}`,
+    durationUs,
+    side: 'host',
+    step: null,
+    pending: false,
+    command: true,
+    why: why ?? trace.currentWhy,
+  });
+  return { status, notFound: r.error !== undefined, stdout: r.stdout ?? '', stderr };
+}
+
+/** Like runCommand, but a failure is a KitError naming the command and what it printed. */
+export function checkCommand(trace: TraceRecorder, why: string | undefined, argv: string[]): CommandResult {
+  const r = runCommand(trace, why, argv);
+  if (r.notFound) throw new KitError(`${argv[0]} is not installed: kit runs it to change the host`, `install it: apt-get install ${PACKAGE[argv[0]] ?? argv[0]}`);
+  if (r.status !== 0) throw new KitError(`\`${argv.join(' ')}\` failed (exit ${r.status}): ${firstLine(r.stderr)}`);
+  return r;
+}
+
+/** The exit status a shell gives a program it cannot find. */
+const NOT_FOUND = 127;
+
+/** The Debian package of each program kit runs. */
+const PACKAGE: Record<string, string> = { ip: 'iproute2', nsenter: 'util-linux', iptables: 'iptables' };
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}

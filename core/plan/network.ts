@@ -1,0 +1,73 @@
+import { KitError } from '../errors';
+import { isAlive } from '../host/process';
+import { listStates } from '../engine/state';
+import { CLONE } from '../linux';
+import { bringUpLoopback, createVeth, moveIntoContainer } from '../network/endpoint';
+import { ensureHostNetwork } from '../network/host-network';
+import { allocateAddress } from '../network/ipam';
+import { withNetworkLock } from '../network/lock';
+import { publishPort } from '../network/publish';
+import type { Subnet } from '../network/subnet';
+import type { KitPaths } from '../paths';
+import type { ContainerSpec } from '../spec';
+import type { PlanPart } from './plan';
+
+/** What the network part learns while it runs, for the parts after it (/etc/hosts needs the address). */
+export interface NetworkAttachment {
+  address?: string;
+  subnet?: Subnet;
+}
+
+/**
+ * docker run --network, as steps:
+ * - bridge: clone() with CLONE_NEWNET (the Sandbox); before clone, join kit0
+ *   (made if missing), lease an address, publish ports, create the veth
+ *   (the Endpoint); after clone, move its end inside and configure it
+ * - none: CLONE_NEWNET and lo up: a Sandbox with no Endpoint
+ * - host: no network namespace at all
+ * - container:<name>: kit-init setns()es into that container's netns
+ */
+export function planNetwork(spec: ContainerSpec, paths: KitPaths, attachment: NetworkAttachment): PlanPart {
+  const mode = spec.network;
+  if (!mode) return {};
+  if (spec.ports?.length && mode !== 'bridge') throw new KitError(`-p needs --network bridge, not ${mode}`, 'drop -p, or use --network bridge (the default)');
+  if (mode !== 'bridge' && mode !== 'none' && spec.namespaces.includes('net')) throw new KitError(`--network ${mode} uses an existing network namespace: the spec must not also ask for a new one`);
+  if (mode === 'host') return {};
+  if (mode.startsWith('container:')) return joinContainer(mode.slice('container:'.length), paths);
+  if (mode === 'none') {
+    return { cloneFlags: CLONE.NEWNET, attach: [{ why: 'a network namespace with no links but lo', run: (ctx) => bringUpLoopback(ctx.trace, ctx.pid) }] };
+  }
+  return {
+    cloneFlags: CLONE.NEWNET,
+    prepare: [
+      {
+        why: 'join the kit0 network: the bridge and NAT are made once and shared; this container gets an address and its ports',
+        run: (ctx) =>
+          withNetworkLock(ctx.trace, () => {
+            ctx.changes.make({ op: 'network-release' }, () => undefined);
+            const { subnet } = ensureHostNetwork(ctx.trace);
+            attachment.subnet = subnet;
+            attachment.address = allocateAddress(ctx.changes, subnet, ctx.id);
+            for (const port of spec.ports ?? []) publishPort(ctx.trace, ctx.changes, port, attachment.address, ctx.id);
+          }),
+      },
+      { why: "the container's endpoint: a veth pair", run: (ctx) => createVeth(ctx.trace, ctx.changes, ctx.id) },
+    ],
+    attach: [
+      {
+        why: "wire the veth into the container's network namespace",
+        run: (ctx) => moveIntoContainer(ctx.trace, ctx.id, ctx.pid, attachment.address!, attachment.subnet!),
+      },
+    ],
+  };
+}
+
+function joinContainer(name: string, paths: KitPaths): PlanPart {
+  const target = listStates(paths).find((s) => (s.name === name || s.id === name) && s.pid && isAlive(s.owner));
+  if (!target?.pid) throw new KitError(`--network container:${name}: no running container named '${name}'`, 'start it first, or check the name with `kit ps`');
+  return {
+    container: [
+      { op: 'setns', fields: [`/proc/${target.pid}/ns/net`, CLONE.NEWNET], why: `join the network namespace of container ${name}: same links, same addresses, same ports` },
+    ],
+  };
+}
