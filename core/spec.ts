@@ -1,3 +1,5 @@
+import type { Resources } from './cgroups/limits';
+
 /**
  * A container, as data: what to run and what to isolate it with. `kit run`
  * builds one from Docker-style flags, and each chapter declares one.
@@ -15,6 +17,8 @@ export interface ContainerSpec {
   hostname?: string;
   /** Name shown by `kit ps`; defaults to the id. */
   name?: string;
+  /** cgroup limits (--cpu-quota, --memory ...); present = the container gets cgroups of its own. */
+  resources?: Resources;
 }
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

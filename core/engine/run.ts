@@ -44,6 +44,8 @@ export interface RunResult {
   signal: string | null;
   /** The container-side call that stopped the container before its command ran. */
   failed?: TraceEvent;
+  /** What kit found after the run, one line each (the OOM killer struck...). */
+  notes: string[];
 }
 
 /**
@@ -61,7 +63,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const interrupts = new Interrupts();
   try {
     const plan = buildPlan(spec, id);
-    const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0 };
+    const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
     await runHostSteps(plan.prepare, ctx, interrupts);
     return await startAndWait(plan, ctx, state, options, interrupts);
   } finally {
@@ -126,6 +128,7 @@ async function startAndWait(
   await watcher;
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
   recordWait(trace);
+  await runExitedSteps(plan.exited, ctx);
   const status = decodeStatus(exit.status);
   return {
     id: ctx.id,
@@ -135,7 +138,17 @@ async function startAndWait(
     stderr: err ?? '',
     ...status,
     failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => e.errno !== null) : undefined,
+    notes: ctx.notes,
   };
+}
+
+/** After the exit, even when interrupted: they only read what the container left. */
+async function runExitedSteps(steps: HostStep[], ctx: HostContext): Promise<void> {
+  for (const step of steps) {
+    ctx.trace.currentWhy = step.why;
+    await step.run(ctx);
+  }
+  ctx.trace.currentWhy = undefined;
 }
 
 /** Stop a container whose first process has not been reaped yet (so its pid is still its own). */

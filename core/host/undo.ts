@@ -1,4 +1,6 @@
 import { rmSync } from 'node:fs';
+import { removeCgroup } from '../cgroups/lifecycle';
+import { tracedIo } from '../cgroups/traced-io';
 import type { TraceRecorder } from '../trace/recorder';
 
 /**
@@ -11,7 +13,9 @@ export type Undo =
   /** A mount kit made on the host. */
   | { op: 'umount'; path: string }
   /** A file or tree kit wrote (state files, a container's layer). */
-  | { op: 'remove'; path: string };
+  | { op: 'remove'; path: string }
+  /** A container's cgroup: end what is left in it, rmdir it, then its shared parent if empty. */
+  | { op: 'cgroup'; path: string; parent: string };
 
 const ENOENT = -2;
 const EINVAL = -22;
@@ -31,5 +35,7 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
     case 'remove':
       rmSync(record.path, { recursive: true, force: true });
       return undefined;
+    case 'cgroup':
+      return removeCgroup(tracedIo(trace, 'undo: empty and remove the cgroup kit made'), record.path, record.parent);
   }
 }

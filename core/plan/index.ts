@@ -1,5 +1,6 @@
 import type { ContainerSpec } from '../spec';
 import { planCgroupNamespace } from './cgroupns';
+import { planCgroups } from './cgroups';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
@@ -19,6 +20,7 @@ export function buildPlan(spec: ContainerSpec, id: string): Plan {
     planMountPropagation(spec),
     planHostname(spec, id),
     planProc(spec),
+    planCgroups(spec, id),
     planCgroupNamespace(spec),
     planExec(spec),
   ];
