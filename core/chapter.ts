@@ -1,5 +1,5 @@
 import { KitError } from './errors';
-import { runContainer, type RunResult } from './engine/run';
+import { runContainer, type RunOptions, type RunResult } from './engine/run';
 import type { KitPaths } from './paths';
 import { runProbes, type ProbeResult } from './probes';
 import { DEFAULT_PATH, type ContainerSpec } from './spec';
@@ -25,7 +25,14 @@ export interface Chapter {
   story: string;
   /** The container: namespaces, command, hostname... */
   spec: Partial<ContainerSpec> & Pick<ContainerSpec, 'command' | 'namespaces'>;
-  probes: { before: string[]; during: string[]; after: string[] };
+  /**
+   * Host probes: before it starts, during (created, not yet released), and
+   * after. `running` ones are taken while its command runs; when they are
+   * done the container is stopped (for commands that would run forever).
+   */
+  probes: { before: string[]; during: string[]; running?: string[]; after: string[] };
+  /** A second run with these spec changes, its `running` probes shown next to the first's (with and without a limit). */
+  compareWith?: { label: string; spec: Partial<ContainerSpec> };
   /** What to look at in the output, printed after it. */
   takeaway: string;
   tryNext: string[];
@@ -40,10 +47,22 @@ export interface ChapterResult {
   before: ProbeResult[];
   during: ProbeResult[];
   trace: TraceEvent[];
-  container: { stdout: string; stderr: string; exitCode: number | null; signal: string | null };
+  container: ContainerOutcome;
+  /** Probes taken while the command ran. */
+  running: ProbeResult[];
   after: ProbeResult[];
+  comparison?: { label: string; container: ContainerOutcome; running: ProbeResult[] };
   /** A container-side call that failed before the command ran. */
   failed?: TraceEvent;
+}
+
+export interface ContainerOutcome {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** What kit found after the run (the OOM killer struck...). */
+  notes: string[];
 }
 
 export interface ChapterRunOptions {
@@ -69,7 +88,8 @@ export async function runChapter(chapter: Chapter, options: ChapterRunOptions = 
   if (problems.length) throw new KitError(`chapter '${chapter.id}' cannot run here: ${problems.join('; ')}`);
   const before = await runProbes(chapter.probes.before, {});
   let during: ProbeResult[] = [];
-  const result: RunResult = await runContainer(chapterSpec(chapter, options.command), {
+  const spec = chapterSpec(chapter, options.command);
+  const main = await runWatched(chapter, spec, {
     paths: options.paths,
     onEvent: options.onEvent,
     beforeRelease: async (pid) => {
@@ -77,15 +97,29 @@ export async function runChapter(chapter: Chapter, options: ChapterRunOptions = 
       await options.beforeRelease?.(pid);
     },
   });
+  const compare = chapter.compareWith;
+  const comparison = compare && { label: compare.label, ...(await runWatched(chapter, { ...spec, ...compare.spec }, { paths: options.paths })) };
   const after = await runProbes(chapter.probes.after, {});
   return {
     chapter: chapter.id,
     title: chapter.title,
     before,
     during,
-    trace: result.trace,
-    container: { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, signal: result.signal },
+    trace: main.result.trace,
+    container: main.container,
+    running: main.running,
     after,
-    failed: result.failed,
+    comparison: comparison && { label: comparison.label, container: comparison.container, running: comparison.running },
+    failed: main.result.failed,
   };
+}
+
+/** One run of a chapter's container, with its `running` probes taken while it runs. */
+async function runWatched(chapter: Chapter, spec: ContainerSpec, options: RunOptions) {
+  let running: ProbeResult[] = [];
+  const ids = chapter.probes.running ?? [];
+  const whileRunning = ids.length ? async (pid: number) => void (running = await runProbes(ids, { pid })) : undefined;
+  const result: RunResult = await runContainer(spec, { ...options, whileRunning });
+  const container: ContainerOutcome = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, signal: result.signal, notes: result.notes };
+  return { result, container, running };
 }

@@ -1,12 +1,17 @@
 import { KitError } from '../errors';
+import { cgroupDir } from './cgroup-dir';
+import { cgroupHierarchy } from './cgroup-hierarchy';
+import { cgroupOfProcess } from './cgroup-of-process';
 import { containerProcess } from './container-process';
+import { cpuUsage } from './cpu-usage';
 import { hostname } from './hostname';
+import { kitCgroups } from './kit-cgroups';
 import type { Probe, ProbeContext, ProbeResult } from './probe';
 import { processes } from './processes';
 
 export type { Probe, ProbeContext, ProbeResult } from './probe';
 
-const PROBES: Probe[] = [processes, hostname, containerProcess];
+const PROBES: Probe[] = [processes, hostname, containerProcess, cgroupHierarchy, cgroupDir, cgroupOfProcess, cpuUsage, kitCgroups];
 
 export function probeIds(): string[] {
   return PROBES.map((p) => p.id);

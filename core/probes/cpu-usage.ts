@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { cgroupsOfPid, readUsage } from '../cgroups/usage';
+import type { Probe } from './probe';
+
+/** How long the container is watched: ~20 CFS periods of 100 ms. */
+export const CPU_WINDOW_MS = 2000;
+
+/**
+ * The CPU time the container's cgroup used over a wall-clock window, from
+ * the kernel's own counter (cpuacct.usage on v1, cpu.stat usage_usec on v2).
+ * A busy loop takes 100% of a CPU unless something limits it. The time it
+ * spent runnable but waiting for a CPU (/proc/<pid>/schedstat) says whether
+ * the host was too busy for the loop to get what its limit allows.
+ */
+export const cpuUsage: Probe = {
+  id: 'cpu-usage',
+  title: 'CPU time the container used',
+  run: async ({ pid }) => {
+    const dirs = pid ? cgroupsOfPid(pid) : undefined;
+    if (!pid || !dirs) return { probe: 'cpu-usage', title: 'CPU time the container used', text: '(no container cgroup)' };
+    const start = sample(pid, dirs);
+    await new Promise((resolve) => setTimeout(resolve, CPU_WINDOW_MS));
+    const end = sample(pid, dirs);
+    const wallMs = end.at - start.at;
+    const cpuMs = (end.cpuUsec - start.cpuUsec) / 1000;
+    const waitMs = (end.waitNs - start.waitNs) / 1e6;
+    const percent = Math.round((cpuMs / wallMs) * 100);
+    const counter = dirs.version === 'v1' ? 'cpuacct.usage' : 'cpu.stat usage_usec';
+    const lines = [
+      `${counter}: ${Math.round(cpuMs)} ms of CPU time in ${wallMs} ms of wall-clock time = ${percent}% of one CPU`,
+      `runnable but not running (schedstat run_delay, includes throttled time): ${Math.round(waitMs)} ms`,
+    ];
+    return { probe: 'cpu-usage', title: `CPU time the container used: ${percent}% of one CPU`, text: lines.join('\n') };
+  },
+};
+
+function sample(pid: number, dirs: NonNullable<ReturnType<typeof cgroupsOfPid>>): { at: number; cpuUsec: number; waitNs: number } {
+  const schedstat = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+  return { at: Date.now(), cpuUsec: readUsage(dirs).cpuUsec ?? 0, waitNs: schedstat[1] };
+}
