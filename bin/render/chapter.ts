@@ -31,7 +31,8 @@ export function renderChapter(chapter: Chapter, result: ChapterResult, view: Cha
   out.push(heading('Inside the container'));
   out.push(indent(result.container.stdout.trimEnd() || '(no output)'));
   if (result.container.stderr.trim()) out.push(indent(chalk.yellow(result.container.stderr.trimEnd())));
-  out.push(indent(chalk.dim(exitLine(result.container))));
+  const stopped = result.running.length > 0 && result.container.signal === 'SIGKILL';
+  out.push(indent(chalk.dim(stopped ? '(stopped by kit with SIGKILL once the probes below were taken)' : exitLine(result.container))));
   out.push(...result.container.notes.map((n) => indent(chalk.yellow(`kit: ${n}`))), '');
   out.push(...probes('Host during', result.during));
   out.push(...probes('Host while it runs', result.running));

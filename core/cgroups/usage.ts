@@ -6,6 +6,11 @@ import { CGROUP_ROOT, detectHost } from './detect';
 export interface Usage {
   /** CPU time used, microseconds (v1 cpuacct.usage, v2 cpu.stat usage_usec). */
   cpuUsec?: number;
+  /** Time the CFS quota held the group off the CPU, microseconds (cpu.stat throttled_time / throttled_usec). */
+  throttledUsec?: number;
+  /** Periods in which the group ran, and in which it ran out of quota (cpu.stat). */
+  periods?: number;
+  throttledPeriods?: number;
   memoryBytes?: number;
   memoryLimit?: number;
   /** Times the memory limit was hit (v1 memory.failcnt, v2 memory.events max). */
@@ -32,6 +37,7 @@ export function readUsage(dirs: UsageDirs): Usage {
     const usageNs = num(file('cpuacct', 'cpuacct.usage'));
     return {
       cpuUsec: usageNs === undefined ? undefined : Math.round(usageNs / 1000),
+      ...cfs(file('cpu', 'cpu.stat'), 'throttled_time', 1000),
       memoryBytes: num(file('memory', 'memory.usage_in_bytes')),
       memoryLimit: num(file('memory', 'memory.limit_in_bytes')),
       memoryFailcnt: num(file('memory', 'memory.failcnt')),
@@ -42,6 +48,7 @@ export function readUsage(dirs: UsageDirs): Usage {
   }
   return {
     cpuUsec: field(file('cpu', 'cpu.stat'), 'usage_usec'),
+    ...cfs(file('cpu', 'cpu.stat'), 'throttled_usec', 1),
     memoryBytes: num(file('memory', 'memory.current')),
     memoryLimit: num(file('memory', 'memory.max')),
     memoryFailcnt: field(file('memory', 'memory.events'), 'max'),
@@ -72,6 +79,16 @@ export function cgroupsOfPid(pid: number): UsageDirs | undefined {
       const entry = entries.find((e) => e.controllers.split(',').includes(controller));
       return entry && join(CGROUP_ROOT, entry.controllers, entry.path);
     },
+  };
+}
+
+/** The CFS bandwidth counters of a cpu.stat; `per` converts its throttled time to microseconds. */
+function cfs(stat: string | undefined, throttledKey: string, per: number): Pick<Usage, 'throttledUsec' | 'periods' | 'throttledPeriods'> {
+  const throttled = field(stat, throttledKey);
+  return {
+    throttledUsec: throttled === undefined ? undefined : Math.round(throttled / per),
+    periods: field(stat, 'nr_periods'),
+    throttledPeriods: field(stat, 'nr_throttled'),
   };
 }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cgroupsOfPid, readUsage } from '../cgroups/usage';
+import { cgroupsOfPid, readUsage, type Usage, type UsageDirs } from '../cgroups/usage';
 import type { Probe } from './probe';
 
 /** How long the container is watched: ~20 CFS periods of 100 ms. */
@@ -22,19 +22,30 @@ export const cpuUsage: Probe = {
     await new Promise((resolve) => setTimeout(resolve, CPU_WINDOW_MS));
     const end = sample(pid, dirs);
     const wallMs = end.at - start.at;
-    const cpuMs = (end.cpuUsec - start.cpuUsec) / 1000;
+    const cpuMs = delta(start, end, 'cpuUsec') / 1000;
+    const throttledMs = delta(start, end, 'throttledUsec') / 1000;
     const waitMs = (end.waitNs - start.waitNs) / 1e6;
     const percent = Math.round((cpuMs / wallMs) * 100);
     const counter = dirs.version === 'v1' ? 'cpuacct.usage' : 'cpu.stat usage_usec';
     const lines = [
       `${counter}: ${Math.round(cpuMs)} ms of CPU time in ${wallMs} ms of wall-clock time = ${percent}% of one CPU`,
-      `runnable but not running (schedstat run_delay, includes throttled time): ${Math.round(waitMs)} ms`,
+      `cpu.stat: held back by the quota for ${Math.round(throttledMs)} ms, in ${delta(start, end, 'throttledPeriods')} of ${delta(start, end, 'periods')} periods`,
+      `waiting for a CPU other processes had (schedstat run_delay minus throttled time): ${Math.max(0, Math.round(waitMs - throttledMs))} ms`,
     ];
     return { probe: 'cpu-usage', title: `CPU time the container used: ${percent}% of one CPU`, text: lines.join('\n') };
   },
 };
 
-function sample(pid: number, dirs: NonNullable<ReturnType<typeof cgroupsOfPid>>): { at: number; cpuUsec: number; waitNs: number } {
+interface Sample extends Usage {
+  at: number;
+  waitNs: number;
+}
+
+function sample(pid: number, dirs: UsageDirs): Sample {
   const schedstat = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
-  return { at: Date.now(), cpuUsec: readUsage(dirs).cpuUsec ?? 0, waitNs: schedstat[1] };
+  return { ...readUsage(dirs), at: Date.now(), waitNs: schedstat[1] };
+}
+
+function delta(start: Sample, end: Sample, key: 'cpuUsec' | 'throttledUsec' | 'periods' | 'throttledPeriods'): number {
+  return (end[key] ?? 0) - (start[key] ?? 0);
 }

@@ -1,0 +1,135 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { runContainer, defaultSpec, kitPaths, type RunResult } from '../dist/core';
+import { createCgroup, removeCgroup } from '../dist/core/cgroups/lifecycle';
+import { tracedIo } from '../dist/core/cgroups/traced-io';
+import { TraceRecorder } from '../dist/core/trace/recorder';
+import type { Resources } from '../core/cgroups/limits';
+import { cgroupDirsOf, containerIdOf } from './support/cgroups';
+import { eventually, hostSnapshot, kitJson, requireRoot, tempKitRoot } from './support/kit';
+
+requireRoot();
+const kr = tempKitRoot();
+const paths = kitPaths(kr.env);
+const UNIFIED = '/sys/fs/cgroup/unified';
+const ids: string[] = [];
+
+afterEach(() => expect(cgroupDirsOf(ids)).toEqual([]));
+afterAll(() => {
+  expect(hostSnapshot(kr.root).containers).toEqual([]);
+  kr.cleanup();
+});
+
+/** A container in new pid and mount namespaces only: no cgroup namespace, so /proc/self/cgroup shows the host's names. */
+async function run(command: string[], resources: Resources): Promise<RunResult> {
+  const result = await runContainer({ ...defaultSpec(command), namespaces: ['pid', 'mount'], resources }, { paths });
+  ids.push(result.id);
+  return result;
+}
+
+test('cgroupns: inside, /proc/self/cgroup shows "/" while the host sees kit/<id>', () => {
+  const r = kitJson<{ trace: Array<{ syscall: string; args: string[]; side: string }>; container: { stdout: string }; during: Array<{ text: string }> }>(['chapter', 'cgroupns'], kr.env);
+  const id = containerIdOf(r.trace);
+  ids.push(id);
+  const inside = r.container.stdout.trim().split('\n');
+  expect(inside.length).toBeGreaterThan(1);
+  for (const line of inside) expect(line).toMatch(/:\/$/);
+  expect(r.during[0].text).toContain(`cpu:/kit/${id}`);
+  expect(r.during[0].text).toContain(`memory:/kit/${id}`);
+  const calls = r.trace.map((e) => `${e.syscall}:${e.args[0]}`);
+  const joined = calls.findIndex((c) => c.includes(`/kit/${id}/cgroup.procs`));
+  expect(joined).toBeGreaterThan(-1);
+  expect(joined).toBeLessThan(calls.indexOf('unshare:CLONE_NEWCGROUP'));
+});
+
+test('memory: a process allocating past --memory is OOM-killed and kit says so', async () => {
+  const r = await run(['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=128M', 'count=1'], { memory: 32 * 1024 * 1024 });
+  expect(r.signal).toBe('SIGKILL');
+  expect(r.notes.join('\n')).toMatch(/OOM killer killed 1 process\(es\) that went over --memory 33554432 bytes \(memory.oom_control: oom_kill 1;/);
+  const limit = r.trace.find((e) => e.syscall === 'write' && e.args[0].endsWith('memory.limit_in_bytes"'));
+  expect(limit?.args[1]).toBe('"33554432"');
+});
+
+test('memory: under the limit, nothing is killed and kit reports nothing', async () => {
+  const r = await run(['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1M', 'count=1'], { memory: 32 * 1024 * 1024 });
+  expect(r.exitCode).toBe(0);
+  expect(r.notes).toEqual([]);
+});
+
+test('pids: a fork loop stops at --pids-limit and the host can still fork', async () => {
+  const r = await run(['sh', '-c', 'for i in $(seq 50); do sleep 20 & echo $!; done'], { pidsLimit: 10 });
+  const started = r.stdout.trim().split('\n').filter(Boolean);
+  expect(started.length).toBeLessThan(10); // sh itself is one of the 10
+  expect(started.length).toBeGreaterThan(3);
+  expect(r.stderr).toMatch(/[Cc]annot fork|Resource temporarily unavailable/);
+  expect(r.notes.join('\n')).toMatch(/fork\(\) was refused \d+ time\(s\) at --pids-limit 10 \(pids.events: max \d+\)/);
+  const host = spawnSync('sh', ['-c', 'for i in $(seq 30); do true & done; wait; echo ok'], { encoding: 'utf8' });
+  expect(host.stdout.trim()).toBe('ok');
+});
+
+test('bad input is refused before any cgroup directory exists; a failed command leaves none either', async () => {
+  await expect(run(['true'], { cpuQuota: 500 })).rejects.toThrow(/--cpu-quota "500" is not valid/);
+  await expect(run(['true'], { driver: 'v2', pidsLimit: 5 })).rejects.toThrow(/--pids-limit needs the pids controller, which the cgroup v2 tree at \/sys\/fs\/cgroup\/unified does not offer/);
+  expect(hostSnapshot(kr.root).containers).toEqual([]);
+  const r = await run(['no-such-command'], { cpuQuota: 50000 });
+  expect(r.exitCode).toBe(127);
+});
+
+test('--cgroup-driver v2 on this hybrid host: the container joins kit/<id> in the unified tree', async () => {
+  const r = await run(['cat', '/proc/self/cgroup'], { driver: 'v2' });
+  expect(r.stdout).toContain(`0::/kit/${r.id}`);
+  expect(r.trace.some((e) => e.syscall === 'write' && e.args[0] === `"${UNIFIED}/kit/${r.id}/cgroup.procs"`)).toBe(true);
+});
+
+test('v2 operations without controllers, for real on the unified tree: cgroup.procs, cgroup.freeze, cgroup.kill', async () => {
+  const io = tracedIo(new TraceRecorder());
+  const id = `t${randomBytes(5).toString('hex')}`;
+  ids.push(id);
+  const dir = { path: join(UNIFIED, 'kit', id), parent: join(UNIFIED, 'kit'), controllers: [], parentWrites: [] };
+  createCgroup(io, dir);
+  const sleeper = spawn('sleep', ['30']);
+  try {
+    expect(io.write(join(dir.path, 'cgroup.procs'), String(sleeper.pid))).toBeGreaterThan(0);
+    expect(readFileSync(`/proc/${sleeper.pid}/cgroup`, 'utf8')).toContain(`0::/kit/${id}`);
+    expect(io.write(join(dir.path, 'cgroup.freeze'), '1')).toBe(1);
+    await eventually(() => readFileSync(join(dir.path, 'cgroup.events'), 'utf8').includes('frozen 1'));
+    expect(io.write(join(dir.path, 'cgroup.freeze'), '0')).toBe(1);
+    const exited = new Promise((resolve) => sleeper.on('exit', (_code, signal) => resolve(signal)));
+    expect(removeCgroup(io, dir.path, dir.parent)).toBeUndefined(); // cgroup.kill, then rmdir
+    expect(await exited).toBe('SIGKILL');
+    expect(existsSync(dir.path)).toBe(false);
+  } finally {
+    sleeper.kill('SIGKILL');
+  }
+});
+
+test('concurrent kit processes share the kit/ parent: creating and removing it races safely', async () => {
+  const parent = join(UNIFIED, `kit-race-${randomBytes(4).toString('hex')}`);
+  const script = `
+    const { createCgroup, removeCgroup } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'core', 'cgroups', 'lifecycle'))});
+    const { tracedIo } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'core', 'cgroups', 'traced-io'))});
+    const { TraceRecorder } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'core', 'trace', 'recorder'))});
+    const io = tracedIo(new TraceRecorder());
+    for (let i = 0; i < 40; i++) {
+      const path = ${JSON.stringify(parent)} + '/' + process.pid + '-' + i;
+      createCgroup(io, { path, parent: ${JSON.stringify(parent)}, controllers: [], parentWrites: [] });
+      const problem = removeCgroup(io, path, ${JSON.stringify(parent)});
+      if (problem) { console.error(problem); process.exit(1); }
+    }`;
+  const workers = Array.from({ length: 4 }, () => new Promise<number | null>((resolve) => spawn(process.execPath, ['-e', script], { stdio: 'inherit' }).on('exit', resolve)));
+  expect(await Promise.all(workers)).toEqual([0, 0, 0, 0]);
+  expect(existsSync(parent)).toBe(false);
+});
+
+test('concurrent kit chapters each get and remove their own cgroup under the shared parents', async () => {
+  const runs = Array.from({ length: 3 }, () => new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, '..', 'bin', 'run.js'), 'chapter', 'cgroupns', '--json'], { env: kr.env });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}`))));
+  }));
+  for (const out of await Promise.all(runs)) ids.push(containerIdOf(JSON.parse(out).trace));
+  expect(new Set(ids.slice(-3)).size).toBe(3);
+});
