@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { runContainer, defaultSpec, kitPaths, type RunResult } from '../dist/core';
@@ -8,7 +8,7 @@ import { tracedIo } from '../dist/core/cgroups/traced-io';
 import { TraceRecorder } from '../dist/core/trace/recorder';
 import type { Resources } from '../core/cgroups/limits';
 import { cgroupDirsOf, containerIdOf } from './support/cgroups';
-import { eventually, hostSnapshot, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { eventually, hostSnapshot, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
 
 requireRoot();
 const kr = tempKitRoot();
@@ -42,6 +42,31 @@ test('cgroupns: inside, /proc/self/cgroup shows "/" while the host sees kit/<id>
   const joined = calls.findIndex((c) => c.includes(`/kit/${id}/cgroup.procs`));
   expect(joined).toBeGreaterThan(-1);
   expect(joined).toBeLessThan(calls.indexOf('unshare:CLONE_NEWCGROUP'));
+});
+
+test('every flag on this v1 host: the files hold the values before the command runs, and the limits apply', async () => {
+  const files: Record<string, string> = {};
+  const knobs = ['cpu/cpu.cfs_quota_us', 'cpu/cpu.cfs_period_us', 'cpu/cpu.shares', 'memory/memory.limit_in_bytes', 'memory/memory.memsw.limit_in_bytes', 'pids/pids.max', 'cpuset/cpuset.cpus', 'cpuset/cpuset.mems'];
+  const resources: Resources = { cpus: 0.5, cpuShares: 512, memory: 64 << 20, memorySwap: 128 << 20, pidsLimit: 20, cpusetCpus: '1' };
+  const result = await runContainer({ ...defaultSpec(['grep', 'Cpus_allowed_list', '/proc/self/status']), namespaces: ['pid', 'mount'], resources }, {
+    paths,
+    beforeRelease: async (pid) => {
+      const id = /:cpu:\/kit\/(\w+)/.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))![1];
+      for (const knob of knobs) files[knob] = readFileSync(join('/sys/fs/cgroup', knob.replace('/', `/kit/${id}/`)), 'utf8').trim();
+    },
+  });
+  ids.push(result.id);
+  expect(files).toEqual({
+    'cpu/cpu.cfs_quota_us': '50000',
+    'cpu/cpu.cfs_period_us': '100000',
+    'cpu/cpu.shares': '512',
+    'memory/memory.limit_in_bytes': String(64 << 20),
+    'memory/memory.memsw.limit_in_bytes': String(128 << 20),
+    'pids/pids.max': '20',
+    'cpuset/cpuset.cpus': '1',
+    'cpuset/cpuset.mems': readFileSync('/sys/fs/cgroup/cpuset/cpuset.mems', 'utf8').trim(),
+  });
+  expect(result.stdout).toMatch(/Cpus_allowed_list:\s+1\n/);
 });
 
 test('memory: a process allocating past --memory is OOM-killed and kit says so', async () => {
@@ -123,6 +148,22 @@ test('concurrent kit processes share the kit/ parent: creating and removing it r
   expect(existsSync(parent)).toBe(false);
 });
 
+test('kit killed with SIGKILL mid-run: the next kit process replays the journal and removes the cgroup', async () => {
+  const child = kitBackground(['chapter', 'cgroup'], kr.env);
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  let dirs: string[] = [];
+  await eventually(() => {
+    dirs = readdirSafe('/sys/fs/cgroup/cpu/kit').filter((id) => hostSnapshot(kr.root).containers.includes(id)).map((id) => `/sys/fs/cgroup/cpu/kit/${id}`);
+    return dirs.length > 0 && readFileSync(join(dirs[0], 'cgroup.procs'), 'utf8').trim() !== '';
+  });
+  ids.push(...dirs.map((d) => d.split('/').pop()!));
+  child.kill('SIGKILL');
+  await exited;
+  expect(existsSync(dirs[0])).toBe(true); // nobody cleaned up yet
+  kitJson(['chapter', 'cgroupns'], kr.env);
+  expect(existsSync(dirs[0])).toBe(false);
+});
+
 test('concurrent kit chapters each get and remove their own cgroup under the shared parents', async () => {
   const runs = Array.from({ length: 3 }, () => new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, [join(__dirname, '..', 'bin', 'run.js'), 'chapter', 'cgroupns', '--json'], { env: kr.env });
@@ -133,3 +174,7 @@ test('concurrent kit chapters each get and remove their own cgroup under the sha
   for (const out of await Promise.all(runs)) ids.push(containerIdOf(JSON.parse(out).trace));
   expect(new Set(ids.slice(-3)).size).toBe(3);
 });
+
+function readdirSafe(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
