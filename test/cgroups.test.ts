@@ -137,7 +137,7 @@ test('concurrent kit processes share the kit/ parent: creating and removing it r
     const { tracedIo } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'core', 'cgroups', 'traced-io'))});
     const { TraceRecorder } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'core', 'trace', 'recorder'))});
     const io = tracedIo(new TraceRecorder());
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 300; i++) {
       const path = ${JSON.stringify(parent)} + '/' + process.pid + '-' + i;
       createCgroup(io, { path, parent: ${JSON.stringify(parent)}, controllers: [], parentWrites: [] });
       const problem = removeCgroup(io, path, ${JSON.stringify(parent)});
