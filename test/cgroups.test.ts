@@ -8,7 +8,7 @@ import { tracedIo } from '../dist/core/cgroups/traced-io';
 import { TraceRecorder } from '../dist/core/trace/recorder';
 import type { Resources } from '../core/cgroups/limits';
 import { cgroupDirsOf, containerIdOf } from './support/cgroups';
-import { eventually, hostSnapshot, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
 
 requireRoot();
 const kr = tempKitRoot();
@@ -69,12 +69,19 @@ test('every flag on this v1 host: the files hold the values before the command r
   expect(result.stdout).toMatch(/Cpus_allowed_list:\s+1\n/);
 });
 
-test('memory: a process allocating past --memory is OOM-killed and kit says so', async () => {
-  const r = await run(['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=128M', 'count=1'], { memory: 32 * 1024 * 1024 });
-  expect(r.signal).toBe('SIGKILL');
-  expect(r.notes.join('\n')).toMatch(/OOM killer killed 1 process\(es\) that went over --memory 33554432 bytes \(memory.oom_control: oom_kill 1;/);
-  const limit = r.trace.find((e) => e.syscall === 'write' && e.args[0].endsWith('memory.limit_in_bytes"'));
-  expect(limit?.args[1]).toBe('"33554432"');
+interface LimitChapter {
+  trace: Array<{ syscall: string; args: string[]; side: string }>;
+  container: { stdout: string; stderr: string; exitCode: number | null; signal: string | null; notes: string[] };
+  during: Array<{ text: string }>;
+}
+
+test('memory chapter: dd allocating past --memory 32m is OOM-killed and kit says so', () => {
+  const r = kitJson<LimitChapter>(['chapter', 'memory'], kr.env);
+  ids.push(containerIdOf(r.trace));
+  expect(r.container.signal).toBe('SIGKILL');
+  expect(r.container.notes.join('\n')).toMatch(/OOM killer killed 1 process\(es\) that went over --memory 33554432 bytes \(32 MiB\) \(memory.oom_control: oom_kill 1;/);
+  expect(r.during[0].text).toMatch(/\$ cat memory.limit_in_bytes\n33554432\n/);
+  expect(kit(['chapter', 'memory', '--no-trace'], kr.env).stdout).toMatch(/\(killed by SIGKILL\)\n\s+kit: out of memory: the kernel's OOM killer/);
 });
 
 test('memory: under the limit, nothing is killed and kit reports nothing', async () => {
@@ -83,13 +90,14 @@ test('memory: under the limit, nothing is killed and kit reports nothing', async
   expect(r.notes).toEqual([]);
 });
 
-test('pids: a fork loop stops at --pids-limit and the host can still fork', async () => {
-  const r = await run(['sh', '-c', 'for i in $(seq 50); do sleep 20 & echo $!; done'], { pidsLimit: 10 });
-  const started = r.stdout.trim().split('\n').filter(Boolean);
-  expect(started.length).toBeLessThan(10); // sh itself is one of the 10
+test('pids chapter: a fork loop stops at --pids-limit 10 and the host can still fork', () => {
+  const r = kitJson<LimitChapter>(['chapter', 'pids'], kr.env);
+  ids.push(containerIdOf(r.trace));
+  const started = r.container.stdout.trim().split('\n').filter((l) => l.startsWith('started'));
+  expect(started.length).toBeLessThan(10); // the shell itself is one of the 10
   expect(started.length).toBeGreaterThan(3);
-  expect(r.stderr).toMatch(/[Cc]annot fork|Resource temporarily unavailable/);
-  expect(r.notes.join('\n')).toMatch(/fork\(\) was refused \d+ time\(s\) at --pids-limit 10 \(pids.events: max \d+\)/);
+  expect(r.container.stderr).toMatch(/[Cc]annot fork|Resource temporarily unavailable/);
+  expect(r.container.notes.join('\n')).toMatch(/fork\(\) was refused \d+ time\(s\) at --pids-limit 10 \(pids.events: max \d+\)/);
   const host = spawnSync('sh', ['-c', 'for i in $(seq 30); do true & done; wait; echo ok'], { encoding: 'utf8' });
   expect(host.stdout.trim()).toBe('ok');
 });

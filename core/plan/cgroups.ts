@@ -43,12 +43,18 @@ function attach(ctx: HostContext, driver: CgroupDriver, dirs: CgroupDir[]): void
 
 /** Tell the user when the limits acted: the OOM killer, refused forks. */
 function report(ctx: HostContext, driver: CgroupDriver, dirs: CgroupDir[], limits: Limits): void {
-  const usage = readUsage({ version: driver.version, dirFor: (c) => dirs.find((d) => d.controllers.includes(c))?.path ?? (driver.version === 'v2' ? dirs[0].path : undefined) });
+  // v2: one directory holds every file (cpu.stat even with no controller enabled).
+  const dirFor = (c: string) => (driver.version === 'v2' ? dirs[0].path : dirs.find((d) => d.controllers.includes(c))?.path);
+  const usage = readUsage({ version: driver.version, dirFor });
   const events = driver.version === 'v1' ? 'memory.oom_control' : 'memory.events';
   if (usage.oomKills) {
-    ctx.notes.push(`out of memory: the kernel's OOM killer killed ${usage.oomKills} process(es) that went over --memory ${limits.memory} bytes (${events}: oom_kill ${usage.oomKills}; the limit was hit ${usage.memoryFailcnt ?? '?'} times)`);
+    ctx.notes.push(`out of memory: the kernel's OOM killer killed ${usage.oomKills} process(es) that went over --memory ${limits.memory} bytes (${mib(limits.memory)}) (${events}: oom_kill ${usage.oomKills}; the limit was hit ${usage.memoryFailcnt ?? '?'} times)`);
   }
   if (usage.pidsRefused) {
     ctx.notes.push(`pids limit: fork() was refused ${usage.pidsRefused} time(s) at --pids-limit ${limits.pidsLimit} (pids.events: max ${usage.pidsRefused})`);
   }
+}
+
+function mib(bytes: number | undefined): string {
+  return bytes === undefined ? '?' : `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

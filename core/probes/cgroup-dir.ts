@@ -3,25 +3,30 @@ import { join } from 'node:path';
 import { cgroupsOfPid } from '../cgroups/usage';
 import type { Probe } from './probe';
 
-/** The files that show a CPU limit and membership, in either hierarchy. */
-const SHOWN = ['cpu.cfs_quota_us', 'cpu.cfs_period_us', 'cpu.max', 'cpu.shares', 'cpu.weight', 'cgroup.procs'];
-
 /**
- * The container's cgroup directory in its CPU hierarchy, as `ls` shows it
- * (the files the kernel made when kit ran mkdir), and the values of the CPU
- * limit files: what `docker run --cpu-quota` comes down to.
+ * The container's cgroup directory for one controller, as `ls` shows it (the
+ * files the kernel made when kit ran mkdir), and the values of the files
+ * that hold that controller's limit: what a `docker run` flag comes down to.
+ * On v2 it is the one directory for every controller.
  */
-export const cgroupDir: Probe = {
-  id: 'cgroup-dir',
-  title: "the container's cgroup directory",
-  run: ({ pid }) => {
-    const dir = pid ? cgroupsOfPid(pid)?.dirFor('cpu') : undefined;
-    if (!dir) return { probe: 'cgroup-dir', title: "the container's cgroup directory", text: '(no container cgroup)' };
-    const files = readdirSync(dir).sort();
-    const values = SHOWN.filter((f) => files.includes(f)).map((f) => `$ cat ${f}\n${readFileSync(join(dir, f), 'utf8').trim()}`);
-    return { probe: 'cgroup-dir', title: `the container's cgroup directory: ${dir}`, text: [`$ ls ${dir}`, columns(files), ...values].join('\n') };
-  },
-};
+function cgroupDirProbe(id: string, controller: string, shown: string[]): Probe {
+  const title = `the container's cgroup directory (${controller})`;
+  return {
+    id,
+    title,
+    run: ({ pid }) => {
+      const dir = pid ? cgroupsOfPid(pid)?.dirFor(controller) : undefined;
+      if (!dir) return { probe: id, title, text: '(no container cgroup)' };
+      const files = readdirSync(dir).sort();
+      const values = [...shown, 'cgroup.procs'].filter((f) => files.includes(f)).map((f) => `$ cat ${f}\n${readFileSync(join(dir, f), 'utf8').trim()}`);
+      return { probe: id, title: `${title}: ${dir}`, text: [`$ ls ${dir}`, columns(files), ...values].join('\n') };
+    },
+  };
+}
+
+export const cgroupDir = cgroupDirProbe('cgroup-dir', 'cpu', ['cpu.cfs_quota_us', 'cpu.cfs_period_us', 'cpu.max', 'cpu.shares', 'cpu.weight']);
+export const memoryCgroupDir = cgroupDirProbe('memory-cgroup-dir', 'memory', ['memory.limit_in_bytes', 'memory.memsw.limit_in_bytes', 'memory.max', 'memory.swap.max']);
+export const pidsCgroupDir = cgroupDirProbe('pids-cgroup-dir', 'pids', ['pids.max', 'pids.current']);
 
 function columns(names: string[]): string {
   const width = Math.max(...names.map((n) => n.length)) + 2;

@@ -24,26 +24,40 @@ export const cpuUsage: Probe = {
     const wallMs = end.at - start.at;
     const cpuMs = delta(start, end, 'cpuUsec') / 1000;
     const throttledMs = delta(start, end, 'throttledUsec') / 1000;
-    const waitMs = (end.waitNs - start.waitNs) / 1e6;
     const percent = Math.round((cpuMs / wallMs) * 100);
     const counter = dirs.version === 'v1' ? 'cpuacct.usage' : 'cpu.stat usage_usec';
     const lines = [
       `${counter}: ${Math.round(cpuMs)} ms of CPU time in ${wallMs} ms of wall-clock time = ${percent}% of one CPU`,
       `cpu.stat: held back by the quota for ${Math.round(throttledMs)} ms, in ${delta(start, end, 'throttledPeriods')} of ${delta(start, end, 'periods')} periods`,
-      `waiting for a CPU other processes had (schedstat run_delay minus throttled time): ${Math.max(0, Math.round(waitMs - throttledMs))} ms`,
+      waitLine(start, end, throttledMs),
     ];
     return { probe: 'cpu-usage', title: `CPU time the container used: ${percent}% of one CPU`, text: lines.join('\n') };
   },
 };
 
+/** A busy loop is always running or runnable: time runnable but not running was the quota's or other processes'. */
+function waitLine(start: Sample, end: Sample, throttledMs: number): string {
+  if (start.waitNs === undefined || end.waitNs === undefined) return 'the command ended during the window: it used less because it ran for less';
+  const othersMs = Math.max(0, Math.round((end.waitNs - start.waitNs) / 1e6 - throttledMs));
+  return `waiting for a CPU other processes had (schedstat run_delay minus throttled time): ${othersMs} ms`;
+}
+
 interface Sample extends Usage {
   at: number;
-  waitNs: number;
+  /** Time spent runnable but not running (/proc/<pid>/schedstat), while the process exists. */
+  waitNs?: number;
 }
 
 function sample(pid: number, dirs: UsageDirs): Sample {
-  const schedstat = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
-  return { ...readUsage(dirs), at: Date.now(), waitNs: schedstat[1] };
+  return { ...readUsage(dirs), at: Date.now(), waitNs: runDelayNs(pid) };
+}
+
+function runDelayNs(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ')[1]);
+  } catch {
+    return undefined; // exited (and reaped) during the window
+  }
 }
 
 function delta(start: Sample, end: Sample, key: 'cpuUsec' | 'throttledUsec' | 'periods' | 'throttledPeriods'): number {

@@ -1,5 +1,5 @@
 import { KitError } from '../errors';
-import { cgroupDir } from './cgroup-dir';
+import { cgroupDir, memoryCgroupDir, pidsCgroupDir } from './cgroup-dir';
 import { cgroupHierarchy } from './cgroup-hierarchy';
 import { cgroupOfProcess } from './cgroup-of-process';
 import { containerProcess } from './container-process';
@@ -11,7 +11,7 @@ import { processes } from './processes';
 
 export type { Probe, ProbeContext, ProbeResult } from './probe';
 
-const PROBES: Probe[] = [processes, hostname, containerProcess, cgroupHierarchy, cgroupDir, cgroupOfProcess, cpuUsage, kitCgroups];
+const PROBES: Probe[] = [processes, hostname, containerProcess, cgroupHierarchy, cgroupDir, memoryCgroupDir, pidsCgroupDir, cgroupOfProcess, cpuUsage, kitCgroups];
 
 export function probeIds(): string[] {
   return PROBES.map((p) => p.id);
