@@ -42,7 +42,7 @@ kit killed what was left in the cgroup and removed the directories.`,
   ],
   explain: {
     mkdir: `mkdir in a cgroup filesystem creates a cgroup: the kernel fills the new directory with its control files. kit's directories are <hierarchy>/kit/<id>; the kit/ parent is shared by every kit container and removed by the last one out.`,
-    write: `Writing a cgroup file sets a limit: cpu.cfs_quota_us (v1) or cpu.max (v2) is the CPU time the group may use per period. Writing a pid into cgroup.procs moves that process (all its threads) into the cgroup; v1's tasks file moves a single thread. On v2 a controller's files appear only once the parent enables it in cgroup.subtree_control.`,
+    write: `Writing a cgroup file sets a limit: cpu.cfs_quota_us (v1) or cpu.max (v2) is the CPU time the group may use per period. Writing a pid into cgroup.procs moves that process (all its threads) into the cgroup; v1's tasks file moves a single thread. On v2 a controller's files appear only once the parent enables it in cgroup.subtree_control. v2 also offers clone3() with CLONE_INTO_CGROUP and a cgroup directory fd, so the child is born inside; kit writes the pid while the child waits instead, which works on both versions.`,
     rmdir: `A cgroup can be removed only when no process is in it: kit first ends what is left (cgroup.kill on v2, SIGKILL to each pid on v1), then removes the directory, then the shared kit/ parent if no other container uses it.`,
   },
 };
