@@ -98,7 +98,7 @@ export async function runChapter(chapter: Chapter, options: ChapterRunOptions = 
     },
   });
   const compare = chapter.compareWith;
-  const comparison = compare && { label: compare.label, ...(await runWatched(chapter, { ...spec, ...compare.spec }, { paths: options.paths })) };
+  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, { paths: options.paths }));
   const after = await runProbes(chapter.probes.after, {});
   return {
     chapter: chapter.id,
@@ -109,7 +109,7 @@ export async function runChapter(chapter: Chapter, options: ChapterRunOptions = 
     container: main.container,
     running: main.running,
     after,
-    comparison: comparison && { label: comparison.label, container: comparison.container, running: comparison.running },
+    comparison: compare && compared && { label: compare.label, container: compared.container, running: compared.running },
     failed: main.result.failed,
   };
 }

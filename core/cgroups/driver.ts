@@ -21,8 +21,6 @@ export interface CgroupDriver {
   cgroups(id: string, controllers: string[]): CgroupDir[];
   /** Writes to a fresh container directory that set the limits, in order. */
   limitWrites(dir: CgroupDir, limits: Limits): KnobWrite[];
-  /** The file a pid is written to, to move that process into the cgroup. */
-  procsFile(dir: CgroupDir): string;
 }
 
 /** A container's directory in one hierarchy, and the shared parent above it. */

@@ -76,9 +76,6 @@ export class V1Driver implements CgroupDriver {
     return writes;
   }
 
-  procsFile(dir: CgroupDir): string {
-    return join(dir.path, 'cgroup.procs');
-  }
 
   /** A new v1 cpuset starts with no CPUs and no memory nodes: the shared parent gets the host's. */
   private cpusetParentWrites(parent: string): KnobWrite[] {

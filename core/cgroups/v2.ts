@@ -75,8 +75,4 @@ export class V2Driver implements CgroupDriver {
     if (limits.cpusetCpus !== undefined) writes.push({ file: at('cpuset.cpus'), value: limits.cpusetCpus, why: '--cpuset-cpus: the CPUs it may run on' });
     return writes;
   }
-
-  procsFile(dir: CgroupDir): string {
-    return join(dir.path, 'cgroup.procs');
-  }
 }

@@ -128,7 +128,7 @@ async function startAndWait(
   await watcher;
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
   recordWait(trace);
-  await runExitedSteps(plan.exited, ctx);
+  await runHostSteps(plan.exited, ctx, interrupts);
   const status = decodeStatus(exit.status);
   return {
     id: ctx.id,
@@ -140,15 +140,6 @@ async function startAndWait(
     failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => e.errno !== null) : undefined,
     notes: ctx.notes,
   };
-}
-
-/** After the exit, even when interrupted: they only read what the container left. */
-async function runExitedSteps(steps: HostStep[], ctx: HostContext): Promise<void> {
-  for (const step of steps) {
-    ctx.trace.currentWhy = step.why;
-    await step.run(ctx);
-  }
-  ctx.trace.currentWhy = undefined;
 }
 
 /** Stop a container whose first process has not been reaped yet (so its pid is still its own). */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createCgroup } from '../cgroups/lifecycle';
 import { chooseDriver, detectHost } from '../cgroups/detect';
 import type { CgroupDir, CgroupDriver } from '../cgroups/driver';
@@ -24,7 +25,7 @@ export function planCgroups(spec: ContainerSpec, id: string): PlanPart {
   const dirs = driver.cgroups(id, driver.controllersFor(limits));
   return {
     prepare: [{ why: `the container's cgroup (${driver.version}): a directory kit creates, whose files set the limits`, run: (ctx) => create(ctx, driver, dirs, limits) }],
-    attach: [{ why: 'join the cgroup before running anything: the child is waiting, so no instruction of it runs unlimited', run: (ctx) => attach(ctx, driver, dirs) }],
+    attach: [{ why: 'join the cgroup before running anything: the child is waiting, so no instruction of it runs unlimited', run: (ctx) => attach(ctx, dirs) }],
     exited: [{ why: 'read what the kernel counted before the cgroup is removed', run: (ctx) => report(ctx, driver, dirs, limits) }],
   };
 }
@@ -37,8 +38,9 @@ function create(ctx: HostContext, driver: CgroupDriver, dirs: CgroupDir[], limit
   }
 }
 
-function attach(ctx: HostContext, driver: CgroupDriver, dirs: CgroupDir[]): void {
-  for (const dir of dirs) ctx.trace.check(undefined, (n) => n.writeFile(driver.procsFile(dir), String(ctx.pid)));
+/** cgroup.procs moves the whole process (v1's tasks file would move one thread); both versions have it. */
+function attach(ctx: HostContext, dirs: CgroupDir[]): void {
+  for (const dir of dirs) ctx.trace.check(undefined, (n) => n.writeFile(join(dir.path, 'cgroup.procs'), String(ctx.pid)));
 }
 
 /** Tell the user when the limits acted: the OOM killer, refused forks. */
