@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { runContainer, defaultSpec, kitPaths, type RunResult } from '../dist/core';
+import { chooseDriver, detectHost } from '../dist/core/cgroups/detect';
 import { createCgroup, removeCgroup } from '../dist/core/cgroups/lifecycle';
 import { tracedIo } from '../dist/core/cgroups/traced-io';
 import { TraceRecorder } from '../dist/core/trace/recorder';
@@ -28,6 +29,23 @@ async function run(command: string[], resources: Resources): Promise<RunResult> 
   ids.push(result.id);
   return result;
 }
+
+test('detection: this host is hybrid, v1 controllers under tmpfs plus a cgroup2 at unified/ without them; kit picks v1', () => {
+  const host = detectHost();
+  expect(host).toMatchObject({ layout: 'hybrid', rootFs: 'tmpfs', v2Root: UNIFIED });
+  expect(host.v2Controllers).toEqual(readFileSync(join(UNIFIED, 'cgroup.controllers'), 'utf8').split(/\s+/).filter(Boolean));
+  for (const c of ['cpu', 'memory', 'pids']) expect(host.v2Controllers).not.toContain(c);
+  expect(host.v1Controllers).toEqual(expect.arrayContaining(['cpu', 'cpuacct', 'memory', 'pids', 'cpuset']));
+  expect(host.v1Controllers).not.toContain('systemd');
+  expect(chooseDriver(host).version).toBe('v1');
+  expect(chooseDriver(host, 'v2').root).toBe(UNIFIED);
+});
+
+test("the kernel's own bounds: the largest quota it takes is accepted, one more is refused by kit first", async () => {
+  const r = await run(['true'], { cpuQuota: 2 ** 44 - 1 });
+  expect(r.exitCode).toBe(0);
+  await expect(run(['true'], { cpuQuota: 2 ** 44 })).rejects.toThrow(/--cpu-quota "17592186044416" is not valid: it takes a value from 1000 to 17592186044415/);
+});
 
 test('cgroupns: inside, /proc/self/cgroup shows "/" while the host sees kit/<id>', () => {
   const r = kitJson<{ trace: Array<{ syscall: string; args: string[]; side: string }>; container: { stdout: string }; during: Array<{ text: string }> }>(['chapter', 'cgroupns'], kr.env);
