@@ -121,8 +121,11 @@ test('pids chapter: a fork loop stops at --pids-limit 10 and the host can still 
 });
 
 test('bad input is refused before any cgroup directory exists; a failed command leaves none either', async () => {
-  await expect(run(['true'], { cpuQuota: 500 })).rejects.toThrow(/--cpu-quota "500" is not valid/);
-  await expect(run(['true'], { driver: 'v2', pidsLimit: 5 })).rejects.toThrow(/--pids-limit needs the pids controller, which the cgroup v2 tree at \/sys\/fs\/cgroup\/unified does not offer/);
+  const calls: string[] = [];
+  const refused = (resources: Resources) => runContainer({ ...defaultSpec(['true']), resources }, { paths, onEvent: (e) => calls.push(e.syscall) });
+  await expect(refused({ cpuQuota: 500 })).rejects.toThrow(/--cpu-quota "500" is not valid/);
+  await expect(refused({ driver: 'v2', pidsLimit: 5 })).rejects.toThrow(/--pids-limit needs the pids controller, which the cgroup v2 tree at \/sys\/fs\/cgroup\/unified does not offer/);
+  expect(calls).toEqual([]); // not one mkdir, not even a clone
   expect(hostSnapshot(kr.root).containers).toEqual([]);
   const r = await run(['no-such-command'], { cpuQuota: 50000 });
   expect(r.exitCode).toBe(127);
