@@ -45,8 +45,8 @@ export interface KnobWrite {
 
 /** The calls creating and removing cgroups is made of: >= 0, or a negative errno like the native addon. */
 export interface CgroupIo {
-  mkdir(path: string): number;
-  rmdir(path: string): number;
+  mkdir(path: string, why?: string): number;
+  rmdir(path: string, why?: string): number;
   write(path: string, value: string, why?: string): number;
   read(path: string): string | undefined;
   kill(pid: number): number;

@@ -20,9 +20,9 @@ const DRAIN_MS = 3000;
  */
 export function createCgroup(io: CgroupIo, dir: CgroupDir): void {
   for (let attempt = 1; ; attempt++) {
-    const parent = io.mkdir(dir.parent);
+    const parent = io.mkdir(dir.parent, 'the shared kit/ parent: the first container to need it makes it (EEXIST: one did)');
     if (parent < 0 && parent !== EEXIST) throw io.error(parent);
-    const ret = writeAll(io, dir.parentWrites) ?? io.mkdir(dir.path);
+    const ret = writeAll(io, dir.parentWrites) ?? io.mkdir(dir.path, `the container's own cgroup (${dir.controllers.join(', ') || 'no controller'}): the kernel fills it with control files`);
     if (ret >= 0) return;
     if (ret !== ENOENT || attempt === CREATE_ATTEMPTS) throw io.error(ret);
   }
@@ -50,12 +50,12 @@ export function removeCgroup(io: CgroupIo, path: string, parent: string): string
     const procs = io.read(join(path, 'cgroup.procs'));
     if (procs === undefined) break; // already gone
     if (procs.trim()) emptyOut(io, path, procs);
-    const ret = io.rmdir(path);
+    const ret = io.rmdir(path, "undo: remove the container's cgroup, now empty");
     if (ret === 0 || ret === ENOENT) break;
     if (ret !== EBUSY || Date.now() > end) return `could not remove ${path} (errno ${-ret})`;
     sleep(20);
   }
-  const ret = io.rmdir(parent);
+  const ret = io.rmdir(parent, 'undo: remove the shared kit/ parent, unless another container is in it (EBUSY/ENOTEMPTY)');
   if (ret < 0 && ![ENOENT, EBUSY, ENOTEMPTY].includes(ret)) return `could not remove ${parent} (errno ${-ret})`;
   return undefined;
 }

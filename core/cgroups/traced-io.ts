@@ -9,9 +9,9 @@ import type { CgroupIo } from './driver';
  */
 export function tracedIo(trace: TraceRecorder, why?: string): CgroupIo {
   return {
-    mkdir: (path) => trace.host(why, (n) => n.mkdir(path, 0o755)),
-    rmdir: (path) => trace.host(why, (n) => n.rmdir(path)),
-    write: (path, value, writeWhy) => trace.host(writeWhy ?? why, (n) => n.writeFile(path, value)),
+    mkdir: (path, callWhy) => trace.host(callWhy ?? why, (n) => n.mkdir(path, 0o755)),
+    rmdir: (path, callWhy) => trace.host(callWhy ?? why, (n) => n.rmdir(path)),
+    write: (path, value, callWhy) => trace.host(callWhy ?? why, (n) => n.writeFile(path, value)),
     kill: (pid) => trace.host(why, (n) => n.kill(pid, SIG.KILL)),
     read: (path) => {
       try {
