@@ -39,8 +39,6 @@ export interface KnobWrite {
   value: string;
   /** The docker flag (or the reason) behind this write, for the trace. */
   why: string;
-  /** Write only when the file is empty or lacks the value (shared parents). */
-  unlessHas?: string;
 }
 
 /** The calls creating and removing cgroups is made of: >= 0, or a negative errno like the native addon. */
