@@ -5,7 +5,8 @@ import { parseBytes, parseNumber, type Resources } from '../../core/cgroups/limi
  * `docker run`'s resource flags, for `kit run`. Values are parsed here and
  * range-checked by the engine (core/cgroups/limits.ts) before anything is
  * created; spread `cgroupFlags` into a command's flags and pass the parsed
- * flags to resourcesFromFlags().
+ * flags to resourcesFromFlags(). A run's `notes` (an OOM kill, refused
+ * forks) are what the limits did: print them, one `kit: ...` line each.
  */
 export const cgroupFlags = {
   'cpu-quota': Flags.string({ helpGroup: 'CGROUP', description: 'CPU time per period, microseconds (50000 with the default period = half a CPU)' }),
