@@ -14,11 +14,13 @@ in that cgroup and kills it with SIGKILL. Only that cgroup: the host and other
 containers keep running. Docker reports it as OOMKilled; kit reads the same
 counter from the cgroup before removing it (oom_kill in memory.oom_control on
 v1, memory.events on v2). The command here, dd with a 128 MiB block size, asks
-for a 128 MiB buffer and fills it, in a container limited to 32 MiB.`,
+for a 128 MiB buffer and fills it, in a container limited to 32 MiB of memory
+and no swap (--memory-swap 32m: memory plus swap, so none of it is swap).`,
   spec: {
     namespaces: ['pid', 'mount'],
     command: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=128M', 'count=1'],
-    resources: { memory: 32 * 1024 * 1024 },
+    // --memory-swap equal to --memory: no swap to escape to, on hosts that have some.
+    resources: { memory: 32 * 1024 * 1024, memorySwap: 32 * 1024 * 1024 },
   },
   probes: { before: [], during: ['memory-cgroup-dir'], after: ['kit-cgroups'] },
   takeaway: `The limit is one write (memory.limit_in_bytes on v1, memory.max on v2). dd was
