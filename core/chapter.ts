@@ -1,6 +1,6 @@
 import { rootedCommand } from './build/run-step';
 import { KitError } from './errors';
-import { runContainer, type RunResult } from './engine/run';
+import { runContainer, type RunOptions, type RunResult } from './engine/run';
 import { kitPaths, type KitPaths } from './paths';
 import type { PlanPart } from './plan';
 import { runProbes, type ProbeContext, type ProbeResult } from './probes';
@@ -29,10 +29,13 @@ export interface Chapter {
   /** The container: namespaces, command, hostname... */
   spec: Partial<ContainerSpec> & Pick<ContainerSpec, 'command' | 'namespaces'>;
   /**
-   * during: taken just before the container is released; running: while its
-   * command runs (for servers: talk to them), after which it is stopped.
+   * Host probes: before it starts, during (created, not yet released), and
+   * after. `running` ones are taken while its command runs; when they are
+   * done the container is stopped (for commands that would run forever).
    */
   probes: { before: string[]; during: string[]; running?: string[]; after: string[] };
+  /** A second run with these spec changes, its `running` probes shown next to the first's (with and without a limit). */
+  compareWith?: { label: string; spec: Partial<ContainerSpec> };
   /** What to look at in the output, printed after it. */
   takeaway: string;
   tryNext: string[];
@@ -51,10 +54,22 @@ export interface ChapterResult {
   before: ProbeResult[];
   during: ProbeResult[];
   trace: TraceEvent[];
-  container: { stdout: string; stderr: string; exitCode: number | null; signal: string | null };
+  container: ContainerOutcome;
+  /** Probes taken while the command ran. */
+  running: ProbeResult[];
   after: ProbeResult[];
+  comparison?: { label: string; container: ContainerOutcome; running: ProbeResult[] };
   /** A container-side call that failed before the command ran. */
   failed?: TraceEvent;
+}
+
+export interface ContainerOutcome {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** What kit found after the run (the OOM killer struck...). */
+  notes: string[];
 }
 
 export interface ChapterRunOptions {
@@ -98,8 +113,8 @@ async function runWithProbes(
   const before = await runProbes(chapter.probes.before, probeContext);
   let during: ProbeResult[] = [];
   const spec = chapterSpec(chapter, options.command);
-  const running = chapter.probes.running;
-  const result: RunResult = await runContainer({ ...spec, command: rooted(spec.command) }, {
+  const rootedSpec = { ...spec, command: rooted(spec.command) };
+  const main = await runWatched(chapter, rootedSpec, probeContext, {
     paths: options.paths,
     onEvent: options.onEvent,
     demo: chapter.demo,
@@ -107,17 +122,30 @@ async function runWithProbes(
       during = await runProbes(chapter.probes.during, { ...probeContext, pid });
       await options.beforeRelease?.(pid);
     },
-    whileRunning: running && (async (pid) => void during.push(...(await runProbes(running, { pid })))),
   });
+  const compare = chapter.compareWith;
+  const compared = compare && (await runWatched(chapter, { ...rootedSpec, ...compare.spec }, probeContext, { paths: options.paths }));
   const after = await runProbes(chapter.probes.after, probeContext);
   return {
     chapter: chapter.id,
     title: chapter.title,
     before,
     during,
-    trace: result.trace,
-    container: { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, signal: result.signal },
+    trace: main.result.trace,
+    container: main.container,
+    running: main.running,
     after,
-    failed: result.failed,
+    comparison: compare && compared && { label: compare.label, container: compared.container, running: compared.running },
+    failed: main.result.failed,
   };
+}
+
+/** One run of a chapter's container, with its `running` probes taken while it runs. */
+async function runWatched(chapter: Chapter, spec: ContainerSpec, probeContext: ProbeContext, options: RunOptions) {
+  let running: ProbeResult[] = [];
+  const ids = chapter.probes.running ?? [];
+  const whileRunning = ids.length ? async (pid: number) => void (running = await runProbes(ids, { ...probeContext, pid })) : undefined;
+  const result: RunResult = await runContainer(spec, { ...options, whileRunning });
+  const container: ContainerOutcome = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, signal: result.signal, notes: result.notes };
+  return { result, container, running };
 }

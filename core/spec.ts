@@ -1,3 +1,5 @@
+import type { Resources } from './cgroups/limits';
+
 /**
  * A container, as data: what to run and what to isolate it with. `kit run`
  * builds one from Docker-style flags, and each chapter declares one.
@@ -35,6 +37,8 @@ export interface ContainerSpec {
   network?: NetworkMode;
   /** docker run -p: ports published on the host (bridge mode only). */
   ports?: PortMapping[];
+  /** cgroup limits (--cpu-quota, --memory ...); present = the container gets cgroups of its own. */
+  resources?: Resources;
 }
 
 export type NetworkMode = 'bridge' | 'none' | 'host' | `container:${string}`;

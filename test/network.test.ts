@@ -361,6 +361,7 @@ test('kill -9 of kit mid-run: the next kit run in its root removes the dead run\
 interface ChapterJson {
   trace: Array<{ syscall: string; args: string[]; ret: number; command?: boolean }>;
   during: Array<{ probe: string; text: string }>;
+  running: Array<{ probe: string; text: string }>;
   after: Array<{ probe: string; text: string }>;
 }
 
@@ -374,8 +375,8 @@ test('kit chapter net: the DNAT rule and the veth during the run, an answer on 1
   expect(probe(result.during, 'nat-rules')).toMatch(new RegExp(`-A KIT ! -i kit0 -p tcp -m tcp --dport 8080 -m comment --comment "kit:${id}" -j DNAT --to-destination [\\d.]+:80`));
   expect(probe(result.during, 'bridge-links')).toContain(`kitv${id.slice(0, 8)}`);
   expect(probe(result.during, 'container-network')).toMatch(/eth0@if\d+:.*\n.*link\/ether 02:6b:/);
-  expect(probe(result.during, 'reach-container')).toContain('1 packets received');
-  expect(probe(result.during, 'reach-container')).toContain('hello from the container kit-net-demo');
+  expect(probe(result.running, 'reach-container')).toContain('1 packets received');
+  expect(probe(result.running, 'reach-container')).toContain('hello from the container kit-net-demo');
   expect(probe(result.after, 'nat-rules')).not.toContain('--dport 8080');
   expect(probe(result.after, 'bridge-links')).not.toContain(`kitv${id.slice(0, 8)}`);
   const commands = result.trace.filter((e) => e.command).map((e) => [e.syscall, ...e.args].join(' '));

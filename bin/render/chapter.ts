@@ -43,8 +43,14 @@ export function renderChapter(chapter: Chapter, result: ChapterResult, view: Cha
   out.push(heading('Inside the container'));
   out.push(indent(result.container.stdout.trimEnd() || '(no output)'));
   if (result.container.stderr.trim()) out.push(indent(chalk.yellow(result.container.stderr.trimEnd())));
-  out.push(indent(chalk.dim(exitLine(result))), '');
+  const stopped = result.running.length > 0 && result.container.signal === 'SIGKILL';
+  out.push(indent(chalk.dim(stopped ? '(stopped by kit with SIGKILL once the probes below were taken)' : exitLine(result.container))));
+  out.push(...result.container.notes.map((n) => indent(chalk.yellow(`kit: ${n}`))), '');
   out.push(...probes('Host during', result.during, result.before));
+  out.push(...probes('Host while it runs', result.running, result.before));
+  if (result.comparison) {
+    out.push(...probes(`The same container ${result.comparison.label}`, result.comparison.running, result.before));
+  }
   out.push(...probes('Host after', result.after, result.before));
   if (result.failed) {
     out.push(chalk.red(`The container stopped before its command ran: ${result.failed.syscall} failed with ${result.failed.errno}.`), '');
@@ -54,8 +60,7 @@ export function renderChapter(chapter: Chapter, result: ChapterResult, view: Cha
   return out.join('\n');
 }
 
-function exitLine(result: ChapterResult): string {
-  const c = result.container;
+function exitLine(c: ChapterResult['container']): string {
   return c.signal ? `(killed by ${c.signal})` : `(exit code ${c.exitCode})`;
 }
 

@@ -47,6 +47,8 @@ export interface RunResult {
   signal: string | null;
   /** The container-side call that stopped the container before its command ran. */
   failed?: TraceEvent;
+  /** What kit found after the run, one line each (the OOM killer struck...). */
+  notes: string[];
 }
 
 /**
@@ -65,7 +67,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const interrupts = new Interrupts();
   try {
     const plan = buildPlan(spec, id, paths, options.demo);
-    const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0 };
+    const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
     await runHostSteps(plan.prepare, ctx, interrupts);
     return await startAndWait(plan, ctx, state, options, interrupts);
   } finally {
@@ -130,6 +132,7 @@ async function startAndWait(
   await watcher;
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
   recordWait(trace);
+  await runHostSteps(plan.exited, ctx, interrupts);
   const status = decodeStatus(exit.status);
   return {
     id: ctx.id,
@@ -139,6 +142,7 @@ async function startAndWait(
     stderr: err ?? '',
     ...status,
     failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => e.errno !== null) : undefined,
+    notes: ctx.notes,
   };
 }
 

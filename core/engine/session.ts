@@ -26,7 +26,7 @@ export async function withHostChanges<T>(
   const trace = new TraceRecorder(options.onEvent);
   const changes = createStateDir(paths, { id, name, spec, createdAt: new Date().toISOString(), owner: self() }, trace);
   try {
-    return await work({ id, spec, paths, trace, changes, pid: 0 });
+    return await work({ id, spec, paths, trace, changes, pid: 0, notes: [] });
   } finally {
     trace.currentWhy = undefined;
     changes.undoAll();

@@ -3,6 +3,8 @@ import { deleteChain, deleteRule } from '../network/iptables';
 import { releaseHostNetwork } from '../network/host-network';
 import { releaseAddress } from '../network/ipam';
 import { sysctlPath } from '../network/sysctl';
+import { removeCgroup } from '../cgroups/lifecycle';
+import { tracedIo } from '../cgroups/traced-io';
 import type { TraceRecorder } from '../trace/recorder';
 import { runCommand } from './command';
 
@@ -30,7 +32,9 @@ export type Undo =
   /** An address leased to a container (core/network/ipam.ts). */
   | { op: 'lease-release'; path: string; id: string }
   /** A container joined kit0: when it leaves, kit0 and the shared rules go if no other container uses them. */
-  | { op: 'network-release' };
+  | { op: 'network-release' }
+  /** A container's cgroup: end what is left in it, rmdir it, then its shared parent if empty. */
+  | { op: 'cgroup'; path: string; parent: string };
 
 const ENOENT = -2;
 const EINVAL = -22;
@@ -70,5 +74,7 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
       return releaseAddress(record.path, record.id);
     case 'network-release':
       return releaseHostNetwork(trace);
+    case 'cgroup':
+      return removeCgroup(tracedIo(trace, 'undo: empty and remove the cgroup kit made'), record.path, record.parent);
   }
 }

@@ -2,6 +2,7 @@ import { ImageStore } from '../image/store';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { planCgroupNamespace } from './cgroupns';
+import { planCgroups } from './cgroups';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
@@ -30,6 +31,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planHostname(spec, id),
     planProc(spec),
     planRootfs(spec, id, paths),
+    planCgroups(spec, id),
     planCgroupNamespace(spec),
     demo,
     planExec(spec, commandRoots(spec, paths)),

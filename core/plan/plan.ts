@@ -11,12 +11,15 @@ import type { KitPaths } from '../paths';
  * - attach: host steps after clone(), while the child waits (e.g. write its
  *   pid into cgroup.procs, move a veth into its network namespace)
  * - container: steps kit-init runs inside, ending with execve of the command
+ * - exited: host steps once the container has exited, before its host
+ *   changes are undone (e.g. read its cgroup's OOM kill count)
  */
 export interface Plan {
   cloneFlags: number;
   prepare: HostStep[];
   attach: HostStep[];
   container: ContainerStep[];
+  exited: HostStep[];
 }
 
 /** What a part of kit (namespaces, rootfs, cgroups, network) adds to a plan. */
@@ -30,6 +33,8 @@ export interface HostContext {
   changes: HostChanges;
   /** The container's first process, as the host sees it (attach steps only). */
   pid: number;
+  /** One-line findings to tell the user after the run (the OOM killer struck...). */
+  notes: string[];
 }
 
 export interface HostStep {
@@ -47,7 +52,7 @@ export interface ContainerStep {
 }
 
 export function emptyPlan(): Plan {
-  return { cloneFlags: 0, prepare: [], attach: [], container: [] };
+  return { cloneFlags: 0, prepare: [], attach: [], container: [], exited: [] };
 }
 
 export function addPart(plan: Plan, part: PlanPart): Plan {
@@ -56,5 +61,6 @@ export function addPart(plan: Plan, part: PlanPart): Plan {
     prepare: [...plan.prepare, ...(part.prepare ?? [])],
     attach: [...plan.attach, ...(part.attach ?? [])],
     container: [...plan.container, ...(part.container ?? [])],
+    exited: [...plan.exited, ...(part.exited ?? [])],
   };
 }

@@ -1,10 +1,15 @@
 import { KitError } from '../errors';
 import { bridgeLinks } from './bridge-links';
 import { containerNetwork } from './container-network';
+import { cgroupDir, memoryCgroupDir, pidsCgroupDir } from './cgroup-dir';
+import { cgroupHierarchy } from './cgroup-hierarchy';
+import { cgroupOfProcess } from './cgroup-of-process';
 import { containerProcess } from './container-process';
+import { cpuUsage } from './cpu-usage';
 import { hostname } from './hostname';
 import { ipcQueues } from './ipc';
 import { mounts } from './mounts';
+import { kitCgroups } from './kit-cgroups';
 import type { Probe, ProbeContext, ProbeResult } from './probe';
 import { natRules } from './nat-rules';
 import { processes } from './processes';
@@ -28,6 +33,13 @@ const PROBES: Probe[] = [
   bridgeLinks,
   containerNetwork,
   reachContainer,
+  cgroupHierarchy,
+  cgroupDir,
+  memoryCgroupDir,
+  pidsCgroupDir,
+  cgroupOfProcess,
+  cpuUsage,
+  kitCgroups,
 ];
 
 export function probeIds(): string[] {

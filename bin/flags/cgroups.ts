@@ -1,0 +1,40 @@
+import { Flags } from '@oclif/core';
+import { parseBytes, parseNumber, type Resources } from '../../core/cgroups/limits';
+
+/**
+ * `docker run`'s resource flags, for `kit run`. Values are parsed here and
+ * range-checked by the engine (core/cgroups/limits.ts) before anything is
+ * created; spread `cgroupFlags` into a command's flags and pass the parsed
+ * flags to resourcesFromFlags(). A run's `notes` (an OOM kill, refused
+ * forks) are what the limits did: print them, one `kit: ...` line each.
+ */
+export const cgroupFlags = {
+  'cpu-quota': Flags.string({ helpGroup: 'CGROUP', description: 'CPU time per period, microseconds (50000 with the default period = half a CPU)' }),
+  'cpu-period': Flags.string({ helpGroup: 'CGROUP', description: 'the CFS period, microseconds (default 100000)' }),
+  cpus: Flags.string({ helpGroup: 'CGROUP', description: 'number of CPUs, e.g. 0.5 (= --cpu-quota 50000 --cpu-period 100000)' }),
+  'cpu-shares': Flags.string({ helpGroup: 'CGROUP', description: 'relative CPU weight under contention (default 1024)' }),
+  memory: Flags.string({ char: 'm', helpGroup: 'CGROUP', description: 'memory limit, e.g. 64m (past it: reclaim, then the OOM killer)' }),
+  'memory-swap': Flags.string({ helpGroup: 'CGROUP', description: 'memory plus swap, e.g. 128m; -1 = unlimited swap' }),
+  'pids-limit': Flags.string({ helpGroup: 'CGROUP', description: 'most processes at once (fork fails past it)' }),
+  'cpuset-cpus': Flags.string({ helpGroup: 'CGROUP', description: 'CPUs it may run on, e.g. 0 or 0-1' }),
+  'cgroup-driver': Flags.string({ helpGroup: 'CGROUP', options: ['v1', 'v2'], description: 'use this cgroup hierarchy instead of the detected one' }),
+};
+
+type CgroupFlagValues = { [K in keyof typeof cgroupFlags]?: string };
+
+/** The parsed flags as spec.resources: every container gets cgroups of its own, as with Docker. */
+export function resourcesFromFlags(flags: CgroupFlagValues): Resources {
+  const int = (flag: keyof CgroupFlagValues) => (flags[flag] === undefined ? undefined : parseNumber(`--${flag}`, flags[flag]!, true));
+  const swap = flags['memory-swap'];
+  return {
+    cpuQuota: int('cpu-quota'),
+    cpuPeriod: int('cpu-period'),
+    cpus: flags.cpus === undefined ? undefined : parseNumber('--cpus', flags.cpus, false),
+    cpuShares: int('cpu-shares'),
+    memory: flags.memory === undefined ? undefined : parseBytes('--memory', flags.memory),
+    memorySwap: swap === undefined ? undefined : swap.trim() === '-1' ? -1 : parseBytes('--memory-swap', swap),
+    pidsLimit: int('pids-limit'),
+    cpusetCpus: flags['cpuset-cpus'],
+    driver: flags['cgroup-driver'] as Resources['driver'],
+  };
+}

@@ -1,0 +1,50 @@
+import type { Chapter } from '../core/chapter';
+
+const chapter: Chapter = {
+  id: 'cgroup',
+  order: 80,
+  title: 'Control groups: limit what a container may use',
+  turnsOn: ['cgroup (cpu quota)'],
+  summary: 'docker run --cpu-quota=50000: a directory per container, one file write, a busy loop held to 50%',
+  story: `Namespaces change what a process can see; they do nothing about how much CPU or
+memory it uses. One container spinning in a loop would starve every other one.
+Control groups (cgroups) fix that: a cgroup is a set of processes the kernel
+accounts for and limits together. Their interface is a filesystem: make a
+directory and the kernel fills it with files, write a number into a file and the
+limit holds, write a pid into cgroup.procs (or tasks) and that process is in.
+That is all \`docker run --cpu-quota=50000\` does: Docker makes a folder named after
+the container under /sys/fs/cgroup/cpu/docker/ and writes 50000 into its
+cpu.cfs_quota_us: 50 ms of CPU time per 100 ms period, half a CPU.
+There are two versions. cgroup v1 mounts one hierarchy per controller (cpu,
+memory, pids ...), each with its own tree; cgroup v2 has a single tree where a
+directory holds every controller's files (cpu.max instead of cpu.cfs_quota_us and
+cpu.cfs_period_us). kit creates kit/<id>/ in whichever the host has, and runs a
+busy loop twice: with --cpu-quota=50000, then without.`,
+  spec: {
+    namespaces: ['pid', 'mount'],
+    command: ['sh', '-c', 'while :; do :; done'],
+    resources: { cpuQuota: 50000 },
+  },
+  probes: { before: ['cgroup-hierarchy'], during: ['cgroup-dir'], running: ['cpu-usage'], after: ['kit-cgroups'] },
+  compareWith: { label: 'without --cpu-quota', spec: { resources: {} } },
+  takeaway: `The limit is a few mkdir and write calls in the trace: write(".../cpu.cfs_quota_us",
+"50000") on v1, write(".../cpu.max", "50000 100000") on v2. The container joined
+its cgroup (the write to cgroup.procs) while it was still waiting, before its
+command ran. The kernel's own counter then shows the loop getting about half a
+CPU with the quota and about a whole one without (less on a busy host: the
+schedstat line says how long it waited for a CPU). When the container ended,
+kit killed what was left in the cgroup and removed the directories.`,
+  tryNext: [
+    "sudo kit chapter cgroup -- sh -c 'while :; do :; done & while :; do :; done'   # two loops share one quota",
+    'sudo kit run --cpus 0.5 --memory 64m --pids-limit 20 base sh',
+    'sudo kit run --cgroup-driver v2 base cat /proc/self/cgroup   # the v2 tree, on a hybrid host',
+    'sudo kit chapter cgroupns                 # why /proc/self/cgroup says "/" inside',
+  ],
+  explain: {
+    mkdir: `mkdir in a cgroup filesystem creates a cgroup: the kernel fills the new directory with its control files. kit's directories are <hierarchy>/kit/<id>; the kit/ parent is shared by every kit container and removed by the last one out.`,
+    write: `Writing a cgroup file sets a limit: cpu.cfs_quota_us (v1) or cpu.max (v2) is the CPU time the group may use per period. Writing a pid into cgroup.procs moves that process (all its threads) into the cgroup; v1's tasks file moves a single thread. On v2 a controller's files appear only once the parent enables it in cgroup.subtree_control. v2 also offers clone3() with CLONE_INTO_CGROUP and a cgroup directory fd, so the child is born inside; kit writes the pid while the child waits instead, which works on both versions.`,
+    rmdir: `A cgroup can be removed only when no process is in it: kit first ends what is left (cgroup.kill on v2, SIGKILL to each pid on v1), then removes the directory, then the shared kit/ parent if no other container uses it.`,
+  },
+};
+
+export default chapter;

@@ -1,0 +1,34 @@
+import type { Chapter } from '../core/chapter';
+
+const chapter: Chapter = {
+  id: 'cgroupns',
+  order: 85,
+  title: 'cgroup namespace: the container sees its own cgroup as "/"',
+  turnsOn: ['cgroup namespace', 'cgroup'],
+  summary: 'CLONE_NEWCGROUP: /proc/self/cgroup inside shows "/", the host sees kit/<id>',
+  story: `A container in its own cgroup could still read /proc/self/cgroup and learn where
+the host put it (/kit/<id>), and could look at its siblings. A cgroup namespace
+hides that: it makes the cgroup a process is in at the moment of unshare() the
+root of what it sees. So the order matters. The host first writes the waiting
+child's pid into its new cgroup's cgroup.procs; only then does kit-init call
+unshare(CLONE_NEWCGROUP), and the cgroup it is in becomes its "/".`,
+  spec: {
+    namespaces: ['cgroup', 'pid', 'mount'],
+    command: ['cat', '/proc/self/cgroup'],
+    resources: {},
+  },
+  probes: { before: [], during: ['cgroup-of-process'], after: ['kit-cgroups'] },
+  takeaway: `From the host, /proc/<pid>/cgroup names kit/<id> in each hierarchy kit used. Inside,
+every line ends in "/": the same cgroups, named relative to the namespace's root.
+The unshare in the trace comes after the host's writes to cgroup.procs.`,
+  tryNext: [
+    "sudo kit chapter cgroupns -- sh -c 'ls /sys/fs/cgroup/cpu'   # the host's cgroupfs is still mounted: a cgroup namespace renames, it does not hide files",
+    'sudo kit chapter cgroup                   # the limits themselves',
+  ],
+  explain: {
+    unshare: `CLONE_NEWCGROUP makes the caller's current cgroup (in every hierarchy) the root of a new cgroup namespace. /proc/self/cgroup and /proc/self/mountinfo then show paths relative to it. It does not move the process or change any limit.`,
+    write: `The host writes the child's pid into cgroup.procs while the child waits for its plan: by the time kit-init unshares, it is already in kit/<id>.`,
+  },
+};
+
+export default chapter;

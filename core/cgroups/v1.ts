@@ -1,0 +1,92 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { KitError } from '../errors';
+import type { CgroupDir, CgroupDriver, KnobWrite } from './driver';
+import { neededControllers, type Limits } from './limits';
+
+/** Controllers kit puts every container under on v1, so its usage can be read. */
+const ACCOUNTING = ['cpu', 'cpuacct', 'memory', 'pids'];
+
+/**
+ * cgroup v1: each controller is its own hierarchy, mounted at
+ * <root>/<controller> (co-mounted ones, like cpu,cpuacct, share one tree
+ * reached through symlinks). A container gets a directory in every
+ * hierarchy kit uses: <root>/cpu/kit/<id>, <root>/memory/kit/<id> ...
+ */
+export class V1Driver implements CgroupDriver {
+  readonly version = 'v1';
+
+  constructor(readonly root: string, private readonly controllers: string[]) {}
+
+  available(): string[] {
+    return this.controllers;
+  }
+
+  controllersFor(limits: Limits): string[] {
+    const wanted = new Set([...ACCOUNTING, ...neededControllers(limits).map((n) => n.controller)]);
+    return this.controllers.filter((c) => wanted.has(c));
+  }
+
+  check(limits: Limits): void {
+    for (const { controller, flag } of neededControllers(limits)) {
+      if (!this.controllers.includes(controller)) {
+        throw new KitError(
+          `${flag} needs the ${controller} controller, which this host's cgroup v1 does not have (mounted: ${this.controllers.join(', ') || 'none'})`,
+          `check /proc/cgroups; drop ${flag} to run without that limit`,
+        );
+      }
+    }
+    if (limits.memorySwap !== undefined && !existsSync(join(this.root, 'memory', 'memory.memsw.limit_in_bytes'))) {
+      throw new KitError('--memory-swap needs swap accounting (memory.memsw.limit_in_bytes), which this kernel has switched off', 'boot with swapaccount=1, or drop --memory-swap');
+    }
+  }
+
+  /** One directory per hierarchy: controllers mounted together share one. */
+  cgroups(id: string, controllers: string[]): CgroupDir[] {
+    const byHierarchy = new Map<string, string[]>();
+    for (const controller of controllers) {
+      const mount = realpathSync(join(this.root, controller));
+      byHierarchy.set(mount, [...(byHierarchy.get(mount) ?? []), controller]);
+    }
+    return [...byHierarchy.values()].map((group) => {
+      const parent = join(this.root, group[0], 'kit');
+      return { path: join(parent, id), parent, controllers: group, parentWrites: group.includes('cpuset') ? this.cpusetParentWrites(parent) : [] };
+    });
+  }
+
+  limitWrites(dir: CgroupDir, limits: Limits): KnobWrite[] {
+    const at = (file: string) => join(dir.path, file);
+    const writes: KnobWrite[] = [];
+    const has = (c: string) => dir.controllers.includes(c);
+    if (has('cpu')) {
+      if (limits.cpuPeriod !== undefined) writes.push({ file: at('cpu.cfs_period_us'), value: String(limits.cpuPeriod), why: '--cpu-period: the CFS period, in microseconds' });
+      if (limits.cpuQuota !== undefined) writes.push({ file: at('cpu.cfs_quota_us'), value: String(limits.cpuQuota), why: '--cpu-quota: CPU time allowed per period, in microseconds' });
+      if (limits.cpuShares !== undefined) writes.push({ file: at('cpu.shares'), value: String(limits.cpuShares), why: '--cpu-shares: relative weight when CPUs are contended' });
+    }
+    if (has('memory') && limits.memory !== undefined) {
+      writes.push({ file: at('memory.limit_in_bytes'), value: String(limits.memory), why: '--memory: above this the kernel reclaims, then OOM-kills' });
+      // memsw counts memory + swap, like --memory-swap; it may never be below limit_in_bytes, so it comes second.
+      if (limits.memorySwap !== undefined) writes.push({ file: at('memory.memsw.limit_in_bytes'), value: String(limits.memorySwap), why: '--memory-swap: memory plus swap together (-1: unlimited)' });
+    }
+    if (has('pids') && limits.pidsLimit !== undefined) writes.push({ file: at('pids.max'), value: String(limits.pidsLimit), why: '--pids-limit: fork() fails with EAGAIN past this many processes' });
+    if (has('cpuset') && limits.cpusetCpus !== undefined) {
+      writes.push({ file: at('cpuset.cpus'), value: limits.cpusetCpus, why: '--cpuset-cpus: the CPUs it may run on' });
+      writes.push({ file: at('cpuset.mems'), value: this.rootCpuset('cpuset.mems'), why: 'v1 cpuset starts empty: a task cannot join until mems is set too' });
+    }
+    return writes;
+  }
+
+
+  /** A new v1 cpuset starts with no CPUs and no memory nodes: the shared parent gets the host's. */
+  private cpusetParentWrites(parent: string): KnobWrite[] {
+    return ['cpuset.cpus', 'cpuset.mems'].map((file) => ({
+      file: join(parent, file),
+      value: this.rootCpuset(file),
+      why: `v1 cpuset: a new cgroup starts empty, so kit's parent takes the host's ${file}`,
+    }));
+  }
+
+  private rootCpuset(file: string): string {
+    return readFileSync(join(this.root, 'cpuset', file), 'utf8').trim();
+  }
+}

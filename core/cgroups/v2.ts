@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KitError } from '../errors';
+import type { CgroupDir, CgroupDriver, KnobWrite } from './driver';
+import { CPU_PERIOD, neededControllers, sharesToWeight, type Limits } from './limits';
+
+/** Controllers kit enables for every container when the host offers them. */
+const ACCOUNTING = ['cpu', 'memory', 'pids'];
+
+/**
+ * cgroup v2: one tree for all controllers. A container gets <root>/kit/<id>;
+ * a controller works in a directory only once every ancestor lists it in
+ * cgroup.subtree_control, so kit enables them in the root and in kit/.
+ */
+export class V2Driver implements CgroupDriver {
+  readonly version = 'v2';
+
+  constructor(readonly root: string) {}
+
+  /** The root's cgroup.controllers: what the kernel lets this tree use. */
+  available(): string[] {
+    try {
+      return readFileSync(join(this.root, 'cgroup.controllers'), 'utf8').split(/\s+/).filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
+  controllersFor(limits: Limits): string[] {
+    const wanted = new Set([...ACCOUNTING, ...neededControllers(limits).map((n) => n.controller)]);
+    return this.available().filter((c) => wanted.has(c));
+  }
+
+  check(limits: Limits): void {
+    const available = this.available();
+    for (const { controller, flag } of neededControllers(limits)) {
+      if (!available.includes(controller)) {
+        throw new KitError(
+          `${flag} needs the ${controller} controller, which the cgroup v2 tree at ${this.root} does not offer (its cgroup.controllers: ${available.join(' ') || 'none'})`,
+          'on a hybrid host the controllers live in v1: drop --cgroup-driver v2, or drop the flag',
+        );
+      }
+    }
+  }
+
+  cgroups(id: string, controllers: string[]): CgroupDir[] {
+    const parent = join(this.root, 'kit');
+    const enable = controllers.map((c) => `+${c}`).join(' ');
+    const parentWrites: KnobWrite[] = controllers.length === 0 ? [] : [this.root, parent].map((dir) => ({
+      file: join(dir, 'cgroup.subtree_control'),
+      value: enable,
+      why: 'v2: a controller works in a cgroup only if its parent enables it for its children',
+    }));
+    return [{ path: join(parent, id), parent, controllers, parentWrites }];
+  }
+
+  limitWrites(dir: CgroupDir, limits: Limits): KnobWrite[] {
+    const at = (file: string) => join(dir.path, file);
+    const writes: KnobWrite[] = [];
+    if (limits.cpuQuota !== undefined || limits.cpuPeriod !== undefined) {
+      const value = `${limits.cpuQuota ?? 'max'} ${limits.cpuPeriod ?? CPU_PERIOD.default}`;
+      writes.push({ file: at('cpu.max'), value, why: '--cpu-quota/--cpu-period: "quota period" in one file (v1: cfs_quota_us, cfs_period_us)' });
+    }
+    if (limits.cpuShares !== undefined) {
+      writes.push({ file: at('cpu.weight'), value: String(sharesToWeight(limits.cpuShares)), why: `--cpu-shares ${limits.cpuShares} as a weight from 1 to 10000 (Docker's conversion)` });
+    }
+    if (limits.memory !== undefined) {
+      writes.push({ file: at('memory.max'), value: String(limits.memory), why: '--memory: above this the kernel reclaims, then OOM-kills' });
+      if (limits.memorySwap !== undefined) {
+        const swap = limits.memorySwap === -1 ? 'max' : String(limits.memorySwap - limits.memory);
+        writes.push({ file: at('memory.swap.max'), value: swap, why: '--memory-swap minus --memory: v2 limits swap alone, Docker counts memory plus swap' });
+      }
+    }
+    if (limits.pidsLimit !== undefined) writes.push({ file: at('pids.max'), value: String(limits.pidsLimit), why: '--pids-limit: fork() fails with EAGAIN past this many processes' });
+    if (limits.cpusetCpus !== undefined) writes.push({ file: at('cpuset.cpus'), value: limits.cpusetCpus, why: '--cpuset-cpus: the CPUs it may run on' });
+    return writes;
+  }
+}

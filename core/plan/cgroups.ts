@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { createCgroup } from '../cgroups/lifecycle';
+import { chooseDriver, detectHost } from '../cgroups/detect';
+import type { CgroupDir, CgroupDriver } from '../cgroups/driver';
+import { toLimits, type Limits } from '../cgroups/limits';
+import { tracedIo } from '../cgroups/traced-io';
+import { readUsage } from '../cgroups/usage';
+import type { ContainerSpec } from '../spec';
+import type { HostContext, PlanPart } from './plan';
+
+/**
+ * Control groups: limit what the container may use. Before clone() kit
+ * creates the container's cgroup directories and writes the limits into
+ * their files; after clone() it writes the child's pid into cgroup.procs
+ * while the child still waits, so the container is limited before it runs
+ * anything. After it exits kit reads what the kernel counted (OOM kills,
+ * refused forks); the undo journal then empties and removes the dirs.
+ * The limits are checked here, at plan time, so bad values create nothing.
+ */
+export function planCgroups(spec: ContainerSpec, id: string): PlanPart {
+  if (!spec.resources) return {};
+  const limits = toLimits(spec.resources);
+  const driver = chooseDriver(detectHost(), spec.resources.driver);
+  driver.check(limits);
+  const dirs = driver.cgroups(id, driver.controllersFor(limits));
+  return {
+    prepare: [{ why: `the container's cgroup (${driver.version}): a directory kit creates, whose files set the limits`, run: (ctx) => create(ctx, driver, dirs, limits) }],
+    attach: [{ why: 'join the cgroup before running anything: the child is waiting, so no instruction of it runs unlimited', run: (ctx) => attach(ctx, dirs) }],
+    exited: [{ why: 'read what the kernel counted before the cgroup is removed', run: (ctx) => report(ctx, driver, dirs, limits) }],
+  };
+}
+
+function create(ctx: HostContext, driver: CgroupDriver, dirs: CgroupDir[], limits: Limits): void {
+  const io = tracedIo(ctx.trace);
+  for (const dir of dirs) {
+    ctx.changes.make({ op: 'cgroup', path: dir.path, parent: dir.parent }, () => createCgroup(io, dir));
+    for (const w of driver.limitWrites(dir, limits)) ctx.trace.check(w.why, (n) => n.writeFile(w.file, w.value));
+  }
+}
+
+/** cgroup.procs moves the whole process (v1's tasks file would move one thread); both versions have it. */
+function attach(ctx: HostContext, dirs: CgroupDir[]): void {
+  for (const dir of dirs) ctx.trace.check(undefined, (n) => n.writeFile(join(dir.path, 'cgroup.procs'), String(ctx.pid)));
+}
+
+/** Tell the user when the limits acted: the OOM killer, refused forks. */
+function report(ctx: HostContext, driver: CgroupDriver, dirs: CgroupDir[], limits: Limits): void {
+  // v2: one directory holds every file (cpu.stat even with no controller enabled).
+  const dirFor = (c: string) => (driver.version === 'v2' ? dirs[0].path : dirs.find((d) => d.controllers.includes(c))?.path);
+  const usage = readUsage({ version: driver.version, dirFor });
+  const events = driver.version === 'v1' ? 'memory.oom_control' : 'memory.events';
+  if (usage.oomKills) {
+    ctx.notes.push(`out of memory: the kernel's OOM killer killed ${usage.oomKills} process(es) that went over --memory ${limits.memory} bytes (${mib(limits.memory)}) (${events}: oom_kill ${usage.oomKills}; the limit was hit ${usage.memoryFailcnt ?? '?'} times)`);
+  }
+  if (usage.pidsRefused) {
+    ctx.notes.push(`pids limit: fork() was refused ${usage.pidsRefused} time(s) at --pids-limit ${limits.pidsLimit} (pids.events: max ${usage.pidsRefused})`);
+  }
+}
+
+function mib(bytes: number | undefined): string {
+  return bytes === undefined ? '?' : `${+(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

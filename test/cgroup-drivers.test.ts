@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { CgroupIo } from '../core/cgroups/driver';
+import { createCgroup, writeAll } from '../core/cgroups/lifecycle';
+import { toLimits, sharesToWeight, parseBytes, type Resources } from '../core/cgroups/limits';
+import { V1Driver } from '../core/cgroups/v1';
+import { V2Driver } from '../core/cgroups/v2';
+import { resourcesFromFlags } from '../bin/flags/cgroups';
+
+/**
+ * The drivers against fixture trees: a temp dir laid out like a cgroup
+ * filesystem. A fixture cannot make files appear on mkdir as the kernel
+ * does, so its io creates them on write; what is checked is which file got
+ * which value.
+ */
+function fixtureIo(): CgroupIo {
+  return {
+    mkdir: (path) => (existsSync(path) ? -17 : (mkdirSync(path), 0)),
+    rmdir: (path) => (existsSync(path) ? (rmSync(path, { recursive: true }), 0) : -2),
+    write: (path, value) => (existsSync(dirname(path)) ? (writeFileSync(path, value), value.length) : -2),
+    read: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
+    kill: () => 0,
+    error: (ret) => new Error(`errno ${-ret}`),
+  };
+}
+
+const EVERY_FLAG: Resources = { cpuQuota: 50000, cpuPeriod: 200000, cpuShares: 512, memory: parseBytes('--memory', '64m'), memorySwap: parseBytes('--memory-swap', '96m'), pidsLimit: 20, cpusetCpus: '0' };
+
+function applyAll(driver: V1Driver | V2Driver, resources: Resources, id: string): void {
+  const io = fixtureIo();
+  const limits = toLimits(resources, 2);
+  for (const dir of driver.cgroups(id, driver.controllersFor(limits))) {
+    createCgroup(io, dir);
+    expect(writeAll(io, driver.limitWrites(dir, limits))).toBeUndefined();
+  }
+}
+
+const read = (path: string) => readFileSync(path, 'utf8');
+let root: string;
+beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'kit-cgfixture-'))));
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+test('v2 driver: every docker flag lands in its v2 file, controllers enabled top-down', () => {
+  writeFileSync(join(root, 'cgroup.controllers'), 'cpuset cpu io memory hugetlb pids rdma misc\n');
+  applyAll(new V2Driver(root), EVERY_FLAG, 'c1');
+  const dir = join(root, 'kit', 'c1');
+  expect(read(join(dir, 'cpu.max'))).toBe('50000 200000');
+  expect(read(join(dir, 'cpu.weight'))).toBe(String(sharesToWeight(512)));
+  expect(read(join(dir, 'memory.max'))).toBe(String(64 * 1024 * 1024));
+  expect(read(join(dir, 'memory.swap.max'))).toBe(String(32 * 1024 * 1024)); // swap alone = memory-swap - memory
+  expect(read(join(dir, 'pids.max'))).toBe('20');
+  expect(read(join(dir, 'cpuset.cpus'))).toBe('0');
+  expect(read(join(root, 'cgroup.subtree_control'))).toBe('+cpuset +cpu +memory +pids');
+  expect(read(join(root, 'kit', 'cgroup.subtree_control'))).toBe('+cpuset +cpu +memory +pids');
+});
+
+test('v2 driver: --cpus, a period alone, unlimited swap and the shares conversion', () => {
+  writeFileSync(join(root, 'cgroup.controllers'), 'cpu memory pids\n');
+  const driver = new V2Driver(root);
+  applyAll(driver, { cpus: 1.5, memory: 64 << 20, memorySwap: -1 }, 'a');
+  expect(read(join(root, 'kit', 'a', 'cpu.max'))).toBe('150000 100000');
+  expect(read(join(root, 'kit', 'a', 'memory.swap.max'))).toBe('max');
+  applyAll(driver, { cpuPeriod: 50000 }, 'b');
+  expect(read(join(root, 'kit', 'b', 'cpu.max'))).toBe('max 50000');
+  expect([2, 1024, 262144].map(sharesToWeight)).toEqual([1, 39, 10000]);
+});
+
+test('v1 driver: one dir per hierarchy, v1 file names, memsw = memory+swap, cpuset mems copied', () => {
+  for (const c of ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset']) mkdirSync(join(root, c));
+  writeFileSync(join(root, 'cpuset', 'cpuset.cpus'), '0-1\n');
+  writeFileSync(join(root, 'cpuset', 'cpuset.mems'), '0\n');
+  writeFileSync(join(root, 'memory', 'memory.memsw.limit_in_bytes'), '9223372036854771712\n');
+  applyAll(new V1Driver(root, ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset']), EVERY_FLAG, 'c1');
+  expect(read(join(root, 'cpu', 'kit', 'c1', 'cpu.cfs_quota_us'))).toBe('50000');
+  expect(read(join(root, 'cpu', 'kit', 'c1', 'cpu.cfs_period_us'))).toBe('200000');
+  expect(read(join(root, 'cpu', 'kit', 'c1', 'cpu.shares'))).toBe('512');
+  expect(read(join(root, 'memory', 'kit', 'c1', 'memory.limit_in_bytes'))).toBe(String(64 << 20));
+  expect(read(join(root, 'memory', 'kit', 'c1', 'memory.memsw.limit_in_bytes'))).toBe(String(96 << 20));
+  expect(read(join(root, 'pids', 'kit', 'c1', 'pids.max'))).toBe('20');
+  expect(read(join(root, 'cpuset', 'kit', 'cpuset.cpus'))).toBe('0-1');
+  expect(read(join(root, 'cpuset', 'kit', 'c1', 'cpuset.cpus'))).toBe('0');
+  expect(read(join(root, 'cpuset', 'kit', 'c1', 'cpuset.mems'))).toBe('0');
+  expect(existsSync(join(root, 'cpuacct', 'kit', 'c1'))).toBe(true);
+});
+
+test('v1 driver: co-mounted controllers (cpu,cpuacct) share one directory', () => {
+  mkdirSync(join(root, 'cpu,cpuacct'));
+  symlinkSync('cpu,cpuacct', join(root, 'cpu'));
+  symlinkSync('cpu,cpuacct', join(root, 'cpuacct'));
+  const driver = new V1Driver(root, ['cpu', 'cpuacct']);
+  const dirs = driver.cgroups('x', ['cpu', 'cpuacct']);
+  expect(dirs).toHaveLength(1);
+  expect(dirs[0].controllers).toEqual(['cpu', 'cpuacct']);
+});
+
+test.each([
+  [{ 'cpu-quota': '500' }, /--cpu-quota "500" is not valid: it takes a value from 1000 to 17592186044415/],
+  [{ 'cpu-period': '5000000' }, /--cpu-period "5000000" is not valid: it takes a value from 1000 to 1000000/],
+  [{ memory: '12q' }, /--memory "12q" is not valid: it takes a size like 64m/],
+  [{ memory: '1m' }, /--memory "1048576" is not valid: it takes a value from 6291456/],
+  [{ cpus: '0' }, /--cpus "0" is not valid: it takes a value from 0.01 to 2 CPUs/],
+  [{ 'pids-limit': '-5' }, /--pids-limit "-5" is not valid: it takes a value from 1 to 4194304/],
+  [{ 'cpu-shares': '1' }, /--cpu-shares "1" is not valid: it takes a value from 2 to 262144/],
+  [{ 'cpuset-cpus': '7' }, /--cpuset-cpus "7" is not valid: it takes CPUs 0-1/],
+  [{ 'memory-swap': '64m' }, /--memory-swap needs --memory/],
+  [{ memory: '64m', 'memory-swap': '32m' }, /--memory-swap \d+ is smaller than --memory/],
+  [{ cpus: '0.5', 'cpu-quota': '50000' }, /--cpus and --cpu-quota\/--cpu-period both set/],
+])('bad flags %j: one line naming the flag and the accepted range', (flags, message) => {
+  expect(() => toLimits(resourcesFromFlags(flags), 2)).toThrow(message);
+});
+
+test('a controller this host lacks is refused by name, before anything is created', () => {
+  writeFileSync(join(root, 'cgroup.controllers'), '\n');
+  const driver = new V2Driver(root);
+  expect(() => driver.check(toLimits({ cpuQuota: 50000 }, 2))).toThrow(/--cpu-quota\/--cpu-period\/--cpus needs the cpu controller, which the cgroup v2 tree at .* does not offer \(its cgroup.controllers: none\)/);
+  expect(() => new V1Driver(root, ['cpu']).check(toLimits({ pidsLimit: 5 }, 2))).toThrow(/--pids-limit needs the pids controller/);
+  expect(readdirSync(root)).toEqual(['cgroup.controllers']);
+});
