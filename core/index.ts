@@ -12,3 +12,6 @@ export { runChapter, chapterSpec, requirementsOf, type Chapter, type ChapterResu
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
 export { StraceObserver } from './strace';
+export { ImageStore, type Image, type ImageConfig } from './image/store';
+export { importImage, type ImageFormat, type ProgressFactory } from './image/import';
+export { exportImage, type ExportFormat } from './image/export';

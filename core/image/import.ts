@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { KitError } from '../errors';
+import type { KitPaths } from '../paths';
+import { extractTar } from './extract';
+import { readDockerSave } from './formats/docker-save';
+import { readOciLayout } from './formats/oci-layout';
+import { CorruptImageError, type ParsedImage, type ParsedLayer } from './formats/parsed';
+import { validateName, type Image, type ImageStore } from './store';
+import { openArchive, type Progress } from './tar/archive';
+import { TarFormatError } from './tar/header';
+
+export type ImageFormat = 'rootfs' | 'docker-save' | 'oci-layout';
+
+/** Reports reading progress; given a label ("reading busybox.tar"), returns the per-file callback. */
+export type ProgressFactory = (label: string) => Progress | undefined;
+
+const EXPECTED = 'kit image import reads a rootfs tar (`docker export`), a `docker save` tar or an OCI image layout tar, gzipped or not';
+
+/**
+ * Import an image tarball in any of the three formats Docker tools write.
+ * Layers are stored by diffID (sha256 of the uncompressed layer tar), so a
+ * layer another image already has is not extracted again.
+ */
+export async function importImage(store: ImageStore, paths: KitPaths, file: string, name: string, progress?: ProgressFactory): Promise<{ image: Image; format: ImageFormat }> {
+  validateName(name);
+  if (store.has(name)) throw new KitError(`an image named '${name}' exists`, `pick another --name, or remove it first with \`kit image rm ${name}\``);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new KitError(`no file '${file}'`, EXPECTED);
+  try {
+    const scan = await scanArchive(file, progress?.(`reading ${basename(file)}`));
+    const format: ImageFormat = scan.names.has('manifest.json') ? 'docker-save' : scan.names.has('oci-layout') && scan.names.has('index.json') ? 'oci-layout' : 'rootfs';
+    if (format === 'rootfs') {
+      const createdBy = `kit image import ${basename(file)}`;
+      const parsed: ParsedImage = { layers: [{ file, diffId: scan.tarDigest, createdBy }], config: {}, history: [{ createdBy }] };
+      return { image: await storeImage(store, name, parsed, progress), format };
+    }
+    return { image: await withUnpacked(paths, file, (dir) => storeImage(store, name, (format === 'docker-save' ? readDockerSave : readOciLayout)(dir, file), progress)), format };
+  } catch (err) {
+    if (err instanceof TarFormatError) throw new KitError(`${file}: ${err.message}`, EXPECTED);
+    throw err;
+  }
+}
+
+/** First pass: the archive's top-level names (to tell the formats apart) and its diffID. */
+async function scanArchive(file: string, onProgress?: Progress): Promise<{ names: Set<string>; tarDigest: string }> {
+  const archive = openArchive(file, onProgress);
+  const names = new Set<string>();
+  for await (const entry of archive.entries) names.add(entry.path.replace(/^\.\//, '').replace(/\/$/, ''));
+  if (names.size === 0) throw new TarFormatError('the tar archive is empty');
+  return { names, tarDigest: archive.tarDigest() };
+}
+
+/** Unpack a docker-save or OCI archive into a scratch directory, removed afterwards. */
+async function withUnpacked<T>(paths: KitPaths, file: string, use: (dir: string) => Promise<T>): Promise<T> {
+  mkdirSync(join(paths.data, 'tmp'), { recursive: true });
+  const dir = mkdtempSync(join(paths.data, 'tmp', 'import-'));
+  try {
+    await extractTar(openArchive(file).entries, dir, { whiteouts: false });
+    return await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function storeImage(store: ImageStore, name: string, parsed: ParsedImage, progress?: ProgressFactory): Promise<Image> {
+  for (const [i, layer] of parsed.layers.entries()) {
+    await storeLayer(store, layer, progress?.(`layer ${i + 1}/${parsed.layers.length}`));
+  }
+  const image: Image = { name, layers: parsed.layers.map((l) => l.diffId), config: parsed.config, created: new Date().toISOString(), history: parsed.history };
+  store.save(image);
+  return image;
+}
+
+/** Extract a layer (whiteouts in overlay form) and check it is the layer the config names. */
+async function storeLayer(store: ImageStore, layer: ParsedLayer, onProgress?: Progress): Promise<void> {
+  if (!/^sha256:[0-9a-f]{64}$/.test(layer.diffId)) throw new CorruptImageError(`'${layer.diffId}' is not a sha256 layer digest`);
+  await store.addLayer(layer.diffId, layer.createdBy, async (dir) => {
+    const archive = openArchive(layer.file, onProgress);
+    await extractTar(archive.entries, dir, { whiteouts: true });
+    if (layer.blobDigest && archive.fileDigest() !== layer.blobDigest) throw new CorruptImageError(`blob ${layer.blobDigest} has digest ${archive.fileDigest()}`);
+    if (archive.tarDigest() !== layer.diffId) throw new CorruptImageError(`a layer's content has digest ${archive.tarDigest()}, but the config says ${layer.diffId}`);
+  });
+}
