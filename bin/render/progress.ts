@@ -14,8 +14,9 @@ export function progressBar(out: NodeJS.WriteStream = process.stderr): ProgressF
     return (done, total) => {
       if (total < LARGE) return;
       const percent = Math.floor((done * 100) / total);
-      if (percent === shown || (!out.isTTY && percent % 25 !== 0)) return;
-      shown = percent;
+      const step = out.isTTY ? percent : Math.floor(percent / 25) * 25;
+      if (step === shown) return;
+      shown = step;
       const filled = Math.round((percent / 100) * WIDTH);
       const line = `${label} [${'#'.repeat(filled)}${' '.repeat(WIDTH - filled)}] ${String(percent).padStart(3)}% ${mb(done)}/${mb(total)} MB`;
       out.write(out.isTTY ? `\r${line}${done >= total ? '\n' : ''}` : `${line}\n`);
