@@ -63,8 +63,9 @@ function configJson(layerTars: Buffer[], config: TestConfig, steps: string[]): B
   );
 }
 
-function layerTarsOf(layerDirs: string[], scratch: string): Buffer[] {
-  return layerDirs.map((dir, i) => readFileSync(tarOf(dir, join(scratch, `layer${i}.tar`))));
+/** Each layer: a directory (tarred with GNU tar) or an already made .tar (e.g. a crafted one). */
+function layerTarsOf(layers: string[], scratch: string): Buffer[] {
+  return layers.map((layer, i) => readFileSync(layer.endsWith('.tar') ? layer : tarOf(layer, join(scratch, `layer${i}.tar`))));
 }
 
 /** `docker save` layout: <id>/layer.tar per layer, <config>.json, manifest.json. */
