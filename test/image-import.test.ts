@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { dockerSaveTar, makeTree, ociLayoutTar, tarOf, treeListing } from './support/images';
-import { hostSnapshot, kit, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { dockerSaveTar, imageTestRoot, makeTree, ociLayoutTar, tarOf, treeListing } from './support/images';
+import { kit, kitJson } from './support/kit';
 
 interface ImageJson {
   name: string;
@@ -14,13 +14,7 @@ interface ImageJson {
   format?: string;
 }
 
-requireRoot();
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
-  expect(hostSnapshot(kr.root)).toEqual(before);
-  kr.cleanup();
-});
+const kr = imageTestRoot();
 
 let seq = 0;
 const scratch = (name: string) => {

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTree, ociLayoutTar } from './support/images';
-import { hostSnapshot, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { imageTestRoot, makeTree, ociLayoutTar } from './support/images';
+import { kitJson } from './support/kit';
 
 /**
  * An OCI layer deletes a lower file with `.wh.<name>` and hides a lower
@@ -10,13 +10,7 @@ import { hostSnapshot, kitJson, requireRoot, tempKitRoot } from './support/kit';
  * overlayfs reads them, so the kernel's merged view must match what the
  * image means; export turns them back into markers.
  */
-requireRoot();
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
-  expect(hostSnapshot(kr.root)).toEqual(before);
-  kr.cleanup();
-});
+const kr = imageTestRoot();
 
 interface ImageJson {
   layers: string[];
