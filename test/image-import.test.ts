@@ -3,7 +3,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { dockerSaveTar, imageTestRoot, makeTree, ociLayoutTar, tarOf, treeListing } from './support/images';
-import { kit, kitJson } from './support/kit';
+import { kit, kitBackground, kitJson } from './support/kit';
 
 interface ImageJson {
   name: string;
@@ -36,6 +36,7 @@ function busyboxRootfs(): string {
   return dir;
 }
 
+const storedLayers = () => (existsSync(join(kr.root, 'data', 'layers')) ? readdirSync(join(kr.root, 'data', 'layers')).sort() : []);
 const inspect = (name: string) => kitJson<ImageJson>(['image', 'inspect', name], kr.env);
 
 test('a plain rootfs tar (docker export) imports into one layer with modes, owners, mtimes, links kept', () => {
@@ -152,6 +153,8 @@ test('export writes a flattened rootfs tar that tar -t lists and kit imports bac
   expect(r.status).toBe(0);
   const listed = execFileSync('tar', ['-tf', out], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
   expect(listed).toEqual(['bin/', 'bin/busybox', 'bin/sh', 'etc/', 'etc/hostname', 'etc/motd', 'etc/motd.hard', 'srv/', 'srv/app.sh']);
+  // busybox's tar (what a minimal system has) reads it too.
+  expect(execFileSync('/bin/busybox', ['tar', '-tf', out], { encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual(listed);
   // The upper layer's etc/motd wins, as it does in a container.
   expect(execFileSync('tar', ['-xOf', out, 'etc/motd'], { encoding: 'utf8' })).toBe('replaced by layer 2\n');
   kitJson(['image', 'import', out, '--name', 'flat-again'], kr.env);
@@ -216,4 +219,37 @@ test('bad input: one line each, naming the problem and what was expected, nothin
   const images = readdirSync(join(kr.root, 'data', 'images'));
   expect(images.filter((f) => /junk|trunc|badgz|missing/.test(f))).toEqual([]);
   expect(readdirSync(join(kr.root, 'data', 'layers')).filter((f) => f.startsWith('.tmp'))).toEqual([]);
+});
+
+test('a layer whose content does not match its digest fails the import, and the layers stored before it are removed', () => {
+  const [base, app] = twoLayers();
+  const file = dockerSaveTar(join(kr.root, 'tampered.tar'), [base, app], {}, ['l1', 'l2'], (c) => {
+    const json = JSON.parse(c.toString());
+    json.rootfs.diff_ids[1] = `sha256:${'0'.repeat(64)}`;
+    return Buffer.from(JSON.stringify(json));
+  });
+  const layersBefore = storedLayers();
+  const r = kit(['image', 'import', file, '--name', 'tampered'], kr.env);
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toMatch(/^kit: the image archive is corrupt: a layer's content has digest sha256:[0-9a-f]{64}, but the config says sha256:0{64}/);
+  expect(storedLayers()).toEqual(layersBefore);
+  expect(existsSync(join(kr.root, 'data', 'images', 'tampered.json'))).toBe(false);
+});
+
+test('Ctrl-C during an import stops it and leaves nothing behind', async () => {
+  const src = makeTree(scratch('huge'), { 'huge.bin': Buffer.alloc(160 << 20, 1), 'z-after': 'after\n' });
+  const file = tarOf(src, join(kr.root, 'huge.tar'));
+  const layersBefore = storedLayers();
+  const child = kitBackground(['image', 'import', file, '--name', 'huge'], kr.env);
+  let stderr = '';
+  let interrupted = false;
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (stderr.includes('layer 1/1') && child.signalCode === null && !interrupted) interrupted = child.kill('SIGINT');
+  });
+  expect(await exited).toBe(130);
+  expect(stderr).toContain('kit: interrupted by SIGINT: nothing was stored');
+  expect(storedLayers()).toEqual(layersBefore);
+  expect(existsSync(join(kr.root, 'data', 'images', 'huge.json'))).toBe(false);
 });

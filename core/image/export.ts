@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { KitPaths } from '../paths';
 import { goArch } from './formats/parsed';
+import { interruptible } from './interrupts';
 import { packLayer, packMerged } from './pack';
 import type { Image, ImageStore } from './store';
 import type { TarHeader } from './tar/header';
@@ -18,7 +19,11 @@ export type ExportFormat = 'rootfs' | 'docker-save';
  * `kit image import` to get the same image back. The file appears complete
  * or not at all.
  */
-export async function exportImage(store: ImageStore, paths: KitPaths, name: string, file: string, format: ExportFormat): Promise<{ bytes: number }> {
+export function exportImage(store: ImageStore, paths: KitPaths, name: string, file: string, format: ExportFormat): Promise<{ bytes: number }> {
+  return interruptible(() => exportFile(store, paths, name, file, format));
+}
+
+async function exportFile(store: ImageStore, paths: KitPaths, name: string, file: string, format: ExportFormat): Promise<{ bytes: number }> {
   const image = store.get(name);
   const partial = `${file}.kit-partial-${process.pid}`;
   try {

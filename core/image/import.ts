@@ -5,6 +5,7 @@ import type { KitPaths } from '../paths';
 import { extractTar } from './extract';
 import { readDockerSave } from './formats/docker-save';
 import { readOciLayout } from './formats/oci-layout';
+import { interruptible } from './interrupts';
 import { CorruptImageError, type ParsedImage, type ParsedLayer } from './formats/parsed';
 import { validateName, type Image, type ImageStore } from './store';
 import { openArchive, type Progress } from './tar/archive';
@@ -22,7 +23,11 @@ const EXPECTED = 'kit image import reads a rootfs tar (`docker export`), a `dock
  * Layers are stored by diffID (sha256 of the uncompressed layer tar), so a
  * layer another image already has is not extracted again.
  */
-export async function importImage(store: ImageStore, paths: KitPaths, file: string, name: string, progress?: ProgressFactory): Promise<{ image: Image; format: ImageFormat }> {
+export function importImage(store: ImageStore, paths: KitPaths, file: string, name: string, progress?: ProgressFactory): Promise<{ image: Image; format: ImageFormat }> {
+  return interruptible(() => importFile(store, paths, file, name, progress));
+}
+
+async function importFile(store: ImageStore, paths: KitPaths, file: string, name: string, progress?: ProgressFactory): Promise<{ image: Image; format: ImageFormat }> {
   validateName(name);
   if (store.has(name)) throw new KitError(`an image named '${name}' exists`, `pick another --name, or remove it first with \`kit image rm ${name}\``);
   if (!existsSync(file) || !statSync(file).isFile()) throw new KitError(`no file '${file}'`, EXPECTED);
@@ -62,13 +67,21 @@ async function withUnpacked<T>(paths: KitPaths, file: string, use: (dir: string)
   }
 }
 
+/** Store the layers, then the image; on failure, the layers this import added go again. */
 async function storeImage(store: ImageStore, name: string, parsed: ParsedImage, progress?: ProgressFactory): Promise<Image> {
-  for (const [i, layer] of parsed.layers.entries()) {
-    await storeLayer(store, layer, progress?.(`layer ${i + 1}/${parsed.layers.length}`));
+  const added: string[] = [];
+  try {
+    for (const [i, layer] of parsed.layers.entries()) {
+      if (!store.hasLayer(layer.diffId)) added.push(layer.diffId);
+      await storeLayer(store, layer, progress?.(`layer ${i + 1}/${parsed.layers.length}`));
+    }
+    const image: Image = { name, layers: parsed.layers.map((l) => l.diffId), config: parsed.config, created: new Date().toISOString(), history: parsed.history };
+    store.save(image);
+    return image;
+  } catch (err) {
+    store.removeUnusedLayers(added);
+    throw err;
   }
-  const image: Image = { name, layers: parsed.layers.map((l) => l.diffId), config: parsed.config, created: new Date().toISOString(), history: parsed.history };
-  store.save(image);
-  return image;
 }
 
 /** Extract a layer (whiteouts in overlay form) and check it is the layer the config names. */

@@ -1,5 +1,6 @@
 import { createReadStream, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { stopIfInterrupted } from './interrupts';
 import type { TarHeader } from './tar/header';
 import type { TarWriter } from './tar/writer';
 import { isOpaque, isOverlayWhiteout, ociOpaqueEntry, ociWhiteoutEntry } from './whiteouts';
@@ -67,6 +68,7 @@ function* merged(dirs: string[], rel: string): Generator<FsItem> {
 
 /** Add a file, directory, link or device; a second name of a file becomes a hard link. */
 async function addItem(tar: TarWriter, { rel, abs, stat }: FsItem, links: Map<string, string>): Promise<void> {
+  stopIfInterrupted();
   if (stat.isSocket()) return; // a tar cannot hold one; Docker skips them too
   const header = headerOf(rel, abs, stat);
   const key = `${stat.dev}:${stat.ino}`;

@@ -85,12 +85,12 @@ function layerTarsOf(layers: string[], scratch: string): Buffer[] {
 }
 
 /** `docker save` layout: <id>/layer.tar per layer, <config>.json, manifest.json. */
-export function dockerSaveTar(out: string, layerDirs: string[], config: TestConfig, steps: string[]): string {
+export function dockerSaveTar(out: string, layerDirs: string[], config: TestConfig, steps: string[], tamper?: (config: Buffer) => Buffer): string {
   const scratch = mkdtempSync(join(tmpdir(), 'kit-save-'));
   const root = join(scratch, 'root');
   try {
     const layers = layerTarsOf(layerDirs, scratch);
-    const cfg = configJson(layers, config, steps);
+    const cfg = (tamper ?? ((c) => c))(configJson(layers, config, steps));
     const cfgName = `${sha256(cfg).slice(7)}.json`;
     const names = layers.map((l) => `${sha256(l).slice(7)}/layer.tar`);
     layers.forEach((l, i) => makeTree(root, { [names[i]]: l }));

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { stopIfInterrupted } from '../interrupts';
 import { TarFormatError } from './header';
 import { readTar, type TarEntry } from './reader';
 
@@ -42,6 +43,7 @@ export function openArchive(file: string, onProgress?: Progress): OpenArchive {
   async function* tarChunks(): AsyncGenerator<Buffer> {
     try {
       for await (const chunk of stream) {
+        stopIfInterrupted();
         tarHash.update(chunk);
         yield chunk;
       }
