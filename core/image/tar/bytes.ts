@@ -44,6 +44,11 @@ export class ByteReader {
     while (await this.next(Infinity));
   }
 
+  /** Stop reading early: lets the source close its file. */
+  async close(): Promise<void> {
+    await this.source.return?.();
+  }
+
   private async next(max: number): Promise<Buffer | undefined> {
     if (this.chunk.length === 0) {
       const { value, done } = await this.source.next();

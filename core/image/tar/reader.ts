@@ -1,12 +1,11 @@
 import { ByteReader } from './bytes';
-import { BLOCK, entryType, TarFormatError, isZeroBlock, parseHeader, type RawHeader, type TarHeader } from './header';
+import { BLOCK, entryType, isZeroBlock, parseHeader, TarFormatError, type RawHeader, type TarHeader } from './header';
 import { parsePax, paxOverrides, type PaxRecords } from './pax';
 
 export interface TarEntry extends TarHeader {
   /** The entry's bytes as they arrive; skipped if not read before the next entry. */
   body(): AsyncGenerator<Buffer>;
 }
-
 
 const padding = (size: number) => (BLOCK - (size % BLOCK)) % BLOCK;
 
@@ -18,67 +17,89 @@ const padding = (size: number) => (BLOCK - (size % BLOCK)) % BLOCK;
  */
 export async function* readTar(source: AsyncIterable<Buffer>): AsyncGenerator<TarEntry> {
   const bytes = new ByteReader(source);
-  let global: PaxRecords = {};
-  let pending: PaxRecords = {};
-  let gnuPath: string | undefined;
-  let gnuLink: string | undefined;
-  let last = '(start of archive)';
-  const truncated = () => new TarFormatError(`the tar archive is truncated (it ends inside or after entry '${last}')`);
-  for (let index = 0; ; index++) {
-    const block = await bytes.read(BLOCK);
-    if (block.length === 0 && index > 0) break;
-    if (block.length < BLOCK) throw index === 0 ? notTar() : truncated();
-    if (isZeroBlock(block)) break;
-    const raw = parseHeader(block);
-    if (!raw) throw index === 0 ? notTar() : new TarFormatError(`the tar archive is corrupt: bad header checksum after entry '${last}'`);
-    if (raw.typeflag === 'x' || raw.typeflag === 'g' || raw.typeflag === 'L' || raw.typeflag === 'K') {
-      const size = raw.size;
-      if (size > 1 << 20) throw new TarFormatError(`the tar archive is corrupt: a ${size}-byte extended header after entry '${last}'`);
-      const body = await bytes.read(size + padding(size));
-      if (body.length < size) throw truncated();
-      const data = body.subarray(0, size);
-      if (raw.typeflag === 'x') pending = { ...pending, ...parsePax(data) };
-      else if (raw.typeflag === 'g') global = { ...global, ...parsePax(data) };
-      else if (raw.typeflag === 'L') gnuPath = cString(data);
-      else gnuLink = cString(data);
-      continue;
+  const headers = new Headers(bytes);
+  try {
+    for (let header = await headers.next(); header; header = await headers.next()) {
+      // Like Go's archive/tar: only regular files carry data, whatever the size field says.
+      const size = header.type === 'file' ? header.size : 0;
+      let left = size;
+      const body = (async function* () {
+        for await (const part of bytes.stream(size, headers.truncated)) {
+          left -= part.length;
+          yield part;
+        }
+      })();
+      yield { ...header, body: () => body };
+      // Whatever the caller did not read is skipped.
+      await bytes.skip(left + padding(size), headers.truncated);
     }
-    const header = resolve(raw, { ...global, ...pending }, gnuPath, gnuLink);
-    pending = {};
-    gnuPath = gnuLink = undefined;
-    last = header.path;
-    // Like Go's archive/tar: only regular files carry data, whatever the size field says.
-    const size = header.type === 'file' ? header.size : 0;
-    let left = size;
-    const body = (async function* () {
-      for await (const part of bytes.stream(size, truncated)) {
-        left -= part.length;
-        yield part;
-      }
-    })();
-    yield { ...header, body: () => body };
-    // Whatever the caller did not read is skipped.
-    await bytes.skip(left + padding(size), truncated);
+    await bytes.drain();
+  } finally {
+    await bytes.close();
   }
-  await bytes.drain();
 }
 
-function resolve(raw: RawHeader, pax: PaxRecords, gnuPath?: string, gnuLink?: string): TarHeader {
-  const type = entryType(raw.typeflag);
-  if (!type) throw new TarFormatError(`entry '${raw.path}' has tar type '${raw.typeflag}', which kit does not support (regular files, directories, symlinks, hard links, devices and fifos are)`);
-  const o = paxOverrides(pax);
-  return {
-    path: o.path ?? gnuPath ?? raw.path,
-    type,
-    mode: raw.mode,
-    uid: o.uid ?? raw.uid,
-    gid: o.gid ?? raw.gid,
-    size: o.size ?? raw.size,
-    mtime: o.mtime ?? raw.mtime,
-    linkpath: o.linkpath ?? gnuLink ?? raw.linkpath,
-    devmajor: raw.devmajor,
-    devminor: raw.devminor,
-  };
+/** Reads header blocks, applying the PAX and GNU records that precede an entry. */
+class Headers {
+  private global: PaxRecords = {};
+  private pending: PaxRecords = {};
+  private gnuPath?: string;
+  private gnuLink?: string;
+  private last?: string;
+
+  constructor(private readonly bytes: ByteReader) {}
+
+  readonly truncated = () => new TarFormatError(`the tar archive is truncated (it ends inside or after entry '${this.last}')`);
+
+  /** The next entry's header, or undefined at the end of the archive. */
+  async next(): Promise<TarHeader | undefined> {
+    for (;;) {
+      const block = await this.bytes.read(BLOCK);
+      if (block.length === 0 && this.last !== undefined) return undefined;
+      if (block.length < BLOCK) throw this.last === undefined ? notTar() : this.truncated();
+      if (isZeroBlock(block)) return undefined;
+      const raw = parseHeader(block);
+      if (!raw) throw this.last === undefined ? notTar() : new TarFormatError(`the tar archive is corrupt: bad header checksum after entry '${this.last}'`);
+      this.last ??= '(start of archive)';
+      if (!(await this.readExtension(raw))) return this.entry(raw);
+    }
+  }
+
+  /** A PAX or GNU record for the next entry: stored, and true; false for an ordinary entry. */
+  private async readExtension(raw: RawHeader): Promise<boolean> {
+    if (!'xgLK'.includes(raw.typeflag)) return false;
+    if (raw.size > 1 << 20) throw new TarFormatError(`the tar archive is corrupt: a ${raw.size}-byte extended header after entry '${this.last}'`);
+    const body = await this.bytes.read(raw.size + padding(raw.size));
+    if (body.length < raw.size) throw this.truncated();
+    const data = body.subarray(0, raw.size);
+    if (raw.typeflag === 'x') this.pending = { ...this.pending, ...parsePax(data) };
+    else if (raw.typeflag === 'g') this.global = { ...this.global, ...parsePax(data) };
+    else if (raw.typeflag === 'L') this.gnuPath = cString(data);
+    else this.gnuLink = cString(data);
+    return true;
+  }
+
+  private entry(raw: RawHeader): TarHeader {
+    const type = entryType(raw.typeflag);
+    if (!type) throw new TarFormatError(`entry '${raw.path}' has tar type '${raw.typeflag}', which kit does not support (regular files, directories, symlinks, hard links, devices and fifos are)`);
+    const o = paxOverrides({ ...this.global, ...this.pending });
+    const header: TarHeader = {
+      path: o.path ?? this.gnuPath ?? raw.path,
+      type,
+      mode: raw.mode,
+      uid: o.uid ?? raw.uid,
+      gid: o.gid ?? raw.gid,
+      size: o.size ?? raw.size,
+      mtime: o.mtime ?? raw.mtime,
+      linkpath: o.linkpath ?? this.gnuLink ?? raw.linkpath,
+      devmajor: raw.devmajor,
+      devminor: raw.devminor,
+    };
+    this.pending = {};
+    this.gnuPath = this.gnuLink = undefined;
+    this.last = header.path;
+    return header;
+  }
 }
 
 function cString(data: Buffer): string {
