@@ -208,6 +208,7 @@ test('bad input: one line each, naming the problem and what was expected, nothin
     [['image', 'inspect', 'nope'], /^kit: no image 'nope'; available images: /],
     [['image', 'rm', 'nope'], /^kit: no image 'nope'; available images: /],
     [['image', 'export', 'nope', '-o', join(kr.root, 'nope.tar')], /^kit: no image 'nope'; available images: /],
+    [['image', 'export', 'nope', '-o', join(kr.root, 'no-such-dir', 'x.tar')], /^kit: cannot write '.*no-such-dir\/x\.tar'; give -o a file path in an existing directory/],
   ];
   for (const [args, message] of cases) {
     const r = kit(args, kr.env);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
+import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { goArch } from './formats/parsed';
 import { interruptible } from './interrupts';
@@ -24,6 +25,9 @@ export function exportImage(store: ImageStore, paths: KitPaths, name: string, fi
 }
 
 async function exportFile(store: ImageStore, paths: KitPaths, name: string, file: string, format: ExportFormat): Promise<{ bytes: number }> {
+  if (!existsSync(dirname(resolve(file))) || (existsSync(file) && statSync(file).isDirectory())) {
+    throw new KitError(`cannot write '${file}'`, 'give -o a file path in an existing directory');
+  }
   const image = store.get(name);
   const partial = `${file}.kit-partial-${process.pid}`;
   try {
