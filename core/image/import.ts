@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
@@ -32,39 +32,41 @@ async function importFile(store: ImageStore, paths: KitPaths, file: string, name
   if (store.has(name)) throw new KitError(`an image named '${name}' exists`, `pick another --name, or remove it first with \`kit image rm ${name}\``);
   if (!existsSync(file) || !statSync(file).isFile()) throw new KitError(`no file '${file}'`, EXPECTED);
   try {
-    const scan = await scanArchive(file, progress?.(`reading ${basename(file)}`));
-    const format: ImageFormat = scan.names.has('manifest.json') ? 'docker-save' : scan.names.has('oci-layout') && scan.names.has('index.json') ? 'oci-layout' : 'rootfs';
-    if (format === 'rootfs') {
-      const createdBy = `kit image import ${basename(file)}`;
-      const parsed: ParsedImage = { layers: [{ file, diffId: scan.tarDigest, createdBy }], config: {}, history: [{ createdBy }] };
+    return await withUnpacked(paths, file, progress?.(`reading ${basename(file)}`), async (dir, tarDigest) => {
+      const format: ImageFormat = existsSync(join(dir, 'manifest.json')) ? 'docker-save' : existsSync(join(dir, 'oci-layout')) && existsSync(join(dir, 'index.json')) ? 'oci-layout' : 'rootfs';
+      const parsed = format === 'rootfs' ? rootfsImage(file, dir, tarDigest) : (format === 'docker-save' ? readDockerSave : readOciLayout)(dir, file);
       return { image: await storeImage(store, name, parsed, progress), format };
-    }
-    return { image: await withUnpacked(paths, file, (dir) => storeImage(store, name, (format === 'docker-save' ? readDockerSave : readOciLayout)(dir, file), progress)), format };
+    });
   } catch (err) {
     if (err instanceof TarFormatError) throw new KitError(`${file}: ${err.message}`, EXPECTED);
     throw err;
   }
 }
 
-/** First pass: the archive's top-level names (to tell the formats apart) and its diffID. */
-async function scanArchive(file: string, onProgress?: Progress): Promise<{ names: Set<string>; tarDigest: string }> {
-  const archive = openArchive(file, onProgress);
-  const names = new Set<string>();
-  for await (const entry of archive.entries) names.add(entry.path.replace(/^\.\//, '').replace(/\/$/, ''));
-  if (names.size === 0) throw new TarFormatError('the tar archive is empty');
-  return { names, tarDigest: archive.tarDigest() };
-}
-
-/** Unpack a docker-save or OCI archive into a scratch directory, removed afterwards. */
-async function withUnpacked<T>(paths: KitPaths, file: string, use: (dir: string) => Promise<T>): Promise<T> {
+/**
+ * Unpack the archive once into a scratch directory (removed afterwards):
+ * a docker-save or OCI archive is then read from it, and a plain rootfs tar
+ * already is its only layer, whose digest this pass computed.
+ */
+async function withUnpacked<T>(paths: KitPaths, file: string, onProgress: Progress | undefined, use: (dir: string, tarDigest: string) => Promise<T>): Promise<T> {
   mkdirSync(join(paths.data, 'tmp'), { recursive: true });
   const dir = mkdtempSync(join(paths.data, 'tmp', 'import-'));
   try {
-    await extractTar(openArchive(file).entries, dir, { whiteouts: false });
-    return await use(dir);
+    // A rootfs tar without a './' entry leaves / as mkdtemp made it (0700): give it a root's usual mode.
+    chmodSync(dir, 0o755);
+    const archive = openArchive(file, onProgress);
+    await extractTar(archive.entries, dir, { whiteouts: true });
+    if (readdirSync(dir).length === 0) throw new TarFormatError('the tar archive is empty');
+    return await use(dir, archive.tarDigest());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A `docker export` tar: one layer, no config. */
+function rootfsImage(file: string, dir: string, diffId: string): ParsedImage {
+  const createdBy = `kit image import ${basename(file)}`;
+  return { layers: [{ file, unpacked: dir, diffId, createdBy }], config: {}, history: [{ createdBy }] };
 }
 
 /** Store the layers, then the image; on failure, the layers this import added go again. */
@@ -88,6 +90,11 @@ async function storeImage(store: ImageStore, name: string, parsed: ParsedImage, 
 async function storeLayer(store: ImageStore, layer: ParsedLayer, onProgress?: Progress): Promise<void> {
   if (!/^sha256:[0-9a-f]{64}$/.test(layer.diffId)) throw new CorruptImageError(`'${layer.diffId}' is not a sha256 layer digest`);
   await store.addLayer(layer.diffId, layer.createdBy, async (dir) => {
+    if (layer.unpacked) {
+      // Already extracted (and checked) by the first pass: move it into place.
+      rmdirSync(dir);
+      return renameSync(layer.unpacked, dir);
+    }
     const archive = openArchive(layer.file, onProgress);
     await extractTar(archive.entries, dir, { whiteouts: true });
     if (layer.blobDigest && archive.fileDigest() !== layer.blobDigest) throw new CorruptImageError(`blob ${layer.blobDigest} has digest ${archive.fileDigest()}`);

@@ -14,6 +14,8 @@ export interface ParsedImage {
 export interface ParsedLayer {
   /** The layer tar (gzipped or not) inside the unpacked archive. */
   file: string;
+  /** A directory already holding the layer's files (a plain rootfs tar, unpacked once). */
+  unpacked?: string;
   /** sha256 of the uncompressed layer tar, as the image config lists it. */
   diffId: string;
   /** The digest of the file as stored, when the format names one (OCI blobs). */
