@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { goArch } from './formats/parsed';
 import { interruptible } from './interrupts';
-import { packLayer, packMerged } from './pack';
+import { packLayerFile, packMerged } from './pack';
 import type { Image, ImageStore } from './store';
 import type { TarHeader } from './tar/header';
 import { TarWriter } from './tar/writer';
@@ -68,26 +67,6 @@ async function writeDockerSave(store: ImageStore, paths: KitPaths, image: Image,
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-/** Pack a layer directory into a file; returns the sha256 of the tar (its diffID). */
-async function packLayerFile(dir: string, file: string): Promise<string> {
-  const hash = createHash('sha256');
-  const out = createWriteStream(file);
-  const hashing = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      if (out.write(chunk)) done();
-      else out.once('drain', () => done());
-    },
-    final(done) {
-      out.end(done);
-    },
-  });
-  const tar = new TarWriter(hashing);
-  await packLayer(dir, tar);
-  await tar.finish();
-  return `sha256:${hash.digest('hex')}`;
 }
 
 function configJson(image: Image, diffIds: string[]) {

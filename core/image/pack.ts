@@ -1,8 +1,10 @@
-import { createReadStream, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { stopIfInterrupted } from './interrupts';
 import type { TarHeader } from './tar/header';
-import type { TarWriter } from './tar/writer';
+import { TarWriter } from './tar/writer';
 import { isOpaque, isOverlayWhiteout, ociOpaqueEntry, ociWhiteoutEntry } from './whiteouts';
 
 /** One file of a directory tree: its tar path, where it is on disk, its lstat. */
@@ -27,6 +29,29 @@ export async function packLayer(dir: string, tar: TarWriter): Promise<void> {
     await addItem(tar, item, links);
     if (item.stat.isDirectory() && isOpaque(item.abs)) await tar.add(ociOpaqueEntry(item.rel, item.abs));
   }
+}
+
+/**
+ * Pack a layer directory into a tar file; returns the tar's sha256, its
+ * diffID (what `kit image export --format docker-save` and `kit commit` need).
+ */
+export async function packLayerFile(dir: string, file: string): Promise<string> {
+  const hash = createHash('sha256');
+  const out = createWriteStream(file);
+  const hashing = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      if (out.write(chunk)) done();
+      else out.once('drain', () => done());
+    },
+    final(done) {
+      out.end(done);
+    },
+  });
+  const tar = new TarWriter(hashing);
+  await packLayer(dir, tar);
+  await tar.finish();
+  return `sha256:${hash.digest('hex')}`;
 }
 
 /**

@@ -12,7 +12,6 @@ export type Progress = (done: number, total: number) => void;
 /** A tar file being read, and its digests once every entry was read. */
 export interface OpenArchive {
   entries: AsyncGenerator<TarEntry>;
-  gzipped: boolean;
   /** sha256 of the file as stored (an OCI blob digest). */
   fileDigest(): string;
   /** sha256 of the uncompressed tar (the layer's diffID). */
@@ -58,7 +57,6 @@ export function openArchive(file: string, onProgress?: Progress): OpenArchive {
   let tarDigest: string | undefined;
   return {
     entries: readTar(tarChunks()),
-    gzipped,
     fileDigest: () => (fileDigest ??= `sha256:${fileHash.digest('hex')}`),
     tarDigest: () => (tarDigest ??= `sha256:${tarHash.digest('hex')}`),
   };
