@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, rmSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { dockerSaveTar, imageTestRoot, makeTree, ociLayoutTar, tarOf, treeListing } from './support/images';
@@ -253,4 +253,20 @@ test('Ctrl-C during an import stops it and leaves nothing behind', async () => {
   expect(stderr).toContain('kit: interrupted by SIGINT: nothing was stored');
   expect(storedLayers()).toEqual(layersBefore);
   expect(existsSync(join(kr.root, 'data', 'images', 'huge.json'))).toBe(false);
+});
+
+test('what a kill -9 left (scratch dirs, half-added layers) is removed by the next import', () => {
+  const dead = spawnSync('true').pid!;
+  const leftovers = [join(kr.root, 'data', 'tmp', `import-${dead}-12345-abcdef`), join(kr.root, 'data', 'layers', `.tmp-${'a'.repeat(64)}-${dead}-1700000000000`)];
+  for (const dir of leftovers) makeTree(dir, { 'half-written': 'x' });
+  // The scratch dir of a kit that is still running (this test process stands in for it) stays.
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  const busy = join(kr.root, 'data', 'tmp', `import-${process.pid}-${startTime}-busy`);
+  makeTree(busy, { busy: 'x' });
+  const src = makeTree(scratch('after-crash'), { 'etc/motd': 'hi\n' });
+  kitJson(['image', 'import', tarOf(src, join(kr.root, 'after-crash.tar')), '--name', 'after-crash'], kr.env);
+  for (const dir of leftovers) expect(existsSync(dir)).toBe(false);
+  expect(existsSync(busy)).toBe(true);
+  rmSync(busy, { recursive: true });
 });

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { goArch } from './formats/parsed';
 import { interruptible } from './interrupts';
+import { scratchDir } from './scratch';
 import { packLayerFile, packMerged } from './pack';
 import type { Image, ImageStore } from './store';
 import type { TarHeader } from './tar/header';
@@ -47,8 +48,7 @@ async function exportFile(store: ImageStore, paths: KitPaths, name: string, file
  * manifest.json tying them together.
  */
 async function writeDockerSave(store: ImageStore, paths: KitPaths, image: Image, tar: TarWriter): Promise<void> {
-  mkdirSync(join(paths.data, 'tmp'), { recursive: true });
-  const scratch = mkdtempSync(join(paths.data, 'tmp', 'export-'));
+  const scratch = scratchDir(paths, 'export');
   try {
     const layers: Array<{ file: string; digest: string }> = [];
     for (const [i, digest] of image.layers.entries()) {

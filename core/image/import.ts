@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
@@ -6,6 +6,7 @@ import { extractTar } from './extract';
 import { readDockerSave } from './formats/docker-save';
 import { readOciLayout } from './formats/oci-layout';
 import { interruptible } from './interrupts';
+import { scratchDir } from './scratch';
 import { CorruptImageError, type ParsedImage, type ParsedLayer } from './formats/parsed';
 import { validateName, type Image, type ImageStore } from './store';
 import { openArchive, type Progress } from './tar/archive';
@@ -49,8 +50,7 @@ async function importFile(store: ImageStore, paths: KitPaths, file: string, name
  * already is its only layer, whose digest this pass computed.
  */
 async function withUnpacked<T>(paths: KitPaths, file: string, onProgress: Progress | undefined, use: (dir: string, tarDigest: string) => Promise<T>): Promise<T> {
-  mkdirSync(join(paths.data, 'tmp'), { recursive: true });
-  const dir = mkdtempSync(join(paths.data, 'tmp', 'import-'));
+  const dir = scratchDir(paths, 'import');
   try {
     // A rootfs tar without a './' entry leaves / as mkdtemp made it (0700): give it a root's usual mode.
     chmodSync(dir, 0o755);
