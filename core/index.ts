@@ -17,3 +17,5 @@ export { ImageStore, type Image, type ImageConfig } from './image/store';
 export { ensureImage } from './image/ensure';
 export { BASE_IMAGE } from './image/base/build';
 export { specFromImage, type RunRequest } from './image/run-spec';
+export { importImage, type ImageFormat, type ProgressFactory } from './image/import';
+export { exportImage, type ExportFormat } from './image/export';

@@ -407,8 +407,9 @@ test('kit network prune clears the DNAT rule and veth of a kit killed with -9 wh
   try {
     const { id, kill9 } = await killableRun(other.env, port);
     await kill9();
-    const pruned = JSON.parse(kit(['network', 'prune', '--json'], kr.env).stdout) as { orphanRules: string[] };
-    expect(pruned.orphanRules.join('\n')).toContain(`kit:${id}`);
+    // Another kit process (other tests run at the same time) may prune first:
+    // what matters is that nothing of the killed run is left afterwards.
+    expect(kit(['network', 'prune', '--json'], kr.env).status).toBe(0);
     expect(kitRules().find((l) => l.includes(`--dport ${port} `))).toBeUndefined();
     expect(kitLinksOnBridge()).not.toContain(`kitv${id.slice(0, 8)}`);
   } finally {

@@ -13,7 +13,7 @@ import { vfs } from '../core/storage/vfs';
 import type { StorageDriver } from '../core/storage/driver';
 import { makeWhiteout, markOpaque } from '../core/storage/whiteout';
 import { TraceRecorder } from '../core/trace/recorder';
-import { busyboxLayer, imageOf } from './support/images';
+import { busyboxLayer, imageOf } from './support/store-images';
 import { hostSnapshot, kit, kitJson, requireRoot, tempKitRoot } from './support/kit';
 
 requireRoot();

@@ -80,6 +80,19 @@ export class ImageStore {
     rmSync(this.imageFile(name));
   }
 
+  /**
+   * Delete the layers no image lists any more (after `kit image rm`, or a
+   * failed import: then only `candidates`), as Docker does; returns their digests.
+   */
+  removeUnusedLayers(candidates?: string[]): string[] {
+    if (!existsSync(this.layersDir)) return [];
+    const used = new Set(this.list().flatMap((i) => i.layers.map(hexOf)));
+    const stored = candidates ? candidates.map(hexOf) : readdirSync(this.layersDir).filter((hex) => /^[0-9a-f]{64}$/.test(hex));
+    const unused = stored.filter((hex) => !used.has(hex));
+    for (const hex of unused) rmSync(join(this.layersDir, hex), { recursive: true, force: true });
+    return unused.map((hex) => `sha256:${hex}`);
+  }
+
   /** The directory holding a layer's files. */
   layerDir(digest: string): string {
     return join(this.layersDir, hexOf(digest), 'diff');

@@ -1,0 +1,27 @@
+import { Args, Flags } from '@oclif/core';
+import { exportImage, ImageStore, kitPaths } from '../../../core';
+import { KitCommand } from '../../base';
+
+export default class ImageExport extends KitCommand {
+  static summary = 'Write an image as a tarball: its flattened root filesystem, or its layers (docker-save).';
+  static description = `--format rootfs (the default) writes what \`docker export\` writes: the layers merged
+the way a container sees them, whiteouts applied, for \`docker import\` or \`tar -x\`.
+--format docker-save keeps the layers (whiteouts as .wh. files) with manifest.json and
+the config, for \`docker load\` or \`kit image import\`.`;
+  static examples = ['sudo <%= config.bin %> image export base -o base.tar', 'sudo <%= config.bin %> image export base -o base-layers.tar --format docker-save'];
+  static enableJsonFlag = true;
+  static args = { name: Args.string({ required: true, description: 'the image to export' }) };
+  static flags = {
+    output: Flags.string({ char: 'o', required: true, description: 'the tarball to write' }),
+    format: Flags.string({ options: ['rootfs', 'docker-save'], default: 'rootfs', description: 'flattened root filesystem, or layers as `docker save` writes them' }),
+  };
+
+  async run(): Promise<unknown> {
+    const { args, flags } = await this.parse(ImageExport);
+    const paths = kitPaths();
+    const format = flags.format as 'rootfs' | 'docker-save';
+    const { bytes } = await exportImage(new ImageStore(paths), paths, args.name, flags.output, format);
+    this.log(`wrote ${args.name} to ${flags.output} (${format}, ${(bytes / (1 << 20)).toFixed(1)} MB)`);
+    return { name: args.name, file: flags.output, format, bytes };
+  }
+}

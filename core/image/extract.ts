@@ -1,0 +1,168 @@
+import { chmodSync, constants, linkSync, lstatSync, lchownSync, lutimesSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KitError } from '../errors';
+import { TraceRecorder } from '../trace/recorder';
+import type { TarEntry } from './tar/reader';
+import { makeOverlayWhiteout, markOpaque, ociMarker } from './whiteouts';
+
+/** A tar entry kit refuses to extract, because it could write outside the target. */
+export class UnsafeEntryError extends KitError {
+  constructor(entry: string, reason: string) {
+    super(`refused tar entry '${entry}': ${reason}`, 'the archive is unsafe or damaged; nothing was written outside the target directory and nothing was stored');
+  }
+}
+
+export interface ExtractOptions {
+  /** Turn OCI whiteout markers into overlay whiteouts (image layers do; outer archives do not). */
+  whiteouts: boolean;
+}
+
+interface DirMeta {
+  path: string;
+  entry: TarEntry;
+}
+
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+const S_IFIFO = 0o010000;
+
+/**
+ * Extract a tar into `root`, treating every entry as hostile (layer tars
+ * come from anywhere):
+ * - absolute paths and `..` components are refused, never "cleaned";
+ * - each parent directory is checked with lstat, and an entry below a
+ *   symlink is refused: kit never writes through a symlink, so a tar that
+ *   plants `etc -> /etc` and then writes `etc/passwd` cannot reach the host;
+ * - an existing path is unlinked before it is replaced, and files are opened
+ *   with O_NOFOLLOW|O_EXCL, so a planted symlink is never followed;
+ * - hard links must name an existing non-directory inside root;
+ * - device nodes need root (as they do for Docker).
+ * Modes, owners (when root) and mtimes are kept; directories get theirs
+ * last, since writing their children changes them.
+ */
+export async function extractTar(entries: AsyncIterable<TarEntry>, root: string, options: ExtractOptions): Promise<void> {
+  const dirs: DirMeta[] = [];
+  for await (const entry of entries) {
+    const parts = safeParts(entry.path, entry.path);
+    if (parts.length === 0) {
+      if (entry.type !== 'dir') throw new UnsafeEntryError(entry.path, 'it names the target directory itself but is not a directory');
+      dirs.push({ path: root, entry });
+      continue;
+    }
+    const parent = ensureParents(root, parts.slice(0, -1), entry.path);
+    const name = parts[parts.length - 1];
+    const marker = options.whiteouts ? markerOf(name, entry.path) : undefined;
+    if (marker?.kind === 'opaque') {
+      markOpaque(parent);
+      continue;
+    }
+    const target = join(parent, marker?.kind === 'whiteout' ? marker.name : name);
+    removeExisting(target, entry.type === 'dir');
+    if (marker) makeOverlayWhiteout(target);
+    else await create(root, target, entry);
+    if (entry.type === 'dir') dirs.push({ path: target, entry });
+    else if (!marker) applyMeta(target, entry);
+  }
+  // Deepest first, so setting a parent's mtime comes after its children changed it.
+  // A later entry may have replaced a directory (or one of its parents) by a
+  // symlink: chmod follows symlinks, so each path is checked again first.
+  for (const dir of dirs.reverse()) if (isRealDirectory(root, dir.path)) applyMeta(dir.path, dir.entry);
+}
+
+/** Path components of a tar name, refusing what could leave the target. */
+function safeParts(path: string, entryName: string): string[] {
+  if (path.startsWith('/')) throw new UnsafeEntryError(entryName, 'it has an absolute path');
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.includes('..')) throw new UnsafeEntryError(entryName, "it has a '..' component");
+  return parts;
+}
+
+function markerOf(name: string, entryName: string) {
+  try {
+    return ociMarker(name);
+  } catch (err) {
+    throw new UnsafeEntryError(entryName, (err as Error).message);
+  }
+}
+
+/** Create missing parents; refuse to pass through a symlink or a non-directory. */
+function ensureParents(root: string, parts: string[], entryName: string): string {
+  let dir = root;
+  for (let i = 0; i < parts.length; i++) {
+    dir = join(dir, parts[i]);
+    const stat = lstatSync(dir, { throwIfNoEntry: false });
+    if (!stat) mkdirSync(dir, 0o755);
+    else if (stat.isSymbolicLink()) throw new UnsafeEntryError(entryName, `it would be written through the symlink '${parts.slice(0, i + 1).join('/')}'`);
+    else if (!stat.isDirectory()) throw new UnsafeEntryError(entryName, `'${parts.slice(0, i + 1).join('/')}' is not a directory`);
+  }
+  return dir;
+}
+
+/** A later entry replaces an earlier one; a directory stays (and is merged into). */
+function removeExisting(path: string, keepDirectory: boolean): void {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (stat && !(keepDirectory && stat.isDirectory())) rmSync(path, { recursive: true, force: true });
+}
+
+async function create(root: string, path: string, entry: TarEntry): Promise<void> {
+  switch (entry.type) {
+    case 'file':
+      return writeFile(path, entry);
+    case 'dir':
+      if (!lstatSync(path, { throwIfNoEntry: false })) mkdirSync(path, 0o700);
+      return;
+    case 'symlink':
+      // Its target is only data here: kit never follows it while extracting.
+      return symlinkSync(entry.linkpath, path);
+    case 'hardlink':
+      return linkSync(hardlinkTarget(root, entry), path);
+    case 'char':
+    case 'block':
+      if (process.getuid?.() !== 0) throw new UnsafeEntryError(entry.path, `it is a ${entry.type} device node (${entry.devmajor}:${entry.devminor}), and only root may create device nodes`);
+      return mknod(path, (entry.type === 'char' ? S_IFCHR : S_IFBLK) | entry.mode, entry.devmajor, entry.devminor);
+    case 'fifo':
+      return mknod(path, S_IFIFO | entry.mode, 0, 0);
+  }
+}
+
+async function writeFile(path: string, entry: TarEntry): Promise<void> {
+  const file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  try {
+    for await (const chunk of entry.body()) await file.write(chunk);
+  } finally {
+    await file.close();
+  }
+}
+
+/** A hard link's target: an existing non-directory inside root, reached without symlinks. */
+function hardlinkTarget(root: string, entry: TarEntry): string {
+  const parts = safeParts(entry.linkpath, entry.path);
+  let path = root;
+  for (const [i, part] of parts.entries()) {
+    path = join(path, part);
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (!stat) throw new UnsafeEntryError(entry.path, `it is a hard link to '${entry.linkpath}', which is not in the archive before it`);
+    if (i < parts.length - 1 && !stat.isDirectory()) throw new UnsafeEntryError(entry.path, `its hard link target '${entry.linkpath}' passes through '${parts.slice(0, i + 1).join('/')}', which is not a directory`);
+    if (i === parts.length - 1 && stat.isDirectory()) throw new UnsafeEntryError(entry.path, `it is a hard link to the directory '${entry.linkpath}'`);
+  }
+  if (parts.length === 0) throw new UnsafeEntryError(entry.path, 'it is a hard link to the target directory itself');
+  return path;
+}
+
+function isRealDirectory(root: string, path: string): boolean {
+  const parts = path.slice(root.length).split('/').filter(Boolean);
+  return parts.every((_, i) => lstatSync(join(root, ...parts.slice(0, i + 1)), { throwIfNoEntry: false })?.isDirectory() === true);
+}
+
+function applyMeta(path: string, entry: TarEntry): void {
+  // chown first: it clears setuid/setgid bits, which chmod then restores.
+  if (process.getuid?.() === 0) lchownSync(path, entry.uid, entry.gid);
+  if (entry.type !== 'symlink') chmodSync(path, entry.mode);
+  lutimesSync(path, entry.mtime, entry.mtime);
+}
+
+function mknod(path: string, mode: number, major: number, minor: number): void {
+  new TraceRecorder().check('create a device node or fifo from the image', (n) => n.mknod(path, mode, major, minor));
+}
+

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { stopIfInterrupted } from '../interrupts';
+import { TarFormatError } from './header';
+import { readTar, type TarEntry } from './reader';
+
+/** Bytes read so far out of a file's size; called as a large file is read. */
+export type Progress = (done: number, total: number) => void;
+
+/** A tar file being read, and its digests once every entry was read. */
+export interface OpenArchive {
+  entries: AsyncGenerator<TarEntry>;
+  /** sha256 of the file as stored (an OCI blob digest). */
+  fileDigest(): string;
+  /** sha256 of the uncompressed tar (the layer's diffID). */
+  tarDigest(): string;
+}
+
+/**
+ * Open a tar file, gzipped or not: gzip is recognised by its magic bytes
+ * (1f 8b), not by the file name, and inflated as it streams. Both digests
+ * are computed on the way, so a layer is read once.
+ */
+export function openArchive(file: string, onProgress?: Progress): OpenArchive {
+  const gzipped = hasGzipMagic(file);
+  const total = statSync(file).size;
+  const fileHash = createHash('sha256');
+  const tarHash = createHash('sha256');
+  let done = 0;
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  async function* fileChunks(): AsyncGenerator<Buffer> {
+    for await (const chunk of raw) {
+      fileHash.update(chunk as Buffer);
+      done += (chunk as Buffer).length;
+      onProgress?.(done, total);
+      yield chunk as Buffer;
+    }
+  }
+  const stream: AsyncIterable<Buffer> = gzipped ? pipeline(Readable.from(fileChunks()), createGunzip(), () => undefined) : fileChunks();
+  async function* tarChunks(): AsyncGenerator<Buffer> {
+    try {
+      for await (const chunk of stream) {
+        stopIfInterrupted();
+        tarHash.update(chunk);
+        yield chunk;
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new TarFormatError(`the gzip data is corrupt (${(err as Error).message})`);
+      throw err;
+    } finally {
+      raw.destroy();
+    }
+  }
+  let fileDigest: string | undefined;
+  let tarDigest: string | undefined;
+  return {
+    entries: readTar(tarChunks()),
+    fileDigest: () => (fileDigest ??= `sha256:${fileHash.digest('hex')}`),
+    tarDigest: () => (tarDigest ??= `sha256:${tarHash.digest('hex')}`),
+  };
+}
+
+function hasGzipMagic(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
