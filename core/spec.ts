@@ -45,6 +45,11 @@ export type NetworkMode = 'bridge' | 'none' | 'host' | `container:${string}`;
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** Whether the container gets a network namespace of its own (from `namespaces` or from --network). */
+export function hasOwnNetworkNamespace(spec: ContainerSpec): boolean {
+  return spec.namespaces.includes('net') || spec.network === 'bridge' || spec.network === 'none';
+}
+
 export function defaultSpec(command: string[]): ContainerSpec {
   return { command, env: [DEFAULT_PATH], namespaces: [...NAMESPACES].filter((n) => n !== 'net' && n !== 'user') };
 }

@@ -1,7 +1,10 @@
 import { Args, Flags } from '@oclif/core';
 import { ensureImage, kitPaths, renderEvent, runContainer, specFromImage } from '../../core';
 import { KitCommand } from '../base';
+import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
+import { networkFlags, networkSpec } from '../flags/network';
+import { storageFlags, storageSpec } from '../flags/storage';
 import { optionNames, splitAtImage } from '../flags/split-argv';
 
 export default class RunCommand extends KitCommand {
@@ -13,6 +16,8 @@ makes, on stderr. The image \`base\` is built on first use.`;
   static examples = [
     'sudo <%= config.bin %> run base ls /',
     "sudo <%= config.bin %> run -e GREETING=hi -w /tmp base sh -c 'echo $GREETING from $(pwd)'",
+    "sudo <%= config.bin %> run --cpu-quota 50000 --memory 64m base sh -c 'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'",
+    'sudo <%= config.bin %> run --network none base ip link',
     'sudo <%= config.bin %> run --trace --hostname box base hostname',
     'sudo <%= config.bin %> run --json base cat /etc/hostname',
   ];
@@ -24,6 +29,9 @@ makes, on stderr. The image \`base\` is built on first use.`;
   };
   static flags = {
     ...containerFlags,
+    ...cgroupFlags,
+    ...networkFlags,
+    ...storageFlags,
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
   };
 
@@ -37,7 +45,12 @@ makes, on stderr. The image \`base\` is built on first use.`;
     const { args, flags } = await this.parse(RunCommand, own);
     const paths = kitPaths();
     const image = await ensureImage(paths, args.image);
-    const spec = specFromImage(image, runRequest(flags, command));
+    const spec = {
+      ...specFromImage(image, runRequest(flags, command)),
+      resources: resourcesFromFlags(flags),
+      ...networkSpec(flags),
+      ...storageSpec(flags),
+    };
     const json = this.jsonEnabled();
     const result = await runContainer(spec, {
       paths,
@@ -45,6 +58,7 @@ makes, on stderr. The image \`base\` is built on first use.`;
       onEvent: flags.trace ? (event) => process.stderr.write(renderEvent(event) + '\n') : undefined,
     });
     if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');
+    if (!json) for (const note of result.notes) process.stderr.write(`kit: ${note}\n`);
     process.exitCode = result.exitCode ?? 128 + signalNumber(result.signal);
     return result;
   }

@@ -11,6 +11,7 @@ export const networkFlags = {
   publish: Flags.string({
     char: 'p',
     multiple: true,
+    multipleNonGreedy: true, // -p 80:80 IMAGE: the image is not a second -p value
     helpValue: 'HOSTPORT:CTRPORT[/udp]',
     description: "publish a container's port on the host: a DNAT rule in the KIT nat chain (tcp unless /udp)",
   }),

@@ -12,6 +12,7 @@ import { planNetworkFiles } from './network-files';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
 import { planRootfs } from './rootfs';
+import { containerRoot } from '../storage/container-root';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './plan';
 
@@ -23,14 +24,17 @@ export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './pla
  */
 export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}): Plan {
   const network: NetworkAttachment = {};
+  const root = spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false) : undefined;
+  // With an image, the /etc files are mounted into it before the root switch (planRootfs places them).
+  const etcFiles = planNetworkFiles(spec, id, paths, network, root?.rootfs);
   const parts: PlanPart[] = [
     planNamespaces(spec),
     planNetwork(spec, paths, network),
     planMountPropagation(spec),
-    planNetworkFiles(spec, id, paths, network),
+    root ? {} : etcFiles,
     planHostname(spec, id),
     planProc(spec),
-    planRootfs(spec, id, paths),
+    planRootfs(spec, root, etcFiles),
     planCgroups(spec, id),
     planCgroupNamespace(spec),
     demo,

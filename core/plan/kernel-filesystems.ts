@@ -1,5 +1,5 @@
 import { MS } from '../linux';
-import type { ContainerSpec } from '../spec';
+import { hasOwnNetworkNamespace, type ContainerSpec } from '../spec';
 import type { ContainerStep } from './plan';
 import { inRootfs } from './rootfs-path';
 
@@ -19,7 +19,7 @@ export function kernelFilesystemSteps(spec: ContainerSpec): ContainerStep[] {
     fields: ['proc', inRootfs('/proc'), 'proc', SAFE, ''],
     why: "a procfs of the container's own PID namespace at the image's /proc",
   };
-  if (spec.namespaces.includes('net')) {
+  if (hasOwnNetworkNamespace(spec)) {
     return [proc, { op: 'mount', fields: ['sysfs', inRootfs('/sys'), 'sysfs', SAFE | MS.RDONLY, ''], why: "a read-only sysfs of the container's own network namespace" }];
   }
   return [

@@ -1,5 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { MS } from '../linux';
 import { etcFiles } from '../network/etc-files';
 import { containerDir, type KitPaths } from '../paths';
@@ -13,13 +13,19 @@ import type { PlanPart } from './plan';
  * network of its own: written in the container's state dir (removed with
  * it), then bind-mounted over the container's /etc files by kit-init, as
  * Docker does. The mounts are made in the container's private mount
- * namespace: the host's own files are never touched. `root` is where the
- * container's / is when the bind mounts are made.
+ * namespace: the host's own files are never touched. `rootfs` is the
+ * image's root on the host, when there is one: the files are mounted into
+ * it before the root switch (planRootfs places these steps), and made in the
+ * container's own layer first if the image lacks them (a bind mount needs a
+ * target). Without an image only the host's existing /etc files are covered.
  */
-export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPaths, attachment: NetworkAttachment, root = '/'): PlanPart {
+const NAMES = ['hostname', 'hosts', 'resolv.conf'] as const;
+
+export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPaths, attachment: NetworkAttachment, rootfs?: string): PlanPart {
   if ((spec.network !== 'bridge' && spec.network !== 'none') || !spec.namespaces.includes('mount')) return {};
   const dir = containerDir(paths, id);
-  const names = (['hostname', 'hosts', 'resolv.conf'] as const).filter((name) => existsSync(join(root, 'etc', name)));
+  const root = rootfs ?? '/';
+  const names = NAMES.filter((name) => rootfs || existsSync(join(root, 'etc', name)));
   return {
     prepare: [
       {
@@ -27,6 +33,7 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
         run: () => {
           const files = etcFiles(containerHostname(spec, id), attachment.address);
           for (const name of names) writeFileSync(join(dir, name), files[name]);
+          if (rootfs) for (const name of names) ensureFile(join(rootfs, 'etc', name));
         },
       },
     ],
@@ -36,4 +43,17 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
       why: `bind-mount kit's ${name} over /etc/${name}, in the container's mount namespace only`,
     })),
   };
+}
+
+/**
+ * A plain file to mount onto, in the container's own layer. A symlink there
+ * (an image's /etc/resolv.conf -> /run/...) would be followed on the host's
+ * side of the root switch, so it is replaced, never followed.
+ */
+function ensureFile(path: string): void {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (stat && !stat.isSymbolicLink()) return;
+  if (stat) unlinkSync(path);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, '', { flag: 'wx' });
 }

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { KitError } from '../errors';
-import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
-import { containerRoot } from '../storage/container-root';
+import type { ContainerRoot } from '../storage/container-root';
 import { devSteps } from './dev';
 import { kernelFilesystemSteps } from './kernel-filesystems';
 import { maskedPathSteps } from './masked-paths';
@@ -19,22 +18,22 @@ import { placeRootfs } from './rootfs-path';
  * (pivot_root, or chroot for the chroot chapter), then what runc masks is
  * masked. Without an image the container keeps the host's "/" (proc.ts).
  */
-export function planRootfs(spec: ContainerSpec, id: string, paths: KitPaths): PlanPart {
-  if (!spec.image) return {};
+export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined, etcFiles: PlanPart): PlanPart {
+  if (!spec.image || !root) return {};
   if (!spec.namespaces.includes('mount')) {
     throw new KitError(`image '${spec.image}' needs a mount namespace`, 'add `mount` to the namespaces: the rootfs mounts must not land on the host');
   }
-  const root = containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false);
   const container: ContainerStep[] = [
     ...(spec.rootSwitch === 'chroot' ? [] : [bindSelfStep()]),
     ...kernelFilesystemSteps(spec),
     ...devSteps(),
+    ...(etcFiles.container ?? []),
     ...rootSwitchSteps(spec),
     ...maskedPathSteps(),
     ...workdirSteps(spec),
   ];
   placeRootfs(container, root.rootfs);
-  return { prepare: [root.step, ...workdirCreation(spec, root.rootfs)], container };
+  return { prepare: [root.step, ...workdirCreation(spec, root.rootfs), ...(etcFiles.prepare ?? [])], container };
 }
 
 /** As Docker does, a missing working directory is created, inside the container's own layer. */

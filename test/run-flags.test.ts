@@ -1,0 +1,121 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { statePid } from './support/json';
+import { alive, eventually, hostSnapshot, kit, kitBackground, requireRoot, tempKitRoot } from './support/kit';
+
+/** `kit run` with Docker's flags from every concern: cgroups, network, storage. */
+requireRoot();
+const kr = tempKitRoot();
+const before = hostSnapshot(kr.root);
+afterAll(() => {
+  expect(hostSnapshot(kr.root)).toEqual(before);
+  kr.cleanup();
+});
+
+/** Start `kit run ARGS` in the background; resolves with the container's id and host pid once its command runs. */
+async function started(args: string[], command: string) {
+  const child = kitBackground(['run', ...args], kr.env);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const dir = join(kr.root, 'run', 'containers');
+  let id = '';
+  await eventually(() => {
+    id = existsSync(dir) ? (readdirSync(dir).find((d) => statePid(join(dir, d)) > 0) ?? '') : '';
+    if (!id) return false;
+    try {
+      return readFileSync(`/proc/${statePid(join(dir, id))}/cmdline`, 'utf8').includes(command);
+    } catch {
+      return false;
+    }
+  }, 30000);
+  return { child, exited, id, pid: statePid(join(dir, id)) };
+}
+
+function getOnce(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve(body));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The server inside needs a moment to listen after its process starts: ask until it answers (bounded). */
+async function get(port: number, path: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await getOnce(port, path);
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+beforeAll(() => expect(kit(['image', 'ls'], kr.env).status).toBe(0)); // builds base once
+
+test('--cpu-quota 50000 --memory 64m: the container\'s cgroup files hold them while it runs, and are gone after', async () => {
+  const run = await started(['--cpu-quota', '50000', '--memory', '64m', 'base', 'sleep', '30'], 'sleep');
+  const cgroup = join('/sys/fs/cgroup/cpu/kit', run.id);
+  try {
+    expect(readFileSync(join(cgroup, 'cpu.cfs_quota_us'), 'utf8').trim()).toBe('50000');
+    expect(readFileSync(join('/sys/fs/cgroup/memory/kit', run.id, 'memory.limit_in_bytes'), 'utf8').trim()).toBe(String(64 * 1024 * 1024));
+    expect(readFileSync(join(cgroup, 'cgroup.procs'), 'utf8').split('\n')).toContain(String(run.pid));
+  } finally {
+    run.child.kill('SIGTERM');
+  }
+  expect(await run.exited).toBe(143);
+  expect(alive(run.pid)).toBe(false);
+  expect(existsSync(cgroup)).toBe(false); // and the shared parent too, when no other kit container uses it
+});
+
+test('-p HOST:80: the published port answers on 127.0.0.1 with the container\'s response; the DNAT rule goes with it', async () => {
+  const port = 20000 + (process.pid % 20000);
+  const run = await started(['-p', `${port}:80`, '--hostname', 'kit-run-web', 'base', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc'], 'httpd');
+  const rules = () => execFileSync('iptables', ['-w', '-t', 'nat', '-S', 'KIT'], { encoding: 'utf8' });
+  try {
+    expect(rules()).toContain(`--dport ${port} -m comment --comment "kit:${run.id}" -j DNAT`);
+    expect((await get(port, '/hostname')).trim()).toBe('kit-run-web');
+  } finally {
+    run.child.kill('SIGTERM');
+    await run.exited;
+  }
+  expect(alive(run.pid)).toBe(false);
+  let after = '';
+  try {
+    after = rules();
+  } catch {
+    after = ''; // the last kit container removed the KIT chain itself
+  }
+  expect(after).not.toContain(`kit:${run.id}`);
+});
+
+test('--network none: only lo inside', () => {
+  const r = kit(['run', '--network', 'none', 'base', 'ip', '-o', 'link'], kr.env);
+  expect(r.status).toBe(0);
+  expect(r.stdout.trim().split('\n').map((l) => l.split(': ')[1])).toEqual(['lo']);
+});
+
+test('--network bridge (the default): eth0 on kit0 with /etc/hosts naming the container at its address', () => {
+  const r = kit(['run', '--hostname', 'kit-run-net', 'base', 'sh', '-c', 'ip -4 -o addr show eth0; cat /etc/hosts /etc/hostname'], kr.env);
+  expect(r.status).toBe(0);
+  const address = /inet ([\d.]+)\//.exec(r.stdout)![1];
+  expect(r.stdout).toContain(`${address}\tkit-run-net`);
+  expect(r.stdout.trim().split('\n').pop()).toBe('kit-run-net');
+});
+
+test('--storage-driver vfs runs the same image; a bad driver or flag value is one line and leaves nothing', () => {
+  expect(kit(['run', '--storage-driver', 'vfs', '--network', 'none', 'base', 'cat', '/etc/kit-release'], kr.env).status).toBe(0);
+  for (const args of [['--storage-driver', 'zfs'], ['--cpu-quota', '10'], ['--memory', '12q'], ['-p', '99999:80']]) {
+    const r = kit(['run', ...args, 'base', 'true'], kr.env);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(args[1]);
+  }
+  expect(hostSnapshot(kr.root).containers).toEqual([]);
+});
