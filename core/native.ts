@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { KitError } from './errors';
 
 /**
@@ -29,7 +29,14 @@ export interface NativeAddon {
   drainTrace(): string;
 }
 
-const nativeDir = join(__dirname, '..', '..', 'native-rs');
+/** kit's package directory: this file runs as dist/core/native.js, or from source under ts-jest. */
+function packageDir(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const nativeDir = join(packageDir(), 'native-rs');
 let addon: NativeAddon | undefined;
 
 const rebuild = 'run `npm install` (or `npm run build`) in the kit directory';
