@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { KitError } from '../errors';
 import { HostChanges } from '../host/journal';
 import { self } from '../host/process';
-import { SIG, signalName } from '../linux';
+import { SIG } from '../linux';
 import { initPath } from '../native';
 import { kitPaths, containerDir, type KitPaths } from '../paths';
 import { buildPlan, type HostContext, type HostStep, type Plan } from '../plan';
@@ -13,6 +13,7 @@ import type { TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
 import { closeChildEnds, openChannels, readAll, type Stdio } from './channels';
 import { ContainerTrace } from './container-trace';
+import { decodeStatus } from './exit-status';
 import { journalFile, reapOrphans, writeState, type ContainerState } from './state';
 
 export interface RunOptions {
@@ -152,12 +153,6 @@ function cloneWhy(spec: ContainerSpec): string {
   const created = spec.namespaces.filter((n) => n !== 'cgroup');
   if (created.length === 0) return 'a plain child process: no new namespaces, it shares everything with the host';
   return `the container's first process, born in new ${created.join(', ')} namespaces; it execs kit-init and waits for its plan`;
-}
-
-function decodeStatus(status: number): { exitCode: number | null; signal: string | null } {
-  const signal = status & 0x7f;
-  if (signal === 0) return { exitCode: (status >> 8) & 0xff, signal: null };
-  return { exitCode: null, signal: signalName(signal) };
 }
 
 /**
