@@ -51,7 +51,9 @@ const UNBORN_GRACE_MS = 60_000;
 /**
  * Undo what crashed or killed kit processes left behind: every container
  * whose owner is gone has its journal replayed. Safe to run from several kit
- * processes at once: the first to create `<dir>/reaping` does the work.
+ * processes at once: the first to create `<dir>/reaping` does the work; the
+ * journal's oldest record removes the dir, claim included, in one rename
+ * (see undo.ts), so a late reaper cannot claim it again.
  */
 export function reapOrphans(paths: KitPaths): string[] {
   const dir = containersDir(paths);
@@ -61,8 +63,14 @@ export function reapOrphans(paths: KitPaths): string[] {
     const state = readState(paths, id);
     const orphan = state ? !isAlive(state.owner) : ageMs(join(dir, id)) > UNBORN_GRACE_MS;
     if (!orphan || !claim(join(dir, id, 'reaping'))) continue;
-    new HostChanges(journalFile(paths, id), new TraceRecorder()).undoAll();
-    rmSync(join(dir, id), { recursive: true, force: true }); // also one that died before its first record
+    const problems = new HostChanges(journalFile(paths, id), new TraceRecorder()).undoAll();
+    // What could not be undone (a busy mount) stays journaled in the dir:
+    // release the claim so a later kit command tries again.
+    if (problems.length > 0) {
+      rmSync(join(dir, id, 'reaping'), { recursive: true, force: true });
+      continue;
+    }
+    rmSync(join(dir, id), { recursive: true, force: true }); // one that died before its first record
     reaped.push(id);
   }
   return reaped;

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import type { TraceRecorder } from '../trace/recorder';
 
 /**
@@ -29,7 +29,23 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
       return ret < 0 && ret !== ENOENT && ret !== EINVAL ? `could not unmount ${record.path} (errno ${-ret})` : undefined;
     }
     case 'remove':
-      rmSync(record.path, { recursive: true, force: true });
+      removeTree(record.path);
       return undefined;
   }
+}
+
+/**
+ * rm -rf in two steps: an atomic rename takes the tree off its name first,
+ * so nobody (another kit reaping the same state dir) sees it half-removed.
+ */
+function removeTree(path: string): void {
+  const doomed = `${path}.removing-${process.pid}`;
+  try {
+    renameSync(path, doomed);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // already gone
+    rmSync(path, { recursive: true, force: true }); // a mount point cannot be renamed (EBUSY)
+    return;
+  }
+  rmSync(doomed, { recursive: true, force: true });
 }
