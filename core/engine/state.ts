@@ -42,7 +42,7 @@ export function readState(paths: KitPaths, id: string): ContainerState | undefin
 export function listStates(paths: KitPaths): ContainerState[] {
   const dir = containersDir(paths);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((id) => readState(paths, id) ?? []);
+  return readdirSync(dir).flatMap((id) => (id.startsWith('.') ? [] : readState(paths, id) ?? []));
 }
 
 /** Grace period for a directory whose state.json is still being written. */
@@ -60,6 +60,10 @@ export function reapOrphans(paths: KitPaths): string[] {
   if (!existsSync(dir)) return [];
   const reaped: string[] = [];
   for (const id of readdirSync(dir)) {
+    if (id.startsWith('.')) {
+      removeIfStale(join(dir, id)); // a tree another kit was removing when it died
+      continue;
+    }
     const state = readState(paths, id);
     const orphan = state ? !isAlive(state.owner) : ageMs(join(dir, id)) > UNBORN_GRACE_MS;
     if (!orphan || !claim(join(dir, id, 'reaping'))) continue;
@@ -74,6 +78,10 @@ export function reapOrphans(paths: KitPaths): string[] {
     reaped.push(id);
   }
   return reaped;
+}
+
+function removeIfStale(path: string): void {
+  if (ageMs(path) > UNBORN_GRACE_MS) rmSync(path, { recursive: true, force: true });
 }
 
 function ageMs(path: string): number {

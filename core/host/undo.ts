@@ -1,4 +1,5 @@
 import { renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { TraceRecorder } from '../trace/recorder';
 
 /**
@@ -37,9 +38,10 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
 /**
  * rm -rf in two steps: an atomic rename takes the tree off its name first,
  * so nobody (another kit reaping the same state dir) sees it half-removed.
+ * The new name is hidden (a dot name), which readers of a state dir skip.
  */
 function removeTree(path: string): void {
-  const doomed = `${path}.removing-${process.pid}`;
+  const doomed = join(dirname(path), `.${basename(path)}.removing-${process.pid}`);
   try {
     renameSync(path, doomed);
   } catch (err) {
