@@ -39,6 +39,13 @@ export function closeChildEnds(trace: TraceRecorder, channels: Channels): void {
   for (const fd of channels.childFds) if (fd > 2) trace.host(CHILD_SIDE, (n) => n.close(fd));
 }
 
+/** Close kit's own ends, when no container was started to use the others. */
+export function closeKitEnds(trace: TraceRecorder, channels: Channels): void {
+  for (const fd of [channels.control, channels.stdout, channels.stderr]) {
+    if (fd !== undefined) trace.host('no container after all: close the channel', (n) => n.close(fd));
+  }
+}
+
 function pair(result: [number, number] | number): [number, number] {
   if (typeof result === 'number') throw new KitError(`could not create a channel to the container (errno ${-result})`);
   return result;

@@ -11,7 +11,7 @@ import { encodePlan } from '../plan/wire';
 import type { ContainerSpec } from '../spec';
 import type { TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
-import { closeChildEnds, openChannels, readAll, type Stdio } from './channels';
+import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdio } from './channels';
 import { ContainerTrace } from './container-trace';
 import { decodeStatus } from './exit-status';
 import { journalFile, reapOrphans, writeState, type ContainerState } from './state';
@@ -64,6 +64,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
     const plan = buildPlan(spec, id);
     const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0 };
     await runHostSteps(plan.prepare, ctx, interrupts);
+    interrupts.throwIfInterrupted(id); // after the last prepare step: no clone at all
     return await startAndWait(plan, ctx, state, options, interrupts);
   } finally {
     interrupts.dispose();
@@ -100,12 +101,19 @@ async function startAndWait(
 ): Promise<RunResult> {
   const { trace } = ctx;
   const channels = openChannels(trace, options.stdio ?? 'capture');
+  let pid: number;
+  try {
+    pid = trace.check(cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
+  } catch (err) {
+    closeKitEnds(trace, channels); // no container: nobody will ever write to them
+    throw err;
+  } finally {
+    closeChildEnds(trace, channels);
+  }
   const inside = new ContainerTrace(plan.container, (event) => trace.add(event));
   const control = readAll(channels.control, (chunk) => inside.push(chunk));
   const stdout = channels.stdout === undefined ? undefined : readAll(channels.stdout);
   const stderr = channels.stderr === undefined ? undefined : readAll(channels.stderr);
-  const pid = trace.check(cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
-  closeChildEnds(trace, channels);
   ctx.pid = pid;
   writeState(ctx.paths, { ...state, pid });
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));

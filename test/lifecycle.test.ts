@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { runContainer, KitError, type ContainerSpec } from '../core';
+import * as native from '../core/native';
+import { kitPaths } from '../core/paths';
+import type { TraceEvent } from '../core/trace/event';
+import { alive, eventually, hostSnapshot, requireRoot, tempKitRoot } from './support/kit';
+
+/** The error paths of one container run: whatever fails, nothing is left behind. */
+requireRoot();
+const kr = tempKitRoot();
+const paths = kitPaths({ KIT_ROOT: kr.root });
+const sleeper: ContainerSpec = { command: ['sleep', '30'], env: ['PATH=/bin:/usr/bin'], namespaces: ['pid', 'mount'] };
+const openFds = () => readdirSync('/proc/self/fd').length;
+let fdsBefore = 0;
+
+beforeAll(async () => {
+  await runContainer({ ...sleeper, command: ['true'] }, { paths }); // load the addon once
+});
+beforeEach(() => (fdsBefore = openFds()));
+afterEach(() => {
+  jest.restoreAllMocks();
+  expect(openFds()).toBe(fdsBefore);
+  expect(hostSnapshot(kr.root).containers).toEqual([]);
+  expect(zombieChildren()).toEqual([]);
+});
+afterAll(() => kr.cleanup());
+
+function zombieChildren(): string[] {
+  return readdirSync('/proc').filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return state === 'Z' && Number(ppid) === process.pid;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The SIGINT handler runContainer installs, to call it without signalling the jest worker. */
+function newSigintHandler(before: Function[]): Function {
+  const added = process.listeners('SIGINT').filter((l) => !before.includes(l));
+  expect(added).toHaveLength(1);
+  return added[0];
+}
+
+test('Ctrl-C before clone: no container is started, exit code 130, nothing left', async () => {
+  const events: TraceEvent[] = [];
+  const listeners = process.listeners('SIGINT');
+  const run = runContainer(sleeper, { paths, onEvent: (e) => events.push(e) });
+  newSigintHandler(listeners)('SIGINT'); // arrives while the prepare steps run
+  const err = await run.catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(KitError);
+  expect((err as KitError).exitCode).toBe(130);
+  expect(events.map((e) => e.syscall)).not.toContain('clone');
+});
+
+test('Ctrl-C while the container runs: it is killed and reaped, exit code 130', async () => {
+  const listeners = process.listeners('SIGINT');
+  let pid = 0;
+  const run = runContainer(sleeper, { paths, beforeRelease: async (p) => void (pid = p) });
+  await eventually(() => pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep'));
+  newSigintHandler(listeners)('SIGINT');
+  const err = await run.catch((e: unknown) => e);
+  expect((err as KitError).exitCode).toBe(130);
+  expect(alive(pid)).toBe(false);
+});
+
+test('a failing attach step (here the beforeRelease hook) kills the waiting container and undoes everything', async () => {
+  let pid = 0;
+  const run = runContainer(sleeper, {
+    paths,
+    beforeRelease: async (p) => {
+      pid = p;
+      throw new Error('attach failed');
+    },
+  });
+  await expect(run).rejects.toThrow('attach failed');
+  expect(pid).toBeGreaterThan(1);
+  expect(alive(pid)).toBe(false);
+});
+
+test('kit-init missing: one KitError, the channels opened for the container are closed again', async () => {
+  jest.spyOn(native, 'initPath').mockImplementation(() => {
+    throw new KitError('kit-init is missing (/x/kit-init)', 'run `npm install`');
+  });
+  await expect(runContainer(sleeper, { paths })).rejects.toThrow('kit-init is missing');
+});
+
+test('whileRunning: when the hook settles, a still running container is stopped', async () => {
+  const r = await runContainer(sleeper, { paths, whileRunning: () => new Promise((resolve) => setTimeout(resolve, 200)) });
+  expect(r.signal).toBe('SIGKILL'); // sleep itself would have exited 0
+});
