@@ -111,7 +111,12 @@ async function startAndWait(
     closeChildEnds(trace, channels);
   }
   const inside = new ContainerTrace(plan.container, (event) => trace.add(event));
-  const control = readAll(channels.control, (chunk) => inside.push(chunk));
+  let initStarted!: () => void;
+  const initRunning = new Promise<void>((resolve) => (initStarted = resolve));
+  const control = readAll(channels.control, (chunk) => {
+    initStarted();
+    inside.push(chunk);
+  });
   const stdout = channels.stdout === undefined ? undefined : readAll(channels.stdout);
   const stderr = channels.stderr === undefined ? undefined : readAll(channels.stderr);
   ctx.pid = pid;
@@ -122,6 +127,11 @@ async function startAndWait(
   try {
     await runHostSteps(plan.attach, ctx, interrupts);
     await options.beforeRelease?.(pid);
+    // kit-init's first trace line proves the child got past
+    // prctl(PR_SET_PDEATHSIG), made before it exec'd kit-init. A plan sent
+    // earlier could start the command in a child that outlives a kit killed
+    // right then; unreleased, kit-init just reads EOF and exits.
+    await Promise.race([initRunning, control.text]);
     control.socket.write(encodePlan(plan.container));
   } catch (err) {
     trace.host('setup failed: stop the waiting container', (n) => n.kill(pid, SIG.KILL));
