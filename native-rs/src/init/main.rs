@@ -10,7 +10,7 @@ use kit_native::plan::{self, Step};
 use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
 
-/// fd 3 in the container: the control socket (see core/engine/channels.ts).
+/// fd 3 in the container: the control socket (see core/engine/spawn.ts).
 const CONTROL_FD: i32 = 3;
 
 fn main() {
