@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { KitError } from './errors';
 
 /**
@@ -29,14 +29,8 @@ export interface NativeAddon {
   drainTrace(): string;
 }
 
-/** kit's package directory: this file runs as dist/core/native.js, or from source under ts-jest. */
-function packageDir(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
-
-const nativeDir = join(packageDir(), 'native-rs');
+/** native-rs/ next to dist/ (the built CLI) or next to core/ (tests run the TypeScript sources). */
+const nativeDir = [join(__dirname, '..', '..', 'native-rs'), join(__dirname, '..', 'native-rs')].find((d) => existsSync(join(d, 'kit.node'))) ?? join(__dirname, '..', '..', 'native-rs');
 let addon: NativeAddon | undefined;
 
 const rebuild = 'run `npm install` (or `npm run build`) in the kit directory';
