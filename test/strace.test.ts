@@ -1,12 +1,6 @@
-import { hostSnapshot, kit, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { cleanKitRoot, kit, kitJson } from './support/kit';
 
-requireRoot();
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
-  expect(hostSnapshot(kr.root)).toEqual(before);
-  kr.cleanup();
-});
+const kr = cleanKitRoot();
 
 test("--strace: the real strace's lines hold the container command's execve and what it did after", () => {
   const r = kitJson<{ strace: string[] }>(['chapter', 'pid', '--strace'], kr.env);

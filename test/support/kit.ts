@@ -81,3 +81,18 @@ export async function eventually(check: () => boolean, timeoutMs = 10000): Promi
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * A privileged test file's kit root: needs root, and after all its tests the
+ * host holds exactly what it held before (no mount, no container state left).
+ */
+export function cleanKitRoot(): ReturnType<typeof tempKitRoot> {
+  requireRoot();
+  const kr = tempKitRoot();
+  const before = hostSnapshot(kr.root);
+  afterAll(() => {
+    expect(hostSnapshot(kr.root)).toEqual(before);
+    kr.cleanup();
+  });
+  return kr;
+}
