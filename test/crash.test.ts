@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanKitRoot, eventually, hostSnapshot, kit, kitBackground } from './support/kit';
+import { cleanKitRoot, eventually, hostSnapshot, kit, kitBackground, procStat } from './support/kit';
 
 const kr = cleanKitRoot(); // and the next kit command must have left it clean
 
 /** Gone, or a zombie waiting for whoever inherited it: either way it no longer runs. */
 function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
+  const stat = procStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
 }
 
 function containerPid(): number {

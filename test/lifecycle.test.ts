@@ -1,41 +1,28 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { runContainer, KitError, type ContainerSpec } from '../core';
 import * as native from '../core/native';
 import { kitPaths } from '../core/paths';
 import type { TraceEvent } from '../core/trace/event';
-import { alive, eventually, hostSnapshot, requireRoot, tempKitRoot } from './support/kit';
+import { alive, eventually, hostSnapshot, openFdCount, requireRoot, tempKitRoot, zombieChildren } from './support/kit';
 
 /** The error paths of one container run: whatever fails, nothing is left behind. */
 requireRoot();
 const kr = tempKitRoot();
 const paths = kitPaths({ KIT_ROOT: kr.root });
 const sleeper: ContainerSpec = { command: ['sleep', '30'], env: ['PATH=/bin:/usr/bin'], namespaces: ['pid', 'mount'] };
-const openFds = () => readdirSync('/proc/self/fd').length;
 let fdsBefore = 0;
 
 beforeAll(async () => {
   await runContainer({ ...sleeper, command: ['true'] }, { paths }); // load the addon once
 });
-beforeEach(() => (fdsBefore = openFds()));
+beforeEach(() => (fdsBefore = openFdCount()));
 afterEach(() => {
   jest.restoreAllMocks();
-  expect(openFds()).toBe(fdsBefore);
+  expect(openFdCount()).toBe(fdsBefore);
   expect(hostSnapshot(kr.root).containers).toEqual([]);
   expect(zombieChildren()).toEqual([]);
 });
 afterAll(() => kr.cleanup());
-
-function zombieChildren(): string[] {
-  return readdirSync('/proc').filter((pid) => {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return state === 'Z' && Number(ppid) === process.pid;
-    } catch {
-      return false;
-    }
-  });
-}
 
 /** The SIGINT handler runContainer installs, to call it without signalling the jest worker. */
 function newSigintHandler(before: Function[]): Function {

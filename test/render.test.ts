@@ -72,7 +72,7 @@ test('FORCE_COLOR=1 colours the trace, piped output and FORCE_COLOR=0 do not', (
 test('NO_COLOR=1 on a real terminal prints no colour codes', () => {
   const core = join(__dirname, '..', 'dist', 'core');
   const script = `process.stdout.write(require(${JSON.stringify(core)}).renderEvent(${JSON.stringify(failedExec)}))`;
-  const env = { ...process.env, TERM: 'xterm-256color' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
   delete env.FORCE_COLOR;
   const run = (extra: NodeJS.ProcessEnv) =>
     spawnSync('script', ['-qec', `${process.execPath} -e '${script.replace(/'/g, `'\\''`)}'`, '/dev/null'], { env: { ...env, ...extra }, encoding: 'utf8' }).stdout;

@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { runContainer, type ContainerSpec } from '../core';
 import { kitPaths } from '../core/paths';
-import { hostSnapshot, requireRoot, tempKitRoot } from './support/kit';
+import { hostSnapshot, openFdCount, requireRoot, tempKitRoot, zombieChildren } from './support/kit';
 
 /**
  * Node is multi-threaded: a clone() child that touched malloc or a lock held
@@ -28,27 +27,10 @@ parentPort.on('message', () => { stop = true; });
 })();
 `;
 
-function zombieChildren(): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return state === 'Z' && Number(ppid) === process.pid;
-      } catch {
-        return false; // gone while we looked
-      }
-    })
-    .map(Number);
-}
-
-const openFds = () => readdirSync('/proc/self/fd').length;
-
 test(`${RUNS} containers in a row while ${ALLOCATORS} worker threads allocate: all exit 0, no zombie, no fd leak`, async () => {
   const paths = kitPaths({ KIT_ROOT: kr.root });
   await runContainer(spec, { paths }); // warm up: the addon and lazily opened fds load once
-  const fdsBefore = openFds();
+  const fdsBefore = openFdCount();
   const exits: Array<number | null> = [];
   const workers = Array.from({ length: ALLOCATORS }, () => new Worker(ALLOCATE, { eval: true }));
   try {
@@ -62,6 +44,6 @@ test(`${RUNS} containers in a row while ${ALLOCATORS} worker threads allocate: a
   expect(exits.filter((e) => e !== 0)).toEqual([]);
   expect(exits).toHaveLength(RUNS);
   expect(zombieChildren()).toEqual([]);
-  expect(openFds()).toBe(fdsBefore);
+  expect(openFdCount()).toBe(fdsBefore);
   expect(hostSnapshot(kr.root).containers).toEqual([]);
 }, 240_000);
