@@ -74,6 +74,14 @@ test('kit-init missing: one KitError, the channels opened for the container are 
   await expect(runContainer(sleeper, { paths })).rejects.toThrow('kit-init is missing');
 });
 
+test('a channel that cannot be opened (EMFILE) closes the ones already open', async () => {
+  const addon = native.native();
+  const realPipe = addon.pipe.bind(addon);
+  let pipes = 0;
+  jest.spyOn(addon, 'pipe').mockImplementation(() => (++pipes === 2 ? -24 : realPipe()));
+  await expect(runContainer(sleeper, { paths })).rejects.toThrow('could not create a channel to the container (errno 24)');
+});
+
 test('whileRunning: when the hook settles, a still running container is stopped', async () => {
   const r = await runContainer(sleeper, { paths, whileRunning: () => new Promise((resolve) => setTimeout(resolve, 200)) });
   expect(r.signal).toBe('SIGKILL'); // sleep itself would have exited 0
