@@ -53,7 +53,7 @@ const UNBORN_GRACE_MS = 60_000;
  * whose owner is gone has its journal replayed. Safe to run from several kit
  * processes at once: the first to create `<dir>/reaping` does the work; the
  * journal's oldest record removes the dir, claim included, in one rename
- * (see undo.ts), so a late reaper cannot claim it again.
+ * (core/host/remove-tree.ts), so a late reaper cannot claim it again.
  */
 export function reapOrphans(paths: KitPaths): string[] {
   const dir = containersDir(paths);
@@ -80,8 +80,14 @@ export function reapOrphans(paths: KitPaths): string[] {
   return reaped;
 }
 
+/** Best effort: the kit that renamed it may still be removing it. */
 function removeIfStale(path: string): void {
-  if (ageMs(path) > UNBORN_GRACE_MS) rmSync(path, { recursive: true, force: true });
+  if (ageMs(path) <= UNBORN_GRACE_MS) return;
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // another process removed part of it first; whatever is left goes next time
+  }
 }
 
 function ageMs(path: string): number {
