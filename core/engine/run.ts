@@ -136,7 +136,7 @@ async function startAndWait(
   } catch (err) {
     trace.host('setup failed: stop the waiting container', (n) => n.kill(pid, SIG.KILL));
     await exited;
-    control.socket.destroy();
+    for (const reader of [control, stdout, stderr]) reader?.socket.destroy(); // before the error reaches the caller
     throw err;
   }
   const watcher = options.whileRunning?.(pid).finally(() => reaped || stop(trace, pid));
