@@ -82,6 +82,19 @@ test('a channel that cannot be opened (EMFILE) closes the ones already open', as
   await expect(runContainer(sleeper, { paths })).rejects.toThrow('could not create a channel to the container (errno 24)');
 });
 
+test('whileRunning failing: its error reaches the caller, the container is stopped and reaped', async () => {
+  let pid = 0;
+  const run = runContainer(sleeper, {
+    paths,
+    whileRunning: async (p) => {
+      pid = p;
+      throw new Error('could not reach the server');
+    },
+  });
+  await expect(run).rejects.toThrow('could not reach the server');
+  expect(alive(pid)).toBe(false);
+});
+
 test('whileRunning: when the hook settles, a still running container is stopped', async () => {
   const r = await runContainer(sleeper, { paths, whileRunning: () => new Promise((resolve) => setTimeout(resolve, 200)) });
   expect(r.signal).toBe('SIGKILL'); // sleep itself would have exited 0

@@ -140,9 +140,16 @@ async function startAndWait(
     throw err;
   }
   const watcher = options.whileRunning?.(pid).finally(() => reaped || stop(trace, pid));
-  await control.text;
-  inside.end();
-  await watcher;
+  watcher?.catch(() => undefined); // awaited below: not an unhandled rejection meanwhile
+  try {
+    await control.text;
+    inside.end();
+    await watcher;
+  } catch (err) {
+    await exited; // the watcher stopped the container
+    for (const reader of [stdout, stderr]) reader?.socket.destroy();
+    throw err;
+  }
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
   recordWait(trace);
   const status = decodeStatus(exit.status);
