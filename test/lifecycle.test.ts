@@ -53,16 +53,15 @@ test('Ctrl-C while the container runs: it is killed and reaped, exit code 130', 
   expect(alive(pid)).toBe(false);
 });
 
-test('a failing attach step (here the beforeRelease hook) kills the waiting container and undoes everything', async () => {
+// beforeRelease fails like an attach step (the container waits, unreleased);
+// whileRunning fails while the command runs.
+test.each(['beforeRelease', 'whileRunning'] as const)('a failing %s hook: its error reaches the caller, the container is stopped and reaped', async (hook) => {
   let pid = 0;
-  const run = runContainer(sleeper, {
-    paths,
-    beforeRelease: async (p) => {
-      pid = p;
-      throw new Error('attach failed');
-    },
-  });
-  await expect(run).rejects.toThrow('attach failed');
+  const failing = async (p: number) => {
+    pid = p;
+    throw new Error(`${hook} failed`);
+  };
+  await expect(runContainer(sleeper, { paths, [hook]: failing })).rejects.toThrow(`${hook} failed`);
   expect(pid).toBeGreaterThan(1);
   expect(alive(pid)).toBe(false);
 });
@@ -80,19 +79,6 @@ test('a channel that cannot be opened (EMFILE) closes the ones already open', as
   let pipes = 0;
   jest.spyOn(addon, 'pipe').mockImplementation(() => (++pipes === 2 ? -24 : realPipe()));
   await expect(runContainer(sleeper, { paths })).rejects.toThrow('could not create a channel to the container (errno 24)');
-});
-
-test('whileRunning failing: its error reaches the caller, the container is stopped and reaped', async () => {
-  let pid = 0;
-  const run = runContainer(sleeper, {
-    paths,
-    whileRunning: async (p) => {
-      pid = p;
-      throw new Error('could not reach the server');
-    },
-  });
-  await expect(run).rejects.toThrow('could not reach the server');
-  expect(alive(pid)).toBe(false);
 });
 
 test('whileRunning: when the hook settles, a still running container is stopped', async () => {
