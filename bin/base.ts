@@ -1,5 +1,5 @@
 import { Command } from '@oclif/core';
-import chalk from 'chalk';
+import chalk from '../core/trace/colors';
 import { KitError } from '../core/errors';
 
 /**

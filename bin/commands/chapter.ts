@@ -7,15 +7,15 @@ import { renderChapter, renderChapterList } from '../render/chapter';
 
 export default class ChapterCommand extends KitCommand {
   static summary = 'List the chapters, or run one and watch what it turns on.';
-  static description = `Each chapter switches on one Linux isolation feature and runs a command inside it.
-kit prints the concept, the host's view before, every syscall kit makes (host and
-container side), the command's output, the host's view of the container process,
-and what to try next. Arguments after \`--\` replace the chapter's command.`;
+  static description = `Each chapter switches on one Linux isolation feature and runs a command inside it. kit prints the concept, the host's view before, every syscall kit makes (on the host and inside the container), the command's output, the host's view of the container process, and what to try next.
+
+Arguments after \`--\` replace the chapter's command. Running a chapter creates namespaces, so it needs root: run kit with sudo.`;
   static examples = [
-    '<%= config.bin %> chapter',
-    'sudo <%= config.bin %> chapter pid',
-    "sudo <%= config.bin %> chapter pid -- sh -c 'echo $$; ps -ef'",
-    'sudo <%= config.bin %> chapter uts --json',
+    { description: 'List the chapters and whether each can run on this machine:', command: '<%= config.bin %> chapter' },
+    { description: 'Run the PID namespace chapter (as root):', command: '<%= config.bin %> chapter pid' },
+    { description: 'Run your own command in it instead of ps -ef:', command: "<%= config.bin %> chapter pid -- sh -c 'echo my pid is $$; ps -ef'" },
+    { description: 'Add the real strace of the process inside, without kit\'s own trace:', command: '<%= config.bin %> chapter pid --strace --no-trace' },
+    { description: 'Everything as one JSON object (trace, output, host probes):', command: '<%= config.bin %> chapter uts --json' },
   ];
   static strict = false;
   static enableJsonFlag = true;

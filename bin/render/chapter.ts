@@ -1,4 +1,4 @@
-import chalk from 'chalk';
+import chalk from '../../core/trace/colors';
 import type { Chapter, ChapterResult, ProbeResult } from '../../core';
 import { renderTrace } from '../../core';
 

@@ -26,6 +26,15 @@ export interface Channels {
 const CHILD_SIDE = 'the container end: handed to clone, then closed here';
 
 export function openChannels(trace: TraceRecorder, stdio: Stdio): Channels {
+  const opened: number[] = [];
+  const pair = (result: [number, number] | number): [number, number] => {
+    if (typeof result === 'number') {
+      for (const fd of opened) trace.host('could not open every channel: close those already open', (n) => n.close(fd));
+      throw new KitError(`could not create a channel to the container (errno ${-result})`);
+    }
+    opened.push(...result);
+    return result;
+  };
   const control = pair(trace.host('a socket pair: the plan goes in, the container-side trace comes out', (n) => n.socketpair()));
   if (stdio === 'inherit') return { childFds: [0, 1, 2, control[1]], control: control[0] };
   const out = pair(trace.host("a pipe for the container's stdout", (n) => n.pipe()));
@@ -39,9 +48,11 @@ export function closeChildEnds(trace: TraceRecorder, channels: Channels): void {
   for (const fd of channels.childFds) if (fd > 2) trace.host(CHILD_SIDE, (n) => n.close(fd));
 }
 
-function pair(result: [number, number] | number): [number, number] {
-  if (typeof result === 'number') throw new KitError(`could not create a channel to the container (errno ${-result})`);
-  return result;
+/** Close kit's own ends, when no container was started to use the others. */
+export function closeKitEnds(trace: TraceRecorder, channels: Channels): void {
+  for (const fd of [channels.control, channels.stdout, channels.stderr]) {
+    if (fd !== undefined) trace.host('no container after all: close the channel', (n) => n.close(fd));
+  }
 }
 
 /**

@@ -4,7 +4,7 @@ import { KitError } from '../errors';
 import { HostChanges } from '../host/journal';
 import { ensureImage } from '../image/ensure';
 import { self } from '../host/process';
-import { SIG, signalName } from '../linux';
+import { SIG } from '../linux';
 import { initPath } from '../native';
 import { kitPaths, containerDir, type KitPaths } from '../paths';
 import { buildPlan, type HostContext, type HostStep, type Plan, type PlanPart } from '../plan';
@@ -12,8 +12,9 @@ import { encodePlan } from '../plan/wire';
 import type { ContainerSpec } from '../spec';
 import type { TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
-import { closeChildEnds, openChannels, readAll, type Stdio } from './channels';
+import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdio } from './channels';
 import { ContainerTrace } from './container-trace';
+import { decodeStatus } from './exit-status';
 import { journalFile, reapOrphans, writeState, type ContainerState } from './state';
 
 export interface RunOptions {
@@ -69,6 +70,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
     const plan = buildPlan(spec, id, paths, options.demo);
     const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
     await runHostSteps(plan.prepare, ctx, interrupts);
+    interrupts.throwIfInterrupted(id); // after the last prepare step: no clone at all
     return await startAndWait(plan, ctx, state, options, interrupts);
   } finally {
     interrupts.dispose();
@@ -105,12 +107,24 @@ async function startAndWait(
 ): Promise<RunResult> {
   const { trace } = ctx;
   const channels = openChannels(trace, options.stdio ?? 'capture');
+  let pid: number;
+  try {
+    pid = trace.check(cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
+  } catch (err) {
+    closeKitEnds(trace, channels); // no container: nobody will ever write to them
+    throw err;
+  } finally {
+    closeChildEnds(trace, channels);
+  }
   const inside = new ContainerTrace(plan.container, (event) => trace.add(event));
-  const control = readAll(channels.control, (chunk) => inside.push(chunk));
+  let initStarted!: () => void;
+  const initRunning = new Promise<void>((resolve) => (initStarted = resolve));
+  const control = readAll(channels.control, (chunk) => {
+    initStarted();
+    inside.push(chunk);
+  });
   const stdout = channels.stdout === undefined ? undefined : readAll(channels.stdout);
   const stderr = channels.stderr === undefined ? undefined : readAll(channels.stderr);
-  const pid = trace.check(cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
-  closeChildEnds(trace, channels);
   ctx.pid = pid;
   writeState(ctx.paths, { ...state, pid });
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
@@ -119,17 +133,29 @@ async function startAndWait(
   try {
     await runHostSteps(plan.attach, ctx, interrupts);
     await options.beforeRelease?.(pid);
+    // kit-init's first trace line proves the child got past
+    // prctl(PR_SET_PDEATHSIG), made before it exec'd kit-init. A plan sent
+    // earlier could start the command in a child that outlives a kit killed
+    // right then; unreleased, kit-init just reads EOF and exits.
+    await Promise.race([initRunning, control.text]);
     control.socket.write(encodePlan(plan.container));
   } catch (err) {
     trace.host('setup failed: stop the waiting container', (n) => n.kill(pid, SIG.KILL));
     await exited;
-    control.socket.destroy();
+    for (const reader of [control, stdout, stderr]) reader?.socket.destroy(); // before the error reaches the caller
     throw err;
   }
   const watcher = options.whileRunning?.(pid).finally(() => reaped || stop(trace, pid));
-  await control.text;
-  inside.end();
-  await watcher;
+  watcher?.catch(() => undefined); // awaited below: not an unhandled rejection meanwhile
+  try {
+    await control.text;
+    inside.end();
+    await watcher;
+  } catch (err) {
+    await exited; // the watcher stopped the container
+    for (const reader of [stdout, stderr]) reader?.socket.destroy();
+    throw err;
+  }
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
   recordWait(trace);
   await runHostSteps(plan.exited, ctx, interrupts);
@@ -160,12 +186,6 @@ function cloneWhy(spec: ContainerSpec): string {
   const created = spec.namespaces.filter((n) => n !== 'cgroup');
   if (created.length === 0) return 'a plain child process: no new namespaces, it shares everything with the host';
   return `the container's first process, born in new ${created.join(', ')} namespaces; it execs kit-init and waits for its plan`;
-}
-
-function decodeStatus(status: number): { exitCode: number | null; signal: string | null } {
-  const signal = status & 0x7f;
-  if (signal === 0) return { exitCode: (status >> 8) & 0xff, signal: null };
-  return { exitCode: null, signal: signalName(signal) };
 }
 
 /**

@@ -42,7 +42,7 @@ export function readState(paths: KitPaths, id: string): ContainerState | undefin
 export function listStates(paths: KitPaths): ContainerState[] {
   const dir = containersDir(paths);
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((id) => readState(paths, id) ?? []);
+  return readdirSync(dir).flatMap((id) => (id.startsWith('.') ? [] : readState(paths, id) ?? []));
 }
 
 /** Grace period for a directory whose state.json is still being written. */
@@ -51,21 +51,43 @@ const UNBORN_GRACE_MS = 60_000;
 /**
  * Undo what crashed or killed kit processes left behind: every container
  * whose owner is gone has its journal replayed. Safe to run from several kit
- * processes at once: the first to create `<dir>/reaping` does the work.
+ * processes at once: the first to create `<dir>/reaping` does the work; the
+ * journal's oldest record removes the dir, claim included, in one rename
+ * (core/host/remove-tree.ts), so a late reaper cannot claim it again.
  */
 export function reapOrphans(paths: KitPaths): string[] {
   const dir = containersDir(paths);
   if (!existsSync(dir)) return [];
   const reaped: string[] = [];
   for (const id of readdirSync(dir)) {
+    if (id.startsWith('.')) {
+      removeIfStale(join(dir, id)); // a tree another kit was removing when it died
+      continue;
+    }
     const state = readState(paths, id);
     const orphan = state ? !isAlive(state.owner) : ageMs(join(dir, id)) > UNBORN_GRACE_MS;
     if (!orphan || !claim(join(dir, id, 'reaping'))) continue;
-    new HostChanges(journalFile(paths, id), new TraceRecorder()).undoAll();
-    rmSync(join(dir, id), { recursive: true, force: true }); // also one that died before its first record
+    const problems = new HostChanges(journalFile(paths, id), new TraceRecorder()).undoAll();
+    // What could not be undone (a busy mount) stays journaled in the dir:
+    // release the claim so a later kit command tries again.
+    if (problems.length > 0) {
+      rmSync(join(dir, id, 'reaping'), { recursive: true, force: true });
+      continue;
+    }
+    rmSync(join(dir, id), { recursive: true, force: true }); // one that died before its first record
     reaped.push(id);
   }
   return reaped;
+}
+
+/** Best effort: the kit that renamed it may still be removing it. */
+function removeIfStale(path: string): void {
+  if (ageMs(path) <= UNBORN_GRACE_MS) return;
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // another process removed part of it first; whatever is left goes next time
+  }
 }
 
 function ageMs(path: string): number {

@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { TraceRecorder } from '../trace/recorder';
 import { undo, type Undo } from './undo';
 
@@ -41,15 +41,40 @@ export class HostChanges {
   /**
    * Undo everything, newest first. Each undo tolerates a change that is
    * already gone (replays may repeat); failures are collected, not thrown,
-   * so one stuck item does not leave the others behind.
+   * so one stuck item does not leave the others behind. What could not be
+   * undone stays in the journal for a later replay, and a tree holding it
+   * (a state dir around a busy mount) is not removed through it.
    */
   undoAll(): string[] {
     const problems: string[] = [];
+    const kept: Undo[] = [];
     for (const record of this.records().reverse()) {
-      const problem = undo(record, this.trace);
-      if (problem) problems.push(problem);
+      const problem = this.holdsLeftovers(record, kept) ? `kept ${pathOf(record)}: it holds what could not be undone` : undo(record, this.trace);
+      if (!problem) continue;
+      problems.push(problem);
+      kept.unshift(record);
     }
-    rmSync(this.file, { force: true });
+    if (kept.length === 0) rmSync(this.file, { force: true });
+    else rewrite(this.file, kept);
     return problems;
   }
+
+  /** Removing this tree would delete a leftover, or the journal that remembers them. */
+  private holdsLeftovers(record: Undo, kept: Undo[]): boolean {
+    if (record.op !== 'remove' || kept.length === 0) return false;
+    return isInside(this.file, record.path) || kept.some((k) => isInside(pathOf(k), record.path));
+  }
+}
+
+function pathOf(record: Undo): string | undefined {
+  return 'path' in record ? record.path : undefined;
+}
+
+function isInside(path: string | undefined, dir: string): boolean {
+  return path !== undefined && (path === dir || path.startsWith(dir.endsWith('/') ? dir : dir + '/'));
+}
+
+function rewrite(file: string, records: Undo[]): void {
+  writeFileSync(file + '.tmp', records.map((r) => JSON.stringify(r) + '\n').join(''));
+  renameSync(file + '.tmp', file);
 }

@@ -1,10 +1,10 @@
-import { rmSync } from 'node:fs';
 import { deleteChain, deleteRule } from '../network/iptables';
 import { releaseHostNetwork } from '../network/host-network';
 import { releaseAddress } from '../network/ipam';
 import { sysctlPath } from '../network/sysctl';
 import { removeCgroup } from '../cgroups/lifecycle';
 import { tracedIo } from '../cgroups/traced-io';
+import { removeTree } from './remove-tree';
 import type { TraceRecorder } from '../trace/recorder';
 import { runCommand } from './command';
 
@@ -56,7 +56,7 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
       return ret < 0 && ret !== ENOENT ? `could not remove message queue key ${record.key} (errno ${-ret})` : undefined;
     }
     case 'remove':
-      rmSync(record.path, { recursive: true, force: true });
+      removeTree(record.path);
       return undefined;
     case 'link-delete': {
       const r = runCommand(trace, 'undo: delete the link kit created', ['ip', 'link', 'delete', record.name]);

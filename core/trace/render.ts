@@ -1,4 +1,4 @@
-import chalk from 'chalk';
+import chalk from './colors';
 import type { TraceEvent } from './event';
 import { hintFor } from './hints';
 

@@ -81,3 +81,41 @@ export async function eventually(check: () => boolean, timeoutMs = 10000): Promi
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * A privileged test file's kit root: needs root, and after all its tests the
+ * host holds exactly what it held before (no mount, no container state left).
+ */
+export function cleanKitRoot(): ReturnType<typeof tempKitRoot> {
+  requireRoot();
+  const kr = tempKitRoot();
+  const before = hostSnapshot(kr.root);
+  afterAll(() => {
+    expect(hostSnapshot(kr.root)).toEqual(before);
+    kr.cleanup();
+  });
+  return kr;
+}
+
+/** A process's state letter (R, S, Z...) and parent, from /proc/<pid>/stat; undefined once it is gone. */
+export function procStat(pid: number | string): { state: string; ppid: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state, ppid: Number(ppid) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Children of this test process that exited and were never reaped. */
+export function zombieChildren(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => procStat(pid)?.state === 'Z' && procStat(pid)?.ppid === process.pid)
+    .map(Number);
+}
+
+export function openFdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}

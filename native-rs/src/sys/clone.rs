@@ -66,7 +66,9 @@ unsafe fn child_exec(
         }
     }
     // If kit dies (even by kill -9) the container goes with it; the journal
-    // undoes the host-side changes on the next kit command.
+    // undoes the host-side changes on the next kit command. Had kit died
+    // before this line, no signal would come: so kit sends the plan only
+    // after kit-init's first trace line (core/engine/run.ts).
     libc::prctl(PR_SET_PDEATHSIG, SIGKILL as _);
     libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr());
     libc::_exit(127)

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// `npm run bench`: how long kit takes to start, run and reap a container
+// (/bin/true in new pid, mount, uts and ipc namespaces), next to the real
+// tools doing the same on this machine. Runs over dist/ (npm run build first).
+// Needs root; crun and runc are skipped with a note when not installed.
+const { spawnSync } = require('node:child_process');
+const { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { runContainer } = require('../../dist/core');
+
+const RUNS = Number(process.env.KIT_BENCH_RUNS || 50);
+const WARMUP = 3;
+const NAMESPACES = ['pid', 'mount', 'uts', 'ipc'];
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function measure(run) {
+  for (let i = 0; i < WARMUP; i++) await run();
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    await run();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}
+
+function must(argv, options = {}) {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', ...options });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr || r.error}`);
+}
+
+function installed(tool) {
+  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+}
+
+/** A minimal OCI bundle: busybox as the rootfs, `true` as the process, kit's namespaces. */
+function makeBundle(dir, tool) {
+  mkdirSync(join(dir, 'rootfs', 'bin'), { recursive: true });
+  copyFileSync('/bin/busybox', join(dir, 'rootfs', 'bin', 'busybox'));
+  symlinkSync('busybox', join(dir, 'rootfs', 'bin', 'true'));
+  must([tool, 'spec'], { cwd: dir });
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  config.process.terminal = false;
+  config.process.args = ['/bin/true'];
+  config.linux.namespaces = NAMESPACES.map((type) => ({ type }));
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
+}
+
+function ociTool(tool, work) {
+  const bundle = join(work, `${tool}-bundle`);
+  const state = join(work, `${tool}-state`); // a private --root: no clash with other users of the tool
+  makeBundle(bundle, tool);
+  let n = 0;
+  const run = async () => {
+    const id = `kit-bench-${process.pid}-${n++}`;
+    must([tool, '--root', state, 'run', '--bundle', bundle, id], { stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  const cleanup = () => {
+    for (let i = 0; i < n; i++) spawnSync(tool, ['--root', state, 'delete', '--force', `kit-bench-${process.pid}-${i}`], { stdio: 'ignore' });
+  };
+  return { run, cleanup };
+}
+
+async function main() {
+  if (process.getuid() !== 0) throw new Error('the benchmark creates namespaces: run it as root (sudo npm run bench)');
+  const work = mkdtempSync(join(tmpdir(), 'kit-bench-'));
+  const paths = { data: join(work, 'data'), state: join(work, 'run') };
+  const cleanups = [];
+  const results = [];
+  try {
+    const kitSpec = { command: ['/bin/true'], env: [], namespaces: NAMESPACES };
+    results.push(['kit (runContainer)', await measure(async () => {
+      const r = await runContainer(kitSpec, { paths });
+      if (r.exitCode !== 0) throw new Error(`kit container exited ${r.exitCode}`);
+    })]);
+    results.push(['unshare -fpmui --mount-proc', await measure(async () => must(['unshare', '-fpmui', '--mount-proc', 'true']))]);
+    for (const tool of ['crun', 'runc']) {
+      if (!installed(tool)) {
+        console.log(`${tool}: not installed, skipped`);
+        continue;
+      }
+      const oci = ociTool(tool, work);
+      cleanups.push(oci.cleanup);
+      try {
+        results.push([`${tool} run (busybox bundle)`, await measure(oci.run)]);
+      } catch (err) {
+        // e.g. crun 1.8 refuses a hybrid cgroup host whose cgroup2 has a controller
+        console.log(`${tool}: cannot run containers on this host, skipped (${err.message.trim().split('\n').pop()})`);
+      }
+    }
+  } finally {
+    for (const cleanup of cleanups) cleanup();
+    rmSync(work, { recursive: true, force: true });
+  }
+  report(results);
+}
+
+function report(results) {
+  const kitMs = results[0][1];
+  console.log(`container start + run /bin/true + exit, median of ${RUNS} runs (${NAMESPACES.join(', ')} namespaces)`);
+  for (const [name, ms] of results) {
+    const ratio = name.startsWith('kit') ? '' : `   kit takes ${(kitMs / ms).toFixed(2)}x its time`;
+    console.log(`  ${name.padEnd(30)} ${ms.toFixed(2).padStart(8)} ms${ratio}`);
+  }
+  console.log('note: crun and runc also create a cgroup per container and set up /dev; kit and unshare do not here.');
+}
+
+main().catch((err) => {
+  console.error(`bench: ${err.message}`);
+  process.exitCode = 1;
+});
