@@ -31,6 +31,13 @@ export interface RunOptions {
    * that serve (a chapter talks to its server, then ends it).
    */
   whileRunning?: (pid: number) => Promise<void>;
+  /**
+   * Called once the command itself runs: kit-init's execve succeeded. A
+   * detached container's shim reports it to the `kit run -d` that waits.
+   */
+  onRunning?: (pid: number) => void;
+  /** The container's id; a detached container's is chosen before its shim starts. */
+  id?: string;
 }
 
 export interface RunResult {
@@ -54,21 +61,39 @@ export interface RunResult {
 export async function runContainer(spec: ContainerSpec, options: RunOptions = {}): Promise<RunResult> {
   const paths = options.paths ?? kitPaths();
   reapOrphans(paths);
-  const id = randomBytes(6).toString('hex');
+  const id = options.id ?? newContainerId();
   const trace = new TraceRecorder(options.onEvent);
   const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };
   const changes = createStateDir(paths, state, trace);
+  const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0 };
+  return runPlan(() => buildPlan(spec, id), ctx, options, (pid) => writeState(paths, { ...state, pid }));
+}
+
+export function newContainerId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/**
+ * The one path every process kit starts takes, a new container or a command
+ * joining one (`kit exec`): prepare -> clone -> attach -> release -> wait,
+ * then undo whatever ctx.changes journaled, however it ended.
+ */
+export async function runPlan(
+  makePlan: () => Plan,
+  ctx: HostContext,
+  options: RunOptions,
+  onCloned: (pid: number) => void,
+): Promise<RunResult> {
   const interrupts = new Interrupts();
   try {
-    const plan = buildPlan(spec, id);
-    const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0 };
+    const plan = makePlan();
     await runHostSteps(plan.prepare, ctx, interrupts);
-    return await startAndWait(plan, ctx, state, options, interrupts);
+    return await startAndWait(plan, ctx, options, interrupts, onCloned);
   } finally {
     interrupts.dispose();
-    trace.currentWhy = undefined;
-    changes.undoAll();
-    interrupts.throwIfInterrupted(id);
+    ctx.trace.currentWhy = undefined;
+    ctx.changes.undoAll();
+    interrupts.throwIfInterrupted(ctx.id);
   }
 }
 
@@ -93,9 +118,9 @@ async function runHostSteps(steps: HostStep[], ctx: HostContext, interrupts: Int
 async function startAndWait(
   plan: Plan,
   ctx: HostContext,
-  state: ContainerState,
   options: RunOptions,
   interrupts: Interrupts,
+  onCloned: (pid: number) => void,
 ): Promise<RunResult> {
   const { trace } = ctx;
   const channels = openChannels(trace, options.stdio ?? 'capture');
@@ -106,7 +131,7 @@ async function startAndWait(
   const pid = trace.check(cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
   closeChildEnds(trace, channels);
   ctx.pid = pid;
-  writeState(ctx.paths, { ...state, pid });
+  onCloned(pid);
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
   let reaped = false;
   const exited = trace.host(undefined, (n) => n.wait(pid)).finally(() => (reaped = true));
@@ -123,6 +148,7 @@ async function startAndWait(
   const watcher = options.whileRunning?.(pid).finally(() => reaped || stop(trace, pid));
   await control.text;
   inside.end();
+  if (!inside.events.some((e) => e.errno !== null)) options.onRunning?.(pid);
   await watcher;
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
   recordWait(trace);
@@ -185,7 +211,7 @@ class Interrupts {
   throwIfInterrupted(id: string): void {
     if (!this.received) return;
     const code = this.received === 'SIGINT' ? 130 : 143;
-    throw new KitError(`interrupted by ${this.received}: container ${id} was stopped and its host changes undone`, undefined, code);
+    throw new KitError(`interrupted by ${this.received}: kit stopped the process it started in container ${id} and undid its host changes`, undefined, code);
   }
 
   dispose(): void {

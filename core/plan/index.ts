@@ -3,6 +3,7 @@ import { planCgroupNamespace } from './cgroupns';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
+import { planName } from './name';
 import { planNamespaces } from './namespaces';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
@@ -15,6 +16,7 @@ export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './pla
  */
 export function buildPlan(spec: ContainerSpec, id: string): Plan {
   const parts: PlanPart[] = [
+    planName(spec),
     planNamespaces(spec),
     planMountPropagation(spec),
     planHostname(spec, id),

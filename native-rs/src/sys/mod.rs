@@ -18,6 +18,7 @@ pub mod fork;
 pub mod hostname;
 pub mod kill;
 pub mod mount;
+pub mod open;
 pub mod pivot_root;
 pub mod setns;
 pub mod unshare;
