@@ -18,6 +18,7 @@ interface ExecJson {
   exitCode: number | null;
   stdout: string;
   stderr: string;
+  trace: Array<{ syscall: string; args: string[]; side: string; ret: number }>;
 }
 
 requireRoot();
@@ -98,7 +99,12 @@ test('kit logs shows what the container wrote, stdout and stderr each on its own
 
 test("kit exec runs inside the container's namespaces: its hostname, its PID namespace, its processes", async () => {
   const c = start(spec(['sleep', '30'], { hostname: 'web-inside' }));
-  expect(execJson(c.name, 'hostname').stdout).toBe('web-inside\n');
+  const exec = execJson(c.name, 'hostname');
+  expect(exec.stdout).toBe('web-inside\n');
+  const calls = exec.trace.map((e) => `${e.side}:${e.syscall}(${e.args.join(', ')})`);
+  expect(calls).toContain('host:clone(SIGCHLD)'); // no namespace created: they are joined
+  expect(calls).toContain(`container:setns(open("/proc/${c.pid}/ns/pid"), CLONE_NEWPID)`);
+  expect(calls.indexOf(`container:setns(open("/proc/${c.pid}/ns/mnt"), CLONE_NEWNS)`)).toBeLessThan(calls.indexOf('container:fork()'));
   expect(hostname()).not.toBe('web-inside');
   const procs = execJson(c.name, 'ps', '-eo', 'pid,args').stdout.trim().split('\n').slice(1);
   expect(procs[0]).toMatch(/^\s*1 sleep 30$/);

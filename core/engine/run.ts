@@ -128,7 +128,7 @@ async function startAndWait(
   const control = readAll(channels.control, (chunk) => inside.push(chunk));
   const stdout = channels.stdout === undefined ? undefined : readAll(channels.stdout);
   const stderr = channels.stderr === undefined ? undefined : readAll(channels.stderr);
-  const pid = trace.check(cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
+  const pid = trace.check(plan.why?.clone ?? cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
   closeChildEnds(trace, channels);
   ctx.pid = pid;
   onCloned(pid);
@@ -151,7 +151,7 @@ async function startAndWait(
   if (!inside.events.some((e) => e.errno !== null)) options.onRunning?.(pid);
   await watcher;
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
-  recordWait(trace);
+  recordWait(trace, plan.why?.wait);
   const status = decodeStatus(exit.status);
   return {
     id: ctx.id,
@@ -170,8 +170,8 @@ function stop(trace: TraceRecorder, pid: number): void {
 }
 
 /** wait4 ran on a worker thread: its event is waiting in the native buffer. */
-function recordWait(trace: TraceRecorder): void {
-  trace.host('reap the container\'s first process: its exit status is the container\'s', () => undefined);
+function recordWait(trace: TraceRecorder, why = "reap the container's first process: its exit status is the container's"): void {
+  trace.host(why, () => undefined);
 }
 
 function cloneWhy(spec: ContainerSpec): string {

@@ -49,9 +49,16 @@ export function buildExecIntoPlan(target: ExecTarget, command: string[]): Plan {
   if (joined.some(([ns]) => ns === 'pid')) {
     steps.push({ op: 'fork', fields: [], why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
   }
-  const exec = planExec({ ...target.spec, command }, root).container ?? [];
-  return { cloneFlags: SIG.CHLD, prepare: [], attach: [], container: [...steps, ...exec] };
+  const exec = (planExec({ ...target.spec, command }, root).container ?? []).map((step) => ({ ...step, why: EXEC_WHY }));
+  return { cloneFlags: SIG.CHLD, prepare: [], attach: [], container: [...steps, ...exec], why: WHY };
 }
+
+const WHY = {
+  clone: "a plain child in kit's own namespaces: it execs kit-init, which joins the container's with setns",
+  wait: "reap the process kit started (kit-init waiting for its forked command, or the command itself): its status is the exec's",
+};
+
+const EXEC_WHY = "replace kit-init with the command: one more process in the container, beside its PID 1";
 
 const JOIN_WHY: Record<Namespace, string> = {
   user: "join the container's user namespace first: it owns the others, and gives the capabilities to join them",

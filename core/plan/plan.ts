@@ -17,10 +17,12 @@ export interface Plan {
   prepare: HostStep[];
   attach: HostStep[];
   container: ContainerStep[];
+  /** Why the engine's own clone and wait4 happen, when not to start a new container (kit exec). */
+  why?: { clone: string; wait: string };
 }
 
 /** What a part of kit (namespaces, rootfs, cgroups, network) adds to a plan. */
-export type PlanPart = Partial<Plan>;
+export type PlanPart = Partial<Omit<Plan, 'why'>>;
 
 export interface HostContext {
   id: string;
