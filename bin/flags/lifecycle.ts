@@ -10,11 +10,17 @@ export const lifecycleFlags = {
     description: 'run in the background and print the container id; see it with kit ps, logs, exec, stop, rm',
   }),
   name: Flags.string({ description: 'a name for the container, unique among running ones; kit ps, exec, stop, rm accept it' }),
+  rm: Flags.boolean({
+    default: false,
+    description: "remove the container's writable layer when it ends (without it the layer is kept for kit diff, kit commit, kit rm)",
+  }),
 };
 
 export interface LifecycleFlags {
   detach: boolean;
   name?: string;
+  /** Read by the run command where it makes the container's root: keep = !rm. */
+  rm: boolean;
 }
 
 /**
