@@ -76,7 +76,9 @@ export function newContainerId(): string {
 /**
  * The one path every process kit starts takes, a new container or a command
  * joining one (`kit exec`): prepare -> clone -> attach -> release -> wait,
- * then undo whatever ctx.changes journaled, however it ended.
+ * then undo whatever ctx.changes journaled, however it ended. The plan is
+ * made inside, so a spec that cannot become one (a bad name, a missing
+ * image) still has its state dir undone.
  */
 export async function runPlan(
   makePlan: () => Plan,
