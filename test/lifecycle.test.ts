@@ -38,8 +38,8 @@ function spec(command: string[], extra: Partial<ContainerSpec> = {}): ContainerS
 }
 
 /** Start detached, check it started, and return its ps row. */
-function start(s: ContainerSpec): PsRow {
-  const r = startDetachedProcess(s, kr.env);
+async function start(s: ContainerSpec): Promise<PsRow> {
+  const r = await startDetachedProcess(s, kr.env);
   if (!r.started) throw new Error(`did not start: ${JSON.stringify(r)}`);
   return ps().find((c) => c.id === r.started!.id)!;
 }
@@ -66,8 +66,8 @@ async function expectGone(c: PsRow, members: Footprint): Promise<void> {
   expect(members.filter((m) => running(m.pid) && startTimeOf(m.pid) === m.startTime)).toEqual([]);
 }
 
-test('a detached container keeps running after the kit that started it exits, owned by its shim', () => {
-  const r = startDetachedProcess(spec(['sleep', '30']), kr.env);
+test('a detached container keeps running after the kit that started it exits, owned by its shim', async () => {
+  const r = await startDetachedProcess(spec(['sleep', '30']), kr.env);
   expect(r.status).toBe(0);
   const c = ps().find((row) => row.id === r.started!.id)!;
   expect(c).toMatchObject({ state: 'running', pid: r.started!.pid, command: ['sleep', '30'] });
@@ -79,8 +79,8 @@ test('a detached container keeps running after the kit that started it exits, ow
   expect(kit(['rm', '-f', c.id], kr.env).status).toBe(0);
 });
 
-test('kit ps shows id, command, status, pid and name like docker ps', () => {
-  const c = start(spec(['sleep', '30']));
+test('kit ps shows id, command, status, pid and name like docker ps', async () => {
+  const c = await start(spec(['sleep', '30']));
   const text = kit(['ps'], kr.env).stdout.split('\n');
   expect(text[0]).toMatch(/^CONTAINER ID\s+COMMAND\s+CREATED\s+STATUS\s+PID\s+NAMES$/);
   const row = text.find((l) => l.startsWith(c.id))!;
@@ -89,7 +89,7 @@ test('kit ps shows id, command, status, pid and name like docker ps', () => {
 });
 
 test('kit logs shows what the container wrote, stdout and stderr each on its own stream', async () => {
-  const c = start(spec(['sh', '-c', 'echo hello from inside; echo warning >&2; exec sleep 30']));
+  const c = await start(spec(['sh', '-c', 'echo hello from inside; echo warning >&2; exec sleep 30']));
   await eventually(() => kit(['logs', c.name], kr.env).stderr === 'warning\n');
   const r = kit(['logs', c.name], kr.env);
   expect(r).toMatchObject({ status: 0, stdout: 'hello from inside\n', stderr: 'warning\n' });
@@ -98,7 +98,7 @@ test('kit logs shows what the container wrote, stdout and stderr each on its own
 });
 
 test("kit exec runs inside the container's namespaces: its hostname, its PID namespace, its processes", async () => {
-  const c = start(spec(['sleep', '30'], { hostname: 'web-inside' }));
+  const c = await start(spec(['sleep', '30'], { hostname: 'web-inside' }));
   const exec = execJson(c.name, 'hostname');
   expect(exec.stdout).toBe('web-inside\n');
   const calls = exec.trace.map((e) => `${e.side}:${e.syscall}(${e.args.join(', ')})`);
@@ -121,8 +121,8 @@ test("kit exec runs inside the container's namespaces: its hostname, its PID nam
   await expectGone(c, fp);
 });
 
-test("kit exec passes on the command's exit code and output; failures are one line", () => {
-  const c = start(spec(['sleep', '30']));
+test("kit exec passes on the command's exit code and output; failures are one line", async () => {
+  const c = await start(spec(['sleep', '30']));
   const r = kit(['exec', c.name, 'sh', '-c', 'echo out; exit 3'], kr.env);
   expect(r).toMatchObject({ status: 3, stdout: 'out\n' });
   const missing = kit(['exec', c.name, 'no-such-command'], kr.env);
@@ -135,21 +135,21 @@ test("kit exec passes on the command's exit code and output; failures are one li
   expect(kit(['rm', '-f', c.name], kr.env).status).toBe(0);
 });
 
-test("kit exec sees the container's own root: ls / of a container that chroot'ed into a rootfs lists the rootfs", () => {
+test("kit exec sees the container's own root: ls / of a container that chroot'ed into a rootfs lists the rootfs", async () => {
   const rootfs = join(kr.root, 'rootfs');
   mkdirSync(join(rootfs, 'bin'), { recursive: true });
   copyFileSync('/bin/busybox', join(rootfs, 'bin', 'busybox'));
   for (const tool of ['sh', 'ls', 'sleep']) symlinkSync('busybox', join(rootfs, 'bin', tool));
   writeFileSync(join(rootfs, 'only-in-the-rootfs'), '');
-  const chrooted = start(spec(['chroot', rootfs, '/bin/sleep', '30']));
+  const chrooted = await start(spec(['chroot', rootfs, '/bin/sleep', '30']));
   expect(execJson(chrooted.name, 'ls', '/').stdout.split('\n').filter(Boolean)).toEqual(['bin', 'only-in-the-rootfs']);
-  const hostTree = start(spec(['sleep', '30']));
+  const hostTree = await start(spec(['sleep', '30']));
   expect(execJson(hostTree.name, 'ls', '/').stdout).toMatch(/^proc$/m);
   for (const c of [chrooted, hostTree]) expect(kit(['rm', '-f', c.name], kr.env).status).toBe(0);
 });
 
 test('kit stop sends SIGTERM first: a container that handles it ends at once', async () => {
-  const c = start(spec(['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 0.1; done']));
+  const c = await start(spec(['sh', '-c', 'trap "exit 0" TERM; while :; do sleep 0.1; done']));
   const fp = namespaceMembers(c.pid);
   const t0 = Date.now();
   expect(kit(['stop', c.name], kr.env)).toMatchObject({ status: 0, stdout: `${c.name}\n` });
@@ -158,7 +158,7 @@ test('kit stop sends SIGTERM first: a container that handles it ends at once', a
 });
 
 test('kit stop kills with SIGKILL after the grace period: PID 1 ignores an unhandled SIGTERM', async () => {
-  const c = start(spec(['sleep', '30']));
+  const c = await start(spec(['sleep', '30']));
   const fp = namespaceMembers(c.pid);
   const t0 = Date.now();
   expect(kit(['stop', '-t', '1', c.name], kr.env).status).toBe(0);
@@ -167,7 +167,7 @@ test('kit stop kills with SIGKILL after the grace period: PID 1 ignores an unhan
 });
 
 test('kit rm refuses a running container without -f; -f kills it and leaves nothing', async () => {
-  const c = start(spec(['sleep', '30']));
+  const c = await start(spec(['sleep', '30']));
   const refused = kit(['rm', c.name], kr.env);
   expect(refused.status).toBe(1);
   expect(refused.stderr.trim()).toBe(`kit: container ${c.name} is running; stop it first (kit stop ${c.name}) or force it (kit rm -f ${c.name})`);
@@ -178,30 +178,33 @@ test('kit rm refuses a running container without -f; -f kills it and leaves noth
 });
 
 test('kill -9 of the shim kills the container (PDEATHSIG) and the next kit command reaps it', async () => {
-  const c = start(spec(['sleep', '30']));
+  const c = await start(spec(['sleep', '30']));
   const fp = namespaceMembers(c.pid);
   process.kill(c.ownerPid, 'SIGKILL');
   await eventually(() => !alive(c.pid));
   expect(existsSync(c.stateDir)).toBe(true); // nobody has undone its journal yet
   await expectGone(c, fp); // runs kit ps, which reaps it
-  const again = start(spec(['sleep', '30'], { name: c.name })); // and its name is free again
+  const again = await start(spec(['sleep', '30'], { name: c.name })); // and its name is free again
   expect(kit(['rm', '-f', again.name], kr.env).status).toBe(0);
 });
 
-test('names are unique: a second container with a taken name is refused in one line, nothing left', () => {
-  const c = start(spec(['sleep', '30']));
-  const dup = startDetachedProcess(spec(['sleep', '30'], { name: c.name }), kr.env);
+test('names are unique: a second container with a taken name is refused in one line, nothing left', async () => {
+  const c = await start(spec(['sleep', '30']));
+  const dup = await startDetachedProcess(spec(['sleep', '30'], { name: c.name }), kr.env);
   expect(dup.status).toBe(1);
   expect(dup.error!.message).toMatch(new RegExp(`did not start: the name "${c.name}" is already in use by container ${c.id}$`));
   expect(ps().map((r) => r.id)).toEqual([c.id]);
   expect(hostSnapshot(kr.root).containers).toEqual([c.id]);
-  const bad = startDetachedProcess(spec(['true'], { name: 'no/slashes' }), kr.env);
+  const racing = await Promise.all([0, 1, 2].map(() => startDetachedProcess(spec(['sleep', '30'], { name: `race-${process.pid}` }), kr.env)));
+  expect(racing.map((r) => r.status).sort()).toEqual([0, 1, 1]); // started at once: exactly one gets the name
+  expect(kit(['rm', '-f', `race-${process.pid}`], kr.env).status).toBe(0);
+  const bad = await startDetachedProcess(spec(['true'], { name: 'no/slashes' }), kr.env);
   expect(bad.error!.message).toContain('invalid container name "no/slashes"');
   expect(kit(['rm', '-f', c.name], kr.env).status).toBe(0);
 });
 
-test('a detached container whose command cannot run is reported, with the exit code, and leaves nothing', () => {
-  const r = startDetachedProcess(spec(['no-such-command']), kr.env);
+test('a detached container whose command cannot run is reported, with the exit code, and leaves nothing', async () => {
+  const r = await startDetachedProcess(spec(['no-such-command']), kr.env);
   expect(r.status).toBe(127);
   expect(r.error!.message).toMatch(/did not start: execve\("no-such-command".* failed: ENOENT \(No such file or directory\)$/);
   expect(r.error!.hint).toContain("no such file in the container's root filesystem");

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerSpec } from '../../dist/core';
@@ -16,14 +16,18 @@ export interface DetachedResult {
  * container runs: core's startDetached with the CLI's `kit shim`. (kit run
  * itself lives on another branch; bin/flags/lifecycle.ts wires it to this.)
  */
-export function startDetachedProcess(spec: ContainerSpec, env: NodeJS.ProcessEnv): DetachedResult {
+export function startDetachedProcess(spec: ContainerSpec, env: NodeJS.ProcessEnv): Promise<DetachedResult> {
   const script = `
     const core = require(${JSON.stringify(join(ROOT, 'dist', 'core'))});
     core.startDetached(JSON.parse(process.argv[1]), [process.execPath, ${JSON.stringify(join(ROOT, 'bin', 'run.js'))}, 'shim'])
       .then((started) => console.log(JSON.stringify({ started })))
       .catch((e) => { console.log(JSON.stringify({ error: { message: e.message, hint: e.hint, exitCode: e.exitCode } })); process.exitCode = e.exitCode ?? 1; });`;
-  const r = spawnSync(process.execPath, ['-e', script, JSON.stringify(spec)], { env, encoding: 'utf8', timeout: 30000 });
-  return { status: r.status, ...(JSON.parse(r.stdout) as Omit<DetachedResult, 'status'>) };
+  const child = spawn(process.execPath, ['-e', script, JSON.stringify(spec)], { env, stdio: ['ignore', 'pipe', 'inherit'], timeout: 30000 });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  return new Promise((resolve) => {
+    child.on('close', (status) => resolve({ status, ...(JSON.parse(stdout) as Omit<DetachedResult, 'status'>) }));
+  });
 }
 
 /**
