@@ -8,11 +8,12 @@ export { buildPlan, type Plan, type ContainerStep, type HostStep } from './plan'
 export { runContainer, type RunOptions, type RunResult } from './engine/run';
 export { startDetached, type Detached } from './engine/detached';
 export { runShim } from './engine/shim';
+export { startFailure, shellStatus } from './engine/outcome';
 export { execInContainer } from './engine/exec';
 export { findContainer } from './engine/names';
 export { listContainers, type ContainerInfo } from './engine/list';
 export { stopContainer, killContainer } from './engine/stop';
-export { readLogs } from './engine/logs';
+export { readLogs, followLogs } from './engine/logs';
 export type { ContainerState } from './engine/state';
 export { renderTrace, renderEvent } from './trace/render';
 export type { TraceEvent } from './trace/event';

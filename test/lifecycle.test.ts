@@ -97,6 +97,13 @@ test('kit logs shows what the container wrote, stdout and stderr each on its own
   expect(kit(['rm', '-f', c.name], kr.env).status).toBe(0);
 });
 
+test('kit logs -f follows the output until the container ends, to its last line', async () => {
+  const c = await start(spec(['sh', '-c', 'echo one; sleep 1; echo two >&2; sleep 0.5; echo three']));
+  const r = kit(['logs', '-f', c.name], kr.env);
+  expect(r).toMatchObject({ status: 0, stdout: 'one\nthree\n', stderr: 'two\n' });
+  expect(existsSync(c.stateDir)).toBe(false); // it returned because the container ended
+});
+
 test("kit exec runs inside the container's namespaces: its hostname, its PID namespace, its processes", async () => {
   const c = await start(spec(['sleep', '30'], { hostname: 'web-inside' }));
   const exec = execJson(c.name, 'hostname');

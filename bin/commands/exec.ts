@@ -1,7 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { execInContainer, findContainer, kitPaths, renderTrace, SyscallError } from '../../core';
-import { hintFor } from '../../core/trace/hints';
-import { signalNumber } from '../../core/linux';
+import { execInContainer, findContainer, kitPaths, renderTrace, shellStatus, startFailure } from '../../core';
 import { KitCommand } from '../base';
 
 export default class ExecCommand extends KitCommand {
@@ -27,8 +25,9 @@ hostname, processes and mounts. kit exits with the command's exit code.
     const target = findContainer(paths, args.container);
     const result = await execInContainer(target, command, { paths, stdio: this.jsonEnabled() ? 'capture' : 'inherit' });
     if (flags.trace) process.stderr.write(renderTrace(result.trace) + '\n');
-    if (result.failed) throw new SyscallError(result.failed, hintFor(result.failed), result.exitCode ?? 125);
-    process.exitCode = result.exitCode ?? 128 + signalNumber(result.signal ?? '');
+    const failed = startFailure(result);
+    if (failed) throw failed;
+    process.exitCode = shellStatus(result);
     return { container: target.id, exitCode: result.exitCode, signal: result.signal, stdout: result.stdout, stderr: result.stderr, trace: result.trace };
   }
 

@@ -1,9 +1,9 @@
 import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { KitError, SyscallError } from '../errors';
+import { KitError } from '../errors';
 import { containerDir, type KitPaths } from '../paths';
-import { hintFor } from '../trace/hints';
 import type { ShimReply, ShimRequest } from './detached';
+import { startFailure } from './outcome';
 import { runContainer } from './run';
 
 /** fd 3 of the shim: the socket to the `kit run -d` that started it. */
@@ -32,10 +32,8 @@ export async function runShim(id: string): Promise<void> {
       stdio: logFiles(request.paths, id),
       onRunning: (pid) => reply({ running: { id, pid } }),
     });
-    if (result.failed) {
-      const error = new SyscallError(result.failed, hintFor(result.failed), result.exitCode ?? 125);
-      reply(failure(id, error));
-    }
+    const failed = startFailure(result);
+    if (failed) reply(failure(id, failed));
   } catch (err) {
     reply(failure(id, err instanceof KitError ? err : new KitError((err as Error).message)));
   }
