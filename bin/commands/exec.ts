@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { execInContainer, findContainer, kitPaths, renderTrace, shellStatus, startFailure } from '../../core';
 import { KitCommand } from '../base';
+import { containerArg } from '../flags/lifecycle';
 
 export default class ExecCommand extends KitCommand {
   static summary = "Run a command inside a running container's namespaces.";
@@ -13,7 +14,7 @@ hostname, processes and mounts. kit exits with the command's exit code.
   static strict = false;
   static enableJsonFlag = true;
   static args = {
-    container: Args.string({ required: true, description: 'name, id or unique id prefix' }),
+    container: containerArg,
     command: Args.string({ required: true, description: 'the command, then its arguments (flags included)' }),
   };
   static flags = { trace: Flags.boolean({ default: false, description: 'print the syscall trace on stderr afterwards' }) };

@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { findContainer, followLogs, KitError, kitPaths, readLogs } from '../../core';
 import { KitCommand } from '../base';
+import { containerArg } from '../flags/lifecycle';
 
 export default class LogsCommand extends KitCommand {
   static summary = "Show what a detached container has written to stdout and stderr.";
@@ -9,7 +10,7 @@ state directory (kit ps --json shows where); kit logs prints them, each to
 the stream it came from. -f keeps printing what it writes until it ends.`;
   static examples = ['sudo <%= config.bin %> logs web', 'sudo <%= config.bin %> logs -f web'];
   static enableJsonFlag = true;
-  static args = { container: Args.string({ required: true, description: 'name, id or unique id prefix' }) };
+  static args = { container: containerArg };
   static flags = { follow: Flags.boolean({ char: 'f', default: false, description: 'keep printing new output until the container ends' }) };
 
   async run(): Promise<unknown> {

@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { findContainer, KitError, killContainer, kitPaths } from '../../core';
 import { KitCommand } from '../base';
+import { containerArg } from '../flags/lifecycle';
 
 export default class RmCommand extends KitCommand {
   static summary = 'Remove a container; -f kills a running one first.';
@@ -9,7 +10,7 @@ detached container) then undoes every host change from its journal and
 deletes its state directory. Like docker rm, a running container is refused
 without -f.`;
   static examples = ['sudo <%= config.bin %> rm -f web'];
-  static args = { container: Args.string({ required: true, description: 'name, id or unique id prefix' }) };
+  static args = { container: containerArg };
   static flags = { force: Flags.boolean({ char: 'f', default: false, description: 'kill the container (SIGKILL) if it is running' }) };
 
   async run(): Promise<void> {

@@ -1,6 +1,7 @@
-import { Args, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
 import { findContainer, kitPaths, stopContainer } from '../../core';
 import { KitCommand } from '../base';
+import { containerArg } from '../flags/lifecycle';
 
 export default class StopCommand extends KitCommand {
   static summary = 'Stop a running container: SIGTERM, then SIGKILL after a grace period.';
@@ -9,7 +10,7 @@ namespace, and PID 1 ignores signals it has no handler for: a plain \`sleep\`
 shrugs off the SIGTERM and is ended by the SIGKILL. kit returns once the
 container's host changes are undone.`;
   static examples = ['sudo <%= config.bin %> stop web', 'sudo <%= config.bin %> stop -t 1 3fa2'];
-  static args = { container: Args.string({ required: true, description: 'name, id or unique id prefix' }) };
+  static args = { container: containerArg };
   static flags = {
     time: Flags.integer({ char: 't', default: 10, min: 0, description: 'seconds to wait after SIGTERM before SIGKILL' }),
   };

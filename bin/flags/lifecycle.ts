@@ -1,6 +1,9 @@
 import { join } from 'node:path';
-import { Flags, type Command } from '@oclif/core';
+import { Args, Flags, type Command } from '@oclif/core';
 import { kitPaths, startDetached, type ContainerSpec, type Detached } from '../../core';
+
+/** The argument of kit ps/exec/logs/stop/rm that names a running container, resolved by findContainer. */
+export const containerArg = Args.string({ required: true, description: 'name, id or unique id prefix' });
 
 /** `kit run` flags for how a container lives: in the background, under a name. */
 export const lifecycleFlags = {
