@@ -5,41 +5,32 @@ import { kitPaths, startDetached, type ContainerSpec, type Detached } from '../.
 /** The argument of kit ps/exec/logs/stop/rm that names a running container, resolved by findContainer. */
 export const containerArg = Args.string({ required: true, description: 'name, id or unique id prefix' });
 
-/** `kit run` flags for how a container lives: in the background, under a name. */
+/**
+ * `kit run -d`. (--name is one of kit run's container flags: it sets
+ * spec.name, which the plan reserves, detached or not.)
+ */
 export const lifecycleFlags = {
   detach: Flags.boolean({
     char: 'd',
     default: false,
     description: 'run in the background and print the container id; see it with kit ps, logs, exec, stop, rm',
   }),
-  name: Flags.string({ description: 'a name for the container, unique among running ones; kit ps, exec, stop, rm accept it' }),
-  rm: Flags.boolean({
-    default: false,
-    description: "remove the container's writable layer when it ends (without it the layer is kept for kit diff, kit commit, kit rm)",
-  }),
 };
-
-export interface LifecycleFlags {
-  detach: boolean;
-  name?: string;
-  /** Read by the run command where it makes the container's root: keep = !rm. */
-  rm: boolean;
-}
 
 /**
  * Start the container `kit run` built: detached (a shim owns it and kit
  * prints its id, as `docker run -d` does) or in the foreground, by calling
- * `foreground` with the spec. Either way the spec carries --name.
+ * `foreground`. The shim receives only the spec (as JSON), so everything the
+ * container needs must be in it.
  */
 export async function startContainer<T>(
   command: Command,
   spec: ContainerSpec,
-  flags: LifecycleFlags,
-  foreground: (spec: ContainerSpec) => Promise<T>,
+  flags: { detach: boolean },
+  foreground: () => Promise<T>,
 ): Promise<T | Detached> {
-  const named = flags.name === undefined ? spec : { ...spec, name: flags.name };
-  if (!flags.detach) return foreground(named);
-  const started = await startDetached(named, shimCommand(command), kitPaths());
+  if (!flags.detach) return foreground();
+  const started = await startDetached(spec, shimCommand(command), kitPaths());
   if (!command.jsonEnabled()) command.log(started.id);
   return started;
 }
