@@ -29,7 +29,14 @@ export const MNT_DETACH = 2;
 
 export const SIG = { INT: 2, KILL: 9, TERM: 15, CHLD: 17 } as const;
 
+const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
+
 export function signalName(signal: number): string {
-  const names: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
-  return names[signal] ?? `signal ${signal}`;
+  return SIGNAL_NAMES[signal] ?? `signal ${signal}`;
+}
+
+/** The inverse of signalName (shells report death by signal N as exit code 128 + N). */
+export function signalNumber(name: string): number {
+  const known = Object.entries(SIGNAL_NAMES).find(([, n]) => n === name);
+  return known ? Number(known[0]) : Number(name.replace('signal ', ''));
 }

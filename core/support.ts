@@ -12,7 +12,7 @@ export type Requirement =
   | { filesystem: string }
   | { tool: string; install: string };
 
-const NS_FILE: Record<Namespace, string> = { mount: 'mnt', uts: 'uts', ipc: 'ipc', pid: 'pid', net: 'net', user: 'user', cgroup: 'cgroup' };
+export const NS_FILE: Record<Namespace, string> = { mount: 'mnt', uts: 'uts', ipc: 'ipc', pid: 'pid', net: 'net', user: 'user', cgroup: 'cgroup' };
 
 /** Why the requirement is not met here, or undefined when it is. */
 export function missing(req: Requirement): string | undefined {

@@ -119,3 +119,28 @@ test('--storage-driver vfs runs the same image; a bad driver or flag value is on
   }
   expect(hostSnapshot(kr.root).containers).toEqual([]);
 });
+
+test('kit run -d --name -p: prints the id, ps lists it, the port answers, exec sees its network, rm -f leaves nothing', async () => {
+  const port = 20000 + ((process.pid + 7) % 20000);
+  const name = `kit-web-${process.pid}`;
+  const started = kit(['run', '-d', '--name', name, '-p', `${port}:80`, 'base', 'busybox', 'httpd', '-f', '-p', '80', '-h', '/etc'], kr.env);
+  expect(started.status).toBe(0);
+  const id = started.stdout.trim();
+  try {
+    expect(id).toMatch(/^[0-9a-f]{12,}$/);
+    const listed = JSON.parse(kit(['ps', '--json'], kr.env).stdout) as Array<{ id: string; name: string }>;
+    expect(listed).toEqual([expect.objectContaining({ id, name })]);
+    expect((await get(port, '/hostname')).trim()).toBe(id.slice(0, 12));
+    expect(kit(['exec', name, 'ip', '-4', '-o', 'addr', 'show', 'eth0'], kr.env).stdout).toMatch(/inet 172\.|inet 10\.|inet 192\./);
+  } finally {
+    expect(kit(['rm', '-f', name], kr.env).status).toBe(0);
+  }
+  expect(JSON.parse(kit(['ps', '--json'], kr.env).stdout)).toEqual([]);
+  let rules = '';
+  try {
+    rules = execFileSync('iptables', ['-w', '-t', 'nat', '-S', 'KIT'], { encoding: 'utf8' });
+  } catch {
+    rules = ''; // the last kit container removed the chain
+  }
+  expect(rules).not.toContain(`kit:${id.slice(0, 12)}`);
+});

@@ -1,8 +1,9 @@
 import { Args, Flags } from '@oclif/core';
-import { ensureImage, kitPaths, renderEvent, runContainer, specFromImage } from '../../core';
+import { ensureImage, kitPaths, renderEvent, runContainer, shellStatus, specFromImage } from '../../core';
 import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
+import { lifecycleFlags, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
 import { storageFlags, storageSpec } from '../flags/storage';
 import { optionNames, splitAtImage } from '../flags/split-argv';
@@ -18,6 +19,7 @@ makes, on stderr. The image \`base\` is built on first use.`;
     "sudo <%= config.bin %> run -e GREETING=hi -w /tmp base sh -c 'echo $GREETING from $(pwd)'",
     "sudo <%= config.bin %> run --cpu-quota 50000 --memory 64m base sh -c 'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'",
     'sudo <%= config.bin %> run --network none base ip link',
+    "sudo <%= config.bin %> run -d --name web -p 8080:80 base busybox httpd -f -p 80 -h /etc",
     'sudo <%= config.bin %> run --trace --hostname box base hostname',
     'sudo <%= config.bin %> run --json base cat /etc/hostname',
   ];
@@ -29,6 +31,7 @@ makes, on stderr. The image \`base\` is built on first use.`;
   };
   static flags = {
     ...containerFlags,
+    ...lifecycleFlags,
     ...cgroupFlags,
     ...networkFlags,
     ...storageFlags,
@@ -52,24 +55,20 @@ makes, on stderr. The image \`base\` is built on first use.`;
       ...storageSpec(flags),
     };
     const json = this.jsonEnabled();
-    const result = await runContainer(spec, {
-      paths,
-      stdio: json ? 'capture' : 'inherit',
-      onEvent: flags.trace ? (event) => process.stderr.write(renderEvent(event) + '\n') : undefined,
+    return startContainer(this, spec, flags, async () => {
+      const result = await runContainer(spec, {
+        paths,
+        stdio: json ? 'capture' : 'inherit',
+        onEvent: flags.trace ? (event) => process.stderr.write(renderEvent(event) + '\n') : undefined,
+      });
+      if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');
+      if (!json) for (const note of result.notes) process.stderr.write(`kit: ${note}\n`);
+      process.exitCode = shellStatus(result);
+      return result;
     });
-    if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');
-    if (!json) for (const note of result.notes) process.stderr.write(`kit: ${note}\n`);
-    process.exitCode = result.exitCode ?? 128 + signalNumber(result.signal);
-    return result;
   }
 
   private ownArgv(): { own: string[]; command: string[] } {
     return splitAtImage(this.argv, optionNames(RunCommand.flags));
   }
-}
-
-/** A container killed by a signal exits 128+N, as a shell reports it. */
-function signalNumber(name: string | null): number {
-  const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
-  return name ? (numbers[name] ?? 0) : 0;
 }

@@ -8,7 +8,9 @@ export type Stdio =
   /** kit reads stdout and stderr (chapters show them after the trace). */
   | 'capture'
   /** The container uses kit's own terminal. */
-  | 'inherit';
+  | 'inherit'
+  /** Appended to these files (a detached container's logs); stdin is /dev/null. */
+  | { stdout: string; stderr: string };
 
 /**
  * The fds between kit and a container. The child gets, as fds 0-3: stdin,
@@ -37,6 +39,10 @@ export function openChannels(trace: TraceRecorder, stdio: Stdio): Channels {
   };
   const control = pair(trace.host('a socket pair: the plan goes in, the container-side trace comes out', (n) => n.socketpair()));
   if (stdio === 'inherit') return { childFds: [0, 1, 2, control[1]], control: control[0] };
+  if (typeof stdio === 'object') {
+    const files = [openSync('/dev/null', 'r'), openSync(stdio.stdout, 'a'), openSync(stdio.stderr, 'a')];
+    return { childFds: [...files, control[1]], control: control[0] };
+  }
   const out = pair(trace.host("a pipe for the container's stdout", (n) => n.pipe()));
   const err = pair(trace.host("a pipe for the container's stderr", (n) => n.pipe()));
   const devNull = openSync('/dev/null', 'r'); // Node opens it O_CLOEXEC

@@ -35,6 +35,13 @@ export interface RunOptions {
   whileRunning?: (pid: number) => Promise<void>;
   /** Steps a chapter adds to make its point (see buildPlan). */
   demo?: PlanPart;
+  /**
+   * Called once the command itself runs: kit-init's execve succeeded. A
+   * detached container's shim reports it to the `kit run -d` that waits.
+   */
+  onRunning?: (pid: number) => void;
+  /** The container's id; a detached container's is chosen before its shim starts. */
+  id?: string;
 }
 
 export interface RunResult {
@@ -61,22 +68,42 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const paths = options.paths ?? kitPaths();
   reapOrphans(paths);
   if (spec.image) await ensureImage(paths, spec.image);
-  const id = randomBytes(6).toString('hex');
+  const id = options.id ?? newContainerId();
   const trace = new TraceRecorder(options.onEvent);
   const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };
   const changes = createStateDir(paths, state, trace);
+  const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
+  return runPlan(() => buildPlan(spec, id, paths, options.demo), ctx, options, (pid) => writeState(paths, { ...state, pid }));
+}
+
+export function newContainerId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/**
+ * The one path every process kit starts takes, a new container or a command
+ * joining one (`kit exec`): prepare -> clone -> attach -> release -> wait,
+ * then undo whatever ctx.changes journaled, however it ended. The plan is
+ * made inside, so a spec that cannot become one (a bad name, a missing
+ * image) still has its state dir undone.
+ */
+export async function runPlan(
+  makePlan: () => Plan,
+  ctx: HostContext,
+  options: RunOptions,
+  onCloned: (pid: number) => void,
+): Promise<RunResult> {
   const interrupts = new Interrupts();
   try {
-    const plan = buildPlan(spec, id, paths, options.demo);
-    const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
+    const plan = makePlan();
     await runHostSteps(plan.prepare, ctx, interrupts);
-    interrupts.throwIfInterrupted(id); // after the last prepare step: no clone at all
-    return await startAndWait(plan, ctx, state, options, interrupts);
+    interrupts.throwIfInterrupted(ctx.id); // after the last prepare step: no clone at all
+    return await startAndWait(plan, ctx, options, interrupts, onCloned);
   } finally {
     interrupts.dispose();
-    trace.currentWhy = undefined;
-    changes.undoAll();
-    interrupts.throwIfInterrupted(id);
+    ctx.trace.currentWhy = undefined;
+    ctx.changes.undoAll();
+    interrupts.throwIfInterrupted(ctx.id);
   }
 }
 
@@ -101,15 +128,15 @@ async function runHostSteps(steps: HostStep[], ctx: HostContext, interrupts: Int
 async function startAndWait(
   plan: Plan,
   ctx: HostContext,
-  state: ContainerState,
   options: RunOptions,
   interrupts: Interrupts,
+  onCloned: (pid: number) => void,
 ): Promise<RunResult> {
   const { trace } = ctx;
   const channels = openChannels(trace, options.stdio ?? 'capture');
   let pid: number;
   try {
-    pid = trace.check(cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
+    pid = trace.check(plan.why?.clone ?? cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
   } catch (err) {
     closeKitEnds(trace, channels); // no container: nobody will ever write to them
     throw err;
@@ -126,7 +153,7 @@ async function startAndWait(
   const stdout = channels.stdout === undefined ? undefined : readAll(channels.stdout);
   const stderr = channels.stderr === undefined ? undefined : readAll(channels.stderr);
   ctx.pid = pid;
-  writeState(ctx.paths, { ...state, pid });
+  onCloned(pid);
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
   let reaped = false;
   const exited = trace.host(undefined, (n) => n.wait(pid)).finally(() => (reaped = true));
@@ -150,6 +177,7 @@ async function startAndWait(
   try {
     await control.text;
     inside.end();
+    if (!inside.events.some((e) => e.errno !== null)) options.onRunning?.(pid);
     await watcher;
   } catch (err) {
     await exited; // the watcher stopped the container
@@ -157,7 +185,7 @@ async function startAndWait(
     throw err;
   }
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
-  recordWait(trace);
+  recordWait(trace, plan.why?.wait);
   await runHostSteps(plan.exited, ctx, interrupts);
   const status = decodeStatus(exit.status);
   return {
@@ -178,8 +206,8 @@ function stop(trace: TraceRecorder, pid: number): void {
 }
 
 /** wait4 ran on a worker thread: its event is waiting in the native buffer. */
-function recordWait(trace: TraceRecorder): void {
-  trace.host('reap the container\'s first process: its exit status is the container\'s', () => undefined);
+function recordWait(trace: TraceRecorder, why = "reap the container's first process: its exit status is the container's"): void {
+  trace.host(why, () => undefined);
 }
 
 function cloneWhy(spec: ContainerSpec): string {

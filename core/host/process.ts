@@ -5,10 +5,14 @@ import { readFileSync } from 'node:fs';
  * A pid alone can be reused; pid + start time names one process for good.
  */
 export function processStartTime(pid: number): number | undefined {
+  return statFields(pid)?.startTime;
+}
+
+function statFields(pid: number): { state: string; startTime: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[19]);
+    return { state: fields[0], startTime: Number(fields[19]) };
   } catch {
     return undefined;
   }
@@ -23,6 +27,11 @@ export function self(): ProcessRef {
   return { pid: process.pid, startTime: processStartTime(process.pid) ?? 0 };
 }
 
+/**
+ * A zombie is not alive: it has exited and only waits for its parent to
+ * reap it (a killed shim's parent is PID 1, which may take its time).
+ */
 export function isAlive(ref: ProcessRef): boolean {
-  return processStartTime(ref.pid) === ref.startTime;
+  const stat = statFields(ref.pid);
+  return stat !== undefined && stat.state !== 'Z' && stat.startTime === ref.startTime;
 }

@@ -6,6 +6,7 @@ import { planCgroups } from './cgroups';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
+import { planName } from './name';
 import { planNamespaces } from './namespaces';
 import { planNetwork, type NetworkAttachment } from './network';
 import { planNetworkFiles } from './network-files';
@@ -28,6 +29,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
   // With an image, the /etc files are mounted into it before the root switch (planRootfs places them).
   const etcFiles = planNetworkFiles(spec, id, paths, network, root?.rootfs);
   const parts: PlanPart[] = [
+    planName(spec),
     planNamespaces(spec),
     planNetwork(spec, paths, network),
     planMountPropagation(spec),

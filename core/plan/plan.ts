@@ -20,10 +20,12 @@ export interface Plan {
   attach: HostStep[];
   container: ContainerStep[];
   exited: HostStep[];
+  /** Why the engine's own clone and wait4 happen, when not to start a new container (kit exec). */
+  why?: { clone: string; wait: string };
 }
 
 /** What a part of kit (namespaces, rootfs, cgroups, network) adds to a plan. */
-export type PlanPart = Partial<Plan>;
+export type PlanPart = Partial<Omit<Plan, 'why'>>;
 
 export interface HostContext {
   id: string;

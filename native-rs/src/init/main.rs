@@ -73,6 +73,8 @@ fn dispatch(s: &Step) -> Result<sys::SysResult, String> {
         "pivot_root" => sys::pivot_root::pivot_root(s.text(0)?, s.text(1)?),
         "chroot" => sys::chroot::chroot(s.text(0)?),
         "chdir" => sys::chroot::chdir(s.text(0)?),
+        "fchdir" => sys::chroot::fchdir(s.number(0)? as i32),
+        "open_dir" => sys::open::open_dir_as(s.text(0)?, s.number(1)? as i32),
         "mkdir" => sys::files::mkdir(s.text(0)?, s.number(1)? as u32),
         "rmdir" => sys::files::rmdir(s.text(0)?),
         "mknod" => sys::files::mknod(s.text(0)?, s.number(1)? as u32, s.number(2)? as u32, s.number(3)? as u32),

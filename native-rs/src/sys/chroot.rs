@@ -1,4 +1,4 @@
-//! chroot(2) and chdir(2): change what "/" and "." mean for this process.
+//! chroot(2), chdir(2) and fchdir(2): change what "/" and "." mean for this process.
 use super::libc;
 use super::{cstr, traced, SysResult};
 use crate::decode::quoted;
@@ -11,4 +11,8 @@ pub fn chroot(path: &str) -> SysResult {
 pub fn chdir(path: &str) -> SysResult {
     let c = cstr(path)?;
     traced("chdir", vec![quoted(Some(path))], || unsafe { libc::chdir(c.as_ptr()) as i64 })
+}
+
+pub fn fchdir(fd: i32) -> SysResult {
+    traced("fchdir", vec![fd.to_string()], || unsafe { libc::fchdir(fd) as i64 })
 }

@@ -29,6 +29,8 @@ extern "C" {
     pub fn close(fd: c_int) -> c_int;
     pub fn flock(fd: c_int, operation: c_int) -> c_int;
     pub fn dup2(old: c_int, new: c_int) -> c_int;
+    pub fn dup3(old: c_int, new: c_int, flags: c_int) -> c_int;
+    pub fn fchdir(fd: c_int) -> c_int;
     pub fn fcntl(fd: c_int, cmd: c_int, ...) -> c_int;
     pub fn pipe2(fds: *mut c_int, flags: c_int) -> c_int;
     pub fn socketpair(domain: c_int, kind: c_int, protocol: c_int, fds: *mut c_int) -> c_int;
@@ -75,3 +77,7 @@ pub const SYS_PIVOT_ROOT: c_long = 155;
 pub const SYS_CLONE: c_long = 220;
 #[cfg(target_arch = "aarch64")]
 pub const SYS_PIVOT_ROOT: c_long = 41;
+#[cfg(target_arch = "x86_64")]
+pub const O_DIRECTORY: c_int = 0o200000;
+#[cfg(target_arch = "aarch64")]
+pub const O_DIRECTORY: c_int = 0o40000;

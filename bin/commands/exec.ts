@@ -1,0 +1,53 @@
+import { Args, Flags } from '@oclif/core';
+import { execInContainer, findContainer, kitPaths, renderTrace, shellStatus, startFailure } from '../../core';
+import { KitCommand } from '../base';
+import { containerArg } from '../flags/lifecycle';
+
+export default class ExecCommand extends KitCommand {
+  static summary = "Run a command inside a running container's namespaces.";
+  static description = `As docker exec does: a new process joins the container's namespaces with
+setns(2) through /proc/<pid>/ns/*, forks to enter its PID namespace, takes the
+container's root as "/" and execs the command. It sees the container's
+hostname, processes and mounts. kit exits with the command's exit code.
+--trace prints the syscalls on stderr afterwards.`;
+  static examples = ['sudo <%= config.bin %> exec web hostname', 'sudo <%= config.bin %> exec web ps -ef', 'sudo <%= config.bin %> exec --trace web ls /'];
+  static strict = false;
+  static enableJsonFlag = true;
+  static args = {
+    container: containerArg,
+    command: Args.string({ required: true, description: 'the command, then its arguments (flags included)' }),
+  };
+  static flags = { trace: Flags.boolean({ default: false, description: 'print the syscall trace on stderr afterwards' }) };
+
+  async run(): Promise<unknown> {
+    const { kit, command } = splitArgv(this.argv);
+    const { args, flags } = await this.parse(ExecCommand, kit);
+    const paths = kitPaths();
+    const target = findContainer(paths, args.container);
+    const result = await execInContainer(target, command, { paths, stdio: this.jsonEnabled() ? 'capture' : 'inherit' });
+    if (flags.trace) process.stderr.write(renderTrace(result.trace) + '\n');
+    const failed = startFailure(result);
+    if (failed) throw failed;
+    process.exitCode = shellStatus(result);
+    return { container: target.id, exitCode: result.exitCode, signal: result.signal, stdout: result.stdout, stderr: result.stderr, trace: result.trace };
+  }
+
+  /** Only kit's own arguments count: `kit exec web grep --json x` passes --json to grep. */
+  jsonEnabled(): boolean {
+    return splitArgv(this.argv).kit.includes('--json');
+  }
+}
+
+/**
+ * As docker exec: kit's flags come before the container, everything after it
+ * is the command, flags included (`kit exec web ps -ef`). A `--` after the
+ * container is allowed and dropped.
+ */
+function splitArgv(argv: string[]): { kit: string[]; command: string[] } {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  if (at < 0) return { kit: argv, command: [] };
+  const after = argv.slice(at + 1);
+  const command = after[0] === '--' ? after.slice(1) : after;
+  // The command's name goes to the parser too, for the required-argument check.
+  return { kit: [...argv.slice(0, at + 1), ...command.slice(0, 1)], command };
+}

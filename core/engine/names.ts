@@ -1,0 +1,56 @@
+import { mkdirSync, readlinkSync, rmSync, symlinkSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { KitError } from '../errors';
+import type { HostChanges } from '../host/journal';
+import { containerDir, type KitPaths } from '../paths';
+import { listStates, reapOrphans, type ContainerState } from './state';
+
+/** Docker's rule for container names. */
+const VALID_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+function namesDir(paths: KitPaths): string {
+  return join(paths.state, 'names');
+}
+
+/**
+ * Reserve `name` for container `id`: a symlink <state>/names/<name> -> <id>,
+ * which only one of several concurrent `kit run --name` can create. The undo
+ * record is journaled after the claim succeeds, not before as for other
+ * changes: journaled first, a failed claim would remove the winner's link.
+ * A crash in between leaves a link whose container dir is gone, which the
+ * next claim treats as free.
+ */
+export function claimName(paths: KitPaths, name: string, id: string, changes: HostChanges): void {
+  if (!VALID_NAME.test(name)) {
+    throw new KitError(`invalid container name "${name}"`, 'use letters, digits and _ . - (starting with a letter or digit)');
+  }
+  const link = join(namesDir(paths), name);
+  mkdirSync(namesDir(paths), { recursive: true });
+  try {
+    symlinkSync(id, link);
+  } catch {
+    const holder = readlinkSync(link);
+    if (existsSync(containerDir(paths, holder))) {
+      throw new KitError(`the name "${name}" is already in use by container ${holder}`, `remove it (kit rm -f ${name}) or choose another --name`);
+    }
+    rmSync(link, { force: true }); // left by a kit process that died mid-claim
+    return claimName(paths, name, id, changes);
+  }
+  changes.make({ op: 'remove', path: link }, () => undefined);
+}
+
+/**
+ * The running container a user means by `ref`, as Docker resolves it: a full
+ * id, a name, or a unique prefix of an id. Dead owners are reaped first, so a
+ * container whose shim was killed is not found.
+ */
+export function findContainer(paths: KitPaths, ref: string): ContainerState {
+  reapOrphans(paths);
+  const states = listStates(paths);
+  const exact = states.find((s) => s.id === ref || s.name === ref);
+  if (exact) return exact;
+  const byPrefix = states.filter((s) => s.id.startsWith(ref));
+  if (byPrefix.length === 1) return byPrefix[0];
+  if (byPrefix.length > 1) throw new KitError(`"${ref}" matches ${byPrefix.length} containers`, 'give more characters of the id, or the name');
+  throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running containers');
+}

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { KitError } from '../errors';
+import { isAlive } from '../host/process';
+import { SIG } from '../linux';
+import { containerDir, type KitPaths } from '../paths';
+import { reapOrphans, type ContainerState } from './state';
+
+/**
+ * `kit stop`, as `docker stop`: SIGTERM to the container's first process,
+ * and SIGKILL if it is still there after the grace period. A PID 1 gets no
+ * default action for signals it does not handle, so a plain `sleep` ignores
+ * the SIGTERM and only the SIGKILL ends it. Returns once its owner has undone
+ * the host changes (the state dir is gone).
+ */
+export async function stopContainer(paths: KitPaths, state: ContainerState, graceMs: number): Promise<void> {
+  signal(state, SIG.TERM);
+  if (await gone(paths, state, graceMs)) return;
+  await killContainer(paths, state);
+}
+
+/** `kit rm -f`: SIGKILL, then wait for the owner to undo the host changes. */
+export async function killContainer(paths: KitPaths, state: ContainerState): Promise<void> {
+  signal(state, SIG.KILL);
+  if (await gone(paths, state, 10_000)) return;
+  throw new KitError(`container ${state.name} did not go away after SIGKILL`, `its owner is pid ${state.owner.pid}; see ${containerDir(paths, state.id)}`);
+}
+
+/**
+ * Before the container is cloned there is no pid to signal: the owner is
+ * told instead (SIGTERM makes kit stop and undo what it made so far).
+ */
+function signal(state: ContainerState, sig: number): void {
+  const target = state.pid ?? state.owner.pid;
+  try {
+    process.kill(target, state.pid === undefined ? SIG.TERM : sig);
+  } catch {
+    // already gone: the owner is cleaning up, or has
+  }
+}
+
+async function gone(paths: KitPaths, state: ContainerState, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (!isAlive(state.owner)) reapOrphans(paths);
+    if (!existsSync(containerDir(paths, state.id))) return true;
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

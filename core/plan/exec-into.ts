@@ -1,0 +1,78 @@
+import { existsSync, readlinkSync } from 'node:fs';
+import { CLONE, SIG } from '../linux';
+import type { ContainerSpec, Namespace } from '../spec';
+import { NS_FILE } from '../support';
+import { planExec } from './exec';
+import type { ContainerStep, Plan } from './plan';
+
+/** A running container, as `kit exec` needs it. */
+export interface ExecTarget {
+  /** Its first process, as the host sees it. */
+  pid: number;
+  spec: ContainerSpec;
+}
+
+/**
+ * The order namespaces are joined in. The user namespace first: it owns the
+ * others, and joining it gives kit-init the capabilities setns needs on them.
+ * The mount namespace last: its /proc may be the container's own, where
+ * /proc/<host pid>/ns no longer leads anywhere.
+ */
+const JOIN_ORDER: Array<[Namespace, number]> = [
+  ['user', CLONE.NEWUSER],
+  ['cgroup', CLONE.NEWCGROUP],
+  ['ipc', CLONE.NEWIPC],
+  ['uts', CLONE.NEWUTS],
+  ['net', CLONE.NEWNET],
+  ['pid', CLONE.NEWPID],
+  ['mount', CLONE.NEWNS],
+];
+
+/** Where kit-init keeps the container's root open across the setns calls. */
+const ROOT_FD = 10;
+
+/**
+ * `kit exec`: a new process inside a running container. clone() creates no
+ * namespace (the plan's clone flags are SIGCHLD only); kit-init joins the
+ * container's through /proc/<pid>/ns/*, as `docker exec` (runc exec,
+ * nsenter) does, then takes the container's root as its own and execs.
+ */
+export function buildExecIntoPlan(target: ExecTarget, command: string[]): Plan {
+  const joined = JOIN_ORDER.filter(([ns]) => differsFromOurs(target.pid, ns));
+  const root = `/proc/${target.pid}/root`;
+  const steps: ContainerStep[] = [
+    { op: 'open_dir', fields: [root, ROOT_FD], why: "hold the container's root directory open: after joining its mount namespace this path may lead elsewhere" },
+    ...joined.map(([ns, flag]): ContainerStep => ({ op: 'setns', fields: [`/proc/${target.pid}/ns/${NS_FILE[ns]}`, flag], why: JOIN_WHY[ns] })),
+    { op: 'fchdir', fields: [ROOT_FD], why: "step into the container's root through the fd held open" },
+    { op: 'chroot', fields: ['.'], why: "make it \"/\": joining a mount namespace gives its root, which is not the container's if it chroot'ed" },
+  ];
+  if (joined.some(([ns]) => ns === 'pid')) {
+    steps.push({ op: 'fork', fields: [], why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
+  }
+  const exec = (planExec({ ...target.spec, command }, [root]).container ?? []).map((step) => ({ ...step, why: EXEC_WHY }));
+  return { cloneFlags: SIG.CHLD, prepare: [], attach: [], exited: [], container: [...steps, ...exec], why: WHY };
+}
+
+const WHY = {
+  clone: "a plain child in kit's own namespaces: it execs kit-init, which joins the container's with setns",
+  wait: "reap the process kit started (kit-init waiting for its forked command, or the command itself): its status is the exec's",
+};
+
+const EXEC_WHY = "replace kit-init with the command: one more process in the container, beside its PID 1";
+
+const JOIN_WHY: Record<Namespace, string> = {
+  user: "join the container's user namespace first: it owns the others, and gives the capabilities to join them",
+  cgroup: "join the container's cgroup namespace: /proc/self/cgroup reads as it does inside",
+  ipc: "join the container's IPC namespace: its SysV IPC objects and POSIX message queues",
+  uts: "join the container's UTS namespace: its hostname",
+  net: "join the container's network namespace: its interfaces, addresses and ports",
+  pid: "join the container's PID namespace (for children: see fork below)",
+  mount: "join the container's mount namespace: its mounts, its /proc",
+};
+
+/** Shared namespaces are skipped (setns into one's own user namespace even fails). */
+function differsFromOurs(pid: number, ns: Namespace): boolean {
+  const ours = `/proc/self/ns/${NS_FILE[ns]}`;
+  if (!existsSync(ours)) return false; // a namespace type this kernel does not have
+  return readlinkSync(`/proc/${pid}/ns/${NS_FILE[ns]}`) !== readlinkSync(ours);
+}

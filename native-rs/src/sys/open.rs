@@ -1,0 +1,21 @@
+//! open(2) of a directory, kept under a chosen fd number so later plan steps
+//! can name it. `kit exec` opens the container's root (/proc/<pid>/root)
+//! while still in the host's mount namespace: after setns() into the
+//! container's mount namespace that path may no longer lead there, but an
+//! open fd still does (then fchdir + chroot("."), as nsenter --root does).
+use super::libc::{self, O_CLOEXEC, O_DIRECTORY, O_RDONLY};
+use super::{cstr, traced, SysResult};
+use crate::decode::quoted;
+
+pub fn open_dir_as(path: &str, fd: i32) -> SysResult {
+    let c = cstr(path)?;
+    let args = vec![quoted(Some(path)), "O_RDONLY|O_DIRECTORY|O_CLOEXEC".into()];
+    let opened = traced("open", args, || unsafe { libc::open(c.as_ptr(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) as i64 })? as i32;
+    if opened == fd {
+        return Ok(fd as i64);
+    }
+    let args = vec![opened.to_string(), fd.to_string(), "O_CLOEXEC".into()];
+    let result = traced("dup3", args, || unsafe { libc::dup3(opened, fd, O_CLOEXEC) as i64 });
+    unsafe { libc::close(opened) };
+    result
+}
