@@ -74,6 +74,7 @@ test('NO_COLOR=1 on a real terminal prints no colour codes', () => {
   const script = `process.stdout.write(require(${JSON.stringify(core)}).renderEvent(${JSON.stringify(failedExec)}))`;
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
   delete env.FORCE_COLOR;
+  delete env.CI; // a learner's terminal: chalk turns colour off by itself under CI=true
   const run = (extra: NodeJS.ProcessEnv) =>
     spawnSync('script', ['-qec', `${process.execPath} -e '${script.replace(/'/g, `'\\''`)}'`, '/dev/null'], { env: { ...env, ...extra }, encoding: 'utf8' }).stdout;
   expect(run({})).toContain('\x1b['); // the terminal alone turns colour on
