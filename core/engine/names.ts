@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { KitError } from '../errors';
 import type { HostChanges } from '../host/journal';
 import { containerDir, type KitPaths } from '../paths';
+import { listContainerLayers } from '../storage/containers';
 import { listStates, reapOrphans, type ContainerState } from './state';
 
 /** Docker's rule for container names. */
@@ -33,10 +34,26 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
     if (existsSync(containerDir(paths, holder))) {
       throw new KitError(`the name "${name}" is already in use by container ${holder}`, `remove it (kit rm -f ${name}) or choose another --name`);
     }
+    refuseIfStoppedHolds(paths, name);
     rmSync(link, { force: true }); // left by a kit process that died mid-claim
     return claimName(paths, name, id, changes);
   }
   changes.make({ op: 'remove', path: link }, () => undefined);
+  try {
+    refuseIfStoppedHolds(paths, name);
+  } catch (err) {
+    rmSync(link, { force: true }); // ours: claimed just above
+    throw err;
+  }
+}
+
+/**
+ * As with Docker, a stopped container keeps its name until `kit rm`: its
+ * kept layer still answers to it (kit diff, kit commit, kit rm).
+ */
+function refuseIfStoppedHolds(paths: KitPaths, name: string): void {
+  const stopped = listContainerLayers(paths).find((c) => c.name === name);
+  if (stopped) throw new KitError(`the name "${name}" is already in use by stopped container ${stopped.id}`, `remove it (kit rm ${name}) or choose another --name`);
 }
 
 /**
@@ -45,12 +62,18 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
  * container whose shim was killed is not found.
  */
 export function findContainer(paths: KitPaths, ref: string): ContainerState {
+  const found = lookupContainer(paths, ref);
+  if (!found) throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running containers');
+  return found;
+}
+
+/** findContainer, with undefined when no running container matches (`kit rm` then looks for a stopped one). */
+export function lookupContainer(paths: KitPaths, ref: string): ContainerState | undefined {
   reapOrphans(paths);
   const states = listStates(paths);
   const exact = states.find((s) => s.id === ref || s.name === ref);
   if (exact) return exact;
   const byPrefix = states.filter((s) => s.id.startsWith(ref));
-  if (byPrefix.length === 1) return byPrefix[0];
   if (byPrefix.length > 1) throw new KitError(`"${ref}" matches ${byPrefix.length} containers`, 'give more characters of the id, or the name');
-  throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running containers');
+  return byPrefix[0];
 }
