@@ -5,7 +5,8 @@ import { withHostChanges } from '../core/engine/session';
 import { ImageStore } from '../core/image/store';
 import type { KitPaths } from '../core/paths';
 import type { HostContext } from '../core/plan';
-import { runInRootfs } from '../core/build/run-step';
+import { newContainerId, runContainer } from '../core/engine/run';
+import { defaultSpec } from '../core/spec';
 import { containerRoot } from '../core/storage/container-root';
 import { containerLayerDir, createContainerLayer, removeContainerLayer } from '../core/storage/containers';
 import { overlay2 } from '../core/storage/overlay2';
@@ -78,15 +79,16 @@ beforeAll(async () => {
 test('overlay2: a write inside is copied up into the upper dir; the image layer is unchanged; a delete leaves a 0/0 whiteout', async () => {
   const image = store.get('bb');
   const motd = join(store.layerDir(image.layers[0]), 'etc', 'motd');
-  const id = await withContainer('bb', overlay2, async (rootfs, ctx) => {
-    const mount = overlayMounts().find((l) => l.split(' ')[4] === rootfs) as string;
-    // lowerdir names the layer dirs themselves, topmost first
-    expect(mount).toContain(`lowerdir=${[...image.layers].reverse().map((l) => store.layerDir(l)).join(':')}`);
-    const run = await runInRootfs(paths, rootfs, 'echo changed > /etc/motd && rm /bin/ls && echo hi > /added', [`PATH=/bin`]);
-    expect(run).toMatchObject({ exitCode: 0 });
-    expect(readFileSync(join(rootfs, 'etc', 'motd'), 'utf8')).toBe('changed\n');
-    return ctx.id;
-  });
+  const id = newContainerId();
+  const rootfs = overlay2.rootfsDir(containerLayerDir(paths, id));
+  let mount = '';
+  const spec = { ...defaultSpec(['/bin/sh', '-c', 'echo changed > /etc/motd && rm /bin/ls && echo hi > /added && cat /etc/motd']), image: 'bb', storageDriver: 'overlay2', keepLayer: true };
+  const run = await runContainer(spec, { paths, id, beforeRelease: async () => void (mount = overlayMounts().find((l) => l.split(' ')[4] === rootfs) as string) });
+  expect(run).toMatchObject({ exitCode: 0, stdout: 'changed\n' });
+  // lowerdir names the layer dirs themselves, topmost first
+  expect(mount).toContain(`lowerdir=${[...image.layers].reverse().map((l) => store.layerDir(l)).join(':')}`);
+  expect(run.trace.some((e) => e.side === 'container' && e.syscall === 'pivot_root')).toBe(true);
+  expect(overlayMounts().some((l) => l.split(' ')[4] === rootfs)).toBe(false); // unmounted when it ended; the layer is kept
   const upper = join(containerLayerDir(paths, id), 'diff');
   expect(readFileSync(join(upper, 'etc', 'motd'), 'utf8')).toBe('changed\n');
   expect(readFileSync(motd, 'utf8')).toBe('motd from layer 1\n');

@@ -42,7 +42,7 @@ export function busyboxLayer(dir: string): void {
   copyFileSync(BUSYBOX, join(dir, 'bin', 'busybox'));
   const applets = execFileSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).split('\n').filter((a) => a && a !== 'busybox');
   for (const applet of applets) symlinkSync('busybox', join(dir, 'bin', applet));
-  for (const d of ['etc', 'tmp', 'proc', 'dev', 'root']) mkdirSync(join(dir, d));
+  for (const d of ['etc', 'tmp', 'proc', 'sys', 'dev', 'root']) mkdirSync(join(dir, d));
   writeFileSync(join(dir, 'etc', 'motd'), 'motd from layer 1\n');
   writeFileSync(join(dir, 'etc', 'issue'), 'kit demo (layer 1)\n');
 }
