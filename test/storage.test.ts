@@ -183,7 +183,7 @@ test('containerRoot (for kit run): the planned rootfs is where the step mounts i
   expect(existsSync(containerLayerDir(paths, id))).toBe(true); // kept after the container ended
   removeContainerLayer(paths, id);
   expect(existsSync(containerLayerDir(paths, id))).toBe(false);
-  expect(kit(['diff', id], kr.env).stderr).toMatch(new RegExp(`^kit: no container '${id}'; containers with a layer: `));
+  expect(kit(['diff', id], kr.env).stderr).toMatch(new RegExp(`^kit: no container '${id}' with a layer; containers with a layer: `));
 });
 
 test('vfs: a copy of busybox (hundreds of symlinks) differs from its image only where the container wrote', async () => {
@@ -236,8 +236,12 @@ test('kit build: the seed example (FROM, COPY . /app, RUN, CMD) makes one layer 
   mkdirSync(ctx);
   writeFileSync(join(ctx, 'app.sh'), 'echo hello from app\n');
   writeFileSync(join(ctx, 'Kitfile'), 'FROM bb\nCOPY . /app\nRUN mkdir /app/build && cp /app/app.sh /app/build/app.sh\nCMD sh /app/build/app.sh\n');
-  const build = kit(['build', '-t', 'app', '-f', join(ctx, 'Kitfile'), ctx], kr.env);
-  expect(build.stderr).toBe('');
+  const keptBefore = readdirSync(join(paths.data, 'containers'));
+  const build = kit(['build', '--trace', '-t', 'app', '-f', join(ctx, 'Kitfile'), ctx], kr.env);
+  expect(build.status).toBe(0);
+  // the RUN step's container: the image so far as its root by pivot_root, as kit run does; no chroot(8)
+  expect(build.stderr).toMatch(/pivot_root\("\.", "\.oldroot"\)/);
+  expect(build.stderr).not.toMatch(/chroot/);
   expect(build.stdout).toContain('Step 4/4 : CMD sh /app/build/app.sh');
   const history = kitJson<Array<{ layer: string | null; createdBy: string }>>(['image', 'history', 'app'], kr.env);
   expect(history.map((h) => h.createdBy)).toEqual(['CMD sh /app/build/app.sh', 'RUN mkdir /app/build && cp /app/app.sh /app/build/app.sh', 'COPY . /app', 'test layer 1']);
@@ -247,6 +251,8 @@ test('kit build: the seed example (FROM, COPY . /app, RUN, CMD) makes one layer 
   const runLayer = store.layerDir(image.layers[2]);
   expect(readFileSync(join(runLayer, 'app', 'build', 'app.sh'), 'utf8')).toBe('echo hello from app\n');
   expect(existsSync(join(runLayer, 'bin'))).toBe(false); // only what RUN changed
+  expect(store.list().map((i) => i.name)).not.toContain(expect.stringMatching(/^kit-build-/)); // the step's image is gone
+  expect(readdirSync(join(paths.data, 'containers'))).toEqual(keptBefore); // and so is its container layer
 });
 
 describe('bad input: one clear line, non-zero exit, nothing half-built left', () => {

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { withHostChanges } from '../engine/session';
+import { BASE_IMAGE } from '../image/base/build';
+import { ensureImage } from '../image/ensure';
 import { KitError } from '../errors';
 import { ImageStore, validateName, type Image } from '../image/store';
 import type { KitPaths } from '../paths';
@@ -69,6 +71,7 @@ type Step = (build: Build, instruction: Instruction) => Promise<void>;
 
 const STEPS: Record<Instruction['keyword'], Step> = {
   async FROM(build, { args, line }) {
+    if (args === BASE_IMAGE) await ensureImage(build.options.paths, args); // built on first use, as for kit run
     if (!build.store.has(args)) throw new KitError(`${build.file} line ${line}: FROM ${args}: no image '${args}'`, `available images: ${build.store.list().map((i) => i.name).join(', ') || 'none'}`);
     const base = build.store.get(args);
     build.image = { ...base, name: build.options.name, config: { ...base.config }, history: [...base.history] };
