@@ -11,9 +11,9 @@ import { reapOrphans } from './state';
 /**
  * Host changes made outside a container run (a build step's intermediate
  * image and kept container layer, a chapter's container layer kept for its
- * last probes): journaled in a
- * state dir of their own exactly like a container's, so they are undone when
- * `work` ends, and by the next kit if this one is killed.
+ * last probes): journaled in a state dir of their own exactly like a
+ * container's, so they are undone when `work` ends, and by the next kit if
+ * this one is killed.
  */
 export async function withHostChanges<T>(
   name: string,
