@@ -6,6 +6,7 @@ requireRoot();
 const kr = tempKitRoot();
 const before = hostSnapshot(kr.root);
 afterAll(() => {
+  for (const id of layerIds()) kit(['rm', '-f', id], kr.env); // what a failed test left
   expect(hostSnapshot(kr.root)).toEqual(before); // no overlay mount, no state left
   kr.cleanup();
 });
@@ -20,6 +21,8 @@ test('kit run -d --name keeps the container layer: diff and commit by name while
   expect(started.status).toBe(0);
   const id = started.stdout.trim();
   expect(layerIds()).toEqual([id]);
+  expect(kit(['run', '-d', '--name', name, 'base', 'true'], kr.env).stderr).toMatch(new RegExp(`did not start: the name "${name}" is already in use by container ${id};`));
+  expect(layerIds()).toEqual([id]); // the refused one made no layer
 
   // while it runs: its upper dir is read through the name
   await eventually(() => kit(['diff', name], kr.env).stdout.split('\n').includes('A /new'));

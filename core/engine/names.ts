@@ -25,6 +25,7 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
   if (!VALID_NAME.test(name)) {
     throw new KitError(`invalid container name "${name}"`, 'use letters, digits and _ . - (starting with a letter or digit)');
   }
+  refuseIfStoppedHolds(paths, name);
   const link = join(namesDir(paths), name);
   mkdirSync(namesDir(paths), { recursive: true });
   try {
@@ -34,17 +35,10 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
     if (existsSync(containerDir(paths, holder))) {
       throw new KitError(`the name "${name}" is already in use by container ${holder}`, `remove it (kit rm -f ${name}) or choose another --name`);
     }
-    refuseIfStoppedHolds(paths, name);
     rmSync(link, { force: true }); // left by a kit process that died mid-claim
     return claimName(paths, name, id, changes);
   }
   changes.make({ op: 'remove', path: link }, () => undefined);
-  try {
-    refuseIfStoppedHolds(paths, name);
-  } catch (err) {
-    rmSync(link, { force: true }); // ours: claimed just above
-    throw err;
-  }
 }
 
 /**
@@ -52,7 +46,7 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
  * kept layer still answers to it (kit diff, kit commit, kit rm).
  */
 function refuseIfStoppedHolds(paths: KitPaths, name: string): void {
-  const stopped = listContainerLayers(paths).find((c) => c.name === name);
+  const stopped = listContainerLayers(paths).find((c) => c.name === name && !existsSync(containerDir(paths, c.id)));
   if (stopped) throw new KitError(`the name "${name}" is already in use by stopped container ${stopped.id}`, `remove it (kit rm ${name}) or choose another --name`);
 }
 
