@@ -39,7 +39,7 @@ mount line shows the full option string kit passed to mount(2).`,
     mount: `mount("overlay", merged, "overlay", 0, "lowerdir=A:B,upperdir=U,workdir=W"): lowerdirs are read-only and searched left to right, so the image's topmost layer comes first. One page (4096 bytes) is all mount(2) copies of the options: with many layers kit, like Docker, names them by short links in <data>/l/, or by relative paths after chdir.`,
     mkdir: `The container layer's dirs: diff (the upperdir), work (overlayfs's scratch dir, which must be on the same filesystem as the upperdir) and merged (the mount point).`,
     umount2: 'The container has ended: the overlay mount is detached. The upper dir stays until the container is removed, so `kit diff` and `kit commit` can read it.',
-    chroot: 'Until kit run pivots into image roots, the chapter enters the merged dir with chroot.',
+    pivot_root: 'The merged dir becomes the container\'s "/" exactly as in `kit run`: bind-mounted onto itself, given /proc, /sys and /dev, then pivot_root(".", ".") and the old root detached. The container never sees the layer dirs, only their union.',
   },
   requires: [{ filesystem: 'overlay' }, { tool: 'busybox', install: 'apt-get install busybox-static' }],
 };

@@ -1,4 +1,3 @@
-import { rootedCommand } from './build/run-step';
 import { KitError } from './errors';
 import { runContainer, type RunOptions, type RunResult } from './engine/run';
 import { kitPaths, type KitPaths } from './paths';
@@ -99,8 +98,8 @@ export async function runChapter(chapter: Chapter, options: ChapterRunOptions = 
     if (options.storageDriver) throw new KitError(`chapter '${chapter.id}' runs on the host's own files: --storage-driver does not apply`, 'use it with the layers or aufs chapter');
     return runWithProbes(chapter, options, {});
   }
-  return withChapterStorage(chapter.storage, options.storageDriver, options.paths ?? kitPaths(), options.onEvent, (storage) =>
-    runWithProbes(chapter, options, { storage }, (command) => rootedCommand(storage.rootfs, command)),
+  return withChapterStorage(chapter.storage, options.storageDriver, options.paths ?? kitPaths(), (container) =>
+    runWithProbes(chapter, options, { storage: container.view }, container.spec, container.id),
   );
 }
 
@@ -108,13 +107,15 @@ async function runWithProbes(
   chapter: Chapter,
   options: ChapterRunOptions,
   probeContext: ProbeContext,
-  rooted: (command: string[]) => string[] = (command) => command,
+  /** A layered root for the chapter's container (storage chapters). */
+  root: Partial<ContainerSpec> = {},
+  id?: string,
 ): Promise<ChapterResult> {
   const before = await runProbes(chapter.probes.before, probeContext);
   let during: ProbeResult[] = [];
-  const spec = chapterSpec(chapter, options.command);
-  const rootedSpec = { ...spec, command: rooted(spec.command) };
-  const main = await runWatched(chapter, rootedSpec, probeContext, {
+  const spec = { ...chapterSpec(chapter, options.command), ...root };
+  const main = await runWatched(chapter, spec, probeContext, {
+    id,
     paths: options.paths,
     onEvent: options.onEvent,
     demo: chapter.demo,
@@ -124,7 +125,7 @@ async function runWithProbes(
     },
   });
   const compare = chapter.compareWith;
-  const compared = compare && (await runWatched(chapter, { ...rootedSpec, ...compare.spec }, probeContext, { paths: options.paths }));
+  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, { paths: options.paths }));
   const after = await runProbes(chapter.probes.after, probeContext);
   return {
     chapter: chapter.id,

@@ -13,6 +13,7 @@ export { execInContainer } from './engine/exec';
 export { findContainer } from './engine/names';
 export { listContainers, type ContainerInfo } from './engine/list';
 export { stopContainer, killContainer } from './engine/stop';
+export { removeContainer } from './engine/remove';
 export { readLogs, followLogs } from './engine/logs';
 export type { ContainerState } from './engine/state';
 export { renderTrace, renderEvent } from './trace/render';

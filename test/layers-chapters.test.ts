@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostSnapshot, kitJson, requireRoot, tempKitRoot } from './support/kit';
 
 interface ChapterJson {
@@ -10,6 +11,7 @@ interface ChapterJson {
 }
 
 requireRoot();
+const kitInit = join(__dirname, '..', 'native-rs', 'kit-init');
 const kr = tempKitRoot();
 const before = hostSnapshot(kr.root);
 afterAll(() => {
@@ -34,6 +36,10 @@ test('layers: the upper layer wins, a whiteout hides, writes land only in the up
   expect(upper).not.toMatch(/ (busybox|issue|sh)\n/); // nothing the container did not write
   expect(upper).toContain('motd from layer 2'); // the image layer itself unchanged
   expect(r.trace.some((e) => e.syscall === 'umount2' && e.side === 'host')).toBe(true);
+  // the merged dir becomes "/" as in kit run: pivot_root, and no chroot(8) run
+  expect(r.trace.some((e) => e.side === 'container' && e.syscall === 'pivot_root')).toBe(true);
+  const execs = r.trace.filter((e) => e.syscall === 'execve').map((e) => e.args[0]);
+  expect(execs).toEqual(['"' + kitInit + '"', '"/bin/sh"']);
 });
 
 test('layers --storage-driver vfs: the same view, from a full copy, with no mount', () => {

@@ -5,7 +5,8 @@ import { withHostChanges } from '../core/engine/session';
 import { ImageStore } from '../core/image/store';
 import type { KitPaths } from '../core/paths';
 import type { HostContext } from '../core/plan';
-import { runInRootfs } from '../core/build/run-step';
+import { newContainerId, runContainer } from '../core/engine/run';
+import { defaultSpec } from '../core/spec';
 import { containerRoot } from '../core/storage/container-root';
 import { containerLayerDir, createContainerLayer, removeContainerLayer } from '../core/storage/containers';
 import { overlay2 } from '../core/storage/overlay2';
@@ -78,15 +79,16 @@ beforeAll(async () => {
 test('overlay2: a write inside is copied up into the upper dir; the image layer is unchanged; a delete leaves a 0/0 whiteout', async () => {
   const image = store.get('bb');
   const motd = join(store.layerDir(image.layers[0]), 'etc', 'motd');
-  const id = await withContainer('bb', overlay2, async (rootfs, ctx) => {
-    const mount = overlayMounts().find((l) => l.split(' ')[4] === rootfs) as string;
-    // lowerdir names the layer dirs themselves, topmost first
-    expect(mount).toContain(`lowerdir=${[...image.layers].reverse().map((l) => store.layerDir(l)).join(':')}`);
-    const run = await runInRootfs(paths, rootfs, 'echo changed > /etc/motd && rm /bin/ls && echo hi > /added', [`PATH=/bin`]);
-    expect(run).toMatchObject({ exitCode: 0 });
-    expect(readFileSync(join(rootfs, 'etc', 'motd'), 'utf8')).toBe('changed\n');
-    return ctx.id;
-  });
+  const id = newContainerId();
+  const rootfs = overlay2.rootfsDir(containerLayerDir(paths, id));
+  let mount = '';
+  const spec = { ...defaultSpec(['/bin/sh', '-c', 'echo changed > /etc/motd && rm /bin/ls && echo hi > /added && cat /etc/motd']), image: 'bb', storageDriver: 'overlay2', keepLayer: true };
+  const run = await runContainer(spec, { paths, id, beforeRelease: async () => void (mount = overlayMounts().find((l) => l.split(' ')[4] === rootfs) as string) });
+  expect(run).toMatchObject({ exitCode: 0, stdout: 'changed\n' });
+  // lowerdir names the layer dirs themselves, topmost first
+  expect(mount).toContain(`lowerdir=${[...image.layers].reverse().map((l) => store.layerDir(l)).join(':')}`);
+  expect(run.trace.some((e) => e.side === 'container' && e.syscall === 'pivot_root')).toBe(true);
+  expect(overlayMounts().some((l) => l.split(' ')[4] === rootfs)).toBe(false); // unmounted when it ended; the layer is kept
   const upper = join(containerLayerDir(paths, id), 'diff');
   expect(readFileSync(join(upper, 'etc', 'motd'), 'utf8')).toBe('changed\n');
   expect(readFileSync(motd, 'utf8')).toBe('motd from layer 1\n');
@@ -181,7 +183,7 @@ test('containerRoot (for kit run): the planned rootfs is where the step mounts i
   expect(existsSync(containerLayerDir(paths, id))).toBe(true); // kept after the container ended
   removeContainerLayer(paths, id);
   expect(existsSync(containerLayerDir(paths, id))).toBe(false);
-  expect(kit(['diff', id], kr.env).stderr).toMatch(new RegExp(`^kit: no container '${id}'; containers with a layer: `));
+  expect(kit(['diff', id], kr.env).stderr).toMatch(new RegExp(`^kit: no container '${id}' with a layer; containers with a layer: `));
 });
 
 test('vfs: a copy of busybox (hundreds of symlinks) differs from its image only where the container wrote', async () => {
@@ -234,8 +236,12 @@ test('kit build: the seed example (FROM, COPY . /app, RUN, CMD) makes one layer 
   mkdirSync(ctx);
   writeFileSync(join(ctx, 'app.sh'), 'echo hello from app\n');
   writeFileSync(join(ctx, 'Kitfile'), 'FROM bb\nCOPY . /app\nRUN mkdir /app/build && cp /app/app.sh /app/build/app.sh\nCMD sh /app/build/app.sh\n');
-  const build = kit(['build', '-t', 'app', '-f', join(ctx, 'Kitfile'), ctx], kr.env);
-  expect(build.stderr).toBe('');
+  const keptBefore = readdirSync(join(paths.data, 'containers'));
+  const build = kit(['build', '--trace', '-t', 'app', '-f', join(ctx, 'Kitfile'), ctx], kr.env);
+  expect(build.status).toBe(0);
+  // the RUN step's container: the image so far as its root by pivot_root, as kit run does; no chroot(8)
+  expect(build.stderr).toMatch(/pivot_root\("\.", "\.oldroot"\)/);
+  expect(build.stderr).not.toMatch(/chroot/);
   expect(build.stdout).toContain('Step 4/4 : CMD sh /app/build/app.sh');
   const history = kitJson<Array<{ layer: string | null; createdBy: string }>>(['image', 'history', 'app'], kr.env);
   expect(history.map((h) => h.createdBy)).toEqual(['CMD sh /app/build/app.sh', 'RUN mkdir /app/build && cp /app/app.sh /app/build/app.sh', 'COPY . /app', 'test layer 1']);
@@ -245,6 +251,8 @@ test('kit build: the seed example (FROM, COPY . /app, RUN, CMD) makes one layer 
   const runLayer = store.layerDir(image.layers[2]);
   expect(readFileSync(join(runLayer, 'app', 'build', 'app.sh'), 'utf8')).toBe('echo hello from app\n');
   expect(existsSync(join(runLayer, 'bin'))).toBe(false); // only what RUN changed
+  expect(store.list().map((i) => i.name)).not.toContain(expect.stringMatching(/^kit-build-/)); // the step's image is gone
+  expect(readdirSync(join(paths.data, 'containers'))).toEqual(keptBefore); // and so is its container layer
 });
 
 describe('bad input: one clear line, non-zero exit, nothing half-built left', () => {

@@ -6,10 +6,10 @@ import { KitCommand } from '../base';
 
 export default class CommitCommand extends KitCommand {
   static summary = "Make a new image from a container: its image's layers plus the container layer on top.";
-  static examples = ['sudo <%= config.bin %> commit 3f2a myimage'];
+  static examples = ['sudo <%= config.bin %> commit web myimage'];
   static enableJsonFlag = true;
   static args = {
-    container: Args.string({ required: true, description: 'container id (or a unique prefix of it)' }),
+    container: Args.string({ required: true, description: 'container name, id or unique id prefix (running, or stopped with its layer kept)' }),
     image: Args.string({ required: true, description: 'name of the new image' }),
   };
 

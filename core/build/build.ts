@@ -1,15 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { withHostChanges } from '../engine/session';
+import { BASE_IMAGE } from '../image/base/build';
+import { ensureImage } from '../image/ensure';
 import { KitError } from '../errors';
 import { ImageStore, validateName, type Image } from '../image/store';
 import type { KitPaths } from '../paths';
 import { DEFAULT_PATH } from '../spec';
-import { createContainerLayer, storeContainerLayer, storeLayer, type StoredLayer } from '../storage/containers';
-import { chooseDriver } from '../storage/drivers';
+import { storeLayer, type StoredLayer } from '../storage/containers';
+import type { TraceEvent } from '../trace/event';
 import { copyLayer, copyOne, noWhiteouts } from '../storage/tree';
 import { commandOf, envOf, parseKitfile, type Instruction } from './kitfile';
-import { runInRootfs } from './run-step';
+import { runStep } from './run-step';
 
 export interface BuildOptions {
   paths: KitPaths;
@@ -19,6 +21,8 @@ export interface BuildOptions {
   driver?: string;
   /** "Step 2/4 : COPY . /app", and what RUN printed. */
   onProgress?: (text: string) => void;
+  /** Each syscall of the RUN steps' containers (kit build --trace). */
+  onEvent?: (event: TraceEvent) => void;
 }
 
 /** The image being built, and where errors point. */
@@ -67,6 +71,7 @@ type Step = (build: Build, instruction: Instruction) => Promise<void>;
 
 const STEPS: Record<Instruction['keyword'], Step> = {
   async FROM(build, { args, line }) {
+    if (args === BASE_IMAGE) await ensureImage(build.options.paths, args); // built on first use, as for kit run
     if (!build.store.has(args)) throw new KitError(`${build.file} line ${line}: FROM ${args}: no image '${args}'`, `available images: ${build.store.list().map((i) => i.name).join(', ') || 'none'}`);
     const base = build.store.get(args);
     build.image = { ...base, name: build.options.name, config: { ...base.config }, history: [...base.history] };
@@ -83,21 +88,16 @@ const STEPS: Record<Instruction['keyword'], Step> = {
   },
   async RUN(build, instruction) {
     const { options, image } = build;
-    const { driver } = chooseDriver(options.paths, options.driver);
-    const env = image.config.Env ?? [DEFAULT_PATH];
-    const workdir = image.config.WorkingDir;
-    const script = workdir ? `mkdir -p '${workdir}' && cd '${workdir}' && ${instruction.args}` : instruction.args;
     const stored = await withHostChanges(
       'kit-build',
       async (ctx) => {
-        const rootfs = createContainerLayer(ctx, build.store, image, driver, false);
-        const result = await runInRootfs(options.paths, rootfs, script, env);
-        options.onProgress?.(result.stdout + result.stderr);
-        if (result.exitCode !== 0) {
-          const how = result.exitCode === null ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
-          throw new KitError(`${build.file} line ${instruction.line}: RUN ${instruction.args} ${how}`, lastLine(result.stderr) ?? 'fix the command and build again', result.exitCode || 1);
+        const { run, layer } = await runStep(ctx, image, { script: instruction.args, createdBy: instruction.text, driver: options.driver, onEvent: options.onEvent });
+        options.onProgress?.(run.stdout + run.stderr);
+        if (run.exitCode !== 0) {
+          const how = run.exitCode === null ? `was killed by ${run.signal}` : `exited with code ${run.exitCode}`;
+          throw new KitError(`${build.file} line ${instruction.line}: RUN ${instruction.args} ${how}`, lastLine(run.stderr) ?? 'fix the command and build again', run.exitCode || 1);
         }
-        return storeContainerLayer(options.paths, build.store, ctx.id, instruction.text);
+        return layer;
       },
       { paths: options.paths },
     );

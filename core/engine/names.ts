@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { KitError } from '../errors';
 import type { HostChanges } from '../host/journal';
 import { containerDir, type KitPaths } from '../paths';
+import { listContainerLayers } from '../storage/containers';
 import { listStates, reapOrphans, type ContainerState } from './state';
 
 /** Docker's rule for container names. */
@@ -24,6 +25,7 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
   if (!VALID_NAME.test(name)) {
     throw new KitError(`invalid container name "${name}"`, 'use letters, digits and _ . - (starting with a letter or digit)');
   }
+  refuseIfStoppedHolds(paths, name);
   const link = join(namesDir(paths), name);
   mkdirSync(namesDir(paths), { recursive: true });
   try {
@@ -40,17 +42,32 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
 }
 
 /**
+ * As with Docker, a stopped container keeps its name until `kit rm`: its
+ * kept layer still answers to it (kit diff, kit commit, kit rm).
+ */
+function refuseIfStoppedHolds(paths: KitPaths, name: string): void {
+  const stopped = listContainerLayers(paths).find((c) => c.name === name && !existsSync(containerDir(paths, c.id)));
+  if (stopped) throw new KitError(`the name "${name}" is already in use by stopped container ${stopped.id}`, `remove it (kit rm ${name}) or choose another --name`);
+}
+
+/**
  * The running container a user means by `ref`, as Docker resolves it: a full
  * id, a name, or a unique prefix of an id. Dead owners are reaped first, so a
  * container whose shim was killed is not found.
  */
 export function findContainer(paths: KitPaths, ref: string): ContainerState {
+  const found = lookupContainer(paths, ref);
+  if (!found) throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running containers');
+  return found;
+}
+
+/** findContainer, with undefined when no running container matches (`kit rm` then looks for a stopped one). */
+export function lookupContainer(paths: KitPaths, ref: string): ContainerState | undefined {
   reapOrphans(paths);
   const states = listStates(paths);
   const exact = states.find((s) => s.id === ref || s.name === ref);
   if (exact) return exact;
   const byPrefix = states.filter((s) => s.id.startsWith(ref));
-  if (byPrefix.length === 1) return byPrefix[0];
   if (byPrefix.length > 1) throw new KitError(`"${ref}" matches ${byPrefix.length} containers`, 'give more characters of the id, or the name');
-  throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running containers');
+  return byPrefix[0];
 }

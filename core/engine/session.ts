@@ -9,10 +9,11 @@ import { createStateDir } from './run';
 import { reapOrphans } from './state';
 
 /**
- * Host changes made outside a container run (a build mounting the image so
- * far, a chapter mounting a container's layers to show them): journaled in a
- * state dir of their own exactly like a container's, so they are undone when
- * `work` ends, and by the next kit if this one is killed.
+ * Host changes made outside a container run (a build step's intermediate
+ * image and kept container layer, a chapter's container layer kept for its
+ * last probes): journaled in a state dir of their own exactly like a
+ * container's, so they are undone when `work` ends, and by the next kit if
+ * this one is killed.
  */
 export async function withHostChanges<T>(
   name: string,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { KitError } from '../errors';
 import { TraceRecorder } from '../trace/recorder';
 import type { TarEntry } from './tar/reader';
-import { makeOverlayWhiteout, markOpaque, ociMarker } from './whiteouts';
+import { makeWhiteout, markOpaque, ociMarker, untraced } from '../storage/whiteout';
 
 /** A tar entry kit refuses to extract, because it could write outside the target. */
 export class UnsafeEntryError extends KitError {
@@ -54,12 +54,12 @@ export async function extractTar(entries: AsyncIterable<TarEntry>, root: string,
     const name = parts[parts.length - 1];
     const marker = options.whiteouts ? markerOf(name, entry.path) : undefined;
     if (marker?.kind === 'opaque') {
-      markOpaque(parent);
+      markOpaque(untraced, parent, 'an OCI opaque marker becomes the overlay opaque xattr');
       continue;
     }
     const target = join(parent, marker?.kind === 'whiteout' ? marker.name : name);
     removeExisting(target, entry.type === 'dir');
-    if (marker) makeOverlayWhiteout(target);
+    if (marker) makeWhiteout(untraced, target, 'an OCI whiteout becomes an overlay whiteout (char device 0/0)');
     else await create(root, target, entry);
     if (entry.type === 'dir') dirs.push({ path: target, entry });
     else if (!marker) applyMeta(target, entry);

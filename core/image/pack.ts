@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { stopIfInterrupted } from './interrupts';
 import type { TarHeader } from './tar/header';
 import { TarWriter } from './tar/writer';
-import { isOpaque, isOverlayWhiteout, ociOpaqueEntry, ociWhiteoutEntry } from './whiteouts';
+import { isOpaque, isWhiteout, OPAQUE_MARKER, WHITEOUT_PREFIX } from '../storage/whiteout';
 
 /** One file of a directory tree: its tar path, where it is on disk, its lstat. */
 interface FsItem {
@@ -22,7 +22,7 @@ interface FsItem {
 export async function packLayer(dir: string, tar: TarWriter): Promise<void> {
   const links = new Map<string, string>();
   for (const item of walk(dir, '')) {
-    if (isOverlayWhiteout(item.stat)) {
+    if (isWhiteout(item.stat)) {
       await tar.add(ociWhiteoutEntry(item.rel, item.stat));
       continue;
     }
@@ -81,7 +81,7 @@ function* merged(dirs: string[], rel: string): Generator<FsItem> {
       const abs = join(dir, name);
       const stat = lstatSync(abs, { throwIfNoEntry: false });
       if (!stat) continue;
-      if (isOverlayWhiteout(stat) || (chain.length > 0 && !stat.isDirectory())) break;
+      if (isWhiteout(stat) || (chain.length > 0 && !stat.isDirectory())) break;
       chain.push({ rel: rel ? `${rel}/${name}` : name, abs, stat });
       if (!stat.isDirectory() || isOpaque(abs)) break;
     }
@@ -120,3 +120,18 @@ function headerOf(rel: string, abs: string, stat: Stats): TarHeader {
   };
 }
 
+
+/** Overlay -> OCI: the tar entry that stands for the whiteout at `rel`. */
+function ociWhiteoutEntry(rel: string, stat: Stats): TarHeader {
+  const slash = rel.lastIndexOf('/');
+  return markerEntry(`${rel.slice(0, slash + 1)}${WHITEOUT_PREFIX}${rel.slice(slash + 1)}`, stat);
+}
+
+/** Overlay -> OCI: the tar entry that marks the directory `rel` opaque. */
+function ociOpaqueEntry(rel: string, dir: string): TarHeader {
+  return markerEntry(join(rel, OPAQUE_MARKER), lstatSync(dir));
+}
+
+function markerEntry(path: string, stat: Stats): TarHeader {
+  return { path, type: 'file', mode: 0, uid: 0, gid: 0, size: 0, mtime: Math.floor(stat.mtimeMs / 1000), linkpath: '', devmajor: 0, devminor: 0 };
+}

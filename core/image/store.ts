@@ -132,7 +132,8 @@ export class ImageStore {
     rmSync(join(this.layersDir, hexOf(digest)), { recursive: true, force: true });
   }
 
-  private imageFile(name: string): string {
+  /** The file that is the image: what an undo record removes for a short-lived image (a build step's). */
+  imageFile(name: string): string {
     return join(this.imagesDir, `${name}.json`);
   }
 }

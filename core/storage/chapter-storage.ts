@@ -1,9 +1,9 @@
-import type { ChapterResult } from '../chapter';
+import { newContainerId } from '../engine/run';
 import { withHostChanges } from '../engine/session';
 import { ImageStore, type Image } from '../image/store';
 import type { KitPaths } from '../paths';
-import type { TraceEvent } from '../trace/event';
-import { containerLayerDir, createContainerLayer } from './containers';
+import type { ContainerSpec } from '../spec';
+import { containerLayerDir } from './containers';
 import { layersDemoImage } from './demo-image';
 import type { StorageDriver } from './driver';
 import { chooseDriver, driverOrFallback } from './drivers';
@@ -27,39 +27,46 @@ export interface StorageView {
   upper?: string;
 }
 
+/** The container of a storage chapter: its id, the spec fields that give it the layered root, and what the probes see. */
+export interface ChapterContainer {
+  id: string;
+  spec: Pick<ContainerSpec, 'image' | 'storageDriver' | 'keepLayer'>;
+  view: StorageView;
+}
+
 /**
- * Make the container's layered root before the chapter's container runs and
- * remove it (unmount, delete the container layer) after its last probe. The
- * storage calls join the chapter's trace: setup before the container's,
- * teardown after.
+ * Run a storage chapter's container on the demo image, through kit run's own
+ * rootfs path (the driver's mount is a prepare step of the container's plan,
+ * then pivot_root). The container layer is kept past the container's end so
+ * the `after` probes can show what it wrote, and removed when `run` is done:
+ * journaled in a session of its own, so a killed kit leaves nothing either.
  */
-export async function withChapterStorage(
+export async function withChapterStorage<T>(
   request: ChapterStorage,
   /** --storage-driver: must work here, no fallback. */
   asked: string | undefined,
   paths: KitPaths,
-  onEvent: ((event: TraceEvent) => void) | undefined,
-  run: (storage: StorageView) => Promise<ChapterResult>,
-): Promise<ChapterResult> {
-  const events: TraceEvent[] = [];
-  let setupEnd = 0;
-  const record = (event: TraceEvent) => {
-    events.push(event);
-    onEvent?.(event);
+  run: (container: ChapterContainer) => Promise<T>,
+): Promise<T> {
+  const image = await layersDemoImage(paths);
+  const { driver, reason } = asked || !request.driver ? chooseDriver(paths, asked) : driverOrFallback(paths, request.driver);
+  const id = newContainerId();
+  const dir = containerLayerDir(paths, id);
+  const view: StorageView = {
+    driver: driver.name,
+    reason,
+    image,
+    lowers: new ImageStore(paths).layerDirs(image),
+    dir,
+    rootfs: driver.rootfsDir(dir),
+    upper: driver.upperDir(dir),
   };
-  const result = await withHostChanges(
+  return withHostChanges(
     'kit-chapter',
-    async (ctx) => {
-      const image = await layersDemoImage(paths);
-      const { driver, reason } = asked || !request.driver ? chooseDriver(paths, asked) : driverOrFallback(paths, request.driver);
-      const store = new ImageStore(paths);
-      const rootfs = createContainerLayer(ctx, store, image, driver, false);
-      const dir = containerLayerDir(paths, ctx.id);
-      setupEnd = events.length;
-      const lowers = image.layers.map((l) => store.layerDir(l));
-      return run({ driver: driver.name, reason, image, lowers, dir, rootfs, upper: driver.upperDir(dir) });
+    (ctx) => {
+      ctx.changes.make({ op: 'remove', path: dir }, () => undefined);
+      return run({ id, spec: { image: image.name, storageDriver: driver.name, keepLayer: true }, view });
     },
-    { paths, onEvent: record },
+    { paths },
   );
-  return { ...result, trace: [...events.slice(0, setupEnd), ...result.trace, ...events.slice(setupEnd)] };
 }

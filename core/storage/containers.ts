@@ -25,6 +25,8 @@ import { makeWhiteout, markOpaque, untraced } from './whiteout';
  */
 export interface ContainerLayer {
   id: string;
+  /** The container's name (kit run --name), so a stopped container is still found by it. */
+  name?: string;
   image: string;
   driver: StorageDriver['name'];
   /** The image's layer digests, bottom first, when the container was made. */
@@ -43,7 +45,7 @@ export function containerLayerDir(paths: KitPaths, id: string): string {
  */
 export function createContainerLayer(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, keep: boolean): string {
   const dir = containerLayerDir(ctx.paths, ctx.id);
-  const record: ContainerLayer = { id: ctx.id, image: image.name, driver: driver.name, layers: image.layers, created: new Date().toISOString() };
+  const record: ContainerLayer = { id: ctx.id, name: ctx.spec.name, image: image.name, driver: driver.name, layers: image.layers, created: new Date().toISOString() };
   const write = () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'container.json'), JSON.stringify(record, null, 2));
@@ -73,19 +75,30 @@ export function listContainerLayers(paths: KitPaths): ContainerLayer[] {
   });
 }
 
-/** A container by id or unique id prefix, as Docker accepts. */
-export function findContainerLayer(paths: KitPaths, idOrPrefix: string): ContainerLayer {
+/**
+ * A container with a layer, by id, name or unique id prefix, as Docker
+ * accepts; undefined when none matches. The record is written when the
+ * container is made, so this finds running and stopped containers alike.
+ */
+export function lookupContainerLayer(paths: KitPaths, ref: string): ContainerLayer | undefined {
   const all = listContainerLayers(paths);
-  const found = all.filter((c) => c.id === idOrPrefix || c.id.startsWith(idOrPrefix));
-  if (found.length === 1) return found[0];
-  if (found.length > 1) throw new KitError(`'${idOrPrefix}' names ${found.length} containers`, 'give more characters of the id');
-  const ids = all.map((c) => c.id);
-  throw new KitError(`no container '${idOrPrefix}'`, `containers with a layer: ${ids.join(', ') || 'none'}`);
+  const exact = all.find((c) => c.id === ref || c.name === ref);
+  if (exact) return exact;
+  const found = all.filter((c) => c.id.startsWith(ref));
+  if (found.length > 1) throw new KitError(`'${ref}' names ${found.length} containers`, 'give more characters of the id, or the name');
+  return found[0];
+}
+
+export function findContainerLayer(paths: KitPaths, ref: string): ContainerLayer {
+  const found = lookupContainerLayer(paths, ref);
+  if (found) return found;
+  const known = listContainerLayers(paths).map((c) => c.name ?? c.id);
+  throw new KitError(`no container '${ref}' with a layer`, `containers with a layer: ${known.join(', ') || 'none'} (a plain \`kit run\` without -d or --name removes its layer when it ends)`);
 }
 
 /** What the container changed, relative to its image, as `docker diff` lists it. */
-export function diffContainer(paths: KitPaths, store: ImageStore, idOrPrefix: string): Change[] {
-  const container = findContainerLayer(paths, idOrPrefix);
+export function diffContainer(paths: KitPaths, store: ImageStore, ref: string): Change[] {
+  const container = findContainerLayer(paths, ref);
   const driver = driverNamed(container.driver);
   const dir = containerLayerDir(paths, container.id);
   const image = layersView(container.layers.map((d) => store.layerDir(d)));
@@ -98,8 +111,8 @@ export function diffContainer(paths: KitPaths, store: ImageStore, idOrPrefix: st
  * an upper dir is copied as it is (whiteouts and opaque marks included); a
  * vfs copy is first reduced to its changes.
  */
-export async function commitContainer(paths: KitPaths, store: ImageStore, idOrPrefix: string, name: string, createdBy?: string): Promise<Image> {
-  const container = findContainerLayer(paths, idOrPrefix);
+export async function commitContainer(paths: KitPaths, store: ImageStore, ref: string, name: string, createdBy?: string): Promise<Image> {
+  const container = findContainerLayer(paths, ref);
   const base = store.get(container.image);
   const why = createdBy ?? `kit commit ${container.id}`;
   const stored = await storeContainerLayer(paths, store, container.id, why);
@@ -155,11 +168,11 @@ export async function storeLayer(paths: KitPaths, store: ImageStore, createdBy: 
 }
 
 /**
- * Remove a container's layer (what `kit rm` will call). A still-mounted
+ * Remove a container's layer (`kit rm`). A still-mounted
  * rootfs means the container is running: refuse rather than pull it away.
  */
-export function removeContainerLayer(paths: KitPaths, idOrPrefix: string): void {
-  const container = findContainerLayer(paths, idOrPrefix);
+export function removeContainerLayer(paths: KitPaths, ref: string): void {
+  const container = findContainerLayer(paths, ref);
   const dir = containerLayerDir(paths, container.id);
   const rootfs = driverNamed(container.driver).rootfsDir(dir);
   if (readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === rootfs)) {
@@ -167,7 +180,6 @@ export function removeContainerLayer(paths: KitPaths, idOrPrefix: string): void 
   }
   rmSync(dir, { recursive: true, force: true });
 }
-
 
 const keepWhiteouts: WhiteoutPolicy = {
   whiteout: (dest) => makeWhiteout(untraced, dest, 'commit: keep the deletion as a whiteout'),

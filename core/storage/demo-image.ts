@@ -17,7 +17,11 @@ const BUSYBOX = '/bin/busybox';
  */
 export async function layersDemoImage(paths: KitPaths): Promise<Image> {
   const store = new ImageStore(paths);
-  if (store.has(DEMO_IMAGE)) return store.get(DEMO_IMAGE);
+  if (store.has(DEMO_IMAGE)) {
+    const image = store.get(DEMO_IMAGE);
+    // One made before the chapters pivoted into it has no /sys to mount on: made again.
+    if (image.layers.every((l) => store.hasLayer(l)) && existsSync(join(store.layerDir(image.layers[0]), 'sys'))) return image;
+  }
   if (!existsSync(BUSYBOX)) throw new KitError(`${BUSYBOX} is missing: the demo image is made from a static busybox`, 'apt-get install busybox-static');
   const bottom = await storeLayer(paths, store, 'busybox, /etc/motd and /etc/issue', busyboxLayer);
   const top = await storeLayer(paths, store, 'replace /etc/motd, delete /etc/issue', (dir) => {
@@ -42,7 +46,7 @@ export function busyboxLayer(dir: string): void {
   copyFileSync(BUSYBOX, join(dir, 'bin', 'busybox'));
   const applets = execFileSync(BUSYBOX, ['--list'], { encoding: 'utf8' }).split('\n').filter((a) => a && a !== 'busybox');
   for (const applet of applets) symlinkSync('busybox', join(dir, 'bin', applet));
-  for (const d of ['etc', 'tmp', 'proc', 'dev', 'root']) mkdirSync(join(dir, d));
+  for (const d of ['etc', 'tmp', 'proc', 'sys', 'dev', 'root']) mkdirSync(join(dir, d));
   writeFileSync(join(dir, 'etc', 'motd'), 'motd from layer 1\n');
   writeFileSync(join(dir, 'etc', 'issue'), 'kit demo (layer 1)\n');
 }

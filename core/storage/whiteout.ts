@@ -2,13 +2,20 @@ import type { Stats } from 'node:fs';
 import { TraceRecorder } from '../trace/recorder';
 
 /**
- * How overlayfs records a deletion in an upper layer, the form kit stores
- * layers in (the images part converts OCI `.wh.` files to and from it):
- * - a deleted name is a character device with device number 0/0;
- * - a directory that hides everything below it (deleted, then made again)
- *   carries the xattr trusted.overlay.opaque = "y".
+ * A layer must be able to delete what a lower layer has. kit stores layers
+ * in overlayfs's form, so they can be stacked directly; image tars (OCI,
+ * `docker save`) say the same with marker files, turned into overlay's form
+ * on import and back on export:
+ *
+ *   OCI tar entry                overlay form in the layer directory
+ *   dir/.wh.<name>               dir/<name>: char device 0/0 ("whiteout")
+ *   dir/.wh..wh..opq             dir: xattr trusted.overlay.opaque = "y"
+ *                                (hides everything lower layers have in dir:
+ *                                deleted, then made again)
  */
 export const OPAQUE_XATTR = 'trusted.overlay.opaque';
+export const WHITEOUT_PREFIX = '.wh.';
+export const OPAQUE_MARKER = '.wh..wh..opq';
 
 const S_IFCHR = 0o020000;
 
@@ -32,4 +39,15 @@ export function makeWhiteout(trace: TraceRecorder, path: string, why: string): v
 
 export function markOpaque(trace: TraceRecorder, dir: string, why: string): void {
   trace.check(why, (n) => n.setxattr(dir, OPAQUE_XATTR, 'y'));
+}
+
+export type OciMarker = { kind: 'opaque' } | { kind: 'whiteout'; name: string };
+
+/** What a tar entry's last path component means, if it is an OCI marker. */
+export function ociMarker(basename: string): OciMarker | undefined {
+  if (!basename.startsWith(WHITEOUT_PREFIX)) return undefined;
+  if (basename === OPAQUE_MARKER) return { kind: 'opaque' };
+  const name = basename.slice(WHITEOUT_PREFIX.length);
+  if (!name || name === '.' || name === '..') throw new Error(`'${basename}' is not a valid whiteout (it names no file)`);
+  return { kind: 'whiteout', name };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Container create time by storage driver and image size (needs root and a
- * build: `npm run build && sudo node test/bench/storage.js`).
+ * build; part of `sudo npm run bench`, or alone: `sudo node test/bench/storage.js`).
  * overlay2 mounts the layers where they are, so its time should not grow with
  * the image; vfs copies them, so its time should grow with the image.
  */
