@@ -1,16 +1,10 @@
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { alive, eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { alive, cleanKitRoot, eventually, hostSnapshot, kit, kitBackground, kitJson } from './support/kit';
 import { statePid, type ChapterJson } from './support/json';
 
-requireRoot();
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
-  expect(hostSnapshot(kr.root)).toEqual(before);
-  kr.cleanup();
-});
+const kr = cleanKitRoot();
 
 test('kit chapter lists the chapters with what each turns on and whether it can run here', () => {
   const list = kitJson<Array<{ id: string; turnsOn: string[]; ready: boolean }>>(['chapter'], kr.env);

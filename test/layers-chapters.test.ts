@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { hostSnapshot, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { cleanKitRoot, kitJson } from './support/kit';
 
 interface ChapterJson {
   trace: Array<{ syscall: string; args: string[]; side: string }>;
@@ -9,13 +9,7 @@ interface ChapterJson {
   after: Array<{ probe: string; text: string }>;
 }
 
-requireRoot();
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
-  expect(hostSnapshot(kr.root)).toEqual(before); // the overlay mount is gone, no state left
-  kr.cleanup();
-});
+const kr = cleanKitRoot(); // and afterwards the overlay mount is gone, no state left
 
 const probe = (list: Array<{ probe: string; text: string }>, id: string) => list.find((p) => p.probe === id)?.text ?? '';
 

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerSpec } from '../dist/core';
 import { namespaceMembers, running, startDetachedProcess, startTimeOf } from './support/detached';
-import { alive, eventually, hostSnapshot, kit, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { alive, cleanKitRoot, eventually, hostSnapshot, kit, kitJson } from './support/kit';
 
 interface PsRow {
   id: string;
@@ -21,13 +21,8 @@ interface ExecJson {
   trace: Array<{ syscall: string; args: string[]; side: string; ret: number }>;
 }
 
-requireRoot();
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
+const kr = cleanKitRoot(() => {
   for (const c of ps()) kit(['rm', '-f', c.id], kr.env); // what a failed test left running
-  expect(hostSnapshot(kr.root)).toEqual(before);
-  kr.cleanup();
 });
 
 const PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -3,16 +3,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { statePid } from './support/json';
-import { alive, eventually, hostSnapshot, kit, kitBackground, requireRoot, tempKitRoot } from './support/kit';
+import { alive, cleanKitRoot, eventually, hostSnapshot, kit, kitBackground } from './support/kit';
 
 /** `kit run` with Docker's flags from every concern: cgroups, network, storage. */
-requireRoot();
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
-  expect(hostSnapshot(kr.root)).toEqual(before);
-  kr.cleanup();
-});
+const kr = cleanKitRoot();
 
 /** Start `kit run ARGS` in the background; resolves with the container's id and host pid once its command runs. */
 async function started(args: string[], command: string) {

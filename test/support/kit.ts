@@ -85,12 +85,15 @@ export async function eventually(check: () => boolean, timeoutMs = 10000): Promi
 /**
  * A privileged test file's kit root: needs root, and after all its tests the
  * host holds exactly what it held before (no mount, no container state left).
+ * `teardown` runs after the tests and before that check (to remove what a
+ * failed test left running, or to check more of the host).
  */
-export function cleanKitRoot(): ReturnType<typeof tempKitRoot> {
+export function cleanKitRoot(teardown?: () => void): ReturnType<typeof tempKitRoot> {
   requireRoot();
   const kr = tempKitRoot();
   const before = hostSnapshot(kr.root);
   afterAll(() => {
+    teardown?.();
     expect(hostSnapshot(kr.root)).toEqual(before);
     kr.cleanup();
   });
