@@ -1,8 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KitError } from './errors';
+import { statusField } from './host/process';
+import { hasProgram } from './support';
 
 /**
  * A second view of a container: the real strace, attached from the host to
@@ -15,7 +17,7 @@ export class StraceObserver {
   private done?: Promise<void>;
 
   static check(): void {
-    if (spawnSync('sh', ['-c', 'command -v strace']).status !== 0) {
+    if (!hasProgram('strace')) {
       throw new KitError('--strace needs strace, which is not installed', 'install it (Debian/Ubuntu: apt-get install strace) or drop --strace');
     }
   }
@@ -41,10 +43,6 @@ export class StraceObserver {
 }
 
 function tracerOf(pid: number): number {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('TracerPid:'));
-    return Number(line?.split(/\s+/)[1] ?? 0);
-  } catch {
-    return -1; // the process is gone: stop waiting
-  }
+  const tracer = statusField(pid, 'TracerPid');
+  return tracer === undefined ? -1 : Number(tracer); // -1: the process is gone, stop waiting
 }

@@ -18,6 +18,16 @@ function statFields(pid: number): { state: string; startTime: number } | undefin
   }
 }
 
+/** One field of /proc/<pid>/status (NSpid, TracerPid...), its values space-separated; undefined once the process is gone. */
+export function statusField(pid: number, field: string): string | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field + ':'));
+    return line?.slice(field.length + 1).trim().replace(/\s+/g, ' ');
+  } catch {
+    return undefined;
+  }
+}
+
 export interface ProcessRef {
   pid: number;
   startTime: number;

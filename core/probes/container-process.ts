@@ -1,4 +1,5 @@
-import { readFileSync, readlinkSync, readdirSync } from 'node:fs';
+import { readlinkSync, readdirSync } from 'node:fs';
+import { statusField } from '../host/process';
 import { commandOutput } from './command';
 import type { Probe } from './probe';
 
@@ -14,7 +15,7 @@ export const containerProcess: Probe = {
   run: ({ pid }) => {
     if (!pid) return { probe: 'container-process', title: 'the container process, seen from the host', text: '(no container running)' };
     const tree = commandOutput(['ps', '-o', 'pid,ppid,cmd', '-p', `${process.pid},${pid}`]);
-    const nspid = statusField(pid, 'NSpid');
+    const nspid = statusField(pid, 'NSpid') ?? '?';
     const lines = [
       tree,
       '',
@@ -24,15 +25,6 @@ export const containerProcess: Probe = {
     return { probe: 'container-process', title: `the container process, seen from the host (pid ${pid})`, text: lines.join('\n') };
   },
 };
-
-function statusField(pid: number, field: string): string {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field + ':'));
-    return line ? line.slice(field.length + 1).trim().replace(/\s+/g, ' ') : '?';
-  } catch {
-    return '?';
-  }
-}
 
 function differingNamespaces(pid: number): string[] {
   try {

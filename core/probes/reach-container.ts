@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { Socket } from 'node:net';
 import { NAT_CHAIN } from '../network/config';
 import { containerAddress } from '../network/endpoint';
+import { hasProgram } from '../support';
 import { commandOutput } from './command';
 import type { Probe } from './probe';
 
@@ -27,7 +27,7 @@ export const reachContainer: Probe = {
 };
 
 function pingCommand(address: string): string[] {
-  const ping = spawnSync('sh', ['-c', 'command -v ping']).status === 0 ? ['ping'] : ['busybox', 'ping'];
+  const ping = hasProgram('ping') ? ['ping'] : ['busybox', 'ping'];
   return [...ping, '-c', '1', '-W', '2', address];
 }
 
