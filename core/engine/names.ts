@@ -40,17 +40,24 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
 }
 
 /**
- * The running container a user means by `ref`, as Docker resolves it: a full
- * id, a name, or a unique prefix of an id. Dead owners are reaped first, so a
- * container whose shim was killed is not found.
+ * The running container a user means by `ref`. Dead owners are reaped first,
+ * so a container whose shim was killed is not found.
  */
 export function findContainer(paths: KitPaths, ref: string): ContainerState {
   reapOrphans(paths);
-  const states = listStates(paths);
+  const found = resolveContainer(listStates(paths), ref);
+  if (!found) throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running containers');
+  return found;
+}
+
+/**
+ * The one of `states` that `ref` means, as Docker resolves it: a full id, a
+ * name, or a unique prefix of an id; undefined when none matches.
+ */
+export function resolveContainer(states: ContainerState[], ref: string): ContainerState | undefined {
   const exact = states.find((s) => s.id === ref || s.name === ref);
   if (exact) return exact;
   const byPrefix = states.filter((s) => s.id.startsWith(ref));
-  if (byPrefix.length === 1) return byPrefix[0];
   if (byPrefix.length > 1) throw new KitError(`"${ref}" matches ${byPrefix.length} containers`, 'give more characters of the id, or the name');
-  throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running containers');
+  return byPrefix[0];
 }
