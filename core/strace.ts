@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KitError } from './errors';
 import { statusField } from './host/process';
 import { hasProgram } from './support';
@@ -26,7 +27,7 @@ export class StraceObserver {
   async attach(pid: number): Promise<void> {
     const child = spawn('strace', ['-f', '-qq', '-o', join(this.dir, 'out'), '-p', String(pid)], { stdio: 'ignore' });
     this.done = new Promise((resolve) => child.on('exit', () => resolve()));
-    for (let i = 0; i < 200 && tracerOf(pid) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && tracerOf(pid) === 0; i++) await sleep(10);
   }
 
   /** strace's lines, once the traced process is gone and strace has exited. */

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanKitRoot, eventually, hostSnapshot, kit, kitBackground, procStat } from './support/kit';
+import { processStat } from '../core/host/process';
+import { cleanKitRoot, eventually, hostSnapshot, kit, kitBackground } from './support/kit';
 
 const kr = cleanKitRoot(); // and the next kit command must have left it clean
 
 /** Gone, or a zombie waiting for whoever inherited it: either way it no longer runs. */
 function running(pid: number): boolean {
-  const stat = procStat(pid);
+  const stat = processStat(pid);
   return stat !== undefined && stat.state !== 'Z';
 }
 

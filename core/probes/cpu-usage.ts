@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cgroupsOfPid, readUsage, type Usage, type UsageDirs } from '../cgroups/usage';
 import type { Probe } from './probe';
 
@@ -19,7 +20,7 @@ export const cpuUsage: Probe = {
     const dirs = pid ? cgroupsOfPid(pid) : undefined;
     if (!pid || !dirs) return { probe: 'cpu-usage', title: 'CPU time the container used', text: '(no container cgroup)' };
     const start = sample(pid, dirs);
-    await new Promise((resolve) => setTimeout(resolve, CPU_WINDOW_MS));
+    await sleep(CPU_WINDOW_MS);
     const end = sample(pid, dirs);
     const wallMs = end.at - start.at;
     const cpuMs = delta(start, end, 'cpuUsec') / 1000;

@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { NAT_CHAIN } from '../network/config';
 import { containerAddress } from '../network/endpoint';
 import { hasProgram } from '../support';
@@ -45,7 +46,7 @@ async function exchange(port: number): Promise<string> {
       return await requestOnce(port);
     } catch (err) {
       last = (err as Error).message;
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
   }
   return `(no answer: ${last})`;

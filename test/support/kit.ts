@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processStat } from '../../core/host/process';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'run.js');
 
@@ -100,23 +101,12 @@ export function cleanKitRoot(teardown?: () => void): ReturnType<typeof tempKitRo
   return kr;
 }
 
-/** A process's state letter (R, S, Z...) and parent, from /proc/<pid>/stat; undefined once it is gone. */
-export function procStat(pid: number | string): { state: string; ppid: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state, ppid: Number(ppid) };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Children of this test process that exited and were never reaped. */
 export function zombieChildren(): number[] {
   return readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => procStat(pid)?.state === 'Z' && procStat(pid)?.ppid === process.pid)
-    .map(Number);
+    .map(Number)
+    .filter((pid) => processStat(pid)?.state === 'Z' && processStat(pid)?.ppid === process.pid);
 }
 
 export function openFdCount(): number {
