@@ -13,7 +13,7 @@ export const containerProcess: Probe = {
   id: 'container-process',
   title: 'the container process, seen from the host',
   run: ({ pid }) => {
-    if (!pid) return { probe: 'container-process', title: 'the container process, seen from the host', text: '(no container running)' };
+    if (!pid) return { text: '(no container running)' };
     const tree = commandOutput(['ps', '-o', 'pid,ppid,cmd', '-p', `${process.pid},${pid}`]);
     const nspid = statusField(pid, 'NSpid') ?? '?';
     const lines = [
@@ -22,7 +22,7 @@ export const containerProcess: Probe = {
       `/proc/${pid}/status NSpid: ${nspid}   (host PID, then its PID inside each nested PID namespace)`,
       `namespaces that differ from the host's: ${differingNamespaces(pid).join(', ') || 'none'}`,
     ];
-    return { probe: 'container-process', title: `the container process, seen from the host (pid ${pid})`, text: lines.join('\n') };
+    return { title: `the container process, seen from the host (pid ${pid})`, text: lines.join('\n') };
   },
 };
 

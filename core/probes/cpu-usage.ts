@@ -18,7 +18,7 @@ export const cpuUsage: Probe = {
   title: 'CPU time the container used',
   run: async ({ pid }) => {
     const dirs = pid ? cgroupsOfPid(pid) : undefined;
-    if (!pid || !dirs) return { probe: 'cpu-usage', title: 'CPU time the container used', text: '(no container cgroup)' };
+    if (!pid || !dirs) return { text: '(no container cgroup)' };
     const start = sample(pid, dirs);
     await sleep(CPU_WINDOW_MS);
     const end = sample(pid, dirs);
@@ -32,7 +32,7 @@ export const cpuUsage: Probe = {
       `cpu.stat: held back by the quota for ${Math.round(throttledMs)} ms, in ${delta(start, end, 'throttledPeriods')} of ${delta(start, end, 'periods')} periods`,
       waitLine(start, end, throttledMs),
     ];
-    return { probe: 'cpu-usage', title: `CPU time the container used: ${percent}% of one CPU`, text: lines.join('\n') };
+    return { title: `CPU time the container used: ${percent}% of one CPU`, text: lines.join('\n') };
   },
 };
 

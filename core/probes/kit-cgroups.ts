@@ -11,7 +11,7 @@ export const kitCgroups: Probe = {
   title,
   run: () => {
     const dirs = kitCgroupDirs();
-    return { probe: 'kit-cgroups', title: `${title}: ${dirs.length}`, text: dirs.join('\n') || '(none: kit removed what it created)' };
+    return { title: `${title}: ${dirs.length}`, text: dirs.join('\n') || '(none: kit removed what it created)' };
   },
 };
 

@@ -16,14 +16,13 @@ export const reachContainer: Probe = {
   id: 'reach-container',
   title: 'the host talks to the container',
   run: async ({ pid }) => {
-    const title = 'the host talks to the container';
     const address = pid ? containerAddress(pid) : undefined;
-    if (!pid || !address) return { probe: 'reach-container', title, text: '(no container with an address on kit0 is running)' };
+    if (!pid || !address) return { text: '(no container with an address on kit0 is running)' };
     const lines = [`$ ${pingCommand(address).join(' ')}`, commandOutput(pingCommand(address))];
     for (const port of publishedTcpPorts(address)) {
       lines.push('', `$ printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 ${port}`, await exchange(port));
     }
-    return { probe: 'reach-container', title: `${title} (${address})`, text: lines.join('\n') };
+    return { title: `${reachContainer.title} (${address})`, text: lines.join('\n') };
   },
 };
 

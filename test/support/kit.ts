@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mountTable } from '../../core/host/mountinfo';
 import { processStat } from '../../core/host/process';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'run.js');
@@ -57,11 +58,11 @@ export function kitBackground(args: string[], env: NodeJS.ProcessEnv) {
  * must never appear there), and container state dirs.
  */
 export function hostSnapshot(root: string): { mounts: string[]; procMounts: number; containers: string[] } {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean);
+  const mounts = mountTable();
   const dir = join(root, 'run', 'containers');
   return {
-    mounts: mounts.filter((l) => l.includes(root)).map((l) => l.split(' ')[4]),
-    procMounts: mounts.filter((l) => l.split(' - ')[1]?.startsWith('proc ')).length,
+    mounts: mounts.filter((m) => m.line.includes(root)).map((m) => m.mountPoint),
+    procMounts: mounts.filter((m) => m.fstype === 'proc').length,
     containers: existsSync(dir) ? readdirSync(dir) : [],
   };
 }
