@@ -4,7 +4,7 @@ import { cgroupsOfPid, readUsage, type Usage, type UsageDirs } from '../cgroups/
 import type { Probe } from './probe';
 
 /** How long the container is watched: ~20 CFS periods of 100 ms. */
-export const CPU_WINDOW_MS = 2000;
+const CPU_WINDOW_MS = 2000;
 
 /**
  * The CPU time the container's cgroup used over a wall-clock window, from

@@ -42,7 +42,7 @@ const PROBES: Probe[] = [
   kitCgroups,
 ];
 
-export function probeIds(): string[] {
+function probeIds(): string[] {
   return PROBES.map((p) => p.id);
 }
 

@@ -15,7 +15,7 @@ export const kitCgroups: Probe = {
   },
 };
 
-export function kitCgroupDirs(): string[] {
+function kitCgroupDirs(): string[] {
   const host = detectHost();
   const roots = [...host.v1Controllers.map((c) => join(CGROUP_ROOT, c)), ...(host.v2Root ? [host.v2Root] : [])];
   return roots.flatMap((root) => {
