@@ -28,15 +28,7 @@ export interface Resources {
 }
 
 /** What the drivers write: Resources checked and with --cpus folded into quota/period. */
-export interface Limits {
-  cpuQuota?: number;
-  cpuPeriod?: number;
-  cpuShares?: number;
-  memory?: number;
-  memorySwap?: number;
-  pidsLimit?: number;
-  cpusetCpus?: string;
-}
+export type Limits = Omit<Resources, 'cpus' | 'driver'>;
 
 /** The kernel's bounds (kernel/sched/core.c): 1 ms <= period <= 1 s, quota >= 1 ms, quota < 2^44 us. */
 export const CPU_PERIOD = { min: 1000, max: 1_000_000, default: 100_000 } as const;
