@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { processStat } from '../core/host/process';
-import { cleanKitRoot, eventually, hostSnapshot, kit, kitBackground } from './support/kit';
+import { cleanKitRoot, eventually, hostSnapshot, kit, kitBackground, running } from './support/kit';
 
 const kr = cleanKitRoot(); // and the next kit command must have left it clean
-
-/** Gone, or a zombie waiting for whoever inherited it: either way it no longer runs. */
-function running(pid: number): boolean {
-  const stat = processStat(pid);
-  return stat !== undefined && stat.state !== 'Z';
-}
 
 function containerPid(): number {
   const dir = join(kr.root, 'run', 'containers');

@@ -76,6 +76,15 @@ export function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Alive and not a zombie: an exited process whose parent (PID 1, for a
+ * reparented shim) has not reaped it yet no longer runs.
+ */
+export function running(pid: number): boolean {
+  const stat = processStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
+}
+
 export async function eventually(check: () => boolean, timeoutMs = 10000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
