@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { statePid } from './support/json';
-import { alive, cleanKitRoot, eventually, hostSnapshot, kit, kitBackground } from './support/kit';
+import { alive, cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground } from './support/kit';
 
 /** `kit run` with Docker's flags from every concern: cgroups, network, storage. */
 const kr = cleanKitRoot();
@@ -12,18 +11,9 @@ const kr = cleanKitRoot();
 async function started(args: string[], command: string) {
   const child = kitBackground(['run', ...args], kr.env);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const dir = join(kr.root, 'run', 'containers');
-  let id = '';
-  await eventually(() => {
-    id = existsSync(dir) ? (readdirSync(dir).find((d) => statePid(join(dir, d)) > 0) ?? '') : '';
-    if (!id) return false;
-    try {
-      return readFileSync(`/proc/${statePid(join(dir, id))}/cmdline`, 'utf8').includes(command);
-    } catch {
-      return false;
-    }
-  }, 30000);
-  return { child, exited, id, pid: statePid(join(dir, id)) };
+  let container: { id: string; pid: number } | undefined;
+  await eventually(() => (container = containerRunning(kr.root, command)) !== undefined, 30000);
+  return { child, exited, ...container! };
 }
 
 function getOnce(port: number, path: string): Promise<string> {

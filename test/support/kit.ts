@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mountTable } from '../../core/host/mountinfo';
 import { processStat } from '../../core/host/process';
+import { statePid } from './json';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'run.js');
 
@@ -65,6 +66,24 @@ export function hostSnapshot(root: string): { mounts: string[]; procMounts: numb
     procMounts: mounts.filter((m) => m.fstype === 'proc').length,
     containers: existsSync(dir) ? readdirSync(dir) : [],
   };
+}
+
+/**
+ * The container of this kit root whose first process runs `command` (its id
+ * and host pid), or undefined while there is none: kit-init has not exec'd
+ * it yet, or kit has not written the pid yet.
+ */
+export function containerRunning(root: string, command: string): { id: string; pid: number } | undefined {
+  const dir = join(root, 'run', 'containers');
+  for (const id of hostSnapshot(root).containers) {
+    const pid = statePid(join(dir, id));
+    try {
+      if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(command)) return { id, pid };
+    } catch {
+      // the process is already gone
+    }
+  }
+  return undefined;
 }
 
 export function alive(pid: number): boolean {
