@@ -82,7 +82,7 @@ export interface ChapterRunOptions {
   storageDriver?: string;
 }
 
-export function chapterSpec(chapter: Chapter, command?: string[]): ContainerSpec {
+function chapterSpec(chapter: Chapter, command?: string[]): ContainerSpec {
   return { env: [DEFAULT_PATH], ...chapter.spec, command: command?.length ? command : chapter.spec.command };
 }
 

@@ -1,8 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KitError } from './errors';
+import { statusField } from './host/process';
+import { hasProgram } from './support';
 
 /**
  * A second view of a container: the real strace, attached from the host to
@@ -15,7 +18,7 @@ export class StraceObserver {
   private done?: Promise<void>;
 
   static check(): void {
-    if (spawnSync('sh', ['-c', 'command -v strace']).status !== 0) {
+    if (!hasProgram('strace')) {
       throw new KitError('--strace needs strace, which is not installed', 'install it (Debian/Ubuntu: apt-get install strace) or drop --strace');
     }
   }
@@ -24,7 +27,7 @@ export class StraceObserver {
   async attach(pid: number): Promise<void> {
     const child = spawn('strace', ['-f', '-qq', '-o', join(this.dir, 'out'), '-p', String(pid)], { stdio: 'ignore' });
     this.done = new Promise((resolve) => child.on('exit', () => resolve()));
-    for (let i = 0; i < 200 && tracerOf(pid) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && tracerOf(pid) === 0; i++) await sleep(10);
   }
 
   /** strace's lines, once the traced process is gone and strace has exited. */
@@ -41,10 +44,6 @@ export class StraceObserver {
 }
 
 function tracerOf(pid: number): number {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('TracerPid:'));
-    return Number(line?.split(/\s+/)[1] ?? 0);
-  } catch {
-    return -1; // the process is gone: stop waiting
-  }
+  const tracer = statusField(pid, 'TracerPid');
+  return tracer === undefined ? -1 : Number(tracer); // -1: the process is gone, stop waiting
 }

@@ -21,8 +21,12 @@ export function missing(req: Requirement): string | undefined {
     return existsSync(`/proc/self/ns/${NS_FILE[req.namespace]}`) ? undefined : `this kernel has no ${req.namespace} namespace`;
   }
   if ('filesystem' in req) return hasFilesystem(req.filesystem) ? undefined : `this kernel has no ${req.filesystem} filesystem (see /proc/filesystems)`;
-  const found = spawnSync('sh', ['-c', `command -v ${req.tool}`]).status === 0;
-  return found ? undefined : `${req.tool} is not installed: ${req.install}`;
+  return hasProgram(req.tool) ? undefined : `${req.tool} is not installed: ${req.install}`;
+}
+
+/** A program on this machine's PATH, found as a shell would find it. */
+export function hasProgram(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 }
 
 export function hasFilesystem(name: string): boolean {

@@ -1,16 +1,8 @@
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { alive, eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
-import { statePid, type ChapterJson } from './support/json';
+import { alive, cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground, kitJson } from './support/kit';
+import type { ChapterJson } from './support/json';
 
-requireRoot();
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
-  expect(hostSnapshot(kr.root)).toEqual(before);
-  kr.cleanup();
-});
+const kr = cleanKitRoot();
 
 test('kit chapter lists the chapters with what each turns on and whether it can run here', () => {
   const list = kitJson<Array<{ id: string; turnsOn: string[]; ready: boolean }>>(['chapter'], kr.env);
@@ -112,12 +104,8 @@ test('without root: one line saying what privilege is needed', () => {
 test.each(['SIGTERM', 'SIGINT'] as const)('%s to kit during a sleep container kills the container and leaves nothing', async (signal) => {
   const child = kitBackground(['chapter', 'pid', '--', 'sleep', '30'], kr.env);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const dir = join(kr.root, 'run', 'containers');
   let pid = 0;
-  await eventually(() => {
-    pid = hostSnapshot(kr.root).containers.map((id) => statePid(join(dir, id))).find((p) => p > 0) ?? 0;
-    return pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep');
-  });
+  await eventually(() => (pid = containerRunning(kr.root, 'sleep')?.pid ?? 0) > 0);
   child.kill(signal);
   expect(await exited).toBe(signal === 'SIGTERM' ? 143 : 130);
   expect(alive(pid)).toBe(false);

@@ -1,33 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cleanKitRoot, eventually, hostSnapshot, kit, kitBackground, procStat } from './support/kit';
+import { cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground, running } from './support/kit';
 
 const kr = cleanKitRoot(); // and the next kit command must have left it clean
-
-/** Gone, or a zombie waiting for whoever inherited it: either way it no longer runs. */
-function running(pid: number): boolean {
-  const stat = procStat(pid);
-  return stat !== undefined && stat.state !== 'Z';
-}
-
-function containerPid(): number {
-  const dir = join(kr.root, 'run', 'containers');
-  for (const id of hostSnapshot(kr.root).containers) {
-    try {
-      const pid = (JSON.parse(readFileSync(join(dir, id, 'state.json'), 'utf8')) as { pid?: number }).pid;
-      if (pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep')) return pid;
-    } catch {
-      // not written yet, or the process is not sleep yet
-    }
-  }
-  return 0;
-}
 
 test('kill -9 of kit: the container dies with it (PDEATHSIG), the next kit command reaps the state it left', async () => {
   const child = kitBackground(['chapter', 'pid', '--', 'sleep', '30'], kr.env);
   const exited = new Promise((resolve) => child.on('exit', resolve));
   let pid = 0;
-  await eventually(() => (pid = containerPid()) > 0);
+  await eventually(() => (pid = containerRunning(kr.root, 'sleep')?.pid ?? 0) > 0);
   child.kill('SIGKILL');
   await exited;
   await eventually(() => !running(pid));

@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, rmSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { dockerSaveTar, imageTestRoot, makeTree, ociLayoutTar, tarOf, treeListing } from './support/images';
-import { kit, kitBackground, kitJson } from './support/kit';
+import { dockerSaveTar, makeTree, ociLayoutTar, tarOf, treeListing } from './support/images';
+import { cleanKitRoot, kit, kitBackground, kitJson } from './support/kit';
 
 interface ImageJson {
   name: string;
@@ -14,7 +14,7 @@ interface ImageJson {
   format?: string;
 }
 
-const kr = imageTestRoot();
+const kr = cleanKitRoot(); // root: layers keep owners, device nodes and trusted.* xattrs
 
 let seq = 0;
 const scratch = (name: string) => {

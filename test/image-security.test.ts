@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { craftTar, dockerSaveTar, imageTestRoot, makeTree, sha256 } from './support/images';
-import { kit, kitJson, tempKitRoot } from './support/kit';
+import { craftTar, dockerSaveTar, makeTree, sha256 } from './support/images';
+import { cleanKitRoot, kit, kitJson, tempKitRoot } from './support/kit';
 
 /**
  * Layer tars come from anywhere. Each crafted tar below tries to write
@@ -10,7 +10,7 @@ import { kit, kitJson, tempKitRoot } from './support/kit';
  * entry, store nothing, and leave the canary directory (next to the kit
  * root, where the escapes aim) and the host's /etc/passwd untouched.
  */
-const kr = imageTestRoot();
+const kr = cleanKitRoot();
 const canary = join(kr.root, 'canary');
 makeTree(canary, { victim: 'original\n' });
 chmodSync(canary, 0o755);

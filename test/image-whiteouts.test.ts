@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageTestRoot, makeTree, ociLayoutTar } from './support/images';
-import { kitJson } from './support/kit';
+import { makeTree, ociLayoutTar } from './support/images';
+import { cleanKitRoot, kitJson } from './support/kit';
 
 /**
  * An OCI layer deletes a lower file with `.wh.<name>` and hides a lower
@@ -10,7 +10,7 @@ import { kitJson } from './support/kit';
  * overlayfs reads them, so the kernel's merged view must match what the
  * image means; export turns them back into markers.
  */
-const kr = imageTestRoot();
+const kr = cleanKitRoot(); // root: layers keep owners, device nodes and trusted.* xattrs
 
 interface ImageJson {
   layers: string[];

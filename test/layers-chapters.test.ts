@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostSnapshot, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { cleanKitRoot, kitJson } from './support/kit';
 
 interface ChapterJson {
   trace: Array<{ syscall: string; args: string[]; side: string }>;
@@ -10,14 +10,8 @@ interface ChapterJson {
   after: Array<{ probe: string; text: string }>;
 }
 
-requireRoot();
 const kitInit = join(__dirname, '..', 'native-rs', 'kit-init');
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
-  expect(hostSnapshot(kr.root)).toEqual(before); // the overlay mount is gone, no state left
-  kr.cleanup();
-});
+const kr = cleanKitRoot(); // and afterwards the overlay mount is gone, no state left
 
 const probe = (list: Array<{ probe: string; text: string }>, id: string) => list.find((p) => p.probe === id)?.text ?? '';
 

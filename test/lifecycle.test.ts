@@ -2,8 +2,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlin
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerSpec } from '../dist/core';
-import { namespaceMembers, running, startDetachedProcess, startTimeOf } from './support/detached';
-import { alive, eventually, hostSnapshot, kit, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { isAlive } from '../core/host/process';
+import { namespaceMembers, startDetachedProcess } from './support/detached';
+import { alive, cleanKitRoot, eventually, hostSnapshot, kit, kitJson, running } from './support/kit';
 
 interface PsRow {
   id: string;
@@ -21,13 +22,8 @@ interface ExecJson {
   trace: Array<{ syscall: string; args: string[]; side: string; ret: number }>;
 }
 
-requireRoot();
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
+const kr = cleanKitRoot(() => {
   for (const c of ps()) kit(['rm', '-f', c.id], kr.env); // what a failed test left running
-  expect(hostSnapshot(kr.root)).toEqual(before);
-  kr.cleanup();
 });
 
 const PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -63,7 +59,7 @@ async function expectGone(c: PsRow, members: Footprint): Promise<void> {
   expect(existsSync(c.stateDir)).toBe(false);
   expect(alive(c.pid)).toBe(false);
   await eventually(() => !running(c.ownerPid)); // the shim exits right after removing the state dir
-  expect(members.filter((m) => running(m.pid) && startTimeOf(m.pid) === m.startTime)).toEqual([]);
+  expect(members.filter(isAlive)).toEqual([]); // the same processes: pid and start time
 }
 
 test('a detached container keeps running after the kit that started it exits, owned by its shim', async () => {

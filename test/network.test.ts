@@ -5,7 +5,7 @@ import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ContainerSpec, RunResult } from '../core';
-import { eventually, hostSnapshot, kit, requireRoot, tempKitRoot } from './support/kit';
+import { cleanKitRoot, eventually, kit, tempKitRoot } from './support/kit';
 
 /**
  * Container networking, seen from outside: addresses and routes inside, the
@@ -19,16 +19,9 @@ const { DEFAULT_PATH, kitPaths, runContainer } = require(join(dist, 'core')) as 
 const { containerAddress } = require(join(dist, 'core', 'network')) as typeof import('../core/network');
 const { networkSpec } = require(join(dist, 'bin', 'flags', 'network')) as typeof import('../bin/flags/network');
 
-requireRoot();
-const kr = tempKitRoot();
-const paths = kitPaths(kr.env);
-const before = hostSnapshot(kr.root);
 /** Every container these tests ran: none may leave a rule or a link behind. */
 const ids: string[] = [];
-/** Host ports for this file: unlikely to be used by anything else on the machine. */
-const PORT = 20000 + (process.pid % 20000);
-
-afterAll(() => {
+const kr = cleanKitRoot(() => {
   const rules = iptablesSave();
   const links = spawnSync('ip', ['-o', 'link'], { encoding: 'utf8' }).stdout;
   for (const id of ids) {
@@ -36,9 +29,10 @@ afterAll(() => {
     expect(links).not.toContain(`kitv${id.slice(0, 8)}`);
     expect(leaseOwners()).not.toContain(id);
   }
-  expect(hostSnapshot(kr.root)).toEqual(before);
-  kr.cleanup();
 });
+const paths = kitPaths(kr.env);
+/** Host ports for this file: unlikely to be used by anything else on the machine. */
+const PORT = 20000 + (process.pid % 20000);
 
 function spec(command: string[], extra: Partial<ContainerSpec> = {}): ContainerSpec {
   return { command, env: [DEFAULT_PATH], namespaces: ['mount', 'uts', 'pid'], network: 'bridge', ...extra };

@@ -1,35 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { statePid } from './support/json';
-import { alive, eventually, hostSnapshot, kit, kitBackground, requireRoot, tempKitRoot } from './support/kit';
+import { alive, cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground } from './support/kit';
 
 /** `kit run` with Docker's flags from every concern: cgroups, network, storage. */
-requireRoot();
-const kr = tempKitRoot();
-const before = hostSnapshot(kr.root);
-afterAll(() => {
-  expect(hostSnapshot(kr.root)).toEqual(before);
-  kr.cleanup();
-});
+const kr = cleanKitRoot();
 
 /** Start `kit run ARGS` in the background; resolves with the container's id and host pid once its command runs. */
 async function started(args: string[], command: string) {
   const child = kitBackground(['run', ...args], kr.env);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const dir = join(kr.root, 'run', 'containers');
-  let id = '';
-  await eventually(() => {
-    id = existsSync(dir) ? (readdirSync(dir).find((d) => statePid(join(dir, d)) > 0) ?? '') : '';
-    if (!id) return false;
-    try {
-      return readFileSync(`/proc/${statePid(join(dir, id))}/cmdline`, 'utf8').includes(command);
-    } catch {
-      return false;
-    }
-  }, 30000);
-  return { child, exited, id, pid: statePid(join(dir, id)) };
+  let container: { id: string; pid: number } | undefined;
+  await eventually(() => (container = containerRunning(kr.root, command)) !== undefined, 30000);
+  return { child, exited, ...container! };
 }
 
 function getOnce(port: number, path: string): Promise<string> {

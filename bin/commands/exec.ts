@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { execInContainer, findContainer, kitPaths, renderTrace, shellStatus, startFailure } from '../../core';
 import { KitCommand } from '../base';
 import { containerArg } from '../flags/lifecycle';
+import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
 export default class ExecCommand extends KitCommand {
   static summary = "Run a command inside a running container's namespaces.";
@@ -20,8 +21,9 @@ hostname, processes and mounts. kit exits with the command's exit code.
   static flags = { trace: Flags.boolean({ default: false, description: 'print the syscall trace on stderr afterwards' }) };
 
   async run(): Promise<unknown> {
-    const { kit, command } = splitArgv(this.argv);
-    const { args, flags } = await this.parse(ExecCommand, kit);
+    const { own, command } = this.ownArgv();
+    // The command's name goes to the parser too, for the required-argument check.
+    const { args, flags } = await this.parse(ExecCommand, [...own, ...command.slice(0, 1)]);
     const paths = kitPaths();
     const target = findContainer(paths, args.container);
     const result = await execInContainer(target, command, { paths, stdio: this.jsonEnabled() ? 'capture' : 'inherit' });
@@ -34,20 +36,12 @@ hostname, processes and mounts. kit exits with the command's exit code.
 
   /** Only kit's own arguments count: `kit exec web grep --json x` passes --json to grep. */
   jsonEnabled(): boolean {
-    return splitArgv(this.argv).kit.includes('--json');
+    return this.ownArgv().own.includes('--json');
   }
-}
 
-/**
- * As docker exec: kit's flags come before the container, everything after it
- * is the command, flags included (`kit exec web ps -ef`). A `--` after the
- * container is allowed and dropped.
- */
-function splitArgv(argv: string[]): { kit: string[]; command: string[] } {
-  const at = argv.findIndex((a) => !a.startsWith('-'));
-  if (at < 0) return { kit: argv, command: [] };
-  const after = argv.slice(at + 1);
-  const command = after[0] === '--' ? after.slice(1) : after;
-  // The command's name goes to the parser too, for the required-argument check.
-  return { kit: [...argv.slice(0, at + 1), ...command.slice(0, 1)], command };
+  /** kit's flags, then the container; the command after it (a `--` after the container is allowed and dropped). */
+  private ownArgv(): { own: string[]; command: string[] } {
+    const { own, command } = splitAtFirstArg(this.argv, optionNames(ExecCommand.flags));
+    return { own, command: command[0] === '--' ? command.slice(1) : command };
+  }
 }

@@ -6,7 +6,7 @@ import { containerFlags, runRequest } from '../flags/container';
 import { lifecycleFlags, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
 import { storageFlags, storageSpec } from '../flags/storage';
-import { optionNames, splitAtImage } from '../flags/split-argv';
+import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
 export default class RunCommand extends KitCommand {
   static summary = 'Run a command in a new container made from an image.';
@@ -75,6 +75,6 @@ when the container ends, like docker run --rm: nothing could name it later.`;
   }
 
   private ownArgv(): { own: string[]; command: string[] } {
-    return splitAtImage(this.argv, optionNames(RunCommand.flags));
+    return splitAtFirstArg(this.argv, optionNames(RunCommand.flags));
   }
 }

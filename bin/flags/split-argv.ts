@@ -1,10 +1,11 @@
 /**
- * `kit run [flags] IMAGE [COMMAND...]`: everything after the image belongs to
- * the container (`kit run base ls -l /` must not read -l as kit's flag), as
- * with docker run. Splits argv at the first word that is neither a flag nor
- * a flag's value; `optionNames` are the flags that take a value.
+ * `kit run [flags] IMAGE [COMMAND...]`, `kit exec [flags] CONTAINER COMMAND...`:
+ * everything after the image or container belongs to the command (`kit run
+ * base ls -l /` must not read -l as kit's flag), as with docker run and exec.
+ * Splits argv after the first word that is neither a flag nor a flag's value;
+ * `optionNames` are the flags that take a value.
  */
-export function splitAtImage(argv: string[], optionNames: Set<string>): { own: string[]; command: string[] } {
+export function splitAtFirstArg(argv: string[], optionNames: Set<string>): { own: string[]; command: string[] } {
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i];
     if (word === '--') return { own: [...argv.slice(0, i), ...argv.slice(i + 1, i + 2)], command: argv.slice(i + 2) };

@@ -6,7 +6,7 @@ import { V1Driver } from './v1';
 import { V2Driver } from './v2';
 
 /** statfs(2) f_type values (<linux/magic.h>): what is mounted at a path. */
-export const FS_MAGIC = { cgroup2: 0x63677270, cgroup: 0x27e0eb, tmpfs: 0x01021994 } as const;
+const FS_MAGIC = { cgroup2: 0x63677270, cgroup: 0x27e0eb, tmpfs: 0x01021994 } as const;
 
 export const CGROUP_ROOT = '/sys/fs/cgroup';
 

@@ -28,24 +28,16 @@ export interface Resources {
 }
 
 /** What the drivers write: Resources checked and with --cpus folded into quota/period. */
-export interface Limits {
-  cpuQuota?: number;
-  cpuPeriod?: number;
-  cpuShares?: number;
-  memory?: number;
-  memorySwap?: number;
-  pidsLimit?: number;
-  cpusetCpus?: string;
-}
+export type Limits = Omit<Resources, 'cpus' | 'driver'>;
 
 /** The kernel's bounds (kernel/sched/core.c): 1 ms <= period <= 1 s, quota >= 1 ms, quota < 2^44 us. */
 export const CPU_PERIOD = { min: 1000, max: 1_000_000, default: 100_000 } as const;
-export const CPU_QUOTA = { min: 1000, max: 2 ** 44 - 1 } as const;
-export const CPU_SHARES = { min: 2, max: 262_144 } as const;
+const CPU_QUOTA = { min: 1000, max: 2 ** 44 - 1 } as const;
+const CPU_SHARES = { min: 2, max: 262_144 } as const;
 /** Docker refuses less: below this a container cannot even start its runtime. */
-export const MEMORY_MIN = 6 * 1024 * 1024;
+const MEMORY_MIN = 6 * 1024 * 1024;
 /** PID_MAX_LIMIT on 64-bit kernels. */
-export const PIDS_MAX = 4_194_304;
+const PIDS_MAX = 4_194_304;
 
 const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
 

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KitError } from '../errors';
 import { containerDir, type KitPaths } from '../paths';
 import { logFiles } from './shim';
@@ -25,7 +26,7 @@ export async function followLogs(paths: KitPaths, state: ContainerState, onText:
       const ended = !existsSync(containerDir(paths, state.id));
       for (const stream of ['stdout', 'stderr'] as const) drain(fds[stream], (text) => onText(stream, text));
       if (ended) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
   } finally {
     closeSync(fds.stdout);

@@ -51,9 +51,8 @@ function refuseIfStoppedHolds(paths: KitPaths, name: string): void {
 }
 
 /**
- * The running container a user means by `ref`, as Docker resolves it: a full
- * id, a name, or a unique prefix of an id. Dead owners are reaped first, so a
- * container whose shim was killed is not found.
+ * The running container a user means by `ref`. Dead owners are reaped first,
+ * so a container whose shim was killed is not found.
  */
 export function findContainer(paths: KitPaths, ref: string): ContainerState {
   const found = lookupContainer(paths, ref);
@@ -64,7 +63,14 @@ export function findContainer(paths: KitPaths, ref: string): ContainerState {
 /** findContainer, with undefined when no running container matches (`kit rm` then looks for a stopped one). */
 export function lookupContainer(paths: KitPaths, ref: string): ContainerState | undefined {
   reapOrphans(paths);
-  const states = listStates(paths);
+  return resolveContainer(listStates(paths), ref);
+}
+
+/**
+ * The one of `states` that `ref` means, as Docker resolves it: a full id, a
+ * name, or a unique prefix of an id; undefined when none matches.
+ */
+export function resolveContainer<T extends { id: string; name?: string }>(states: T[], ref: string): T | undefined {
   const exact = states.find((s) => s.id === ref || s.name === ref);
   if (exact) return exact;
   const byPrefix = states.filter((s) => s.id.startsWith(ref));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { KitError } from '../errors';
+import { Interrupts } from '../host/interrupts';
 import { HostChanges } from '../host/journal';
 import { ensureImage } from '../image/ensure';
 import { self } from '../host/process';
@@ -93,17 +93,17 @@ export async function runPlan(
   options: RunOptions,
   onCloned: (pid: number) => void,
 ): Promise<RunResult> {
-  const interrupts = new Interrupts();
+  const interrupts = new Interrupts(`container ${ctx.id} was stopped and its host changes undone`);
   try {
     const plan = makePlan();
     await runHostSteps(plan.prepare, ctx, interrupts);
-    interrupts.throwIfInterrupted(ctx.id); // after the last prepare step: no clone at all
+    interrupts.throwIfInterrupted(); // after the last prepare step: no clone at all
     return await startAndWait(plan, ctx, options, interrupts, onCloned);
   } finally {
     interrupts.dispose();
     ctx.trace.currentWhy = undefined;
     ctx.changes.undoAll();
-    interrupts.throwIfInterrupted(ctx.id);
+    interrupts.throwIfInterrupted();
   }
 }
 
@@ -118,7 +118,7 @@ export function createStateDir(paths: KitPaths, state: ContainerState, trace: Tr
 
 async function runHostSteps(steps: HostStep[], ctx: HostContext, interrupts: Interrupts): Promise<void> {
   for (const step of steps) {
-    interrupts.throwIfInterrupted(ctx.id);
+    interrupts.throwIfInterrupted();
     ctx.trace.currentWhy = step.why;
     await step.run(ctx);
   }
@@ -214,38 +214,4 @@ function cloneWhy(spec: ContainerSpec): string {
   const created = spec.namespaces.filter((n) => n !== 'cgroup');
   if (created.length === 0) return 'a plain child process: no new namespaces, it shares everything with the host';
   return `the container's first process, born in new ${created.join(', ')} namespaces; it execs kit-init and waits for its plan`;
-}
-
-/**
- * Ctrl-C and SIGTERM while a container runs: stop the container and let the
- * normal path undo the host changes, then report the interruption.
- */
-class Interrupts {
-  private received?: NodeJS.Signals;
-  private stop?: () => void;
-  private readonly handler = (signal: NodeJS.Signals) => {
-    this.received = signal;
-    this.stop?.();
-  };
-
-  constructor() {
-    process.on('SIGINT', this.handler);
-    process.on('SIGTERM', this.handler);
-  }
-
-  onInterrupt(stop: () => void): void {
-    this.stop = stop;
-    if (this.received) stop();
-  }
-
-  throwIfInterrupted(id: string): void {
-    if (!this.received) return;
-    const code = this.received === 'SIGINT' ? 130 : 143;
-    throw new KitError(`interrupted by ${this.received}: container ${id} was stopped and its host changes undone`, undefined, code);
-  }
-
-  dispose(): void {
-    process.off('SIGINT', this.handler);
-    process.off('SIGTERM', this.handler);
-  }
 }

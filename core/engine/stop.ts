@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { KitError } from '../errors';
 import { isAlive } from '../host/process';
 import { SIG } from '../linux';
@@ -44,6 +45,6 @@ async function gone(paths: KitPaths, state: ContainerState, timeoutMs: number): 
     if (!isAlive(state.owner)) reapOrphans(paths);
     if (!existsSync(containerDir(paths, state.id))) return true;
     if (Date.now() > end) return false;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 }

@@ -5,14 +5,26 @@ import { readFileSync } from 'node:fs';
  * A pid alone can be reused; pid + start time names one process for good.
  */
 export function processStartTime(pid: number): number | undefined {
-  return statFields(pid)?.startTime;
+  return processStat(pid)?.startTime;
 }
 
-function statFields(pid: number): { state: string; startTime: number } | undefined {
+/** A process's state letter (R, S, Z...), parent and start time, from /proc/<pid>/stat; undefined once it is gone. */
+export function processStat(pid: number): { state: string; ppid: number; startTime: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name, in parentheses, may hold spaces: fields are counted after its ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0], startTime: Number(fields[19]) };
+    return { state: fields[0], ppid: Number(fields[1]), startTime: Number(fields[19]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** One field of /proc/<pid>/status (NSpid, TracerPid...), its values space-separated; undefined once the process is gone. */
+export function statusField(pid: number, field: string): string | undefined {
+  try {
+    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field + ':'));
+    return line?.slice(field.length + 1).trim().replace(/\s+/g, ' ');
   } catch {
     return undefined;
   }
@@ -32,6 +44,6 @@ export function self(): ProcessRef {
  * reap it (a killed shim's parent is PID 1, which may take its time).
  */
 export function isAlive(ref: ProcessRef): boolean {
-  const stat = statFields(ref.pid);
+  const stat = processStat(ref.pid);
   return stat !== undefined && stat.state !== 'Z' && stat.startTime === ref.startTime;
 }

@@ -1,4 +1,4 @@
-import { KitError } from '../errors';
+import { Interrupts } from '../host/interrupts';
 
 /**
  * Ctrl-C or SIGTERM during a long import or export: instead of dying with
@@ -6,24 +6,20 @@ import { KitError } from '../errors';
  * path removes what was written (scratch dirs, the half layer, the partial
  * output file).
  */
-let received: NodeJS.Signals | undefined;
-const handler = (signal: NodeJS.Signals) => {
-  received = signal;
-};
+let current: Interrupts | undefined;
 
 export async function interruptible<T>(work: () => Promise<T>): Promise<T> {
-  received = undefined;
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  const interrupts = new Interrupts('nothing was stored and the partial files were removed');
+  current = interrupts;
   try {
     return await work();
   } finally {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+    interrupts.dispose();
+    current = undefined;
   }
 }
 
 /** Called between entries: throws once a signal arrived. */
 export function stopIfInterrupted(): void {
-  if (received) throw new KitError(`interrupted by ${received}: nothing was stored and the partial files were removed`, undefined, received === 'SIGINT' ? 130 : 143);
+  current?.throwIfInterrupted();
 }

@@ -19,7 +19,7 @@ interface FsItem {
  * `.wh.` markers again. Entries are sorted and carry only what is on disk,
  * so packing an unchanged directory twice gives the same bytes and digest.
  */
-export async function packLayer(dir: string, tar: TarWriter): Promise<void> {
+async function packLayer(dir: string, tar: TarWriter): Promise<void> {
   const links = new Map<string, string>();
   for (const item of walk(dir, '')) {
     if (isWhiteout(item.stat)) {

@@ -51,7 +51,7 @@ export function bringUpLoopback(trace: TraceRecorder, pid: number): void {
 }
 
 /** 02:6b ("k", locally administered) followed by the four bytes of the IPv4 address. */
-export function macFor(address: string): string {
+function macFor(address: string): string {
   const n = parseAddress(address);
   const bytes = [0x02, 0x6b, (n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255];
   return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');

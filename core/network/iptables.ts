@@ -32,7 +32,7 @@ function argv(action: string, rule: Rule): string[] {
   return ['iptables', '-w', '-t', rule.table, action, rule.chain, ...rule.spec];
 }
 
-export function ruleExists(trace: TraceRecorder, rule: Rule): boolean {
+function ruleExists(trace: TraceRecorder, rule: Rule): boolean {
   return runCommand(trace, 'is the rule there already? (-C checks, so the rule is never added twice)', argv('-C', rule)).status === 0;
 }
 

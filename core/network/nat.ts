@@ -6,7 +6,7 @@ import { formatSubnet, type Subnet } from './subnet';
 import { ensureSysctl } from './sysctl';
 
 /** Every rule kit adds to a chain it does not own carries this comment, so `iptables -S` shows whose it is. */
-export const KIT_COMMENT = ['-m', 'comment', '--comment', 'kit'];
+const KIT_COMMENT = ['-m', 'comment', '--comment', 'kit'];
 
 /**
  * The NAT and forwarding every kit container shares, made once with kit0:
@@ -19,7 +19,7 @@ export const KIT_COMMENT = ['-m', 'comment', '--comment', 'kit'];
  *   address; packets from 127.0.0.1 into kit0 take the gateway's
  * - FORWARD ACCEPT in and out of kit0, ahead of any DROP of the host's
  */
-export function sharedRules(subnet: Subnet): Array<Rule & { why: string; first?: boolean }> {
+function sharedRules(subnet: Subnet): Array<Rule & { why: string; first?: boolean }> {
   const cidr = formatSubnet(subnet);
   const jump = ['-m', 'addrtype', '--dst-type', 'LOCAL', ...KIT_COMMENT, '-j', NAT_CHAIN];
   return [

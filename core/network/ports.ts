@@ -29,7 +29,7 @@ export function formatPort(p: PortMapping): string {
  * socket, for udp any bound socket, from /proc/net (IPv4 and IPv6). A DNAT
  * rule would silently steal its traffic, so kit refuses instead.
  */
-export function hostPortInUse(p: PortMapping): boolean {
+function hostPortInUse(p: PortMapping): boolean {
   const files = p.protocol === 'tcp' ? ['/proc/net/tcp', '/proc/net/tcp6'] : ['/proc/net/udp', '/proc/net/udp6'];
   const LISTEN = '0A';
   return files.some((file) =>

@@ -12,7 +12,7 @@ import { checkHostPortFree, formatPort, type PortMapping } from './ports';
  * container's address, port 80; conntrack rewrites the answers back. The
  * comment names the container, so `iptables -t nat -S KIT` says whose it is.
  */
-export function dnatRule(p: PortMapping, address: string, id: string): Rule {
+function dnatRule(p: PortMapping, address: string, id: string): Rule {
   return {
     table: 'nat',
     chain: NAT_CHAIN,

@@ -48,7 +48,7 @@ export function overlaps(a: Subnet, b: Subnet): boolean {
   return ((a.base & mask(prefix)) >>> 0) === ((b.base & mask(prefix)) >>> 0);
 }
 
-export function formatAddress(n: number): string {
+function formatAddress(n: number): string {
   return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join('.');
 }
 

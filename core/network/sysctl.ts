@@ -7,7 +7,7 @@ export function sysctlPath(key: string): string {
   return `/proc/sys/${key.replace(/\./g, '/')}`;
 }
 
-export function readSysctl(key: string): string | undefined {
+function readSysctl(key: string): string | undefined {
   try {
     return readFileSync(sysctlPath(key), 'utf8').trim();
   } catch {

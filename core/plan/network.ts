@@ -1,5 +1,6 @@
 import { KitError } from '../errors';
 import { isAlive } from '../host/process';
+import { resolveContainer } from '../engine/names';
 import { listStates } from '../engine/state';
 import { CLONE } from '../linux';
 import { bringUpLoopback, createVeth, moveIntoContainer } from '../network/endpoint';
@@ -63,7 +64,8 @@ export function planNetwork(spec: ContainerSpec, paths: KitPaths, attachment: Ne
 }
 
 function joinContainer(name: string, paths: KitPaths): PlanPart {
-  const target = listStates(paths).find((s) => (s.name === name || s.id === name) && s.pid && isAlive(s.owner));
+  const running = listStates(paths).filter((s) => s.pid && isAlive(s.owner));
+  const target = resolveContainer(running, name);
   if (!target?.pid) throw new KitError(`--network container:${name}: no running container named '${name}'`, 'start it first, or check the name with `kit ps`');
   return {
     container: [

@@ -1,5 +1,6 @@
-import { lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { readlinkSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
+import { lstatOrUndefined } from '../storage/tree';
 
 /** Linux gives up after 40 links (ELOOP); so does kit. */
 const MAX_LINKS = 40;
@@ -34,12 +35,4 @@ export function statInRoot(root: string, path: string): Stats | undefined {
     remaining = [...target.split('/').filter((p) => p && p !== '.'), ...remaining];
   }
   return lstatOrUndefined(join(root, ...resolved));
-}
-
-function lstatOrUndefined(file: string): Stats | undefined {
-  try {
-    return lstatSync(file);
-  } catch {
-    return undefined;
-  }
 }

@@ -13,8 +13,7 @@ export const bridgeLinks: Probe = {
   id: 'bridge-links',
   title: `the ${BRIDGE} bridge and its links (brctl show)`,
   run: () => {
-    const title = `the ${BRIDGE} bridge and its links (brctl show)`;
-    if (!bridgeExists()) return { probe: 'bridge-links', title, text: `(no ${BRIDGE} bridge on this host)` };
+    if (!bridgeExists()) return { text: `(no ${BRIDGE} bridge on this host)` };
     const members = bridgeMembers();
     const id = sysfs('bridge/bridge_id');
     const stp = sysfs('bridge/stp_state') === '0' ? 'no' : 'yes';
@@ -23,7 +22,7 @@ export const bridgeLinks: Probe = {
       `${BRIDGE}\t\t${id}\t${stp}\t\t${members[0] ?? ''}`,
       ...members.slice(1).map((m) => `\t\t\t\t\t\t\t${m}`),
     ];
-    return { probe: 'bridge-links', title, text: [...table, '', commandOutput(['ip', '-br', 'addr', 'show', 'dev', BRIDGE])].join('\n') };
+    return { text: [...table, '', commandOutput(['ip', '-br', 'addr', 'show', 'dev', BRIDGE])].join('\n') };
   },
 };
 

@@ -16,10 +16,10 @@ function cgroupDirProbe(id: string, controller: string, shown: string[]): Probe 
     title,
     run: ({ pid }) => {
       const dir = pid ? cgroupsOfPid(pid)?.dirFor(controller) : undefined;
-      if (!dir) return { probe: id, title, text: '(no container cgroup)' };
+      if (!dir) return { text: '(no container cgroup)' };
       const files = readdirSync(dir).sort();
       const values = [...shown, 'cgroup.procs'].filter((f) => files.includes(f)).map((f) => `$ cat ${f}\n${readFileSync(join(dir, f), 'utf8').trim()}`);
-      return { probe: id, title: `${title}: ${dir}`, text: [`$ ls ${dir}`, columns(files), ...values].join('\n') };
+      return { title: `${title}: ${dir}`, text: [`$ ls ${dir}`, columns(files), ...values].join('\n') };
     },
   };
 }

@@ -15,6 +15,6 @@ export const cgroupHierarchy: Probe = {
       host.v2Root ? `cgroup2 at ${host.v2Root}, its controllers: ${host.v2Controllers.join(' ') || 'none (it only groups processes)'}` : 'no cgroup2 mounted',
       `layout: ${host.layout}; kit uses the ${chooseDriver(host).version} driver (--cgroup-driver picks the other one)`,
     ];
-    return { probe: 'cgroup-hierarchy', title, text: lines.join('\n') };
+    return { text: lines.join('\n') };
   },
 };

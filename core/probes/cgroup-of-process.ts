@@ -8,7 +8,7 @@ export const cgroupOfProcess: Probe = {
   id: 'cgroup-of-process',
   title,
   run: ({ pid }) => {
-    if (!pid) return { probe: 'cgroup-of-process', title, text: '(no container running)' };
-    return { probe: 'cgroup-of-process', title: title.replace('<pid>', String(pid)), text: readFileSync(`/proc/${pid}/cgroup`, 'utf8').trimEnd() };
+    if (!pid) return { text: '(no container running)' };
+    return { title: title.replace('<pid>', String(pid)), text: readFileSync(`/proc/${pid}/cgroup`, 'utf8').trimEnd() };
   },
 };

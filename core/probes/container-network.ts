@@ -7,9 +7,8 @@ export const containerNetwork: Probe = {
   id: 'container-network',
   title: 'inside the container: ip addr and ip route',
   run: ({ pid }) => {
-    const title = 'inside the container: ip addr and ip route';
-    if (!pid) return { probe: 'container-network', title, text: '(no container running)' };
+    if (!pid) return { text: '(no container running)' };
     const text = ['$ ip addr', commandOutput(inNetns(pid, ['ip', 'addr'])), '', '$ ip route', commandOutput(inNetns(pid, ['ip', 'route'])) || '(no routes)'];
-    return { probe: 'container-network', title, text: text.join('\n') };
+    return { text: text.join('\n') };
   },
 };

@@ -1,4 +1,5 @@
-import { readFileSync, readlinkSync, readdirSync } from 'node:fs';
+import { readlinkSync, readdirSync } from 'node:fs';
+import { statusField } from '../host/process';
 import { commandOutput } from './command';
 import type { Probe } from './probe';
 
@@ -12,27 +13,18 @@ export const containerProcess: Probe = {
   id: 'container-process',
   title: 'the container process, seen from the host',
   run: ({ pid }) => {
-    if (!pid) return { probe: 'container-process', title: 'the container process, seen from the host', text: '(no container running)' };
+    if (!pid) return { text: '(no container running)' };
     const tree = commandOutput(['ps', '-o', 'pid,ppid,cmd', '-p', `${process.pid},${pid}`]);
-    const nspid = statusField(pid, 'NSpid');
+    const nspid = statusField(pid, 'NSpid') ?? '?';
     const lines = [
       tree,
       '',
       `/proc/${pid}/status NSpid: ${nspid}   (host PID, then its PID inside each nested PID namespace)`,
       `namespaces that differ from the host's: ${differingNamespaces(pid).join(', ') || 'none'}`,
     ];
-    return { probe: 'container-process', title: `the container process, seen from the host (pid ${pid})`, text: lines.join('\n') };
+    return { title: `the container process, seen from the host (pid ${pid})`, text: lines.join('\n') };
   },
 };
-
-function statusField(pid: number, field: string): string {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field + ':'));
-    return line ? line.slice(field.length + 1).trim().replace(/\s+/g, ' ') : '?';
-  } catch {
-    return '?';
-  }
-}
 
 function differingNamespaces(pid: number): string[] {
   try {

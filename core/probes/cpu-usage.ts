@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cgroupsOfPid, readUsage, type Usage, type UsageDirs } from '../cgroups/usage';
 import type { Probe } from './probe';
 
 /** How long the container is watched: ~20 CFS periods of 100 ms. */
-export const CPU_WINDOW_MS = 2000;
+const CPU_WINDOW_MS = 2000;
 
 /**
  * The CPU time the container's cgroup used over a wall-clock window, from
@@ -17,9 +18,9 @@ export const cpuUsage: Probe = {
   title: 'CPU time the container used',
   run: async ({ pid }) => {
     const dirs = pid ? cgroupsOfPid(pid) : undefined;
-    if (!pid || !dirs) return { probe: 'cpu-usage', title: 'CPU time the container used', text: '(no container cgroup)' };
+    if (!pid || !dirs) return { text: '(no container cgroup)' };
     const start = sample(pid, dirs);
-    await new Promise((resolve) => setTimeout(resolve, CPU_WINDOW_MS));
+    await sleep(CPU_WINDOW_MS);
     const end = sample(pid, dirs);
     const wallMs = end.at - start.at;
     const cpuMs = delta(start, end, 'cpuUsec') / 1000;
@@ -31,7 +32,7 @@ export const cpuUsage: Probe = {
       `cpu.stat: held back by the quota for ${Math.round(throttledMs)} ms, in ${delta(start, end, 'throttledPeriods')} of ${delta(start, end, 'periods')} periods`,
       waitLine(start, end, throttledMs),
     ];
-    return { probe: 'cpu-usage', title: `CPU time the container used: ${percent}% of one CPU`, text: lines.join('\n') };
+    return { title: `CPU time the container used: ${percent}% of one CPU`, text: lines.join('\n') };
   },
 };
 

@@ -5,5 +5,5 @@ import type { Probe } from './probe';
 export const hostname: Probe = {
   id: 'hostname',
   title: "the host's hostname",
-  run: () => ({ probe: 'hostname', title: "the host's hostname", text: readFileSync('/proc/sys/kernel/hostname', 'utf8').trim() }),
+  run: () => ({ text: readFileSync('/proc/sys/kernel/hostname', 'utf8').trim() }),
 };

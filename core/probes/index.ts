@@ -42,7 +42,7 @@ const PROBES: Probe[] = [
   kitCgroups,
 ];
 
-export function probeIds(): string[] {
+function probeIds(): string[] {
   return PROBES.map((p) => p.id);
 }
 
@@ -51,7 +51,8 @@ export async function runProbes(ids: string[], ctx: ProbeContext): Promise<Probe
   for (const id of ids) {
     const probe = PROBES.find((p) => p.id === id);
     if (!probe) throw new KitError(`unknown host probe '${id}'`, `known probes: ${probeIds().join(', ')}`);
-    results.push(await probe.run(ctx));
+    const view = await probe.run(ctx);
+    results.push({ probe: probe.id, title: view.title ?? probe.title, text: view.text });
   }
   return results;
 }

@@ -5,5 +5,5 @@ import type { Probe } from './probe';
 export const ipcQueues: Probe = {
   id: 'ipc-queues',
   title: "the host's System V message queues (ipcs -q)",
-  run: () => ({ probe: 'ipc-queues', title: "the host's System V message queues (ipcs -q)", text: commandOutput(['ipcs', '-q']) }),
+  run: () => ({ text: commandOutput(['ipcs', '-q']) }),
 };

@@ -11,11 +11,11 @@ export const kitCgroups: Probe = {
   title,
   run: () => {
     const dirs = kitCgroupDirs();
-    return { probe: 'kit-cgroups', title: `${title}: ${dirs.length}`, text: dirs.join('\n') || '(none: kit removed what it created)' };
+    return { title: `${title}: ${dirs.length}`, text: dirs.join('\n') || '(none: kit removed what it created)' };
   },
 };
 
-export function kitCgroupDirs(): string[] {
+function kitCgroupDirs(): string[] {
   const host = detectHost();
   const roots = [...host.v1Controllers.map((c) => join(CGROUP_ROOT, c)), ...(host.v2Root ? [host.v2Root] : [])];
   return roots.flatMap((root) => {

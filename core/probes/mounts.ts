@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mountTable } from '../host/mountinfo';
 import type { Probe } from './probe';
 
 /**
@@ -11,16 +11,10 @@ export const mounts: Probe = {
   id: 'mounts',
   title: "the host's mount table (/proc/self/mountinfo)",
   run: () => {
-    const lines = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean);
-    const demo = lines.filter((l) => l.includes('kit-demo')).map(describe);
-    const text = [`${lines.length} mounts on the host`, demo.length ? demo.join('\n') : 'no mount named kit-demo'].join('\n');
-    return { probe: 'mounts', title: "the host's mount table (/proc/self/mountinfo)", text };
+    const table = mountTable();
+    // `target  source  fstype`, like a findmnt row.
+    const demo = table.filter((m) => m.line.includes('kit-demo')).map((m) => `${m.mountPoint}  ${m.source}  ${m.fstype}`);
+    const text = [`${table.length} mounts on the host`, demo.length ? demo.join('\n') : 'no mount named kit-demo'].join('\n');
+    return { text };
   },
 };
-
-/** `target  source  fstype`, like a findmnt row. */
-function describe(line: string): string {
-  const [left, right] = line.split(' - ');
-  const [fstype, source] = right.split(' ');
-  return `${left.split(' ')[4]}  ${source}  ${fstype}`;
-}

@@ -14,7 +14,7 @@ export const natRules: Probe = {
   run: () => {
     const title = `the host's iptables (${backendName()}): iptables -t nat -S; iptables -S FORWARD`;
     const text = [commandOutput(['iptables', '-w', '-t', 'nat', '-S']), '', commandOutput(['iptables', '-w', '-S', 'FORWARD'])].join('\n');
-    return { probe: 'nat-rules', title, text };
+    return { title, text };
   },
 };
 

@@ -12,6 +12,7 @@ export interface ProbeContext {
   storage?: StorageView;
 }
 
+/** What a probe saw, with the title it was taken under. */
 export interface ProbeResult {
   probe: string;
   title: string;
@@ -19,8 +20,14 @@ export interface ProbeResult {
   text: string;
 }
 
+/** What one look shows: `title` only where it says more than the probe's own (a pid, a count, a directory). */
+export interface ProbeView {
+  title?: string;
+  text: string;
+}
+
 export interface Probe {
   id: string;
   title: string;
-  run(ctx: ProbeContext): ProbeResult | Promise<ProbeResult>;
+  run(ctx: ProbeContext): ProbeView | Promise<ProbeView>;
 }

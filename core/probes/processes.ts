@@ -8,6 +8,6 @@ export const processes: Probe = {
   run: () => {
     const text = commandOutput(['ps', '-ef', '--cols', '120']);
     const count = text.split('\n').length - 1;
-    return { probe: 'processes', title: `the host's processes (ps -ef): ${count} processes`, text: firstLines(text, 12) };
+    return { title: `the host's processes (ps -ef): ${count} processes`, text: firstLines(text, 12) };
   },
 };

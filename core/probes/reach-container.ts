@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { NAT_CHAIN } from '../network/config';
 import { containerAddress } from '../network/endpoint';
+import { hasProgram } from '../support';
 import { commandOutput } from './command';
 import type { Probe } from './probe';
 
@@ -15,19 +16,18 @@ export const reachContainer: Probe = {
   id: 'reach-container',
   title: 'the host talks to the container',
   run: async ({ pid }) => {
-    const title = 'the host talks to the container';
     const address = pid ? containerAddress(pid) : undefined;
-    if (!pid || !address) return { probe: 'reach-container', title, text: '(no container with an address on kit0 is running)' };
+    if (!pid || !address) return { text: '(no container with an address on kit0 is running)' };
     const lines = [`$ ${pingCommand(address).join(' ')}`, commandOutput(pingCommand(address))];
     for (const port of publishedTcpPorts(address)) {
       lines.push('', `$ printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 ${port}`, await exchange(port));
     }
-    return { probe: 'reach-container', title: `${title} (${address})`, text: lines.join('\n') };
+    return { title: `${reachContainer.title} (${address})`, text: lines.join('\n') };
   },
 };
 
 function pingCommand(address: string): string[] {
-  const ping = spawnSync('sh', ['-c', 'command -v ping']).status === 0 ? ['ping'] : ['busybox', 'ping'];
+  const ping = hasProgram('ping') ? ['ping'] : ['busybox', 'ping'];
   return [...ping, '-c', '1', '-W', '2', address];
 }
 
@@ -45,7 +45,7 @@ async function exchange(port: number): Promise<string> {
       return await requestOnce(port);
     } catch (err) {
       last = (err as Error).message;
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
   }
   return `(no answer: ${last})`;

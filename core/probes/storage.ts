@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mountAt } from '../host/mountinfo';
 import { aufsMountData } from '../storage/aufs';
+import { hasFilesystem } from '../support';
 import { commandOutput, firstLines } from './command';
-import type { Probe, ProbeContext, ProbeResult } from './probe';
+import type { Probe, ProbeContext, ProbeView } from './probe';
 
 /**
  * Probes of a container's layered root (chapters with `storage`): what the
@@ -12,7 +14,7 @@ function withStorage(id: string, title: string, look: (s: NonNullable<ProbeConte
   return {
     id,
     title,
-    run: ({ storage }): ProbeResult => ({ probe: id, title, text: storage ? look(storage) : '(no layered root in this run)' }),
+    run: ({ storage }): ProbeView => ({ text: storage ? look(storage) : '(no layered root in this run)' }),
   };
 }
 
@@ -35,7 +37,7 @@ export const containerDirs = withStorage('container-dirs', "the container's root
     `MergedDir: ${s.rootfs}`,
     '',
     'the mount, as /proc/self/mountinfo shows it on the host:',
-    indent(mountLine(s.rootfs)),
+    indent(mountAt(s.rootfs)?.line ?? '(not mounted)'),
   );
   return lines.join('\n');
 });
@@ -60,15 +62,10 @@ export const unionFilesystems: Probe = {
   title: 'union filesystems this kernel has (grep -E "overlay|aufs" /proc/filesystems)',
   run: () => {
     const listed = readFileSync('/proc/filesystems', 'utf8').split('\n').filter((l) => /\t(overlay|aufs)$/.test(l));
-    const aufs = listed.some((l) => l.endsWith('\taufs')) ? '' : '\n(no aufs line: this kernel has no aufs)';
-    return { probe: 'union-filesystems', title: unionFilesystems.title, text: (listed.join('\n') || '(none)') + aufs };
+    const aufs = hasFilesystem('aufs') ? '' : '\n(no aufs line: this kernel has no aufs)';
+    return { text: (listed.join('\n') || '(none)') + aufs };
   },
 };
-
-function mountLine(target: string): string {
-  const line = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' ')[4] === target);
-  return line ?? '(not mounted)';
-}
 
 function indent(text: string): string {
   return text.split('\n').map((l) => `  ${l}`).join('\n');

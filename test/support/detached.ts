@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { processStartTime, type ProcessRef } from '../../core/host/process';
 import type { ContainerSpec } from '../../dist/core';
 
 const ROOT = join(__dirname, '..', '..');
@@ -35,20 +36,12 @@ export function startDetachedProcess(spec: ContainerSpec, env: NodeJS.ProcessEnv
  * each with its start time: namespace inodes are reused once a namespace is
  * gone, so "nothing left" is checked on these processes, not on the inode.
  */
-export function namespaceMembers(pid: number): Array<{ pid: number; startTime: string }> {
+export function namespaceMembers(pid: number): ProcessRef[] {
   const ns = ['pid', 'mnt'].map((kind) => readlinkSync(`/proc/${pid}/ns/${kind}`));
   return readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => ['pid', 'mnt'].some((kind, i) => nsOf(p, kind) === ns[i]))
-    .map((p) => ({ pid: Number(p), startTime: startTimeOf(Number(p)) ?? '' }));
-}
-
-export function startTimeOf(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19];
-  } catch {
-    return undefined;
-  }
+    .map((p) => ({ pid: Number(p), startTime: processStartTime(Number(p)) ?? -1 }));
 }
 
 function nsOf(pid: string, kind: string): string | undefined {
@@ -56,17 +49,5 @@ function nsOf(pid: string, kind: string): string | undefined {
     return readlinkSync(`/proc/${pid}/ns/${kind}`);
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Alive and not a zombie: a shim that exited is reparented to PID 1, which
- * may take a while to reap it.
- */
-export function running(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
-  } catch {
-    return false;
   }
 }

@@ -6,28 +6,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { TarHeader } from '../../core/image/tar/header';
 import { TarWriter } from '../../core/image/tar/writer';
-import { hostSnapshot, requireRoot, tempKitRoot } from './kit';
 
 /**
  * Image tarballs built by the tests themselves, with GNU tar for layers (an
  * independent implementation) and the real layouts of `docker save` and OCI
  * image layout around them.
  */
-
-/**
- * The kit root for one image test file: root required (layers keep owners,
- * device nodes and trusted.* xattrs), and the host checked clean at the end.
- */
-export function imageTestRoot(): ReturnType<typeof tempKitRoot> {
-  requireRoot();
-  const kr = tempKitRoot();
-  const before = hostSnapshot(kr.root);
-  afterAll(() => {
-    expect(hostSnapshot(kr.root)).toEqual(before);
-    kr.cleanup();
-  });
-  return kr;
-}
 
 export function sha256(data: Buffer): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;

@@ -2,6 +2,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { mountTable } from '../../core/host/mountinfo';
+import { processStat } from '../../core/host/process';
+import { statePid } from './json';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'run.js');
 
@@ -56,13 +59,31 @@ export function kitBackground(args: string[], env: NodeJS.ProcessEnv) {
  * must never appear there), and container state dirs.
  */
 export function hostSnapshot(root: string): { mounts: string[]; procMounts: number; containers: string[] } {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(Boolean);
+  const mounts = mountTable();
   const dir = join(root, 'run', 'containers');
   return {
-    mounts: mounts.filter((l) => l.includes(root)).map((l) => l.split(' ')[4]),
-    procMounts: mounts.filter((l) => l.split(' - ')[1]?.startsWith('proc ')).length,
+    mounts: mounts.filter((m) => m.line.includes(root)).map((m) => m.mountPoint),
+    procMounts: mounts.filter((m) => m.fstype === 'proc').length,
     containers: existsSync(dir) ? readdirSync(dir) : [],
   };
+}
+
+/**
+ * The container of this kit root whose first process runs `command` (its id
+ * and host pid), or undefined while there is none: kit-init has not exec'd
+ * it yet, or kit has not written the pid yet.
+ */
+export function containerRunning(root: string, command: string): { id: string; pid: number } | undefined {
+  const dir = join(root, 'run', 'containers');
+  for (const id of hostSnapshot(root).containers) {
+    const pid = statePid(join(dir, id));
+    try {
+      if (pid > 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(command)) return { id, pid };
+    } catch {
+      // the process is already gone
+    }
+  }
+  return undefined;
 }
 
 export function alive(pid: number): boolean {
@@ -72,6 +93,15 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Alive and not a zombie: an exited process whose parent (PID 1, for a
+ * reparented shim) has not reaped it yet no longer runs.
+ */
+export function running(pid: number): boolean {
+  const stat = processStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
 }
 
 export async function eventually(check: () => boolean, timeoutMs = 10000): Promise<void> {
@@ -85,35 +115,27 @@ export async function eventually(check: () => boolean, timeoutMs = 10000): Promi
 /**
  * A privileged test file's kit root: needs root, and after all its tests the
  * host holds exactly what it held before (no mount, no container state left).
+ * `teardown` runs after the tests and before that check (to remove what a
+ * failed test left running, or to check more of the host).
  */
-export function cleanKitRoot(): ReturnType<typeof tempKitRoot> {
+export function cleanKitRoot(teardown?: () => void): ReturnType<typeof tempKitRoot> {
   requireRoot();
   const kr = tempKitRoot();
   const before = hostSnapshot(kr.root);
   afterAll(() => {
+    teardown?.();
     expect(hostSnapshot(kr.root)).toEqual(before);
     kr.cleanup();
   });
   return kr;
 }
 
-/** A process's state letter (R, S, Z...) and parent, from /proc/<pid>/stat; undefined once it is gone. */
-export function procStat(pid: number | string): { state: string; ppid: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state, ppid: Number(ppid) };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Children of this test process that exited and were never reaped. */
 export function zombieChildren(): number[] {
   return readdirSync('/proc')
     .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => procStat(pid)?.state === 'Z' && procStat(pid)?.ppid === process.pid)
-    .map(Number);
+    .map(Number)
+    .filter((pid) => processStat(pid)?.state === 'Z' && processStat(pid)?.ppid === process.pid);
 }
 
 export function openFdCount(): number {

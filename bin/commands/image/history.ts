@@ -1,7 +1,6 @@
 import { Args } from '@oclif/core';
-import { kitPaths } from '../../../core';
+import { ImageStore, kitPaths } from '../../../core';
 import { imageHistory } from '../../../core/image/history';
-import { ImageStore } from '../../../core/image/store';
 import { KitCommand } from '../../base';
 
 export default class ImageHistoryCommand extends KitCommand {

@@ -39,7 +39,7 @@ export function hostProgramEntries(programs: Array<{ name: string; file: string 
 }
 
 /** The absolute paths `ldd` lists for a program; none for a static one. */
-export function sharedLibraries(file: string): string[] {
+function sharedLibraries(file: string): string[] {
   const out = spawnSync('ldd', [file], { encoding: 'utf8' });
   if (out.status !== 0) return [];
   return out.stdout
