@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KitError } from '../errors';
+import { resolveContainer } from '../engine/names';
+import { mountAt } from '../host/mountinfo';
 import type { Image, ImageStore } from '../image/store';
 import type { KitPaths } from '../paths';
 import type { HostContext } from '../plan';
@@ -81,12 +83,7 @@ export function listContainerLayers(paths: KitPaths): ContainerLayer[] {
  * container is made, so this finds running and stopped containers alike.
  */
 export function lookupContainerLayer(paths: KitPaths, ref: string): ContainerLayer | undefined {
-  const all = listContainerLayers(paths);
-  const exact = all.find((c) => c.id === ref || c.name === ref);
-  if (exact) return exact;
-  const found = all.filter((c) => c.id.startsWith(ref));
-  if (found.length > 1) throw new KitError(`'${ref}' names ${found.length} containers`, 'give more characters of the id, or the name');
-  return found[0];
+  return resolveContainer(listContainerLayers(paths), ref);
 }
 
 export function findContainerLayer(paths: KitPaths, ref: string): ContainerLayer {
@@ -175,7 +172,7 @@ export function removeContainerLayer(paths: KitPaths, ref: string): void {
   const container = findContainerLayer(paths, ref);
   const dir = containerLayerDir(paths, container.id);
   const rootfs = driverNamed(container.driver).rootfsDir(dir);
-  if (readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === rootfs)) {
+  if (mountAt(rootfs)) {
     throw new KitError(`container ${container.id} is still mounted at ${rootfs}`, 'stop it first');
   }
   rmSync(dir, { recursive: true, force: true });
