@@ -25,5 +25,5 @@ export async function execInContainer(target: ContainerState, command: string[],
   // Host steps of a join (e.g. entering the container's cgroup) journal here.
   const changes = new HostChanges(join(containerDir(paths, target.id), `exec-${newContainerId()}.journal`), trace);
   const ctx: HostContext = { id: target.id, spec: target.spec, paths, trace, changes, pid: 0, notes: [] };
-  return runPlan(() => buildExecIntoPlan({ pid, spec: target.spec }, command), ctx, options, () => undefined);
+  return runPlan(() => buildExecIntoPlan({ id: target.id, pid, spec: target.spec }, command), ctx, options, () => undefined);
 }

@@ -1,0 +1,43 @@
+import { Flags } from '@oclif/core';
+import { containerStats, kitPaths, STATS_INTERVAL_MS, type ContainerStats } from '../../core';
+import { KitCommand } from '../base';
+import { renderStats } from '../render/stats';
+
+/** ANSI: cursor home, clear the screen, as `docker stats` redraws. */
+const REDRAW = '\x1b[H\x1b[2J';
+
+export default class StatsCommand extends KitCommand {
+  static summary = "Show the running containers' CPU, memory and process counts, from their cgroups.";
+  static description = `Like docker stats --no-stream: one row per running container, read from the
+files of its cgroups. CPU % is the CPU time the cgroup used over one second of
+wall-clock time (cpuacct.usage on cgroup v1, usage_usec in cpu.stat on v2),
+read twice a second apart, as a % of one CPU: a busy loop under
+--cpu-quota 50000 shows about 50%, two busy loops without a limit on two CPUs
+about 200%. MEM USAGE / LIMIT is memory.usage_in_bytes / memory.limit_in_bytes
+(v1) or memory.current / memory.max (v2), page cache included (docker subtracts
+the inactive part of it); with no --memory the limit shown is the host's memory.
+PIDS is pids.current, then pids.max when --pids-limit set one.
+--watch redraws every second until Ctrl-C, as docker stats does by default.
+--json gives the numbers (bytes, percents, counts; null where there is none).`;
+  static examples = ['sudo <%= config.bin %> stats', 'sudo <%= config.bin %> stats --watch', 'sudo <%= config.bin %> stats --json'];
+  static enableJsonFlag = true;
+  static flags = {
+    watch: Flags.boolean({ char: 'w', default: false, description: 'redraw every second until Ctrl-C', exclusive: ['json'] }),
+  };
+
+  async run(): Promise<ContainerStats[]> {
+    const { flags } = await this.parse(StatsCommand);
+    const paths = kitPaths();
+    if (!flags.watch) {
+      const stats = await containerStats(paths);
+      if (!this.jsonEnabled()) this.log(renderStats(stats));
+      return stats;
+    }
+    for (;;) {
+      const stats = await containerStats(paths);
+      // With no container there is nothing to sample for a second: wait anyway, or this spins.
+      if (stats.length === 0) await new Promise((resolve) => setTimeout(resolve, STATS_INTERVAL_MS));
+      process.stdout.write(REDRAW + renderStats(stats) + '\n');
+    }
+  }
+}
