@@ -68,7 +68,22 @@ test('kit stats with no running container prints only the header, and [] with --
   }
 });
 
-test('kit stats on v1: ~50% CPU under --cpu-quota 50000, memory and pids as the cgroup files hold them', () => {
+/** The first `count` lines `kit stats --watch --json` prints, then Ctrl-C. */
+async function watchLines(count: number): Promise<ContainerStats[][]> {
+  const watch = kitBackground(['stats', '--watch', '--json'], kr.env);
+  let out = '';
+  watch.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  const closed = new Promise((resolve) => watch.on('close', resolve));
+  try {
+    await eventually(() => out.split('\n').length > count, 15000);
+  } finally {
+    watch.kill('SIGINT');
+    await closed;
+  }
+  return out.split('\n').slice(0, count).map((line) => JSON.parse(line) as ContainerStats[]);
+}
+
+test('kit stats on v1: ~50% CPU under --cpu-quota 50000, memory and pids as the cgroup files hold them', async () => {
   const { id, name } = runDetached(['--cpu-quota', '50000', '--memory', '64m', '--pids-limit', '20'], BUSY);
   const row = statsOf(id);
   expect(row).toMatchObject({ name, cgroup: 'v1', memoryLimit: 64 * 1024 * 1024, memoryLimited: true });
@@ -85,6 +100,8 @@ test('kit stats on v1: ~50% CPU under --cpu-quota 50000, memory and pids as the 
   const table = kit(['stats'], kr.env).stdout.split('\n');
   const line = table.find((l) => l.startsWith(id));
   expect(line).toMatch(new RegExp(`^${id}\\s+${name}\\s+\\d+\\.\\d\\d%\\s+[\\d.]+[KM]iB / 64MiB\\s+\\d+\\.\\d\\d%\\s+1 / 20$`));
+  // --watch samples again every second, until Ctrl-C.
+  for (const rows of await watchLines(2)) expect(rows.find((r) => r.id === id)).toMatchObject({ memoryLimit: 64 * 1024 * 1024, pids: 1 });
 
   expect(kit(['rm', '-f', id], kr.env).status).toBe(0);
   expect(cgroupDirsOf([id])).toEqual([]);

@@ -18,11 +18,12 @@ about 200%. MEM USAGE / LIMIT is memory.usage_in_bytes / memory.limit_in_bytes
 the inactive part of it); with no --memory the limit shown is the host's memory.
 PIDS is pids.current, then pids.max when --pids-limit set one.
 --watch redraws every second until Ctrl-C, as docker stats does by default.
---json gives the numbers (bytes, percents, counts; null where there is none).`;
+--json gives the numbers (bytes, percents, counts; null where there is none);
+with --watch, one JSON array per line, every second.`;
   static examples = ['sudo <%= config.bin %> stats', 'sudo <%= config.bin %> stats --watch', 'sudo <%= config.bin %> stats --json'];
   static enableJsonFlag = true;
   static flags = {
-    watch: Flags.boolean({ char: 'w', default: false, description: 'redraw every second until Ctrl-C', exclusive: ['json'] }),
+    watch: Flags.boolean({ char: 'w', default: false, description: 'redraw every second until Ctrl-C' }),
   };
 
   async run(): Promise<ContainerStats[]> {
@@ -37,7 +38,7 @@ PIDS is pids.current, then pids.max when --pids-limit set one.
       const stats = await containerStats(paths);
       // With no container there is nothing to sample for a second: wait anyway, or this spins.
       if (stats.length === 0) await new Promise((resolve) => setTimeout(resolve, STATS_INTERVAL_MS));
-      process.stdout.write(REDRAW + renderStats(stats) + '\n');
+      process.stdout.write(this.jsonEnabled() ? JSON.stringify(stats) + '\n' : REDRAW + renderStats(stats) + '\n');
     }
   }
 }
