@@ -2,7 +2,7 @@ import { containerCgroups, usageDirs } from '../cgroups/container';
 import { sampleUsage, statsBetween, type CgroupStats, type UsageSample } from '../cgroups/stats';
 import type { UsageDirs } from '../cgroups/usage';
 import type { KitPaths } from '../paths';
-import { listContainers } from './list';
+import { listContainers, type ContainerInfo } from './list';
 import { readState } from './state';
 
 /** How long `kit stats` watches the CPU counters, like one refresh of `docker stats`. */
@@ -19,12 +19,10 @@ export interface ContainerStats extends Nullable<CgroupStats> {
 
 type Nullable<T> = { [K in keyof T]: T[K] | null };
 
+/** A running container, and its cgroup counters' first reading when it has cgroups of its own. */
 interface Watched {
-  id: string;
-  name: string;
-  pid: number;
-  dirs?: UsageDirs;
-  first?: UsageSample;
+  row: Pick<ContainerStats, 'id' | 'name' | 'pid' | 'cgroup'>;
+  sampled?: { dirs: UsageDirs; first: UsageSample };
 }
 
 /**
@@ -32,26 +30,23 @@ interface Watched {
  * `intervalMs` apart. A container that ends meanwhile is left out.
  */
 export async function containerStats(paths: KitPaths, intervalMs = STATS_INTERVAL_MS): Promise<ContainerStats[]> {
-  const watched = runningContainers(paths).map((c) => ({ ...c, first: c.dirs && sampleUsage(c.dirs) }));
+  const watched = listContainers(paths).flatMap((c) => watch(paths, c));
   if (watched.length === 0) return [];
   await new Promise((resolve) => setTimeout(resolve, intervalMs));
   const still = new Set(listContainers(paths).map((c) => c.id));
-  return watched.filter((c) => still.has(c.id)).map((c) => ({
-    id: c.id,
-    name: c.name,
-    pid: c.pid,
-    cgroup: c.dirs?.version ?? null,
-    ...(c.dirs && c.first ? statsBetween(c.first, sampleUsage(c.dirs)) : NO_CGROUP),
-  }));
+  return watched
+    .filter(({ row }) => still.has(row.id))
+    .map(({ row, sampled }) => ({ ...row, ...(sampled ? statsBetween(sampled.first, sampleUsage(sampled.dirs)) : NO_CGROUP) }));
 }
 
 const NO_CGROUP: Nullable<CgroupStats> = { cpuPercent: null, memoryUsage: null, memoryLimit: null, memoryLimited: null, memoryPercent: null, pids: null, pidsLimit: null };
 
-function runningContainers(paths: KitPaths): Watched[] {
-  return listContainers(paths).flatMap((c) => {
-    const state = c.pid === null ? undefined : readState(paths, c.id);
-    if (!state || c.pid === null) return [];
-    const cgroups = containerCgroups(state.spec, c.id);
-    return [{ id: c.id, name: c.name, pid: c.pid, dirs: cgroups && usageDirs(cgroups) }];
-  });
+/** A container that runs (it has a pid), with the first reading of its counters. */
+function watch(paths: KitPaths, c: ContainerInfo): Watched[] {
+  const state = readState(paths, c.id);
+  if (c.pid === null || !state) return [];
+  const cgroups = containerCgroups(state.spec, c.id);
+  const dirs = cgroups && usageDirs(cgroups);
+  const row = { id: c.id, name: c.name, pid: c.pid, cgroup: dirs?.version ?? null };
+  return [{ row, sampled: dirs && { dirs, first: sampleUsage(dirs) } }];
 }
