@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ContainerStats } from '../dist/core';
 import { renderStats } from '../bin/render/stats';
 import { cgroupDirsOf } from './support/cgroups';
+import { startDetachedProcess } from './support/detached';
 import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
 
 requireRoot();
@@ -151,6 +152,16 @@ test('kit stats on v2 (--cgroup-driver v2, the unified tree here has no controll
   expect(kit(['exec', id, 'cat', '/proc/self/cgroup'], kr.env).stdout).toMatch(/^0::\/$/m);
   expect(kit(['rm', '-f', id], kr.env).status).toBe(0);
   expect(cgroupDirsOf([id])).toEqual([]);
+});
+
+test('a container kit gave no cgroup of its own (a spec without resources) is listed with nulls, not the host\'s numbers', async () => {
+  const name = `st${process.pid}-${unique++}`;
+  const r = await startDetachedProcess({ command: ['sleep', '30'], env: ['PATH=/bin:/usr/bin'], namespaces: ['mount', 'pid'], name }, kr.env);
+  if (!r.started) throw new Error(`did not start: ${JSON.stringify(r)}`);
+  ids.push(r.started.id);
+  expect(statsOf(r.started.id)).toEqual({ id: r.started.id, name, pid: r.started.pid, cgroup: null, cpuPercent: null, memoryUsage: null, memoryLimit: null, memoryLimited: null, memoryPercent: null, pids: null, pidsLimit: null });
+  expect(kit(['stats'], kr.env).stdout).toMatch(new RegExp(`^${r.started.id}\\s+${name}\\s+--\\s+--\\s+--\\s+--$`, 'm'));
+  expect(kit(['rm', '-f', r.started.id], kr.env).status).toBe(0);
 });
 
 test('the table: docker stats columns, binary sizes, "--" for a container without a cgroup of its own', () => {
