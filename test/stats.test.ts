@@ -62,7 +62,7 @@ test('kit stats with no running container prints only the header, and [] with --
   try {
     const r = kit(['stats'], empty.env);
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n').filter(Boolean)).toEqual(['CONTAINER ID   NAME   CPU %   MEM USAGE / LIMIT   MEM %   PIDS']);
+    expect(r.stdout.split('\n').filter(Boolean)).toEqual(['CONTAINER ID   NAME   CPU %   MEM USAGE / LIMIT   MEM %   NET I/O   PIDS']);
     expect(kitJson(['stats'], empty.env)).toEqual([]);
   } finally {
     empty.cleanup();
@@ -100,7 +100,7 @@ test('kit stats on v1: ~50% CPU under --cpu-quota 50000, memory and pids as the 
 
   const table = kit(['stats'], kr.env).stdout.split('\n');
   const line = table.find((l) => l.startsWith(id));
-  expect(line).toMatch(new RegExp(`^${id}\\s+${name}\\s+\\d+\\.\\d\\d%\\s+[\\d.]+[KM]iB / 64MiB\\s+\\d+\\.\\d\\d%\\s+1 / 20$`));
+  expect(line).toMatch(new RegExp(`^${id}\\s+${name}\\s+\\d+\\.\\d\\d%\\s+[\\d.]+[KM]iB / 64MiB\\s+\\d+\\.\\d\\d%\\s+[\\d.]+k?B / [\\d.]+k?B\\s+1 / 20$`));
   // --watch samples again every second, until Ctrl-C.
   for (const rows of await watchLines(2)) expect(rows.find((r) => r.id === id)).toMatchObject({ memoryLimit: 64 * 1024 * 1024, pids: 1 });
 
@@ -154,25 +154,46 @@ test('kit stats on v2 (--cgroup-driver v2, the unified tree here has no controll
   expect(cgroupDirsOf([id])).toEqual([]);
 });
 
+test("NET I/O: what the container's eth0 received and sent, as /proc/<pid>/net/dev counts it, a ping to its gateway included", () => {
+  const { id, name } = runDetached([], ['sleep', '60']);
+  const eth0 = () => {
+    const pid = statsOf(id).pid;
+    const line = readFileSync(`/proc/${pid}/net/dev`, 'utf8').split('\n').find((l) => l.trim().startsWith('eth0:'))!;
+    const fields = line.split(':')[1].trim().split(/\s+/).map(Number);
+    return { rx: fields[0], tx: fields[8] };
+  };
+  // Something to count: two echo requests to its gateway on kit0 (and the ARP exchange before them).
+  expect(kit(['exec', name, 'sh', '-c', 'ping -c 2 -W 2 $(ip route | awk "/default/ {print \\$3}")'], kr.env).stdout).toContain('2 packets transmitted');
+  const before = eth0();
+  const row = statsOf(id);
+  const after = eth0();
+  expect(before.tx).toBeGreaterThanOrEqual(2 * 98); // ICMP 64 + IPv4 20 + Ethernet 14 bytes each
+  expect(row.netTxBytes).toBeGreaterThanOrEqual(before.tx);
+  expect(row.netTxBytes).toBeLessThanOrEqual(after.tx);
+  expect(row.netRxBytes).toBeGreaterThanOrEqual(before.rx);
+  expect(row.netRxBytes).toBeLessThanOrEqual(after.rx);
+  expect(kit(['rm', '-f', id], kr.env).status).toBe(0);
+});
+
 test('a container kit gave no cgroup of its own (a spec without resources) is listed with nulls, not the host\'s numbers', async () => {
   const name = `st${process.pid}-${unique++}`;
   const r = await startDetachedProcess({ command: ['sleep', '30'], env: ['PATH=/bin:/usr/bin'], namespaces: ['mount', 'pid'], name }, kr.env);
   if (!r.started) throw new Error(`did not start: ${JSON.stringify(r)}`);
   ids.push(r.started.id);
-  expect(statsOf(r.started.id)).toEqual({ id: r.started.id, name, pid: r.started.pid, cgroup: null, cpuPercent: null, memoryUsage: null, memoryLimit: null, memoryLimited: null, memoryPercent: null, pids: null, pidsLimit: null });
-  expect(kit(['stats'], kr.env).stdout).toMatch(new RegExp(`^${r.started.id}\\s+${name}\\s+--\\s+--\\s+--\\s+--$`, 'm'));
+  expect(statsOf(r.started.id)).toEqual({ id: r.started.id, name, pid: r.started.pid, cgroup: null, cpuPercent: null, memoryUsage: null, memoryLimit: null, memoryLimited: null, memoryPercent: null, pids: null, pidsLimit: null, netRxBytes: null, netTxBytes: null });
+  expect(kit(['stats'], kr.env).stdout).toMatch(new RegExp(`^${r.started.id}\\s+${name}\\s+--\\s+--\\s+--\\s+--\\s+--$`, 'm'));
   expect(kit(['rm', '-f', r.started.id], kr.env).status).toBe(0);
 });
 
-test('the table: docker stats columns, binary sizes, "--" for a container without a cgroup of its own', () => {
-  const base = { id: 'abc', name: 'web', pid: 1, cgroup: 'v1' as const, memoryLimited: true, pidsLimit: null };
+test('the table: docker stats columns, binary memory sizes, decimal I/O sizes, "--" for a container without a cgroup of its own', () => {
+  const base = { id: 'abc', name: 'web', pid: 1, cgroup: 'v1' as const, memoryLimited: true, pidsLimit: null, netRxBytes: 1049, netTxBytes: 648 };
   const text = renderStats([
     { ...base, cpuPercent: 49.8, memoryUsage: 1597000, memoryLimit: 64 * 1024 * 1024, memoryPercent: 2.38, pids: 3 },
-    { ...base, id: 'def', name: 'bare', cgroup: null, cpuPercent: null, memoryUsage: null, memoryLimit: null, memoryLimited: null, memoryPercent: null, pids: null },
+    { ...base, id: 'def', name: 'bare', cgroup: null, cpuPercent: null, memoryUsage: null, memoryLimit: null, memoryLimited: null, memoryPercent: null, pids: null, netRxBytes: null, netTxBytes: null },
   ]);
   expect(text.split('\n')).toEqual([
-    'CONTAINER ID   NAME   CPU %    MEM USAGE / LIMIT   MEM %   PIDS',
-    'abc            web    49.80%   1.523MiB / 64MiB    2.38%   3',
-    'def            bare   --       --                  --      --',
+    'CONTAINER ID   NAME   CPU %    MEM USAGE / LIMIT   MEM %   NET I/O         PIDS',
+    'abc            web    49.80%   1.523MiB / 64MiB    2.38%   1.05kB / 648B   3',
+    'def            bare   --       --                  --      --              --',
   ]);
 });

@@ -16,6 +16,8 @@ read twice a second apart, as a % of one CPU: a busy loop under
 about 200%. MEM USAGE / LIMIT is memory.usage_in_bytes / memory.limit_in_bytes
 (v1) or memory.current / memory.max (v2), page cache included (docker subtracts
 the inactive part of it); with no --memory the limit shown is the host's memory.
+NET I/O is what the container's network namespace received and sent on its
+links (eth0; lo aside), from /proc/<pid>/net/dev; "--" on the host's network.
 PIDS is pids.current, then pids.max when --pids-limit set one.
 --watch redraws every second until Ctrl-C, as docker stats does by default.
 --json gives the numbers (bytes, percents, counts; null where there is none);

@@ -1,6 +1,7 @@
 import { containerCgroups, usageDirs } from '../cgroups/container';
 import { sampleUsage, statsBetween, type CgroupStats, type UsageSample } from '../cgroups/stats';
 import type { UsageDirs } from '../cgroups/usage';
+import { namespaceTraffic } from '../network/traffic';
 import type { KitPaths } from '../paths';
 import { listContainers, type ContainerInfo } from './list';
 import { readState } from './state';
@@ -15,6 +16,9 @@ export interface ContainerStats extends Nullable<CgroupStats> {
   pid: number;
   /** The hierarchy its cgroups are in; null: it has none of its own. */
   cgroup: 'v1' | 'v2' | null;
+  /** NET I/O: bytes its network namespace received and sent (lo aside); null: it shares the host's. */
+  netRxBytes: number | null;
+  netTxBytes: number | null;
 }
 
 type Nullable<T> = { [K in keyof T]: T[K] | null };
@@ -36,7 +40,11 @@ export async function containerStats(paths: KitPaths, intervalMs = STATS_INTERVA
   const still = new Set(listContainers(paths).map((c) => c.id));
   return watched
     .filter(({ row }) => still.has(row.id))
-    .map(({ row, sampled }) => ({ ...row, ...(sampled ? statsBetween(sampled.first, sampleUsage(sampled.dirs)) : NO_CGROUP) }));
+    .map(({ row, sampled }) => {
+      const traffic = namespaceTraffic(row.pid);
+      const cgroupStats = sampled ? statsBetween(sampled.first, sampleUsage(sampled.dirs)) : NO_CGROUP;
+      return { ...row, ...cgroupStats, netRxBytes: traffic?.rxBytes ?? null, netTxBytes: traffic?.txBytes ?? null };
+    });
 }
 
 const NO_CGROUP: Nullable<CgroupStats> = { cpuPercent: null, memoryUsage: null, memoryLimit: null, memoryLimited: null, memoryPercent: null, pids: null, pidsLimit: null };
