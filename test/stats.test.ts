@@ -154,6 +154,17 @@ test('kit stats on v2 (--cgroup-driver v2, the unified tree here has no controll
   expect(cgroupDirsOf([id])).toEqual([]);
 });
 
+test('kit stats NAME: only the containers named; an unknown one is one line and exit 1', () => {
+  const [a, b] = [runDetached([], ['sleep', '60']), runDetached([], ['sleep', '60'])];
+  expect(stats().map((s) => s.name).sort()).toEqual([a.name, b.name].sort());
+  expect(kitJson<ContainerStats[]>(['stats', b.name], kr.env).map((s) => s.id)).toEqual([b.id]);
+  const unknown = kit(['stats', a.name, 'nope'], kr.env);
+  expect(unknown.status).toBe(1);
+  expect(unknown.stdout).toBe('');
+  expect(unknown.stderr.trim()).toBe('kit: no such container: nope; `kit ps` lists the running containers');
+  for (const c of [a, b]) expect(kit(['rm', '-f', c.id], kr.env).status).toBe(0);
+});
+
 test("NET I/O: what the container's eth0 received and sent, as /proc/<pid>/net/dev counts it, a ping to its gateway included", () => {
   const { id, name } = runDetached([], ['sleep', '60']);
   const eth0 = () => {

@@ -30,11 +30,14 @@ interface Watched {
 }
 
 /**
- * The running containers' usage, read from their cgroup files twice,
- * `intervalMs` apart. A container that ends meanwhile is left out.
+ * The running containers' usage (those with these ids, if given), read from
+ * their cgroup files twice, `intervalMs` apart. A container that ends
+ * meanwhile is left out.
  */
-export async function containerStats(paths: KitPaths, intervalMs = STATS_INTERVAL_MS): Promise<ContainerStats[]> {
-  const watched = listContainers(paths).flatMap((c) => watch(paths, c));
+export async function containerStats(paths: KitPaths, ids?: string[], intervalMs = STATS_INTERVAL_MS): Promise<ContainerStats[]> {
+  const watched = listContainers(paths)
+    .filter((c) => ids === undefined || ids.includes(c.id))
+    .flatMap((c) => watch(paths, c));
   if (watched.length === 0) return [];
   await new Promise((resolve) => setTimeout(resolve, intervalMs));
   const still = new Set(listContainers(paths).map((c) => c.id));
