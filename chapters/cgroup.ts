@@ -37,6 +37,7 @@ kit killed what was left in the cgroup and removed the directories.`,
   tryNext: [
     "sudo kit chapter cgroup -- sh -c 'while :; do :; done & while :; do :; done'   # two loops share one quota",
     'sudo kit run --cpus 0.5 --memory 64m --pids-limit 20 base sh',
+    "sudo kit run -d --name busy --cpu-quota 50000 base sh -c 'while :; do :; done'; sudo kit stats   # ~50%, as docker stats shows it",
     'sudo kit run --cgroup-driver v2 base cat /proc/self/cgroup   # the v2 tree, on a hybrid host',
     'sudo kit chapter cgroupns                 # why /proc/self/cgroup says "/" inside',
   ],

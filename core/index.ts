@@ -12,6 +12,7 @@ export { startFailure, shellStatus } from './engine/outcome';
 export { execInContainer } from './engine/exec';
 export { findContainer } from './engine/names';
 export { listContainers, type ContainerInfo } from './engine/list';
+export { containerStats, STATS_INTERVAL_MS, type ContainerStats } from './engine/stats';
 export { stopContainer, killContainer } from './engine/stop';
 export { removeContainer } from './engine/remove';
 export { readLogs, followLogs } from './engine/logs';

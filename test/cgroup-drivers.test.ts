@@ -2,7 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CgroupIo } from '../core/cgroups/driver';
+import { usageDirs } from '../core/cgroups/container';
 import { createCgroup, writeAll } from '../core/cgroups/lifecycle';
+import { statsBetween, type UsageSample } from '../core/cgroups/stats';
+import { readUsage } from '../core/cgroups/usage';
 import { toLimits, sharesToWeight, parseBytes, type Resources } from '../core/cgroups/limits';
 import { V1Driver } from '../core/cgroups/v1';
 import { V2Driver } from '../core/cgroups/v2';
@@ -116,4 +119,56 @@ test('a controller this host lacks is refused by name, before anything is create
   expect(() => driver.check(toLimits({ cpuQuota: 50000 }, 2))).toThrow(/--cpu-quota\/--cpu-period\/--cpus needs the cpu controller, which the cgroup v2 tree at .* does not offer \(its cgroup.controllers: none\)/);
   expect(() => new V1Driver(root, ['cpu']).check(toLimits({ pidsLimit: 5 }, 2))).toThrow(/--pids-limit needs the pids controller/);
   expect(readdirSync(root)).toEqual(['cgroup.controllers']);
+});
+
+/** What `kit stats` computes from a container's directories, with the clock and the host's memory given. */
+function statsFrom(driver: V1Driver | V2Driver, resources: Resources, id: string, tick: () => void) {
+  const limits = toLimits(resources, 2);
+  const dirs = usageDirs({ driver, limits, dirs: driver.cgroups(id, driver.controllersFor(limits)) });
+  const first: UsageSample = { usage: readUsage(dirs), atNs: 0n };
+  tick();
+  return statsBetween(first, { usage: readUsage(dirs), atNs: 2_000_000_000n }, HOST_MEMORY);
+}
+
+const HOST_MEMORY = 8 * 1024 ** 3;
+const cpuStat = (usageUsec: number) => `usage_usec ${usageUsec}\nuser_usec ${usageUsec}\nsystem_usec 0\nnr_periods 20\nnr_throttled 10\nthrottled_usec 900000\n`;
+
+test('v2 stats from a fixture tree: CPU % from usage_usec over the window, memory.current / memory.max, pids.current / pids.max', () => {
+  writeFileSync(join(root, 'cgroup.controllers'), 'cpu memory pids\n');
+  const driver = new V2Driver(root);
+  const resources = { cpuQuota: 50000, memory: 64 << 20, pidsLimit: 20 };
+  applyAll(driver, resources, 'c1');
+  const dir = join(root, 'kit', 'c1');
+  writeFileSync(join(dir, 'cpu.stat'), cpuStat(7_000_000));
+  writeFileSync(join(dir, 'memory.current'), `${16 << 20}\n`);
+  writeFileSync(join(dir, 'pids.current'), '3\n');
+  // 1 s of CPU time in 2 s of wall-clock time: half a CPU.
+  const stats = statsFrom(driver, resources, 'c1', () => writeFileSync(join(dir, 'cpu.stat'), cpuStat(8_000_000)));
+  expect(stats).toEqual({ cpuPercent: 50, memoryUsage: 16 << 20, memoryLimit: 64 << 20, memoryLimited: true, memoryPercent: 25, pids: 3, pidsLimit: 20 });
+});
+
+test('v2 stats without limits: "max" reads as the host\'s memory and no pids limit; a missing file is null', () => {
+  writeFileSync(join(root, 'cgroup.controllers'), 'cpu memory\n');
+  const driver = new V2Driver(root);
+  applyAll(driver, {}, 'c2');
+  const dir = join(root, 'kit', 'c2');
+  writeFileSync(join(dir, 'cpu.stat'), cpuStat(0));
+  writeFileSync(join(dir, 'memory.current'), `${HOST_MEMORY / 4}\n`);
+  writeFileSync(join(dir, 'memory.max'), 'max\n');
+  const stats = statsFrom(driver, {}, 'c2', () => writeFileSync(join(dir, 'cpu.stat'), cpuStat(3_000_000)));
+  expect(stats).toEqual({ cpuPercent: 150, memoryUsage: HOST_MEMORY / 4, memoryLimit: HOST_MEMORY, memoryLimited: false, memoryPercent: 25, pids: null, pidsLimit: null });
+});
+
+test('v1 stats from a fixture tree: cpuacct.usage in nanoseconds, the "unlimited" memory limit is the host\'s memory', () => {
+  for (const c of ['cpu', 'cpuacct', 'memory', 'pids']) mkdirSync(join(root, c));
+  const driver = new V1Driver(root, ['cpu', 'cpuacct', 'memory', 'pids']);
+  applyAll(driver, {}, 'c3');
+  const at = (c: string, f: string) => join(root, c, 'kit', 'c3', f);
+  writeFileSync(at('cpuacct', 'cpuacct.usage'), '5000000000\n');
+  writeFileSync(at('memory', 'memory.usage_in_bytes'), `${1 << 20}\n`);
+  writeFileSync(at('memory', 'memory.limit_in_bytes'), '9223372036854771712\n');
+  writeFileSync(at('pids', 'pids.current'), '1\n');
+  writeFileSync(at('pids', 'pids.max'), 'max\n');
+  const stats = statsFrom(driver, {}, 'c3', () => writeFileSync(at('cpuacct', 'cpuacct.usage'), '5500000000\n'));
+  expect(stats).toEqual({ cpuPercent: 25, memoryUsage: 1 << 20, memoryLimit: HOST_MEMORY, memoryLimited: false, memoryPercent: 0.01, pids: 1, pidsLimit: null });
 });

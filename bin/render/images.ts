@@ -1,4 +1,5 @@
 import type { Image } from '../../core';
+import { table } from './table';
 
 /** `kit image ls` as a table: name, layers, command, created. */
 export function renderImageList(images: Image[]): string {
@@ -9,7 +10,5 @@ export function renderImageList(images: Image[]): string {
     i.created.replace('T', ' ').slice(0, 19),
     i.layers[i.layers.length - 1]?.slice(7, 19) ?? '',
   ]);
-  const table = [['NAME', 'LAYERS', 'COMMAND', 'CREATED', 'TOP LAYER'], ...rows];
-  const widths = table[0].map((_, c) => Math.max(...table.map((r) => r[c].length)));
-  return table.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+  return table(['NAME', 'LAYERS', 'COMMAND', 'CREATED', 'TOP LAYER'], rows, 2);
 }

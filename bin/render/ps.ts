@@ -1,4 +1,5 @@
 import type { ContainerInfo } from '../../core';
+import { table } from './table';
 
 const COLUMNS = ['CONTAINER ID', 'COMMAND', 'CREATED', 'STATUS', 'PID', 'NAMES'];
 
@@ -12,8 +13,7 @@ export function renderPs(containers: ContainerInfo[], now = Date.now()): string 
     String(c.pid ?? '-'),
     c.name,
   ]);
-  const widths = COLUMNS.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [COLUMNS, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('   ').trimEnd()).join('\n');
+  return table(COLUMNS, rows);
 }
 
 function shorten(text: string, max: number): string {

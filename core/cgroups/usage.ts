@@ -18,6 +18,8 @@ export interface Usage {
   /** Processes the OOM killer ended (oom_kill in memory.oom_control / memory.events). */
   oomKills?: number;
   pids?: number;
+  /** pids.max (undefined: "max", no limit). */
+  pidsLimit?: number;
   /** fork()s refused at pids.max (pids.events max). */
   pidsRefused?: number;
 }
@@ -43,6 +45,7 @@ export function readUsage(dirs: UsageDirs): Usage {
       memoryFailcnt: num(file('memory', 'memory.failcnt')),
       oomKills: field(file('memory', 'memory.oom_control'), 'oom_kill'),
       pids: num(file('pids', 'pids.current')),
+      pidsLimit: num(file('pids', 'pids.max')),
       pidsRefused: field(file('pids', 'pids.events'), 'max'),
     };
   }
@@ -54,6 +57,7 @@ export function readUsage(dirs: UsageDirs): Usage {
     memoryFailcnt: field(file('memory', 'memory.events'), 'max'),
     oomKills: field(file('memory', 'memory.events'), 'oom_kill'),
     pids: num(file('pids', 'pids.current')),
+    pidsLimit: num(file('pids', 'pids.max')),
     pidsRefused: field(file('pids', 'pids.events'), 'max'),
   };
 }

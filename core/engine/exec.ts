@@ -22,8 +22,8 @@ export async function execInContainer(target: ContainerState, command: string[],
   }
   const paths = options.paths ?? kitPaths();
   const trace = new TraceRecorder(options.onEvent);
-  // Host steps of a join (e.g. entering the container's cgroup) journal here.
+  // Host steps of a join that need undoing would journal here (joining the cgroups needs none: see exec-into.ts).
   const changes = new HostChanges(join(containerDir(paths, target.id), `exec-${newContainerId()}.journal`), trace);
   const ctx: HostContext = { id: target.id, spec: target.spec, paths, trace, changes, pid: 0, notes: [] };
-  return runPlan(() => buildExecIntoPlan({ pid, spec: target.spec }, command), ctx, options, () => undefined);
+  return runPlan(() => buildExecIntoPlan({ id: target.id, pid, spec: target.spec }, command), ctx, options, () => undefined);
 }

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
+import { containerCgroups, usageDirs, type ContainerCgroups } from '../cgroups/container';
 import { createCgroup } from '../cgroups/lifecycle';
-import { chooseDriver, detectHost } from '../cgroups/detect';
-import type { CgroupDir, CgroupDriver } from '../cgroups/driver';
-import { toLimits, type Limits } from '../cgroups/limits';
+import type { CgroupDir } from '../cgroups/driver';
 import { tracedIo } from '../cgroups/traced-io';
 import { readUsage } from '../cgroups/usage';
 import type { ContainerSpec } from '../spec';
@@ -18,19 +17,16 @@ import type { HostContext, PlanPart } from './plan';
  * The limits are checked here, at plan time, so bad values create nothing.
  */
 export function planCgroups(spec: ContainerSpec, id: string): PlanPart {
-  if (!spec.resources) return {};
-  const limits = toLimits(spec.resources);
-  const driver = chooseDriver(detectHost(), spec.resources.driver);
-  driver.check(limits);
-  const dirs = driver.cgroups(id, driver.controllersFor(limits));
+  const cgroups = containerCgroups(spec, id);
+  if (!cgroups) return {};
   return {
-    prepare: [{ why: `the container's cgroup (${driver.version}): a directory kit creates, whose files set the limits`, run: (ctx) => create(ctx, driver, dirs, limits) }],
-    attach: [{ why: 'join the cgroup before running anything: the child is waiting, so no instruction of it runs unlimited', run: (ctx) => attach(ctx, dirs) }],
-    exited: [{ why: 'read what the kernel counted before the cgroup is removed', run: (ctx) => report(ctx, driver, dirs, limits) }],
+    prepare: [{ why: `the container's cgroup (${cgroups.driver.version}): a directory kit creates, whose files set the limits`, run: (ctx) => create(ctx, cgroups) }],
+    attach: [{ why: 'join the cgroup before running anything: the child is waiting, so no instruction of it runs unlimited', run: (ctx) => joinCgroups(ctx, cgroups.dirs) }],
+    exited: [{ why: 'read what the kernel counted before the cgroup is removed', run: (ctx) => report(ctx, cgroups) }],
   };
 }
 
-function create(ctx: HostContext, driver: CgroupDriver, dirs: CgroupDir[], limits: Limits): void {
+function create(ctx: HostContext, { driver, dirs, limits }: ContainerCgroups): void {
   const io = tracedIo(ctx.trace);
   for (const dir of dirs) {
     ctx.changes.make({ op: 'cgroup', path: dir.path, parent: dir.parent }, () => createCgroup(io, dir));
@@ -38,17 +34,20 @@ function create(ctx: HostContext, driver: CgroupDriver, dirs: CgroupDir[], limit
   }
 }
 
-/** cgroup.procs moves the whole process (v1's tasks file would move one thread); both versions have it. */
-function attach(ctx: HostContext, dirs: CgroupDir[]): void {
+/**
+ * Move ctx.pid into the cgroups: a new container's first process, or a
+ * `kit exec` process joining a running one. cgroup.procs moves the whole
+ * process (v1's tasks file would move one thread); both versions have it.
+ */
+export function joinCgroups(ctx: HostContext, dirs: CgroupDir[]): void {
   for (const dir of dirs) ctx.trace.check(undefined, (n) => n.writeFile(join(dir.path, 'cgroup.procs'), String(ctx.pid)));
 }
 
 /** Tell the user when the limits acted: the OOM killer, refused forks. */
-function report(ctx: HostContext, driver: CgroupDriver, dirs: CgroupDir[], limits: Limits): void {
-  // v2: one directory holds every file (cpu.stat even with no controller enabled).
-  const dirFor = (c: string) => (driver.version === 'v2' ? dirs[0].path : dirs.find((d) => d.controllers.includes(c))?.path);
-  const usage = readUsage({ version: driver.version, dirFor });
-  const events = driver.version === 'v1' ? 'memory.oom_control' : 'memory.events';
+function report(ctx: HostContext, cgroups: ContainerCgroups): void {
+  const usage = readUsage(usageDirs(cgroups));
+  const { limits } = cgroups;
+  const events = cgroups.driver.version === 'v1' ? 'memory.oom_control' : 'memory.events';
   if (usage.oomKills) {
     ctx.notes.push(`out of memory: the kernel's OOM killer killed ${usage.oomKills} process(es) that went over --memory ${limits.memory} bytes (${mib(limits.memory)}) (${events}: oom_kill ${usage.oomKills}; the limit was hit ${usage.memoryFailcnt ?? '?'} times)`);
   }

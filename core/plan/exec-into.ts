@@ -1,12 +1,15 @@
 import { existsSync, readlinkSync } from 'node:fs';
+import { containerCgroups } from '../cgroups/container';
 import { CLONE, SIG } from '../linux';
 import type { ContainerSpec, Namespace } from '../spec';
 import { NS_FILE } from '../support';
+import { joinCgroups } from './cgroups';
 import { planExec } from './exec';
-import type { ContainerStep, Plan } from './plan';
+import type { ContainerStep, HostStep, Plan } from './plan';
 
 /** A running container, as `kit exec` needs it. */
 export interface ExecTarget {
+  id: string;
   /** Its first process, as the host sees it. */
   pid: number;
   spec: ContainerSpec;
@@ -36,6 +39,8 @@ const ROOT_FD = 10;
  * namespace (the plan's clone flags are SIGCHLD only); kit-init joins the
  * container's through /proc/<pid>/ns/*, as `docker exec` (runc exec,
  * nsenter) does, then takes the container's root as its own and execs.
+ * Before it is released kit moves it into the container's cgroups, so what
+ * it uses counts against the container's limits, as with docker exec.
  */
 export function buildExecIntoPlan(target: ExecTarget, command: string[]): Plan {
   const joined = JOIN_ORDER.filter(([ns]) => differsFromOurs(target.pid, ns));
@@ -50,7 +55,21 @@ export function buildExecIntoPlan(target: ExecTarget, command: string[]): Plan {
     steps.push({ op: 'fork', fields: [], why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
   }
   const exec = (planExec({ ...target.spec, command }, [root]).container ?? []).map((step) => ({ ...step, why: EXEC_WHY }));
-  return { cloneFlags: SIG.CHLD, prepare: [], attach: [], exited: [], container: [...steps, ...exec], why: WHY };
+  return { cloneFlags: SIG.CHLD, prepare: [], attach: joinContainerCgroups(target), exited: [], container: [...steps, ...exec], why: WHY };
+}
+
+/**
+ * Join the container's cgroups while the child still waits: its setns into
+ * the cgroup namespace then finds it inside (/proc/self/cgroup reads "/"),
+ * and nothing it forks escapes the limits. No undo is journaled: a process
+ * cannot be taken out of a cgroup, only moved, and it leaves with its exit;
+ * the container's own journal removes the cgroup and kills what is still in
+ * it, exec'd processes included, when the container ends.
+ */
+function joinContainerCgroups(target: ExecTarget): HostStep[] {
+  const cgroups = containerCgroups(target.spec, target.id);
+  if (!cgroups) return [];
+  return [{ why: "join the container's cgroups: what the command uses counts against the container's limits", run: (ctx) => joinCgroups(ctx, cgroups.dirs) }];
 }
 
 const WHY = {
