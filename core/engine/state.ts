@@ -31,7 +31,7 @@ export function writeState(paths: KitPaths, state: ContainerState): void {
   renameSync(file + '.tmp', file); // readers never see half a file
 }
 
-function readState(paths: KitPaths, id: string): ContainerState | undefined {
+export function readState(paths: KitPaths, id: string): ContainerState | undefined {
   try {
     return JSON.parse(readFileSync(join(containerDir(paths, id), 'state.json'), 'utf8')) as ContainerState;
   } catch {
