@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
  */
 export function removeTree(path: string): string | undefined {
   const doomed = join(dirname(path), `.${basename(path)}.removing-${process.pid}`);
+  let target = doomed;
   try {
     renameSync(path, doomed);
   } catch (err) {
@@ -16,10 +17,11 @@ export function removeTree(path: string): string | undefined {
     if (code === 'ENOENT') return undefined; // already gone
     // EBUSY: something is still mounted on it. rm -rf would delete the files
     // of whatever is mounted there (a bind of a host directory): leave it.
-    return `could not remove ${path} (${code})`;
+    if (code === 'EBUSY') return `could not remove ${path}: something is mounted on it`;
+    target = path; // the hidden name is taken (a removal that died half-way): remove in place
   }
   try {
-    rmSync(doomed, { recursive: true, force: true });
+    rmSync(target, { recursive: true, force: true });
     return undefined;
   } catch (err) {
     return `could not remove ${path} (${(err as NodeJS.ErrnoException).code})`;
