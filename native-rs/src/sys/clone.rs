@@ -4,12 +4,12 @@
 //! Node is multi-threaded, so the child of clone() may find a malloc or stdio
 //! lock held by a thread that does not exist on its side. Everything the child
 //! needs is therefore built before the call, and the child runs only raw
-//! syscalls (fcntl, dup2, prctl, execve) until it has exec'd the single-threaded
+//! syscalls (fcntl, dup2, close_range, prctl, execve) until it has exec'd the single-threaded
 //! kit-init, as runc does with `runc init`.
 use std::ffi::CString;
 use std::os::raw::c_char;
 
-use super::libc::{self, F_DUPFD_CLOEXEC, PR_SET_PDEATHSIG, SIGKILL, SYS_CLONE};
+use super::libc::{self, F_DUPFD_CLOEXEC, PR_SET_PDEATHSIG, SIGKILL, SYS_CLONE, SYS_CLOSE_RANGE};
 use super::{cstr, traced, SysResult};
 use crate::decode;
 
@@ -18,10 +18,12 @@ pub const MAX_FDS: usize = 8;
 /// Sources are first moved above this number so the dup2 loop never
 /// overwrites a source it still needs.
 const HIGH_FD: i32 = 100;
+/// Without close_range, the fds closed one by one: below the usual soft RLIMIT_NOFILE.
+const FALLBACK_FD_LIMIT: u32 = 1024;
 
 /// Clone a child with `flags` (namespaces | exit signal) that execs `init`.
-/// `fds[i]` becomes the child's fd i, inheritable; every other fd kit holds is
-/// O_CLOEXEC and does not reach the container.
+/// `fds[i]` becomes the child's fd i, inheritable; every other fd is closed
+/// in the child, so nothing of kit's reaches the container.
 pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
     if fds.len() > MAX_FDS {
         return Err(22);
@@ -42,6 +44,17 @@ pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
         }
         pid as i64
     })
+}
+
+/// Close every fd from `first` up: close_range(2), or one close(2) at a time
+/// on kernels older than 5.9.
+unsafe fn close_from(first: u32) {
+    if libc::syscall(SYS_CLOSE_RANGE, first, u32::MAX, 0u32) == 0 {
+        return;
+    }
+    for fd in first..FALLBACK_FD_LIMIT {
+        libc::close(fd as i32);
+    }
 }
 
 /// Runs in the child only: raw syscalls on data prepared before clone().
@@ -65,6 +78,10 @@ unsafe fn child_exec(
             libc::_exit(125);
         }
     }
+    // The fds kit opened are O_CLOEXEC, but not those kit inherited from
+    // whatever started it (a shell's, a CI runner's): a host directory fd
+    // left open in a container is a way out of it (runc's CVE-2024-21626).
+    close_from(sources.len() as u32);
     // If kit dies (even by kill -9) the container goes with it; the journal
     // undoes the host-side changes on the next kit command. Had kit died
     // before this line, no signal would come: so kit sends the plan only

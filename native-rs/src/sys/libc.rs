@@ -69,6 +69,8 @@ pub const IPC_CREAT: c_int = 0o1000;
 pub const IPC_EXCL: c_int = 0o2000;
 pub const IPC_RMID: c_int = 0;
 
+/// The same number on x86_64 and aarch64 (asm-generic); Linux 5.9+.
+pub const SYS_CLOSE_RANGE: c_long = 436;
 #[cfg(target_arch = "x86_64")]
 pub const SYS_CLONE: c_long = 56;
 #[cfg(target_arch = "x86_64")]
