@@ -246,3 +246,10 @@ test('an fd kit inherited from whatever started it (here the host\'s / as fd 200
     closeSync(hostRoot);
   }
 });
+
+test('the container does not inherit the signals Node ignores (SIGPIPE, SIGXFSZ)', () => {
+  const status = runJson(['base', 'grep', 'SigIgn', '/proc/self/status']).stdout;
+  const ignored = BigInt('0x' + status.split(/\s+/)[1]);
+  const bit = (sig: number) => (ignored >> BigInt(sig - 1)) & 1n;
+  expect([bit(13), bit(25)]).toEqual([0n, 0n]);
+});

@@ -16,9 +16,12 @@ mod chroot_escape;
 const CONTROL_FD: i32 = 3;
 
 fn main() {
-    // Node ignores SIGPIPE and an ignored signal stays ignored across execve:
-    // give the container the default behaviour back.
-    unsafe { libc::signal(13 /* SIGPIPE */, libc::SIG_DFL) };
+    // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored
+    // across execve: give the container the default behaviour back.
+    unsafe {
+        libc::signal(13 /* SIGPIPE */, libc::SIG_DFL);
+        libc::signal(25 /* SIGXFSZ */, libc::SIG_DFL);
+    }
     trace::send_to_fd(CONTROL_FD);
     record_own_exec();
 
