@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostChanges } from '../core/host/journal';
@@ -71,4 +72,24 @@ test('what cannot be undone stays journaled, and the tree around it and its jour
   expect(problems[0]).toContain(stuck);
   expect(existsSync(join(stuck, 'not-kits'))).toBe(true);
   expect(changes.records()).toEqual([{ op: 'remove', path: state }, { op: 'rmdir', path: stuck }]);
+});
+
+test('a tree with something still mounted on it is kept, not emptied through the mount, and older undos still run', () => {
+  requireRoot();
+  const older = join(dir, 'older');
+  const busy = join(dir, 'busy');
+  const changes = new HostChanges(journal, new TraceRecorder());
+  changes.make({ op: 'rmdir', path: older }, () => mkdirSync(older));
+  changes.make({ op: 'remove', path: busy }, () => mkdirSync(busy));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', 'kit-test', busy]);
+  expect(mounted.status).toBe(0);
+  try {
+    writeFileSync(join(busy, 'not-kits'), 'x'); // lives on the mounted filesystem
+    const problems = changes.undoAll();
+    expect(problems).toEqual([expect.stringContaining(busy)]);
+    expect(existsSync(join(busy, 'not-kits'))).toBe(true);
+    expect(existsSync(older)).toBe(false);
+  } finally {
+    spawnSync('umount', [busy]);
+  }
 });

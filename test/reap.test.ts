@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reapOrphans, writeState, journalFile, type ContainerState } from '../core/engine/state';
 import { HostChanges } from '../core/host/journal';
@@ -58,4 +58,19 @@ test('two reapers at once: each orphan is reaped exactly once, and all are gone'
   expect([...a, ...b].filter((id) => id.startsWith('race')).sort()).toEqual([...ids].sort());
   for (const change of changes) expect(existsSync(change)).toBe(false);
   expect(readdirSync(containersDir(paths)).filter((d) => d.includes('race'))).toEqual([]);
+});
+
+test("a reaper killed mid-undo leaves its claim; once it is dead the next kit takes the claim over, a live reaper's is respected", () => {
+  const deadReaperChange = fakeContainer('stale1', deadOwner());
+  const liveReaperChange = fakeContainer('busy1', deadOwner());
+  for (const [id, reaper] of [['stale1', deadOwner()], ['busy1', self()]] as const) {
+    mkdirSync(join(containerDir(paths, id), 'reaping'));
+    writeFileSync(join(containerDir(paths, id), 'reaping', 'owner'), JSON.stringify(reaper));
+  }
+  expect(reapOrphans(paths)).toEqual(['stale1']);
+  expect(existsSync(deadReaperChange)).toBe(false);
+  expect(existsSync(containerDir(paths, 'stale1'))).toBe(false);
+  expect(existsSync(liveReaperChange)).toBe(true);
+  rmSync(join(containerDir(paths, 'busy1'), 'reaping'), { recursive: true });
+  expect(reapOrphans(paths)).toEqual(['busy1']);
 });

@@ -29,23 +29,35 @@ const CHILD_SIDE = 'the container end: handed to clone, then closed here';
 
 export function openChannels(trace: TraceRecorder, stdio: Stdio): Channels {
   const opened: number[] = [];
+  const closeOpened = () => {
+    for (const fd of opened) trace.host('could not open every channel: close those already open', (n) => n.close(fd));
+  };
   const pair = (result: [number, number] | number): [number, number] => {
     if (typeof result === 'number') {
-      for (const fd of opened) trace.host('could not open every channel: close those already open', (n) => n.close(fd));
+      closeOpened();
       throw new KitError(`could not create a channel to the container (errno ${-result})`);
     }
     opened.push(...result);
     return result;
   };
+  const file = (path: string, flags: string): number => {
+    try {
+      opened.push(openSync(path, flags)); // Node opens it O_CLOEXEC
+    } catch (err) {
+      closeOpened();
+      throw err;
+    }
+    return opened[opened.length - 1];
+  };
   const control = pair(trace.host('a socket pair: the plan goes in, the container-side trace comes out', (n) => n.socketpair()));
   if (stdio === 'inherit') return { childFds: [0, 1, 2, control[1]], control: control[0] };
   if (typeof stdio === 'object') {
-    const files = [openSync('/dev/null', 'r'), openSync(stdio.stdout, 'a'), openSync(stdio.stderr, 'a')];
+    const files = [file('/dev/null', 'r'), file(stdio.stdout, 'a'), file(stdio.stderr, 'a')];
     return { childFds: [...files, control[1]], control: control[0] };
   }
   const out = pair(trace.host("a pipe for the container's stdout", (n) => n.pipe()));
   const err = pair(trace.host("a pipe for the container's stderr", (n) => n.pipe()));
-  const devNull = openSync('/dev/null', 'r'); // Node opens it O_CLOEXEC
+  const devNull = file('/dev/null', 'r');
   return { childFds: [devNull, out[1], err[1], control[1]], control: control[0], stdout: out[0], stderr: err[0] };
 }
 

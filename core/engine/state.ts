@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { HostChanges } from '../host/journal';
-import { isAlive, type ProcessRef } from '../host/process';
+import { isAlive, self, type ProcessRef } from '../host/process';
 import { containerDir, containersDir, type KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { TraceRecorder } from '../trace/recorder';
@@ -98,11 +98,47 @@ function ageMs(path: string): number {
   }
 }
 
+/**
+ * mkdir is the claim; the claimer's ProcessRef inside says whose it is. A
+ * reaper killed mid-undo leaves its claim behind: once that reaper is dead,
+ * the claim is taken over (renamed away whole, so only one taker wins),
+ * or the container would never be reaped.
+ */
 function claim(path: string): boolean {
   try {
     mkdirSync(path);
-    return true;
   } catch {
-    return false;
+    if (!staleClaim(path)) return false;
+    const taken = join(dirname(path), `.reaping-stale-${process.pid}`);
+    try {
+      renameSync(path, taken);
+    } catch {
+      return false; // another reaper took it over first
+    }
+    if (!staleClaim(taken)) {
+      restore(taken, path); // a taker won between our look and our rename: that claim was live
+      return false;
+    }
+    rmSync(taken, { recursive: true, force: true });
+    return claim(path);
+  }
+  writeFileSync(join(path, 'owner'), JSON.stringify(self()));
+  return true;
+}
+
+function restore(taken: string, path: string): void {
+  try {
+    renameSync(taken, path);
+  } catch {
+    rmSync(taken, { recursive: true, force: true }); // its owner reaps without it, as before
+  }
+}
+
+/** The claimer is dead (or never wrote its name, long ago). */
+function staleClaim(path: string): boolean {
+  try {
+    return !isAlive(JSON.parse(readFileSync(join(path, 'owner'), 'utf8')) as ProcessRef);
+  } catch {
+    return existsSync(path) && ageMs(path) > UNBORN_GRACE_MS;
   }
 }

@@ -5,15 +5,25 @@ import { basename, dirname, join } from 'node:path';
  * rm -rf in two steps: an atomic rename takes the tree off its name first,
  * so nobody (another kit reaping the same state dir) sees it half-removed.
  * The new name is hidden (a dot name), which readers of a state dir skip.
+ * Returns a one-line problem, or undefined when the tree is gone.
  */
-export function removeTree(path: string): void {
+export function removeTree(path: string): string | undefined {
   const doomed = join(dirname(path), `.${basename(path)}.removing-${process.pid}`);
+  let target = doomed;
   try {
     renameSync(path, doomed);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // already gone
-    rmSync(path, { recursive: true, force: true }); // a mount point cannot be renamed (EBUSY)
-    return;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined; // already gone
+    // EBUSY: something is still mounted on it. rm -rf would delete the files
+    // of whatever is mounted there (a bind of a host directory): leave it.
+    if (code === 'EBUSY') return `could not remove ${path}: something is mounted on it`;
+    target = path; // the hidden name is taken (a removal that died half-way): remove in place
   }
-  rmSync(doomed, { recursive: true, force: true });
+  try {
+    rmSync(target, { recursive: true, force: true });
+    return undefined;
+  } catch (err) {
+    return `could not remove ${path} (${(err as NodeJS.ErrnoException).code})`;
+  }
 }

@@ -56,8 +56,7 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
       return ret < 0 && ret !== ENOENT ? `could not remove message queue key ${record.key} (errno ${-ret})` : undefined;
     }
     case 'remove':
-      removeTree(record.path);
-      return undefined;
+      return removeTree(record.path);
     case 'link-delete': {
       const r = runCommand(trace, 'undo: delete the link kit created', ['ip', 'link', 'delete', record.name]);
       return r.status === 0 || /Cannot find device/.test(r.stderr) ? undefined : `could not delete link ${record.name}: ${r.stderr.trim()}`;

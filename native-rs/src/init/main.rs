@@ -16,9 +16,12 @@ mod chroot_escape;
 const CONTROL_FD: i32 = 3;
 
 fn main() {
-    // Node ignores SIGPIPE and an ignored signal stays ignored across execve:
-    // give the container the default behaviour back.
-    unsafe { libc::signal(13 /* SIGPIPE */, libc::SIG_DFL) };
+    // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored
+    // across execve: give the container the default behaviour back.
+    unsafe {
+        libc::signal(13 /* SIGPIPE */, libc::SIG_DFL);
+        libc::signal(25 /* SIGXFSZ */, libc::SIG_DFL);
+    }
     trace::send_to_fd(CONTROL_FD);
     record_own_exec();
 
@@ -99,8 +102,16 @@ fn fork_and_wait() -> sys::SysResult {
     }
     unsafe { libc::close(CONTROL_FD) }; // the host sees EOF when the child execs
     let status = sys::fork::wait_status(pid as i32);
-    if status & 0x7f != 0 {
-        unsafe { libc::raise(status & 0x7f) };
+    let signal = status & 0x7f;
+    if signal != 0 {
+        // Die of the same signal. kit-init may have inherited it ignored
+        // (kit run under nohup): reset it first, and should raise still
+        // return, never report 0 but 128+signal, as a shell does.
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
+            libc::_exit(128 + signal)
+        }
     }
     unsafe { libc::_exit((status >> 8) & 0xff) }
 }

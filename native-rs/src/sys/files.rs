@@ -42,8 +42,9 @@ pub fn symlink(target: &str, linkpath: &str) -> SysResult {
 /// write is an error here. The trace shows the write, with the path for fd.
 pub fn write_file(path: &str, data: &str) -> SysResult {
     let c = cstr(path)?;
-    let fd = unsafe { libc::open(c.as_ptr(), O_WRONLY | O_CLOEXEC) };
+    // Rendered before open(): an allocation in between could change errno.
     let args = vec![quoted(Some(path)), quoted(Some(data)), data.len().to_string()];
+    let fd = unsafe { libc::open(c.as_ptr(), O_WRONLY | O_CLOEXEC) };
     if fd < 0 {
         return traced("write", args, || -1);
     }

@@ -11,8 +11,9 @@ const LOCK_EX: i32 = 2;
 /// open(path, O_CREAT) + flock(fd, LOCK_EX); Ok(fd): close it to unlock.
 pub fn lock_file(path: &str) -> SysResult {
     let c = cstr(path)?;
-    let fd = unsafe { libc::open(c.as_ptr(), O_RDWR | O_CREAT | O_CLOEXEC, 0o600) };
+    // Rendered before open(): an allocation in between could change errno.
     let args = vec![quoted(Some(path)), "LOCK_EX".to_string()];
+    let fd = unsafe { libc::open(c.as_ptr(), O_RDWR | O_CREAT | O_CLOEXEC, 0o600) };
     if fd < 0 {
         return traced("flock", args, || -1);
     }

@@ -69,6 +69,16 @@ pub const IPC_CREAT: c_int = 0o1000;
 pub const IPC_EXCL: c_int = 0o2000;
 pub const IPC_RMID: c_int = 0;
 
+/// The same number on x86_64 and aarch64 (asm-generic); Linux 5.9+.
+pub const SYS_CLOSE_RANGE: c_long = 436;
+pub const SIG_IGN: usize = 1;
+pub const SIG_SETMASK: c_int = 2;
+/// The kernel's signal mask: 64 bits, not glibc's 1024-bit sigset_t.
+pub const KERNEL_SIGSET_SIZE: usize = 8;
+#[cfg(target_arch = "x86_64")]
+pub const SYS_RT_SIGPROCMASK: c_long = 14;
+#[cfg(target_arch = "aarch64")]
+pub const SYS_RT_SIGPROCMASK: c_long = 135;
 #[cfg(target_arch = "x86_64")]
 pub const SYS_CLONE: c_long = 56;
 #[cfg(target_arch = "x86_64")]

@@ -9,8 +9,9 @@ use crate::decode::{clone_flags, quoted};
 
 pub fn setns(path: &str, nstype: u64) -> SysResult {
     let c = cstr(path)?;
-    let fd = unsafe { libc::open(c.as_ptr(), O_RDONLY | O_CLOEXEC) };
+    // Rendered before open(): an allocation in between could change errno.
     let args = vec![format!("open({})", quoted(Some(path))), clone_flags(nstype)];
+    let fd = unsafe { libc::open(c.as_ptr(), O_RDONLY | O_CLOEXEC) };
     if fd < 0 {
         return traced("setns", args, || -1);
     }
