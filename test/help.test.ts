@@ -21,3 +21,20 @@ test('kit help chapter is kit chapter --help: summary, description, flags and ru
   // Paragraphs are wrapped by oclif, not by hand: no line ends mid-sentence with a lone word.
   for (const line of viaHelp.stdout.split('\n')) expect(line.trim()).not.toMatch(/^(and|it\.?)$/);
 });
+
+test('a missing argument or an unknown flag is one line naming it and where the usage is, exit 2', () => {
+  const cases: Array<[string[], string]> = [
+    [['run'], 'kit: missing IMAGE; see `kit run --help`'],
+    [['exec', 'web'], 'kit: missing COMMAND; see `kit exec --help`'],
+    [['chapter', 'pid', '--bogus'], 'kit: unknown flag --bogus; see `kit chapter --help`'],
+    [['run', '--memory'], 'kit: flag --memory expects a value; see `kit run --help`'],
+  ];
+  // As a user runs it: under jest (NODE_ENV=test) oclif adds a developer warning on stderr.
+  const env = { ...kr.env, NODE_ENV: 'production' };
+  for (const [args, line] of cases) {
+    const r = kit(args, env);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(line);
+    expect(r.stdout).toBe('');
+  }
+});
