@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { kitPaths, renderEvent } from '../../core';
 import { buildImage } from '../../core/build/build';
 import { KitCommand } from '../base';
+import { layerCount } from '../render/images';
 import { storageFlags } from '../flags/storage';
 
 export default class BuildCommand extends KitCommand {
@@ -31,7 +32,7 @@ layers, then pivot_root), and its container layer becomes the next layer.`;
       onEvent: flags.trace ? (event) => process.stderr.write(renderEvent(event) + '\n') : undefined,
       onProgress: this.jsonEnabled() ? undefined : (text) => process.stdout.write(text),
     });
-    if (!this.jsonEnabled()) this.log(`Successfully built ${image.name} (${image.layers.length} layers)`);
+    if (!this.jsonEnabled()) this.log(`Successfully built ${image.name} (${layerCount(image)})`);
     return image;
   }
 }
