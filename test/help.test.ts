@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { kit, tempKitRoot } from './support/kit';
 
 const kr = tempKitRoot();
@@ -36,5 +38,16 @@ test('a missing argument or an unknown flag is one line naming it and where the 
     expect(r.status).toBe(2);
     expect(r.stderr.trim()).toBe(line);
     expect(r.stdout).toBe('');
+  }
+});
+
+test("every command's description is wrapped by oclif, not by hand: no lone word mid-paragraph", () => {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
+  for (const id of Object.keys(manifest.commands)) {
+    const help = kit([...id.split(':'), '--help'], kr.env).stdout;
+    const description = (help.split('DESCRIPTION\n')[1] ?? '').split('\nEXAMPLES')[0].split('\n');
+    // A hard newline inside a paragraph shows as a line of one word with more of the sentence below it.
+    const orphans = description.filter((line, i) => line.trim() !== '' && !line.trim().includes(' ') && (description[i + 1] ?? '').trim() !== '');
+    expect({ id, orphans }).toEqual({ id, orphans: [] });
   }
 });
