@@ -22,6 +22,8 @@ The container layer (what the container wrote): a container started with -d or -
     'sudo <%= config.bin %> run --trace --hostname box base hostname',
     'sudo <%= config.bin %> run --json base cat /etc/hostname',
   ];
+  // strict = false makes oclif show every argument as variadic (IMAGE...): say what is taken instead.
+  static usage = 'run [FLAGS] IMAGE [COMMAND...]';
   static strict = false;
   static enableJsonFlag = true;
   static args = {
