@@ -24,7 +24,7 @@ the host's table is read before and after.`,
   },
   probes: { before: ['mounts'], during: ['container-process'], after: ['mounts'] },
   takeaway: `Inside, /proc/self/mountinfo has a tmpfs named kit-demo on /mnt/kit-demo, and only
-about twenty mounts: the image's root, /proc, /sys, /dev and its friends, none of the
+about fifteen mounts: the image's root, /proc, /sys, /dev and its friends, none of the
 host's. The host's mount table has the same number of mounts before and after and
 never a kit-demo: the mount stayed in the container's namespace and went away with it.`,
   tryNext: [

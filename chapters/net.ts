@@ -63,9 +63,9 @@ the DNAT rule and the veth are gone, and with the last container kit0 and the
 shared rules too: the trace ends with the undo of each.`,
   tryNext: [
     'sudo kit chapter net -- ip addr                       # the Sandbox with its Endpoint, and nothing else',
-    'sudo kit run --network none busybox ip link           # a Sandbox with no Endpoint: lo only',
-    'sudo kit run --network host busybox ip link           # no Sandbox: the host\'s links',
-    'sudo kit run -d --name web -p 8080:80 busybox httpd -f -p 80   # then: curl http://127.0.0.1:8080/',
+    'sudo kit run --network none base ip link              # a Sandbox with no Endpoint: lo only',
+    'sudo kit run --network host base ip link              # no Sandbox: the host\'s links',
+    'sudo kit run -d --name web -p 8080:80 base busybox httpd -f -p 80 -h /etc   # then: curl http://127.0.0.1:8080/hostname',
     'sudo kit network prune                                # clear what a killed kit left on kit0',
   ],
   explain: {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { release } from 'node:os';
 import type { KitPaths } from './paths';
+import { detectHost } from './cgroups/detect';
 import { backingFilesystem } from './storage/backing-fs';
 import { chooseDriver, DRIVERS } from './storage/drivers';
 import { hasFilesystem } from './support';
@@ -13,7 +14,8 @@ export interface SystemInfo {
   drivers: Array<{ name: string; usable: boolean; problem: string | null }>;
   dataDir: string;
   backingFilesystem: string | null;
-  cgroupVersion: '1' | '2' | '1 (hybrid: cgroup2 also mounted, with no controllers)';
+  /** '2', '1', or '1 (hybrid: ...)' naming the controllers the cgroup2 beside v1 holds. */
+  cgroupVersion: string;
   /** kit writes cgroup files itself, as Docker's cgroupfs driver does (systemd is Docker's other). */
   cgroupDriver: 'cgroupfs';
   kernel: string;
@@ -51,11 +53,12 @@ export function systemInfo(paths: KitPaths): SystemInfo {
 
 /**
  * cgroup2 mounted at /sys/fs/cgroup: v2 only. Otherwise v1 controllers each
- * have their own hierarchy; with /sys/fs/cgroup/unified also there, the host
- * is "hybrid".
+ * have their own hierarchy; with a cgroup2 also at /sys/fs/cgroup/unified, the
+ * host is "hybrid", and that cgroup2 may hold controllers v1 does not use.
  */
-function cgroupVersion(): SystemInfo['cgroupVersion'] {
-  if (backingFilesystem('/sys/fs/cgroup/') === 'cgroup2' && !existsSync('/sys/fs/cgroup/unified')) return '2';
-  if (existsSync('/sys/fs/cgroup/unified') && backingFilesystem('/sys/fs/cgroup/unified') === 'cgroup2') return '1 (hybrid: cgroup2 also mounted, with no controllers)';
+function cgroupVersion(): string {
+  const host = detectHost();
+  if (host.layout === 'v2') return '2';
+  if (host.layout === 'hybrid') return `1 (hybrid: cgroup2 also mounted at ${host.v2Root}, its controllers: ${host.v2Controllers.join(' ') || 'none'})`;
   return '1';
 }

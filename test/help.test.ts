@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { kit, tempKitRoot } from './support/kit';
 
 const kr = tempKitRoot();
@@ -20,4 +22,32 @@ test('kit help chapter is kit chapter --help: summary, description, flags and ru
   expect(viaHelp.stdout).toContain('$ kit chapter pid --strace --no-trace');
   // Paragraphs are wrapped by oclif, not by hand: no line ends mid-sentence with a lone word.
   for (const line of viaHelp.stdout.split('\n')) expect(line.trim()).not.toMatch(/^(and|it\.?)$/);
+});
+
+test('a missing argument or an unknown flag is one line naming it and where the usage is, exit 2', () => {
+  const cases: Array<[string[], string]> = [
+    [['run'], 'kit: missing IMAGE; see `kit run --help`'],
+    [['exec', 'web'], 'kit: missing COMMAND; see `kit exec --help`'],
+    [['chapter', 'pid', '--bogus'], 'kit: unknown flag --bogus; see `kit chapter --help`'],
+    [['run', '--memory'], 'kit: flag --memory expects a value; see `kit run --help`'],
+  ];
+  // As a user runs it: under jest (NODE_ENV=test) oclif adds a developer warning on stderr.
+  const env = { ...kr.env, NODE_ENV: 'production' };
+  for (const [args, line] of cases) {
+    const r = kit(args, env);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(line);
+    expect(r.stdout).toBe('');
+  }
+});
+
+test("every command's description is wrapped by oclif, not by hand: no lone word mid-paragraph", () => {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
+  for (const id of Object.keys(manifest.commands)) {
+    const help = kit([...id.split(':'), '--help'], kr.env).stdout;
+    const description = (help.split('DESCRIPTION\n')[1] ?? '').split('\nEXAMPLES')[0].split('\n');
+    // A hard newline inside a paragraph shows as a line of one word with more of the sentence below it.
+    const orphans = description.filter((line, i) => line.trim() !== '' && !line.trim().includes(' ') && (description[i + 1] ?? '').trim() !== '');
+    expect({ id, orphans }).toEqual({ id, orphans: [] });
+  }
 });

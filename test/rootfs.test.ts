@@ -92,6 +92,12 @@ test('ipc: a message queue made on the host is invisible inside, and removed aft
   expect(r.trace.some((e) => e.syscall === 'msgctl' && e.args[1] === 'IPC_RMID' && e.ret === 0)).toBe(true);
 });
 
+test('ipc: during the run, only kit\'s queue is marked + (not the ipcs header, padded once rows follow it)', () => {
+  const text = kit(['chapter', 'ipc', '--no-trace'], kr.env).stdout;
+  const during = text.split("Host during: the host's System V message queues")[1].split('\n\n')[0];
+  expect(during.split('\n').filter((l) => /^\s*\+ /.test(l))).toEqual([expect.stringMatching(/^\s*\+ 0x4b[0-9a-f]{6} /)]);
+});
+
 test('kill -9 of kit mid-run: the next kit run removes the host queue and the rootfs it left', async () => {
   const child = kitBackground(['chapter', 'ipc', '--', 'sleep', '30'], kr.env);
   const exited = new Promise((resolve) => child.on('exit', resolve));

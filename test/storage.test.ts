@@ -290,5 +290,10 @@ test('kit info: the driver and why, backing filesystem, cgroup version, union fi
   const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
   expect(mounts).toContain(` - ${info.backingFilesystem} `);
   expect(info.cgroupVersion.startsWith(/ \/sys\/fs\/cgroup .* - cgroup2 /.test(mounts) ? '2' : '1')).toBe(true);
+  if (/ \/sys\/fs\/cgroup\/unified .* - cgroup2 /.test(mounts)) {
+    // hybrid: the controllers the kernel lists there, not an assumed "none"
+    const controllers = readFileSync('/sys/fs/cgroup/unified/cgroup.controllers', 'utf8').trim();
+    expect(info.cgroupVersion).toBe(`1 (hybrid: cgroup2 also mounted at /sys/fs/cgroup/unified, its controllers: ${controllers || 'none'})`);
+  }
   expect(kit(['info'], kr.env).stdout).toMatch(/^Storage Driver: \w+\n {2}Why: /);
 });

@@ -3,13 +3,12 @@ import { join } from 'node:path';
 import { kitPaths, renderEvent } from '../../core';
 import { buildImage } from '../../core/build/build';
 import { KitCommand } from '../base';
+import { layerCount } from '../render/images';
 import { storageFlags } from '../flags/storage';
 
 export default class BuildCommand extends KitCommand {
   static summary = 'Build an image from a Kitfile (FROM, COPY, RUN, CMD, ENV, WORKDIR), one layer per instruction that changes files.';
-  static description = `Like \`docker build\`: COPY takes files from the context dir; RUN runs a command in a
-container of the image built so far (the same root as kit run: the storage driver's
-layers, then pivot_root), and its container layer becomes the next layer.`;
+  static description = `Like \`docker build\`: COPY takes files from the context dir; RUN runs a command in a container of the image built so far (the same root as kit run: the storage driver's layers, then pivot_root), and its container layer becomes the next layer.`;
   static examples = ['sudo <%= config.bin %> build -t app -f Kitfile .', 'sudo <%= config.bin %> image history app'];
   static enableJsonFlag = true;
   static args = { context: Args.string({ required: true, description: 'the build context: the dir COPY reads from' }) };
@@ -31,7 +30,7 @@ layers, then pivot_root), and its container layer becomes the next layer.`;
       onEvent: flags.trace ? (event) => process.stderr.write(renderEvent(event) + '\n') : undefined,
       onProgress: this.jsonEnabled() ? undefined : (text) => process.stdout.write(text),
     });
-    if (!this.jsonEnabled()) this.log(`Successfully built ${image.name} (${image.layers.length} layers)`);
+    if (!this.jsonEnabled()) this.log(`Successfully built ${image.name} (${layerCount(image)})`);
     return image;
   }
 }

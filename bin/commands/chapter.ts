@@ -17,6 +17,8 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     { description: 'Add the real strace of the process inside, without kit\'s own trace:', command: '<%= config.bin %> chapter pid --strace --no-trace' },
     { description: 'Everything as one JSON object (trace, output, host probes):', command: '<%= config.bin %> chapter uts --json' },
   ];
+  // strict = false makes oclif show every argument as variadic (IMAGE...): say what is taken instead.
+  static usage = 'chapter [ID] [--json] [--no-trace] [--explain] [--strace] [--storage-driver <value>] [-- COMMAND...]';
   static strict = false;
   static enableJsonFlag = true;
   static args = { id: Args.string({ description: 'the chapter to run; omit it to list them all' }) };

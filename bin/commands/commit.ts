@@ -3,6 +3,7 @@ import { kitPaths } from '../../core';
 import { ImageStore } from '../../core/image/store';
 import { commitContainer } from '../../core/storage/containers';
 import { KitCommand } from '../base';
+import { layerCount } from '../render/images';
 
 export default class CommitCommand extends KitCommand {
   static summary = "Make a new image from a container: its image's layers plus the container layer on top.";
@@ -17,7 +18,7 @@ export default class CommitCommand extends KitCommand {
     const { args } = await this.parse(CommitCommand);
     const paths = kitPaths();
     const image = await commitContainer(paths, new ImageStore(paths), args.container, args.image);
-    if (!this.jsonEnabled()) this.log(`${image.name}: ${image.layers.length} layers, top ${image.layers[image.layers.length - 1]}`);
+    if (!this.jsonEnabled()) this.log(`${image.name}: ${layerCount(image)}, top ${image.layers[image.layers.length - 1]}`);
     return image;
   }
 }

@@ -6,14 +6,10 @@ import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
 export default class ExecCommand extends KitCommand {
   static summary = "Run a command inside a running container's namespaces.";
-  static description = `As docker exec does: a new process joins the container's namespaces with
-setns(2) through /proc/<pid>/ns/*, forks to enter its PID namespace, takes the
-container's root as "/" and execs the command. Before it starts, kit writes its pid
-into the container's cgroups (cgroup.procs), so it counts against the
-container's limits and in kit stats. It sees the container's hostname,
-processes and mounts. kit exits with the command's exit code.
---trace prints the syscalls on stderr afterwards.`;
+  static description = `As docker exec does: a new process joins the container's namespaces with setns(2) through /proc/<pid>/ns/*, forks to enter its PID namespace, takes the container's root as "/" and execs the command. Before it starts, kit writes its pid into the container's cgroups (cgroup.procs), so it counts against the container's limits and in kit stats. It sees the container's hostname, processes and mounts. kit exits with the command's exit code. --trace prints the syscalls on stderr afterwards.`;
   static examples = ['sudo <%= config.bin %> exec web hostname', 'sudo <%= config.bin %> exec web ps -ef', 'sudo <%= config.bin %> exec --trace web ls /'];
+  // strict = false makes oclif show every argument as variadic (IMAGE...): say what is taken instead.
+  static usage = 'exec [--trace] [--json] CONTAINER COMMAND...';
   static strict = false;
   static enableJsonFlag = true;
   static args = {

@@ -5,9 +5,7 @@ import { containerArg } from '../flags/lifecycle';
 
 export default class LogsCommand extends KitCommand {
   static summary = "Show what a detached container has written to stdout and stderr.";
-  static description = `A detached container's stdout and stderr go to stdout.log and stderr.log in its
-state directory (kit ps --json shows where); kit logs prints them, each to
-the stream it came from. -f keeps printing what it writes until it ends.`;
+  static description = `A detached container's stdout and stderr go to stdout.log and stderr.log in its state directory (kit ps --json shows where); kit logs prints them, each to the stream it came from. -f keeps printing what it writes until it ends.`;
   static examples = ['sudo <%= config.bin %> logs web', 'sudo <%= config.bin %> logs -f web'];
   static enableJsonFlag = true;
   static args = { container: containerArg };

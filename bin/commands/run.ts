@@ -10,15 +10,9 @@ import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
 export default class RunCommand extends KitCommand {
   static summary = 'Run a command in a new container made from an image.';
-  static description = `Like docker run, in the foreground: the container gets its own mount, UTS, IPC,
-PID and cgroup namespaces and the image as its root filesystem (pivot_root), and
-its output is yours. Its exit code is kit's. --trace also prints every syscall kit
-makes, on stderr. The image \`base\` is built on first use.
+  static description = `Like docker run, in the foreground: the container gets its own mount, UTS, IPC, PID, network (unless --network host) and cgroup namespaces and the image as its root filesystem (pivot_root), and its output is yours. Its exit code is kit's. --trace also prints every syscall kit makes, on stderr. The image \`base\` is built on first use.
 
-The container layer (what the container wrote): a container started with -d or
---name keeps it after it exits, as Docker does, so kit diff and kit commit work
-on it until kit rm removes it. A plain foreground run without --name removes it
-when the container ends, like docker run --rm: nothing could name it later.`;
+The container layer (what the container wrote): a container started with -d or --name keeps it after it exits, as Docker does, so kit diff and kit commit work on it until kit rm removes it. A plain foreground run without --name removes it when the container ends, like docker run --rm: nothing could name it later.`;
   static examples = [
     'sudo <%= config.bin %> run base ls /',
     "sudo <%= config.bin %> run -e GREETING=hi -w /tmp base sh -c 'echo $GREETING from $(pwd)'",
@@ -28,6 +22,8 @@ when the container ends, like docker run --rm: nothing could name it later.`;
     'sudo <%= config.bin %> run --trace --hostname box base hostname',
     'sudo <%= config.bin %> run --json base cat /etc/hostname',
   ];
+  // strict = false makes oclif show every argument as variadic (IMAGE...): say what is taken instead.
+  static usage = 'run [FLAGS] IMAGE [COMMAND...]';
   static strict = false;
   static enableJsonFlag = true;
   static args = {

@@ -21,10 +21,11 @@ function probes(label: string, results: ProbeResult[], before: ProbeResult[] = [
 }
 
 function markAdded(text: string, earlier: string): string {
-  const seen = new Set(earlier.split('\n'));
-  const changed = text.split('\n').some((l) => !seen.has(l));
-  if (!changed) return text;
-  return text.split('\n').map((l) => (seen.has(l) ? `  ${l}` : chalk.green(`+ ${l}`))).join('\n');
+  // Trailing blanks do not count: ipcs pads its header only when rows follow it.
+  const seen = new Set(earlier.split('\n').map((l) => l.trimEnd()));
+  const isNew = (l: string) => !seen.has(l.trimEnd());
+  if (!text.split('\n').some(isNew)) return text;
+  return text.split('\n').map((l) => (isNew(l) ? chalk.green(`+ ${l}`) : `  ${l}`)).join('\n');
 }
 
 /** A chapter run, in the order a learner reads it. */

@@ -12,3 +12,8 @@ export function renderImageList(images: Image[]): string {
   ]);
   return table(['NAME', 'LAYERS', 'COMMAND', 'CREATED', 'TOP LAYER'], rows, 2);
 }
+
+/** "1 layer", "3 layers", for the one-line results of kit commit and kit build. */
+export function layerCount(image: Image): string {
+  return `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}`;
+}

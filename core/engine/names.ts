@@ -56,8 +56,11 @@ function refuseIfStoppedHolds(paths: KitPaths, name: string): void {
  */
 export function findContainer(paths: KitPaths, ref: string): ContainerState {
   const found = lookupContainer(paths, ref);
-  if (!found) throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running containers');
-  return found;
+  if (found) return found;
+  // A stopped one still exists by its kept layer: "no such container" would send the user looking for a typo.
+  const stopped = resolveContainer(listContainerLayers(paths), ref);
+  if (stopped) throw new KitError(`container ${ref} (${stopped.id}) is not running`, 'it has stopped: kit diff, kit commit and kit rm still take it; kit run starts a new one');
+  throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running containers');
 }
 
 /** findContainer, with undefined when no running container matches (`kit rm` then looks for a stopped one). */

@@ -4,10 +4,9 @@ import { KitCommand } from '../../base';
 
 export default class ImageExport extends KitCommand {
   static summary = 'Write an image as a tarball: its flattened root filesystem, or its layers (docker-save).';
-  static description = `--format rootfs (the default) writes what \`docker export\` writes: the layers merged
-the way a container sees them, whiteouts applied, for \`docker import\` or \`tar -x\`.
---format docker-save keeps the layers (whiteouts as .wh. files) with manifest.json and
-the config, for \`docker load\` or \`kit image import\`.`;
+  static description = `--format rootfs (the default) writes what \`docker export\` writes: the layers merged the way a container sees them, whiteouts applied, for \`docker import\` or \`tar -x\`.
+
+--format docker-save keeps the layers (whiteouts as .wh. files) with manifest.json and the config, for \`docker load\` or \`kit image import\`.`;
   static examples = ['sudo <%= config.bin %> image export base -o base.tar', 'sudo <%= config.bin %> image export base -o base-layers.tar --format docker-save'];
   static enableJsonFlag = true;
   static args = { name: Args.string({ required: true, description: 'the image to export' }) };

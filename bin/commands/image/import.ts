@@ -5,11 +5,7 @@ import { progressBar } from '../../render/progress';
 
 export default class ImageImport extends KitCommand {
   static summary = 'Import an image tarball: a `docker export` rootfs, a `docker save` tar or an OCI image layout.';
-  static description = `"A Docker image is in essence a tarball." kit reads the three kinds Docker tools
-write (gzipped or not, recognised by content, not by name), stores each layer once
-by its sha256 digest, and keeps the config (Cmd, Entrypoint, Env, WorkingDir) and
-history. Every entry is checked before it is written: absolute paths, '..', writes
-through symlinks and links to outside files are refused.`;
+  static description = `"A Docker image is in essence a tarball." kit reads the three kinds Docker tools write (gzipped or not, recognised by content, not by name), stores each layer once by its sha256 digest, and keeps the config (Cmd, Entrypoint, Env, WorkingDir) and history. Every entry is checked before it is written: absolute paths, '..', writes through symlinks and links to outside files are refused.`;
   static examples = [
     'sudo <%= config.bin %> image import busybox.tar --name busybox',
     'docker save alpine | gzip > alpine.tgz && sudo <%= config.bin %> image import alpine.tgz --name alpine',
