@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * A process's start time (clock ticks since boot, field 22 of /proc/<pid>/stat).
@@ -46,4 +46,19 @@ export function self(): ProcessRef {
 export function isAlive(ref: ProcessRef): boolean {
   const stat = processStat(ref.pid);
   return stat !== undefined && stat.state !== 'Z' && stat.startTime === ref.startTime;
+}
+
+/**
+ * Whether process `pid` is in another namespace of type `nsFile` (the name
+ * under /proc/<pid>/ns: mnt, uts, pid...) than kit itself. A type this kernel
+ * lacks, or a process that is gone, differs in nothing.
+ */
+export function namespaceDiffers(pid: number, nsFile: string): boolean {
+  const ours = `/proc/self/ns/${nsFile}`;
+  if (!existsSync(ours)) return false;
+  try {
+    return readlinkSync(`/proc/${pid}/ns/${nsFile}`) !== readlinkSync(ours);
+  } catch {
+    return false;
+  }
 }

@@ -1,10 +1,11 @@
-import { existsSync, readlinkSync } from 'node:fs';
 import { containerCgroups } from '../cgroups/container';
-import { CLONE, SIG } from '../linux';
+import { namespaceDiffers } from '../host/process';
+import { SIG } from '../linux';
 import type { ContainerSpec, Namespace } from '../spec';
 import { NS_FILE } from '../support';
 import { joinCgroups } from './cgroups';
 import { planExec } from './exec';
+import { NAMESPACE_FLAG } from './namespaces';
 import type { ContainerStep, HostStep, Plan } from './plan';
 
 /** A running container, as `kit exec` needs it. */
@@ -21,15 +22,7 @@ export interface ExecTarget {
  * The mount namespace last: its /proc may be the container's own, where
  * /proc/<host pid>/ns no longer leads anywhere.
  */
-const JOIN_ORDER: Array<[Namespace, number]> = [
-  ['user', CLONE.NEWUSER],
-  ['cgroup', CLONE.NEWCGROUP],
-  ['ipc', CLONE.NEWIPC],
-  ['uts', CLONE.NEWUTS],
-  ['net', CLONE.NEWNET],
-  ['pid', CLONE.NEWPID],
-  ['mount', CLONE.NEWNS],
-];
+const JOIN_ORDER: Namespace[] = ['user', 'cgroup', 'ipc', 'uts', 'net', 'pid', 'mount'];
 
 /** Where kit-init keeps the container's root open across the setns calls. */
 const ROOT_FD = 10;
@@ -43,15 +36,15 @@ const ROOT_FD = 10;
  * it uses counts against the container's limits, as with docker exec.
  */
 export function buildExecIntoPlan(target: ExecTarget, command: string[]): Plan {
-  const joined = JOIN_ORDER.filter(([ns]) => differsFromOurs(target.pid, ns));
+  const joined = JOIN_ORDER.filter((ns) => namespaceDiffers(target.pid, NS_FILE[ns]));
   const root = `/proc/${target.pid}/root`;
   const steps: ContainerStep[] = [
     { op: 'open_dir', fields: [root, ROOT_FD], why: "hold the container's root directory open: after joining its mount namespace this path may lead elsewhere" },
-    ...joined.map(([ns, flag]): ContainerStep => ({ op: 'setns', fields: [`/proc/${target.pid}/ns/${NS_FILE[ns]}`, flag], why: JOIN_WHY[ns] })),
+    ...joined.map((ns): ContainerStep => ({ op: 'setns', fields: [`/proc/${target.pid}/ns/${NS_FILE[ns]}`, NAMESPACE_FLAG[ns]], why: JOIN_WHY[ns] })),
     { op: 'fchdir', fields: [ROOT_FD], why: "step into the container's root through the fd held open" },
     { op: 'chroot', fields: ['.'], why: "make it \"/\": joining a mount namespace gives its root, which is not the container's if it chroot'ed" },
   ];
-  if (joined.some(([ns]) => ns === 'pid')) {
+  if (joined.includes('pid')) {
     steps.push({ op: 'fork', fields: [], why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
   }
   const exec = (planExec({ ...target.spec, command }, [root]).container ?? []).map((step) => ({ ...step, why: EXEC_WHY }));
@@ -90,8 +83,3 @@ const JOIN_WHY: Record<Namespace, string> = {
 };
 
 /** Shared namespaces are skipped (setns into one's own user namespace even fails). */
-function differsFromOurs(pid: number, ns: Namespace): boolean {
-  const ours = `/proc/self/ns/${NS_FILE[ns]}`;
-  if (!existsSync(ours)) return false; // a namespace type this kernel does not have
-  return readlinkSync(`/proc/${pid}/ns/${NS_FILE[ns]}`) !== readlinkSync(ours);
-}

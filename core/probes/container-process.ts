@@ -1,5 +1,5 @@
-import { readlinkSync, readdirSync } from 'node:fs';
-import { statusField } from '../host/process';
+import { readdirSync } from 'node:fs';
+import { namespaceDiffers, statusField } from '../host/process';
 import { commandOutput } from './command';
 import type { Probe } from './probe';
 
@@ -28,13 +28,7 @@ export const containerProcess: Probe = {
 
 function differingNamespaces(pid: number): string[] {
   try {
-    return readdirSync(`/proc/${pid}/ns`).filter((ns) => {
-      try {
-        return readlinkSync(`/proc/${pid}/ns/${ns}`) !== readlinkSync(`/proc/self/ns/${ns}`);
-      } catch {
-        return false;
-      }
-    });
+    return readdirSync(`/proc/${pid}/ns`).filter((ns) => namespaceDiffers(pid, ns));
   } catch {
     return [];
   }
