@@ -9,7 +9,8 @@ import { KitError } from './errors';
 export interface NativeAddon {
   /** clone(flags) a child that execs kit-init; fds[i] becomes its fd i. */
   spawn(flags: number, initPath: string, fds: number[]): number;
-  wait(pid: number): Promise<{ ret: number; status: number; errno: number }>;
+  /** Reaps off the main thread; `trace` is wait4's own event (a JSON array), not left for drainTrace(). */
+  wait(pid: number): Promise<{ ret: number; status: number; errno: number; trace: string }>;
   kill(pid: number, signal: number): number;
   pipe(): [number, number] | number;
   socketpair(): [number, number] | number;

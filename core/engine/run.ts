@@ -5,12 +5,12 @@ import { HostChanges } from '../host/journal';
 import { ensureImage } from '../image/ensure';
 import { self } from '../host/process';
 import { SIG } from '../linux';
-import { initPath } from '../native';
+import { initPath, native } from '../native';
 import { kitPaths, containerDir, type KitPaths } from '../paths';
 import { buildPlan, type HostContext, type HostStep, type Plan, type PlanPart } from '../plan';
 import { encodePlan } from '../plan/wire';
 import type { ContainerSpec } from '../spec';
-import type { TraceEvent } from '../trace/event';
+import { parseEvents, type TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
 import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdio } from './channels';
 import { ContainerTrace } from './container-trace';
@@ -156,7 +156,7 @@ async function startAndWait(
   onCloned(pid);
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
   let reaped = false;
-  const exited = trace.host(undefined, (n) => n.wait(pid)).finally(() => (reaped = true));
+  const exited = native().wait(pid).finally(() => (reaped = true)); // its event comes back with it
   try {
     await runHostSteps(plan.attach, ctx, interrupts);
     await options.beforeRelease?.(pid);
@@ -185,7 +185,7 @@ async function startAndWait(
     throw err;
   }
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
-  recordWait(trace, plan.why?.wait);
+  for (const event of parseEvents(exit.trace)) trace.add({ ...event, why: plan.why?.wait ?? REAP_WHY });
   await runHostSteps(plan.exited, ctx, interrupts);
   const status = decodeStatus(exit.status);
   return {
@@ -205,10 +205,7 @@ function stop(trace: TraceRecorder, pid: number): void {
   trace.host('done with the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL));
 }
 
-/** wait4 ran on a worker thread: its event is waiting in the native buffer. */
-function recordWait(trace: TraceRecorder, why = "reap the container's first process: its exit status is the container's"): void {
-  trace.host(why, () => undefined);
-}
+const REAP_WHY = "reap the container's first process: its exit status is the container's";
 
 function cloneWhy(spec: ContainerSpec): string {
   const created = spec.namespaces.filter((n) => n !== 'cgroup');

@@ -51,8 +51,28 @@ pub fn current_step() -> Option<usize> {
     *STEP.lock().unwrap()
 }
 
+thread_local! {
+    /// Events of calls made inside capture() on this thread.
+    static CAPTURED: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Run `work` and return, with its result, the events its calls recorded,
+/// kept out of the shared buffer: a call on a worker thread (wait4) hands its
+/// event back with its own result instead of landing in whatever the main
+/// thread drains next.
+pub fn capture<T>(work: impl FnOnce() -> T) -> (T, String) {
+    CAPTURED.with(|c| *c.borrow_mut() = Some(Vec::new()));
+    let result = work();
+    let events = CAPTURED.with(|c| c.borrow_mut().take()).unwrap_or_default();
+    (result, format!("[{}]", events.join(",")))
+}
+
 pub fn record(event: Event) {
     let line = event.to_json(*SIDE.lock().unwrap());
+    let line = match CAPTURED.with(|c| c.borrow_mut().as_mut().map(|events| events.push(line.clone()))) {
+        Some(()) => return,
+        None => line,
+    };
     let mut sink = SINK.lock().unwrap();
     match &mut *sink {
         Sink::Buffer(events) => events.push(line),

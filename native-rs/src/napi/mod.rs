@@ -145,11 +145,12 @@ fn drain_trace(a: &Args) -> Result<napi_value, BadArg> {
     Ok(string(a.env, &trace::drain()))
 }
 
-/// wait(pid) -> Promise<{ ret, status, errno }>. wait4 blocks, so it runs on
+/// wait(pid) -> Promise<{ ret, status, errno, trace }>, trace being wait4's
+/// own event (JSON array), not left in the shared buffer. wait4 blocks, so it runs on
 /// libuv's thread pool: Node's main thread stays free to take Ctrl-C.
 struct WaitJob {
     pid: i32,
-    exit: Option<sys::wait::Exit>,
+    exit: Option<(sys::wait::Exit, String)>,
     deferred: napi_deferred,
     work: napi_async_work,
 }
@@ -167,14 +168,20 @@ fn wait(a: &Args) -> Result<napi_value, BadArg> {
 
 unsafe extern "C" fn wait_execute(_env: napi_env, data: *mut c_void) {
     let job = &mut *(data as *mut WaitJob);
-    job.exit = Some(sys::wait::wait4(job.pid));
+    job.exit = Some(trace::capture(|| sys::wait::wait4(job.pid)));
 }
 
 unsafe extern "C" fn wait_complete(env: napi_env, _status: napi_status, data: *mut c_void) {
     let job = Box::from_raw(data as *mut WaitJob);
-    let exit = job.exit.as_ref().expect("wait4 ran");
+    let (exit, events) = job.exit.as_ref().expect("wait4 ran");
     let errno = exit.errno.map_or(0.0, |e| e as f64);
-    let result = object(env, &[("ret", number(env, exit.ret as f64)), ("status", number(env, exit.status as f64)), ("errno", number(env, errno))]);
+    let fields = [
+        ("ret", number(env, exit.ret as f64)),
+        ("status", number(env, exit.status as f64)),
+        ("errno", number(env, errno)),
+        ("trace", string(env, events)),
+    ];
+    let result = object(env, &fields);
     napi_resolve_deferred(env, job.deferred, result);
     napi_delete_async_work(env, job.work);
 }
