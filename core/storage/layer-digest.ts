@@ -3,7 +3,6 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { isOpaque } from './whiteout';
 
-
 /**
  * A layer made by kit (commit, build) is stored under the sha256 of what it
  * holds: names, types, modes, owners, contents, link targets, whiteouts and
