@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { alive, cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground } from './support/kit';
+import { alive, cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground } from '../support/kit';
 
 /** `kit run` with Docker's flags from every concern: cgroups, network, storage. */
 const kr = cleanKitRoot();

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import { alive, cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground, kitJson } from './support/kit';
-import type { ChapterJson } from './support/json';
+import { alive, cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground, kitJson } from '../support/kit';
+import type { ChapterJson } from '../support/json';
 
 const kr = cleanKitRoot();
 

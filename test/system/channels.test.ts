@@ -1,6 +1,6 @@
-import { openChannels } from '../core/engine/channels';
-import { TraceRecorder } from '../core/trace/recorder';
-import { openFdCount } from './support/kit';
+import { openChannels } from '../../core/engine/channels';
+import { TraceRecorder } from '../../core/trace/recorder';
+import { openFdCount } from '../support/kit';
 
 test('a log file that cannot be opened leaves no channel fd behind', () => {
   const before = openFdCount();

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerSpec, RunResult } from '../core';
-import { cleanKitRoot, eventually, kit, tempKitRoot } from './support/kit';
+import type { ContainerSpec, RunResult } from '../../core';
+import { cleanKitRoot, eventually, kit, tempKitRoot } from '../support/kit';
 
 /**
  * Container networking, seen from outside: addresses and routes inside, the
@@ -14,10 +14,10 @@ import { cleanKitRoot, eventually, kit, tempKitRoot } from './support/kit';
  * to loopback and to the containers these tests start.
  */
 // The engine needs its native addon, found relative to the built files: use dist/.
-const dist = join(__dirname, '..', 'dist');
-const { DEFAULT_PATH, kitPaths, runContainer } = require(join(dist, 'core')) as typeof import('../core');
-const { containerAddress } = require(join(dist, 'core', 'network')) as typeof import('../core/network');
-const { networkSpec } = require(join(dist, 'bin', 'flags', 'network')) as typeof import('../bin/flags/network');
+const dist = join(__dirname, '..', '..', 'dist');
+const { DEFAULT_PATH, kitPaths, runContainer } = require(join(dist, 'core')) as typeof import('../../core');
+const { containerAddress } = require(join(dist, 'core', 'network')) as typeof import('../../core/network');
+const { networkSpec } = require(join(dist, 'bin', 'flags', 'network')) as typeof import('../../bin/flags/network');
 
 /** Every container these tests ran: none may leave a rule or a link behind. */
 const ids: string[] = [];

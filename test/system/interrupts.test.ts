@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { runContainer, KitError, type ContainerSpec } from '../core';
-import * as native from '../core/native';
-import { kitPaths } from '../core/paths';
-import type { TraceEvent } from '../core/trace/event';
-import { alive, eventually, hostSnapshot, openFdCount, requireRoot, tempKitRoot, zombieChildren } from './support/kit';
+import { runContainer, KitError, type ContainerSpec } from '../../core';
+import * as native from '../../core/native';
+import { kitPaths } from '../../core/paths';
+import type { TraceEvent } from '../../core/trace/event';
+import { alive, eventually, hostSnapshot, openFdCount, requireRoot, tempKitRoot, zombieChildren } from '../support/kit';
 
 /** The error paths of one container run: whatever fails, nothing is left behind. */
 requireRoot();

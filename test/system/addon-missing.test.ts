@@ -2,14 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostSnapshot, requireRoot, tempKitRoot } from './support/kit';
+import { hostSnapshot, requireRoot, tempKitRoot } from '../support/kit';
 
 /**
  * A copy of the installed CLI without a usable native-rs/, so the shared tree
  * (and the tests running on it in parallel) stays untouched.
  */
 requireRoot();
-const repo = join(__dirname, '..');
+const repo = join(__dirname, '..', '..');
 const copy = mkdtempSync(join(tmpdir(), 'kit-noaddon-'));
 const kr = tempKitRoot();
 for (const part of ['bin', 'dist', 'package.json', 'oclif.manifest.json']) cpSync(join(repo, part), join(copy, part), { recursive: true });

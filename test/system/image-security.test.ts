@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { craftTar, dockerSaveTar, makeTree, sha256 } from './support/images';
-import { cleanKitRoot, kit, kitJson, tempKitRoot } from './support/kit';
+import { craftTar, dockerSaveTar, makeTree, sha256 } from '../support/images';
+import { cleanKitRoot, kit, kitJson, tempKitRoot } from '../support/kit';
 
 /**
  * Layer tars come from anywhere. Each crafted tar below tries to write

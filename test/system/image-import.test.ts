@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, rmSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { dockerSaveTar, makeTree, ociLayoutTar, tarOf, treeListing } from './support/images';
-import { cleanKitRoot, kit, kitBackground, kitJson } from './support/kit';
+import { dockerSaveTar, makeTree, ociLayoutTar, tarOf, treeListing } from '../support/images';
+import { cleanKitRoot, kit, kitBackground, kitJson } from '../support/kit';
 
 interface ImageJson {
   name: string;

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerStats } from '../dist/core';
-import { renderStats } from '../bin/render/stats';
-import { cgroupDirsOf } from './support/cgroups';
-import { startDetachedProcess } from './support/detached';
-import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import type { ContainerStats } from '../../dist/core';
+import { renderStats } from '../../bin/render/stats';
+import { cgroupDirsOf } from '../support/cgroups';
+import { startDetachedProcess } from '../support/detached';
+import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from '../support/kit';
 
 requireRoot();
 const kr = tempKitRoot();

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import chalk from '../core/trace/colors';
-import { colorLevel } from '../core/trace/colors';
-import { hintFor } from '../core/trace/hints';
-import { renderEvent } from '../core/trace/render';
-import type { TraceEvent } from '../core/trace/event';
+import chalk from '../../core/trace/colors';
+import { colorLevel } from '../../core/trace/colors';
+import { hintFor } from '../../core/trace/hints';
+import { renderEvent } from '../../core/trace/render';
+import type { TraceEvent } from '../../core/trace/event';
 
 const clone: TraceEvent = {
   syscall: 'clone', args: ['CLONE_NEWNS|CLONE_NEWPID|SIGCHLD'], ret: 4242, errno: null, errnoMessage: null,
@@ -53,7 +53,7 @@ test('NO_COLOR turns colour off even on a terminal; FORCE_COLOR wins over it', (
 
 /** The built renderer in a fresh process, so chalk reads the environment as kit would. */
 function renderIn(env: NodeJS.ProcessEnv): string {
-  const core = join(__dirname, '..', 'dist', 'core');
+  const core = join(__dirname, '..', '..', 'dist', 'core');
   const script = `process.stdout.write(require(${JSON.stringify(core)}).renderEvent(${JSON.stringify(failedExec)}))`;
   const clean = { ...process.env };
   delete clean.NO_COLOR;
@@ -70,7 +70,7 @@ test('FORCE_COLOR=1 colours the trace, piped output and FORCE_COLOR=0 do not', (
 });
 
 test('NO_COLOR=1 on a real terminal prints no colour codes', () => {
-  const core = join(__dirname, '..', 'dist', 'core');
+  const core = join(__dirname, '..', '..', 'dist', 'core');
   const script = `process.stdout.write(require(${JSON.stringify(core)}).renderEvent(${JSON.stringify(failedExec)}))`;
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color' };
   delete env.FORCE_COLOR;

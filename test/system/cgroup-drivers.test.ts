@@ -1,15 +1,15 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CgroupIo } from '../core/cgroups/driver';
-import { usageDirs } from '../core/cgroups/container';
-import { createCgroup, writeAll } from '../core/cgroups/lifecycle';
-import { statsBetween, type UsageSample } from '../core/cgroups/stats';
-import { readUsage } from '../core/cgroups/usage';
-import { toLimits, sharesToWeight, parseBytes, type Resources } from '../core/cgroups/limits';
-import { V1Driver } from '../core/cgroups/v1';
-import { V2Driver } from '../core/cgroups/v2';
-import { resourcesFromFlags } from '../bin/flags/cgroups';
+import type { CgroupIo } from '../../core/cgroups/driver';
+import { usageDirs } from '../../core/cgroups/container';
+import { createCgroup, writeAll } from '../../core/cgroups/lifecycle';
+import { statsBetween, type UsageSample } from '../../core/cgroups/stats';
+import { readUsage } from '../../core/cgroups/usage';
+import { toLimits, sharesToWeight, parseBytes, type Resources } from '../../core/cgroups/limits';
+import { V1Driver } from '../../core/cgroups/v1';
+import { V2Driver } from '../../core/cgroups/v2';
+import { resourcesFromFlags } from '../../bin/flags/cgroups';
 
 /**
  * The drivers against fixture trees: a temp dir laid out like a cgroup

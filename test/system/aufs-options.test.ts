@@ -1,4 +1,4 @@
-import { aufsMountData } from '../core/storage/aufs';
+import { aufsMountData } from '../../core/storage/aufs';
 
 // aufs is not in this kernel (nor in mainline Linux): what kit would pass to mount(2) is checked as data.
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanKitRoot, kitJson } from './support/kit';
+import { cleanKitRoot, kitJson } from '../support/kit';
 
 interface ChapterJson {
   trace: Array<{ syscall: string; args: string[]; side: string }>;
@@ -10,7 +10,7 @@ interface ChapterJson {
   after: Array<{ probe: string; text: string }>;
 }
 
-const kitInit = join(__dirname, '..', 'native-rs', 'kit-init');
+const kitInit = join(__dirname, '..', '..', 'native-rs', 'kit-init');
 const kr = cleanKitRoot(); // and afterwards the overlay mount is gone, no state left
 
 const probe = (list: Array<{ probe: string; text: string }>, id: string) => list.find((p) => p.probe === id)?.text ?? '';

@@ -1,4 +1,4 @@
-import { decodeStatus } from '../core/engine/exit-status';
+import { decodeStatus } from '../../core/engine/exit-status';
 
 test.each([
   [0, { exitCode: 0, signal: null }],

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { runContainer, type ContainerSpec } from '../core';
-import { kitPaths } from '../core/paths';
-import { hostSnapshot, openFdCount, requireRoot, tempKitRoot, zombieChildren } from './support/kit';
+import { runContainer, type ContainerSpec } from '../../core';
+import { kitPaths } from '../../core/paths';
+import { hostSnapshot, openFdCount, requireRoot, tempKitRoot, zombieChildren } from '../support/kit';
 
 /**
  * Node is multi-threaded: a clone() child that touched malloc or a lock held

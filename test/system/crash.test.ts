@@ -1,4 +1,4 @@
-import { cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground, running } from './support/kit';
+import { cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground, running } from '../support/kit';
 
 const kr = cleanKitRoot(); // and the next kit command must have left it clean
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kit, tempKitRoot } from './support/kit';
+import { kit, tempKitRoot } from '../support/kit';
 
 const kr = tempKitRoot();
 afterAll(() => kr.cleanup());
@@ -42,7 +42,7 @@ test('a missing argument or an unknown flag is one line naming it and where the 
 });
 
 test("every command's description is wrapped by oclif, not by hand: no lone word mid-paragraph", () => {
-  const manifest = JSON.parse(readFileSync(join(__dirname, '..', 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
   for (const id of Object.keys(manifest.commands)) {
     const help = kit([...id.split(':'), '--help'], kr.env).stdout;
     const description = (help.split('DESCRIPTION\n')[1] ?? '').split('\nEXAMPLES')[0].split('\n');

@@ -1,5 +1,5 @@
-import { cgroupDirsOf, containerIdOf } from './support/cgroups';
-import { hostSnapshot, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { cgroupDirsOf, containerIdOf } from '../support/cgroups';
+import { hostSnapshot, kitJson, requireRoot, tempKitRoot } from '../support/kit';
 
 interface CgroupChapter {
   trace: Array<{ syscall: string; args: string[]; ret: number }>;

@@ -1,8 +1,8 @@
 import { closeSync, cpSync, existsSync, openSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync, type StdioOptions } from 'node:child_process';
 import { join } from 'node:path';
-import { statePid, type ChapterJson, type EventJson } from './support/json';
-import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { statePid, type ChapterJson, type EventJson } from '../support/json';
+import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from '../support/kit';
 
 interface RunJson {
   pid: number;
@@ -244,7 +244,7 @@ test('an fd kit inherited from whatever started it (here the host\'s / as fd 200
   try {
     // A high number, as a shell or CI runner leaves them (Node reuses low ones itself).
     const stdio: StdioOptions = ['ignore', 'pipe', 'pipe', ...Array<'ignore'>(197).fill('ignore'), hostRoot];
-    const r = spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'run.js'), 'run', 'base', 'ls', '/proc/self/fd'], { env: kr.env, encoding: 'utf8', stdio });
+    const r = spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'run.js'), 'run', 'base', 'ls', '/proc/self/fd'], { env: kr.env, encoding: 'utf8', stdio });
     expect(r.status).toBe(0);
     // 0-2 are stdio, 3 is ls's own listing of the directory
     expect(r.stdout.trim().split('\n').map(Number).sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);

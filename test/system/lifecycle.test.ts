@@ -1,10 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { ContainerSpec } from '../dist/core';
-import { isAlive } from '../core/host/process';
-import { namespaceMembers, startDetachedProcess } from './support/detached';
-import { alive, cleanKitRoot, eventually, hostSnapshot, kit, kitJson, running } from './support/kit';
+import type { ContainerSpec } from '../../dist/core';
+import { isAlive } from '../../core/host/process';
+import { namespaceMembers, startDetachedProcess } from '../support/detached';
+import { alive, cleanKitRoot, eventually, hostSnapshot, kit, kitJson, running } from '../support/kit';
 
 interface PsRow {
   id: string;

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, hostSnapshot, kit, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { eventually, hostSnapshot, kit, kitJson, requireRoot, tempKitRoot } from '../support/kit';
 
 requireRoot();
 const kr = tempKitRoot();

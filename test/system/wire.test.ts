@@ -1,7 +1,7 @@
-import { runContainer } from '../core';
-import { encodePlan } from '../core/plan/wire';
-import { kitPaths } from '../core/paths';
-import { requireRoot, tempKitRoot } from './support/kit';
+import { runContainer } from '../../core';
+import { encodePlan } from '../../core/plan/wire';
+import { kitPaths } from '../../core/paths';
+import { requireRoot, tempKitRoot } from '../support/kit';
 
 test('encodePlan writes the format of the Rust parser: tab-separated, escaped, closed by `end`', () => {
   const text = encodePlan([

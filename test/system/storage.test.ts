@@ -1,21 +1,21 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { withHostChanges } from '../core/engine/session';
-import { ImageStore } from '../core/image/store';
-import type { KitPaths } from '../core/paths';
-import type { HostContext } from '../core/plan';
-import { newContainerId, runContainer } from '../core/engine/run';
-import { defaultSpec } from '../core/spec';
-import { containerRoot } from '../core/storage/container-root';
-import { containerLayerDir, createContainerLayer, removeContainerLayer } from '../core/storage/containers';
-import { overlay2 } from '../core/storage/overlay2';
-import { vfs } from '../core/storage/vfs';
-import type { StorageDriver } from '../core/storage/driver';
-import { makeWhiteout, markOpaque } from '../core/storage/whiteout';
-import { TraceRecorder } from '../core/trace/recorder';
-import { busyboxLayer, imageOf } from './support/store-images';
-import { hostSnapshot, kit, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { withHostChanges } from '../../core/engine/session';
+import { ImageStore } from '../../core/image/store';
+import type { KitPaths } from '../../core/paths';
+import type { HostContext } from '../../core/plan';
+import { newContainerId, runContainer } from '../../core/engine/run';
+import { defaultSpec } from '../../core/spec';
+import { containerRoot } from '../../core/storage/container-root';
+import { containerLayerDir, createContainerLayer, removeContainerLayer } from '../../core/storage/containers';
+import { overlay2 } from '../../core/storage/overlay2';
+import { vfs } from '../../core/storage/vfs';
+import type { StorageDriver } from '../../core/storage/driver';
+import { makeWhiteout, markOpaque } from '../../core/storage/whiteout';
+import { TraceRecorder } from '../../core/trace/recorder';
+import { busyboxLayer, imageOf } from '../support/store-images';
+import { hostSnapshot, kit, kitJson, requireRoot, tempKitRoot } from '../support/kit';
 
 requireRoot();
 const kr = tempKitRoot();
@@ -150,7 +150,7 @@ test('overlay2 copies nothing when a container is made; vfs copies the whole ima
 
 test('kill -9 while a container layer is mounted: the next kit unmounts it from the journal', async () => {
   const script = `
-    const core = (f) => require(${JSON.stringify(join(__dirname, '..', 'dist', 'core'))} + '/' + f);
+    const core = (f) => require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'core'))} + '/' + f);
     const { ImageStore } = core('image/store');
     const paths = ${JSON.stringify(paths)};
     const store = new ImageStore(paths);

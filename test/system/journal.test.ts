@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HostChanges } from '../core/host/journal';
-import { TraceRecorder } from '../core/trace/recorder';
-import { requireRoot } from './support/kit';
+import { HostChanges } from '../../core/host/journal';
+import { TraceRecorder } from '../../core/trace/recorder';
+import { requireRoot } from '../support/kit';
 
 let dir: string;
 let journal: string;

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTree, ociLayoutTar } from './support/images';
-import { cleanKitRoot, kitJson } from './support/kit';
+import { makeTree, ociLayoutTar } from '../support/images';
+import { cleanKitRoot, kitJson } from '../support/kit';
 
 /**
  * An OCI layer deletes a lower file with `.wh.<name>` and hides a lower

@@ -2,14 +2,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { runContainer, defaultSpec, kitPaths, type RunResult } from '../dist/core';
-import { chooseDriver, detectHost } from '../dist/core/cgroups/detect';
-import { createCgroup, removeCgroup } from '../dist/core/cgroups/lifecycle';
-import { tracedIo } from '../dist/core/cgroups/traced-io';
-import { TraceRecorder } from '../dist/core/trace/recorder';
-import type { Resources } from '../core/cgroups/limits';
-import { cgroupDirsOf, containerIdOf } from './support/cgroups';
-import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from './support/kit';
+import { runContainer, defaultSpec, kitPaths, type RunResult } from '../../dist/core';
+import { chooseDriver, detectHost } from '../../dist/core/cgroups/detect';
+import { createCgroup, removeCgroup } from '../../dist/core/cgroups/lifecycle';
+import { tracedIo } from '../../dist/core/cgroups/traced-io';
+import { TraceRecorder } from '../../dist/core/trace/recorder';
+import type { Resources } from '../../core/cgroups/limits';
+import { cgroupDirsOf, containerIdOf } from '../support/cgroups';
+import { eventually, hostSnapshot, kit, kitBackground, kitJson, requireRoot, tempKitRoot } from '../support/kit';
 
 requireRoot();
 const kr = tempKitRoot();
@@ -163,9 +163,9 @@ test('v2 operations without controllers, for real on the unified tree: cgroup.pr
 test('concurrent kit processes share the kit/ parent: creating and removing it races safely', async () => {
   const parent = join(UNIFIED, `kit-race-${randomBytes(4).toString('hex')}`);
   const script = `
-    const { createCgroup, removeCgroup } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'core', 'cgroups', 'lifecycle'))});
-    const { tracedIo } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'core', 'cgroups', 'traced-io'))});
-    const { TraceRecorder } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'core', 'trace', 'recorder'))});
+    const { createCgroup, removeCgroup } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'core', 'cgroups', 'lifecycle'))});
+    const { tracedIo } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'core', 'cgroups', 'traced-io'))});
+    const { TraceRecorder } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist', 'core', 'trace', 'recorder'))});
     const io = tracedIo(new TraceRecorder());
     for (let i = 0; i < 300; i++) {
       const path = ${JSON.stringify(parent)} + '/' + process.pid + '-' + i;
@@ -196,7 +196,7 @@ test('kit killed with SIGKILL mid-run: the next kit process replays the journal 
 
 test('concurrent kit chapters each get and remove their own cgroup under the shared parents', async () => {
   const runs = Array.from({ length: 3 }, () => new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, '..', 'bin', 'run.js'), 'chapter', 'cgroupns', '--json'], { env: kr.env });
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'run.js'), 'chapter', 'cgroupns', '--json'], { env: kr.env });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`exit ${code}: ${out}`))));

@@ -1,4 +1,4 @@
-import { cleanKitRoot, kit, kitJson } from './support/kit';
+import { cleanKitRoot, kit, kitJson } from '../support/kit';
 
 const kr = cleanKitRoot();
 

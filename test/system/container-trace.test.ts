@@ -1,5 +1,5 @@
-import { ContainerTrace } from '../core/engine/container-trace';
-import type { TraceEvent } from '../core/trace/event';
+import { ContainerTrace } from '../../core/engine/container-trace';
+import type { TraceEvent } from '../../core/trace/event';
 
 const steps = [
   { op: 'sethostname', fields: ['box'], why: 'name the box' },

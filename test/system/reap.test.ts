@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { reapOrphans, writeState, journalFile, type ContainerState } from '../core/engine/state';
-import { HostChanges } from '../core/host/journal';
-import { self, type ProcessRef } from '../core/host/process';
-import { containerDir, containersDir, kitPaths } from '../core/paths';
-import { TraceRecorder } from '../core/trace/recorder';
-import { requireRoot, tempKitRoot } from './support/kit';
+import { reapOrphans, writeState, journalFile, type ContainerState } from '../../core/engine/state';
+import { HostChanges } from '../../core/host/journal';
+import { self, type ProcessRef } from '../../core/host/process';
+import { containerDir, containersDir, kitPaths } from '../../core/paths';
+import { TraceRecorder } from '../../core/trace/recorder';
+import { requireRoot, tempKitRoot } from '../support/kit';
 
 requireRoot();
 const kr = tempKitRoot();
@@ -45,7 +45,7 @@ test("a container whose owner is dead has its journal replayed; a live owner's i
 test('two reapers at once: each orphan is reaped exactly once, and all are gone', async () => {
   const ids = Array.from({ length: 40 }, (_, i) => `race${i}`);
   const changes = ids.map((id) => fakeContainer(id, deadOwner()));
-  const state = join(__dirname, '..', 'dist', 'core', 'engine', 'state.js');
+  const state = join(__dirname, '..', '..', 'dist', 'core', 'engine', 'state.js');
   const script = `process.stdout.write(JSON.stringify(require(${JSON.stringify(state)}).reapOrphans(${JSON.stringify(paths)})))`;
   const reaper = () =>
     new Promise<string[]>((resolve, reject) => {
