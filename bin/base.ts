@@ -10,6 +10,13 @@ import { KitError } from '../core/errors';
  * same one line instead of a paragraph followed by the whole help text.
  */
 export abstract class KitCommand extends Command {
+  /**
+   * The exit code of kit's own failures (a bad flag, a missing image) where
+   * another code could be confused with the container's: docker run, exec
+   * and start exit 125 for them, so a script can tell them from its command's.
+   */
+  static kitErrorExitCode: number | undefined;
+
   protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (err instanceof Errors.CLIError && err.message.startsWith('Flag --')) return this.fail(err.message.replace(/^Flag/, 'flag'), this.helpHint(), 2);
     if (err instanceof KitError) return this.fail(err.message, err.hint, err.exitCode);
@@ -21,7 +28,9 @@ export abstract class KitCommand extends Command {
     return `see \`kit ${this.id?.replace(/:/g, ' ')} --help\``;
   }
 
-  private fail(message: string, hint: string | undefined, exitCode: number): undefined {
+  private fail(message: string, hint: string | undefined, code: number): undefined {
+    const own = (this.constructor as typeof KitCommand).kitErrorExitCode;
+    const exitCode = own !== undefined && (code === 1 || code === 2) ? own : code;
     if (this.jsonEnabled()) {
       this.logJson({ error: { message, hint: hint ?? null, exitCode } });
     } else {
