@@ -1,4 +1,5 @@
 import { Command, Errors } from '@oclif/core';
+import type { ArgOutput, FlagOutput, Input, ParserOutput } from '@oclif/core/lib/interfaces/parser';
 import chalk from '../core/trace/colors';
 import { KitError } from '../core/errors';
 
@@ -16,6 +17,16 @@ export abstract class KitCommand extends Command {
    * and start exit 125 for them, so a script can tell them from its command's.
    */
   static kitErrorExitCode: number | undefined;
+
+  /**
+   * oclif reads a missing argument from stdin when stdin is a pipe: `echo hi |
+   * kit run -i base cat` lost "hi" to it (and `kit run base cat` blocked on
+   * it). No kit argument comes from stdin; the container's stdin is its own.
+   */
+  protected async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
+    for (const arg of Object.values(options?.args ?? {})) (arg as { ignoreStdin?: boolean }).ignoreStdin = true;
+    return super.parse(options, argv);
+  }
 
   protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (err instanceof Errors.CLIError && err.message.startsWith('Flag --')) return this.fail(err.message.replace(/^Flag/, 'flag'), this.helpHint(), 2);
