@@ -1,4 +1,4 @@
-import { openSync } from 'node:fs';
+import { fstatSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import type { TraceRecorder } from '../trace/recorder';
@@ -59,11 +59,21 @@ export function openChannels(trace: TraceRecorder, stdio: Stdio, stdin: Stdin = 
     return opened[opened.length - 1];
   };
   const control = pair(trace.host('a socket pair: the plan goes in, the container-side trace comes out', (n) => n.socketpair()));
-  const input = stdin === 'pass' ? file('/proc/self/fd/0', 'r') : file('/dev/null', 'r');
+  const input = stdin === 'pass' ? passedStdin(file) : file('/dev/null', 'r');
   if (stdio === 'inherit') return { childFds: [input, 1, 2, control[1]], control: control[0] };
   const out = pair(trace.host("a pipe for the container's stdout", (n) => n.pipe()));
   const err = pair(trace.host("a pipe for the container's stderr", (n) => n.pipe()));
   return { childFds: [input, out[1], err[1], control[1]], control: control[0], stdout: out[0], stderr: err[0] };
+}
+
+/**
+ * kit's stdin for the container, reopened (see Stdin). A socket cannot be
+ * reopened through /proc (ENXIO): a socket kit was given (a parent's
+ * socketpair as stdin) is passed as it is.
+ */
+function passedStdin(file: (path: string, flags: string) => number): number {
+  const fd0 = fstatSync(0);
+  return fd0.isSocket() ? 0 : file('/proc/self/fd/0', 'r');
 }
 
 /** Close the child's ends in kit, so reads see EOF when the container ends. */
