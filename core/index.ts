@@ -20,7 +20,7 @@ export type { ContainerState } from './engine/state';
 export { renderTrace, renderEvent } from './trace/render';
 export type { TraceEvent } from './trace/event';
 export { TraceRecorder } from './trace/recorder';
-export { runChapter, requirementsOf, type Chapter, type ChapterResult } from './chapter';
+export { runChapter, unconfinedNote, requirementsOf, type Chapter, type ChapterResult } from './chapter';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
 export { StraceObserver } from './strace';
