@@ -1,4 +1,4 @@
-import type { Chapter } from '../core/chapter';
+import type { Chapter } from '../core';
 
 /** The server inside: a tmpfs page (the host's files stay untouched) and busybox httpd on port 80. */
 const SERVER = [

@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
-import type { ContainerSpec } from '../../core';
-import { parseCapability, parseSecurityOpts } from '../../core/security';
+import { parseCapability, parseSecurityOpts, type ContainerSpec } from '../../core';
 
 /**
  * docker run's confinement flags. Without them a container gets Docker's

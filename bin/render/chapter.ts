@@ -1,6 +1,4 @@
-import chalk from '../../core/trace/colors';
-import type { Chapter, ChapterResult, ProbeResult } from '../../core';
-import { renderTrace } from '../../core';
+import { chalk, type Chapter, type ChapterResult, type ProbeResult, renderTrace } from '../../core';
 
 export interface ChapterView {
   trace: boolean;

@@ -1,13 +1,13 @@
-import { KitError } from './errors';
-import { runContainer, type RunOptions, type RunResult } from './engine/run';
-import { kitPaths, type KitPaths } from './paths';
-import type { PlanPart } from './plan';
-import { runProbes, type ProbeContext, type ProbeResult } from './probes';
-import { withChapterStorage, type ChapterStorage } from './storage/chapter-storage';
-import { describeLoosening } from './security/options';
-import { DEFAULT_PATH, type ContainerSpec } from './spec';
-import { unmet, type Requirement } from './support';
-import type { TraceEvent } from './trace/event';
+import { KitError } from '../errors';
+import { runContainer, type RunOptions, type RunResult } from '../engine/run';
+import { kitPaths, type KitPaths } from '../paths';
+import type { PlanPart } from '../plan';
+import { runProbes, type ProbeContext, type ProbeResult } from '../probes';
+import { withChapterStorage, type ChapterStorage } from './chapter-storage';
+import { describeLoosening } from '../security/options';
+import { DEFAULT_PATH, type ContainerSpec } from '../spec';
+import { unmet, type Requirement } from '../support';
+import type { TraceEvent } from '../trace/event';
 
 /**
  * A chapter of the curriculum: one isolation feature, as data. It runs
