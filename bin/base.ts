@@ -1,7 +1,6 @@
 import { Command, Errors } from '@oclif/core';
 import type { ArgOutput, FlagOutput, Input, ParserOutput } from '@oclif/core/lib/interfaces/parser';
-import chalk from '../core/trace/colors';
-import { KitError } from '../core/errors';
+import { chalk, KitError } from '../core';
 
 /**
  * What every kit command shares: an expected failure (KitError) is one line

@@ -5,6 +5,7 @@ import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
 import { keepAfterExit, lifecycleFlags, logOptions, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
+import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
 import { stdinOption, terminalFlags } from '../flags/terminal';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
@@ -42,6 +43,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     ...cgroupFlags,
     ...networkFlags,
     ...storageFlags,
+    ...securityFlags,
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
   };
 
@@ -60,6 +62,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       resources: resourcesFromFlags(flags),
       ...networkSpec(flags),
       ...storageSpec(flags),
+      ...securitySpec(flags),
       ...logOptions(flags),
       keepLayer: keepAfterExit(flags),
     };

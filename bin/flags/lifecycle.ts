@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { Args, Flags, type Command } from '@oclif/core';
-import { KitError, kitPaths, startDetached, type ContainerSpec, type Detached } from '../../core';
-import { parseBytes } from '../../core/cgroups/limits';
+import { KitError, kitPaths, parseBytes, startDetached, type ContainerSpec, type Detached } from '../../core';
 
 /** The argument of kit ps/exec/logs/stop/rm that names a running container, resolved by findContainer. */
 export const containerArg = Args.string({ required: true, description: 'name, id or unique id prefix' });

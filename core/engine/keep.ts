@@ -1,10 +1,16 @@
 import { mountTable } from '../host/mountinfo';
 import { removeTree } from '../host/remove-tree';
 import type { KitPaths } from '../paths';
-import { shellStatus } from './outcome';
+import { shellCode, type ExitStatus } from './exit-status';
 import { readRecord, recordDir, updateRecord, writeRecord } from './record';
-import type { RunResult } from './run';
 import type { ContainerState } from './state';
+
+/** How a run ended, as keepRecord needs it (a RunResult is one). */
+export interface Ended extends ExitStatus {
+  /** The command never ran: a setup step or its execve failed. */
+  failed?: unknown;
+  oomKilled: boolean;
+}
 
 /**
  * The record of a kept container (not --rm) through one run: made before
@@ -13,7 +19,7 @@ import type { ContainerState } from './state';
  * whose command never ran (a bad flag value, a missing command) is removed
  * whole: a bad value leaves nothing behind.
  */
-export function keepRecord(paths: KitPaths, state: ContainerState): { started(): void; exited(result: RunResult): void; failed(): void } {
+export function keepRecord(paths: KitPaths, state: ContainerState): { started(): void; exited(result: Ended): void; failed(): void } {
   const existing = readRecord(paths, state.id);
   if (existing) updateRecord(paths, state.id, (r) => ({ ...r, exit: undefined, startedAt: undefined }));
   else writeRecord(paths, { id: state.id, name: state.name, spec: state.spec, createdAt: state.createdAt, restartCount: 0 });
@@ -26,7 +32,7 @@ export function keepRecord(paths: KitPaths, state: ContainerState): { started():
       if (result.failed && !existing) return failed();
       updateRecord(paths, state.id, (r) => ({
         ...r,
-        exit: { exitCode: shellStatus(result), signal: result.signal, oomKilled: result.oomKilled, finishedAt: new Date().toISOString() },
+        exit: { exitCode: shellCode(result), signal: result.signal, oomKilled: result.oomKilled, finishedAt: new Date().toISOString() },
       }));
     },
     failed,
