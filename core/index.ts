@@ -28,5 +28,7 @@ export { ImageStore, type Image, type ImageConfig } from './image/store';
 export { ensureImage } from './image/ensure';
 export { BASE_IMAGE } from './image/base/build';
 export { specFromImage, type RunRequest } from './image/run-spec';
-export { importImage, type ImageFormat, type ProgressFactory } from './image/import';
+export { importImage, type ImageFormat, type ImportResult, type ProgressFactory } from './image/import';
+export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
+export { removeImage } from './image/remove';
 export { exportImage, type ExportFormat } from './image/export';
