@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { BASE_IMAGE, checkCommand, ensureImage, ImageStore, type KitPaths, type PlanPart } from '../core';
+import { BASE_IMAGE, CGROUP_ROOT, cgroupHost, checkCommand, ensureImage, ImageStore, KitError, type KitPaths, type PlanPart } from '../core';
 import type { Check, LabRun } from './lab';
 import { namespacesDiffer } from './observe';
 import { calls, describeClone, failedCall, show } from './trace';
@@ -73,4 +73,16 @@ export async function baseLayers(paths: KitPaths): Promise<string[]> {
   await ensureImage(paths, BASE_IMAGE);
   const store = new ImageStore(paths);
   return store.layerDirs(store.get(BASE_IMAGE));
+}
+
+/**
+ * Where a lab's cgroup for `controller` goes: under the v1 hierarchy that
+ * holds the controller, or the cgroup2 tree (v2-only hosts, and hybrid ones
+ * whose v1 lacks it). What the student writes differs by version.
+ */
+export function labCgroup(controller: string, id: string): { dir: string; version: 'v1' | 'v2' } {
+  const host = cgroupHost();
+  if (host.v1Controllers.includes(controller)) return { dir: `${CGROUP_ROOT}/${controller}/kit-lab-${id}`, version: 'v1' };
+  if (host.v2Root) return { dir: `${host.v2Root}/kit-lab-${id}`, version: 'v2' };
+  throw new KitError(`this host has no ${controller} cgroup controller`, 'the cgroup labs need it (see `kit info`)');
 }
