@@ -30,6 +30,7 @@ function markAdded(text: string, earlier: string): string {
 export function renderChapter(chapter: Chapter, result: ChapterResult, view: ChapterView): string {
   const out: string[] = [];
   out.push(chalk.bold.cyan(`Chapter ${chapter.id}: ${chapter.title}`), '', chapter.story, '');
+  if (result.unconfined) out.push(chalk.yellow(`This chapter ${result.unconfined}.`), '');
   out.push(...probes('Host before', result.before));
   if (view.trace) {
     out.push(heading('What kit did (one line per syscall)'));
