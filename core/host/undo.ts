@@ -7,6 +7,7 @@ import { tracedIo } from '../cgroups/traced-io';
 import { removeTree } from './remove-tree';
 import type { TraceRecorder } from '../trace/recorder';
 import { runCommand } from './command';
+import { releaseRemapUser } from '../userns/remap-user';
 
 /**
  * How to undo one host change. Records are data (JSON in the journal), so a
@@ -34,10 +35,19 @@ export type Undo =
   /** A container joined kit0: when it leaves, kit0 and the shared rules go if no other container uses them. */
   | { op: 'network-release' }
   /** A container's cgroup: end what is left in it, rmdir it, then its shared parent if empty. */
-  | { op: 'cgroup'; path: string; parent: string };
+  | { op: 'cgroup'; path: string; parent: string }
+  /** A host user kit created (`kit`, for --userns=auto); userdel also drops its subordinate ranges. */
+  | { op: 'userdel'; name: string }
+  /** Subordinate uid and gid ranges kit gave an existing user. */
+  | { op: 'subids-delete'; user: string; range: string }
+  /** A container held the `kit` user's ranges: let go, and the last one out undoes what kit made (core/userns/remap-user.ts). */
+  | { op: 'userns-release'; path: string };
 
 const ENOENT = -2;
 const EINVAL = -22;
+/** userdel's and usermod's exit status for "no such user" (already undone). */
+const USERDEL_NO_USER = 6;
+const USERMOD_NO_USER = 6;
 
 /** Undo one change; returns a one-line problem, or undefined when done. */
 export function undo(record: Undo, trace: TraceRecorder): string | undefined {
@@ -73,6 +83,17 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
       return releaseAddress(record.path, record.id);
     case 'network-release':
       return releaseHostNetwork(trace);
+    case 'userdel': {
+      const r = runCommand(trace, 'undo: remove the user kit created', ['userdel', record.name]);
+      return r.status === 0 || r.status === USERDEL_NO_USER ? undefined : `could not remove user ${record.name}: ${r.stderr.trim()}`;
+    }
+    case 'subids-delete': {
+      const argv = ['usermod', '--del-subuids', record.range, '--del-subgids', record.range, record.user];
+      const r = runCommand(trace, 'undo: take back the subordinate ids kit gave', argv);
+      return r.status === 0 || r.status === USERMOD_NO_USER ? undefined : `could not remove ${record.user}'s ranges ${record.range}: ${r.stderr.trim()}`;
+    }
+    case 'userns-release':
+      return releaseRemapUser(trace, record.path);
     case 'cgroup':
       return removeCgroup(tracedIo(trace, 'undo: empty and remove the cgroup kit made'), record.path, record.parent);
   }

@@ -13,6 +13,7 @@ import { planNetworkFiles } from './network-files';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
 import { planRootfs } from './rootfs';
+import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot } from '../storage/container-root';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './plan';
@@ -25,12 +26,14 @@ export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './pla
  */
 export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}): Plan {
   const network: NetworkAttachment = {};
+  const userns: UsernsMaps = {};
   const root = spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false) : undefined;
   // With an image, the /etc files are mounted into it before the root switch (planRootfs places them).
   const etcFiles = planNetworkFiles(spec, id, paths, network, root?.rootfs);
   const parts: PlanPart[] = [
     planName(spec),
     planNamespaces(spec),
+    planUserNamespace(spec, userns),
     planNetwork(spec, paths, network),
     planMountPropagation(spec),
     root ? {} : etcFiles,

@@ -25,6 +25,7 @@ pub mod pivot_root;
 pub mod setns;
 pub mod stat;
 pub mod unshare;
+pub mod userns_child;
 pub mod wait;
 pub mod xattr;
 
