@@ -1,5 +1,4 @@
-import type { Chapter } from '../core/chapter';
-import { sharedDirectoryDemo } from '../core/demos/shared-directory';
+import { type Chapter, sharedDirectoryDemo } from '../core';
 
 const chapter: Chapter = {
   id: 'user',

@@ -1,4 +1,5 @@
 import type { Resources } from './cgroups/limits';
+import type { SecurityOptions } from './security/options';
 import type { IdMaps } from './userns/id-map';
 
 /**
@@ -40,6 +41,8 @@ export interface ContainerSpec {
   ports?: PortMapping[];
   /** cgroup limits (--cpu-quota, --memory ...); present = the container gets cgroups of its own. */
   resources?: Resources;
+  /** Capabilities, seccomp, masked paths (--cap-add, --privileged, --security-opt); absent = Docker's defaults. */
+  security?: SecurityOptions;
   /**
    * With `user` in namespaces: how its ids map to the host's (core/plan/userns.ts).
    * auto: the `kit` user's subordinate range (root only, Docker's userns-remap);

@@ -13,6 +13,7 @@ import { planNetworkFiles } from './network-files';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
 import { planRootfs } from './rootfs';
+import { planSecurity } from './security';
 import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot } from '../storage/container-root';
 
@@ -42,6 +43,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planRootfs(spec, root, etcFiles),
     planCgroups(spec, id),
     planCgroupNamespace(spec),
+    planSecurity(spec),
     demo,
     planExec(spec, commandRoots(spec, paths)),
   ];

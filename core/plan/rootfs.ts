@@ -6,6 +6,7 @@ import type { ContainerRoot } from '../storage/container-root';
 import { devSteps } from './dev';
 import { kernelFilesystemSteps } from './kernel-filesystems';
 import { maskedPathSteps } from './masked-paths';
+import { confinement } from '../security/options';
 import type { ContainerStep, HostStep, PlanPart } from './plan';
 import { bindSelfStep, rootSwitchSteps } from './root-switch';
 import { placeRootfs } from './rootfs-path';
@@ -29,7 +30,7 @@ export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined,
     ...devSteps(),
     ...(etcFiles.container ?? []),
     ...rootSwitchSteps(spec),
-    ...maskedPathSteps(),
+    ...(confinement(spec.security).maskPaths ? maskedPathSteps() : []),
     ...workdirSteps(spec),
   ];
   placeRootfs(container, root.rootfs);

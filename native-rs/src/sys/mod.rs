@@ -9,6 +9,7 @@ use crate::trace::{self, Event};
 
 pub mod libc;
 
+pub mod capset;
 pub mod chroot;
 pub mod clone;
 pub mod exec;
@@ -22,6 +23,8 @@ pub mod kill;
 pub mod mount;
 pub mod open;
 pub mod pivot_root;
+pub mod prctl;
+pub mod seccomp;
 pub mod setns;
 pub mod stat;
 pub mod unshare;

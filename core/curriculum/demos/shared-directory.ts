@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PlanPart } from '../plan';
+import type { PlanPart } from '../../plan';
 
 /**
  * A directory on the host that the container works in: made in /tmp
