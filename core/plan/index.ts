@@ -18,6 +18,7 @@ import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot } from '../storage/container-root';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './plan';
+export { joinParts } from './plan';
 
 /**
  * spec -> plan. Each part of kit adds its steps; the order here is the order

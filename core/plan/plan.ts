@@ -73,3 +73,9 @@ export function addPart(plan: Plan, part: PlanPart): Plan {
     release: part.release ?? plan.release,
   };
 }
+
+/** Several parts as one, in order (a lab's student code combines its own pieces with it). */
+export function joinParts(...parts: PlanPart[]): PlanPart {
+  const { cloneFlags, prepare, attach, container, exited } = parts.reduce(addPart, emptyPlan());
+  return { cloneFlags, prepare, attach, container, exited };
+}

@@ -21,6 +21,7 @@ pub mod hostname;
 pub mod ipc;
 pub mod kill;
 pub mod mount;
+pub mod nofollow;
 pub mod open;
 pub mod pivot_root;
 pub mod prctl;
