@@ -28,6 +28,7 @@ export { TraceRecorder } from './trace/recorder';
 export { runChapter, unconfinedNote, requirementsOf, type Chapter, type ChapterResult } from './curriculum/chapter';
 export { chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
 export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
+export { sharedDirectoryDemo } from './curriculum/demos/shared-directory';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
 export { StraceObserver } from './strace';

@@ -20,6 +20,12 @@ export interface Plan {
   attach: HostStep[];
   container: ContainerStep[];
   exited: HostStep[];
+  /**
+   * A user namespace: the byte the clone child waits for on the control
+   * socket before it becomes root there and execs kit-init, sent once the
+   * attach steps have written its maps (see core/plan/userns.ts).
+   */
+  release?: string;
   /** Why the engine's own clone and wait4 happen, when not to start a new container (kit exec). */
   why?: { clone: string; wait: string };
 }
@@ -66,6 +72,7 @@ export function addPart(plan: Plan, part: PlanPart): Plan {
     attach: [...plan.attach, ...(part.attach ?? [])],
     container: [...plan.container, ...(part.container ?? [])],
     exited: [...plan.exited, ...(part.exited ?? [])],
+    release: part.release ?? plan.release,
   };
 }
 
