@@ -7,3 +7,4 @@
 import './network/undo';
 import './network/host-network';
 import './cgroups/undo';
+import './userns/undo';

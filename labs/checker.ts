@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { containerDir, kitPaths, reapOrphans, type KitPaths } from '../core';
+import { containerDir, kitPaths, reapOrphans, type KitPaths, type TraceEvent } from '../core';
 import type { Check, Lab, LabRun } from './lab';
 import { mountsOf } from './observe';
 import type { RunnerResult } from './runner';
@@ -65,8 +65,16 @@ export async function checkLab(lab: Lab, file: string, options: CheckOptions = {
     diagnose: () => run.error,
     hint: hintAbout(lab, run.error),
   };
+  const stopped = run.trace.find((e) => e.side === 'container' && e.errno !== null);
+  const reached: Check = {
+    name: 'the container reaches its command: every container step succeeds',
+    pass: () => !stopped,
+    diagnose: () => stopped && explainStop(lab, run, stopped).why,
+    hint: stopped ? explainStop(lab, run, stopped).hint : 0,
+  };
   const checks = [
     { check: ran, pass: ran.pass(run) },
+    { check: reached, pass: reached.pass(run) },
     ...lab.checks.map((c) => ({ check: c, pass: safely(() => c.pass(run)) })),
     { check: { name: HOST_CLEAN, pass: () => leftovers.length === 0, hint: lab.cleanHint ?? -1 }, pass: leftovers.length === 0 },
   ];
@@ -85,6 +93,16 @@ function hintAbout(lab: Lab, error: string | undefined): number {
   const flag = error?.match(/CLONE_(NEW[A-Z]+)/)?.[1];
   const i = flag ? lab.hints.findIndex((h) => h.includes(`CLONE.${flag}`)) : -1;
   return Math.max(i, 0);
+}
+
+/** A container step failed: the lab check whose diagnosis names that call says why, with its hint. */
+function explainStop(lab: Lab, run: LabRun, stopped: TraceEvent): { why: string; hint: number } {
+  for (const check of lab.checks) {
+    const why = safely(() => check.diagnose?.(run));
+    if (typeof why === 'string' && why.includes(`${stopped.syscall}(`)) return { why, hint: check.hint };
+  }
+  const hint = lab.hints.findIndex((h) => h.includes(`'${stopped.syscall}'`));
+  return { why: `${show(stopped)} inside the container: kit-init stopped there, before the command`, hint: Math.max(hint, 0) };
 }
 
 function explain(check: Lab['checks'][number], run: LabRun): string | undefined {

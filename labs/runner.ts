@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_PATH, kitPaths, newContainerId, runContainer, type PlanPart, type TraceEvent } from '../core';
+import { DEFAULT_PATH, joinParts, kitPaths, newContainerId, runContainer, type PlanPart, type TraceEvent } from '../core';
 import { findLab } from './catalog';
 import type { Given, Lab, Observation } from './lab';
 import { readProc, sleep } from './observe';
-import { joinParts, unsafeSteps } from './safety';
+import { unsafeSteps } from './safety';
 
 /**
  * The child process `kit lab check` starts: loads the student's lab.ts
@@ -63,7 +63,7 @@ async function commandStarted(pid: number): Promise<boolean> {
 export async function runLab(lab: Lab, file: string): Promise<RunnerResult> {
   const paths = kitPaths();
   const id = newContainerId();
-  const setup = lab.setup?.(id, paths) ?? { given: {}, part: {} };
+  const setup = (await lab.setup?.(id, paths)) ?? { given: {}, part: {} };
   const trace: TraceEvent[] = [];
   const result: RunnerResult = { id, given: setup.given, seen: {}, trace, stage: 'load', stdout: '', stderr: '' };
   try {
@@ -73,7 +73,7 @@ export async function runLab(lab: Lab, file: string): Promise<RunnerResult> {
     if (unsafe) throw new Error(unsafe);
     result.stage = 'run';
     const run = await runContainer(
-      { command: lab.command, env: [DEFAULT_PATH], namespaces: [], name: `kit-lab-${id}` },
+      { command: typeof lab.command === 'function' ? lab.command(setup.given) : lab.command, env: [DEFAULT_PATH], namespaces: [], name: `kit-lab-${id}` },
       {
         id,
         paths,

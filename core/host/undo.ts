@@ -31,7 +31,13 @@ export type Undo =
   /** A container joined kit0: when it leaves, kit0 and the shared rules go if no other container uses them. */
   | { op: 'network-release' }
   /** A container's cgroup: end what is left in it, rmdir it, then its shared parent if empty. */
-  | { op: 'cgroup'; path: string; parent: string };
+  | { op: 'cgroup'; path: string; parent: string }
+  /** A host user kit created (`kit`, for --userns=auto); userdel also drops its subordinate ranges. */
+  | { op: 'userdel'; name: string }
+  /** Subordinate uid and gid ranges kit gave an existing user. */
+  | { op: 'subids-delete'; user: string; range: string }
+  /** A container held the `kit` user's ranges: let go, and the last one out undoes what kit made (core/userns/remap-user.ts). */
+  | { op: 'userns-release'; path: string };
 
 export type UndoOp = Undo['op'];
 /** Undo one record; returns a one-line problem, or undefined when done (or already gone). */

@@ -29,6 +29,7 @@ pub mod seccomp;
 pub mod setns;
 pub mod stat;
 pub mod unshare;
+pub mod userns_child;
 pub mod wait;
 pub mod xattr;
 
