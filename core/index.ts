@@ -20,6 +20,8 @@ export { containerStats, STATS_INTERVAL_MS, type ContainerStats } from './engine
 export { stopContainer, killContainer } from './engine/stop';
 export { removeContainer } from './engine/remove';
 export { waitContainer } from './engine/wait';
+export { parseSignal, signalContainer } from './engine/signal';
+export { containerPids } from './engine/top';
 export { readLogs, followLogs, type LogEntry } from './engine/logs';
 export type { ContainerState } from './engine/state';
 export { renderTrace, renderEvent } from './trace/render';
@@ -39,6 +41,7 @@ export { specFromImage, type RunRequest } from './image/run-spec';
 export { importImage, type ImageFormat, type ImportResult, type ProgressFactory } from './image/import';
 export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
 export { removeImage } from './image/remove';
+export { withStdinArchive } from './image/stdin-archive';
 export { exportImage, type ExportFormat } from './image/export';
 export { imageHistory } from './image/history';
 export { buildImage } from './build/build';
