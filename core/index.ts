@@ -3,7 +3,7 @@
  */
 export { KitError, SyscallError } from './errors';
 export { kitPaths, containerDir, type KitPaths } from './paths';
-export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode } from './spec';
+export { defaultSpec, type RestartPolicy, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode } from './spec';
 export { buildPlan, joinParts, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
 export { runContainer, newContainerId, type RunOptions, type RunResult } from './engine/run';
 export { reapOrphans } from './engine/state';
@@ -20,6 +20,8 @@ export { containerStats, STATS_INTERVAL_MS, type ContainerStats } from './engine
 export { stopContainer, killContainer } from './engine/stop';
 export { removeContainer } from './engine/remove';
 export { waitContainer } from './engine/wait';
+export { startContainer as startKeptContainer, restartContainer } from './engine/start';
+export { parseRestartPolicy } from './engine/restart-policy';
 export { parseSignal, signalContainer } from './engine/signal';
 export { containerPids } from './engine/top';
 export { readLogs, followLogs, type LogEntry } from './engine/logs';

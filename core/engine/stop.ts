@@ -4,6 +4,7 @@ import { KitError } from '../errors';
 import { isAlive } from '../host/process';
 import { SIG } from '../linux';
 import { containerDir, type KitPaths } from '../paths';
+import { updateRecord } from './record';
 import { reapOrphans, type ContainerState } from './state';
 
 /**
@@ -14,6 +15,7 @@ import { reapOrphans, type ContainerState } from './state';
  * the host changes (the state dir is gone).
  */
 export async function stopContainer(paths: KitPaths, state: ContainerState, graceMs: number): Promise<void> {
+  markManuallyStopped(paths, state.id);
   signal(state, SIG.TERM);
   if (await gone(paths, state, graceMs)) return;
   await killContainer(paths, state);
@@ -21,9 +23,15 @@ export async function stopContainer(paths: KitPaths, state: ContainerState, grac
 
 /** `kit rm -f`: SIGKILL, then wait for the owner to undo the host changes. */
 export async function killContainer(paths: KitPaths, state: ContainerState): Promise<void> {
+  markManuallyStopped(paths, state.id);
   signal(state, SIG.KILL);
   if (await gone(paths, state, 10_000)) return;
   throw new KitError(`container ${state.name} did not go away after SIGKILL`, `its owner is pid ${state.owner.pid}; see ${containerDir(paths, state.id)}`);
+}
+
+/** Its --restart policy must not start it again (the shim reads this when it exits). */
+function markManuallyStopped(paths: KitPaths, id: string): void {
+  updateRecord(paths, id, (r) => ({ ...r, manuallyStopped: true }));
 }
 
 /**
