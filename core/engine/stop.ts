@@ -4,6 +4,8 @@ import { KitError } from '../errors';
 import { isAlive } from '../host/process';
 import { SIG } from '../linux';
 import { containerDir, type KitPaths } from '../paths';
+import { TraceRecorder } from '../trace/recorder';
+import { isPaused, setPaused } from './pause';
 import { updateRecord } from './record';
 import { reapOrphans, type ContainerState } from './state';
 
@@ -45,6 +47,8 @@ function signal(state: ContainerState, sig: number): void {
   } catch {
     // already gone: the owner is cleaning up, or has
   }
+  // A frozen process takes no signal until it is thawed (docker stop and rm -f of a paused container thaw it too).
+  if (state.pid !== undefined && isPaused(state.spec, state.id)) setPaused(new TraceRecorder(), state.spec, state.id, false);
 }
 
 async function gone(paths: KitPaths, state: ContainerState, timeoutMs: number): Promise<boolean> {
