@@ -58,7 +58,7 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
     case 'remove':
       return removeTree(record.path);
     case 'link-delete': {
-      const r = runCommand(trace, 'undo: delete the link kit created', ['ip', 'link', 'delete', record.name]);
+      const r = runCommand(trace, 'undo: delete the link kit created', ['ip', 'link', 'delete', record.name], { no: 'already gone (a veth goes with the namespace its other end was in)', when: /Cannot find device/ });
       return r.status === 0 || /Cannot find device/.test(r.stderr) ? undefined : `could not delete link ${record.name}: ${r.stderr.trim()}`;
     }
     case 'iptables-delete':
