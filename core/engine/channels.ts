@@ -1,5 +1,6 @@
 import { openSync } from 'node:fs';
 import { Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import type { TraceRecorder } from '../trace/recorder';
 import { KitError } from '../errors';
 
@@ -80,10 +81,12 @@ export function closeKitEnds(trace: TraceRecorder, channels: Channels): void {
 export function readAll(fd: number, onChunk?: (chunk: string) => void): { socket: Socket; text: Promise<string> } {
   const socket = new Socket({ fd, readable: true, writable: true });
   const chunks: Buffer[] = [];
+  const decoder = new StringDecoder('utf8'); // a character split across two reads is passed on whole
   const text = new Promise<string>((resolve) => {
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
-      onChunk?.(chunk.toString('utf8'));
+      const decoded = onChunk && decoder.write(chunk);
+      if (decoded) onChunk?.(decoded);
     });
     socket.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
     socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
