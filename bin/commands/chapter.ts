@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { findChapter, loadChapters } from '../../chapters';
-import { recordingHeader, requirementsOf, runChapter, StraceObserver, unmet } from '../../core';
+import { recordingHeader, requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet } from '../../core';
 import type { Chapter, RecordedChapter } from '../../core';
 import { KitCommand } from '../base';
 import { pacing, streamView, viewFlags } from '../flags/view';
@@ -45,6 +45,8 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     const chapter = findChapter(args.id);
     const strace = flags.strace ? (StraceObserver.check(), new StraceObserver()) : undefined;
     const command = (argv as string[]).slice(1);
+    const unconfined = unconfinedNote(chapter);
+    if (command.length && unconfined) this.warn(`chapter ${chapter.id} ${unconfined}; your command runs so too, as root`);
     const header = recordingHeader({ kind: 'chapter', kit: this.config.version, command: ['chapter', ...this.argv], invocation: kitInvocation(), chapter: recordedChapter(chapter) });
     const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record });
     let output: unknown;
@@ -76,5 +78,5 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
 
 /** What a recording keeps of the chapter: its text as printed today. */
 function recordedChapter(chapter: Chapter): RecordedChapter {
-  return { id: chapter.id, title: chapter.title, story: chapter.story, takeaway: chapter.takeaway, tryNext: chapter.tryNext, explain: chapter.explain };
+  return { id: chapter.id, title: chapter.title, story: chapter.story, unconfined: unconfinedNote(chapter), takeaway: chapter.takeaway, tryNext: chapter.tryNext, explain: chapter.explain };
 }

@@ -1,5 +1,4 @@
-import chalk from '../../core/trace/colors';
-import type { Chapter } from '../../core';
+import { chalk, type Chapter } from '../../core';
 
 export function renderChapterList(rows: Array<{ chapter: Chapter; problems: string[] }>, invocation: string): string {
   const lines = rows.map(({ chapter, problems }) => {

@@ -1,5 +1,4 @@
-import chalk from '../../core/trace/colors';
-import { commandCalls, cutEnd, diffLines, renderEvent, unchanged, visibleWidth, wrapWords } from '../../core';
+import { chalk, commandCalls, cutEnd, diffLines, renderEvent, unchanged, visibleWidth, wrapWords } from '../../core';
 import type { ProbePhase, ProbeResult, RecordingHeader, RunRecord, TraceEvent } from '../../core';
 
 /** How to show a run: the same for a live run and for its replay. */
@@ -72,6 +71,7 @@ export class RunRenderer {
     this.text(chalk.bold.cyan(this.fitHeading(`Chapter ${chapter.id}: ${chapter.title}`)), '');
     this.prose(chapter.story);
     this.text('');
+    if (chapter.unconfined) this.text(...wrapWords(`This chapter ${chapter.unconfined}.`, this.view.width).map((l) => chalk.yellow(l)), '');
   }
 
   feed(record: RunRecord): void {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { Interrupts } from '../host/interrupts';
 import { HostChanges } from '../host/journal';
 import { ensureImage } from '../image/ensure';
@@ -170,6 +171,7 @@ async function startAndWait(
   }); // its event comes back with it
   try {
     await runHostSteps(plan.attach, ctx, interrupts);
+    if (plan.release !== undefined) await releaseChild(trace, control.socket, plan.release);
     await options.beforeRelease?.(pid);
     // kit-init's first trace line proves the child got past
     // prctl(PR_SET_PDEATHSIG), made before it exec'd kit-init. A plan sent
@@ -212,6 +214,28 @@ async function startAndWait(
   };
 }
 
+/**
+ * A child in a new user namespace waits, before it execs kit-init, for one
+ * byte on the control socket: its maps are written (core/plan/userns.ts).
+ * Node writes it; the trace records that write as it happened.
+ */
+async function releaseChild(trace: TraceRecorder, socket: Socket, byte: string): Promise<void> {
+  const start = process.hrtime.bigint();
+  await new Promise<void>((resolve, reject) => socket.write(byte, (err) => (err ? reject(err) : resolve())));
+  trace.add({
+    syscall: 'write',
+    args: ['<control socket>', JSON.stringify(byte), '1'],
+    ret: 1,
+    errno: null,
+    errnoMessage: null,
+    durationUs: Number((process.hrtime.bigint() - start) / 1000n),
+    side: 'host',
+    step: null,
+    pending: false,
+    why: 'the maps are written: release the child, which becomes root of its user namespace and execs kit-init',
+  });
+}
+
 /** Stop a container whose first process has not been reaped yet (so its pid is still its own). */
 function stop(trace: TraceRecorder, pid: number): void {
   trace.host('done with the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL));
@@ -223,5 +247,7 @@ const REAP_WHY = "reap the container's first process: its exit status is the con
 function cloneWhy(flags: number): string {
   const created = (Object.keys(NAMESPACE_FLAG) as Namespace[]).filter((ns) => ns !== 'cgroup' && (flags & NAMESPACE_FLAG[ns]) !== 0);
   if (created.length === 0) return 'a plain child process: no new namespaces, it shares everything with the host';
-  return `the container's first process, born in new ${created.join(', ')} namespaces; it execs kit-init and waits for its plan`;
+  const what = `new ${created.join(', ')} namespace${created.length > 1 ? 's' : ''}`;
+  if (created.includes('user')) return `the container's first process, born in ${what}; it waits for its uid and gid maps, then execs kit-init`;
+  return `the container's first process, born in ${what}; it execs kit-init and waits for its plan`;
 }

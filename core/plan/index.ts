@@ -13,9 +13,12 @@ import { planNetworkFiles } from './network-files';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
 import { planRootfs } from './rootfs';
+import { planSecurity } from './security';
+import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot } from '../storage/container-root';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './plan';
+export { joinParts } from './plan';
 
 /**
  * spec -> plan. Each part of kit adds its steps; the order here is the order
@@ -25,12 +28,14 @@ export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './pla
  */
 export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}): Plan {
   const network: NetworkAttachment = {};
+  const userns: UsernsMaps = {};
   const root = spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false) : undefined;
   // With an image, the /etc files are mounted into it before the root switch (planRootfs places them).
   const etcFiles = planNetworkFiles(spec, id, paths, network, root?.rootfs);
   const parts: PlanPart[] = [
     planName(spec),
     planNamespaces(spec),
+    planUserNamespace(spec, userns),
     planNetwork(spec, paths, network),
     planMountPropagation(spec),
     root ? {} : etcFiles,
@@ -39,6 +44,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planRootfs(spec, root, etcFiles),
     planCgroups(spec, id),
     planCgroupNamespace(spec),
+    planSecurity(spec),
     demo,
     planExec(spec, commandRoots(spec, paths)),
   ];

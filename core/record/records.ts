@@ -36,6 +36,8 @@ export interface RecordedChapter {
   id: string;
   title: string;
   story: string;
+  /** What of Docker's confinement the chapter turns off, and why (printed under the story). */
+  unconfined?: string;
   takeaway: string;
   tryNext: string[];
   explain?: Record<string, string>;

@@ -11,6 +11,7 @@ use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
 
 mod chroot_escape;
+mod confine;
 
 /// fd 3 in the container: the control socket (see core/engine/spawn.ts).
 const CONTROL_FD: i32 = 3;
@@ -23,6 +24,7 @@ fn main() {
         libc::signal(25 /* SIGXFSZ */, libc::SIG_DFL);
     }
     trace::send_to_fd(CONTROL_FD);
+    record_userns_calls();
     record_own_exec();
 
     let plan = match sys::fds::read_plan(CONTROL_FD).map_err(|e| e.to_string()).and_then(|t| plan::parse(&t)) {
@@ -44,13 +46,36 @@ fn record_own_exec() {
     let me = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
     trace::record(Event {
         syscall: "execve",
-        args: vec![kit_native::decode::quoted(Some(&me)), "[\"kit-init\"]".into(), "[/* 0 vars */]".into()],
+        args: vec![kit_native::decode::quoted(Some(&me)), kit_native::decode::string_array(&std::env::args().collect::<Vec<_>>()), "[/* 0 vars */]".into()],
         ret: 0,
         errno: None,
         duration_us: 0,
         step: None,
         pending: false,
     });
+}
+
+/// In a new user namespace the clone child became root there before it
+/// exec'd this program (sys/userns_child.rs); argv[1] says which calls it
+/// made. They succeeded: a refused one would have ended it with 125.
+fn record_userns_calls() {
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    let calls: &[(&'static str, &[&str])] = match mode.as_str() {
+        sys::userns_child::ARG_SETGROUPS => &[("setgroups", &["0", "[]"]), ("setresgid", &["0", "0", "0"]), ("setresuid", &["0", "0", "0"])],
+        sys::userns_child::ARG_IDS => &[("setresgid", &["0", "0", "0"]), ("setresuid", &["0", "0", "0"])],
+        _ => &[],
+    };
+    for (syscall, args) in calls {
+        trace::record(Event {
+            syscall,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            ret: 0,
+            errno: None,
+            duration_us: 0,
+            step: None,
+            pending: false,
+        });
+    }
 }
 
 fn fail(message: &str, code: i32) -> ! {
@@ -69,6 +94,9 @@ fn run(step: &Step) -> Result<(), i32> {
 }
 
 fn dispatch(s: &Step) -> Result<sys::SysResult, String> {
+    if let Some(result) = confine::dispatch(s) {
+        return result;
+    }
     Ok(match s.op.as_str() {
         "sethostname" => sys::hostname::sethostname(s.text(0)?),
         "mount" => sys::mount::mount(s.text(0)?, s.text(1)?, s.text(2)?, s.number(3)?, s.text(4)?),
