@@ -14,14 +14,17 @@ import type { ContainerSpec, Namespace } from '../spec';
 import { NAMESPACE_FLAG } from '../plan/namespaces';
 import { parseEvents, type TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
-import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdio } from './channels';
+import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdin, type Stdio } from './channels';
 import { ContainerTrace } from './container-trace';
 import { decodeStatus } from './exit-status';
+import { keepRecord } from './keep';
 import { journalFile, reapOrphans, writeState, type ContainerState } from './state';
 
 export interface RunOptions {
   paths?: KitPaths;
   stdio?: Stdio;
+  /** The container's stdin: /dev/null unless 'pass' (kit run -i). */
+  stdin?: Stdin;
   /** Called with each trace event as it happens. */
   onEvent?: (event: TraceEvent) => void;
   /** Called with the container's output as it comes (stdio 'capture'). */
@@ -64,6 +67,8 @@ export interface RunResult {
   failed?: TraceEvent;
   /** What kit found after the run, one line each (the OOM killer struck...). */
   notes: string[];
+  /** The kernel's OOM killer killed a process of the container. */
+  oomKilled: boolean;
 }
 
 /**
@@ -80,7 +85,18 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };
   const changes = createStateDir(paths, state, trace);
   const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
-  return runPlan(() => buildPlan(spec, id, paths, options.demo), ctx, options, (pid) => writeState(paths, { ...state, pid }));
+  const kept = spec.keepLayer ? keepRecord(paths, state) : undefined;
+  try {
+    const result = await runPlan(() => buildPlan(spec, id, paths, options.demo), ctx, options, (pid) => {
+      writeState(paths, { ...state, pid });
+      kept?.started();
+    });
+    kept?.exited(result);
+    return result;
+  } catch (err) {
+    kept?.failed();
+    throw err;
+  }
 }
 
 export function newContainerId(): string {
@@ -140,7 +156,8 @@ async function startAndWait(
   onCloned: (pid: number) => void,
 ): Promise<RunResult> {
   const { trace } = ctx;
-  const channels = openChannels(trace, options.stdio ?? 'capture');
+  const stdio = options.stdio ?? 'capture';
+  const channels = openChannels(trace, stdio, options.stdin);
   let pid: number;
   try {
     pid = trace.check(plan.why?.clone ?? cloneWhy(plan.cloneFlags), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
@@ -157,9 +174,12 @@ async function startAndWait(
     initStarted();
     inside.push(chunk);
   });
-  const output = (stream: 'stdout' | 'stderr') => options.onOutput && ((chunk: string) => options.onOutput?.(stream, chunk));
-  const stdout = channels.stdout === undefined ? undefined : readAll(channels.stdout, output('stdout'));
-  const stderr = channels.stderr === undefined ? undefined : readAll(channels.stderr, output('stderr'));
+  // A detached container's output goes only to its log; a chapter's (onOutput) is kept and seen as it comes.
+  const output = typeof stdio === 'object' ? stdio.output : options.onOutput;
+  const reader = (fd: number | undefined, stream: 'stdout' | 'stderr') =>
+    fd === undefined ? undefined : readAll(fd, output && ((text) => output(stream, text)), typeof stdio !== 'object');
+  const stdout = reader(channels.stdout, 'stdout');
+  const stderr = reader(channels.stderr, 'stderr');
   ctx.pid = pid;
   onCloned(pid);
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
@@ -211,6 +231,7 @@ async function startAndWait(
     ...status,
     failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => e.errno !== null) : undefined,
     notes: ctx.notes,
+    oomKilled: ctx.oomKilled ?? false,
   };
 }
 
