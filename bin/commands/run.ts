@@ -7,6 +7,7 @@ import { lifecycleFlags, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
+import { usernsFlags, usernsSpec } from '../flags/userns';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
 export default class RunCommand extends KitCommand {
@@ -38,6 +39,7 @@ The container layer (what the container wrote): a container started with -d or -
     ...networkFlags,
     ...storageFlags,
     ...securityFlags,
+    ...usernsFlags,
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
   };
 
@@ -51,8 +53,10 @@ The container layer (what the container wrote): a container started with -d or -
     const { args, flags } = await this.parse(RunCommand, own);
     const paths = kitPaths();
     const image = await ensureImage(paths, args.image);
+    const fromImage = specFromImage(image, runRequest(flags, command));
     const spec = {
-      ...specFromImage(image, runRequest(flags, command)),
+      ...fromImage,
+      ...usernsSpec(flags, fromImage.namespaces),
       resources: resourcesFromFlags(flags),
       ...networkSpec(flags),
       ...storageSpec(flags),
