@@ -3,10 +3,11 @@ import { ensureImage, kitPaths, renderEvent, runContainer, shellStatus, specFrom
 import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
-import { lifecycleFlags, startContainer } from '../flags/lifecycle';
+import { keepAfterExit, lifecycleFlags, logOptions, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
+import { stdinOption, terminalFlags } from '../flags/terminal';
 import { usernsFlags, usernsSpec } from '../flags/userns';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
@@ -14,9 +15,12 @@ export default class RunCommand extends KitCommand {
   static summary = 'Run a command in a new container made from an image.';
   static description = `Like docker run, in the foreground: the container gets its own mount, UTS, IPC, PID, network (unless --network host) and cgroup namespaces and the image as its root filesystem (pivot_root), and its output is yours. Its exit code is kit's. --trace also prints every syscall kit makes, on stderr. The image \`base\` is built on first use.
 
-The container layer (what the container wrote): a container started with -d or --name keeps it after it exits, as Docker does, so kit diff and kit commit work on it until kit rm removes it. A plain foreground run without --name removes it when the container ends, like docker run --rm: nothing could name it later.`;
+Exited containers: a container started with -d or --name is kept after it exits, as Docker keeps every container: kit ps -a shows it with its exit code, kit logs its output, kit inspect its state, kit diff and kit commit its layer, until kit rm removes it. --rm removes it when it ends. A plain foreground run without --name is removed too, as if --rm were given (kit's default, unlike Docker's: nothing could name it later).
+
+Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad flag value, a missing image); 126 when the command cannot be run; 127 when it is not found; 128 + N when signal N ended it.`;
   static examples = [
     'sudo <%= config.bin %> run base ls /',
+    'echo hello | sudo <%= config.bin %> run -i base cat',
     "sudo <%= config.bin %> run -e GREETING=hi -w /tmp base sh -c 'echo $GREETING from $(pwd)'",
     "sudo <%= config.bin %> run --cpu-quota 50000 --memory 64m base sh -c 'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'",
     'sudo <%= config.bin %> run --network none base ip link',
@@ -28,6 +32,7 @@ The container layer (what the container wrote): a container started with -d or -
   static usage = 'run [FLAGS] IMAGE [COMMAND...]';
   static strict = false;
   static enableJsonFlag = true;
+  static kitErrorExitCode = 125;
   static args = {
     image: Args.string({ required: true, description: 'the image (see `kit image ls`)' }),
     command: Args.string({ description: "the command and its arguments (default: the image's Cmd)" }),
@@ -35,6 +40,7 @@ The container layer (what the container wrote): a container started with -d or -
   static flags = {
     ...containerFlags,
     ...lifecycleFlags,
+    ...terminalFlags,
     ...cgroupFlags,
     ...networkFlags,
     ...storageFlags,
@@ -61,13 +67,15 @@ The container layer (what the container wrote): a container started with -d or -
       ...networkSpec(flags),
       ...storageSpec(flags),
       ...securitySpec(flags),
-      keepLayer: flags.detach || flags.name !== undefined,
+      ...logOptions(flags),
+      keepLayer: keepAfterExit(flags),
     };
     const json = this.jsonEnabled();
     return startContainer(this, spec, flags, async () => {
       const result = await runContainer(spec, {
         paths,
         stdio: json ? 'capture' : 'inherit',
+        ...stdinOption(flags),
         onEvent: flags.trace ? (event) => process.stderr.write(renderEvent(event) + '\n') : undefined,
       });
       if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');

@@ -13,14 +13,17 @@ import { encodePlan } from '../plan/wire';
 import type { ContainerSpec } from '../spec';
 import { parseEvents, type TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
-import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdio } from './channels';
+import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdin, type Stdio } from './channels';
 import { ContainerTrace } from './container-trace';
 import { decodeStatus } from './exit-status';
+import { keepRecord } from './keep';
 import { journalFile, reapOrphans, writeState, type ContainerState } from './state';
 
 export interface RunOptions {
   paths?: KitPaths;
   stdio?: Stdio;
+  /** The container's stdin: /dev/null unless 'pass' (kit run -i). */
+  stdin?: Stdin;
   /** Called with each trace event as it happens. */
   onEvent?: (event: TraceEvent) => void;
   /**
@@ -58,6 +61,8 @@ export interface RunResult {
   failed?: TraceEvent;
   /** What kit found after the run, one line each (the OOM killer struck...). */
   notes: string[];
+  /** The kernel's OOM killer killed a process of the container. */
+  oomKilled: boolean;
 }
 
 /**
@@ -74,7 +79,18 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };
   const changes = createStateDir(paths, state, trace);
   const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
-  return runPlan(() => buildPlan(spec, id, paths, options.demo), ctx, options, (pid) => writeState(paths, { ...state, pid }));
+  const kept = spec.keepLayer ? keepRecord(paths, state) : undefined;
+  try {
+    const result = await runPlan(() => buildPlan(spec, id, paths, options.demo), ctx, options, (pid) => {
+      writeState(paths, { ...state, pid });
+      kept?.started();
+    });
+    kept?.exited(result);
+    return result;
+  } catch (err) {
+    kept?.failed();
+    throw err;
+  }
 }
 
 export function newContainerId(): string {
@@ -134,7 +150,8 @@ async function startAndWait(
   onCloned: (pid: number) => void,
 ): Promise<RunResult> {
   const { trace } = ctx;
-  const channels = openChannels(trace, options.stdio ?? 'capture');
+  const stdio = options.stdio ?? 'capture';
+  const channels = openChannels(trace, stdio, options.stdin);
   let pid: number;
   try {
     pid = trace.check(plan.why?.clone ?? cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
@@ -151,8 +168,11 @@ async function startAndWait(
     initStarted();
     inside.push(chunk);
   });
-  const stdout = channels.stdout === undefined ? undefined : readAll(channels.stdout);
-  const stderr = channels.stderr === undefined ? undefined : readAll(channels.stderr);
+  const output = typeof stdio === 'object' ? stdio.output : undefined;
+  const reader = (fd: number | undefined, stream: 'stdout' | 'stderr') =>
+    fd === undefined ? undefined : output ? readAll(fd, (text) => output(stream, text), false) : readAll(fd);
+  const stdout = reader(channels.stdout, 'stdout');
+  const stderr = reader(channels.stderr, 'stderr');
   ctx.pid = pid;
   onCloned(pid);
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
@@ -199,6 +219,7 @@ async function startAndWait(
     ...status,
     failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => e.errno !== null) : undefined,
     notes: ctx.notes,
+    oomKilled: ctx.oomKilled ?? false,
   };
 }
 

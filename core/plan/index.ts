@@ -3,6 +3,7 @@ import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { planCgroupNamespace } from './cgroupns';
 import { planCgroups } from './cgroups';
+import { planDevices } from './devices';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
@@ -43,6 +44,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planProc(spec),
     planRootfs(spec, root, etcFiles),
     planCgroups(spec, id),
+    planDevices(spec, id),
     planCgroupNamespace(spec),
     planSecurity(spec),
     demo,

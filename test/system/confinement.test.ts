@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { capabilityMask, capabilityNames, DOCKER_DEFAULT_CAPS, processCapabilities } from '../../core/security';
-import { cleanKitRoot, hostSnapshot, kit } from '../support/kit';
+import { cleanKitRoot, eventually, hostSnapshot, kit } from '../support/kit';
 
 /** A default `kit run` is confined as Docker's is; the flags loosen or tighten it exactly. */
 const kr = cleanKitRoot();
@@ -147,5 +148,37 @@ test('kit exec gets the container\'s confinement, as docker exec does', () => {
     expect(r.stdout).toMatch(/^Seccomp:\s+2$/m);
   } finally {
     expect(kit(['rm', '-f', name], kr.env).status).toBe(0);
+  }
+});
+
+test("devices: a node made inside for a host block device (loop0, 7:0) cannot be opened (EPERM, the devices cgroup); --privileged opens it", () => {
+  const script = 'mknod /tmp/disk b 7 0 && echo made; head -c 512 /tmp/disk > /dev/null && echo opened';
+  const confined = run([], script);
+  expect(confined.out).toContain('made'); // mknod itself is allowed (b *:* m), as in Docker
+  expect(confined.out).toMatch(new RegExp(`head: /tmp/disk: ${EPERM}`));
+  expect(confined.out).not.toContain('opened');
+  const privileged = run(['--privileged'], script); // reads from a loop device (nothing attached: 0 bytes), writes nothing
+  expect(privileged.out).toContain('opened');
+});
+
+test("kit's data and state dirs are closed to other users: a setuid program a container writes cannot be run by them", async () => {
+  chmodSync(kr.root, 0o755); // only kit's own dir modes stand between other users and the layers
+  const name = `confine-suid-${process.pid}`;
+  expect(kit(['run', '-d', '--name', name, '--network', 'none', 'base', 'sh', '-c', 'cp /bin/busybox /suid && chmod 4755 /suid && sleep 30'], kr.env).status).toBe(0);
+  try {
+    expect(statSync(join(kr.root, 'data')).mode & 0o777).toBe(0o710);
+    expect(statSync(join(kr.root, 'run')).mode & 0o777).toBe(0o700);
+    const find = () => spawnSync('find', [join(kr.root, 'data'), '-name', 'suid', '-perm', '-4000'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+    await eventually(() => find().length > 0); // it is there, setuid root...
+    const found = find();
+    for (const path of found) {
+      // Through a shell: setpriv itself keeps root's capabilities until its own execve.
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', 'exec "$0" id -u', path], { encoding: 'utf8' });
+      expect(r.stderr).toMatch(/Permission denied/); // ...and out of reach of user nobody
+      expect(r.stdout).not.toMatch(/^0$/m);
+    }
+  } finally {
+    expect(kit(['rm', '-f', name], kr.env).status).toBe(0);
+    chmodSync(kr.root, 0o700);
   }
 });
