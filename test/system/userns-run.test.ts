@@ -44,8 +44,8 @@ test.each(['overlay2', 'vfs'])('--userns=auto (%s): root inside owns the image a
   process.kill(pid, 'SIGKILL');
   await exited;
   expect(stdout).toMatch(/^0\n-rwxr-xr-x\s+1 0\s+0 .*\/bin\/busybox\nwrote\n/);
-  // The chown-ed copy is explained, once per range.
-  expect(stderr).toMatch(/kit: user namespace: copied layer\(s\) [0-9a-f]{12} with their owners moved into \d+-\d+ \(uid 0 -> \d+\)/);
+  // The chown-ed copy is explained, once per range: the first run (overlay2) makes it, the vfs run reuses it.
+  if (driver === 'overlay2') expect(stderr).toMatch(/kit: user namespace: copied layer\(s\) [0-9a-f]{12} with their owners moved into \d+-\d+ \(uid 0 -> \d+\)/);
   expect(stderr).not.toMatch(/EACCES|Error/);
 });
 
