@@ -3,7 +3,7 @@
  */
 export { KitError, SyscallError } from './errors';
 export { kitPaths, containerDir, type KitPaths } from './paths';
-export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode } from './spec';
+export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode } from './spec';
 export { buildPlan, joinParts, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
 export { runContainer, newContainerId, type RunOptions, type RunResult } from './engine/run';
 export { reapOrphans } from './engine/state';
@@ -52,6 +52,7 @@ export { DRIVER_NAMES } from './storage/drivers';
 export { parseBytes, parseNumber, type Resources } from './cgroups/limits';
 export { BRIDGE, pruneHostNetwork, withNetworkLock, checkHostPortFree, formatPort, iptablesBackend, parsePort, type PortMapping } from './network';
 export { systemInfo } from './info';
+export { parseMapFlag, type IdMaps } from './userns/id-map';
 /** chalk at kit's colour level (NO_COLOR honoured): what bin/ prints with. */
 export { default as chalk } from './trace/colors';
 /** The building blocks a lab's student code uses: Linux constants, traced host programs, the cgroup layout. */

@@ -77,7 +77,7 @@ export async function runLab(lab: Lab, file: string): Promise<RunnerResult> {
       {
         id,
         paths,
-        demo: joinParts(setup.part, part),
+        runtime: joinParts(setup.part, part),
         onEvent: (e) => trace.push(e),
         whileRunning: async (pid) => {
           if (await commandStarted(pid)) result.seen = await lab.observe(pid, setup.given);

@@ -11,6 +11,7 @@ import { networkFlags, networkSpec } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
 import { stdinOption, terminalFlags } from '../flags/terminal';
+import { usernsFlags, usernsSpec } from '../flags/userns';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
 export default class RunCommand extends KitCommand {
@@ -47,6 +48,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     ...networkFlags,
     ...storageFlags,
     ...securityFlags,
+    ...usernsFlags,
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
     record: Flags.string({ description: 'also write the run (trace, output, exit) to this file for `kit replay`; the container then gets no terminal of its own, stdin is /dev/null' }),
   };
@@ -61,8 +63,10 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     const { args, flags } = await this.parse(RunCommand, own);
     const paths = kitPaths();
     const image = await ensureImage(paths, args.image);
+    const fromImage = specFromImage(image, runRequest(flags, command));
     const spec = {
-      ...specFromImage(image, runRequest(flags, command)),
+      ...fromImage,
+      ...usernsSpec(flags, fromImage.namespaces),
       resources: resourcesFromFlags(flags),
       ...networkSpec(flags),
       ...storageSpec(flags),

@@ -45,6 +45,8 @@ export interface RunOptions {
   whileRunning?: (pid: number, ended: AbortSignal) => Promise<void>;
   /** Steps a chapter adds to make its point (see buildPlan). */
   demo?: PlanPart;
+  /** Setup steps written outside kit (a lab's student code), run before kit confines the container (see buildPlan). */
+  runtime?: PlanPart;
   /**
    * Called once the command itself runs: kit-init's execve succeeded. A
    * detached container's shim reports it to the `kit run -d` that waits.
@@ -87,7 +89,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
   const kept = spec.keepLayer ? keepRecord(paths, state) : undefined;
   try {
-    const result = await runPlan(() => buildPlan(spec, id, paths, options.demo), ctx, options, (pid) => {
+    const result = await runPlan(() => buildPlan(spec, id, paths, options.demo, options.runtime), ctx, options, (pid) => {
       writeState(paths, { ...state, pid });
       kept?.started();
     });
