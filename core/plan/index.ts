@@ -32,7 +32,7 @@ export { joinParts } from './plan';
 export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}, runtime: PlanPart = {}): Plan {
   const network: NetworkAttachment = {};
   const userns: UsernsMaps = {};
-  const root = spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false) : undefined;
+  const root = spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false, spec.namespaces.includes('user') ? userns : undefined) : undefined;
   // With an image, the /etc files are mounted into it before the root switch (planRootfs places them).
   const etcFiles = planNetworkFiles(spec, id, paths, network, root?.rootfs);
   const parts: PlanPart[] = [
