@@ -29,6 +29,7 @@ export { runChapter, unconfinedNote, requirementsOf, type Chapter, type ChapterR
 export { chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
 export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
 export { sharedDirectoryDemo } from './curriculum/demos/shared-directory';
+export { viaUserNamespace } from './curriculum/rootless';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
 export { StraceObserver } from './strace';

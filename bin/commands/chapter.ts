@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { findChapter, loadChapters } from '../../chapters';
-import { requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet } from '../../core';
+import { requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet, viaUserNamespace } from '../../core';
 import { KitCommand } from '../base';
 import { storageFlags } from '../flags/storage';
 import { renderChapter, renderChapterList } from '../render/chapter';
@@ -47,13 +47,15 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
   }
 
   private list(): unknown {
-    const rows = loadChapters().map((chapter) => ({ chapter, problems: unmet(requirementsOf(chapter)) }));
-    if (!this.jsonEnabled()) this.log(renderChapterList(rows));
-    return rows.map(({ chapter, problems }) => ({
+    const rows = loadChapters().map((chapter) => ({ chapter, problems: unmet(requirementsOf(chapter)), viaUserns: viaUserNamespace(chapter) }));
+    if (!this.jsonEnabled()) this.log(renderChapterList(rows, process.getuid?.() === 0));
+    return rows.map(({ chapter, problems, viaUserns }) => ({
       id: chapter.id,
       title: chapter.title,
       turnsOn: chapter.turnsOn,
       ready: problems.length === 0,
+      /** Runs without root, through a user namespace of its own (kit run by a user without sudo). */
+      viaUserNamespace: viaUserns,
       problems,
     }));
   }

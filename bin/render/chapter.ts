@@ -64,11 +64,13 @@ function exitLine(c: ChapterResult['container']): string {
   return c.signal ? `(killed by ${c.signal})` : `(exit code ${c.exitCode})`;
 }
 
-export function renderChapterList(rows: Array<{ chapter: Chapter; problems: string[] }>): string {
-  const lines = rows.map(({ chapter, problems }) => {
-    const status = problems.length ? chalk.yellow(`unsupported here: ${problems.join('; ')}`) : chalk.green('ready');
+export function renderChapterList(rows: Array<{ chapter: Chapter; problems: string[]; viaUserns?: boolean }>, root = true): string {
+  const lines = rows.map(({ chapter, problems, viaUserns }) => {
+    const ready = viaUserns ? 'ready without root (through a user namespace)' : 'ready';
+    const status = problems.length ? chalk.yellow(root ? `unsupported here: ${problems.join('; ')}` : problems.join('; ')) : chalk.green(ready);
     const turnsOn = chapter.turnsOn.length ? chapter.turnsOn.join(', ') : 'nothing (baseline)';
     return `${chalk.bold(chapter.id.padEnd(8))} ${chapter.title}\n${' '.repeat(9)}turns on: ${turnsOn}  [${status}]\n${' '.repeat(9)}${chalk.dim(chapter.summary)}`;
   });
-  return [...lines, '', 'Run one with: sudo kit chapter <id>'].join('\n');
+  const footer = root ? 'Run one with: sudo kit chapter <id>' : 'Run one with: kit chapter <id> (those that need root: sudo kit chapter <id>)';
+  return [...lines, '', footer].join('\n');
 }

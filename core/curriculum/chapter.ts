@@ -7,6 +7,7 @@ import { withChapterStorage, type ChapterStorage } from './chapter-storage';
 import { describeLoosening } from '../security/options';
 import { DEFAULT_PATH, type ContainerSpec } from '../spec';
 import { unmet, type Requirement } from '../support';
+import { isRoot, needsRootBecause, rootlessSpec, viaUserNamespace } from './rootless';
 import type { TraceEvent } from '../trace/event';
 
 /**
@@ -92,11 +93,18 @@ export interface ChapterRunOptions {
 }
 
 function chapterSpec(chapter: Chapter, command?: string[]): ContainerSpec {
-  return { env: [DEFAULT_PATH], ...chapter.spec, command: command?.length ? command : chapter.spec.command };
+  const spec: ContainerSpec = { env: [DEFAULT_PATH], ...chapter.spec, command: command?.length ? command : chapter.spec.command };
+  return isRoot() || spec.namespaces.length === 0 ? spec : rootlessSpec(spec);
 }
 
+/**
+ * What the chapter needs here. Without root, a chapter that needs only
+ * namespaces runs through a user namespace (rootless.ts): it then needs
+ * the user namespace, not root.
+ */
 export function requirementsOf(chapter: Chapter): Requirement[] {
-  const root: Requirement[] = chapter.spec.namespaces.length ? [{ root: true }] : [];
+  const viaUserns = viaUserNamespace(chapter);
+  const root: Requirement[] = chapter.spec.namespaces.length && !viaUserns ? [{ root: true, because: needsRootBecause(chapter) }] : viaUserns ? [{ namespace: 'user' }] : [];
   return [...root, ...chapter.spec.namespaces.map((namespace) => ({ namespace })), ...(chapter.requires ?? [])];
 }
 
