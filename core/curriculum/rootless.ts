@@ -1,5 +1,10 @@
 import type { ContainerSpec } from '../spec';
-import type { Chapter } from './chapter';
+
+/** What of a chapter (chapter.ts) decides whether it needs root; not imported from there, which imports this. */
+interface Chapter {
+  spec: Partial<ContainerSpec> & Pick<ContainerSpec, 'namespaces'>;
+  storage?: unknown;
+}
 
 /**
  * Chapters without root. An unprivileged user may create a user namespace,
