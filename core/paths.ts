@@ -1,5 +1,7 @@
+import { accessSync, constants, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { KitError } from './errors';
+import { dirname, join } from 'node:path';
 import { secureKitDirs } from './security/dir-modes';
 
 /**
@@ -32,6 +34,28 @@ function userPaths(env: NodeJS.ProcessEnv): KitPaths {
   const data = join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'kit');
   const state = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'kit') : join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'kit');
   return { data, state };
+}
+
+/**
+ * Before a container is made: kit's dirs must be this user's to write. A
+ * user without sudo pointed at root's (KIT_ROOT, or dirs an earlier
+ * `sudo kit` made) gets one line saying so, not EACCES from deep inside.
+ */
+export function checkWritable(paths: KitPaths): void {
+  for (const wanted of [paths.data, paths.state]) {
+    let dir = wanted;
+    try {
+      // A dir not made yet is made in its nearest existing parent: that one must be writable.
+      while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+      accessSync(dir, constants.W_OK | constants.X_OK);
+    } catch (err) {
+      const who = process.getuid?.() === 0 ? 'root' : `uid ${process.getuid?.()}`;
+      throw new KitError(
+        `kit's directory ${dir} is not writable by ${who}`,
+        process.env.KIT_ROOT ? 'set KIT_ROOT to a directory of your own, or run kit with sudo' : 'run kit with sudo, or give the directory back to its user',
+      );
+    }
+  }
 }
 
 export function containersDir(paths: KitPaths): string {
