@@ -3,7 +3,7 @@
  */
 export { KitError, SyscallError } from './errors';
 export { kitPaths, containerDir, type KitPaths } from './paths';
-export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode } from './spec';
+export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode } from './spec';
 export { buildPlan, joinParts, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
 export { runContainer, newContainerId, type RunOptions, type RunResult } from './engine/run';
 export { reapOrphans } from './engine/state';
@@ -22,7 +22,12 @@ export { removeContainer } from './engine/remove';
 export { waitContainer } from './engine/wait';
 export { readLogs, followLogs, type LogEntry } from './engine/logs';
 export type { ContainerState } from './engine/state';
-export { renderTrace, renderEvent } from './trace/render';
+export { renderTrace, renderEvent, type RenderOptions } from './trace/render';
+export { elideMiddle, cutEnd, wrapWords, visibleWidth, stripAnsi } from './trace/width';
+export { diffLines, unchanged, type DiffLine } from './trace/diff';
+export type { RunRecord, TimedRecord, RecordingHeader, RecordedChapter, HostFacts, ProbePhase } from './record/records';
+export type { ProcessNode } from './record/process-tree';
+export { RecordingWriter, readRecording, recordingHeader, RECORDING_VERSION, type Recording } from './record/file';
 export type { TraceEvent } from './trace/event';
 export { TraceRecorder } from './trace/recorder';
 export { runChapter, unconfinedNote, requirementsOf, type Chapter, type ChapterResult } from './curriculum/chapter';
@@ -31,7 +36,7 @@ export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
 export { sharedDirectoryDemo } from './curriculum/demos/shared-directory';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
-export { StraceObserver } from './strace';
+export { StraceObserver, commandCalls } from './strace';
 export { ImageStore, type Image, type ImageConfig } from './image/store';
 export { ensureImage } from './image/ensure';
 export { BASE_IMAGE } from './image/base/build';
@@ -47,6 +52,7 @@ export { DRIVER_NAMES } from './storage/drivers';
 export { parseBytes, parseNumber, type Resources } from './cgroups/limits';
 export { BRIDGE, pruneHostNetwork, withNetworkLock, checkHostPortFree, formatPort, iptablesBackend, parsePort, type PortMapping } from './network';
 export { systemInfo } from './info';
+export { parseMapFlag, type IdMaps } from './userns/id-map';
 /** chalk at kit's colour level (NO_COLOR honoured): what bin/ prints with. */
 export { default as chalk } from './trace/colors';
 /** The building blocks a lab's student code uses: Linux constants, traced host programs, the cgroup layout. */

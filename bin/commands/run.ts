@@ -1,5 +1,8 @@
 import { Args, Flags } from '@oclif/core';
-import { ensureImage, kitPaths, renderEvent, runContainer, shellStatus, specFromImage } from '../../core';
+import { ensureImage, KitError, kitPaths, recordingHeader, renderEvent, runContainer, shellStatus, specFromImage } from '../../core';
+import { outputWidth } from '../flags/view';
+import { kitInvocation } from '../invocation';
+import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
@@ -8,6 +11,7 @@ import { networkFlags, networkSpec } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
 import { stdinOption, terminalFlags } from '../flags/terminal';
+import { usernsFlags, usernsSpec } from '../flags/userns';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
 export default class RunCommand extends KitCommand {
@@ -44,7 +48,9 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     ...networkFlags,
     ...storageFlags,
     ...securityFlags,
+    ...usernsFlags,
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
+    record: Flags.string({ description: 'also write the run (trace, output, exit) to this file for `kit replay`; the container then gets no terminal of its own, stdin is /dev/null' }),
   };
 
   /** --json after the image is the container's argument, not kit's flag. */
@@ -57,8 +63,10 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     const { args, flags } = await this.parse(RunCommand, own);
     const paths = kitPaths();
     const image = await ensureImage(paths, args.image);
+    const fromImage = specFromImage(image, runRequest(flags, command));
     const spec = {
-      ...specFromImage(image, runRequest(flags, command)),
+      ...fromImage,
+      ...usernsSpec(flags, fromImage.namespaces),
       resources: resourcesFromFlags(flags),
       ...networkSpec(flags),
       ...storageSpec(flags),
@@ -67,17 +75,33 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       keepLayer: keepAfterExit(flags),
     };
     const json = this.jsonEnabled();
+    if (flags.record && flags.detach) throw new KitError('--record records a run in the foreground', 'drop -d (a detached container\'s output is in `kit logs`)');
+    const session = flags.record ? new RunSession(recordingHeader({ kind: 'run', kit: this.config.version, command: ['run', ...this.argv], invocation: kitInvocation() }), { record: flags.record }) : undefined;
     return startContainer(this, spec, flags, async () => {
-      const result = await runContainer(spec, {
-        paths,
-        stdio: json ? 'capture' : 'inherit',
-        ...stdinOption(flags),
-        onEvent: flags.trace ? (event) => process.stderr.write(renderEvent(event) + '\n') : undefined,
-      });
-      if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');
-      if (!json) for (const note of result.notes) process.stderr.write(`kit: ${note}\n`);
-      process.exitCode = shellStatus(result);
-      return result;
+      try {
+        const result = await runContainer(spec, {
+          paths,
+          stdio: json || session ? 'capture' : 'inherit',
+          ...stdinOption(flags),
+          onEvent: (event) => {
+            session?.add({ type: 'trace', event });
+            if (flags.trace) process.stderr.write(renderEvent(event, { width: outputWidth(undefined, process.env, process.stderr) }) + '\n');
+          },
+          onOutput: (stream, text) => {
+            session?.add({ type: 'output', stream, text });
+            if (!json) (stream === 'stdout' ? process.stdout : process.stderr).write(text);
+          },
+          onExited: (status) => session?.add({ type: 'exit', ...status, stoppedByKit: false }),
+        });
+        if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');
+        if (!json) for (const note of result.notes) process.stderr.write(`kit: ${note}\n`);
+        if (result.notes.length) session?.add({ type: 'notes', notes: result.notes });
+        session?.add({ type: 'end', result, failed: result.failed });
+        process.exitCode = shellStatus(result);
+        return result;
+      } finally {
+        await session?.finish();
+      }
     });
   }
 

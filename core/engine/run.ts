@@ -10,7 +10,8 @@ import { initPath, native } from '../native';
 import { kitPaths, containerDir, type KitPaths } from '../paths';
 import { buildPlan, type HostContext, type HostStep, type Plan, type PlanPart } from '../plan';
 import { encodePlan } from '../plan/wire';
-import type { ContainerSpec } from '../spec';
+import type { ContainerSpec, Namespace } from '../spec';
+import { NAMESPACE_FLAG } from '../plan/namespaces';
 import { parseEvents, type TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
 import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdin, type Stdio } from './channels';
@@ -26,6 +27,10 @@ export interface RunOptions {
   stdin?: Stdin;
   /** Called with each trace event as it happens. */
   onEvent?: (event: TraceEvent) => void;
+  /** Called with the container's output as it comes (stdio 'capture'). */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Called as soon as the container's first process is reaped, before kit undoes its host changes. */
+  onExited?: (status: { exitCode: number | null; signal: string | null }) => void;
   /**
    * Called once the container exists but before it is released to run its
    * plan: the moment chapters take the host's view of the new process.
@@ -34,11 +39,14 @@ export interface RunOptions {
   /**
    * Called once the container is released; when the promise settles the
    * container is stopped (SIGKILL) if it is still running. For containers
-   * that serve (a chapter talks to its server, then ends it).
+   * that serve (a chapter talks to its server, then ends it). `ended` is
+   * aborted when the container exits by itself: stop waiting for it.
    */
-  whileRunning?: (pid: number) => Promise<void>;
+  whileRunning?: (pid: number, ended: AbortSignal) => Promise<void>;
   /** Steps a chapter adds to make its point (see buildPlan). */
   demo?: PlanPart;
+  /** Setup steps written outside kit (a lab's student code), run before kit confines the container (see buildPlan). */
+  runtime?: PlanPart;
   /**
    * Called once the command itself runs: kit-init's execve succeeded. A
    * detached container's shim reports it to the `kit run -d` that waits.
@@ -81,7 +89,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
   const kept = spec.keepLayer ? keepRecord(paths, state) : undefined;
   try {
-    const result = await runPlan(() => buildPlan(spec, id, paths, options.demo), ctx, options, (pid) => {
+    const result = await runPlan(() => buildPlan(spec, id, paths, options.demo, options.runtime), ctx, options, (pid) => {
       writeState(paths, { ...state, pid });
       kept?.started();
     });
@@ -154,7 +162,7 @@ async function startAndWait(
   const channels = openChannels(trace, stdio, options.stdin);
   let pid: number;
   try {
-    pid = trace.check(plan.why?.clone ?? cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
+    pid = trace.check(plan.why?.clone ?? cloneWhy(plan.cloneFlags), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
   } catch (err) {
     closeKitEnds(trace, channels); // no container: nobody will ever write to them
     throw err;
@@ -168,16 +176,21 @@ async function startAndWait(
     initStarted();
     inside.push(chunk);
   });
-  const output = typeof stdio === 'object' ? stdio.output : undefined;
+  // A detached container's output goes only to its log; a chapter's (onOutput) is kept and seen as it comes.
+  const output = typeof stdio === 'object' ? stdio.output : options.onOutput;
   const reader = (fd: number | undefined, stream: 'stdout' | 'stderr') =>
-    fd === undefined ? undefined : output ? readAll(fd, (text) => output(stream, text), false) : readAll(fd);
+    fd === undefined ? undefined : readAll(fd, output && ((text) => output(stream, text)), typeof stdio !== 'object');
   const stdout = reader(channels.stdout, 'stdout');
   const stderr = reader(channels.stderr, 'stderr');
   ctx.pid = pid;
   onCloned(pid);
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
   let reaped = false;
-  const exited = native().wait(pid).finally(() => (reaped = true)); // its event comes back with it
+  const ended = new AbortController();
+  const exited = native().wait(pid).finally(() => {
+    reaped = true;
+    ended.abort();
+  }); // its event comes back with it
   try {
     await runHostSteps(plan.attach, ctx, interrupts);
     if (plan.release !== undefined) await releaseChild(trace, control.socket, plan.release);
@@ -194,7 +207,7 @@ async function startAndWait(
     for (const reader of [control, stdout, stderr]) reader?.socket.destroy(); // before the error reaches the caller
     throw err;
   }
-  const watcher = options.whileRunning?.(pid).finally(() => reaped || stop(trace, pid));
+  const watcher = options.whileRunning?.(pid, ended.signal).finally(() => reaped || stop(trace, pid));
   watcher?.catch(() => undefined); // awaited below: not an unhandled rejection meanwhile
   try {
     await control.text;
@@ -207,9 +220,10 @@ async function startAndWait(
     throw err;
   }
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
+  const status = decodeStatus(exit.status);
+  options.onExited?.(status);
   for (const event of parseEvents(exit.trace)) trace.add({ ...event, why: plan.why?.wait ?? REAP_WHY });
   await runHostSteps(plan.exited, ctx, interrupts);
-  const status = decodeStatus(exit.status);
   return {
     id: ctx.id,
     pid,
@@ -252,8 +266,9 @@ function stop(trace: TraceRecorder, pid: number): void {
 
 const REAP_WHY = "reap the container's first process: its exit status is the container's";
 
-function cloneWhy(spec: ContainerSpec): string {
-  const created = spec.namespaces.filter((n) => n !== 'cgroup');
+/** Named from the flags clone() really gets (the network plan adds CLONE_NEWNET to the spec's namespaces). */
+function cloneWhy(flags: number): string {
+  const created = (Object.keys(NAMESPACE_FLAG) as Namespace[]).filter((ns) => ns !== 'cgroup' && (flags & NAMESPACE_FLAG[ns]) !== 0);
   if (created.length === 0) return 'a plain child process: no new namespaces, it shares everything with the host';
   const what = `new ${created.join(', ')} namespace${created.length > 1 ? 's' : ''}`;
   if (created.includes('user')) return `the container's first process, born in ${what}; it waits for its uid and gid maps, then execs kit-init`;
