@@ -50,6 +50,10 @@ export function renderChapter(chapter: Chapter, result: ChapterResult, view: Cha
   out.push(...probes('Host while it runs', result.running, result.before));
   if (result.comparison) {
     out.push(...probes(`The same container ${result.comparison.label}`, result.comparison.running, result.before));
+    if (!result.comparison.running.length) {
+      const c = result.comparison.container;
+      out.push(heading(`Inside the same container ${result.comparison.label}`), indent(`${c.stdout}${c.stderr}`.trimEnd() || '(no output)'), indent(chalk.dim(exitLine(c))), '');
+    }
   }
   out.push(...probes('Host after', result.after, result.before));
   if (result.failed) {

@@ -155,7 +155,7 @@ async function runWithProbes(
 export function unconfinedNote(chapter: Chapter): string | undefined {
   const loosened = describeLoosening(chapter.spec.security);
   if (!loosened) return undefined;
-  return `runs ${loosened}${chapter.unconfined ? `: ${chapter.unconfined}` : ''}`;
+  return `runs ${loosened}${chapter.unconfined ? ` (${chapter.unconfined})` : ''}`;
 }
 
 /** One run of a chapter's container, with its `running` probes taken while it runs. */

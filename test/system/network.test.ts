@@ -53,6 +53,9 @@ function sh(script: string): string[] {
 }
 
 /** A web server inside: a page on a tmpfs (the host's files are untouched) served by busybox httpd on port 80. */
+/** Serves `text` from a tmpfs (no image: the host's files are not to be written), so it may mount, as the net chapter's server. */
+const MAY_MOUNT: Partial<ContainerSpec> = { security: { capAdd: ['SYS_ADMIN'], seccomp: 'unconfined' } };
+
 function webServer(text: string): string[] {
   return sh(`mount -t tmpfs kit-www /mnt && echo '${text}' > /mnt/index.html && exec busybox httpd -f -p 80 -h /mnt`);
 }
@@ -136,7 +139,7 @@ test('the host reaches the container at its address; /etc/hosts inside names it,
 
 test('two containers reach each other over kit0', async () => {
   let fromB = '';
-  await run(spec(webServer('hello from A')), async (pid) => {
+  await run(spec(webServer('hello from A'), MAY_MOUNT), async (pid) => {
     const a = containerAddress(pid)!;
     await httpGet(80, a); // A is serving
     const b = await run(spec(['busybox', 'wget', '-q', '-O', '-', `http://${a}/`]));
@@ -150,7 +153,7 @@ test('a published tcp port answers on 127.0.0.1; its DNAT rule exists while the 
   let answer = '';
   let rule: string | undefined;
   let address = '';
-  const r = await run(spec(webServer('published hello'), { ports: [{ hostPort: port, containerPort: 80, protocol: 'tcp' }] }), async (pid) => {
+  const r = await run(spec(webServer('published hello'), { ...MAY_MOUNT, ports: [{ hostPort: port, containerPort: 80, protocol: 'tcp' }] }), async (pid) => {
     address = containerAddress(pid)!;
     answer = await httpGet(port);
     rule = kitRules().find((l) => l.includes(`--dport ${port} `));
