@@ -15,7 +15,7 @@ export interface Lab {
   /** The chapter that explains the concept (`kit chapter <id>`). */
   chapter: string;
   /** The container's command; it is stopped once the host's look is taken. */
-  command: string[];
+  command: string[] | ((given: Given) => string[]);
   /**
    * What the student's function receives, and the lab's own host steps
    * that make it (journaled, so they are undone like any kit change).

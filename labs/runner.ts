@@ -73,11 +73,11 @@ export async function runLab(lab: Lab, file: string): Promise<RunnerResult> {
     if (unsafe) throw new Error(unsafe);
     result.stage = 'run';
     const run = await runContainer(
-      { command: lab.command, env: [DEFAULT_PATH], namespaces: [], name: `kit-lab-${id}` },
+      { command: typeof lab.command === 'function' ? lab.command(setup.given) : lab.command, env: [DEFAULT_PATH], namespaces: [], name: `kit-lab-${id}` },
       {
         id,
         paths,
-        demo: joinParts(setup.part, part),
+        runtime: joinParts(setup.part, part),
         onEvent: (e) => trace.push(e),
         whileRunning: async (pid) => {
           if (await commandStarted(pid)) result.seen = await lab.observe(pid, setup.given);

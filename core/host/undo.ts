@@ -37,7 +37,9 @@ export type Undo =
   /** Subordinate uid and gid ranges kit gave an existing user. */
   | { op: 'subids-delete'; user: string; range: string }
   /** A container held the `kit` user's ranges: let go, and the last one out undoes what kit made (core/userns/remap-user.ts). */
-  | { op: 'userns-release'; path: string };
+  | { op: 'userns-release'; path: string }
+  /** A kit dir opened to the remapped root's gid (core/userns/remap-user.ts): its group and mode before. */
+  | { op: 'chgrp'; path: string; gid: number; mode: number };
 
 export type UndoOp = Undo['op'];
 /** Undo one record; returns a one-line problem, or undefined when done (or already gone). */
