@@ -64,3 +64,4 @@ export { detectHost as cgroupHost, CGROUP_ROOT, type CgroupHost } from './cgroup
 export type { NativeAddon } from './native';
 /** Confinement (--cap-add, --privileged, --security-opt): Docker's defaults and how flags change them. */
 export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions } from './security';
+export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts';
