@@ -38,6 +38,7 @@ export { runChapter, unconfinedNote, requirementsOf, type Chapter, type ChapterR
 export { chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
 export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
 export { sharedDirectoryDemo } from './curriculum/demos/shared-directory';
+export { viaUserNamespace } from './curriculum/rootless';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
 export { StraceObserver, commandCalls } from './strace';
@@ -68,3 +69,4 @@ export { detectHost as cgroupHost, CGROUP_ROOT, type CgroupHost } from './cgroup
 export type { NativeAddon } from './native';
 /** Confinement (--cap-add, --privileged, --security-opt): Docker's defaults and how flags change them. */
 export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions } from './security';
+export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts';
