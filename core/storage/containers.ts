@@ -54,11 +54,11 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
   };
   if (!keep) {
     ctx.changes.make({ op: 'remove', path: dir }, write);
-    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir, false);
   }
   write();
   try {
-    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir, true);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true }); // a container that never got a root is not kept
     throw err;
@@ -175,6 +175,7 @@ export function removeContainerLayer(paths: KitPaths, ref: string): void {
   if (mountAt(rootfs)) {
     throw new KitError(`container ${container.id} is still mounted at ${rootfs}`, 'stop it first');
   }
+  driverNamed(container.driver).removeContainer?.(paths, dir);
   rmSync(dir, { recursive: true, force: true });
 }
 
