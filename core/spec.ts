@@ -39,6 +39,8 @@ export interface ContainerSpec {
   network?: NetworkMode;
   /** docker run -p: ports published on the host (bridge mode only). */
   ports?: PortMapping[];
+  /** A detached container's log is rotated past this size (docker run --log-opt max-size). */
+  logMaxBytes?: number;
   /** cgroup limits (--cpu-quota, --memory ...); present = the container gets cgroups of its own. */
   resources?: Resources;
   /** Capabilities, seccomp, masked paths (--cap-add, --privileged, --security-opt); absent = Docker's defaults. */

@@ -6,10 +6,10 @@ import { neededControllers, type Limits } from './limits';
 
 /**
  * Controllers kit puts every container under on v1: the accounting ones, so
- * its usage can be read, and devices, whose rules say which device nodes it
- * may open (core/plan/devices.ts).
+ * its usage can be read; devices, whose rules say which device nodes it
+ * may open (core/plan/devices.ts); freezer, for kit pause.
  */
-const ACCOUNTING = ['cpu', 'cpuacct', 'memory', 'pids', 'devices'];
+const ACCOUNTING = ['cpu', 'cpuacct', 'memory', 'pids', 'devices', 'freezer'];
 
 /**
  * cgroup v1: each controller is its own hierarchy, mounted at

@@ -8,6 +8,9 @@ import { describeLoosening } from '../security/options';
 import { DEFAULT_PATH, type ContainerSpec } from '../spec';
 import { unmet, type Requirement } from '../support';
 import type { TraceEvent } from '../trace/event';
+import { processStat } from '../host/process';
+import { processTree } from '../record/process-tree';
+import type { ProbePhase, RunRecord } from '../record/records';
 
 /**
  * A chapter of the curriculum: one isolation feature, as data. It runs
@@ -84,7 +87,8 @@ export interface ChapterRunOptions {
   paths?: KitPaths;
   /** Run this instead of the chapter's own command. */
   command?: string[];
-  onEvent?: (event: TraceEvent) => void;
+  /** Everything the run shows, as it happens (see core/record/records.ts): for the live view and --record. */
+  onRecord?: (record: RunRecord) => void;
   /** Called with the container's pid just before it is released (e.g. to attach strace). */
   beforeRelease?: (pid: number) => Promise<void>;
   /** For chapters with `storage`: the driver to make the root with. */
@@ -120,22 +124,33 @@ async function runWithProbes(
   root: Partial<ContainerSpec> = {},
   id?: string,
 ): Promise<ChapterResult> {
-  const before = await runProbes(chapter.probes.before, probeContext);
+  const emit = options.onRecord ?? (() => undefined);
+  const probes = async (phase: ProbePhase, ids: string[], ctx: ProbeContext, label?: string) => {
+    const results = await runProbes(ids, ctx);
+    if (results.length) emit({ type: 'probes', phase, label, results });
+    return results;
+  };
+  const before = await probes('before', chapter.probes.before, probeContext);
   let during: ProbeResult[] = [];
   const spec = { ...chapterSpec(chapter, options.command), ...root };
-  const main = await runWatched(chapter, spec, probeContext, {
+  const main = await runWatched(chapter, spec, probeContext, emit, {
     id,
     paths: options.paths,
-    onEvent: options.onEvent,
     demo: chapter.demo,
     beforeRelease: async (pid) => {
-      during = await runProbes(chapter.probes.during, { ...probeContext, pid });
+      emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
+      during = await probes('during', chapter.probes.during, { ...probeContext, pid, command: spec.command });
       await options.beforeRelease?.(pid);
+    },
+    onRunning: (pid) => {
+      // The command itself, if it still runs: a truer picture than kit-init waiting for its plan.
+      if (processStat(pid)?.state !== 'Z') emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
     },
   });
   const compare = chapter.compareWith;
-  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, { paths: options.paths }));
-  const after = await runProbes(chapter.probes.after, probeContext);
+  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths }));
+  if (compare && compared?.running.length) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running });
+  const after = await probes('after', chapter.probes.after, probeContext);
   return {
     chapter: chapter.id,
     title: chapter.title,
@@ -158,12 +173,26 @@ export function unconfinedNote(chapter: Chapter): string | undefined {
   return `runs ${loosened}${chapter.unconfined ? `: ${chapter.unconfined}` : ''}`;
 }
 
-/** One run of a chapter's container, with its `running` probes taken while it runs. */
-async function runWatched(chapter: Chapter, spec: ContainerSpec, probeContext: ProbeContext, options: RunOptions) {
+/** One run of a chapter's container, with its `running` probes taken while it runs; what it shows goes to `emit`. */
+async function runWatched(chapter: Chapter, spec: ContainerSpec, probeContext: ProbeContext, emit: (record: RunRecord) => void, options: RunOptions) {
   let running: ProbeResult[] = [];
+  let probesDone = false;
   const ids = chapter.probes.running ?? [];
-  const whileRunning = ids.length ? async (pid: number) => void (running = await runProbes(ids, { ...probeContext, pid })) : undefined;
-  const result: RunResult = await runContainer(spec, { ...options, whileRunning });
+  const whileRunning = ids.length
+    ? async (pid: number, ended: AbortSignal) => {
+        running = await runProbes(ids, { ...probeContext, pid, ended });
+        probesDone = true;
+        emit({ type: 'probes', phase: 'running', results: running });
+      }
+    : undefined;
+  const result: RunResult = await runContainer(spec, {
+    ...options,
+    whileRunning,
+    onEvent: (event) => emit({ type: 'trace', event }),
+    onOutput: (stream, text) => emit({ type: 'output', stream, text }),
+    onExited: (status) => emit({ type: 'exit', ...status, stoppedByKit: probesDone && status.signal === 'SIGKILL' }),
+  });
+  if (result.notes.length) emit({ type: 'notes', notes: result.notes });
   const container: ContainerOutcome = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, signal: result.signal, notes: result.notes };
   return { result, container, running };
 }

@@ -39,7 +39,9 @@ export type Undo =
   /** A container's btrfs snapshot: deleted, and the last one out unmounts kit's btrfs image file (core/storage/btrfs.ts). */
   | { op: 'btrfs-release'; path: string }
   /** A container held the `kit` user's ranges: let go, and the last one out undoes what kit made (core/userns/remap-user.ts). */
-  | { op: 'userns-release'; path: string };
+  | { op: 'userns-release'; path: string }
+  /** A kit dir opened to the remapped root's gid (core/userns/remap-user.ts): its group and mode before. */
+  | { op: 'chgrp'; path: string; gid: number; mode: number };
 
 export type UndoOp = Undo['op'];
 /** Undo one record; returns a one-line problem, or undefined when done (or already gone). */

@@ -25,12 +25,14 @@ export { joinParts } from './plan';
  * spec -> plan. Each part of kit adds its steps; the order here is the order
  * they run in, and so the order of the trace. `demo` is what a chapter adds
  * to show its point (a host object to hide, an escape attempt), run last
- * before the command.
+ * before the command. `runtime` is setup written outside kit (a lab's student
+ * code): it runs where a runtime's own setup runs, before the confinement,
+ * so the command is confined as any container's.
  */
-export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}): Plan {
+export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}, runtime: PlanPart = {}): Plan {
   const network: NetworkAttachment = {};
   const userns: UsernsMaps = {};
-  const root = spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false) : undefined;
+  const root = spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false, spec.namespaces.includes('user') ? userns : undefined) : undefined;
   // With an image, the /etc files are mounted into it before the root switch (planRootfs places them).
   const etcFiles = planNetworkFiles(spec, id, paths, network, root?.rootfs);
   const parts: PlanPart[] = [
@@ -46,6 +48,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planCgroups(spec, id),
     planDevices(spec, id),
     planCgroupNamespace(spec),
+    runtime,
     planSecurity(spec),
     demo,
     planExec(spec, commandRoots(spec, paths)),

@@ -43,6 +43,8 @@ export interface HostContext {
   pid: number;
   /** One-line findings to tell the user after the run (the OOM killer struck...). */
   notes: string[];
+  /** Set by the cgroups' exited step when the OOM killer struck (docker inspect's OOMKilled). */
+  oomKilled?: boolean;
 }
 
 export interface HostStep {

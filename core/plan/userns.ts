@@ -29,7 +29,7 @@ export function planUserNamespace(spec: ContainerSpec, resolved: UsernsMaps): Pl
   return {
     prepare:
       mode === 'auto'
-        ? [{ why: "--userns=auto: the `kit` user's subordinate ids, from /etc/subuid and /etc/subgid (made if missing)", run: (ctx) => void (resolved.maps = holdRemapUser(ctx.trace, ctx.changes, ctx.id)) }]
+        ? [{ why: "--userns=auto: the `kit` user's subordinate ids, from /etc/subuid and /etc/subgid (made if missing)", run: (ctx) => void (resolved.maps = holdRemapUser(ctx.trace, ctx.changes, ctx.id, ctx.paths)) }]
         : [],
     attach: [
       {

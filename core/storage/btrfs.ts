@@ -133,8 +133,9 @@ function layerSubvolumes(trace: TraceRecorder, root: string, layers: string[]): 
   let parent: string | undefined;
   let chain = '';
   for (const layer of layers) {
-    // The chain of layer digests up to here names the subvolume: the same stack, the same subvolume.
-    chain = createHash('sha256').update(`${chain}\n${basename(dirname(layer))}`).digest('hex');
+    // The chain of layer dirs up to here names the subvolume: the same stack, the same subvolume
+    // (a user namespace's chown-ed copies are other dirs, so other subvolumes).
+    chain = createHash('sha256').update(`${chain}\n${layer}`).digest('hex');
     const sub = join(root, 'layers', chain.slice(0, 32));
     if (!existsSync(sub)) {
       const tmp = join(root, 'layers', `.tmp-${randomBytes(6).toString('hex')}`);

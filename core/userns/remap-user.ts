@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KitError } from '../errors';
-import { checkCommand } from '../host/command';
+import { checkCommand, runCommand } from '../host/command';
+import type { KitPaths } from '../paths';
 import { HostChanges } from '../host/journal';
 import { isAlive, self, type ProcessRef } from '../host/process';
 import type { TraceRecorder } from '../trace/recorder';
@@ -24,7 +25,7 @@ export const USERNS_STATE_DIR = '/run/kit-userns';
 const HOLDERS = join(USERNS_STATE_DIR, 'holders');
 
 /** The maps for a container with the `kit` user's ranges, made if missing; the container holds them until `releaseRemapUser`. */
-export function holdRemapUser(trace: TraceRecorder, containerChanges: HostChanges, id: string): IdMaps {
+export function holdRemapUser(trace: TraceRecorder, containerChanges: HostChanges, id: string, paths: KitPaths): IdMaps {
   return withUsernsLock(trace, () => {
     const shared = sharedChanges(trace);
     if (!userExists(REMAP_USER)) {
@@ -37,12 +38,31 @@ export function holdRemapUser(trace: TraceRecorder, containerChanges: HostChange
     const uid = rangeOf(readSubordinate(SUBUID_FILE), REMAP_USER);
     const gid = rangeOf(readSubordinate(SUBGID_FILE), REMAP_USER);
     const maps = uid && gid ? { uid: rangeMap(uid.start, uid.count), gid: rangeMap(gid.start, gid.count) } : addRanges(trace, shared);
+    for (const dir of [paths.data, paths.state]) openToRemappedRoot(trace, shared, dir, maps.gid[0].outside);
     const holder = join(HOLDERS, id);
     containerChanges.make({ op: 'userns-release', path: holder }, () => {
       mkdirSync(HOLDERS, { recursive: true, mode: 0o700 });
       writeFileSync(holder, JSON.stringify(self()));
     });
     return maps;
+  });
+}
+
+/**
+ * kit's data and state dirs are closed to other users (0710 and 0700), and
+ * the container's root is one (host uid 100000): kit-init, which mounts its
+ * rootfs and /etc files from there, could not reach them. So, as dockerd
+ * does with userns-remap, each gets the remapped root's gid as its group,
+ * mode 0710: that gid may pass through, no real user can, and nobody may
+ * list. Journaled: the last container out gives the group back.
+ */
+function openToRemappedRoot(trace: TraceRecorder, shared: HostChanges, dir: string, gid: number): void {
+  const stats = statSync(dir);
+  if (stats.gid === gid && (stats.mode & 0o777) === 0o710) return;
+  shared.make({ op: 'chgrp', path: dir, gid: stats.gid, mode: stats.mode & 0o7777 }, () => {
+    const why = `let the container's root (host gid ${gid}) pass through ${dir}, as dockerd does with userns-remap`;
+    runCommand(trace, why, ['chgrp', String(gid), dir]);
+    runCommand(trace, why, ['chmod', '0710', dir]);
   });
 }
 

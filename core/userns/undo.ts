@@ -19,4 +19,12 @@ registerUndo('subids-delete', (record, trace) => {
   const r = runCommand(trace, 'undo: take back the subordinate ids kit gave', argv);
   return r.status === 0 || r.status === NO_SUCH_USER ? undefined : `could not remove ${record.user}'s ranges ${record.range}: ${r.stderr.trim()}`;
 });
+registerUndo('chgrp', (record, trace) => {
+  const why = `undo: give ${record.path} its group and mode back`;
+  for (const argv of [['chgrp', String(record.gid), record.path], ['chmod', record.mode.toString(8).padStart(4, '0'), record.path]]) {
+    const r = runCommand(trace, why, argv);
+    if (r.status !== 0 && !/No such file/.test(r.stderr)) return `could not give ${record.path} its group back: ${r.stderr.trim()}`;
+  }
+  return undefined;
+});
 registerUndo('userns-release', (record, trace) => releaseRemapUser(trace, record.path));
