@@ -200,7 +200,7 @@ export function removeContainerLayer(paths: KitPaths, ref: string): void {
   if (mountAt(rootfs)) {
     throw new KitError(`container ${container.id} is still mounted at ${rootfs}`, 'stop it first');
   }
-  driverNamed(container.driver).removeContainer?.(paths, dir);
+  releaseDriverStorage(paths, container.id);
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -208,3 +208,15 @@ const keepWhiteouts: WhiteoutPolicy = {
   whiteout: (dest) => makeWhiteout(untraced, dest, 'commit: keep the deletion as a whiteout'),
   opaque: (dest) => markOpaque(untraced, dest, 'commit: keep the opaque directory'),
 };
+
+/**
+ * What a driver keeps of a container outside its dir (a btrfs snapshot)
+ * goes before the dir does: called by every path that deletes a kept
+ * container (kit rm, a container whose command never ran).
+ */
+export function releaseDriverStorage(paths: KitPaths, id: string): void {
+  const file = join(containerLayerDir(paths, id), 'container.json');
+  if (!existsSync(file)) return;
+  const layer = JSON.parse(readFileSync(file, 'utf8')) as ContainerLayer;
+  driverNamed(layer.driver).removeContainer?.(paths, containerLayerDir(paths, id));
+}
