@@ -1,4 +1,4 @@
-import { type Chapter, claimData, type ChapterResult } from '../core';
+import { type Chapter, claimData, type ChapterResultData } from '../core';
 
 const chapter: Chapter = {
   id: 'mount',
@@ -47,7 +47,7 @@ never a kit-demo: the mount stayed in the container's namespace and went away wi
 };
 
 /** The host's mount count in a mounts probe. */
-function mountCount(r: ChapterResult, phase: 'before' | 'after'): number {
+function mountCount(r: ChapterResultData, phase: 'before' | 'after'): number {
   return Number(/^(\d+) mounts/.exec(claimData.probe(r, phase, 'mounts')?.text ?? '')?.[1] ?? -1);
 }
 

@@ -57,12 +57,14 @@ made packets take the OUTPUT chain, hence the second jump.)`,
   },
   takeaway: `During the run, the lines marked + are what kit added: the KIT chain, its jumps
 from PREROUTING and OUTPUT, the MASQUERADE and FORWARD rules, and the DNAT rule
-for 8080 (if other kit containers are running, only the DNAT rule is new: the
-rest is shared). kit0 lists the container's kitv link. Inside, eth0 has an
-address on kit0's subnet and a default route via kit0's address. The host pings
-that address, and 127.0.0.1:8080 is answered by busybox httpd inside. Afterwards
-the DNAT rule and the veth are gone, and with the last container kit0 and the
-shared rules too: the trace ends with the undo of each.`,
+for 8080 (if kit0 was already there, made by an earlier container, only the DNAT
+rule is new: the rest is shared and kept). kit0 lists the container's kitv link.
+Inside, eth0 has an address on kit0's subnet and a default route via kit0's
+address. The host pings that address, and 127.0.0.1:8080 is answered by busybox
+httpd inside. Afterwards the DNAT rule and the veth are gone: the trace ends
+with their undo. kit0 and the shared rules stay, as docker0 does, so the next
+container only adds its own veth, address and DNAT rule; \`sudo kit network
+prune\` removes them once no container uses them.`,
   claims: [
     { says: 'during the run the nat table has a DNAT rule for port 8080 to the container', holds: (r) => /--dport 8080 .*-j DNAT --to-destination [\d.]+:80/.test(claimData.probe(r, 'during', 'nat-rules')?.text ?? '') },
     { says: "inside, eth0 has an address on kit0's subnet and a default route via kit0's address", holds: (r) => /inet [\d.]+\/\d+ .*eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') && /default via [\d.]+ dev eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') },
@@ -74,7 +76,7 @@ shared rules too: the trace ends with the undo of each.`,
     'sudo kit run --network none base ip link              # a Sandbox with no Endpoint: lo only',
     'sudo kit run --network host base ip link              # no Sandbox: the host\'s links',
     'sudo kit run -d --name web -p 8080:80 base busybox httpd -f -p 80 -h /etc   # then: curl http://127.0.0.1:8080/hostname',
-    'sudo kit network prune                                # clear what a killed kit left on kit0',
+    'sudo kit network prune                                # remove kit0 and its rules (and what a killed kit left)',
   ],
   explain: {
     clone: `CLONE_NEWNET gives the child a new network namespace: a network stack of its own with only lo, down. Links can be moved between namespaces (ip link set X netns PID), which is how eth0 gets in.`,

@@ -1,4 +1,4 @@
-import { type Chapter, claimData, type ChapterResult } from '../core';
+import { type Chapter, claimData, type ChapterResultData } from '../core';
 
 const chapter: Chapter = {
   id: 'pid',
@@ -39,17 +39,17 @@ parent, and an NSpid line with both of its PIDs.`,
 };
 
 /** The PID and PPID rows of the container-process probe's ps table. */
-function psRows(r: ChapterResult): Array<[number, number]> {
+function psRows(r: ChapterResultData): Array<[number, number]> {
   const text = claimData.probe(r, 'during', 'container-process')?.text ?? '';
   return [...text.matchAll(/^\s*(\d+)\s+(\d+)\s/gm)].map((m) => [Number(m[1]), Number(m[2])]);
 }
 
-function parentOf(r: ChapterResult, pid: number): number | undefined {
+function parentOf(r: ChapterResultData, pid: number): number | undefined {
   return psRows(r).find(([p]) => p === pid)?.[1];
 }
 
 /** kit's own row: the probe lists kit and the container process. */
-function kitRow(r: ChapterResult): number | undefined {
+function kitRow(r: ChapterResultData): number | undefined {
   return psRows(r).find(([p]) => p !== claimData.clonePid(r))?.[0];
 }
 

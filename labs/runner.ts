@@ -60,12 +60,14 @@ async function commandStarted(pid: number): Promise<boolean> {
   return false;
 }
 
-export async function runLab(lab: Lab, file: string): Promise<RunnerResult> {
+export async function runLab(lab: Lab, file: string, out: string): Promise<RunnerResult> {
   const paths = kitPaths();
   const id = newContainerId();
   const setup = (await lab.setup?.(id, paths)) ?? { given: {}, part: {} };
   const trace: TraceEvent[] = [];
   const result: RunnerResult = { id, given: setup.given, seen: {}, trace, stage: 'load', stdout: '', stderr: '' };
+  // Written now too: if this process is killed midway, the checker still knows the run's id and what it was given.
+  writeFileSync(out, JSON.stringify(result));
   try {
     const part = loadStudent(file)(setup.given) ?? {};
     result.stage = 'refused';
@@ -94,7 +96,7 @@ export async function runLab(lab: Lab, file: string): Promise<RunnerResult> {
 
 if (require.main === module) {
   const [id, file, out] = process.argv.slice(2);
-  runLab(findLab(id), file)
+  runLab(findLab(id), file, out)
     .then((result) => writeFileSync(out, JSON.stringify(result)))
     .catch((err) => {
       writeFileSync(out, JSON.stringify({ error: String(err) }));

@@ -1,6 +1,16 @@
 import type { ProbeResult } from '../probes';
 import type { TraceEvent } from '../trace/event';
-import type { ChapterResult } from './chapter';
+
+/** What a claim may look at: a chapter's run (ChapterResult has all of it). */
+export interface ChapterResultData {
+  before: ProbeResult[];
+  during: ProbeResult[];
+  running: ProbeResult[];
+  after: ProbeResult[];
+  trace: TraceEvent[];
+  container: { stdout: string; stderr: string; exitCode: number | null; signal: string | null; notes: string[] };
+}
+type ChapterResult = ChapterResultData;
 
 /**
  * A point a chapter makes about its run ("inside, ps shows its command as
