@@ -17,7 +17,8 @@ const kr = tempKitRoot();
 process.env.KIT_ROOT = kr.root;
 const home = mkdtempSync(join(tmpdir(), 'kit-lab-home-'));
 process.env.KIT_LABS_HOME = home;
-const gitStatus = () => spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repo, encoding: 'utf8' }).stdout;
+/** What git sees changed in the labs' own folder, where a checker or `kit lab start` could write by mistake. */
+const gitStatus = () => spawnSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'labs'], { cwd: repo, encoding: 'utf8' }).stdout;
 const statusBefore = gitStatus();
 
 afterAll(() => {
