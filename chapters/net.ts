@@ -38,6 +38,12 @@ copies bytes between a socket on the host and the container. kit uses no
 proxy: route_localnet=1 on kit0 lets the kernel DNAT a packet from 127.0.0.1
 out of kit0, and a MASQUERADE rule gives it the gateway's address, so the
 container can answer. One fewer process; the NAT table is the whole story.
+route_localnet has a price: the kernel now accepts packets for 127.0.0.0/8
+arriving on kit0, so a container that routes 127.0.0.1 to its gateway would
+reach services the host bound to 127.0.0.1 only. kit keeps the proxy-less
+design and adds the guard Kubernetes and Amazon ECS add with route_localnet:
+an INPUT rule dropping what arrives on kit0 for 127.0.0.0/8 unless it is a
+reply or DNATed (\`kit chapter escape\` tries it).
 (The packet curl sends from the host itself never passes PREROUTING: locally
 made packets take the OUTPUT chain, hence the second jump.)`,
   unconfined: "the server mounts a tmpfs to serve its page from: it runs on the host's own files, with no image to write in",

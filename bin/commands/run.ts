@@ -6,7 +6,7 @@ import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
-import { keepAfterExit, lifecycleFlags, logOptions, startContainer } from '../flags/lifecycle';
+import { keepAfterExit, lifecycleFlags, logOptions, restartOption, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
@@ -72,6 +72,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       ...storageSpec(flags),
       ...securitySpec(flags),
       ...logOptions(flags),
+      ...restartOption(flags),
       keepLayer: keepAfterExit(flags),
     };
     const json = this.jsonEnabled();

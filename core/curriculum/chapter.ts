@@ -7,6 +7,7 @@ import { withChapterStorage, type ChapterStorage } from './chapter-storage';
 import { describeLoosening } from '../security/options';
 import { DEFAULT_PATH, type ContainerSpec } from '../spec';
 import { unmet, type Requirement } from '../support';
+import { isRoot, needsRootBecause, rootlessSpec, viaUserNamespace } from './rootless';
 import type { TraceEvent } from '../trace/event';
 import { processStat } from '../host/process';
 import { checkClaims, type CheckedClaim, type Claim } from './claims';
@@ -101,11 +102,18 @@ export interface ChapterRunOptions {
 }
 
 function chapterSpec(chapter: Chapter, command?: string[]): ContainerSpec {
-  return { env: [DEFAULT_PATH], ...chapter.spec, command: command?.length ? command : chapter.spec.command };
+  const spec: ContainerSpec = { env: [DEFAULT_PATH], ...chapter.spec, command: command?.length ? command : chapter.spec.command };
+  return isRoot() || spec.namespaces.length === 0 ? spec : rootlessSpec(spec);
 }
 
+/**
+ * What the chapter needs here. Without root, a chapter that needs only
+ * namespaces runs through a user namespace (rootless.ts): it then needs
+ * the user namespace, not root.
+ */
 export function requirementsOf(chapter: Chapter): Requirement[] {
-  const root: Requirement[] = chapter.spec.namespaces.length ? [{ root: true }] : [];
+  const viaUserns = viaUserNamespace(chapter);
+  const root: Requirement[] = chapter.spec.namespaces.length && !viaUserns ? [{ root: true, because: needsRootBecause(chapter) }] : viaUserns ? [{ namespace: 'user' }] : [];
   return [...root, ...chapter.spec.namespaces.map((namespace) => ({ namespace })), ...(chapter.requires ?? [])];
 }
 
@@ -154,7 +162,7 @@ async function runWithProbes(
   });
   const compare = chapter.compareWith;
   const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths }));
-  if (compare && compared?.running.length) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running });
+  if (compare && compared) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running.length ? compared.running : [outputView(compared.container)] });
   const after = await probes('after', chapter.probes.after, probeContext);
   const result: ChapterResult = {
     chapter: chapter.id,
@@ -173,11 +181,17 @@ async function runWithProbes(
   return { ...result, claims: checkClaims(chapter.claims ?? [], result) };
 }
 
+/** A comparison run without probes of its own: what its command printed is the comparison (the seccomp chapter). */
+function outputView(c: ContainerOutcome): ProbeResult {
+  const exit = c.signal ? `killed by ${c.signal}` : `exit code ${c.exitCode}`;
+  return { probe: 'output', title: 'what its command printed', text: `${`${c.stdout}${c.stderr}`.trimEnd() || '(no output)'}\n(${exit})` };
+}
+
 /** "runs with every capability, no seccomp filter...: <why>", for a chapter that loosens the defaults. */
 export function unconfinedNote(chapter: Chapter): string | undefined {
   const loosened = describeLoosening(chapter.spec.security);
   if (!loosened) return undefined;
-  return `runs ${loosened}${chapter.unconfined ? `: ${chapter.unconfined}` : ''}`;
+  return `runs ${loosened}${chapter.unconfined ? ` (${chapter.unconfined})` : ''}`;
 }
 
 /** One run of a chapter's container, with its `running` probes taken while it runs; what it shows goes to `emit`. */

@@ -7,10 +7,10 @@ import { registerUndo } from '../host/undo';
 import type { TraceRecorder } from '../trace/recorder';
 import { createBridge, bridgeExists, bridgeMembers } from './bridge';
 import { BRIDGE, DEFAULT_SUBNETS, hostLinkName, NAT_CHAIN, NET_STATE_DIR, SUBNET_ENV } from './config';
-import { iptablesBackend, listRules, type Backend } from './iptables';
+import { ensureRule, iptablesBackend, listRules, type Backend } from './iptables';
 import { LEASE_DIR, liveLeases } from './ipam';
 import { withNetworkLock } from './lock';
-import { setupNat } from './nat';
+import { localnetGuard, setupNat } from './nat';
 import { ruleOwner } from './publish';
 import { hostSubnets } from './routes';
 import { formatSubnet, overlaps, parseSubnet, type Subnet } from './subnet';
@@ -50,6 +50,9 @@ export function ensureHostNetwork(trace: TraceRecorder): HostNetwork {
     if (wanted && formatSubnet(parseSubnet(wanted)) !== formatSubnet(existing.subnet)) {
       throw new KitError(`${BRIDGE} already uses ${formatSubnet(existing.subnet)}, not ${SUBNET_ENV}=${wanted}`, `run \`sudo kit network prune\` once no container uses ${BRIDGE}, then start again`);
     }
+    // A kit0 made by an older kit may lack the guard that goes with route_localnet.
+    const guard = localnetGuard();
+    ensureRule(trace, sharedChanges(trace), guard, guard.why, guard.first);
     return existing;
   }
   const backend = iptablesBackend(trace);
