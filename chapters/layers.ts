@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'layers',
@@ -33,6 +33,11 @@ deletes /etc/issue. The container reads both, then writes and deletes files.`,
 container wrote: etc/motd (copied up, then changed), tmp/new, and bin/vi as a
 "c 0, 0" whiteout, while layer 2's own etc/motd still says what it said. The
 mount line shows the full option string kit passed to mount(2).`,
+  claims: [
+    { says: 'inside, /etc/motd came from layer 2 and /etc/issue was gone (its whiteout)', holds: (r) => /motd says: motd from layer 2/.test(r.container.stdout) && /issue: No such file/.test(r.container.stdout) },
+    { says: 'the upper dir holds etc/motd, tmp/new and bin/vi as a "c 0, 0" whiteout', holds: (r) => { const t = claimData.probe(r, 'after', 'upper-dir')?.text ?? ''; return /^\s*c.* 0, 0 .* vi$/m.test(t) && / motd$/m.test(t) && / new$/m.test(t); } },
+    { says: "layer 2's own etc/motd still says what it said", holds: (r) => /untouched: cat .*\n\s*motd from layer 2/.test(claimData.probe(r, 'after', 'upper-dir')?.text ?? '') },
+  ],
   tryNext: [
     'sudo kit chapter layers --storage-driver vfs   # the same root made by copying every layer',
     'sudo kit chapter layers --storage-driver btrfs # the same root as a btrfs snapshot (block-level copy-on-write)',

@@ -1,5 +1,6 @@
 import { KitError } from '../errors';
 import { bridgeLinks } from './bridge-links';
+import { capabilities, capabilitiesBefore } from './capabilities';
 import { containerNetwork } from './container-network';
 import { cgroupDir, memoryCgroupDir, pidsCgroupDir } from './cgroup-dir';
 import { cgroupHierarchy } from './cgroup-hierarchy';
@@ -44,6 +45,8 @@ const PROBES: Probe[] = [
   kitCgroups,
   userMapping,
   filesMadeInside,
+  capabilitiesBefore,
+  capabilities,
 ];
 
 function probeIds(): string[] {
