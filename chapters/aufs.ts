@@ -21,7 +21,7 @@ aufs it says so and falls back to overlay2.`,
     command: ['/bin/sh', '-c', 'cat /etc/motd; echo written > /tmp/w; ls /tmp'],
   },
   storage: { driver: 'aufs' },
-  probes: { before: ['union-filesystems'], during: ['container-dirs', 'aufs-branches'], after: ['upper-dir'] },
+  probes: { before: ['union-filesystems', 'storage-drivers'], during: ['container-dirs', 'aufs-branches'], after: ['upper-dir'] },
   takeaway: `The first probe is \`grep -E "overlay|aufs" /proc/filesystems\`: where it has no aufs line,
 the driver line says aufs cannot be used and kit fell back to overlay2, as dockerd
 does. The branches are the same idea under either name: read-only image layers,
