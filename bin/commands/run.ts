@@ -4,7 +4,7 @@ import { outputWidth } from '../flags/view';
 import { kitInvocation } from '../invocation';
 import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
-import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
+import { cgroupFlags, resourcesFromFlags, rootlessResources } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
 import { keepAfterExit, lifecycleFlags, logOptions, restartOption, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
@@ -70,7 +70,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     const spec = {
       ...fromImage,
       ...usernsSpec(flags, fromImage.namespaces),
-      resources: resourcesFromFlags(flags),
+      resources: rootlessResources(resourcesFromFlags(flags)),
       ...networkSpec(flags),
       ...storageSpec(flags),
       ...securitySpec(flags),
