@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { findChapter, loadChapters } from '../../chapters';
-import { recordingHeader, requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet } from '../../core';
+import { recordingHeader, requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet, viaUserNamespace } from '../../core';
 import type { Chapter, RecordedChapter } from '../../core';
 import { KitCommand } from '../base';
 import { pacing, streamView, viewFlags } from '../flags/view';
@@ -26,7 +26,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     { description: 'Everything as one JSON object (trace, output, host probes):', command: '<%= config.bin %> chapter uts --json' },
   ];
   // strict = false makes oclif show every argument as variadic (IMAGE...): say what is taken instead.
-  static usage = 'chapter [ID] [--json] [--no-trace] [--explain] [--strace] [--width N] [--pace|--step] [--big] [--record FILE] [--storage-driver <value>] [-- COMMAND...]';
+  static usage = 'chapter [ID] [--json] [--no-trace] [--explain] [--strace] [--width N] [--pace|--step] [--big] [--record FILE] [--html FILE] [--storage-driver <value>] [-- COMMAND...]';
   static strict = false;
   static enableJsonFlag = true;
   static args = { id: Args.string({ description: 'the chapter to run; omit it to list them all' }) };
@@ -35,6 +35,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     explain: Flags.boolean({ default: false, description: 'explain each kind of call once, under its first call' }),
     strace: Flags.boolean({ default: false, description: "also run the real strace on the process inside and show the command's calls" }),
     record: Flags.string({ description: 'write the run to this file (JSON lines) for `kit replay`' }),
+    html: Flags.string({ description: 'also write the run as one self-contained HTML page (timeline, process tree, network, diffs)' }),
     ...viewFlags,
     ...storageFlags,
   };
@@ -48,14 +49,14 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     const unconfined = unconfinedNote(chapter);
     if (command.length && unconfined) this.warn(`chapter ${chapter.id} ${unconfined}; your command runs so too, as root`);
     const header = recordingHeader({ kind: 'chapter', kit: this.config.version, command: ['chapter', ...this.argv], invocation: kitInvocation(), chapter: recordedChapter(chapter) });
-    const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record });
+    const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record, html: flags.html });
     let output: unknown;
     try {
       const result = await runChapter(chapter, { command, onRecord: session.add, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'] });
       const straceLines = await strace?.lines();
       if (straceLines) session.add({ type: 'strace', lines: straceLines });
       output = { ...result, strace: straceLines };
-      session.add({ type: 'end', result: output, failed: result.failed });
+      session.add({ type: 'end', result: output, failed: result.failed, claims: result.claims });
       if (result.failed) process.exitCode = result.container.exitCode ?? 1;
     } finally {
       await session.finish();
@@ -64,13 +65,15 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
   }
 
   private list(): unknown {
-    const rows = loadChapters().map((chapter) => ({ chapter, problems: unmet(requirementsOf(chapter)) }));
-    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation()));
-    return rows.map(({ chapter, problems }) => ({
+    const rows = loadChapters().map((chapter) => ({ chapter, problems: unmet(requirementsOf(chapter)), viaUserns: viaUserNamespace(chapter) }));
+    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation(), process.getuid?.() === 0));
+    return rows.map(({ chapter, problems, viaUserns }) => ({
       id: chapter.id,
       title: chapter.title,
       turnsOn: chapter.turnsOn,
       ready: problems.length === 0,
+      /** Runs without root, through a user namespace of its own (kit run by a user without sudo). */
+      viaUserNamespace: viaUserns,
       problems,
     }));
   }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkLab, findLab, loadLabs, type CheckReport } from '../../labs';
@@ -17,7 +17,8 @@ const kr = tempKitRoot();
 process.env.KIT_ROOT = kr.root;
 const home = mkdtempSync(join(tmpdir(), 'kit-lab-home-'));
 process.env.KIT_LABS_HOME = home;
-const gitStatus = () => spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repo, encoding: 'utf8' }).stdout;
+/** What git sees changed in the labs' own folder, where a checker or `kit lab start` could write by mistake. */
+const gitStatus = () => spawnSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'labs'], { cwd: repo, encoding: 'utf8' }).stdout;
 const statusBefore = gitStatus();
 
 afterAll(() => {
@@ -39,6 +40,7 @@ const WRONG: Record<string, RegExp> = {
   'limits/wrong-pids-not-joined.ts': /it is in \S+ for memory and \/ for pids/,
   'layers/wrong-no-workdir.ts': /mount\("overlay", .*= -1 EINVAL.*a writable overlay needs lowerdir, upperdir and workdir/,
   'net/wrong-dnat-address.ts': /the DNAT rule sends port \d+ to 10\.199\.\d+\.\d+:80, but the container's address is 10\.199\.\d+\.\d+:80/,
+  'user/wrong-no-gid-map.ts': /no write to gid_map in the trace: gid 0 is not mapped/,
   'final/wrong-no-cgroup.ts': /it is in \/ \(cpu\)/,
 };
 
@@ -62,7 +64,7 @@ function summary(report: CheckReport): string {
 const labs = loadLabs().map((l) => l.id);
 
 test('every lab in curriculum order has a README, starter, solution, hints and at least one wrong solution', () => {
-  expect(labs).toEqual(['host', 'uts', 'pid', 'mount', 'ipc', 'chroot', 'rootfs', 'cgroup', 'limits', 'layers', 'net', 'final']);
+  expect(labs).toEqual(['host', 'uts', 'pid', 'mount', 'ipc', 'chroot', 'rootfs', 'cgroup', 'limits', 'layers', 'net', 'user', 'final']);
   for (const id of labs) {
     const files = readdirSync(join(repo, 'labs', id));
     expect(files).toEqual(expect.arrayContaining(['README.md', 'starter.ts', 'solution.ts', 'check.ts']));
@@ -100,6 +102,22 @@ describe.each(labs)('lab %s', (id) => {
     if (name !== 'wrong-unjournaled.ts') expect(report.run.leftovers).toEqual([]);
   }, 90000);
 });
+
+test('the user lab runs without root, as its chapter does: an ordinary user maps their own uid', () => {
+  const userHome = mkdtempSync(join(tmpdir(), 'kit-lab-user-'));
+  chownSync(userHome, 65534, 65534);
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: userHome, KIT_LABS_HOME: userHome, NO_COLOR: '1' };
+  const argv = ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(repo, 'bin', 'run.js'), 'lab', 'check', 'user', '--file', join(repo, 'labs', 'user', 'solution.ts'), '--json'];
+  const r = spawnSync('setpriv', argv, { env, encoding: 'utf8', timeout: 60000 });
+  rmSync(userHome, { recursive: true, force: true });
+  const report = JSON.parse(r.stdout) as CheckReport;
+  expect({ status: r.status, why: report.passed ? '' : summary(report) }).toEqual({ status: 0, why: '' });
+  expect(report.run.given).toMatchObject({ hostUid: 65534, count: 1, setgroups: 'deny' });
+  // Without root, a lab that needs it says so.
+  const pid = spawnSync('setpriv', [...argv.slice(0, 5), 'lab', 'check', 'pid'], { env, encoding: 'utf8' });
+  expect(pid.status).not.toBe(0);
+  expect(pid.stderr).toContain('sudo kit lab check pid');
+}, 90000);
 
 test("the labs never modify the repository's files", () => {
   expect(gitStatus()).toBe(statusBefore);
