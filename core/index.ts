@@ -71,3 +71,5 @@ export type { NativeAddon } from './native';
 /** Confinement (--cap-add, --privileged, --security-opt): Docker's defaults and how flags change them. */
 export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions } from './security';
 export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts';
+export { loopbackServiceDemo, LOOPBACK_SERVICE_PORT } from './curriculum/demos/loopback-service';
+export { ESCAPE_SCRIPT, escapeReport } from './curriculum/escape-attacks';
