@@ -3,7 +3,7 @@ import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { planCgroupNamespace } from './cgroupns';
 import { planCgroups } from './cgroups';
-import { planDevices } from './devices';
+import { planDeviceProgram, planDevices } from './devices';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
@@ -40,6 +40,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
   const parts: PlanPart[] = [
     planName(spec),
     planNamespaces(spec),
+    planDeviceProgram(spec, id),
     planUserNamespace(spec, userns),
     planNetwork(spec, paths, network),
     planMountPropagation(spec),
