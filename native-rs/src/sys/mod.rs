@@ -9,6 +9,7 @@ use crate::trace::{self, Event};
 
 pub mod libc;
 
+pub mod bpf;
 pub mod capset;
 pub mod chroot;
 pub mod clone;
