@@ -1,6 +1,8 @@
 import { kitPaths } from '../../core';
 import { systemInfo } from '../../core/info';
 import { KitCommand } from '../base';
+import { humanSize } from '../render/stats';
+import type { PoolUsage } from '../../core/storage/dm-thin';
 
 export default class InfoCommand extends KitCommand {
   static summary = 'What kit sees on this machine, like `docker info`: storage driver and why, cgroups, kernel features.';
@@ -18,6 +20,7 @@ export default class InfoCommand extends KitCommand {
           `  Why: ${info.storageReason}`,
           ...info.drivers.map((d) => `  ${d.name}: ${d.usable ? 'usable' : `not usable: ${d.problem}`}`),
           `  Backing Filesystem: ${info.backingFilesystem ?? 'unknown'} (${info.dataDir})`,
+          ...poolLines(info.devicemapperPool),
           `Cgroup Driver: ${info.cgroupDriver}`,
           `Cgroup Version: ${info.cgroupVersion}`,
           `Kernel Version: ${info.kernel}`,
@@ -28,4 +31,14 @@ export default class InfoCommand extends KitCommand {
     }
     return info;
   }
+}
+
+/** devicemapper's pool as `docker info` showed it (loop-lvm: the files are sparse, so used is what they hold). */
+function poolLines(pool: PoolUsage | null): string[] {
+  if (!pool) return [];
+  return [
+    `  devicemapper Pool Name: ${pool.pool} (${pool.active ? 'active' : 'not active: no container runs on it'})`,
+    `  devicemapper Data Space Used: ${humanSize(pool.dataUsed)} of ${humanSize(pool.dataTotal)}`,
+    `  devicemapper Metadata Space Used: ${humanSize(pool.metadataUsed)} of ${humanSize(pool.metadataTotal)}`,
+  ];
 }

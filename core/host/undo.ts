@@ -7,6 +7,7 @@ import { tracedIo } from '../cgroups/traced-io';
 import { removeTree } from './remove-tree';
 import type { TraceRecorder } from '../trace/recorder';
 import { runCommand } from './command';
+import { deleteThinDevice, detachLoops, removeDevice } from '../storage/dm-undo';
 
 /**
  * How to undo one host change. Records are data (JSON in the journal), so a
@@ -34,7 +35,13 @@ export type Undo =
   /** A container joined kit0: when it leaves, kit0 and the shared rules go if no other container uses them. */
   | { op: 'network-release' }
   /** A container's cgroup: end what is left in it, rmdir it, then its shared parent if empty. */
-  | { op: 'cgroup'; path: string; parent: string };
+  | { op: 'cgroup'; path: string; parent: string }
+  /** Loop devices kit attached to a file of its own (devicemapper's sparse files): detached by file. */
+  | { op: 'loop-detach'; file: string }
+  /** A device-mapper device kit activated (a thin pool, a thin device): `dmsetup remove`; a busy pool is another container's. */
+  | { op: 'dm-remove'; name: string }
+  /** A thin device kit created in its pool for a throwaway container: deleted, and forgotten in the registry. */
+  | { op: 'dm-thin-delete'; pool: string; id: number; registry: string; key: string };
 
 const ENOENT = -2;
 const EINVAL = -22;
@@ -75,5 +82,11 @@ export function undo(record: Undo, trace: TraceRecorder): string | undefined {
       return releaseHostNetwork(trace);
     case 'cgroup':
       return removeCgroup(tracedIo(trace, 'undo: empty and remove the cgroup kit made'), record.path, record.parent);
+    case 'loop-detach':
+      return detachLoops(trace, record.file);
+    case 'dm-remove':
+      return removeDevice(trace, record.name);
+    case 'dm-thin-delete':
+      return deleteThinDevice(trace, record);
   }
 }

@@ -54,11 +54,11 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
   };
   if (!keep) {
     ctx.changes.make({ op: 'remove', path: dir }, write);
-    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir, false);
   }
   write();
   try {
-    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir, true);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true }); // a container that never got a root is not kept
     throw err;
@@ -100,7 +100,18 @@ export function diffContainer(paths: KitPaths, store: ImageStore, ref: string): 
   const dir = containerLayerDir(paths, container.id);
   const image = layersView(container.layers.map((d) => store.layerDir(d)));
   const upper = driver.upperDir(dir);
-  return upper ? upperChanges(upper, image) : copyChanges(driver.rootfsDir(dir), image);
+  if (upper) return upperChanges(upper, image);
+  return withRootfs(paths, driver, dir, () => copyChanges(driver.rootfsDir(dir), image));
+}
+
+/** Read a container's root while it is readable (a stopped devicemapper container's device is mounted for it). */
+function withRootfs<T>(paths: KitPaths, driver: StorageDriver, dir: string, read: () => T): T {
+  const close = driver.openRootfs?.(paths, dir);
+  try {
+    return read();
+  } finally {
+    close?.();
+  }
 }
 
 /**
@@ -134,7 +145,7 @@ export async function storeContainerLayer(paths: KitPaths, store: ImageStore, id
   const upper = driver.upperDir(dir);
   return storeLayer(paths, store, createdBy, (stage) => {
     if (upper) copyLayer(upper, stage, keepWhiteouts);
-    else copyChangesInto(driver.rootfsDir(dir), changes, stage);
+    else withRootfs(paths, driver, dir, () => copyChangesInto(driver.rootfsDir(dir), changes, stage));
   });
 }
 
@@ -175,6 +186,7 @@ export function removeContainerLayer(paths: KitPaths, ref: string): void {
   if (mountAt(rootfs)) {
     throw new KitError(`container ${container.id} is still mounted at ${rootfs}`, 'stop it first');
   }
+  driverNamed(container.driver).removeContainer?.(paths, dir);
   rmSync(dir, { recursive: true, force: true });
 }
 

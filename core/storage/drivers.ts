@@ -1,6 +1,7 @@
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { aufs } from './aufs';
+import { devicemapper } from './devicemapper';
 import type { StorageDriver } from './driver';
 import { overlay2 } from './overlay2';
 import { vfs } from './vfs';
@@ -8,10 +9,11 @@ import { vfs } from './vfs';
 /**
  * kit's drivers in the order it tries them when none is asked for: Docker's
  * own priority (moby's graphdriver list since 18.09: overlay2 before aufs,
- * vfs last as the one that works everywhere), without the drivers kit does
- * not implement (btrfs, zfs, devicemapper, fuse-overlayfs).
+ * devicemapper before vfs, vfs last as the one that works everywhere),
+ * without the drivers kit does not implement (zfs, fuse-overlayfs).
+ * One table: a new driver is one line here.
  */
-export const DRIVERS: StorageDriver[] = [overlay2, aufs, vfs];
+export const DRIVERS: StorageDriver[] = [overlay2, aufs, devicemapper, vfs];
 export const DRIVER_NAMES = DRIVERS.map((d) => d.name);
 
 export interface DriverChoice {

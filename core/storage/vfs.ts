@@ -26,7 +26,8 @@ export const vfs: StorageDriver = {
   rootfsDir: (dir) => join(dir, 'rootfs'),
 };
 
-const applyWhiteouts: WhiteoutPolicy = {
+/** Apply a layer onto a full copy: a whiteout deletes, an opaque dir empties (devicemapper does the same on its devices). */
+export const applyWhiteouts: WhiteoutPolicy = {
   whiteout: (dest) => rmSync(dest, { recursive: true, force: true }),
   opaque: (dest) => {
     for (const name of readdirSync(dest)) rmSync(join(dest, name), { recursive: true, force: true });
