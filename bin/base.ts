@@ -1,6 +1,5 @@
 import { Command, Errors } from '@oclif/core';
-import chalk from '../core/trace/colors';
-import { KitError } from '../core/errors';
+import { chalk, KitError } from '../core';
 
 /**
  * What every kit command shares: an expected failure (KitError) is one line

@@ -2,10 +2,11 @@
  * kit's engine, the public API that bin/ and labs/ build on.
  */
 export { KitError, SyscallError } from './errors';
-export { kitPaths, type KitPaths } from './paths';
+export { kitPaths, containerDir, type KitPaths } from './paths';
 export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode } from './spec';
-export { buildPlan, type Plan, type ContainerStep, type HostStep } from './plan';
-export { runContainer, type RunOptions, type RunResult } from './engine/run';
+export { buildPlan, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
+export { runContainer, newContainerId, type RunOptions, type RunResult } from './engine/run';
+export { reapOrphans } from './engine/state';
 export { startDetached, type Detached } from './engine/detached';
 export { runShim } from './engine/shim';
 export { startFailure, shellStatus } from './engine/outcome';
@@ -20,7 +21,9 @@ export type { ContainerState } from './engine/state';
 export { renderTrace, renderEvent } from './trace/render';
 export type { TraceEvent } from './trace/event';
 export { TraceRecorder } from './trace/recorder';
-export { runChapter, requirementsOf, type Chapter, type ChapterResult } from './chapter';
+export { runChapter, unconfinedNote, requirementsOf, type Chapter, type ChapterResult } from './curriculum/chapter';
+export { chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
+export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
 export { StraceObserver } from './strace';
@@ -28,5 +31,24 @@ export { ImageStore, type Image, type ImageConfig } from './image/store';
 export { ensureImage } from './image/ensure';
 export { BASE_IMAGE } from './image/base/build';
 export { specFromImage, type RunRequest } from './image/run-spec';
-export { importImage, type ImageFormat, type ProgressFactory } from './image/import';
+export { importImage, type ImageFormat, type ImportResult, type ProgressFactory } from './image/import';
+export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
+export { removeImage } from './image/remove';
 export { exportImage, type ExportFormat } from './image/export';
+export { imageHistory } from './image/history';
+export { buildImage } from './build/build';
+export { diffContainer, commitContainer } from './storage/containers';
+export { DRIVER_NAMES } from './storage/drivers';
+export { parseBytes, parseNumber, type Resources } from './cgroups/limits';
+export { BRIDGE, pruneHostNetwork, withNetworkLock, checkHostPortFree, formatPort, iptablesBackend, parsePort, type PortMapping } from './network';
+export { systemInfo } from './info';
+/** chalk at kit's colour level (NO_COLOR honoured): what bin/ prints with. */
+export { default as chalk } from './trace/colors';
+/** The building blocks a lab's student code uses: Linux constants, traced host programs, the cgroup layout. */
+export { CLONE, MS, MNT_DETACH } from './linux';
+export { runCommand, checkCommand, type CommandResult } from './host/command';
+export { mountTable, type Mount } from './host/mountinfo';
+export { detectHost as cgroupHost, CGROUP_ROOT, type CgroupHost } from './cgroups/detect';
+export type { NativeAddon } from './native';
+/** Confinement (--cap-add, --privileged, --security-opt): Docker's defaults and how flags change them. */
+export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions } from './security';

@@ -26,6 +26,8 @@ export interface NativeAddon {
   writeFile(path: string, data: string): number;
   /** mode includes the file type (S_IFCHR | 0o666 ...). */
   mknod(path: string, mode: number, major: number, minor: number): number;
+  /** fchmodat(AT_SYMLINK_NOFOLLOW): the mode of the path itself, never a symlink's target (-EOPNOTSUPP on a symlink). */
+  lchmod(path: string, mode: number): number;
   symlink(target: string, linkpath: string): number;
   setxattr(path: string, name: string, value: string): number;
   /** The value, or -errno (-61 ENODATA: not set). */

@@ -1,4 +1,5 @@
 import type { Resources } from './cgroups/limits';
+import type { SecurityOptions } from './security/options';
 
 /**
  * A container, as data: what to run and what to isolate it with. `kit run`
@@ -39,6 +40,8 @@ export interface ContainerSpec {
   ports?: PortMapping[];
   /** cgroup limits (--cpu-quota, --memory ...); present = the container gets cgroups of its own. */
   resources?: Resources;
+  /** Capabilities, seccomp, masked paths (--cap-add, --privileged, --security-opt); absent = Docker's defaults. */
+  security?: SecurityOptions;
 }
 
 export type NetworkMode = 'bridge' | 'none' | 'host' | `container:${string}`;

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { findChapter, loadChapters } from '../../chapters';
-import { requirementsOf, runChapter, StraceObserver, unmet } from '../../core';
+import { requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet } from '../../core';
 import { KitCommand } from '../base';
 import { storageFlags } from '../flags/storage';
 import { renderChapter, renderChapterList } from '../render/chapter';
@@ -35,6 +35,8 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     const chapter = findChapter(args.id);
     const strace = flags.strace ? (StraceObserver.check(), new StraceObserver()) : undefined;
     const command = (argv as string[]).slice(1);
+    const unconfined = unconfinedNote(chapter);
+    if (command.length && unconfined) this.warn(`chapter ${chapter.id} ${unconfined}; your command runs so too, as root`);
     const result = await runChapter(chapter, { command, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'] });
     const straceLines = await strace?.lines();
     if (!this.jsonEnabled()) {

@@ -1,5 +1,4 @@
-import { kitPaths } from '../../core';
-import { systemInfo } from '../../core/info';
+import { kitPaths, systemInfo } from '../../core';
 import { KitCommand } from '../base';
 import { humanSize } from '../render/stats';
 import type { PoolUsage } from '../../core/storage/dm-thin';

@@ -5,6 +5,7 @@ import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
 import { lifecycleFlags, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
+import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
@@ -36,6 +37,7 @@ The container layer (what the container wrote): a container started with -d or -
     ...cgroupFlags,
     ...networkFlags,
     ...storageFlags,
+    ...securityFlags,
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
   };
 
@@ -54,6 +56,7 @@ The container layer (what the container wrote): a container started with -d or -
       resources: resourcesFromFlags(flags),
       ...networkSpec(flags),
       ...storageSpec(flags),
+      ...securitySpec(flags),
       keepLayer: flags.detach || flags.name !== undefined,
     };
     const json = this.jsonEnabled();

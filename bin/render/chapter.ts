@@ -1,6 +1,4 @@
-import chalk from '../../core/trace/colors';
-import type { Chapter, ChapterResult, ProbeResult } from '../../core';
-import { renderTrace } from '../../core';
+import { chalk, type Chapter, type ChapterResult, type ProbeResult, renderTrace } from '../../core';
 
 export interface ChapterView {
   trace: boolean;
@@ -32,6 +30,7 @@ function markAdded(text: string, earlier: string): string {
 export function renderChapter(chapter: Chapter, result: ChapterResult, view: ChapterView): string {
   const out: string[] = [];
   out.push(chalk.bold.cyan(`Chapter ${chapter.id}: ${chapter.title}`), '', chapter.story, '');
+  if (result.unconfined) out.push(chalk.yellow(`This chapter ${result.unconfined}.`), '');
   out.push(...probes('Host before', result.before));
   if (view.trace) {
     out.push(heading('What kit did (one line per syscall)'));

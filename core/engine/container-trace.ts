@@ -17,6 +17,8 @@ const INIT_WHY: Record<string, string> = {
 export class ContainerTrace {
   private buffered = '';
   private pending?: TraceEvent;
+  /** The step of the last event shown: a step of many calls (dropping 27 capabilities) says why once. */
+  private lastStep?: number | null;
   readonly events: TraceEvent[] = [];
 
   constructor(
@@ -47,6 +49,8 @@ export class ContainerTrace {
   }
 
   private flush(event: TraceEvent): void {
+    if (event.step !== null && event.step === this.lastStep && !event.errno) event = { ...event, why: undefined };
+    this.lastStep = event.step;
     this.events.push(event);
     this.emit(event);
   }

@@ -5,6 +5,7 @@ import { isAlive, self, type ProcessRef } from '../host/process';
 import { containerDir, containersDir, type KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { TraceRecorder } from '../trace/recorder';
+import '../undo-handlers'; // a journal replayed here may hold any kind of host change
 
 /**
  * What kit knows about a container, in <state>/containers/<id>/state.json,

@@ -13,6 +13,7 @@ import { planNetworkFiles } from './network-files';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
 import { planRootfs } from './rootfs';
+import { planSecurity } from './security';
 import { containerRoot } from '../storage/container-root';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './plan';
@@ -39,6 +40,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planRootfs(spec, root, etcFiles),
     planCgroups(spec, id),
     planCgroupNamespace(spec),
+    planSecurity(spec),
     demo,
     planExec(spec, commandRoots(spec, paths)),
   ];

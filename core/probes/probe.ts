@@ -1,4 +1,4 @@
-import type { StorageView } from '../storage/chapter-storage';
+import type { StorageView } from '../curriculum/chapter-storage';
 
 /**
  * A host probe: one look at the host's state (its processes, hostname,

@@ -1,6 +1,6 @@
 import { ImageStore } from '../image/store';
 import type { KitPaths } from '../paths';
-import type { HostStep } from '../plan';
+import type { HostStep } from '../plan/plan';
 import { containerLayerDir, createContainerLayer } from './containers';
 import { chooseDriver, type DriverChoice } from './drivers';
 

@@ -1,9 +1,13 @@
 import { runCommand } from '../host/command';
+import { registerUndo } from '../host/undo';
 import type { TraceRecorder } from '../trace/recorder';
 import { DMSETUP_ENV } from './dm-thin';
 import { unregisterDevice } from './dm-registry';
 
-/** Undoing devicemapper's host changes (core/host/undo.ts): each tolerates a change already gone. */
+/** Undoing devicemapper's host changes (see core/host/undo.ts): each tolerates a change already gone. */
+registerUndo('loop-detach', (record, trace) => detachLoops(trace, record.file));
+registerUndo('dm-remove', (record, trace) => removeDevice(trace, record.name));
+registerUndo('dm-thin-delete', (record, trace) => deleteThinDevice(trace, record));
 
 /** Detach every loop device over `file` (`losetup -j` finds them); one the pool still holds goes when the pool does. */
 export function detachLoops(trace: TraceRecorder, file: string): string | undefined {

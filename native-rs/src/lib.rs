@@ -10,5 +10,6 @@
 pub mod decode;
 pub mod napi;
 pub mod plan;
+pub mod seccomp_filter;
 pub mod sys;
 pub mod trace;

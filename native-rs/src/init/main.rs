@@ -11,6 +11,7 @@ use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
 
 mod chroot_escape;
+mod confine;
 
 /// fd 3 in the container: the control socket (see core/engine/spawn.ts).
 const CONTROL_FD: i32 = 3;
@@ -69,6 +70,9 @@ fn run(step: &Step) -> Result<(), i32> {
 }
 
 fn dispatch(s: &Step) -> Result<sys::SysResult, String> {
+    if let Some(result) = confine::dispatch(s) {
+        return result;
+    }
     Ok(match s.op.as_str() {
         "sethostname" => sys::hostname::sethostname(s.text(0)?),
         "mount" => sys::mount::mount(s.text(0)?, s.text(1)?, s.text(2)?, s.number(3)?, s.text(4)?),

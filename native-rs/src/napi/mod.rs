@@ -32,6 +32,7 @@ const EXPORTS: &[(&str, Export)] = &[
     ("umount2", umount2),
     ("writeFile", write_file),
     ("mknod", mknod),
+    ("lchmod", lchmod),
     ("symlink", symlink),
     ("setxattr", setxattr),
     ("getxattr", getxattr),
@@ -111,6 +112,11 @@ fn write_file(a: &Args) -> Result<napi_value, BadArg> {
 fn mknod(a: &Args) -> Result<napi_value, BadArg> {
     let (mode, major, minor) = (a.number(1)? as u32, a.number(2)? as u32, a.number(3)? as u32);
     Ok(ret(a, sys::files::mknod(&a.string(0)?, mode, major, minor)))
+}
+
+/// lchmod(path, mode): fchmodat(AT_SYMLINK_NOFOLLOW), never through a symlink.
+fn lchmod(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(ret(a, sys::nofollow::lchmod(&a.string(0)?, a.number(1)? as u32)))
 }
 
 fn symlink(a: &Args) -> Result<napi_value, BadArg> {

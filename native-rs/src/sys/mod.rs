@@ -9,6 +9,7 @@ use crate::trace::{self, Event};
 
 pub mod libc;
 
+pub mod capset;
 pub mod chroot;
 pub mod clone;
 pub mod exec;
@@ -20,8 +21,11 @@ pub mod hostname;
 pub mod ipc;
 pub mod kill;
 pub mod mount;
+pub mod nofollow;
 pub mod open;
 pub mod pivot_root;
+pub mod prctl;
+pub mod seccomp;
 pub mod setns;
 pub mod stat;
 pub mod unshare;

@@ -1,4 +1,4 @@
-import type { PlanPart } from '../plan';
+import type { PlanPart } from '../../plan';
 
 /**
  * The classic chroot escape as one kit-init step (native-rs/src/init/

@@ -3,10 +3,10 @@ import { withHostChanges } from '../engine/session';
 import { ImageStore, type Image } from '../image/store';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
-import { containerLayerDir } from './containers';
+import { containerLayerDir } from '../storage/containers';
 import { layersDemoImage } from './demo-image';
-import type { StorageDriver } from './driver';
-import { chooseDriver, driverOrFallback } from './drivers';
+import type { StorageDriver } from '../storage/driver';
+import { chooseDriver, driverOrFallback } from '../storage/drivers';
 
 /** A chapter that runs its container on the layered demo image. */
 export interface ChapterStorage {

@@ -1,12 +1,13 @@
-import { KitError } from './errors';
-import { runContainer, type RunOptions, type RunResult } from './engine/run';
-import { kitPaths, type KitPaths } from './paths';
-import type { PlanPart } from './plan';
-import { runProbes, type ProbeContext, type ProbeResult } from './probes';
-import { withChapterStorage, type ChapterStorage } from './storage/chapter-storage';
-import { DEFAULT_PATH, type ContainerSpec } from './spec';
-import { unmet, type Requirement } from './support';
-import type { TraceEvent } from './trace/event';
+import { KitError } from '../errors';
+import { runContainer, type RunOptions, type RunResult } from '../engine/run';
+import { kitPaths, type KitPaths } from '../paths';
+import type { PlanPart } from '../plan';
+import { runProbes, type ProbeContext, type ProbeResult } from '../probes';
+import { withChapterStorage, type ChapterStorage } from './chapter-storage';
+import { describeLoosening } from '../security/options';
+import { DEFAULT_PATH, type ContainerSpec } from '../spec';
+import { unmet, type Requirement } from '../support';
+import type { TraceEvent } from '../trace/event';
 
 /**
  * A chapter of the curriculum: one isolation feature, as data. It runs
@@ -45,6 +46,12 @@ export interface Chapter {
   storage?: ChapterStorage;
   /** Host or container steps that show the chapter's point (see buildPlan). */
   demo?: PlanPart;
+  /**
+   * Why this chapter turns some of Docker's default confinement off (its
+   * spec.security says what): printed as one line, and as a warning when
+   * `-- CMD` runs the learner's own command with it.
+   */
+  unconfined?: string;
 }
 
 export interface ChapterResult {
@@ -60,6 +67,8 @@ export interface ChapterResult {
   comparison?: { label: string; container: ContainerOutcome; running: ProbeResult[] };
   /** A container-side call that failed before the command ran. */
   failed?: TraceEvent;
+  /** What of Docker's confinement this chapter turns off, and why (one line). */
+  unconfined?: string;
 }
 
 export interface ContainerOutcome {
@@ -138,7 +147,15 @@ async function runWithProbes(
     after,
     comparison: compare && compared && { label: compare.label, container: compared.container, running: compared.running },
     failed: main.result.failed,
+    unconfined: unconfinedNote(chapter),
   };
+}
+
+/** "runs with every capability, no seccomp filter...: <why>", for a chapter that loosens the defaults. */
+export function unconfinedNote(chapter: Chapter): string | undefined {
+  const loosened = describeLoosening(chapter.spec.security);
+  if (!loosened) return undefined;
+  return `runs ${loosened}${chapter.unconfined ? `: ${chapter.unconfined}` : ''}`;
 }
 
 /** One run of a chapter's container, with its `running` probes taken while it runs. */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { KitError } from '../errors';
 import { ImageStore, type Image } from '../image/store';
 import type { KitPaths } from '../paths';
-import { storeLayer } from './containers';
-import { makeWhiteout, untraced } from './whiteout';
+import { storeLayer } from '../storage/containers';
+import { makeWhiteout, untraced } from '../storage/whiteout';
 
 export const DEMO_IMAGE = 'kit-layers-demo';
 const BUSYBOX = '/bin/busybox';

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { PlanPart } from '../plan';
+import type { PlanPart } from '../../plan';
 
 /** Keys kit uses start with 0x4b ('K'), so `ipcs -q` shows whose they are. */
 const KIT_KEY_BASE = 0x4b000000;

@@ -1,0 +1,28 @@
+//! The confinement steps of a plan (core/plan/security.ts), in kit-init:
+//! the bounding set, the capability sets, the ambient set, no_new_privs and
+//! seccomp filters. Each is one or more traced calls in kit_native::sys.
+use kit_native::plan::Step;
+use kit_native::seccomp_filter;
+use kit_native::sys::{self, capset, prctl, seccomp};
+
+/// `Some(result)` when `step` is a confinement step.
+pub fn dispatch(s: &Step) -> Option<Result<sys::SysResult, String>> {
+    Some(match s.op.as_str() {
+        "capbset_drop" => drop_bounding(s),
+        "capset" => (|| Ok(capset::capset(s.number(0)?, s.number(1)?, s.number(2)?)))(),
+        "ambient_clear" => Ok(prctl::clear_ambient()),
+        "no_new_privs" => Ok(prctl::set_no_new_privs()),
+        "seccomp" => seccomp_filter::compile(&s.fields).map(|c| seccomp::set_mode_filter(&c.program)),
+        _ => return None,
+    })
+}
+
+/// `capbset_drop <cap>...`: one prctl per capability, stopping at the first failure.
+fn drop_bounding(s: &Step) -> Result<sys::SysResult, String> {
+    for i in 0..s.fields.len() {
+        if let Err(errno) = prctl::capbset_drop(s.number(i)? as u32) {
+            return Ok(Err(errno));
+        }
+    }
+    Ok(Ok(0))
+}
