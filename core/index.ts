@@ -41,7 +41,7 @@ export { diffContainer, commitContainer } from './storage/containers';
 export { DRIVER_NAMES } from './storage/drivers';
 export { parseBytes, parseNumber, type Resources } from './cgroups/limits';
 export { BRIDGE, pruneHostNetwork, withNetworkLock, checkHostPortFree, formatPort, iptablesBackend, parsePort, type PortMapping } from './network';
-export { systemInfo } from './info';
+export { systemInfo, type SystemInfo } from './info';
 /** chalk at kit's colour level (NO_COLOR honoured): what bin/ prints with. */
 export { default as chalk } from './trace/colors';
 /** The building blocks a lab's student code uses: Linux constants, traced host programs, the cgroup layout. */

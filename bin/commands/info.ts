@@ -1,7 +1,7 @@
 import { kitPaths, systemInfo } from '../../core';
 import { KitCommand } from '../base';
 import { humanSize } from '../render/stats';
-import type { PoolUsage } from '../../core/storage/dm-thin';
+import type { SystemInfo } from '../../core';
 
 export default class InfoCommand extends KitCommand {
   static summary = 'What kit sees on this machine, like `docker info`: storage driver and why, cgroups, kernel features.';
@@ -33,7 +33,7 @@ export default class InfoCommand extends KitCommand {
 }
 
 /** devicemapper's pool as `docker info` showed it (loop-lvm: the files are sparse, so used is what they hold). */
-function poolLines(pool: PoolUsage | null): string[] {
+function poolLines(pool: SystemInfo['devicemapperPool']): string[] {
   if (!pool) return [];
   return [
     `  devicemapper Pool Name: ${pool.pool} (${pool.active ? 'active' : 'not active: no container runs on it'})`,

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { checkCommand, runCommand } from '../host/command';
 import { HostChanges } from '../host/journal';
 import { mountAt } from '../host/mountinfo';
 import type { KitPaths } from '../paths';
-import type { HostContext } from '../plan';
+import type { HostContext } from '../plan/plan';
 import { TraceRecorder } from '../trace/recorder';
 import { activatePool, activateThin, createThin, deleteThin, dmsetup, poolOf, thinPoolProblem, type Pool } from './dm-thin';
 import { allocate, emptyRegistry, readRegistry, register, registryFile, unregister, writeRegistry } from './dm-registry';
@@ -30,7 +30,11 @@ export const devicemapper: StorageDriver = {
     const { trace, changes } = ctx;
     if (activatePool(trace, changes, pool)) writeRegistry(pool, emptyRegistry());
     let origin = baseDevice(trace, changes, pool);
-    for (const layer of layers) origin = layerDevice(trace, changes, pool, relative(ctx.paths.data, layer), layer, origin);
+    const chain: string[] = [];
+    for (const layer of layers) {
+      chain.push(layerHex(layer));
+      origin = layerDevice(trace, changes, pool, chain.join(':'), layer, origin);
+    }
     const key = basename(dir);
     let id = readRegistry(pool).containers[key];
     if (id === undefined) {
@@ -80,6 +84,28 @@ export const devicemapper: StorageDriver = {
 
 const MS_RDONLY = 1;
 
+/** A layer's digest (hex) from its dir in the store: <data>/layers/<hex>/diff. */
+const layerHex = (layer: string) => basename(dirname(layer));
+
+/**
+ * After `kit image rm` deleted layers from the store: delete the thin
+ * devices of every chain they were part of (the pool gives their blocks back).
+ */
+export function removeLayerDevices(paths: KitPaths, removedDigests: string[]): void {
+  const pool = poolOf(paths);
+  if (!existsSync(registryFile(pool)) || removedDigests.length === 0) return;
+  const removed = new Set(removedDigests.map((d) => d.replace(/^sha256:/, '')));
+  const doomed = Object.entries(readRegistry(pool).layers).filter(([chain]) => chain.split(':').some((hex) => removed.has(hex)));
+  if (doomed.length === 0) return;
+  withJournal(paths, (trace, changes) => {
+    activatePool(trace, changes, pool);
+    for (const [chain, id] of doomed) {
+      deleteThin(trace, pool, id);
+      unregister(pool, `layers/${chain}`);
+    }
+  });
+}
+
 /** The base device: an empty ext4 filesystem every layer starts from (made once per pool). */
 function baseDevice(trace: TraceRecorder, changes: HostChanges, pool: Pool): { id: number; name: string } {
   const name = `${pool.prefix}-base`;
@@ -108,7 +134,7 @@ function layerDevice(trace: TraceRecorder, changes: HostChanges, pool: Pool, key
   const id = allocate(pool);
   const layerName = `${pool.prefix}-${id}`;
   createThin(trace, pool, id, origin);
-  const device = activateThin(trace, changes, pool, id, layerName, `devicemapper: layer ${basename(join(layer, '..'))}'s device, to write its files in`);
+  const device = activateThin(trace, changes, pool, id, layerName, `devicemapper: layer ${layerHex(layer).slice(0, 12)}'s device, a snapshot of the one below, to write its files in`);
   const mnt = join(pool.dir, 'mnt', String(id));
   mountDevice(trace, changes, device, mnt, 'devicemapper: mount the layer device to fill it');
   copyLayer(layer, mnt, applyWhiteouts);

@@ -6,7 +6,7 @@ import type { Pool } from './dm-thin';
 export interface Registry {
   nextId: number;
   base?: number;
-  /** By layer dir, relative to the data dir. */
+  /** By chain: the layer digests (hex) from the bottom one to this one, joined by ':' (a layer's device holds the layers below too). */
   layers: Record<string, number>;
   /** By container id. */
   containers: Record<string, number>;
@@ -45,7 +45,8 @@ export function register(pool: Pool, kind: 'layers' | 'containers', key: string,
 export function unregisterDevice(file: string, entry: string): void {
   if (!existsSync(file)) return;
   const registry = JSON.parse(readFileSync(file, 'utf8')) as Registry;
-  const [kind, key] = entry.split('/') as ['layers' | 'containers', string];
+  const kind = entry.slice(0, entry.indexOf('/')) as 'layers' | 'containers';
+  const key = entry.slice(entry.indexOf('/') + 1);
   delete registry[kind][key];
   writeFileSync(`${file}.tmp`, JSON.stringify(registry, null, 2));
   renameSync(`${file}.tmp`, file);

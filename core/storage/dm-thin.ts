@@ -140,9 +140,9 @@ export function thinPoolProblem(): string | undefined {
   return undefined;
 }
 
-/** `modprobe` loads a target on demand; it can only if the module is there. */
+/** The kernel loads a missing target's module itself (dm-<target>) when a table needs it: is the module there? */
 function moduleAvailable(name: string): boolean {
-  return runCommand(quietTrace, undefined, ['modprobe', name]).status === 0;
+  return runCommand(quietTrace, undefined, ['modprobe', '--dry-run', '--quiet', name]).status === 0;
 }
 
 function sparseFile(path: string, bytes: number): void {
