@@ -140,13 +140,19 @@ export async function storeContainerLayer(paths: KitPaths, store: ImageStore, id
   const container = findContainerLayer(paths, id);
   const dir = containerLayerDir(paths, container.id);
   const driver = driverNamed(container.driver);
-  const changes = diffContainer(paths, store, container.id);
-  if (changes.length === 0) return undefined;
-  const upper = driver.upperDir(dir);
-  return storeLayer(paths, store, createdBy, (stage) => {
-    if (upper) copyLayer(upper, stage, keepWhiteouts);
-    else withRootfs(paths, driver, dir, () => copyChangesInto(driver.rootfsDir(dir), changes, stage));
-  });
+  // Opened once for the diff and the copy (a stopped devicemapper container's device is mounted for both).
+  const close = driver.openRootfs?.(paths, dir);
+  try {
+    const changes = diffContainer(paths, store, container.id);
+    if (changes.length === 0) return undefined;
+    const upper = driver.upperDir(dir);
+    return await storeLayer(paths, store, createdBy, (stage) => {
+      if (upper) copyLayer(upper, stage, keepWhiteouts);
+      else copyChangesInto(driver.rootfsDir(dir), changes, stage);
+    });
+  } finally {
+    close?.();
+  }
 }
 
 export interface StoredLayer {

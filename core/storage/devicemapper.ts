@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { checkCommand, runCommand } from '../host/command';
 import { HostChanges } from '../host/journal';
@@ -117,6 +117,12 @@ function baseDevice(trace: TraceRecorder, changes: HostChanges, pool: Pool): { i
   checkCommand(trace, 'devicemapper: an ext4 filesystem on the base device (inode tables written now: nothing lazy left to write later)', [
     'mkfs.ext4', '-q', '-F', '-E', 'nodiscard,lazy_itable_init=0,lazy_journal_init=0', '-N', '65536', '-J', 'size=4', '-L', 'kit-base', device,
   ]);
+  // An image's root starts empty: mkfs's lost+found would show up in every diff as added.
+  const mnt = join(pool.dir, 'mnt', String(id));
+  mountDevice(trace, changes, device, mnt, 'devicemapper: mount the base device to empty it');
+  trace.check('devicemapper: remove mkfs\'s lost+found (no layer has it)', (n) => n.rmdir(join(mnt, 'lost+found')));
+  trace.check('devicemapper: the base device is ready; unmount it', (n) => n.umount2(mnt, 0));
+  rmdirSync(mnt);
   deactivate(trace, name);
   const registry = readRegistry(pool);
   writeRegistry(pool, { ...registry, base: id });
@@ -139,6 +145,7 @@ function layerDevice(trace: TraceRecorder, changes: HostChanges, pool: Pool, key
   mountDevice(trace, changes, device, mnt, 'devicemapper: mount the layer device to fill it');
   copyLayer(layer, mnt, applyWhiteouts);
   trace.check('devicemapper: the layer is written; unmount it', (n) => n.umount2(mnt, 0));
+  rmdirSync(mnt);
   deactivate(trace, layerName);
   register(pool, 'layers', key, id);
   return { id, name: layerName };

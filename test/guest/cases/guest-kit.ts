@@ -9,9 +9,14 @@ export function requireGuest(): void {
   if (process.env.KIT_IN_GUEST !== '1') throw new Error('test/guest/cases run inside the qemu guest: use `sudo npm run test:guest`');
 }
 
-/** The kit CLI under emulation: node starts ~19x slower than on the host, so the timeout is long. */
+/**
+ * The kit CLI under emulation: node starts ~19x slower than on the host, so
+ * the timeout is long. Each command and how long it took goes to run.log.
+ */
 export function kitSlow(args: string[], env: NodeJS.ProcessEnv): CliResult {
+  const start = Date.now();
   const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 240_000 });
+  process.stderr.write(`  $ kit ${args.join(' ')}: exit ${r.status ?? r.signal} in ${Math.round((Date.now() - start) / 1000)} s\n`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
