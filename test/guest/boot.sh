@@ -18,7 +18,7 @@ boot() {
   timeout --kill-after=10 "$limit" qemu-system-x86_64 \
     -m "${KIT_GUEST_MEMORY:-2048}" -smp 2 -nographic -no-reboot -net none \
     -kernel "$guest/vmlinux" -initrd "$guest/initramfs.cpio.gz" \
-    -append "console=ttyS0 panic=-1 quiet cgroup_no_v1=all kit.out=$out kit.cache=$cache" \
+    -append "console=ttyS0 panic=-1 quiet no_timer_check cgroup_no_v1=all kit.out=$out kit.cache=$cache" \
     -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
     -virtfs "local,path=$out,mount_tag=kitout,security_model=none" \
     -virtfs "local,path=$cache,mount_tag=kitcache,security_model=none" \
