@@ -3,30 +3,41 @@
  */
 export { KitError, SyscallError } from './errors';
 export { kitPaths, containerDir, type KitPaths } from './paths';
-export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode } from './spec';
-export { buildPlan, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
+export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode } from './spec';
+export { buildPlan, joinParts, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
 export { runContainer, newContainerId, type RunOptions, type RunResult } from './engine/run';
 export { reapOrphans } from './engine/state';
 export { startDetached, type Detached } from './engine/detached';
 export { runShim } from './engine/shim';
 export { startFailure, shellStatus } from './engine/outcome';
 export { execInContainer } from './engine/exec';
-export { findContainer } from './engine/names';
-export { listContainers, type ContainerInfo } from './engine/list';
+export { inspectContainer } from './engine/inspect';
+export { findContainer, findAnyContainer, lookupAnyContainer, allContainers, type ContainerRef } from './engine/names';
+export { listContainers, type ContainerInfo, type ContainerStatus } from './engine/list';
+export { readRecord, type ContainerRecord, type ExitRecord } from './engine/record';
+export { setPaused, isPaused } from './engine/pause';
 export { containerStats, STATS_INTERVAL_MS, type ContainerStats } from './engine/stats';
 export { stopContainer, killContainer } from './engine/stop';
 export { removeContainer } from './engine/remove';
-export { readLogs, followLogs } from './engine/logs';
+export { waitContainer } from './engine/wait';
+export { readLogs, followLogs, type LogEntry } from './engine/logs';
 export type { ContainerState } from './engine/state';
-export { renderTrace, renderEvent } from './trace/render';
+export { renderTrace, renderEvent, type RenderOptions } from './trace/render';
+export { elideMiddle, cutEnd, wrapWords, visibleWidth, stripAnsi } from './trace/width';
+export { diffLines, unchanged, type DiffLine } from './trace/diff';
+export type { RunRecord, TimedRecord, RecordingHeader, RecordedChapter, HostFacts, ProbePhase } from './record/records';
+export type { ProcessNode } from './record/process-tree';
+export { RecordingWriter, readRecording, recordingHeader, RECORDING_VERSION, type Recording } from './record/file';
 export type { TraceEvent } from './trace/event';
 export { TraceRecorder } from './trace/recorder';
 export { runChapter, unconfinedNote, requirementsOf, type Chapter, type ChapterResult } from './curriculum/chapter';
 export { chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
 export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
+export { sharedDirectoryDemo } from './curriculum/demos/shared-directory';
+export { viaUserNamespace } from './curriculum/rootless';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
-export { StraceObserver } from './strace';
+export { StraceObserver, commandCalls } from './strace';
 export { ImageStore, type Image, type ImageConfig } from './image/store';
 export { ensureImage } from './image/ensure';
 export { BASE_IMAGE } from './image/base/build';
@@ -42,6 +53,7 @@ export { DRIVER_NAMES } from './storage/drivers';
 export { parseBytes, parseNumber, type Resources } from './cgroups/limits';
 export { BRIDGE, pruneHostNetwork, withNetworkLock, checkHostPortFree, formatPort, iptablesBackend, parsePort, type PortMapping } from './network';
 export { systemInfo, type SystemInfo } from './info';
+export { parseMapFlag, type IdMaps } from './userns/id-map';
 /** chalk at kit's colour level (NO_COLOR honoured): what bin/ prints with. */
 export { default as chalk } from './trace/colors';
 /** The building blocks a lab's student code uses: Linux constants, traced host programs, the cgroup layout. */
@@ -52,3 +64,4 @@ export { detectHost as cgroupHost, CGROUP_ROOT, type CgroupHost } from './cgroup
 export type { NativeAddon } from './native';
 /** Confinement (--cap-add, --privileged, --security-opt): Docker's defaults and how flags change them. */
 export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions } from './security';
+export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts';

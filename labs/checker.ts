@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { containerDir, kitPaths, reapOrphans, type KitPaths } from '../core';
+import { containerDir, kitPaths, reapOrphans, type KitPaths, type TraceEvent } from '../core';
 import type { Check, Lab, LabRun } from './lab';
 import { mountsOf } from './observe';
 import type { RunnerResult } from './runner';
@@ -47,7 +47,7 @@ export async function checkLab(lab: Lab, file: string, options: CheckOptions = {
   const paths = options.paths ?? kitPaths();
   const hostnameBefore = hostname();
   const { result, timedOut } = await runInChild(lab, file, options);
-  reapOrphans(paths); // a runner that was killed could not undo its own changes
+  await reapKilledRun(paths, result.id);
   const leftovers = hostLeftovers(result, paths);
   if (hostname() !== hostnameBefore) leftovers.push(`the host's hostname changed from ${hostnameBefore} to ${hostname()}`);
   const run: LabRun = {
@@ -65,8 +65,16 @@ export async function checkLab(lab: Lab, file: string, options: CheckOptions = {
     diagnose: () => run.error,
     hint: hintAbout(lab, run.error),
   };
+  const stopped = run.trace.find((e) => e.side === 'container' && e.errno !== null);
+  const reached: Check = {
+    name: 'the container reaches its command: every container step succeeds',
+    pass: () => !stopped,
+    diagnose: () => stopped && explainStop(lab, run, stopped).why,
+    hint: stopped ? explainStop(lab, run, stopped).hint : 0,
+  };
   const checks = [
     { check: ran, pass: ran.pass(run) },
+    { check: reached, pass: reached.pass(run) },
     ...lab.checks.map((c) => ({ check: c, pass: safely(() => c.pass(run)) })),
     { check: { name: HOST_CLEAN, pass: () => leftovers.length === 0, hint: lab.cleanHint ?? -1 }, pass: leftovers.length === 0 },
   ];
@@ -87,6 +95,16 @@ function hintAbout(lab: Lab, error: string | undefined): number {
   return Math.max(i, 0);
 }
 
+/** A container step failed: the lab check whose diagnosis names that call says why, with its hint. */
+function explainStop(lab: Lab, run: LabRun, stopped: TraceEvent): { why: string; hint: number } {
+  for (const check of lab.checks) {
+    const why = safely(() => check.diagnose?.(run));
+    if (typeof why === 'string' && why.includes(`${stopped.syscall}(`)) return { why, hint: check.hint };
+  }
+  const hint = lab.hints.findIndex((h) => h.includes(`'${stopped.syscall}'`));
+  return { why: `${show(stopped)} inside the container: kit-init stopped there, before the command`, hint: Math.max(hint, 0) };
+}
+
 function explain(check: Lab['checks'][number], run: LabRun): string | undefined {
   const why = safely(() => check.diagnose?.(run));
   if (typeof why === 'string') return why;
@@ -103,6 +121,20 @@ function safely<T>(f: () => T): T | false {
   }
 }
 
+/**
+ * A runner that was killed could not undo its own changes: replay its
+ * journal (kit's reaping). Its container dies with it (PDEATHSIG), but not
+ * at once: a cgroup still holding the dying process is busy, so retry
+ * for a few seconds, as the next kit command would.
+ */
+async function reapKilledRun(paths: KitPaths, id: string | undefined): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    reapOrphans(paths);
+    if (!id || !existsSync(containerDir(paths, id))) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function limitOf(lab: Lab, options: CheckOptions): number {
   return options.timeoutSeconds ?? lab.timeoutSeconds ?? 30;
 }
@@ -111,7 +143,8 @@ async function runInChild(lab: Lab, file: string, options: CheckOptions): Promis
   const dir = mkdtempSync(join(tmpdir(), 'kit-lab-'));
   const out = join(dir, 'result.json');
   const echo = options.echo ?? ((chunk: string) => process.stderr.write(chunk));
-  const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'labs', 'runner.js'), lab.id, file, out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // process.env explicitly: the runner must use the same KIT_ROOT as this process (a test may have set it).
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist', 'labs', 'runner.js'), lab.id, file, out], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
   child.stdout.setEncoding('utf8').on('data', echo);
   child.stderr.setEncoding('utf8').on('data', echo);
   let timedOut = false;
@@ -120,16 +153,22 @@ async function runInChild(lab: Lab, file: string, options: CheckOptions): Promis
     child.kill('SIGTERM'); // the runner's kit undoes its journal on SIGTERM...
     setTimeout(() => child.kill('SIGKILL'), 5000).unref(); // ...or it is killed, and reaped here
   }, limitOf(lab, options) * 1000);
-  // Ctrl-C reaches the runner too (same process group): wait for it to undo, then report.
-  const ignore = () => undefined;
-  process.on('SIGINT', ignore);
+  // Ctrl-C reaches the runner too (same process group): its kit undoes what it
+  // made; if the student's code does not let it, it is killed and reaped here.
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  };
+  process.on('SIGINT', onInterrupt);
   try {
     await new Promise<void>((resolve) => child.on('close', () => resolve()));
   } finally {
     clearTimeout(limit);
-    process.off('SIGINT', ignore);
+    process.off('SIGINT', onInterrupt);
   }
-  const result = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as RunnerResult) : { error: `your code was stopped (${child.signalCode ?? `exit ${child.exitCode}`}) before it finished` };
+  const result = (existsSync(out) ? JSON.parse(readFileSync(out, 'utf8')) : {}) as Partial<RunnerResult>;
+  if (child.signalCode || interrupted) result.error = `your code was stopped (${interrupted ? 'Ctrl-C' : child.signalCode}) before it finished`;
   rmSync(dir, { recursive: true, force: true });
   return { result, timedOut };
 }

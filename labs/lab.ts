@@ -15,12 +15,12 @@ export interface Lab {
   /** The chapter that explains the concept (`kit chapter <id>`). */
   chapter: string;
   /** The container's command; it is stopped once the host's look is taken. */
-  command: string[];
+  command: string[] | ((given: Given) => string[]);
   /**
    * What the student's function receives, and the lab's own host steps
    * that make it (journaled, so they are undone like any kit change).
    */
-  setup?: (id: string, paths: KitPaths) => { given: Given; part: PlanPart };
+  setup?: (id: string, paths: KitPaths) => Setup | Promise<Setup>;
   /** Look at the container from the host while it runs (a JSON-able record). */
   observe: (pid: number, given: Given) => Observation | Promise<Observation>;
   /** The hints, in the order `kit lab hint` reveals them. */
@@ -33,6 +33,10 @@ export interface Lab {
 }
 
 export type Given = Record<string, string | number | string[]>;
+export interface Setup {
+  given: Given;
+  part: PlanPart;
+}
 export type Observation = Record<string, unknown>;
 
 /** Everything a check can look at: from outside the container, never the student's source. */

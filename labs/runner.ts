@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_PATH, kitPaths, newContainerId, runContainer, type PlanPart, type TraceEvent } from '../core';
+import { DEFAULT_PATH, joinParts, kitPaths, newContainerId, runContainer, type PlanPart, type TraceEvent } from '../core';
 import { findLab } from './catalog';
 import type { Given, Lab, Observation } from './lab';
 import { readProc, sleep } from './observe';
-import { joinParts, unsafeSteps } from './safety';
+import { unsafeSteps } from './safety';
 
 /**
  * The child process `kit lab check` starts: loads the student's lab.ts
@@ -60,12 +60,14 @@ async function commandStarted(pid: number): Promise<boolean> {
   return false;
 }
 
-export async function runLab(lab: Lab, file: string): Promise<RunnerResult> {
+export async function runLab(lab: Lab, file: string, out: string): Promise<RunnerResult> {
   const paths = kitPaths();
   const id = newContainerId();
-  const setup = lab.setup?.(id, paths) ?? { given: {}, part: {} };
+  const setup = (await lab.setup?.(id, paths)) ?? { given: {}, part: {} };
   const trace: TraceEvent[] = [];
   const result: RunnerResult = { id, given: setup.given, seen: {}, trace, stage: 'load', stdout: '', stderr: '' };
+  // Written now too: if this process is killed midway, the checker still knows the run's id and what it was given.
+  writeFileSync(out, JSON.stringify(result));
   try {
     const part = loadStudent(file)(setup.given) ?? {};
     result.stage = 'refused';
@@ -73,11 +75,11 @@ export async function runLab(lab: Lab, file: string): Promise<RunnerResult> {
     if (unsafe) throw new Error(unsafe);
     result.stage = 'run';
     const run = await runContainer(
-      { command: lab.command, env: [DEFAULT_PATH], namespaces: [], name: `kit-lab-${id}` },
+      { command: typeof lab.command === 'function' ? lab.command(setup.given) : lab.command, env: [DEFAULT_PATH], namespaces: [], name: `kit-lab-${id}` },
       {
         id,
         paths,
-        demo: joinParts(setup.part, part),
+        runtime: joinParts(setup.part, part),
         onEvent: (e) => trace.push(e),
         whileRunning: async (pid) => {
           if (await commandStarted(pid)) result.seen = await lab.observe(pid, setup.given);
@@ -94,7 +96,7 @@ export async function runLab(lab: Lab, file: string): Promise<RunnerResult> {
 
 if (require.main === module) {
   const [id, file, out] = process.argv.slice(2);
-  runLab(findLab(id), file)
+  runLab(findLab(id), file, out)
     .then((result) => writeFileSync(out, JSON.stringify(result)))
     .catch((err) => {
       writeFileSync(out, JSON.stringify({ error: String(err) }));

@@ -18,14 +18,3 @@ export function unsafeSteps(part: PlanPart): string | undefined {
   }
   return undefined;
 }
-
-/** Two plan parts as one: the lab's own steps first, then the student's. */
-export function joinParts(...parts: PlanPart[]): PlanPart {
-  return {
-    cloneFlags: parts.reduce((flags, p) => flags | (p.cloneFlags ?? 0), 0),
-    prepare: parts.flatMap((p) => p.prepare ?? []),
-    attach: parts.flatMap((p) => p.attach ?? []),
-    container: parts.flatMap((p) => p.container ?? []),
-    exited: parts.flatMap((p) => p.exited ?? []),
-  };
-}

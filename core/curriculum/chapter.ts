@@ -7,7 +7,11 @@ import { withChapterStorage, type ChapterStorage } from './chapter-storage';
 import { describeLoosening } from '../security/options';
 import { DEFAULT_PATH, type ContainerSpec } from '../spec';
 import { unmet, type Requirement } from '../support';
+import { isRoot, needsRootBecause, rootlessSpec, viaUserNamespace } from './rootless';
 import type { TraceEvent } from '../trace/event';
+import { processStat } from '../host/process';
+import { processTree } from '../record/process-tree';
+import type { ProbePhase, RunRecord } from '../record/records';
 
 /**
  * A chapter of the curriculum: one isolation feature, as data. It runs
@@ -84,7 +88,8 @@ export interface ChapterRunOptions {
   paths?: KitPaths;
   /** Run this instead of the chapter's own command. */
   command?: string[];
-  onEvent?: (event: TraceEvent) => void;
+  /** Everything the run shows, as it happens (see core/record/records.ts): for the live view and --record. */
+  onRecord?: (record: RunRecord) => void;
   /** Called with the container's pid just before it is released (e.g. to attach strace). */
   beforeRelease?: (pid: number) => Promise<void>;
   /** For chapters with `storage`: the driver to make the root with. */
@@ -92,11 +97,18 @@ export interface ChapterRunOptions {
 }
 
 function chapterSpec(chapter: Chapter, command?: string[]): ContainerSpec {
-  return { env: [DEFAULT_PATH], ...chapter.spec, command: command?.length ? command : chapter.spec.command };
+  const spec: ContainerSpec = { env: [DEFAULT_PATH], ...chapter.spec, command: command?.length ? command : chapter.spec.command };
+  return isRoot() || spec.namespaces.length === 0 ? spec : rootlessSpec(spec);
 }
 
+/**
+ * What the chapter needs here. Without root, a chapter that needs only
+ * namespaces runs through a user namespace (rootless.ts): it then needs
+ * the user namespace, not root.
+ */
 export function requirementsOf(chapter: Chapter): Requirement[] {
-  const root: Requirement[] = chapter.spec.namespaces.length ? [{ root: true }] : [];
+  const viaUserns = viaUserNamespace(chapter);
+  const root: Requirement[] = chapter.spec.namespaces.length && !viaUserns ? [{ root: true, because: needsRootBecause(chapter) }] : viaUserns ? [{ namespace: 'user' }] : [];
   return [...root, ...chapter.spec.namespaces.map((namespace) => ({ namespace })), ...(chapter.requires ?? [])];
 }
 
@@ -120,22 +132,33 @@ async function runWithProbes(
   root: Partial<ContainerSpec> = {},
   id?: string,
 ): Promise<ChapterResult> {
-  const before = await runProbes(chapter.probes.before, probeContext);
+  const emit = options.onRecord ?? (() => undefined);
+  const probes = async (phase: ProbePhase, ids: string[], ctx: ProbeContext, label?: string) => {
+    const results = await runProbes(ids, ctx);
+    if (results.length) emit({ type: 'probes', phase, label, results });
+    return results;
+  };
+  const before = await probes('before', chapter.probes.before, probeContext);
   let during: ProbeResult[] = [];
   const spec = { ...chapterSpec(chapter, options.command), ...root };
-  const main = await runWatched(chapter, spec, probeContext, {
+  const main = await runWatched(chapter, spec, probeContext, emit, {
     id,
     paths: options.paths,
-    onEvent: options.onEvent,
     demo: chapter.demo,
     beforeRelease: async (pid) => {
-      during = await runProbes(chapter.probes.during, { ...probeContext, pid });
+      emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
+      during = await probes('during', chapter.probes.during, { ...probeContext, pid, command: spec.command });
       await options.beforeRelease?.(pid);
+    },
+    onRunning: (pid) => {
+      // The command itself, if it still runs: a truer picture than kit-init waiting for its plan.
+      if (processStat(pid)?.state !== 'Z') emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
     },
   });
   const compare = chapter.compareWith;
-  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, { paths: options.paths }));
-  const after = await runProbes(chapter.probes.after, probeContext);
+  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths }));
+  if (compare && compared) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running.length ? compared.running : [outputView(compared.container)] });
+  const after = await probes('after', chapter.probes.after, probeContext);
   return {
     chapter: chapter.id,
     title: chapter.title,
@@ -151,19 +174,39 @@ async function runWithProbes(
   };
 }
 
+/** A comparison run without probes of its own: what its command printed is the comparison (the seccomp chapter). */
+function outputView(c: ContainerOutcome): ProbeResult {
+  const exit = c.signal ? `killed by ${c.signal}` : `exit code ${c.exitCode}`;
+  return { probe: 'output', title: 'what its command printed', text: `${`${c.stdout}${c.stderr}`.trimEnd() || '(no output)'}\n(${exit})` };
+}
+
 /** "runs with every capability, no seccomp filter...: <why>", for a chapter that loosens the defaults. */
 export function unconfinedNote(chapter: Chapter): string | undefined {
   const loosened = describeLoosening(chapter.spec.security);
   if (!loosened) return undefined;
-  return `runs ${loosened}${chapter.unconfined ? `: ${chapter.unconfined}` : ''}`;
+  return `runs ${loosened}${chapter.unconfined ? ` (${chapter.unconfined})` : ''}`;
 }
 
-/** One run of a chapter's container, with its `running` probes taken while it runs. */
-async function runWatched(chapter: Chapter, spec: ContainerSpec, probeContext: ProbeContext, options: RunOptions) {
+/** One run of a chapter's container, with its `running` probes taken while it runs; what it shows goes to `emit`. */
+async function runWatched(chapter: Chapter, spec: ContainerSpec, probeContext: ProbeContext, emit: (record: RunRecord) => void, options: RunOptions) {
   let running: ProbeResult[] = [];
+  let probesDone = false;
   const ids = chapter.probes.running ?? [];
-  const whileRunning = ids.length ? async (pid: number) => void (running = await runProbes(ids, { ...probeContext, pid })) : undefined;
-  const result: RunResult = await runContainer(spec, { ...options, whileRunning });
+  const whileRunning = ids.length
+    ? async (pid: number, ended: AbortSignal) => {
+        running = await runProbes(ids, { ...probeContext, pid, ended });
+        probesDone = true;
+        emit({ type: 'probes', phase: 'running', results: running });
+      }
+    : undefined;
+  const result: RunResult = await runContainer(spec, {
+    ...options,
+    whileRunning,
+    onEvent: (event) => emit({ type: 'trace', event }),
+    onOutput: (stream, text) => emit({ type: 'output', stream, text }),
+    onExited: (status) => emit({ type: 'exit', ...status, stoppedByKit: probesDone && status.signal === 'SIGKILL' }),
+  });
+  if (result.notes.length) emit({ type: 'notes', notes: result.notes });
   const container: ContainerOutcome = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, signal: result.signal, notes: result.notes };
   return { result, container, running };
 }

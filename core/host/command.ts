@@ -17,19 +17,29 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** `env`: variables the program needs on top of kit's own (dmsetup's DM_DISABLE_UDEV). */
-export function runCommand(trace: TraceRecorder, why: string | undefined, argv: string[], env?: Record<string, string>): CommandResult {
+/**
+ * `no`: for a command that asks a question (does the chain exist? is the
+ * rule there?), what a non-zero exit means. It is then the answer, not a
+ * failure: the trace shows it as such, not the program's own stderr
+ * (iptables-nft answers a missing chain with "incompatible, use 'nft' tool").
+ * `when`: only a non-zero exit whose stderr matches is that answer.
+ * `env`: variables the program needs on top of kit's own (dmsetup's DM_DISABLE_UDEV).
+ */
+export function runCommand(trace: TraceRecorder, why: string | undefined, argv: string[], question?: { no: string; when?: RegExp }, env?: Record<string, string>): CommandResult {
   const start = process.hrtime.bigint();
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: env ? { ...process.env, ...env } : process.env });
   const durationUs = Number((process.hrtime.bigint() - start) / 1000n);
   const status = r.error ? NOT_FOUND : (r.status ?? 128);
   const stderr = r.error ? `${argv[0]}: ${r.error.message}` : r.stderr;
+  const answered = question !== undefined && !r.error && status !== 128 && (status === 0 || !question.when || question.when.test(stderr));
+  const failed = status !== 0 && !answered;
   trace.add({
     syscall: argv[0],
     args: argv.slice(1),
     ret: status,
-    errno: status === 0 ? null : 'EXIT',
-    errnoMessage: status === 0 ? null : firstLine(stderr) || `exit code ${status}`,
+    errno: failed ? 'EXIT' : null,
+    errnoMessage: failed ? firstLine(stderr) || `exit code ${status}` : null,
+    answer: answered && status !== 0 ? question.no : undefined,
     durationUs,
     side: 'host',
     step: null,
@@ -42,7 +52,7 @@ export function runCommand(trace: TraceRecorder, why: string | undefined, argv: 
 
 /** Like runCommand, but a failure is a KitError naming the command and what it printed. */
 export function checkCommand(trace: TraceRecorder, why: string | undefined, argv: string[], env?: Record<string, string>): CommandResult {
-  const r = runCommand(trace, why, argv, env);
+  const r = runCommand(trace, why, argv, undefined, env);
   if (r.notFound) throw new KitError(`${argv[0]} is not installed: kit runs it to change the host`, `install it: apt-get install ${PACKAGE[argv[0]] ?? argv[0]}`);
   if (r.status !== 0) throw new KitError(`\`${argv.join(' ')}\` failed (exit ${r.status}): ${firstLine(r.stderr)}`);
   return r;

@@ -37,7 +37,16 @@ export type Undo =
   /** A device-mapper device kit activated (a thin pool, a thin device): `dmsetup remove`; a busy pool is another container's. */
   | { op: 'dm-remove'; name: string }
   /** A thin device kit created in its pool for a throwaway container: deleted, and forgotten in the registry. */
-  | { op: 'dm-thin-delete'; pool: string; id: number; registry: string; key: string };
+  | { op: 'dm-thin-delete'; pool: string; id: number; registry: string; key: string }
+
+  /** A host user kit created (`kit`, for --userns=auto); userdel also drops its subordinate ranges. */
+  | { op: 'userdel'; name: string }
+  /** Subordinate uid and gid ranges kit gave an existing user. */
+  | { op: 'subids-delete'; user: string; range: string }
+  /** A container held the `kit` user's ranges: let go, and the last one out undoes what kit made (core/userns/remap-user.ts). */
+  | { op: 'userns-release'; path: string }
+  /** A kit dir opened to the remapped root's gid (core/userns/remap-user.ts): its group and mode before. */
+  | { op: 'chgrp'; path: string; gid: number; mode: number };
 
 export type UndoOp = Undo['op'];
 /** Undo one record; returns a one-line problem, or undefined when done (or already gone). */

@@ -12,7 +12,7 @@ import { sysctlPath } from './sysctl';
 const ENOENT = -2;
 
 registerUndo('link-delete', (record, trace) => {
-  const r = runCommand(trace, 'undo: delete the link kit created', ['ip', 'link', 'delete', record.name]);
+  const r = runCommand(trace, 'undo: delete the link kit created', ['ip', 'link', 'delete', record.name], { no: 'already gone (a veth goes with the namespace its other end was in)', when: /Cannot find device/ });
   return r.status === 0 || /Cannot find device/.test(r.stderr) ? undefined : `could not delete link ${record.name}: ${r.stderr.trim()}`;
 });
 registerUndo('iptables-delete', (record, trace) => deleteRule(trace, record));

@@ -27,7 +27,7 @@ export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined,
   const container: ContainerStep[] = [
     ...(spec.rootSwitch === 'chroot' ? [] : [bindSelfStep()]),
     ...kernelFilesystemSteps(spec),
-    ...devSteps(),
+    ...devSteps(spec.namespaces.includes('user')),
     ...(etcFiles.container ?? []),
     ...rootSwitchSteps(spec),
     ...(confinement(spec.security).maskPaths ? maskedPathSteps() : []),

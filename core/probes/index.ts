@@ -1,5 +1,6 @@
 import { KitError } from '../errors';
 import { bridgeLinks } from './bridge-links';
+import { capabilities, capabilitiesBefore } from './capabilities';
 import { containerNetwork } from './container-network';
 import { cgroupDir, memoryCgroupDir, pidsCgroupDir } from './cgroup-dir';
 import { cgroupHierarchy } from './cgroup-hierarchy';
@@ -15,6 +16,7 @@ import { natRules } from './nat-rules';
 import { processes } from './processes';
 import { aufsBranches, containerDirs, imageLayers, unionFilesystems, upperDir } from './storage';
 import { reachContainer } from './reach-container';
+import { filesMadeInside, userMapping } from './user-mapping';
 
 export type { Probe, ProbeContext, ProbeResult } from './probe';
 
@@ -40,6 +42,10 @@ const PROBES: Probe[] = [
   cgroupOfProcess,
   cpuUsage,
   kitCgroups,
+  userMapping,
+  filesMadeInside,
+  capabilitiesBefore,
+  capabilities,
 ];
 
 function probeIds(): string[] {

@@ -132,7 +132,7 @@ export function thinPoolProblem(): string | undefined {
   if (!existsSync('/dev/mapper/control') && !readFileSync('/proc/misc', 'utf8').includes('device-mapper')) {
     return 'this kernel has no device-mapper (/dev/mapper/control; try `modprobe dm-thin-pool`)';
   }
-  const targets = runCommand(quietTrace, undefined, ['dmsetup', 'targets'], DMSETUP_ENV);
+  const targets = runCommand(quietTrace, undefined, ['dmsetup', 'targets'], undefined, DMSETUP_ENV);
   if (targets.notFound) return 'dmsetup is not installed (apt-get install dmsetup)';
   if (!/^thin-pool\b/m.test(targets.stdout) && !moduleAvailable('dm-thin-pool')) {
     return 'this kernel has no dm-thin-pool target (dmsetup targets lists no thin-pool; try `modprobe dm-thin-pool`)';

@@ -22,14 +22,14 @@ export function detachLoops(trace: TraceRecorder, file: string): string | undefi
 
 /** `dmsetup remove`: a device already gone is fine, and so is a busy pool (another container's devices are on it). */
 export function removeDevice(trace: TraceRecorder, name: string): string | undefined {
-  const r = runCommand(trace, 'undo: deactivate the device-mapper device kit activated', ['dmsetup', 'remove', '--retry', name], DMSETUP_ENV);
+  const r = runCommand(trace, 'undo: deactivate the device-mapper device kit activated', ['dmsetup', 'remove', '--retry', name], undefined, DMSETUP_ENV);
   if (r.status === 0 || /No such device|not found/i.test(r.stderr)) return undefined;
   if (name.endsWith('-pool') && /busy/i.test(r.stderr)) return undefined;
   return `could not remove ${name}: ${r.stderr.trim().split('\n')[0]}`;
 }
 
 export function deleteThinDevice(trace: TraceRecorder, record: { pool: string; id: number; registry: string; key: string }): string | undefined {
-  const r = runCommand(trace, "undo: delete the throwaway container's thin device", ['dmsetup', 'message', record.pool, '0', `delete ${record.id}`], DMSETUP_ENV);
+  const r = runCommand(trace, "undo: delete the throwaway container's thin device", ['dmsetup', 'message', record.pool, '0', `delete ${record.id}`], undefined, DMSETUP_ENV);
   unregisterDevice(record.registry, record.key);
   if (r.status === 0 || /No data available|No such device|not found/i.test(r.stderr)) return undefined;
   return `could not delete thin device ${record.id} of ${record.pool}: ${r.stderr.trim().split('\n')[0]}`;

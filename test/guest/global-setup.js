@@ -25,8 +25,6 @@ module.exports = async function globalSetup() {
   writeFileSync(join(out, 'run.sh'), [
     `cd ${shellQuote(repo)} || exit 1`,
     `export NO_COLOR=1 FORCE_COLOR=0 CI=true KIT_IN_GUEST=1 KIT_GUEST_OUT=${shellQuote(out)}`,
-    // Every node the tests start (each kit command) reuses V8's compiled code: parsing is what emulation makes slowest.
-    `export NODE_OPTIONS=${shellQuote(`--require ${require.resolve('v8-compile-cache')}`)} V8_COMPILE_CACHE_CACHE_DIR=${shellQuote(join(jestCache, 'v8'))}`,
     `node node_modules/jest/bin/jest.js -c ${casesConfig} --runInBand --ci --cacheDirectory=${shellQuote(jestCache)}${only}`,
     '',
   ].join('\n'));

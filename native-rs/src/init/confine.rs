@@ -13,6 +13,7 @@ pub fn dispatch(s: &Step) -> Option<Result<sys::SysResult, String>> {
         "ambient_clear" => Ok(prctl::clear_ambient()),
         "no_new_privs" => Ok(prctl::set_no_new_privs()),
         "seccomp" => seccomp_filter::compile(&s.fields).map(|c| seccomp::set_mode_filter(&c.program)),
+        "swapoff" => (|| Ok(sys::swapoff::swapoff(s.text(0)?)))(),
         _ => return None,
     })
 }
