@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData } from '../core';
 
 /** The server inside: a tmpfs page (the host's files stay untouched) and busybox httpd on port 80. */
 const SERVER = [
@@ -71,6 +71,12 @@ httpd inside. Afterwards the DNAT rule and the veth are gone: the trace ends
 with their undo. kit0 and the shared rules stay, as docker0 does, so the next
 container only adds its own veth, address and DNAT rule; \`sudo kit network
 prune\` removes them once no container uses them.`,
+  claims: [
+    { says: 'during the run the nat table has a DNAT rule for port 8080 to the container', holds: (r) => /--dport 8080 .*-j DNAT --to-destination [\d.]+:80/.test(claimData.probe(r, 'during', 'nat-rules')?.text ?? '') },
+    { says: "inside, eth0 has an address on kit0's subnet and a default route via kit0's address", holds: (r) => /inet [\d.]+\/\d+ .*eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') && /default via [\d.]+ dev eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') },
+    { says: 'the host pinged the container, and 127.0.0.1:8080 was answered by busybox httpd inside', holds: (r) => / 0% packet loss/.test(claimData.probe(r, 'running', 'reach-container')?.text ?? '') && /hello from the container/.test(claimData.probe(r, 'running', 'reach-container')?.text ?? '') },
+    { says: "afterwards this container's DNAT rule is gone", holds: (r) => { const to = /--to-destination ([\d.]+:80)/.exec(claimData.probe(r, 'during', 'nat-rules')?.text ?? '')?.[1]; return to !== undefined && !(claimData.probe(r, 'after', 'nat-rules')?.text ?? to).includes(to); } },
+  ],
   tryNext: [
     'sudo kit chapter net -- ip addr                       # the Sandbox with its Endpoint, and nothing else',
     'sudo kit run --network none base ip link              # a Sandbox with no Endpoint: lo only',

@@ -9,3 +9,4 @@ import './network/host-network';
 import './cgroups/undo';
 import './storage/dm-undo';
 import './userns/undo';
+import './storage/btrfs';

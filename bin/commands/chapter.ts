@@ -55,7 +55,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
       const straceLines = await strace?.lines();
       if (straceLines) session.add({ type: 'strace', lines: straceLines });
       output = { ...result, strace: straceLines };
-      session.add({ type: 'end', result: output, failed: result.failed });
+      session.add({ type: 'end', result: output, failed: result.failed, claims: result.claims });
       if (result.failed) process.exitCode = result.container.exitCode ?? 1;
     } finally {
       await session.finish();

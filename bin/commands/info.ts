@@ -1,7 +1,6 @@
-import { kitPaths, systemInfo } from '../../core';
+import { kitPaths, systemInfo, type SystemInfo } from '../../core';
 import { KitCommand } from '../base';
 import { humanSize } from '../render/stats';
-import type { SystemInfo } from '../../core';
 
 export default class InfoCommand extends KitCommand {
   static summary = 'What kit sees on this machine, like `docker info`: storage driver and why, cgroups, kernel features.';
@@ -17,7 +16,8 @@ export default class InfoCommand extends KitCommand {
         [
           `Storage Driver: ${info.storageDriver ?? 'none'}`,
           `  Why: ${info.storageReason}`,
-          ...info.drivers.map((d) => `  ${d.name}: ${d.usable ? 'usable' : `not usable: ${d.problem}`}`),
+          `  Drivers, in the order Docker tries them:`,
+          ...info.drivers.map((d) => `    ${d.name}: ${d.usable ? `works here${d.notChosen ? `, but not picked by itself: ${d.notChosen}` : ''}` : `not here: ${d.problem}`}`),
           `  Backing Filesystem: ${info.backingFilesystem ?? 'unknown'} (${info.dataDir})`,
           ...poolLines(info.devicemapperPool),
           `Cgroup Driver: ${info.cgroupDriver}`,

@@ -10,6 +10,7 @@ import { unmet, type Requirement } from '../support';
 import { isRoot, needsRootBecause, rootlessSpec, viaUserNamespace } from './rootless';
 import type { TraceEvent } from '../trace/event';
 import { processStat } from '../host/process';
+import { checkClaims, type CheckedClaim, type Claim } from './claims';
 import { processTree } from '../record/process-tree';
 import type { ProbePhase, RunRecord } from '../record/records';
 
@@ -42,6 +43,8 @@ export interface Chapter {
   compareWith?: { label: string; spec: Partial<ContainerSpec> };
   /** What to look at in the output, printed after it. */
   takeaway: string;
+  /** The points the takeaway makes, each checked against the run's data (printed with whether this run showed it). */
+  claims?: Claim[];
   tryNext: string[];
   /** Longer explanations by syscall name, shown with --explain. */
   explain?: Record<string, string>;
@@ -56,6 +59,8 @@ export interface Chapter {
    * `-- CMD` runs the learner's own command with it.
    */
   unconfined?: string;
+  /** A table made from the run's (and the comparison run's) outcome, shown after them. */
+  report?: (main: ContainerOutcome, compare?: ContainerOutcome) => ProbeResult;
 }
 
 export interface ChapterResult {
@@ -71,6 +76,8 @@ export interface ChapterResult {
   comparison?: { label: string; container: ContainerOutcome; running: ProbeResult[] };
   /** A container-side call that failed before the command ran. */
   failed?: TraceEvent;
+  /** The chapter's claims, checked against this run. */
+  claims: CheckedClaim[];
   /** What of Docker's confinement this chapter turns off, and why (one line). */
   unconfined?: string;
 }
@@ -156,10 +163,12 @@ async function runWithProbes(
     },
   });
   const compare = chapter.compareWith;
-  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths }));
+  // The comparison makes the same demo calls (the escape chapter's attacks, with and without protections).
+  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths, demo: chapter.demo }));
   if (compare && compared) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running.length ? compared.running : [outputView(compared.container)] });
+  if (chapter.report) emit({ type: 'probes', phase: 'after', label: 'What happened', results: [chapter.report(main.container, compared?.container)] });
   const after = await probes('after', chapter.probes.after, probeContext);
-  return {
+  const result: ChapterResult = {
     chapter: chapter.id,
     title: chapter.title,
     before,
@@ -171,7 +180,9 @@ async function runWithProbes(
     comparison: compare && compared && { label: compare.label, container: compared.container, running: compared.running },
     failed: main.result.failed,
     unconfined: unconfinedNote(chapter),
+    claims: [],
   };
+  return { ...result, claims: checkClaims(chapter.claims ?? [], result) };
 }
 
 /** A comparison run without probes of its own: what its command printed is the comparison (the seccomp chapter). */

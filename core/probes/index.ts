@@ -14,7 +14,7 @@ import { kitCgroups } from './kit-cgroups';
 import type { Probe, ProbeContext, ProbeResult } from './probe';
 import { natRules } from './nat-rules';
 import { processes } from './processes';
-import { aufsBranches, containerDirs, imageLayers, unionFilesystems, upperDir } from './storage';
+import { aufsBranches, containerDirs, imageLayers, storageDrivers, unionFilesystems, upperDir } from './storage';
 import { reachContainer } from './reach-container';
 import { filesMadeInside, userMapping } from './user-mapping';
 
@@ -30,6 +30,7 @@ const PROBES: Probe[] = [
   containerDirs,
   upperDir,
   unionFilesystems,
+  storageDrivers,
   aufsBranches,
   natRules,
   bridgeLinks,

@@ -13,9 +13,11 @@ import type { KitPaths } from '../paths';
  * container ends, even after a kill -9.
  */
 export interface StorageDriver {
-  name: 'overlay2' | 'aufs' | 'devicemapper' | 'vfs';
+  name: 'overlay2' | 'aufs' | 'btrfs' | 'zfs' | 'devicemapper' | 'vfs';
   /** Why this driver cannot be used here (kernel, backing filesystem), or undefined when it can. */
   unsupported(paths?: KitPaths): string | undefined;
+  /** Why Docker would not pick it by itself although it works here (btrfs off a btrfs data dir), or undefined. */
+  notChosen?(paths: KitPaths): string | undefined;
   /**
    * Make the container's root filesystem. `layers` are layer directories,
    * bottom first; `dir` is the container's own directory for the driver's
@@ -27,7 +29,7 @@ export interface StorageDriver {
   upperDir(dir: string): string | undefined;
   /** The root filesystem's path inside `dir`, mounted or not. */
   rootfsDir(dir: string): string;
-  /** For a container layer kept outside `dir` (devicemapper's thin device): delete it with the container. */
+  /** For a container layer kept outside `dir` (a btrfs snapshot, a devicemapper thin device): delete it with the container. */
   removeContainer?(paths: KitPaths, dir: string): void;
   /** Make rootfsDir(dir) readable while the container does not run (devicemapper mounts its device); returns the undo. */
   openRootfs?(paths: KitPaths, dir: string): () => void;

@@ -26,7 +26,7 @@ export const vfs: StorageDriver = {
   rootfsDir: (dir) => join(dir, 'rootfs'),
 };
 
-/** Apply a layer onto a full copy: a whiteout deletes, an opaque dir empties (devicemapper does the same on its devices). */
+/** A layer's whiteouts applied to a copy: the name deleted, an opaque directory emptied (vfs, btrfs, devicemapper's layer devices). */
 export const applyWhiteouts: WhiteoutPolicy = {
   whiteout: (dest) => rmSync(dest, { recursive: true, force: true }),
   opaque: (dest) => {
