@@ -3,7 +3,7 @@ import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { planCgroupNamespace } from './cgroupns';
 import { planCgroups } from './cgroups';
-import { planDevices } from './devices';
+import { planDeviceProgram, planDevices } from './devices';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
@@ -15,6 +15,7 @@ import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
 import { planRootfs } from './rootfs';
 import { planSecurity } from './security';
+import { planConsole } from './console';
 import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot } from '../storage/container-root';
 
@@ -38,6 +39,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
   const parts: PlanPart[] = [
     planName(spec),
     planNamespaces(spec),
+    planDeviceProgram(spec, id),
     planUserNamespace(spec, userns),
     planNetwork(spec, paths, network),
     planMountPropagation(spec),
@@ -49,6 +51,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planDevices(spec, id),
     planCgroupNamespace(spec),
     runtime,
+    planConsole(spec),
     planSecurity(spec),
     demo,
     planExec(spec, commandRoots(spec, paths)),
