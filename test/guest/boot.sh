@@ -6,12 +6,13 @@
 # qemu's console goes to OUT/console.log.
 # A boot that has not reached run.sh within KIT_GUEST_BOOT_TIMEOUT seconds
 # (default 120; it takes ~10) is stopped and tried once more; the run as a
-# whole is stopped after KIT_GUEST_TIMEOUT seconds (default 780).
+# whole is stopped after KIT_GUEST_TIMEOUT seconds (default 1200: ~10 minutes on an
+# idle host, much longer on a busy one).
 #   boot.sh GUEST_DIR OUT CACHE
 set -uo pipefail
 guest="$1" out="$2" cache="$3"
 boot_limit="${KIT_GUEST_BOOT_TIMEOUT:-120}"
-limit="${KIT_GUEST_TIMEOUT:-780}"
+limit="${KIT_GUEST_TIMEOUT:-1200}"
 
 boot() {
   rm -f "$out/status" "$out/console.log" "$out/results.jsonl"
