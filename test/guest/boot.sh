@@ -6,8 +6,8 @@
 # qemu's console goes to OUT/console.log.
 # A boot that has not reached run.sh within KIT_GUEST_BOOT_TIMEOUT seconds
 # (default 120; it takes ~10) is stopped and tried once more; the run as a
-# whole is stopped after KIT_GUEST_TIMEOUT seconds (default 1200: ~10 minutes on an
-# idle host, much longer on a busy one).
+# whole is stopped after KIT_GUEST_TIMEOUT seconds (default 1200; emulation is
+# slow, and several times slower on a busy host).
 #   boot.sh GUEST_DIR OUT CACHE
 set -uo pipefail
 guest="$1" out="$2" cache="$3"
