@@ -36,6 +36,10 @@ export interface NativeAddon {
   chdir(path: string): number;
   /** open(path, O_CREAT) + flock(LOCK_EX): the fd holding the lock (close() unlocks), or -errno. */
   lockFile(path: string): number;
+  /** An fd sent over a unix socket (SCM_RIGHTS), without blocking: -11 (EAGAIN) while none has come, -32 (EPIPE) once the sender closed. */
+  recvFd(socket: number): number;
+  /** TIOCSWINSZ: a terminal's size in characters (the container sees SIGWINCH). */
+  setWindowSize(fd: number, rows: number, cols: number): number;
   /** JSON array of the events recorded since the last call. */
   drainTrace(): string;
 }

@@ -3,7 +3,7 @@ import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { planCgroupNamespace } from './cgroupns';
 import { planCgroups } from './cgroups';
-import { planDevices } from './devices';
+import { planDeviceProgram, planDevices } from './devices';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
@@ -15,6 +15,8 @@ import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
 import { planRootfs } from './rootfs';
 import { planSecurity } from './security';
+import { planConsole } from './console';
+import { planMounts } from './mounts';
 import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot } from '../storage/container-root';
 
@@ -38,17 +40,19 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
   const parts: PlanPart[] = [
     planName(spec),
     planNamespaces(spec),
+    planDeviceProgram(spec, id),
     planUserNamespace(spec, userns),
     planNetwork(spec, paths, network),
     planMountPropagation(spec),
     root ? {} : etcFiles,
     planHostname(spec, id),
     planProc(spec),
-    planRootfs(spec, root, etcFiles),
+    planRootfs(spec, root, etcFiles, planMounts(spec, paths, root?.rootfs)),
     planCgroups(spec, id),
     planDevices(spec, id),
     planCgroupNamespace(spec),
     runtime,
+    planConsole(spec),
     planSecurity(spec),
     demo,
     planExec(spec, commandRoots(spec, paths)),

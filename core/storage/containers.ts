@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
 import { resolveContainer } from '../engine/resolve-container';
 import { mountAt } from '../host/mountinfo';
@@ -55,7 +56,9 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'container.json'), JSON.stringify(record, null, 2));
   };
-  const create = (kept: boolean) => (maps ? createRemappedRootfs(ctx, store, image, driver, dir, maps, kept) : driver.createRootfs(ctx, store.layerDirs(image), dir, kept));
+  // Without root the layers are already the caller's, and the caller is root inside: nothing to move.
+  const remap = maps && rootOf(maps.uid) !== process.getuid?.() ? maps : undefined;
+  const create = (kept: boolean) => (remap ? createRemappedRootfs(ctx, store, image, driver, dir, remap, kept) : driver.createRootfs(ctx, store.layerDirs(image), dir, kept));
   if (!keep) {
     ctx.changes.make({ op: 'remove', path: dir }, write);
     return create(false);
@@ -64,7 +67,7 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
   try {
     return create(true);
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true }); // a container that never got a root is not kept
+    removeAll(dir); // a container that never got a root is not kept
     throw err;
   }
 }
@@ -185,7 +188,7 @@ export async function storeLayer(paths: KitPaths, store: ImageStore, createdBy: 
     });
     return { digest, isNew };
   } finally {
-    rmSync(stage, { recursive: true, force: true });
+    removeAll(stage);
   }
 }
 
@@ -201,7 +204,7 @@ export function removeContainerLayer(paths: KitPaths, ref: string): void {
     throw new KitError(`container ${container.id} is still mounted at ${rootfs}`, 'stop it first');
   }
   releaseDriverStorage(paths, container.id);
-  rmSync(dir, { recursive: true, force: true });
+  removeAll(dir);
 }
 
 const keepWhiteouts: WhiteoutPolicy = {

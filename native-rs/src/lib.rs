@@ -9,6 +9,7 @@
 //! - `plan`: the wire format of container-side steps that kit-init executes.
 pub mod decode;
 pub mod napi;
+pub mod device_program;
 pub mod plan;
 pub mod seccomp_filter;
 pub mod sys;

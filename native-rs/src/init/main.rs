@@ -11,6 +11,7 @@ use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
 
 mod chroot_escape;
+mod console;
 mod confine;
 
 /// fd 3 in the container: the control socket (see core/engine/spawn.ts).
@@ -117,6 +118,7 @@ fn dispatch(s: &Step) -> Result<sys::SysResult, String> {
         "fork" => fork_and_wait(),
         "chroot-escape" => chroot_escape::chroot_escape(s.text(0)?),
         "exec" => exec(s)?,
+        "console" => console::console(s.number(0)? as i32, s.number(1)? as u16, s.number(2)? as u16),
         // `try <op> <fields...>`: an attempt a chapter shows failing (blocked by
         // seccomp, a missing capability): its result is in the trace, and the
         // plan goes on either way.

@@ -39,6 +39,8 @@ const EXPORTS: &[(&str, Export)] = &[
     ("chdir", chdir),
     ("lockFile", lock_file),
     ("drainTrace", drain_trace),
+    ("recvFd", recv_fd),
+    ("setWindowSize", set_window_size),
 ];
 
 fn ret(a: &Args, result: SysResult) -> napi_value {
@@ -59,6 +61,16 @@ fn fd_pair(a: &Args, result: Result<[i32; 2], i32>) -> napi_value {
 fn spawn(a: &Args) -> Result<napi_value, BadArg> {
     let fds: Vec<i32> = a.numbers(2)?.into_iter().map(|f| f as i32).collect();
     Ok(ret(a, sys::clone::spawn(a.number(0)? as u64, &a.string(1)?, &fds)))
+}
+
+/// recvFd(socket): an fd sent over it (SCM_RIGHTS), -EAGAIN while none has come, -EPIPE at EOF.
+fn recv_fd(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(ret(a, sys::fd_passing::recv_fd(a.int(0)?)))
+}
+
+/// setWindowSize(fd, rows, cols): TIOCSWINSZ on a terminal (kit's end of the container's pty).
+fn set_window_size(a: &Args) -> Result<napi_value, BadArg> {
+    Ok(ret(a, sys::tty::set_window_size(a.int(0)?, a.int(1)? as u16, a.int(2)? as u16)))
 }
 
 fn kill(a: &Args) -> Result<napi_value, BadArg> {

@@ -9,10 +9,13 @@ use crate::trace::{self, Event};
 
 pub mod libc;
 
+pub mod bpf;
 pub mod capset;
 pub mod chroot;
 pub mod clone;
+pub mod dup2;
 pub mod exec;
+pub mod fd_passing;
 pub mod fds;
 pub mod files;
 pub mod flock;
@@ -27,7 +30,9 @@ pub mod pivot_root;
 pub mod prctl;
 pub mod seccomp;
 pub mod setns;
+pub mod setsid;
 pub mod stat;
+pub mod tty;
 pub mod swapoff;
 pub mod unshare;
 pub mod userns_child;
