@@ -16,6 +16,7 @@ import { planProc } from './proc';
 import { planRootfs } from './rootfs';
 import { planSecurity } from './security';
 import { planConsole } from './console';
+import { planMounts } from './mounts';
 import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot } from '../storage/container-root';
 
@@ -46,7 +47,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     root ? {} : etcFiles,
     planHostname(spec, id),
     planProc(spec),
-    planRootfs(spec, root, etcFiles),
+    planRootfs(spec, root, etcFiles, planMounts(spec, paths, root?.rootfs)),
     planCgroups(spec, id),
     planDevices(spec, id),
     planCgroupNamespace(spec),
