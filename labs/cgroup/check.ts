@@ -65,8 +65,9 @@ const lab: Lab = {
       hint: 2,
     },
     {
-      name: 'a busy loop in it gets at most ~50% of a CPU (/proc/<pid>/stat), the kernel throttling it (cpu.stat)',
-      pass: (run) => typeof run.seen.share === 'number' && run.seen.share > 0.05 && run.seen.share <= 0.6 && Number(run.seen.throttled) > 0,
+      name: 'a busy loop in it gets at most ~50% of a CPU (/proc/<pid>/stat; cpu.stat counts the throttling)',
+      // Near 50% the kernel must have throttled it; well under, the host was too busy for the quota to bite.
+      pass: (run) => typeof run.seen.share === 'number' && run.seen.share > 0.05 && run.seen.share <= 0.6 && (Number(run.seen.throttled) > 0 || run.seen.share < 0.4),
       diagnose: (run) => `it used ${Math.round(Number(run.seen.share) * 100)}% of a CPU over ${MEASURE_MS / 1000} s, throttled in ${String(run.seen.throttled)} periods`,
       hint: 1,
     },
