@@ -6,6 +6,7 @@ export { parseOciConfig, type OciConfig } from './config';
 export { readBundle, type Bundle } from './bundle';
 export { ociToSpec } from './to-spec';
 export { defaultOciConfig, OCI_VERSION } from './default-config';
+export { writeDefaultConfig } from './write-config';
 
 /** An OCI bundle directory -> the ContainerSpec kit runs (checked; one line naming the field if not). */
 export function bundleSpec(bundleDir: string): ContainerSpec {

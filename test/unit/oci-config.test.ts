@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleSpec, defaultOciConfig, ociToSpec, parseOciConfig, readBundle } from '../../core/oci';
+import { bundleSpec, defaultOciConfig, ociToSpec, parseOciConfig, readBundle, writeDefaultConfig } from '../../core/oci';
 import { DOCKER_DEFAULT_CAPS } from '../../core/security';
 
 let dir: string;
@@ -158,4 +158,18 @@ describe('a hostile bundle changes nothing and is refused', () => {
     writeFileSync(join(dir, 'config.json'), '{"ociVersion": ');
     expect(errorOf(() => readBundle(dir))).toMatch(/^config\.json is not JSON: /);
   });
+});
+
+test('kit runtime spec writes the default config once: an existing file or a planted symlink is refused, not overwritten', () => {
+  const path = writeDefaultConfig(dir);
+  expect(parseOciConfig(JSON.parse(readFileSync(path, 'utf8')))).toEqual(defaultOciConfig());
+  expect(errorOf(() => writeDefaultConfig(dir))).toBe(`${path} exists`);
+  const other = mkdtempSync(join(tmpdir(), 'kit-oci-unit-'));
+  try {
+    symlinkSync(join(other, 'victim'), join(other, 'config.json'));
+    expect(errorOf(() => writeDefaultConfig(other))).toBe(`${join(other, 'config.json')} exists`);
+    expect(() => readFileSync(join(other, 'victim'))).toThrow();
+  } finally {
+    rmSync(other, { recursive: true });
+  }
 });
