@@ -1,5 +1,5 @@
 import { SyscallError } from '../errors';
-import { native, type NativeAddon } from '../native';
+import { isNativeSyscallError, native, type NativeAddon } from '../native';
 import { parseEvents, type TraceEvent } from './event';
 import { hintFor } from './hints';
 
@@ -21,12 +21,17 @@ export class TraceRecorder {
 
   /**
    * Make host-side native calls and record their events with `why`.
-   * Returns what `call` returned; a negative number is a failed syscall.
+   * Returns what `call` returned, or -errno when a syscall failed (the
+   * addon's NativeSyscallError), for callers that expect some failures
+   * (ENOENT on undo...).
    */
-  host<T>(why: string | undefined, call: (n: NativeAddon) => T): T {
+  host<T>(why: string | undefined, call: (n: NativeAddon) => T): T | number {
     const n = native();
     try {
       return call(n);
+    } catch (err) {
+      if (isNativeSyscallError(err)) return -err.errno;
+      throw err;
     } finally {
       for (const event of parseEvents(n.drainTrace())) this.add({ ...event, why: why ?? this.currentWhy });
     }

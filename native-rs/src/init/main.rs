@@ -6,6 +6,13 @@
 //! (their events go back on the same socket), then execs the container's
 //! command. Exit codes follow Docker's: 125 a setup step failed, 126 the
 //! command could not be run, 127 it was not found.
+//!
+//! Crates: only `libc` (through kit_native::sys), never napi-rs (the addon is
+//! behind the `addon` feature, which this binary is built without). libc is
+//! declarations only: constants, structs and glibc's thin syscall wrappers,
+//! none of which takes a lock, allocates or starts a thread, so what runs here
+//! is the raw syscalls the trace shows. The child of clone() in Node (before
+//! this program is exec'd) is more constrained still: see sys/clone.rs.
 use kit_native::plan::{self, Step};
 use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
@@ -19,8 +26,8 @@ fn main() {
     // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored
     // across execve: give the container the default behaviour back.
     unsafe {
-        libc::signal(13 /* SIGPIPE */, libc::SIG_DFL);
-        libc::signal(25 /* SIGXFSZ */, libc::SIG_DFL);
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
     }
     trace::send_to_fd(CONTROL_FD);
     record_own_exec();
