@@ -12,6 +12,8 @@ import type * as Addon from '../native-rs/kit';
  */
 export type NativeAddon = typeof Addon;
 export type WaitResult = Addon.WaitResult;
+/** A step kit-init runs (native-rs/src/plan.rs), without kit's why. */
+export type NativeContainerStep = Addon.ContainerStep;
 
 /** What the addon throws when a syscall fails, shaped like Node's own errors. */
 export interface NativeSyscallError extends Error {

@@ -11,8 +11,8 @@ export function chrootEscapeDemo(): PlanPart {
   return {
     container: [
       {
-        op: 'chroot-escape',
-        fields: ['kit-escape'],
+        op: 'chroot_escape',
+        dir: 'kit-escape',
         why: 'the escape: chroot into a subdirectory, keep the current directory outside it, walk `..` up, chroot(".")',
       },
     ],

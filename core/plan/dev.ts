@@ -30,16 +30,16 @@ const LINKS: Array<[string, string]> = [
 export function devSteps(): ContainerStep[] {
   const dev = (name: string) => inRootfs(`/dev/${name}`);
   return [
-    { op: 'mount', fields: ['tmpfs', inRootfs('/dev'), 'tmpfs', MS.NOSUID, 'mode=755,size=65536k'], why: "a fresh tmpfs over /dev: none of the host's devices are in it" },
+    { op: 'mount', source: 'tmpfs', target: inRootfs('/dev'), fstype: 'tmpfs', flags: MS.NOSUID, data: 'mode=755,size=65536k', why: "a fresh tmpfs over /dev: none of the host's devices are in it" },
     ...DEVICES.flatMap(([name, major, minor]): ContainerStep[] => [
-      { op: 'mknod', fields: [dev(name), S_IFCHR | 0o666, major, minor], why: `create /dev/${name}: a character device (${major}, ${minor}) every program expects` },
-      { op: 'chmod', fields: [dev(name), 0o666], why: 'mknod applied the umask: make it usable by every user, as on the host' },
+      { op: 'mknod', path: dev(name), mode: S_IFCHR | 0o666, major, minor, why: `create /dev/${name}: a character device (${major}, ${minor}) every program expects` },
+      { op: 'chmod', path: dev(name), mode: 0o666, why: 'mknod applied the umask: make it usable by every user, as on the host' },
     ]),
-    { op: 'mkdir', fields: [dev('pts'), 0o755], why: 'mount point for the pseudo-terminals' },
-    { op: 'mount', fields: ['devpts', dev('pts'), 'devpts', MS.NOSUID | MS.NOEXEC, 'newinstance,ptmxmode=0666,mode=0620'], why: "a devpts instance of the container's own: its ptys are not the host's" },
-    { op: 'symlink', fields: ['pts/ptmx', dev('ptmx')], why: "/dev/ptmx -> pts/ptmx: opening it makes a new pty in the container's devpts" },
-    { op: 'mkdir', fields: [dev('shm'), 0o1777], why: 'mount point for POSIX shared memory' },
-    { op: 'mount', fields: ['shm', dev('shm'), 'tmpfs', MS.NOSUID | MS.NODEV | MS.NOEXEC, 'mode=1777,size=65536k'], why: 'a private /dev/shm: shared memory stays inside the container' },
-    ...LINKS.map(([target, name]): ContainerStep => ({ op: 'symlink', fields: [target, dev(name)], why: `/dev/${name} -> ${target}, as every Linux system has it` })),
+    { op: 'mkdir', path: dev('pts'), mode: 0o755, why: 'mount point for the pseudo-terminals' },
+    { op: 'mount', source: 'devpts', target: dev('pts'), fstype: 'devpts', flags: MS.NOSUID | MS.NOEXEC, data: 'newinstance,ptmxmode=0666,mode=0620', why: "a devpts instance of the container's own: its ptys are not the host's" },
+    { op: 'symlink', target: 'pts/ptmx', linkpath: dev('ptmx'), why: "/dev/ptmx -> pts/ptmx: opening it makes a new pty in the container's devpts" },
+    { op: 'mkdir', path: dev('shm'), mode: 0o1777, why: 'mount point for POSIX shared memory' },
+    { op: 'mount', source: 'shm', target: dev('shm'), fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: 'mode=1777,size=65536k', why: 'a private /dev/shm: shared memory stays inside the container' },
+    ...LINKS.map(([target, name]): ContainerStep => ({ op: 'symlink', target, linkpath: dev(name), why: `/dev/${name} -> ${target}, as every Linux system has it` })),
   ];
 }

@@ -5,14 +5,24 @@ import { hintFor } from './hints';
 
 /**
  * Collects the trace of one container run, in order: host calls as they
- * return, container calls as kit-init reports them.
+ * return, container calls as kit-init reports them. Every native call of a
+ * run goes through its recorder's addon: the real one, or a test double
+ * (test/support/fake-native.ts) that records the calls instead.
  */
 export class TraceRecorder {
   readonly events: TraceEvent[] = [];
   /** The why of the plan step being run: the default for its host calls. */
   currentWhy?: string;
 
-  constructor(private readonly onEvent?: (event: TraceEvent) => void) {}
+  constructor(
+    private readonly onEvent?: (event: TraceEvent) => void,
+    private readonly addon?: NativeAddon,
+  ) {}
+
+  /** The addon this recorder's calls go to (loaded on first use). */
+  get native(): NativeAddon {
+    return this.addon ?? native();
+  }
 
   add(event: TraceEvent): void {
     this.events.push(event);
@@ -26,7 +36,7 @@ export class TraceRecorder {
    * (ENOENT on undo...).
    */
   host<T>(why: string | undefined, call: (n: NativeAddon) => T): T | number {
-    const n = native();
+    const n = this.native;
     try {
       return call(n);
     } catch (err) {

@@ -13,7 +13,7 @@
 //! none of which takes a lock, allocates or starts a thread, so what runs here
 //! is the raw syscalls the trace shows. The child of clone() in Node (before
 //! this program is exec'd) is more constrained still: see sys/clone.rs.
-use kit_native::plan::{self, Step};
+use kit_native::plan::{self, ContainerStep};
 use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
 
@@ -67,37 +67,35 @@ fn fail(message: &str, code: i32) -> ! {
 
 /// Run one plan step. Err carries the exit code; the failed call's event has
 /// already been sent to the host, which turns it into the user's error.
-fn run(step: &Step) -> Result<(), i32> {
-    let result = match dispatch(step) {
-        Ok(r) => r,
-        Err(bad) => fail(&format!("kit-init: bad step `{}`: {}", step.op, bad), 125),
-    };
-    result.map(|_| ()).map_err(|_| 125)
+fn run(step: &ContainerStep) -> Result<(), i32> {
+    dispatch(step).map(|_| ()).map_err(|_| 125)
 }
 
-fn dispatch(s: &Step) -> Result<sys::SysResult, String> {
-    Ok(match s.op.as_str() {
-        "sethostname" => sys::hostname::sethostname(s.text(0)?),
-        "mount" => sys::mount::mount(s.text(0)?, s.text(1)?, s.text(2)?, s.number(3)?, s.text(4)?),
-        "umount2" => sys::mount::umount2(s.text(0)?, s.number(1)? as i32),
-        "pivot_root" => sys::pivot_root::pivot_root(s.text(0)?, s.text(1)?),
-        "chroot" => sys::chroot::chroot(s.text(0)?),
-        "chdir" => sys::chroot::chdir(s.text(0)?),
-        "fchdir" => sys::chroot::fchdir(s.number(0)? as i32),
-        "open_dir" => sys::open::open_dir_as(s.text(0)?, s.number(1)? as i32),
-        "mkdir" => sys::files::mkdir(s.text(0)?, s.number(1)? as u32),
-        "rmdir" => sys::files::rmdir(s.text(0)?),
-        "mknod" => sys::files::mknod(s.text(0)?, s.number(1)? as u32, s.number(2)? as u32, s.number(3)? as u32),
-        "chmod" => sys::files::chmod(s.text(0)?, s.number(1)? as u32),
-        "symlink" => sys::files::symlink(s.text(0)?, s.text(1)?),
-        "write" => sys::files::write_file(s.text(0)?, s.text(1)?),
-        "unshare" => sys::unshare::unshare(s.number(0)?),
-        "setns" => sys::setns::setns(s.text(0)?, s.number(1)?),
-        "fork" => fork_and_wait(),
-        "chroot-escape" => chroot_escape::chroot_escape(s.text(0)?),
-        "exec" => exec(s)?,
-        other => return Err(format!("unknown operation `{}`", other)),
-    })
+/// Every step is one wrapper in kit_native::sys; the match is exhaustive, so
+/// a step added to ContainerStep and not here fails to build.
+fn dispatch(step: &ContainerStep) -> sys::SysResult {
+    use ContainerStep::*;
+    match step {
+        Sethostname { name } => sys::hostname::sethostname(name),
+        Mount { source, target, fstype, flags, data } => sys::mount::mount(source, target, fstype, *flags as u64, data),
+        Umount { target, flags } => sys::mount::umount2(target, *flags),
+        PivotRoot { new_root, put_old } => sys::pivot_root::pivot_root(new_root, put_old),
+        Chroot { path } => sys::chroot::chroot(path),
+        Chdir { path } => sys::chroot::chdir(path),
+        Fchdir { fd } => sys::chroot::fchdir(*fd),
+        OpenDir { path, fd } => sys::open::open_dir_as(path, *fd),
+        Mkdir { path, mode } => sys::files::mkdir(path, *mode),
+        Rmdir { path } => sys::files::rmdir(path),
+        Mknod { path, mode, major, minor } => sys::files::mknod(path, *mode, *major, *minor),
+        Chmod { path, mode } => sys::files::chmod(path, *mode),
+        Symlink { target, linkpath } => sys::files::symlink(target, linkpath),
+        Write { path, data } => sys::files::write_file(path, data),
+        Unshare { flags } => sys::unshare::unshare(*flags as u64),
+        Setns { path, nstype } => sys::setns::setns(path, *nstype as u64),
+        Fork => fork_and_wait(),
+        ChrootEscape { dir } => chroot_escape::chroot_escape(dir),
+        Exec { path, argv, env } => exec(path, argv, env),
+    }
 }
 
 /// The child goes on with the plan; this process waits and exits as it did,
@@ -123,15 +121,9 @@ fn fork_and_wait() -> sys::SysResult {
     unsafe { libc::_exit((status >> 8) & 0xff) }
 }
 
-/// `exec <path> <argc> <argv...> <env...>`: never returns on success.
-fn exec(s: &Step) -> Result<sys::SysResult, String> {
-    let argc = s.number(1)? as usize;
-    let rest = &s.fields[2..];
-    if rest.len() < argc {
-        return Err("argv shorter than argc".into());
-    }
-    let (argv, env) = rest.split_at(argc);
+/// execve the command: never returns on success.
+fn exec(path: &str, argv: &[String], env: &[String]) -> ! {
     sys::fds::set_cloexec(CONTROL_FD);
-    let errno = sys::exec::execve(s.text(0)?, argv, env);
-    unsafe { libc::_exit(if errno == 2 { 127 } else { 126 }) }
+    let errno = sys::exec::execve(path, argv, env);
+    unsafe { libc::_exit(if errno == libc::ENOENT { 127 } else { 126 }) }
 }

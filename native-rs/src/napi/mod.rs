@@ -8,6 +8,7 @@
 use napi::Env;
 use napi_derive::napi;
 
+use crate::plan::{self, ContainerStep};
 use crate::sys;
 use crate::trace;
 
@@ -118,6 +119,14 @@ pub fn chdir(env: Env, path: String) -> napi::Result<i64> {
 #[napi]
 pub fn lock_file(env: Env, path: String) -> napi::Result<i64> {
     ret(&env, "flock", || sys::flock::lock_file(&path))
+}
+
+/// The container's plan as kit-init reads it from the control socket
+/// (src/plan.rs). Each step is checked against ContainerStep on the way in:
+/// a step kit-init does not know throws here, before anything is started.
+#[napi]
+pub fn encode_plan(steps: Vec<ContainerStep>) -> String {
+    plan::encode(&steps)
 }
 
 /// The events recorded since the last call, as a JSON array.
