@@ -1,6 +1,6 @@
 import { Command, Errors } from '@oclif/core';
-import chalk from '../core/trace/colors';
-import { KitError } from '../core/errors';
+import type { ArgOutput, FlagOutput, Input, ParserOutput } from '@oclif/core/lib/interfaces/parser';
+import { chalk, KitError } from '../core';
 
 /**
  * What every kit command shares: an expected failure (KitError) is one line
@@ -10,6 +10,23 @@ import { KitError } from '../core/errors';
  * same one line instead of a paragraph followed by the whole help text.
  */
 export abstract class KitCommand extends Command {
+  /**
+   * The exit code of kit's own failures (a bad flag, a missing image) where
+   * another code could be confused with the container's: docker run, exec
+   * and start exit 125 for them, so a script can tell them from its command's.
+   */
+  static kitErrorExitCode: number | undefined;
+
+  /**
+   * oclif reads a missing argument from stdin when stdin is a pipe: `echo hi |
+   * kit run -i base cat` lost "hi" to it (and `kit run base cat` blocked on
+   * it). No kit argument comes from stdin; the container's stdin is its own.
+   */
+  protected async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
+    for (const arg of Object.values(options?.args ?? {})) (arg as { ignoreStdin?: boolean }).ignoreStdin = true;
+    return super.parse(options, argv);
+  }
+
   protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (err instanceof Errors.CLIError && err.message.startsWith('Flag --')) return this.fail(err.message.replace(/^Flag/, 'flag'), this.helpHint(), 2);
     if (err instanceof KitError) return this.fail(err.message, err.hint, err.exitCode);
@@ -21,7 +38,9 @@ export abstract class KitCommand extends Command {
     return `see \`kit ${this.id?.replace(/:/g, ' ')} --help\``;
   }
 
-  private fail(message: string, hint: string | undefined, exitCode: number): undefined {
+  private fail(message: string, hint: string | undefined, code: number): undefined {
+    const own = (this.constructor as typeof KitCommand).kitErrorExitCode;
+    const exitCode = own !== undefined && (code === 1 || code === 2) ? own : code;
     if (this.jsonEnabled()) {
       this.logJson({ error: { message, hint: hint ?? null, exitCode } });
     } else {

@@ -1,5 +1,14 @@
 #!/usr/bin/env node
 // kit's CLI entry: oclif finds the commands in dist/bin/commands (see package.json).
-const oclif = require('@oclif/core');
+'use strict';
 
-oclif.execute({ dir: __dirname }).catch(oclif.handle);
+// `kit --version` answers before oclif loads: oclif's start-up (its own
+// modules, its config and plugin lookup) costs more than Node's, and a
+// version check needs none of it. The line is the one oclif prints.
+if (process.argv.length === 3 && ['--version', '-v'].includes(process.argv[2])) {
+  const { version } = require('../package.json');
+  process.stdout.write(`kit/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
+} else {
+  const oclif = require('@oclif/core');
+  oclif.execute({ dir: __dirname }).catch(oclif.handle);
+}

@@ -1,4 +1,4 @@
-import type { Chapter } from '../core/chapter';
+import type { Chapter } from '../core';
 
 const chapter: Chapter = {
   id: 'cgroupns',

@@ -1,4 +1,4 @@
-import type { Chapter } from '../core/chapter';
+import type { Chapter } from '../core';
 
 const chapter: Chapter = {
   id: 'host',
@@ -11,7 +11,8 @@ no namespace flags at all: only SIGCHLD, exactly what fork() does. It lands in t
 host's process tree, sees every other process, has the host's hostname and
 mounts. Every later chapter adds one flag to this same clone() and shows what
 that one flag takes away.`,
-  spec: { namespaces: [], command: ['ps', '-ef'] },
+  unconfined: "the baseline: no namespace, and none of Docker's confinement either",
+  spec: { security: { privileged: true }, namespaces: [], command: ['ps', '-ef'] },
   probes: { before: ['hostname'], during: ['container-process'], after: [] },
   takeaway: `ps lists every process on the host, and kit's own process among them: a child with
 no namespaces is not contained at all. "namespaces that differ from the host's: none".`,

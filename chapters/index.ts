@@ -1,7 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Chapter } from '../core/chapter';
-import { KitError } from '../core/errors';
+import { type Chapter, KitError } from '../core';
 
 /**
  * The curriculum: every other file in this folder is one chapter, found by

@@ -1,5 +1,4 @@
-import type { Chapter } from '../core/chapter';
-import { hostMessageQueueDemo } from '../core/demos/host-message-queue';
+import { type Chapter, hostMessageQueueDemo } from '../core';
 
 const chapter: Chapter = {
   id: 'ipc',

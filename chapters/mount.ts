@@ -1,4 +1,4 @@
-import type { Chapter } from '../core/chapter';
+import type { Chapter } from '../core';
 
 const chapter: Chapter = {
   id: 'mount',
@@ -16,7 +16,9 @@ Then it can build the container's root filesystem: the image, with its own
 /proc, /sys and /dev, mounted where only the container sees them.
 Here the container mounts a tmpfs named kit-demo and prints its own mount table;
 the host's table is read before and after.`,
+  unconfined: "its command mounts a tmpfs, which Docker's default confinement forbids (see `kit chapter caps`)",
   spec: {
+    security: { capAdd: ['SYS_ADMIN'], seccomp: 'unconfined' },
     image: 'base',
     namespaces: ['mount', 'pid', 'uts'],
     hostname: 'kit-mount-demo',

@@ -1,5 +1,4 @@
-import type { Chapter } from '../core/chapter';
-import { chrootEscapeDemo, WHERE_AM_I } from '../core/demos/chroot-escape';
+import { type Chapter, chrootEscapeDemo, WHERE_AM_I } from '../core';
 
 const chapter: Chapter = {
   id: 'rootfs',

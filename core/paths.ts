@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { secureKitDirs } from './security/dir-modes';
 
 /**
  * Where kit keeps things. Everything lives under two roots that one env var,
@@ -13,8 +14,10 @@ export interface KitPaths {
 
 export function kitPaths(env: NodeJS.ProcessEnv = process.env): KitPaths {
   const root = env.KIT_ROOT;
-  if (root) return { data: join(root, 'data'), state: join(root, 'run') };
-  return { data: '/var/lib/kit', state: '/run/kit' };
+  const paths = root ? { data: join(root, 'data'), state: join(root, 'run') } : { data: '/var/lib/kit', state: '/run/kit' };
+  // Closed to other host users before anything is put in them (core/security/dir-modes.ts).
+  secureKitDirs(paths);
+  return paths;
 }
 
 export function containersDir(paths: KitPaths): string {

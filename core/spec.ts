@@ -1,4 +1,6 @@
 import type { Resources } from './cgroups/limits';
+import type { SecurityOptions } from './security/options';
+import type { IdMaps } from './userns/id-map';
 
 /**
  * A container, as data: what to run and what to isolate it with. `kit run`
@@ -37,9 +39,22 @@ export interface ContainerSpec {
   network?: NetworkMode;
   /** docker run -p: ports published on the host (bridge mode only). */
   ports?: PortMapping[];
+  /** A detached container's log is rotated past this size (docker run --log-opt max-size). */
+  logMaxBytes?: number;
   /** cgroup limits (--cpu-quota, --memory ...); present = the container gets cgroups of its own. */
   resources?: Resources;
+  /** Capabilities, seccomp, masked paths (--cap-add, --privileged, --security-opt); absent = Docker's defaults. */
+  security?: SecurityOptions;
+  /**
+   * With `user` in namespaces: how its ids map to the host's (core/plan/userns.ts).
+   * auto: the `kit` user's subordinate range (root only, Docker's userns-remap);
+   * self: root inside is the caller's own uid (all an unprivileged user may map);
+   * or explicit maps (--uidmap/--gidmap). Unset: auto as root, self otherwise.
+   */
+  userns?: UsernsMode;
 }
+
+export type UsernsMode = 'auto' | 'self' | IdMaps;
 
 export type NetworkMode = 'bridge' | 'none' | 'host' | `container:${string}`;
 

@@ -47,3 +47,14 @@ function tracerOf(pid: number): number {
   const tracer = statusField(pid, 'TracerPid');
   return tracer === undefined ? -1 : Number(tracer); // -1: the process is gone, stop waiting
 }
+
+/**
+ * strace's lines split at the command's own execve: strace attaches to
+ * kit-init, so what comes before is kit-init's work (its plan, its mounts),
+ * already in kit's trace; the learner wants what the command did.
+ */
+export function commandCalls(lines: string[]): { kitInitCalls: number; lines: string[] } {
+  const exec = lines.findIndex((l) => /^(\d+\s+)?execve\(.*\) = 0\b/.test(l));
+  if (exec < 0) return { kitInitCalls: lines.length, lines: [] };
+  return { kitInitCalls: exec, lines: lines.slice(exec) };
+}

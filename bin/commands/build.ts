@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { join } from 'node:path';
-import { kitPaths, renderEvent } from '../../core';
-import { buildImage } from '../../core/build/build';
+import { buildImage, kitPaths, renderEvent } from '../../core';
 import { KitCommand } from '../base';
 import { layerCount } from '../render/images';
 import { storageFlags } from '../flags/storage';

@@ -1,13 +1,19 @@
 import { Args, Flags } from '@oclif/core';
 import { findChapter, loadChapters } from '../../chapters';
-import { requirementsOf, runChapter, StraceObserver, unmet } from '../../core';
+import { recordingHeader, requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet } from '../../core';
+import type { Chapter, RecordedChapter } from '../../core';
 import { KitCommand } from '../base';
+import { pacing, streamView, viewFlags } from '../flags/view';
 import { storageFlags } from '../flags/storage';
-import { renderChapter, renderChapterList } from '../render/chapter';
+import { kitInvocation } from '../invocation';
+import { renderChapterList } from '../render/chapter';
+import { RunSession } from '../run-session';
 
 export default class ChapterCommand extends KitCommand {
   static summary = 'List the chapters, or run one and watch what it turns on.';
-  static description = `Each chapter switches on one Linux isolation feature and runs a command inside it. kit prints the concept, the host's view before, every syscall kit makes (on the host and inside the container), the command's output, the host's view of the container process, and what to try next.
+  static description = `Each chapter switches on one Linux isolation feature and runs a command inside it. kit prints, as it happens: the concept, the host's view before, every syscall kit makes (on the host and inside the container), the command's output, the host's view of the container process, and what to try next. The output fits the terminal (--width, COLUMNS); --pace and --step hold each section for a live demo, --big suits a projector.
+
+--record FILE keeps the run (JSON lines: what was printed and the data behind it) for \`kit replay\`, which needs no root.
 
 Arguments after \`--\` replace the chapter's command. Running a chapter creates namespaces, so it needs root: run kit with sudo.`;
   static examples = [
@@ -15,17 +21,21 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     { description: 'Run the PID namespace chapter (as root):', command: '<%= config.bin %> chapter pid' },
     { description: 'Run your own command in it instead of ps -ef:', command: "<%= config.bin %> chapter pid -- sh -c 'echo my pid is $$; ps -ef'" },
     { description: 'Add the real strace of the process inside, without kit\'s own trace:', command: '<%= config.bin %> chapter pid --strace --no-trace' },
+    { description: 'In front of a class: one section per Enter, for the projector:', command: '<%= config.bin %> chapter net --step --big' },
+    { description: 'Record it, then replay it anywhere (no root):', command: '<%= config.bin %> chapter pid --record pid.kitrec && kit replay pid.kitrec' },
     { description: 'Everything as one JSON object (trace, output, host probes):', command: '<%= config.bin %> chapter uts --json' },
   ];
   // strict = false makes oclif show every argument as variadic (IMAGE...): say what is taken instead.
-  static usage = 'chapter [ID] [--json] [--no-trace] [--explain] [--strace] [--storage-driver <value>] [-- COMMAND...]';
+  static usage = 'chapter [ID] [--json] [--no-trace] [--explain] [--strace] [--width N] [--pace|--step] [--big] [--record FILE] [--storage-driver <value>] [-- COMMAND...]';
   static strict = false;
   static enableJsonFlag = true;
   static args = { id: Args.string({ description: 'the chapter to run; omit it to list them all' }) };
   static flags = {
     trace: Flags.boolean({ default: true, allowNo: true, description: 'show the syscall trace (--no-trace hides it)' }),
-    explain: Flags.boolean({ default: false, description: 'add a longer explanation under each call' }),
-    strace: Flags.boolean({ default: false, description: 'also run the real strace on the process inside and show its lines' }),
+    explain: Flags.boolean({ default: false, description: 'explain each kind of call once, under its first call' }),
+    strace: Flags.boolean({ default: false, description: "also run the real strace on the process inside and show the command's calls" }),
+    record: Flags.string({ description: 'write the run to this file (JSON lines) for `kit replay`' }),
+    ...viewFlags,
     ...storageFlags,
   };
 
@@ -35,18 +45,27 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     const chapter = findChapter(args.id);
     const strace = flags.strace ? (StraceObserver.check(), new StraceObserver()) : undefined;
     const command = (argv as string[]).slice(1);
-    const result = await runChapter(chapter, { command, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'] });
-    const straceLines = await strace?.lines();
-    if (!this.jsonEnabled()) {
-      this.log(renderChapter(chapter, result, { trace: flags.trace, explain: flags.explain, strace: straceLines }));
+    const unconfined = unconfinedNote(chapter);
+    if (command.length && unconfined) this.warn(`chapter ${chapter.id} ${unconfined}; your command runs so too, as root`);
+    const header = recordingHeader({ kind: 'chapter', kit: this.config.version, command: ['chapter', ...this.argv], invocation: kitInvocation(), chapter: recordedChapter(chapter) });
+    const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record });
+    let output: unknown;
+    try {
+      const result = await runChapter(chapter, { command, onRecord: session.add, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'] });
+      const straceLines = await strace?.lines();
+      if (straceLines) session.add({ type: 'strace', lines: straceLines });
+      output = { ...result, strace: straceLines };
+      session.add({ type: 'end', result: output, failed: result.failed });
+      if (result.failed) process.exitCode = result.container.exitCode ?? 1;
+    } finally {
+      await session.finish();
     }
-    if (result.failed) process.exitCode = result.container.exitCode ?? 1;
-    return { ...result, strace: straceLines };
+    return output;
   }
 
   private list(): unknown {
     const rows = loadChapters().map((chapter) => ({ chapter, problems: unmet(requirementsOf(chapter)) }));
-    if (!this.jsonEnabled()) this.log(renderChapterList(rows));
+    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation()));
     return rows.map(({ chapter, problems }) => ({
       id: chapter.id,
       title: chapter.title,
@@ -55,4 +74,9 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
       problems,
     }));
   }
+}
+
+/** What a recording keeps of the chapter: its text as printed today. */
+function recordedChapter(chapter: Chapter): RecordedChapter {
+  return { id: chapter.id, title: chapter.title, story: chapter.story, unconfined: unconfinedNote(chapter), takeaway: chapter.takeaway, tryNext: chapter.tryNext, explain: chapter.explain };
 }

@@ -1,7 +1,5 @@
 import { Args } from '@oclif/core';
-import { kitPaths } from '../../core';
-import { ImageStore } from '../../core/image/store';
-import { commitContainer } from '../../core/storage/containers';
+import { commitContainer, ImageStore, kitPaths } from '../../core';
 import { KitCommand } from '../base';
 import { layerCount } from '../render/images';
 

@@ -1,7 +1,5 @@
 import { Args } from '@oclif/core';
-import { kitPaths } from '../../core';
-import { ImageStore } from '../../core/image/store';
-import { diffContainer } from '../../core/storage/containers';
+import { diffContainer, ImageStore, kitPaths } from '../../core';
 import { KitCommand } from '../base';
 
 export default class DiffCommand extends KitCommand {

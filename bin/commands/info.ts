@@ -1,5 +1,4 @@
-import { kitPaths } from '../../core';
-import { systemInfo } from '../../core/info';
+import { kitPaths, systemInfo } from '../../core';
 import { KitCommand } from '../base';
 
 export default class InfoCommand extends KitCommand {

@@ -1,27 +1,37 @@
 import { Flags } from '@oclif/core';
-import { findContainer, followLogs, KitError, kitPaths, readLogs } from '../../core';
+import { findAnyContainer, followLogs, KitError, kitPaths, readLogs, type LogEntry } from '../../core';
 import { KitCommand } from '../base';
 import { containerArg } from '../flags/lifecycle';
 
 export default class LogsCommand extends KitCommand {
-  static summary = "Show what a detached container has written to stdout and stderr.";
-  static description = `A detached container's stdout and stderr go to stdout.log and stderr.log in its state directory (kit ps --json shows where); kit logs prints them, each to the stream it came from. -f keeps printing what it writes until it ends.`;
-  static examples = ['sudo <%= config.bin %> logs web', 'sudo <%= config.bin %> logs -f web'];
+  static summary = "Show what a detached container has written to stdout and stderr, while it runs or after it exits.";
+  static description = `Like docker logs. A detached container's shim writes each line of its output to container.log in the container's directory, as JSON with its time and stream (Docker's json-file driver), kept after the container exits until kit rm. The log is rotated past 10 MiB (--log-opt max-size=SIZE on kit run): one previous file is kept. kit logs prints each line to the stream it came from; -f keeps printing what it writes until it ends. A foreground container's output went to the terminal of the kit that ran it: it has no log.`;
+  static examples = ['sudo <%= config.bin %> logs web', 'sudo <%= config.bin %> logs -f --tail 10 web', 'sudo <%= config.bin %> logs -t web'];
   static enableJsonFlag = true;
   static args = { container: containerArg };
-  static flags = { follow: Flags.boolean({ char: 'f', default: false, description: 'keep printing new output until the container ends' }) };
+  static flags = {
+    follow: Flags.boolean({ char: 'f', default: false, description: 'keep printing new output until the container ends' }),
+    tail: Flags.string({ char: 'n', helpValue: 'N|all', description: 'only the last N lines (default: all)' }),
+    timestamps: Flags.boolean({ char: 't', default: false, description: 'start each line with the time it was written (RFC 3339)' }),
+  };
 
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(LogsCommand);
     const paths = kitPaths();
-    const state = findContainer(paths, args.container);
+    const container = findAnyContainer(paths, args.container);
+    const tail = parseTail(flags.tail);
+    const print = (e: LogEntry) => process[e.stream].write(flags.timestamps ? `${e.time} ${e.log}` : e.log);
     if (flags.follow && this.jsonEnabled()) throw new KitError('-f streams the output as it comes: it has no --json form', 'kit logs --json gives what was written so far');
-    if (flags.follow) return followLogs(paths, state, (stream, text) => process[stream].write(text));
-    const logs = readLogs(paths, state);
-    if (!this.jsonEnabled()) {
-      process.stdout.write(logs.stdout);
-      process.stderr.write(logs.stderr);
-    }
-    return logs;
+    if (flags.follow) return followLogs(paths, container.id, print, { tail });
+    const entries = readLogs(paths, container.id, { tail });
+    if (!this.jsonEnabled()) entries.forEach(print);
+    const joined = (stream: LogEntry['stream']) => entries.filter((e) => e.stream === stream).map((e) => e.log).join('');
+    return { stdout: joined('stdout'), stderr: joined('stderr'), entries };
   }
+}
+
+function parseTail(text: string | undefined): number | undefined {
+  if (text === undefined || text === 'all') return undefined;
+  if (!/^\d+$/.test(text)) throw new KitError(`bad --tail value '${text}'`, 'give a number of lines, or all');
+  return Number(text);
 }

@@ -1,23 +1,23 @@
-import { Flags } from '@oclif/core';
+import { Args, Flags } from '@oclif/core';
 import { kitPaths, removeContainer } from '../../core';
 import { KitCommand } from '../base';
-import { containerArg } from '../flags/lifecycle';
+import { eachContainer } from '../flags/several';
 
 export default class RmCommand extends KitCommand {
-  static summary = "Remove a container and its container layer; -f kills a running one first.";
-  static description = `kit removes a running container by ending it: its owner (kit run, or the shim
-of a detached container) then undoes every host change from its journal and
-deletes its state directory. Like docker rm, a running container is refused
-without -f. Then the container's layer is deleted: containers started with -d
-or --name keep it after they exit (for kit diff and kit commit) until kit rm.`;
-  static examples = ['sudo <%= config.bin %> rm -f web', 'sudo <%= config.bin %> rm web   # a stopped container: its kept layer'];
-  static args = { container: containerArg };
+  static summary = 'Remove containers: their record, logs and container layer; -f kills a running one first.';
+  static description = `Like docker rm. kit removes a running container by ending it: its owner (kit run, or the shim of a detached one) then undoes every host change from its journal. As with Docker, a running container is refused without -f. Then what is kept of it after it exits (its record with the exit code, its logs, its container layer) is deleted. With several containers, each is removed on its own: one that fails is named and the others still go.`;
+  static examples = ['sudo <%= config.bin %> rm -f web', 'sudo <%= config.bin %> rm web db   # stopped containers'];
+  static strict = false;
+  static usage = 'rm [-f] CONTAINER...';
+  static args = { container: Args.string({ required: true, description: 'names, ids or unique id prefixes' }) };
   static flags = { force: Flags.boolean({ char: 'f', default: false, description: 'kill the container (SIGKILL) if it is running' }) };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(RmCommand);
+    const { argv, flags } = await this.parse(RmCommand);
     const paths = kitPaths();
-    await removeContainer(paths, args.container, flags.force);
-    this.log(args.container);
+    await eachContainer(argv as string[], async (ref) => {
+      await removeContainer(paths, ref, flags.force);
+      this.log(ref);
+    });
   }
 }

@@ -1,20 +1,29 @@
 import { Args, Flags } from '@oclif/core';
-import { ensureImage, kitPaths, renderEvent, runContainer, shellStatus, specFromImage } from '../../core';
+import { ensureImage, KitError, kitPaths, recordingHeader, renderEvent, runContainer, shellStatus, specFromImage } from '../../core';
+import { outputWidth } from '../flags/view';
+import { kitInvocation } from '../invocation';
+import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
-import { lifecycleFlags, startContainer } from '../flags/lifecycle';
+import { keepAfterExit, lifecycleFlags, logOptions, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
+import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
+import { stdinOption, terminalFlags } from '../flags/terminal';
+import { usernsFlags, usernsSpec } from '../flags/userns';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
 export default class RunCommand extends KitCommand {
   static summary = 'Run a command in a new container made from an image.';
   static description = `Like docker run, in the foreground: the container gets its own mount, UTS, IPC, PID, network (unless --network host) and cgroup namespaces and the image as its root filesystem (pivot_root), and its output is yours. Its exit code is kit's. --trace also prints every syscall kit makes, on stderr. The image \`base\` is built on first use.
 
-The container layer (what the container wrote): a container started with -d or --name keeps it after it exits, as Docker does, so kit diff and kit commit work on it until kit rm removes it. A plain foreground run without --name removes it when the container ends, like docker run --rm: nothing could name it later.`;
+Exited containers: a container started with -d or --name is kept after it exits, as Docker keeps every container: kit ps -a shows it with its exit code, kit logs its output, kit inspect its state, kit diff and kit commit its layer, until kit rm removes it. --rm removes it when it ends. A plain foreground run without --name is removed too, as if --rm were given (kit's default, unlike Docker's: nothing could name it later).
+
+Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad flag value, a missing image); 126 when the command cannot be run; 127 when it is not found; 128 + N when signal N ended it.`;
   static examples = [
     'sudo <%= config.bin %> run base ls /',
+    'echo hello | sudo <%= config.bin %> run -i base cat',
     "sudo <%= config.bin %> run -e GREETING=hi -w /tmp base sh -c 'echo $GREETING from $(pwd)'",
     "sudo <%= config.bin %> run --cpu-quota 50000 --memory 64m base sh -c 'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'",
     'sudo <%= config.bin %> run --network none base ip link',
@@ -26,6 +35,7 @@ The container layer (what the container wrote): a container started with -d or -
   static usage = 'run [FLAGS] IMAGE [COMMAND...]';
   static strict = false;
   static enableJsonFlag = true;
+  static kitErrorExitCode = 125;
   static args = {
     image: Args.string({ required: true, description: 'the image (see `kit image ls`)' }),
     command: Args.string({ description: "the command and its arguments (default: the image's Cmd)" }),
@@ -33,10 +43,14 @@ The container layer (what the container wrote): a container started with -d or -
   static flags = {
     ...containerFlags,
     ...lifecycleFlags,
+    ...terminalFlags,
     ...cgroupFlags,
     ...networkFlags,
     ...storageFlags,
+    ...securityFlags,
+    ...usernsFlags,
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
+    record: Flags.string({ description: 'also write the run (trace, output, exit) to this file for `kit replay`; the container then gets no terminal of its own, stdin is /dev/null' }),
   };
 
   /** --json after the image is the container's argument, not kit's flag. */
@@ -49,24 +63,45 @@ The container layer (what the container wrote): a container started with -d or -
     const { args, flags } = await this.parse(RunCommand, own);
     const paths = kitPaths();
     const image = await ensureImage(paths, args.image);
+    const fromImage = specFromImage(image, runRequest(flags, command));
     const spec = {
-      ...specFromImage(image, runRequest(flags, command)),
+      ...fromImage,
+      ...usernsSpec(flags, fromImage.namespaces),
       resources: resourcesFromFlags(flags),
       ...networkSpec(flags),
       ...storageSpec(flags),
-      keepLayer: flags.detach || flags.name !== undefined,
+      ...securitySpec(flags),
+      ...logOptions(flags),
+      keepLayer: keepAfterExit(flags),
     };
     const json = this.jsonEnabled();
+    if (flags.record && flags.detach) throw new KitError('--record records a run in the foreground', 'drop -d (a detached container\'s output is in `kit logs`)');
+    const session = flags.record ? new RunSession(recordingHeader({ kind: 'run', kit: this.config.version, command: ['run', ...this.argv], invocation: kitInvocation() }), { record: flags.record }) : undefined;
     return startContainer(this, spec, flags, async () => {
-      const result = await runContainer(spec, {
-        paths,
-        stdio: json ? 'capture' : 'inherit',
-        onEvent: flags.trace ? (event) => process.stderr.write(renderEvent(event) + '\n') : undefined,
-      });
-      if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');
-      if (!json) for (const note of result.notes) process.stderr.write(`kit: ${note}\n`);
-      process.exitCode = shellStatus(result);
-      return result;
+      try {
+        const result = await runContainer(spec, {
+          paths,
+          stdio: json || session ? 'capture' : 'inherit',
+          ...stdinOption(flags),
+          onEvent: (event) => {
+            session?.add({ type: 'trace', event });
+            if (flags.trace) process.stderr.write(renderEvent(event, { width: outputWidth(undefined, process.env, process.stderr) }) + '\n');
+          },
+          onOutput: (stream, text) => {
+            session?.add({ type: 'output', stream, text });
+            if (!json) (stream === 'stdout' ? process.stdout : process.stderr).write(text);
+          },
+          onExited: (status) => session?.add({ type: 'exit', ...status, stoppedByKit: false }),
+        });
+        if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');
+        if (!json) for (const note of result.notes) process.stderr.write(`kit: ${note}\n`);
+        if (result.notes.length) session?.add({ type: 'notes', notes: result.notes });
+        session?.add({ type: 'end', result, failed: result.failed });
+        process.exitCode = shellStatus(result);
+        return result;
+      } finally {
+        await session?.finish();
+      }
     });
   }
 

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { parseBytes, parseNumber, type Resources } from '../../core/cgroups/limits';
+import { parseBytes, parseNumber, type Resources } from '../../core';
 
 /**
  * `docker run`'s resource flags, for `kit run`. Values are parsed here and

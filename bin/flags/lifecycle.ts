@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Args, Flags, type Command } from '@oclif/core';
-import { kitPaths, startDetached, type ContainerSpec, type Detached } from '../../core';
+import { KitError, kitPaths, parseBytes, startDetached, type ContainerSpec, type Detached } from '../../core';
 
 /** The argument of kit ps/exec/logs/stop/rm that names a running container, resolved by findContainer. */
 export const containerArg = Args.string({ required: true, description: 'name, id or unique id prefix' });
@@ -15,7 +15,37 @@ export const lifecycleFlags = {
     default: false,
     description: 'run in the background and print the container id; see it with kit ps, logs, exec, stop, rm',
   }),
+  rm: Flags.boolean({
+    default: false,
+    description: 'remove the container when it exits: no record, logs or layer are kept (docker run --rm; a foreground run without --name does this anyway)',
+  }),
+  'log-opt': Flags.string({
+    multiple: true,
+    multipleNonGreedy: true,
+    helpValue: 'max-size=SIZE',
+    description: "a detached container's log is rotated past max-size (default 10m; one rotated file is kept), as docker run --log-opt max-size",
+  }),
 };
+
+/**
+ * Whether the container is kept after it exits, as Docker keeps every one
+ * without --rm. kit's own default for a plain foreground run without a name
+ * is to remove it (nothing could name it later); -d or --name keep it.
+ */
+export function keepAfterExit(flags: { rm: boolean; detach: boolean; name?: string }): boolean {
+  return !flags.rm && (flags.detach || flags.name !== undefined);
+}
+
+/** --log-opt max-size=10m as spec.logMaxBytes. */
+export function logOptions(flags: { 'log-opt'?: string[] }): { logMaxBytes?: number } {
+  let logMaxBytes: number | undefined;
+  for (const opt of flags['log-opt'] ?? []) {
+    const [key, value] = opt.split('=', 2);
+    if (key !== 'max-size' || value === undefined) throw new KitError(`bad --log-opt '${opt}'`, 'kit knows max-size=SIZE (e.g. max-size=10m)');
+    logMaxBytes = parseBytes('--log-opt max-size', value);
+  }
+  return logMaxBytes === undefined ? {} : { logMaxBytes };
+}
 
 /**
  * Start the container `kit run` built: detached (a shim owns it and kit

@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
-import { KitError, type ContainerSpec, type NetworkMode } from '../../core';
-import { checkHostPortFree, formatPort, iptablesBackend, parsePort, type PortMapping } from '../../core/network';
+import { checkHostPortFree, type ContainerSpec, formatPort, iptablesBackend, KitError, type NetworkMode, parsePort, type PortMapping } from '../../core';
 
 /**
  * docker run's network flags, for `kit run` (and any command that starts a

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { DRIVER_NAMES } from '../../core/storage/drivers';
+import { DRIVER_NAMES } from '../../core';
 
 /**
  * --storage-driver, for the commands that make a container's root

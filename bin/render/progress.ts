@@ -1,4 +1,4 @@
-import type { ProgressFactory } from '../../core/image/import';
+import type { ProgressFactory } from '../../core';
 
 /** Files smaller than this are read too fast for a bar to help. */
 const LARGE = 8 << 20;

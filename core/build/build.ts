@@ -53,6 +53,8 @@ export async function buildImage(options: BuildOptions): Promise<Image> {
   const instructions = parseKitfile(readFileSync(options.kitfile, 'utf8'), file);
   const store = new ImageStore(options.paths);
   const build: Build = { image: emptyImage(options.name), store, options, context: realpathSync(options.context), file, added: [] };
+  // Like docker build, the name is replaced if it exists; two builds (or an import) racing for it: one gets an error.
+  const release = store.claim(options.name);
   try {
     for (const [index, instruction] of instructions.entries()) {
       options.onProgress?.(`Step ${index + 1}/${instructions.length} : ${instruction.text}\n`);
@@ -64,6 +66,8 @@ export async function buildImage(options: BuildOptions): Promise<Image> {
   } catch (err) {
     for (const digest of build.added) if (!store.list().some((i) => i.layers.includes(digest))) store.removeLayer(digest);
     throw err;
+  } finally {
+    release();
   }
 }
 

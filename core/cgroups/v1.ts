@@ -4,8 +4,12 @@ import { KitError } from '../errors';
 import type { CgroupDir, CgroupDriver, KnobWrite } from './driver';
 import { neededControllers, type Limits } from './limits';
 
-/** Controllers kit puts every container under on v1, so its usage can be read. */
-const ACCOUNTING = ['cpu', 'cpuacct', 'memory', 'pids'];
+/**
+ * Controllers kit puts every container under on v1: the accounting ones, so
+ * its usage can be read; devices, whose rules say which device nodes it
+ * may open (core/plan/devices.ts); freezer, for kit pause.
+ */
+const ACCOUNTING = ['cpu', 'cpuacct', 'memory', 'pids', 'devices', 'freezer'];
 
 /**
  * cgroup v1: each controller is its own hierarchy, mounted at

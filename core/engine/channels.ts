@@ -1,5 +1,6 @@
-import { openSync } from 'node:fs';
+import { fstatSync, openSync } from 'node:fs';
 import { Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import type { TraceRecorder } from '../trace/recorder';
 import { KitError } from '../errors';
 
@@ -9,8 +10,16 @@ export type Stdio =
   | 'capture'
   /** The container uses kit's own terminal. */
   | 'inherit'
-  /** Appended to these files (a detached container's logs); stdin is /dev/null. */
-  | { stdout: string; stderr: string };
+  /** Each chunk of output to this function as it comes (a detached container's shim writes its log). */
+  | { output: (stream: 'stdout' | 'stderr', text: string) => void };
+
+/**
+ * The container's stdin: /dev/null (Docker's default), or, with -i, kit's
+ * own stdin reopened through /proc/self/fd/0 (a file description of its own:
+ * the flags Node set on kit's, O_NONBLOCK on a terminal, do not follow it
+ * into the container, where a blocking read would fail with EAGAIN).
+ */
+export type Stdin = 'null' | 'pass';
 
 /**
  * The fds between kit and a container. The child gets, as fds 0-3: stdin,
@@ -27,7 +36,7 @@ export interface Channels {
 
 const CHILD_SIDE = 'the container end: handed to clone, then closed here';
 
-export function openChannels(trace: TraceRecorder, stdio: Stdio): Channels {
+export function openChannels(trace: TraceRecorder, stdio: Stdio, stdin: Stdin = 'null'): Channels {
   const opened: number[] = [];
   const closeOpened = () => {
     for (const fd of opened) trace.host('could not open every channel: close those already open', (n) => n.close(fd));
@@ -50,15 +59,21 @@ export function openChannels(trace: TraceRecorder, stdio: Stdio): Channels {
     return opened[opened.length - 1];
   };
   const control = pair(trace.host('a socket pair: the plan goes in, the container-side trace comes out', (n) => n.socketpair()));
-  if (stdio === 'inherit') return { childFds: [0, 1, 2, control[1]], control: control[0] };
-  if (typeof stdio === 'object') {
-    const files = [file('/dev/null', 'r'), file(stdio.stdout, 'a'), file(stdio.stderr, 'a')];
-    return { childFds: [...files, control[1]], control: control[0] };
-  }
+  const input = stdin === 'pass' ? passedStdin(file) : file('/dev/null', 'r');
+  if (stdio === 'inherit') return { childFds: [input, 1, 2, control[1]], control: control[0] };
   const out = pair(trace.host("a pipe for the container's stdout", (n) => n.pipe()));
   const err = pair(trace.host("a pipe for the container's stderr", (n) => n.pipe()));
-  const devNull = file('/dev/null', 'r');
-  return { childFds: [devNull, out[1], err[1], control[1]], control: control[0], stdout: out[0], stderr: err[0] };
+  return { childFds: [input, out[1], err[1], control[1]], control: control[0], stdout: out[0], stderr: err[0] };
+}
+
+/**
+ * kit's stdin for the container, reopened (see Stdin). A socket cannot be
+ * reopened through /proc (ENXIO): a socket kit was given (a parent's
+ * socketpair as stdin) is passed as it is.
+ */
+function passedStdin(file: (path: string, flags: string) => number): number {
+  const fd0 = fstatSync(0);
+  return fd0.isSocket() ? 0 : file('/proc/self/fd/0', 'r');
 }
 
 /** Close the child's ends in kit, so reads see EOF when the container ends. */
@@ -74,19 +89,28 @@ export function closeKitEnds(trace: TraceRecorder, channels: Channels): void {
 }
 
 /**
- * Read a pipe or socket fd to EOF, optionally seeing each chunk as it comes.
- * The socket takes ownership of the fd.
+ * Read a pipe or socket fd to EOF, optionally seeing each chunk as it comes
+ * (decoded whole: a character cut between two reads waits for its rest).
+ * keep=false hands the chunks on only (a long-running container's output
+ * is not held in memory). The socket takes ownership of the fd.
  */
-export function readAll(fd: number, onChunk?: (chunk: string) => void): { socket: Socket; text: Promise<string> } {
+export function readAll(fd: number, onChunk?: (chunk: string) => void, keep = true): { socket: Socket; text: Promise<string> } {
   const socket = new Socket({ fd, readable: true, writable: true });
-  const chunks: Buffer[] = [];
+  const decoder = new StringDecoder('utf8');
+  const chunks: string[] = [];
+  const take = (chunk: string) => {
+    if (!chunk) return;
+    if (keep) chunks.push(chunk);
+    onChunk?.(chunk);
+  };
   const text = new Promise<string>((resolve) => {
-    socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      onChunk?.(chunk.toString('utf8'));
-    });
-    socket.on('error', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    const done = () => {
+      take(decoder.end());
+      resolve(chunks.join(''));
+    };
+    socket.on('data', (chunk: Buffer) => take(decoder.write(chunk)));
+    socket.on('error', done);
+    socket.on('close', done);
   });
   return { socket, text };
 }

@@ -5,6 +5,10 @@ import type { TraceEvent } from '../trace/event';
 const INIT_WHY: Record<string, string> = {
   execve: "kit-init, kit's single-threaded helper, takes over the new process (as runc init does)",
   read: 'wait until the host has done its side, then receive the plan: the host/container handshake',
+  // Made by the clone child in a new user namespace before it exec'd kit-init, reported by kit-init.
+  setgroups: "(before exec) drop kit's host groups: they are not mapped in here (they would show as 65534)",
+  setresgid: '(before exec) become gid 0 of the user namespace: the gid map makes it a host gid',
+  setresuid: "(before exec) become uid 0 of the user namespace: writing uid_map changed no process's ids, this does; exec'd as root there, kit-init keeps its capabilities",
 };
 
 /**
@@ -17,6 +21,8 @@ const INIT_WHY: Record<string, string> = {
 export class ContainerTrace {
   private buffered = '';
   private pending?: TraceEvent;
+  /** The step of the last event shown: a step of many calls (dropping 27 capabilities) says why once. */
+  private lastStep?: number | null;
   readonly events: TraceEvent[] = [];
 
   constructor(
@@ -47,6 +53,8 @@ export class ContainerTrace {
   }
 
   private flush(event: TraceEvent): void {
+    if (event.step !== null && event.step === this.lastStep && !event.errno) event = { ...event, why: undefined };
+    this.lastStep = event.step;
     this.events.push(event);
     this.emit(event);
   }

@@ -1,4 +1,4 @@
-import { signalName } from '../linux';
+import { signalName, signalNumber } from '../linux';
 
 /** How a process ended, from its raw wait status (see wait(2): WIFEXITED, WTERMSIG). */
 export interface ExitStatus {
@@ -12,4 +12,9 @@ export function decodeStatus(status: number): ExitStatus {
   const signal = status & 0x7f;
   if (signal === 0) return { exitCode: (status >> 8) & 0xff, signal: null };
   return { exitCode: null, signal: signalName(signal) };
+}
+
+/** The status as a shell reports it: the exit code, or 128 + the signal that ended it. */
+export function shellCode(status: ExitStatus): number {
+  return status.exitCode ?? 128 + signalNumber(status.signal ?? '');
 }

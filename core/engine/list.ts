@@ -1,37 +1,73 @@
 import { containerDir, type KitPaths } from '../paths';
 import { isAlive } from '../host/process';
-import { listStates, reapOrphans } from './state';
+import { allContainers, type ContainerRef } from './names';
+import { isPaused } from './pause';
+import type { ContainerState } from './state';
+
+/** Docker's container states (`docker ps --filter status=`). */
+export type ContainerStatus = 'created' | 'running' | 'paused' | 'exited';
 
 /** One row of `kit ps`: what Docker shows, plus what `kit stats` will need. */
 export interface ContainerInfo {
   id: string;
   name: string;
+  image: string | null;
   command: string[];
   createdAt: string;
-  /** "running" once cloned, "created" while its plan is still being set up. */
-  state: 'created' | 'running';
-  /** The container's first process, as the host sees it. */
+  /** created (set up, or never run), running, paused (its cgroup frozen) or exited. */
+  state: ContainerStatus;
+  /** The container's first process, as the host sees it, while it runs. */
   pid: number | null;
-  /** The kit process that owns it: a detached container's shim. */
-  ownerPid: number;
-  /** Its state directory: state.json, the undo journal, the logs of a detached container. */
+  /** The kit process that owns it while it runs: a detached container's shim. */
+  ownerPid: number | null;
+  /** When its command last started and, once exited, how it ended. */
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  oomKilled: boolean;
+  restartCount: number;
+  /** Removed when it ends (--rm): no record, logs or layer after. */
+  autoRemove: boolean;
+  /** Its state directory while it runs: state.json, the undo journal. */
   stateDir: string;
 }
 
-/** The containers of this kit root, oldest first, after reaping those whose owner died. */
-export function listContainers(paths: KitPaths): ContainerInfo[] {
-  reapOrphans(paths);
-  return listStates(paths)
-    .filter((s) => isAlive(s.owner))
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-    .map((s) => ({
-      id: s.id,
-      name: s.name,
-      command: s.spec.command,
-      createdAt: s.createdAt,
-      state: s.pid === undefined ? 'created' : 'running',
-      pid: s.pid ?? null,
-      ownerPid: s.owner.pid,
-      stateDir: containerDir(paths, s.id),
-    }));
+/**
+ * The containers of this kit root, oldest first, after reaping those whose
+ * owner died: the running ones, and with all=true (`kit ps -a`) the kept
+ * ones that are not running.
+ */
+export function listContainers(paths: KitPaths, options: { all?: boolean } = {}): ContainerInfo[] {
+  return allContainers(paths)
+    .map((c) => info(paths, c))
+    .filter((c) => options.all || c.state === 'running' || c.state === 'paused' || (c.state === 'created' && c.ownerPid !== null))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export function info(paths: KitPaths, c: ContainerRef): ContainerInfo {
+  const running = c.running && isAlive(c.running.owner) ? c.running : undefined;
+  const spec = running?.spec ?? c.record!.spec;
+  const exit = running ? undefined : c.record?.exit;
+  return {
+    id: c.id,
+    name: c.name,
+    image: spec.image ?? null,
+    command: spec.command,
+    createdAt: c.record?.createdAt ?? running!.createdAt,
+    state: running ? runningState(running)  : exit ? 'exited' : 'created',
+    pid: running?.pid ?? null,
+    ownerPid: running?.owner.pid ?? null,
+    startedAt: c.record?.startedAt ?? (running ? running.createdAt : null),
+    finishedAt: exit?.finishedAt ?? null,
+    exitCode: exit?.exitCode ?? null,
+    oomKilled: exit?.oomKilled ?? false,
+    restartCount: c.record?.restartCount ?? 0,
+    autoRemove: !c.record,
+    stateDir: containerDir(paths, c.id),
+  };
+}
+
+function runningState(state: ContainerState): ContainerStatus {
+  if (state.pid === undefined) return 'created';
+  return isPaused(state.spec, state.id) ? 'paused' : 'running';
 }

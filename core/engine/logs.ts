@@ -1,48 +1,43 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KitError } from '../errors';
 import { containerDir, type KitPaths } from '../paths';
-import { logFiles } from './shim';
-import type { ContainerState } from './state';
+import { LogTail, readLogEntries, type LogEntry } from './log-file';
+import { logFile } from './shim';
 
-type Stream = 'stdout' | 'stderr';
+export type { LogEntry } from './log-file';
 
-/** What a detached container has written so far (`kit logs`). */
-export function readLogs(paths: KitPaths, state: ContainerState): Record<Stream, string> {
-  const files = existingLogFiles(paths, state);
-  return { stdout: readFileSync(files.stdout, 'utf8'), stderr: readFileSync(files.stderr, 'utf8') };
+export interface LogOptions {
+  /** Only the last N lines (docker logs --tail). */
+  tail?: number;
 }
 
 /**
- * `kit logs -f`: what the container has written and what it writes next,
- * until it ends. The files are held open: the shim deletes them with the
- * state dir when the container ends, and an open fd still reads to the end.
+ * What a container has written (`kit logs`): a detached container's output,
+ * kept after it exits until `kit rm` (a foreground container's went to the
+ * terminal of the kit that ran it: it has none).
  */
-export async function followLogs(paths: KitPaths, state: ContainerState, onText: (stream: Stream, text: string) => void): Promise<void> {
-  const files = existingLogFiles(paths, state);
-  const fds = { stdout: openSync(files.stdout, 'r'), stderr: openSync(files.stderr, 'r') };
+export function readLogs(paths: KitPaths, id: string, options: LogOptions = {}): LogEntry[] {
+  const entries = readLogEntries(logFile(paths, id));
+  return options.tail === undefined ? entries : entries.slice(Math.max(0, entries.length - options.tail));
+}
+
+/**
+ * `kit logs -f`: what the container has written, then what it writes next,
+ * until it is no longer running (at once for one that has exited).
+ */
+export async function followLogs(paths: KitPaths, id: string, onEntry: (entry: LogEntry) => void, options: LogOptions = {}): Promise<void> {
+  const file = logFile(paths, id);
+  const tail = new LogTail(file);
   try {
+    const first = [...readLogEntries(`${file}.1`), ...tail.next()];
+    for (const entry of options.tail === undefined ? first : first.slice(Math.max(0, first.length - options.tail))) onEntry(entry);
     for (;;) {
-      const ended = !existsSync(containerDir(paths, state.id));
-      for (const stream of ['stdout', 'stderr'] as const) drain(fds[stream], (text) => onText(stream, text));
+      const ended = !existsSync(containerDir(paths, id));
+      for (const entry of tail.next()) onEntry(entry);
       if (ended) return;
       await sleep(100);
     }
   } finally {
-    closeSync(fds.stdout);
-    closeSync(fds.stderr);
+    tail.close();
   }
-}
-
-function drain(fd: number, onText: (text: string) => void): void {
-  const buffer = Buffer.alloc(64 * 1024);
-  for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) onText(buffer.subarray(0, n).toString('utf8'));
-}
-
-function existingLogFiles(paths: KitPaths, state: ContainerState): Record<Stream, string> {
-  const files = logFiles(paths, state.id);
-  if (!existsSync(files.stdout)) {
-    throw new KitError(`container ${state.name} runs in the foreground: its output goes to the terminal of the kit that started it`, 'only containers started with -d have logs');
-  }
-  return files;
 }

@@ -4,6 +4,8 @@ import { KitError } from '../errors';
 import type { HostChanges } from '../host/journal';
 import { containerDir, type KitPaths } from '../paths';
 import { listContainerLayers } from '../storage/containers';
+import { listRecords, type ContainerRecord } from './record';
+import { resolveContainer } from './resolve-container';
 import { listStates, reapOrphans, type ContainerState } from './state';
 
 /** Docker's rule for container names. */
@@ -46,7 +48,8 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
  * kept layer still answers to it (kit diff, kit commit, kit rm).
  */
 function refuseIfStoppedHolds(paths: KitPaths, name: string): void {
-  const stopped = listContainerLayers(paths).find((c) => c.name === name && !existsSync(containerDir(paths, c.id)));
+  const kept = [...listRecords(paths), ...listContainerLayers(paths)];
+  const stopped = kept.find((c) => c.name === name && !existsSync(containerDir(paths, c.id)));
   if (stopped) throw new KitError(`the name "${name}" is already in use by stopped container ${stopped.id}`, `remove it (kit rm ${name}) or choose another --name`);
 }
 
@@ -57,10 +60,36 @@ function refuseIfStoppedHolds(paths: KitPaths, name: string): void {
 export function findContainer(paths: KitPaths, ref: string): ContainerState {
   const found = lookupContainer(paths, ref);
   if (found) return found;
-  // A stopped one still exists by its kept layer: "no such container" would send the user looking for a typo.
-  const stopped = resolveContainer(listContainerLayers(paths), ref);
-  if (stopped) throw new KitError(`container ${ref} (${stopped.id}) is not running`, 'it has stopped: kit diff, kit commit and kit rm still take it; kit run starts a new one');
-  throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running containers');
+  // A stopped one still exists by its record or kept layer: "no such container" would send the user looking for a typo.
+  const stopped = resolveContainer([...listRecords(paths), ...listContainerLayers(paths)], ref);
+  if (stopped) throw new KitError(`container ${ref} (${stopped.id}) is not running`, `it has exited: kit start ${ref} runs it again; kit logs, inspect, diff, commit and rm still take it`);
+  throw new KitError(`no such container: ${ref}`, '`kit ps -a` lists the containers');
+}
+
+/** A container as a user names it, running or not: its live state, its kept record, or both. */
+export interface ContainerRef {
+  id: string;
+  name: string;
+  /** Set while it runs (its owner is alive). */
+  running?: ContainerState;
+  /** Set unless it runs with --rm. */
+  record?: ContainerRecord;
+}
+
+/** Every container of this kit root, running or kept, after reaping those whose owner died. */
+export function allContainers(paths: KitPaths): ContainerRef[] {
+  reapOrphans(paths);
+  const byId = new Map<string, ContainerRef>();
+  for (const record of listRecords(paths)) byId.set(record.id, { id: record.id, name: record.name, record });
+  for (const state of listStates(paths)) byId.set(state.id, { ...byId.get(state.id), id: state.id, name: state.name, running: state });
+  return [...byId.values()];
+}
+
+/** The container `ref` names, running or exited; one line naming it when there is none. */
+export function findAnyContainer(paths: KitPaths, ref: string): ContainerRef {
+  const found = lookupAnyContainer(paths, ref);
+  if (!found) throw new KitError(`no such container: ${ref}`, '`kit ps -a` lists the containers');
+  return found;
 }
 
 /** findContainer, with undefined when no running container matches (`kit rm` then looks for a stopped one). */
@@ -69,14 +98,6 @@ export function lookupContainer(paths: KitPaths, ref: string): ContainerState | 
   return resolveContainer(listStates(paths), ref);
 }
 
-/**
- * The one of `states` that `ref` means, as Docker resolves it: a full id, a
- * name, or a unique prefix of an id; undefined when none matches.
- */
-export function resolveContainer<T extends { id: string; name?: string }>(states: T[], ref: string): T | undefined {
-  const exact = states.find((s) => s.id === ref || s.name === ref);
-  if (exact) return exact;
-  const byPrefix = states.filter((s) => s.id.startsWith(ref));
-  if (byPrefix.length > 1) throw new KitError(`"${ref}" matches ${byPrefix.length} containers`, 'give more characters of the id, or the name');
-  return byPrefix[0];
+export function lookupAnyContainer(paths: KitPaths, ref: string): ContainerRef | undefined {
+  return resolveContainer(allContainers(paths), ref);
 }

@@ -1,5 +1,5 @@
 import { SyscallError } from '../errors';
-import { signalNumber } from '../linux';
+import { shellCode } from './exit-status';
 import { hintFor } from '../trace/hints';
 import type { RunResult } from './run';
 
@@ -11,5 +11,5 @@ export function startFailure(result: RunResult): SyscallError | undefined {
 
 /** The run's status as a shell reports it: the exit code, or 128 + the signal that ended it. */
 export function shellStatus(result: RunResult): number {
-  return result.exitCode ?? 128 + signalNumber(result.signal ?? '');
+  return shellCode(result);
 }

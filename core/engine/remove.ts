@@ -1,22 +1,33 @@
+import { existsSync } from 'node:fs';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
+import { removeKept } from './keep';
 import { lookupContainerLayer, removeContainerLayer } from '../storage/containers';
-import { lookupContainer } from './names';
+import { lookupAnyContainer } from './names';
+import { recordDir } from './record';
 import { killContainer } from './stop';
 
 /**
  * `kit rm`, as `docker rm`: a running container is refused unless forced,
  * then killed (its owner undoes its host changes and unmounts its root);
- * then its kept container layer, if it has one, is deleted. A stopped
- * container is only that layer (kit run -d or --name keeps it).
+ * then what is kept of it (record, logs, container layer) is deleted.
+ * Returns the container's id.
  */
-export async function removeContainer(paths: KitPaths, ref: string, force: boolean): Promise<void> {
-  const running = lookupContainer(paths, ref);
-  if (running) {
-    if (!force) throw new KitError(`container ${running.name} is running`, `stop it first (kit stop ${ref}) or force it (kit rm -f ${ref})`);
-    await killContainer(paths, running);
+export async function removeContainer(paths: KitPaths, ref: string, force: boolean): Promise<string> {
+  const container = lookupAnyContainer(paths, ref);
+  if (!container) {
+    // A layer kept by a kit from before container records: still removable.
+    const layer = lookupContainerLayer(paths, ref);
+    if (!layer) throw new KitError(`no such container: ${ref}`, '`kit ps -a` lists the containers');
+    removeContainerLayer(paths, layer.id);
+    return layer.id;
   }
-  const layer = lookupContainerLayer(paths, running?.id ?? ref);
-  if (!running && !layer) throw new KitError(`no such container: ${ref}`, '`kit ps` lists the running ones; a stopped one remains only if it ran with -d or --name');
-  if (layer) removeContainerLayer(paths, layer.id);
+  if (container.running) {
+    if (!force) throw new KitError(`container ${container.name} is running`, `stop it first (kit stop ${ref}) or force it (kit rm -f ${ref})`);
+    await killContainer(paths, container.running);
+  }
+  if (!existsSync(recordDir(paths, container.id))) return container.id; // --rm: its owner removed it all
+  const problem = removeKept(paths, container.id);
+  if (problem) throw new KitError(`could not remove container ${container.name}: ${problem}`, 'run kit rm again once it is unmounted');
+  return container.id;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { Interrupts } from '../host/interrupts';
 import { HostChanges } from '../host/journal';
 import { ensureImage } from '../image/ensure';
@@ -8,19 +9,27 @@ import { SIG } from '../linux';
 import { initPath, type NativeAddon } from '../native';
 import { kitPaths, containerDir, type KitPaths } from '../paths';
 import { buildPlan, type HostContext, type HostStep, type Plan, type PlanPart } from '../plan';
-import type { ContainerSpec } from '../spec';
+import type { ContainerSpec, Namespace } from '../spec';
+import { NAMESPACE_FLAG } from '../plan/namespaces';
 import { parseEvents, type TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
-import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdio } from './channels';
+import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdin, type Stdio } from './channels';
 import { ContainerTrace } from './container-trace';
 import { decodeStatus } from './exit-status';
+import { keepRecord } from './keep';
 import { journalFile, reapOrphans, writeState, type ContainerState } from './state';
 
 export interface RunOptions {
   paths?: KitPaths;
   stdio?: Stdio;
+  /** The container's stdin: /dev/null unless 'pass' (kit run -i). */
+  stdin?: Stdin;
   /** Called with each trace event as it happens. */
   onEvent?: (event: TraceEvent) => void;
+  /** Called with the container's output as it comes (stdio 'capture'). */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** Called as soon as the container's first process is reaped, before kit undoes its host changes. */
+  onExited?: (status: { exitCode: number | null; signal: string | null }) => void;
   /**
    * Called once the container exists but before it is released to run its
    * plan: the moment chapters take the host's view of the new process.
@@ -29,11 +38,14 @@ export interface RunOptions {
   /**
    * Called once the container is released; when the promise settles the
    * container is stopped (SIGKILL) if it is still running. For containers
-   * that serve (a chapter talks to its server, then ends it).
+   * that serve (a chapter talks to its server, then ends it). `ended` is
+   * aborted when the container exits by itself: stop waiting for it.
    */
-  whileRunning?: (pid: number) => Promise<void>;
+  whileRunning?: (pid: number, ended: AbortSignal) => Promise<void>;
   /** Steps a chapter adds to make its point (see buildPlan). */
   demo?: PlanPart;
+  /** Setup steps written outside kit (a lab's student code), run before kit confines the container (see buildPlan). */
+  runtime?: PlanPart;
   /**
    * Called once the command itself runs: kit-init's execve succeeded. A
    * detached container's shim reports it to the `kit run -d` that waits.
@@ -58,6 +70,8 @@ export interface RunResult {
   failed?: TraceEvent;
   /** What kit found after the run, one line each (the OOM killer struck...). */
   notes: string[];
+  /** The kernel's OOM killer killed a process of the container. */
+  oomKilled: boolean;
 }
 
 /**
@@ -74,7 +88,18 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };
   const changes = createStateDir(paths, state, trace);
   const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
-  return runPlan(() => buildPlan(spec, id, paths, options.demo), ctx, options, (pid) => writeState(paths, { ...state, pid }));
+  const kept = spec.keepLayer ? keepRecord(paths, state) : undefined;
+  try {
+    const result = await runPlan(() => buildPlan(spec, id, paths, options.demo, options.runtime), ctx, options, (pid) => {
+      writeState(paths, { ...state, pid });
+      kept?.started();
+    });
+    kept?.exited(result);
+    return result;
+  } catch (err) {
+    kept?.failed();
+    throw err;
+  }
 }
 
 export function newContainerId(): string {
@@ -134,10 +159,11 @@ async function startAndWait(
   onCloned: (pid: number) => void,
 ): Promise<RunResult> {
   const { trace } = ctx;
-  const channels = openChannels(trace, options.stdio ?? 'capture');
+  const stdio = options.stdio ?? 'capture';
+  const channels = openChannels(trace, stdio, options.stdin);
   let pid: number;
   try {
-    pid = trace.check(plan.why?.clone ?? cloneWhy(ctx.spec), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
+    pid = trace.check(plan.why?.clone ?? cloneWhy(plan.cloneFlags), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
   } catch (err) {
     closeKitEnds(trace, channels); // no container: nobody will ever write to them
     throw err;
@@ -151,15 +177,24 @@ async function startAndWait(
     initStarted();
     inside.push(chunk);
   });
-  const stdout = channels.stdout === undefined ? undefined : readAll(channels.stdout);
-  const stderr = channels.stderr === undefined ? undefined : readAll(channels.stderr);
+  // A detached container's output goes only to its log; a chapter's (onOutput) is kept and seen as it comes.
+  const output = typeof stdio === 'object' ? stdio.output : options.onOutput;
+  const reader = (fd: number | undefined, stream: 'stdout' | 'stderr') =>
+    fd === undefined ? undefined : readAll(fd, output && ((text) => output(stream, text)), typeof stdio !== 'object');
+  const stdout = reader(channels.stdout, 'stdout');
+  const stderr = reader(channels.stderr, 'stderr');
   ctx.pid = pid;
   onCloned(pid);
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
   let reaped = false;
-  const exited = trace.native.wait(pid).finally(() => (reaped = true)); // its event comes back with it
+  const ended = new AbortController();
+  const exited = trace.native.wait(pid).finally(() => {
+    reaped = true;
+    ended.abort();
+  }); // its event comes back with it
   try {
     await runHostSteps(plan.attach, ctx, interrupts);
+    if (plan.release !== undefined) await releaseChild(trace, control.socket, plan.release);
     await options.beforeRelease?.(pid);
     // kit-init's first trace line proves the child got past
     // prctl(PR_SET_PDEATHSIG), made before it exec'd kit-init. A plan sent
@@ -173,7 +208,7 @@ async function startAndWait(
     for (const reader of [control, stdout, stderr]) reader?.socket.destroy(); // before the error reaches the caller
     throw err;
   }
-  const watcher = options.whileRunning?.(pid).finally(() => reaped || stop(trace, pid));
+  const watcher = options.whileRunning?.(pid, ended.signal).finally(() => reaped || stop(trace, pid));
   watcher?.catch(() => undefined); // awaited below: not an unhandled rejection meanwhile
   try {
     await control.text;
@@ -186,9 +221,10 @@ async function startAndWait(
     throw err;
   }
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
+  const status = decodeStatus(exit.status);
+  options.onExited?.(status);
   for (const event of parseEvents(exit.trace)) trace.add({ ...event, why: plan.why?.wait ?? REAP_WHY });
   await runHostSteps(plan.exited, ctx, interrupts);
-  const status = decodeStatus(exit.status);
   return {
     id: ctx.id,
     pid,
@@ -198,7 +234,30 @@ async function startAndWait(
     ...status,
     failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => e.errno !== null) : undefined,
     notes: ctx.notes,
+    oomKilled: ctx.oomKilled ?? false,
   };
+}
+
+/**
+ * A child in a new user namespace waits, before it execs kit-init, for one
+ * byte on the control socket: its maps are written (core/plan/userns.ts).
+ * Node writes it; the trace records that write as it happened.
+ */
+async function releaseChild(trace: TraceRecorder, socket: Socket, byte: string): Promise<void> {
+  const start = process.hrtime.bigint();
+  await new Promise<void>((resolve, reject) => socket.write(byte, (err) => (err ? reject(err) : resolve())));
+  trace.add({
+    syscall: 'write',
+    args: ['<control socket>', JSON.stringify(byte), '1'],
+    ret: 1,
+    errno: null,
+    errnoMessage: null,
+    durationUs: Number((process.hrtime.bigint() - start) / 1000n),
+    side: 'host',
+    step: null,
+    pending: false,
+    why: 'the maps are written: release the child, which becomes root of its user namespace and execs kit-init',
+  });
 }
 
 /** Stop a container whose first process has not been reaped yet (so its pid is still its own). */
@@ -208,8 +267,11 @@ function stop(trace: TraceRecorder, pid: number): void {
 
 const REAP_WHY = "reap the container's first process: its exit status is the container's";
 
-function cloneWhy(spec: ContainerSpec): string {
-  const created = spec.namespaces.filter((n) => n !== 'cgroup');
+/** Named from the flags clone() really gets (the network plan adds CLONE_NEWNET to the spec's namespaces). */
+function cloneWhy(flags: number): string {
+  const created = (Object.keys(NAMESPACE_FLAG) as Namespace[]).filter((ns) => ns !== 'cgroup' && (flags & NAMESPACE_FLAG[ns]) !== 0);
   if (created.length === 0) return 'a plain child process: no new namespaces, it shares everything with the host';
-  return `the container's first process, born in new ${created.join(', ')} namespaces; it execs kit-init and waits for its plan`;
+  const what = `new ${created.join(', ')} namespace${created.length > 1 ? 's' : ''}`;
+  if (created.includes('user')) return `the container's first process, born in ${what}; it waits for its uid and gid maps, then execs kit-init`;
+  return `the container's first process, born in ${what}; it execs kit-init and waits for its plan`;
 }

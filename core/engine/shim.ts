@@ -4,6 +4,8 @@ import { KitError } from '../errors';
 import { containerDir, type KitPaths } from '../paths';
 import type { ShimReply, ShimRequest } from './detached';
 import { startFailure } from './outcome';
+import { LogWriter } from './log-file';
+import { readRecord, recordDir } from './record';
 import { runContainer } from './run';
 
 /** fd 3 of the shim: the socket to the `kit run -d` that started it. */
@@ -25,24 +27,37 @@ export async function runShim(id: string): Promise<void> {
     if (!channel.writable) return;
     channel.end(JSON.stringify(message) + '\n');
   };
+  let log: LogWriter | undefined;
   try {
     const result = await runContainer(request.spec, {
       id,
       paths: request.paths,
-      stdio: logFiles(request.paths, id),
+      stdio: {
+        output: (stream, text) => {
+          log ??= new LogWriter(logFile(request.paths, id), request.spec.logMaxBytes);
+          log.write(stream, text);
+        },
+      },
       onRunning: (pid) => reply({ running: { id, pid } }),
     });
     const failed = startFailure(result);
     if (failed) reply(failure(id, failed));
   } catch (err) {
     reply(failure(id, err instanceof KitError ? err : new KitError((err as Error).message)));
+  } finally {
+    log?.close();
   }
   channel.destroy();
 }
 
-export function logFiles(paths: KitPaths, id: string): { stdout: string; stderr: string } {
-  const dir = containerDir(paths, id);
-  return { stdout: join(dir, 'stdout.log'), stderr: join(dir, 'stderr.log') };
+/**
+ * Where a container's output is logged: with its record when it is kept
+ * (the log outlives the run, for `kit logs` after the exit), else in its
+ * state dir (gone with it).
+ */
+export function logFile(paths: KitPaths, id: string): string {
+  const dir = readRecord(paths, id) ? recordDir(paths, id) : containerDir(paths, id);
+  return join(dir, 'container.log');
 }
 
 function failure(id: string, err: KitError): ShimReply {

@@ -5,6 +5,8 @@ import { isAlive, self, type ProcessRef } from '../host/process';
 import { containerDir, containersDir, type KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { TraceRecorder } from '../trace/recorder';
+import '../undo-handlers'; // a journal replayed here may hold any kind of host change
+import { markOwnerDied } from './record';
 
 /**
  * What kit knows about a container, in <state>/containers/<id>/state.json,
@@ -75,6 +77,7 @@ export function reapOrphans(paths: KitPaths): string[] {
       continue;
     }
     rmSync(join(dir, id), { recursive: true, force: true }); // one that died before its first record
+    markOwnerDied(paths, id);
     reaped.push(id);
   }
   return reaped;

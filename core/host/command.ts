@@ -17,18 +17,28 @@ export interface CommandResult {
   stderr: string;
 }
 
-export function runCommand(trace: TraceRecorder, why: string | undefined, argv: string[]): CommandResult {
+/**
+ * `no`: for a command that asks a question (does the chain exist? is the
+ * rule there?), what a non-zero exit means. It is then the answer, not a
+ * failure: the trace shows it as such, not the program's own stderr
+ * (iptables-nft answers a missing chain with "incompatible, use 'nft' tool").
+ * `when`: only a non-zero exit whose stderr matches is that answer.
+ */
+export function runCommand(trace: TraceRecorder, why: string | undefined, argv: string[], question?: { no: string; when?: RegExp }): CommandResult {
   const start = process.hrtime.bigint();
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
   const durationUs = Number((process.hrtime.bigint() - start) / 1000n);
   const status = r.error ? NOT_FOUND : (r.status ?? 128);
   const stderr = r.error ? `${argv[0]}: ${r.error.message}` : r.stderr;
+  const answered = question !== undefined && !r.error && status !== 128 && (status === 0 || !question.when || question.when.test(stderr));
+  const failed = status !== 0 && !answered;
   trace.add({
     syscall: argv[0],
     args: argv.slice(1),
     ret: status,
-    errno: status === 0 ? null : 'EXIT',
-    errnoMessage: status === 0 ? null : firstLine(stderr) || `exit code ${status}`,
+    errno: failed ? 'EXIT' : null,
+    errnoMessage: failed ? firstLine(stderr) || `exit code ${status}` : null,
+    answer: answered && status !== 0 ? question.no : undefined,
     durationUs,
     side: 'host',
     step: null,

@@ -1,16 +1,13 @@
-import { deleteChain, deleteRule } from '../network/iptables';
-import { releaseHostNetwork } from '../network/host-network';
-import { releaseAddress } from '../network/ipam';
-import { sysctlPath } from '../network/sysctl';
-import { removeCgroup } from '../cgroups/lifecycle';
-import { tracedIo } from '../cgroups/traced-io';
 import { removeTree } from './remove-tree';
 import type { TraceRecorder } from '../trace/recorder';
-import { runCommand } from './command';
 
 /**
  * How to undo one host change. Records are data (JSON in the journal), so a
- * later kit process can replay what an earlier one journaled.
+ * later kit process can replay what an earlier one journaled. Every kind of
+ * record kit can journal is listed here, so the journal's format is in one
+ * place; the code that undoes a kind lives with the part of kit that makes
+ * it (core/network/undo.ts, core/cgroups/undo.ts), registered in the table
+ * below, so host/ needs nothing from them.
  */
 export type Undo =
   /** A directory kit created (a cgroup, a mount point). */
@@ -34,46 +31,54 @@ export type Undo =
   /** A container joined kit0: when it leaves, kit0 and the shared rules go if no other container uses them. */
   | { op: 'network-release' }
   /** A container's cgroup: end what is left in it, rmdir it, then its shared parent if empty. */
-  | { op: 'cgroup'; path: string; parent: string };
+  | { op: 'cgroup'; path: string; parent: string }
+  /** A host user kit created (`kit`, for --userns=auto); userdel also drops its subordinate ranges. */
+  | { op: 'userdel'; name: string }
+  /** Subordinate uid and gid ranges kit gave an existing user. */
+  | { op: 'subids-delete'; user: string; range: string }
+  /** A container held the `kit` user's ranges: let go, and the last one out undoes what kit made (core/userns/remap-user.ts). */
+  | { op: 'userns-release'; path: string }
+  /** A kit dir opened to the remapped root's gid (core/userns/remap-user.ts): its group and mode before. */
+  | { op: 'chgrp'; path: string; gid: number; mode: number };
+
+export type UndoOp = Undo['op'];
+/** Undo one record; returns a one-line problem, or undefined when done (or already gone). */
+export type UndoHandler<K extends UndoOp> = (record: Extract<Undo, { op: K }>, trace: TraceRecorder) => string | undefined;
+type UndoTable = { [K in UndoOp]?: UndoHandler<K> };
 
 const ENOENT = -2;
 const EINVAL = -22;
+const MNT_DETACH = 2;
 
-/** Undo one change; returns a one-line problem, or undefined when done. */
+/** The host's own kinds: plain syscalls and files. The rest are registered by their modules. */
+const handlers: UndoTable = {
+  rmdir: (record, trace) => {
+    const ret = trace.host('undo: remove the directory kit made', (n) => n.rmdir(record.path));
+    return ret < 0 && ret !== ENOENT ? `could not remove ${record.path} (errno ${-ret})` : undefined;
+  },
+  umount: (record, trace) => {
+    const ret = trace.host('undo: detach the mount kit made', (n) => n.umount2(record.path, MNT_DETACH));
+    return ret < 0 && ret !== ENOENT && ret !== EINVAL ? `could not unmount ${record.path} (errno ${-ret})` : undefined;
+  },
+  msgrm: (record, trace) => {
+    const ret = trace.host('undo: remove the message queue kit made', (n) => n.msgRemove(record.key));
+    return ret < 0 && ret !== ENOENT ? `could not remove message queue key ${record.key} (errno ${-ret})` : undefined;
+  },
+  remove: (record) => removeTree(record.path),
+};
+
+/** How records of kind `op` are undone (network, cgroups register theirs when loaded). */
+export function registerUndo<K extends UndoOp>(op: K, handler: UndoHandler<K>): void {
+  (handlers as Record<string, unknown>)[op] = handler;
+}
+
+/**
+ * Undo one change; returns a one-line problem, or undefined when done. A kind
+ * whose module is not loaded is a problem, so its record stays in the
+ * journal for a replay that has it (core/undo-handlers.ts loads them all).
+ */
 export function undo(record: Undo, trace: TraceRecorder): string | undefined {
-  switch (record.op) {
-    case 'rmdir': {
-      const ret = trace.host('undo: remove the directory kit made', (n) => n.rmdir(record.path));
-      return ret < 0 && ret !== ENOENT ? `could not remove ${record.path} (errno ${-ret})` : undefined;
-    }
-    case 'umount': {
-      const MNT_DETACH = 2;
-      const ret = trace.host('undo: detach the mount kit made', (n) => n.umount2(record.path, MNT_DETACH));
-      return ret < 0 && ret !== ENOENT && ret !== EINVAL ? `could not unmount ${record.path} (errno ${-ret})` : undefined;
-    }
-    case 'msgrm': {
-      const ret = trace.host('undo: remove the message queue kit made', (n) => n.msgRemove(record.key));
-      return ret < 0 && ret !== ENOENT ? `could not remove message queue key ${record.key} (errno ${-ret})` : undefined;
-    }
-    case 'remove':
-      return removeTree(record.path);
-    case 'link-delete': {
-      const r = runCommand(trace, 'undo: delete the link kit created', ['ip', 'link', 'delete', record.name]);
-      return r.status === 0 || /Cannot find device/.test(r.stderr) ? undefined : `could not delete link ${record.name}: ${r.stderr.trim()}`;
-    }
-    case 'iptables-delete':
-      return deleteRule(trace, record);
-    case 'iptables-chain-delete':
-      return deleteChain(trace, record.table, record.chain);
-    case 'sysctl': {
-      const ret = trace.host(`undo: restore ${record.key} to its old value`, (n) => n.writeFile(sysctlPath(record.key), record.value));
-      return ret < 0 && ret !== ENOENT ? `could not restore ${record.key} (errno ${-ret})` : undefined;
-    }
-    case 'lease-release':
-      return releaseAddress(record.path, record.id);
-    case 'network-release':
-      return releaseHostNetwork(trace);
-    case 'cgroup':
-      return removeCgroup(tracedIo(trace, 'undo: empty and remove the cgroup kit made'), record.path, record.parent);
-  }
+  const handler = handlers[record.op] as UndoHandler<UndoOp> | undefined;
+  if (!handler) return `no undo for '${record.op}' is loaded: kept in the journal`;
+  return handler(record as never, trace);
 }

@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, st
 import { dirname, join, resolve } from 'node:path';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
+import { REF_NAME } from './formats/oci-layout';
 import { goArch } from './formats/parsed';
 import { interruptible } from './interrupts';
 import { scratchDir } from './scratch';
@@ -11,14 +12,16 @@ import type { Image, ImageStore } from './store';
 import type { TarHeader } from './tar/header';
 import { TarWriter } from './tar/writer';
 
-export type ExportFormat = 'rootfs' | 'docker-save';
+export type ExportFormat = 'rootfs' | 'docker-save' | 'oci';
 
 /**
  * Write an image as a tarball. `rootfs` is what `docker export` writes: the
  * container's view, layers flattened and whiteouts applied, for `docker
  * import` or `tar -x`. `docker-save` keeps the layers, for `docker load` or
- * `kit image import` to get the same image back. The file appears complete
- * or not at all.
+ * `kit image import` to get the same image back; `oci` writes an OCI image
+ * layout archive (what `podman save --format oci-archive` writes), for
+ * `podman load`, `skopeo copy oci-archive:FILE ...` or `kit image import`.
+ * The file appears complete or not at all.
  */
 export function exportImage(store: ImageStore, paths: KitPaths, name: string, file: string, format: ExportFormat): Promise<{ bytes: number }> {
   return interruptible(() => exportFile(store, paths, name, file, format));
@@ -33,6 +36,7 @@ async function exportFile(store: ImageStore, paths: KitPaths, name: string, file
   try {
     const tar = new TarWriter(createWriteStream(partial));
     if (format === 'rootfs') await packMerged(image.layers.map((d) => store.layerDir(d)), tar);
+    else if (format === 'oci') await writeOciLayout(store, paths, image, tar);
     else await writeDockerSave(store, paths, image, tar);
     await tar.finish();
     renameSync(partial, file);
@@ -48,13 +52,7 @@ async function exportFile(store: ImageStore, paths: KitPaths, name: string, file
  * manifest.json tying them together.
  */
 async function writeDockerSave(store: ImageStore, paths: KitPaths, image: Image, tar: TarWriter): Promise<void> {
-  const scratch = scratchDir(paths, 'export');
-  try {
-    const layers: Array<{ file: string; digest: string }> = [];
-    for (const [i, digest] of image.layers.entries()) {
-      const file = join(scratch, `${i}.tar`);
-      layers.push({ file, digest: await packLayerFile(store.layerDir(digest), file) });
-    }
+  await withPackedLayers(store, paths, image, async (layers) => {
     const config = Buffer.from(JSON.stringify(configJson(image, layers.map((l) => l.digest))));
     const configName = `${sha256(config)}.json`;
     const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [`${image.name}:latest`], Layers: layers.map((l) => `${hex(l.digest)}/layer.tar`) }]));
@@ -64,15 +62,65 @@ async function writeDockerSave(store: ImageStore, paths: KitPaths, image: Image,
     }
     await tar.add(entry(configName, 'file', config.length), config);
     await tar.add(entry('manifest.json', 'file', manifest.length), manifest);
+  });
+}
+
+/** Each layer packed as an OCI layer tar in a scratch dir, for `use`; removed afterwards. */
+async function withPackedLayers(store: ImageStore, paths: KitPaths, image: Image, use: (layers: Array<{ file: string; digest: string }>) => Promise<void>): Promise<void> {
+  const scratch = scratchDir(paths, 'export');
+  try {
+    const layers: Array<{ file: string; digest: string }> = [];
+    for (const [i, digest] of image.layers.entries()) {
+      const file = join(scratch, `${i}.tar`);
+      layers.push({ file, digest: await packLayerFile(store.layerDir(digest), file) });
+    }
+    await use(layers);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
 
+/**
+ * The OCI image layout, as one tar: `oci-layout`, `index.json` naming the
+ * manifest (its ref.name annotation is the image's name), and every
+ * document and layer under `blobs/sha256/`, named by its own digest. Layers
+ * are uncompressed, so each blob digest is also the layer's diffID.
+ */
+async function writeOciLayout(store: ImageStore, paths: KitPaths, image: Image, tar: TarWriter): Promise<void> {
+  await withPackedLayers(store, paths, image, async (layers) => {
+    const config = Buffer.from(JSON.stringify(configJson(image, layers.map((l) => l.digest))));
+    const descriptor = (mediaType: string, data: Buffer | string, size?: number) => ({ mediaType, digest: typeof data === 'string' ? data : `sha256:${sha256(data)}`, size: size ?? (data as Buffer).length });
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI.manifest,
+        config: descriptor(OCI.config, config),
+        layers: layers.map((l) => descriptor(OCI.layer, l.digest, statSync(l.file).size)),
+      }),
+    );
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI.index, manifests: [{ ...descriptor(OCI.manifest, manifest), annotations: { [REF_NAME]: `${image.name}:latest` } }] }));
+    const layout = Buffer.from(JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+    await tar.add(entry('oci-layout', 'file', layout.length), layout);
+    await tar.add(entry('blobs/', 'dir', 0));
+    await tar.add(entry('blobs/sha256/', 'dir', 0));
+    for (const layer of layers) await tar.add(entry(`blobs/sha256/${hex(layer.digest)}`, 'file', statSync(layer.file).size), createReadStream(layer.file));
+    for (const doc of [config, manifest]) await tar.add(entry(`blobs/sha256/${sha256(doc)}`, 'file', doc.length), doc);
+    await tar.add(entry('index.json', 'file', index.length), index);
+  });
+}
+
+const OCI = {
+  index: 'application/vnd.oci.image.index.v1+json',
+  manifest: 'application/vnd.oci.image.manifest.v1+json',
+  config: 'application/vnd.oci.image.config.v1+json',
+  layer: 'application/vnd.oci.image.layer.v1.tar',
+};
+
 function configJson(image: Image, diffIds: string[]) {
   return {
-    architecture: goArch(),
-    os: 'linux',
+    architecture: image.platform?.architecture || goArch(),
+    os: image.platform?.os || 'linux',
+    ...(image.platform?.variant ? { variant: image.platform.variant } : {}),
     created: image.created,
     config: image.config,
     rootfs: { type: 'layers', diff_ids: diffIds },

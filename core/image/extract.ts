@@ -1,21 +1,24 @@
-import { chmodSync, constants, linkSync, lstatSync, lchownSync, lutimesSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { constants, linkSync, lstatSync, lchownSync, lutimesSync, mkdirSync, rmSync, symlinkSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KitError } from '../errors';
 import { TraceRecorder } from '../trace/recorder';
+import { NAME_MAX, PATH_MAX, type Budget } from './limits';
 import type { TarEntry } from './tar/reader';
 import { makeWhiteout, markOpaque, ociMarker, untraced } from '../storage/whiteout';
 
 /** A tar entry kit refuses to extract, because it could write outside the target. */
 export class UnsafeEntryError extends KitError {
   constructor(entry: string, reason: string) {
-    super(`refused tar entry '${entry}': ${reason}`, 'the archive is unsafe or damaged; nothing was written outside the target directory and nothing was stored');
+    super(`refused tar entry '${shortName(entry)}': ${reason}`, 'the archive is unsafe or damaged; nothing was written outside the target directory and nothing was stored');
   }
 }
 
 export interface ExtractOptions {
   /** Turn OCI whiteout markers into overlay whiteouts (image layers do; outer archives do not). */
   whiteouts: boolean;
+  /** Counts entries against --max-entries and holds --max-path. */
+  budget?: Budget;
 }
 
 interface DirMeta {
@@ -36,38 +39,55 @@ const S_IFIFO = 0o010000;
  *   plants `etc -> /etc` and then writes `etc/passwd` cannot reach the host;
  * - an existing path is unlinked before it is replaced, and files are opened
  *   with O_NOFOLLOW|O_EXCL, so a planted symlink is never followed;
- * - hard links must name an existing non-directory inside root;
- * - device nodes need root (as they do for Docker).
- * Modes, owners (when root) and mtimes are kept; directories get theirs
+ * - hard links must name an existing regular file inside root: never a
+ *   symlink (metadata calls on the link would reach its target), a device,
+ *   a FIFO or a directory;
+ * - device nodes need root (as they do for Docker);
+ * - names longer than the kernel takes (NAME_MAX per component, PATH_MAX in
+ *   all, --max-path) are one clear error, not a raw ENAMETOOLONG.
+ * Modes, owners (when root) and mtimes are kept with the no-follow calls
+ * (lchown, fchmodat AT_SYMLINK_NOFOLLOW, lutimes); directories get theirs
  * last, since writing their children changes them.
  */
 export async function extractTar(entries: AsyncIterable<TarEntry>, root: string, options: ExtractOptions): Promise<void> {
   const dirs: DirMeta[] = [];
   for await (const entry of entries) {
-    const parts = safeParts(entry.path, entry.path);
-    if (parts.length === 0) {
-      if (entry.type !== 'dir') throw new UnsafeEntryError(entry.path, 'it names the target directory itself but is not a directory');
-      dirs.push({ path: root, entry });
-      continue;
+    options.budget?.addEntry();
+    try {
+      await extractEntry(entry, root, options, dirs);
+    } catch (err) {
+      if (err instanceof KitError || !(err as NodeJS.ErrnoException).code) throw err;
+      // Whatever the kernel refused (EEXIST, ENOTDIR...): one line naming the entry.
+      throw new UnsafeEntryError(entry.path, `it could not be written (${(err as NodeJS.ErrnoException).code})`);
     }
-    const parent = ensureParents(root, parts.slice(0, -1), entry.path);
-    const name = parts[parts.length - 1];
-    const marker = options.whiteouts ? markerOf(name, entry.path) : undefined;
-    if (marker?.kind === 'opaque') {
-      markOpaque(untraced, parent, 'an OCI opaque marker becomes the overlay opaque xattr');
-      continue;
-    }
-    const target = join(parent, marker?.kind === 'whiteout' ? marker.name : name);
-    removeExisting(target, entry.type === 'dir');
-    if (marker) makeWhiteout(untraced, target, 'an OCI whiteout becomes an overlay whiteout (char device 0/0)');
-    else await create(root, target, entry);
-    if (entry.type === 'dir') dirs.push({ path: target, entry });
-    else if (!marker) applyMeta(target, entry);
   }
   // Deepest first, so setting a parent's mtime comes after its children changed it.
   // A later entry may have replaced a directory (or one of its parents) by a
   // symlink: chmod follows symlinks, so each path is checked again first.
   for (const dir of dirs.reverse()) if (isRealDirectory(root, dir.path)) applyMeta(dir.path, dir.entry);
+}
+
+async function extractEntry(entry: TarEntry, root: string, options: ExtractOptions, dirs: DirMeta[]): Promise<void> {
+  const parts = safeParts(entry.path, entry.path);
+  checkLength(root, parts, entry.path, options.budget?.limits.maxPath ?? PATH_MAX - 1);
+  if (parts.length === 0) {
+    if (entry.type !== 'dir') throw new UnsafeEntryError(entry.path, 'it names the target directory itself but is not a directory');
+    dirs.push({ path: root, entry });
+    return;
+  }
+  const parent = ensureParents(root, parts.slice(0, -1), entry.path);
+  const name = parts[parts.length - 1];
+  const marker = options.whiteouts ? markerOf(name, entry.path) : undefined;
+  if (marker?.kind === 'opaque') {
+    markOpaque(untraced, parent, 'an OCI opaque marker becomes the overlay opaque xattr');
+    return;
+  }
+  const target = join(parent, marker?.kind === 'whiteout' ? marker.name : name);
+  removeExisting(target, entry.type === 'dir');
+  if (marker) makeWhiteout(untraced, target, 'an OCI whiteout becomes an overlay whiteout (char device 0/0)');
+  else await create(root, target, entry);
+  if (entry.type === 'dir') dirs.push({ path: target, entry });
+  else if (!marker) applyMeta(target, entry);
 }
 
 /** Path components of a tar name, refusing what could leave the target. */
@@ -76,6 +96,21 @@ function safeParts(path: string, entryName: string): string[] {
   const parts = path.split('/').filter((p) => p !== '' && p !== '.');
   if (parts.includes('..')) throw new UnsafeEntryError(entryName, "it has a '..' component");
   return parts;
+}
+
+/** The kernel's name limits, and --max-path, as one clear line instead of ENAMETOOLONG. */
+function checkLength(root: string, parts: string[], entryName: string, maxPath: number): void {
+  const long = parts.find((p) => Buffer.byteLength(p) > NAME_MAX);
+  if (long) throw new UnsafeEntryError(entryName, `a name in its path is ${Buffer.byteLength(long)} bytes; Linux allows ${NAME_MAX} (NAME_MAX)`);
+  const bytes = Buffer.byteLength(parts.join('/'));
+  if (bytes > maxPath) throw new UnsafeEntryError(entryName, `its path is ${bytes} bytes (${parts.length} levels deep), over the limit of ${maxPath} (--max-path)`);
+  const full = Buffer.byteLength(join(root, ...parts));
+  if (full > PATH_MAX - 1) throw new UnsafeEntryError(entryName, `its path is ${full} bytes under kit's data dir; Linux allows ${PATH_MAX - 1} (PATH_MAX)`);
+}
+
+/** A name fit for one line: a path thousands of bytes long is cut in the middle. */
+function shortName(name: string): string {
+  return name.length <= 120 ? name : `${name.slice(0, 60)}...${name.slice(-50)} (${Buffer.byteLength(name)} bytes)`;
 }
 
 function markerOf(name: string, entryName: string) {
@@ -114,6 +149,7 @@ async function create(root: string, path: string, entry: TarEntry): Promise<void
       return;
     case 'symlink':
       // Its target is only data here: kit never follows it while extracting.
+      if (!entry.linkpath) throw new UnsafeEntryError(entry.path, 'it is a symlink with an empty target');
       return symlinkSync(entry.linkpath, path);
     case 'hardlink':
       return linkSync(hardlinkTarget(root, entry), path);
@@ -135,7 +171,7 @@ async function writeFile(path: string, entry: TarEntry): Promise<void> {
   }
 }
 
-/** A hard link's target: an existing non-directory inside root, reached without symlinks. */
+/** A hard link's target: an existing regular file inside root, reached without symlinks. */
 function hardlinkTarget(root: string, entry: TarEntry): string {
   const parts = safeParts(entry.linkpath, entry.path);
   let path = root;
@@ -144,10 +180,16 @@ function hardlinkTarget(root: string, entry: TarEntry): string {
     const stat = lstatSync(path, { throwIfNoEntry: false });
     if (!stat) throw new UnsafeEntryError(entry.path, `it is a hard link to '${entry.linkpath}', which is not in the archive before it`);
     if (i < parts.length - 1 && !stat.isDirectory()) throw new UnsafeEntryError(entry.path, `its hard link target '${entry.linkpath}' passes through '${parts.slice(0, i + 1).join('/')}', which is not a directory`);
-    if (i === parts.length - 1 && stat.isDirectory()) throw new UnsafeEntryError(entry.path, `it is a hard link to the directory '${entry.linkpath}'`);
+    if (i === parts.length - 1 && !stat.isFile()) throw new UnsafeEntryError(entry.path, `it is a hard link to ${linkKind(stat)} '${entry.linkpath}'; only regular files may be hard linked`);
   }
   if (parts.length === 0) throw new UnsafeEntryError(entry.path, 'it is a hard link to the target directory itself');
   return path;
+}
+
+function linkKind(stat: Stats): string {
+  if (stat.isDirectory()) return 'the directory';
+  if (stat.isSymbolicLink()) return 'the symlink';
+  return 'the special file';
 }
 
 function isRealDirectory(root: string, path: string): boolean {
@@ -155,10 +197,14 @@ function isRealDirectory(root: string, path: string): boolean {
   return parts.every((_, i) => lstatSync(join(root, ...parts.slice(0, i + 1)), { throwIfNoEntry: false })?.isDirectory() === true);
 }
 
+/**
+ * Owner, mode and times of the path itself, never of what a symlink there
+ * points at: every call is a no-follow one.
+ */
 function applyMeta(path: string, entry: TarEntry): void {
   // chown first: it clears setuid/setgid bits, which chmod then restores.
   if (process.getuid?.() === 0) lchownSync(path, entry.uid, entry.gid);
-  if (entry.type !== 'symlink') chmodSync(path, entry.mode);
+  if (entry.type !== 'symlink') new TraceRecorder().check('keep the mode of a file from the image', (n) => n.lchmod(path, entry.mode));
   lutimesSync(path, entry.mtime, entry.mtime);
 }
 

@@ -1,103 +1,206 @@
-import { chmodSync, existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, chmodSync } from 'node:fs';
+import { basename } from 'node:path';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { extractTar } from './extract';
-import { readDockerSave } from './formats/docker-save';
-import { readOciLayout } from './formats/oci-layout';
+import { isLegacySave, readDockerSave, readLegacySave } from './formats/docker-save';
+import { hasMember, openMember, resolveMember } from './formats/member';
+import { isOciLayout, readOciLayout } from './formats/oci-layout';
+import { CorruptImageError, goArch, type ParsedImage, type ParsedLayer } from './formats/parsed';
 import { interruptible } from './interrupts';
+import { Budget, DEFAULT_LIMITS, type ImportLimits } from './limits';
+import { nameFromTag } from './names';
 import { scratchDir } from './scratch';
-import { CorruptImageError, type ParsedImage, type ParsedLayer } from './formats/parsed';
-import { validateName, type Image, type ImageStore } from './store';
+import { nameTaken, validateName, type Image, type ImageStore } from './store';
 import { openArchive, type Progress } from './tar/archive';
 import { TarFormatError } from './tar/header';
 
-export type ImageFormat = 'rootfs' | 'docker-save' | 'oci-layout';
+export type ImageFormat = 'rootfs' | 'docker-save' | 'docker-save-legacy' | 'oci-layout';
 
 /** Reports reading progress; given a label ("reading busybox.tar"), returns the per-file callback. */
 export type ProgressFactory = (label: string) => Progress | undefined;
 
-const EXPECTED = 'kit image import reads a rootfs tar (`docker export`), a `docker save` tar or an OCI image layout tar, gzipped or not';
-
-/**
- * Import an image tarball in any of the three formats Docker tools write.
- * Layers are stored by diffID (sha256 of the uncompressed layer tar), so a
- * layer another image already has is not extracted again.
- */
-export function importImage(store: ImageStore, paths: KitPaths, file: string, name: string, progress?: ProgressFactory): Promise<{ image: Image; format: ImageFormat }> {
-  return interruptible(() => importFile(store, paths, file, name, progress));
+export interface ImportOptions {
+  /** The name to store it as; with a save of several images, which one to import. */
+  name?: string;
+  limits?: ImportLimits;
+  progress?: ProgressFactory;
 }
 
-async function importFile(store: ImageStore, paths: KitPaths, file: string, name: string, progress?: ProgressFactory): Promise<{ image: Image; format: ImageFormat }> {
-  validateName(name);
-  if (store.has(name)) throw new KitError(`an image named '${name}' exists`, `pick another --name, or remove it first with \`kit image rm ${name}\``);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new KitError(`no file '${file}'`, EXPECTED);
+export interface ImportResult {
+  images: Image[];
+  format: ImageFormat;
+  /** Said at import, as Docker does: an image for another platform. */
+  warnings: string[];
+}
+
+const EXPECTED = 'kit image import reads a rootfs tar (`docker export`), a `docker save` tar (any version), an OCI archive (`podman save --format oci-archive`) or an OCI layout directory (`skopeo copy ... oci:DIR`), gzipped or not';
+
+/**
+ * Import an image tarball (or OCI layout directory) in any of the formats
+ * Docker, podman and skopeo write. Layers are stored by diffID (sha256 of
+ * the uncompressed layer tar, as read), so a layer another image already has
+ * is stored once. Nothing is stored unless every image and layer was read.
+ */
+export function importImage(store: ImageStore, paths: KitPaths, source: string, options: ImportOptions = {}): Promise<ImportResult> {
+  return interruptible(() => importSource(store, paths, source, options));
+}
+
+async function importSource(store: ImageStore, paths: KitPaths, source: string, options: ImportOptions): Promise<ImportResult> {
+  if (options.name) validateName(options.name);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const stat = statSync(source, { throwIfNoEntry: false });
+  if (!stat) throw new KitError(`no file '${source}'`, EXPECTED);
   try {
-    return await withUnpacked(paths, file, progress?.(`reading ${basename(file)}`), async (dir, tarDigest) => {
-      const format: ImageFormat = existsSync(join(dir, 'manifest.json')) ? 'docker-save' : existsSync(join(dir, 'oci-layout')) && existsSync(join(dir, 'index.json')) ? 'oci-layout' : 'rootfs';
-      const parsed = format === 'rootfs' ? rootfsImage(file, dir, tarDigest) : (format === 'docker-save' ? readDockerSave : readOciLayout)(dir, file);
-      return { image: await storeImage(store, name, parsed, progress), format };
-    });
+    if (stat.isDirectory()) {
+      const parsed = readLayout(source, source);
+      if (!parsed) throw new KitError(`'${source}' is a directory but not an OCI image layout (no oci-layout or index.json)`, EXPECTED);
+      return await storeImages(store, parsed.images, parsed.format, options, limits);
+    }
+    const fd = openInput(source);
+    const dir = scratchDir(paths, 'import');
+    try {
+      // A rootfs tar without a './' entry leaves / as mkdtemp made it (0700): give it a root's usual mode.
+      chmodSync(dir, 0o755);
+      const budget = new Budget(limits, 'the archive would');
+      const archive = openArchive(fd, { onProgress: options.progress?.(`reading ${basename(source)}`), budget });
+      await extractTar(archive.entries, dir, { whiteouts: true, budget });
+      if (readdirSync(dir).length === 0) throw new TarFormatError('the tar archive is empty');
+      const parsed = readLayout(dir, source) ?? { images: [rootfsImage(source, dir, archive.tarDigest())], format: 'rootfs' as const };
+      return await storeImages(store, parsed.images, parsed.format, options, limits);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   } catch (err) {
-    if (err instanceof TarFormatError) throw new KitError(`${file}: ${err.message}`, EXPECTED);
+    if (err instanceof TarFormatError) throw new KitError(`${source}: ${err.message}`, EXPECTED);
     throw err;
   }
 }
 
 /**
- * Unpack the archive once into a scratch directory (removed afterwards):
- * a docker-save or OCI archive is then read from it, and a plain rootfs tar
- * already is its only layer, whose digest this pass computed.
+ * The file to import, opened without blocking: a FIFO or a device given as
+ * the archive is refused before any read (opening a FIFO would wait for a
+ * writer that may never come, and Ctrl-C could not stop it).
  */
-async function withUnpacked<T>(paths: KitPaths, file: string, onProgress: Progress | undefined, use: (dir: string, tarDigest: string) => Promise<T>): Promise<T> {
-  const dir = scratchDir(paths, 'import');
-  try {
-    // A rootfs tar without a './' entry leaves / as mkdtemp made it (0700): give it a root's usual mode.
-    chmodSync(dir, 0o755);
-    const archive = openArchive(file, onProgress);
-    await extractTar(archive.entries, dir, { whiteouts: true });
-    if (readdirSync(dir).length === 0) throw new TarFormatError('the tar archive is empty');
-    return await use(dir, archive.tarDigest());
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+function openInput(file: string): number {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new KitError(`'${file}' is not a regular file`, EXPECTED);
   }
+  return fd;
+}
+
+/**
+ * What kind of save an unpacked archive is, by its shape. An archive that
+ * looks like a save (manifest.json, an OCI layout, a legacy `repositories`
+ * with `<id>/layer.tar`) is read as one or refused: never guessed to be a
+ * root filesystem. Undefined: a plain root filesystem.
+ */
+function readLayout(dir: string, source: string): { images: ParsedImage[]; format: ImageFormat } | undefined {
+  const top = readdirSync(dir);
+  if (hasMember(dir, 'manifest.json')) return { images: readDockerSave(dir, source), format: 'docker-save' };
+  if (isOciLayout(dir)) return { images: readOciLayout(dir, source), format: 'oci-layout' };
+  if (isLegacySave(dir, top)) return { images: readLegacySave(dir, top, source), format: 'docker-save-legacy' };
+  for (const marker of ['manifest.json', 'index.json', 'oci-layout', 'repositories']) {
+    if (top.includes(marker)) resolveMember(dir, marker, marker); // throws: why it is no file kit may read
+  }
+  if (top.includes('blobs')) throw new CorruptImageError("it has a blobs/ directory (an OCI layout) but no 'index.json'");
+  return undefined;
 }
 
 /** A `docker export` tar: one layer, no config. */
 function rootfsImage(file: string, dir: string, diffId: string): ParsedImage {
   const createdBy = `kit image import ${basename(file)}`;
-  return { layers: [{ file, unpacked: dir, diffId, createdBy }], config: {}, history: [{ createdBy }] };
+  return { layers: [{ unpacked: dir, diffId, createdBy }], config: {}, history: [{ createdBy }], tags: [] };
 }
 
-/** Store the layers, then the image; on failure, the layers this import added go again. */
-async function storeImage(store: ImageStore, name: string, parsed: ParsedImage, progress?: ProgressFactory): Promise<Image> {
+/** The images to store, with their names: --name, or each image's own (RepoTags). */
+function chooseImages(images: ParsedImage[], name: string | undefined): Array<{ parsed: ParsedImage; name: string }> {
+  const named = (p: ParsedImage) => p.tags.map(nameFromTag).filter((n): n is string => !!n);
+  if (images.length === 1) {
+    const chosen = name ?? named(images[0])[0];
+    if (!chosen) throw new KitError('the archive does not name its image', 'give it a name with --name NAME');
+    return [{ parsed: images[0], name: chosen }];
+  }
+  const choices = images.map((p, i) => p.tags[0] ?? `(untagged image ${i + 1})`).join(', ');
+  if (name) {
+    const match = images.find((p) => p.tags.includes(name) || named(p).includes(name));
+    if (!match) throw new KitError(`the archive holds ${images.length} images (${choices}) and --name ${name} names none of them`, 'pick one by its name with --name, or leave --name out to import them all under their own names');
+    return [{ parsed: match, name }];
+  }
+  const untagged = images.filter((p) => named(p).length === 0);
+  if (untagged.length) throw new KitError(`the archive holds ${images.length} images and ${untagged.length} of them has no name (${choices})`, 'import one at a time with --name NAME');
+  return images.map((parsed) => ({ parsed, name: named(parsed)[0] }));
+}
+
+/** Claim every name, store every layer, then save the images; on failure, remove what this import added. */
+async function storeImages(store: ImageStore, images: ParsedImage[], format: ImageFormat, options: ImportOptions, limits: ImportLimits): Promise<ImportResult> {
+  const targets = chooseImages(images, options.name);
+  const releases: Array<() => void> = [];
   const added: string[] = [];
+  const saved: string[] = [];
   try {
-    for (const [i, layer] of parsed.layers.entries()) {
-      if (!store.hasLayer(layer.diffId)) added.push(layer.diffId);
-      await storeLayer(store, layer, progress?.(`layer ${i + 1}/${parsed.layers.length}`));
+    for (const t of targets) {
+      validateName(t.name);
+      releases.push(store.claim(t.name));
+      if (store.has(t.name)) throw nameTaken(t.name);
     }
-    const image: Image = { name, layers: parsed.layers.map((l) => l.diffId), config: parsed.config, created: new Date().toISOString(), history: parsed.history };
-    store.save(image);
-    return image;
+    const budget = new Budget(limits, "the image's layers would");
+    const stored: Image[] = [];
+    for (const { parsed, name } of targets) {
+      const layers: string[] = [];
+      for (const [i, layer] of parsed.layers.entries()) {
+        const { digest, isNew } = await storeLayer(store, layer, budget, options.progress?.(`${name}: layer ${i + 1}/${parsed.layers.length}`));
+        if (isNew) added.push(digest);
+        layers.push(digest);
+      }
+      stored.push({ name, layers, config: parsed.config, created: new Date().toISOString(), history: parsed.history, ...(parsed.platform ? { platform: parsed.platform } : {}) });
+    }
+    for (const image of stored) {
+      store.save(image, false);
+      saved.push(image.name);
+    }
+    return { images: stored, format, warnings: stored.flatMap(platformWarning) };
   } catch (err) {
+    for (const name of saved) rmSync(store.imageFile(name), { force: true });
     store.removeUnusedLayers(added);
     throw err;
+  } finally {
+    for (const release of releases) release();
   }
 }
 
-/** Extract a layer (whiteouts in overlay form) and check it is the layer the config names. */
-async function storeLayer(store: ImageStore, layer: ParsedLayer, onProgress?: Progress): Promise<void> {
-  if (!/^sha256:[0-9a-f]{64}$/.test(layer.diffId)) throw new CorruptImageError(`'${layer.diffId}' is not a sha256 layer digest`);
-  await store.addLayer(layer.diffId, layer.createdBy, async (dir) => {
+/**
+ * Extract a layer (whiteouts in overlay form) and check it is the layer the
+ * manifest names: both the stored file's digest (an OCI blob) and the
+ * uncompressed tar's (the diffID) are computed from what was read.
+ */
+async function storeLayer(store: ImageStore, layer: ParsedLayer, budget: Budget, onProgress?: Progress): Promise<{ digest: string; isNew: boolean }> {
+  return store.addReadLayer(layer.createdBy, async (dir) => {
     if (layer.unpacked) {
       // Already extracted (and checked) by the first pass: move it into place.
       rmdirSync(dir);
-      return renameSync(layer.unpacked, dir);
+      renameSync(layer.unpacked, dir);
+      return layer.diffId as string;
     }
-    const archive = openArchive(layer.file, onProgress);
-    await extractTar(archive.entries, dir, { whiteouts: true });
+    const { root, rel } = layer.member as { root: string; rel: string };
+    const { fd } = openMember(root, rel, 'layer');
+    const archive = openArchive(fd, { onProgress, budget });
+    await extractTar(archive.entries, dir, { whiteouts: true, budget });
     if (layer.blobDigest && archive.fileDigest() !== layer.blobDigest) throw new CorruptImageError(`blob ${layer.blobDigest} has digest ${archive.fileDigest()}`);
-    if (archive.tarDigest() !== layer.diffId) throw new CorruptImageError(`a layer's content has digest ${archive.tarDigest()}, but the config says ${layer.diffId}`);
+    if (layer.diffId && archive.tarDigest() !== layer.diffId) throw new CorruptImageError(`a layer's content has digest ${archive.tarDigest()}, but the config says ${layer.diffId}`);
+    return archive.tarDigest();
   });
+}
+
+/** Docker's warning at import: the image's platform does not match this host's. */
+function platformWarning(image: Image): string[] {
+  const p = image.platform;
+  if (!p || (p.os === 'linux' && p.architecture === goArch()) || !p.architecture) return [];
+  return [`image '${image.name}' is for ${platformName(p)}; this host is linux/${goArch()}: it will not run here without emulation (binfmt_misc with qemu-user-static)`];
+}
+
+export function platformName(p: { os: string; architecture: string; variant?: string }): string {
+  return [p.os || 'linux', p.architecture, p.variant].filter(Boolean).join('/');
 }

@@ -1,5 +1,6 @@
 import { KitError } from '../errors';
 import { DEFAULT_PATH, defaultSpec, type ContainerSpec } from '../spec';
+import { goArch } from './formats/parsed';
 import type { Image } from './store';
 
 /** What `kit run` was asked for, on top of the image's own config. */
@@ -20,6 +21,8 @@ export interface RunRequest {
  * the working directory is -w, else WorkingDir, else "/".
  */
 export function specFromImage(image: Image, request: RunRequest): ContainerSpec {
+  checkPlatform(image);
+  checkEnv(image);
   const args = request.command.length ? request.command : (image.config.Cmd ?? []);
   const command = [...(image.config.Entrypoint ?? []), ...args];
   if (!command.length) throw new KitError(`image '${image.name}' has no Cmd or Entrypoint`, `give the command after the image name: kit run ${image.name} sh`);
@@ -43,4 +46,28 @@ function mergeEnv(base: string[], overrides: string[]): string[] {
     else env.set(name, value);
   }
   return [...env.values()];
+}
+
+/**
+ * An image for another machine would end in `exec format error` (or a
+ * mount error) deep in the run: say so first, in one line.
+ */
+function checkPlatform(image: Image): void {
+  const p = image.platform;
+  if (!p?.architecture) return;
+  const host = goArch();
+  const platform = [p.os || 'linux', p.architecture, p.variant].filter(Boolean).join('/');
+  if (p.os && p.os !== 'linux') throw new KitError(`image '${image.name}' is for ${platform}; kit runs Linux images`, 'use the image built for linux');
+  if (p.architecture !== host) {
+    throw new KitError(`image '${image.name}' is for ${platform} and this host is linux/${host}`, `its programs cannot run here unless binfmt_misc has a qemu handler for ${p.architecture} (apt-get install qemu-user-static binfmt-support); or import the linux/${host} variant`);
+  }
+}
+
+/** As runc does: an environment entry without '=' (or with an empty name, or a NUL) is an error, not passed on. */
+function checkEnv(image: Image): void {
+  for (const entry of image.config.Env ?? []) {
+    const eq = entry.indexOf('=');
+    const why = eq === -1 ? "missing '='" : eq === 0 ? 'the name is empty' : entry.includes('\0') ? 'it contains a NUL byte' : undefined;
+    if (why) throw new KitError(`image '${image.name}' has an invalid environment variable ${JSON.stringify(entry)}: ${why}`, 'fix the image\'s Env (ENV NAME=value), or rebuild it');
+  }
 }

@@ -18,8 +18,8 @@ export function scratchDir(paths: KitPaths, kind: 'import' | 'export'): string {
 
 function removeAbandoned(paths: KitPaths): void {
   removeWhereOwnerDied(join(paths.data, 'tmp'), /^(?:import|export)-(\d+)-(\d+)-/, (pid, startTime) => isAlive({ pid, startTime }));
-  // ImageStore.addLayer names its work dirs .tmp-<hex>-<pid>-<time>.
-  removeWhereOwnerDied(join(paths.data, 'layers'), /^\.tmp-[0-9a-f]{64}-(\d+)-\d+$/, (pid) => processStartTime(pid) !== undefined);
+  // ImageStore.addLayer names its work dirs .tmp-<hex>-<pid>-<time>, addReadLayer .tmp-import-<pid>-<time>-<random>.
+  removeWhereOwnerDied(join(paths.data, 'layers'), /^\.tmp-(?:[0-9a-f]{64}|import)-(\d+)-\d+(?:-[0-9a-f]+)?$/, (pid) => processStartTime(pid) !== undefined);
 }
 
 function removeWhereOwnerDied(dir: string, pattern: RegExp, alive: (pid: number, startTime: number) => boolean): void {

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KitError } from '../errors';
+import { isAlive, self } from '../host/process';
 import type { KitPaths } from '../paths';
 
 /**
@@ -26,6 +27,13 @@ export interface HistoryEntry {
   emptyLayer?: boolean;
 }
 
+/** What an image's programs were built for, as its config says (Go's names: amd64, arm64; v7...). */
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
 export interface Image {
   name: string;
   /** Layer digests, `sha256:<hex>`, bottom layer first. */
@@ -33,6 +41,8 @@ export interface Image {
   config: ImageConfig;
   created: string;
   history: HistoryEntry[];
+  /** Unset for images kit built from this host's programs (they run here). */
+  platform?: Platform;
 }
 
 export class ImageStore {
@@ -66,13 +76,50 @@ export class ImageStore {
     return JSON.parse(readFileSync(this.imageFile(name), 'utf8')) as Image;
   }
 
-  /** Write atomically: readers see the old image or the new one, never half. */
-  save(image: Image): void {
+  /**
+   * Write atomically: readers see the old image or the new one, never half.
+   * With replace=false (an import) the name is taken with link(2), which
+   * fails if it exists: of two imports racing for one name exactly one wins.
+   */
+  save(image: Image, replace = true): void {
     validateName(image.name);
     mkdirSync(this.imagesDir, { recursive: true });
     const file = this.imageFile(image.name);
-    writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(image, null, 2));
-    renameSync(`${file}.${process.pid}.tmp`, file);
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(image, null, 2));
+    if (replace) return renameSync(tmp, file);
+    try {
+      linkSync(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw nameTaken(image.name);
+      throw err;
+    } finally {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  /**
+   * Claim a name for the length of an import or build: a second kit asking
+   * for the same name gets a clear error at once, not after its work. A
+   * claim whose kit died (kill -9) is taken over. Returns the release.
+   */
+  claim(name: string): () => void {
+    validateName(name);
+    mkdirSync(this.imagesDir, { recursive: true });
+    const file = join(this.imagesDir, `.claim-${name}`);
+    const me = self();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        writeFileSync(file, `${me.pid} ${me.startTime}\n`, { flag: 'wx' });
+        return () => rmSync(file, { force: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const [pid, startTime] = readFileSync(file, 'utf8').trim().split(' ').map(Number);
+        if (pid && isAlive({ pid, startTime })) throw new KitError(`another kit (pid ${pid}) is importing or building an image named '${name}'`, 'wait for it to finish, or pick another name');
+        rmSync(file, { force: true }); // its kit died: the claim is stale
+      }
+    }
+    throw new KitError(`cannot claim the image name '${name}'`, 'try again');
   }
 
   remove(name: string): void {
@@ -84,9 +131,9 @@ export class ImageStore {
    * Delete the layers no image lists any more (after `kit image rm`, or a
    * failed import: then only `candidates`), as Docker does; returns their digests.
    */
-  removeUnusedLayers(candidates?: string[]): string[] {
+  removeUnusedLayers(candidates?: string[], alsoUsed: string[] = []): string[] {
     if (!existsSync(this.layersDir)) return [];
-    const used = new Set(this.list().flatMap((i) => i.layers.map(hexOf)));
+    const used = new Set([...this.list().flatMap((i) => i.layers), ...alsoUsed].map(hexOf));
     const stored = candidates ? candidates.map(hexOf) : readdirSync(this.layersDir).filter((hex) => /^[0-9a-f]{64}$/.test(hex));
     const unused = stored.filter((hex) => !used.has(hex));
     for (const hex of unused) rmSync(join(this.layersDir, hex), { recursive: true, force: true });
@@ -127,6 +174,32 @@ export class ImageStore {
     }
   }
 
+  /**
+   * Store a layer whose digest is known only once it was read (an imported
+   * tar): `fill` writes the files into a fresh directory and returns the
+   * digest of what it read. The layer is then stored under that digest, or,
+   * when the store has it already, the copy just read (and checked) is
+   * dropped: dedup is keyed by what was read, never by what a manifest says.
+   */
+  async addReadLayer(createdBy: string, fill: (dir: string) => Promise<string>): Promise<{ digest: string; isNew: boolean }> {
+    const tmp = join(this.layersDir, `.tmp-import-${process.pid}-${Date.now()}-${Math.random().toString(16).slice(2, 10)}`);
+    mkdirSync(join(tmp, 'diff'), { recursive: true });
+    try {
+      const digest = await fill(join(tmp, 'diff'));
+      if (this.hasLayer(digest)) return { digest, isNew: false };
+      writeFileSync(join(tmp, 'layer.json'), JSON.stringify({ digest, createdBy }, null, 2));
+      try {
+        renameSync(tmp, join(this.layersDir, hexOf(digest)));
+      } catch (err) {
+        if (!this.hasLayer(digest) || !isRenameRace(err)) throw err;
+        return { digest, isNew: false };
+      }
+      return { digest, isNew: true };
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+
   /** Remove a layer (a build that failed drops the layers it added). */
   removeLayer(digest: string): void {
     rmSync(join(this.layersDir, hexOf(digest)), { recursive: true, force: true });
@@ -148,6 +221,10 @@ export function validateName(name: string): void {
   if (!/^[a-z0-9][a-z0-9_.-]{0,127}$/.test(name)) {
     throw new KitError(`'${name}' is not a valid image name`, 'use lowercase letters, digits, and . _ - (like `busybox` or `my-app`)');
   }
+}
+
+export function nameTaken(name: string): KitError {
+  return new KitError(`an image named '${name}' exists`, `pick another --name, or remove it first with \`kit image rm ${name}\``);
 }
 
 function isRenameRace(err: unknown): boolean {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { KitError } from '../errors';
 import { runCommand } from '../host/command';
 import { HostChanges } from '../host/journal';
+import { registerUndo } from '../host/undo';
 import type { TraceRecorder } from '../trace/recorder';
 import { createBridge, bridgeExists, bridgeMembers } from './bridge';
 import { BRIDGE, DEFAULT_SUBNETS, hostLinkName, NAT_CHAIN, NET_STATE_DIR, SUBNET_ENV } from './config';
@@ -13,6 +14,7 @@ import { setupNat } from './nat';
 import { ruleOwner } from './publish';
 import { hostSubnets } from './routes';
 import { formatSubnet, overlaps, parseSubnet, type Subnet } from './subnet';
+import './undo'; // the shared journal below holds links, rules and sysctls
 
 /**
  * What all kit containers share on this host: kit0, its subnet, the KIT
@@ -129,6 +131,7 @@ export function releaseHostNetwork(trace: TraceRecorder): string | undefined {
     return (err as Error).message;
   }
 }
+registerUndo('network-release', (_record, trace) => releaseHostNetwork(trace));
 
 /** `-A KIT ! -i kit0 ... --comment "kit:ab12"` as printed by -S -> the argv that deletes it: -D KIT ... */
 function ruleArgs(rule: string): string[] {

@@ -33,7 +33,7 @@ function argv(action: string, rule: Rule): string[] {
 }
 
 function ruleExists(trace: TraceRecorder, rule: Rule): boolean {
-  return runCommand(trace, 'is the rule there already? (-C checks, so the rule is never added twice)', argv('-C', rule)).status === 0;
+  return runCommand(trace, 'is the rule there already? (-C checks, so the rule is never added twice)', argv('-C', rule), { no: 'no, not yet' }).status === 0;
 }
 
 /**
@@ -49,7 +49,7 @@ export function ensureRule(trace: TraceRecorder, changes: HostChanges, rule: Rul
 }
 
 export function ensureChain(trace: TraceRecorder, changes: HostChanges, table: Rule['table'], chain: string, why: string): void {
-  const listed = runCommand(trace, `does the ${chain} chain exist?`, ['iptables', '-w', '-t', table, '-S', chain]).status === 0;
+  const listed = runCommand(trace, `does the ${chain} chain exist?`, ['iptables', '-w', '-t', table, '-S', chain], { no: 'no, not yet' }).status === 0;
   if (listed) return;
   changes.make({ op: 'iptables-chain-delete', table, chain }, () => checkCommand(trace, why, ['iptables', '-w', '-t', table, '-N', chain]));
 }
@@ -70,6 +70,6 @@ export function deleteChain(trace: TraceRecorder, table: string, chain: string):
 
 /** The rules of one chain, as `iptables -S` prints them (without the -N line). */
 export function listRules(trace: TraceRecorder, table: Rule['table'], chain: string): string[] {
-  const r = runCommand(trace, `read the ${chain} chain`, ['iptables', '-w', '-t', table, '-S', chain]);
+  const r = runCommand(trace, `read the ${chain} chain`, ['iptables', '-w', '-t', table, '-S', chain], { no: 'no such chain: no rules' });
   return r.status === 0 ? r.stdout.split('\n').filter((l) => l.startsWith('-A ')) : [];
 }

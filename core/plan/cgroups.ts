@@ -49,6 +49,7 @@ function report(ctx: HostContext, cgroups: ContainerCgroups): void {
   const { limits } = cgroups;
   const events = cgroups.driver.version === 'v1' ? 'memory.oom_control' : 'memory.events';
   if (usage.oomKills) {
+    ctx.oomKilled = true;
     // Recent kernels leave v1's memory.failcnt at 0 even here: "the limit was hit 0 times" beside an OOM kill would be wrong.
     const hits = usage.memoryFailcnt ? `; the limit was hit ${usage.memoryFailcnt} times` : '';
     ctx.notes.push(`out of memory: the kernel's OOM killer killed ${usage.oomKills} process(es) that went over --memory ${limits.memory} bytes (${mib(limits.memory)}) (${events}: oom_kill ${usage.oomKills}${hits})`);

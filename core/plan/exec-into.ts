@@ -5,6 +5,8 @@ import type { ContainerSpec, Namespace } from '../spec';
 import { NS_FILE } from '../support';
 import { joinCgroups } from './cgroups';
 import { planExec } from './exec';
+import { confinementSteps } from './security';
+import { confinement } from '../security/options';
 import { NAMESPACE_FLAG } from './namespaces';
 import type { ContainerStep, HostStep, Plan } from './plan';
 
@@ -47,6 +49,8 @@ export function buildExecIntoPlan(target: ExecTarget, command: string[]): Plan {
   if (joined.includes('pid')) {
     steps.push({ op: 'fork', why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
   }
+  // docker exec: the same capabilities, seccomp filter and no_new_privs as the container's first process.
+  steps.push(...confinementSteps(confinement(target.spec.security)));
   const exec = (planExec({ ...target.spec, command }, [root]).container ?? []).map((step) => ({ ...step, why: EXEC_WHY }));
   return { cloneFlags: SIG.CHLD, prepare: [], attach: joinContainerCgroups(target), exited: [], container: [...steps, ...exec], why: WHY };
 }

@@ -20,11 +20,17 @@ export function planExec(spec: ContainerSpec, roots: string[] = ['/']): PlanPart
         path,
         argv: spec.command,
         env: spec.env,
-        why: "replace kit-init with the container's command: from here on it is PID 1",
+        why: execWhy(spec),
         hint: spec.image ? `no such file in the image's rootfs: see what '${spec.image}' holds with \`kit run ${spec.image} ls /bin\`` : undefined,
       },
     ],
   };
+}
+
+/** What execve changes for this container: only in a new PID namespace does the command become PID 1. */
+function execWhy(spec: ContainerSpec): string {
+  if (spec.namespaces.includes('pid')) return "replace kit-init with the container's command: from here on it is PID 1 of its PID namespace";
+  return "replace kit-init with the container's command: it keeps the PID clone() returned (no PID namespace here)";
 }
 
 export function resolveCommand(name: string, env: string[], roots: string[]): string {

@@ -3,6 +3,7 @@ import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { planCgroupNamespace } from './cgroupns';
 import { planCgroups } from './cgroups';
+import { planDevices } from './devices';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
@@ -13,24 +14,31 @@ import { planNetworkFiles } from './network-files';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
 import { planRootfs } from './rootfs';
+import { planSecurity } from './security';
+import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot } from '../storage/container-root';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './plan';
+export { joinParts } from './plan';
 
 /**
  * spec -> plan. Each part of kit adds its steps; the order here is the order
  * they run in, and so the order of the trace. `demo` is what a chapter adds
  * to show its point (a host object to hide, an escape attempt), run last
- * before the command.
+ * before the command. `runtime` is setup written outside kit (a lab's student
+ * code): it runs where a runtime's own setup runs, before the confinement,
+ * so the command is confined as any container's.
  */
-export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}): Plan {
+export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}, runtime: PlanPart = {}): Plan {
   const network: NetworkAttachment = {};
-  const root = spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false) : undefined;
+  const userns: UsernsMaps = {};
+  const root = spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false, spec.namespaces.includes('user') ? userns : undefined) : undefined;
   // With an image, the /etc files are mounted into it before the root switch (planRootfs places them).
   const etcFiles = planNetworkFiles(spec, id, paths, network, root?.rootfs);
   const parts: PlanPart[] = [
     planName(spec),
     planNamespaces(spec),
+    planUserNamespace(spec, userns),
     planNetwork(spec, paths, network),
     planMountPropagation(spec),
     root ? {} : etcFiles,
@@ -38,7 +46,10 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planProc(spec),
     planRootfs(spec, root, etcFiles),
     planCgroups(spec, id),
+    planDevices(spec, id),
     planCgroupNamespace(spec),
+    runtime,
+    planSecurity(spec),
     demo,
     planExec(spec, commandRoots(spec, paths)),
   ];

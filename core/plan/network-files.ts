@@ -1,9 +1,10 @@
-import { existsSync, lstatSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { MS } from '../linux';
 import { etcFiles } from '../network/etc-files';
 import { containerDir, type KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
+import { fileInRoot } from '../storage/in-root';
 import { containerHostname } from './hostname';
 import type { NetworkAttachment } from './network';
 import type { PlanPart } from './plan';
@@ -33,7 +34,7 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
         run: () => {
           const files = etcFiles(containerHostname(spec, id), attachment.address);
           for (const name of names) writeFileSync(join(dir, name), files[name]);
-          if (rootfs) for (const name of names) ensureFile(join(rootfs, 'etc', name));
+          if (rootfs) for (const name of names) fileInRoot(rootfs, `/etc/${name}`);
         },
       },
     ],
@@ -43,17 +44,4 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
       why: `bind-mount kit's ${name} over /etc/${name}, in the container's mount namespace only`,
     })),
   };
-}
-
-/**
- * A plain file to mount onto, in the container's own layer. A symlink there
- * (an image's /etc/resolv.conf -> /run/...) would be followed on the host's
- * side of the root switch, so it is replaced, never followed.
- */
-function ensureFile(path: string): void {
-  const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (stat && !stat.isSymbolicLink()) return;
-  if (stat) unlinkSync(path);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, '', { flag: 'wx' });
 }

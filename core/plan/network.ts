@@ -1,6 +1,6 @@
 import { KitError } from '../errors';
 import { isAlive } from '../host/process';
-import { resolveContainer } from '../engine/names';
+import { resolveContainer } from '../engine/resolve-container';
 import { listStates } from '../engine/state';
 import { CLONE } from '../linux';
 import { bringUpLoopback, createVeth, moveIntoContainer } from '../network/endpoint';

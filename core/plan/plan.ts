@@ -21,6 +21,12 @@ export interface Plan {
   attach: HostStep[];
   container: ContainerStep[];
   exited: HostStep[];
+  /**
+   * A user namespace: the byte the clone child waits for on the control
+   * socket before it becomes root there and execs kit-init, sent once the
+   * attach steps have written its maps (see core/plan/userns.ts).
+   */
+  release?: string;
   /** Why the engine's own clone and wait4 happen, when not to start a new container (kit exec). */
   why?: { clone: string; wait: string };
 }
@@ -38,6 +44,8 @@ export interface HostContext {
   pid: number;
   /** One-line findings to tell the user after the run (the OOM killer struck...). */
   notes: string[];
+  /** Set by the cgroups' exited step when the OOM killer struck (docker inspect's OOMKilled). */
+  oomKilled?: boolean;
 }
 
 export interface HostStep {
@@ -67,5 +75,12 @@ export function addPart(plan: Plan, part: PlanPart): Plan {
     attach: [...plan.attach, ...(part.attach ?? [])],
     container: [...plan.container, ...(part.container ?? [])],
     exited: [...plan.exited, ...(part.exited ?? [])],
+    release: part.release ?? plan.release,
   };
+}
+
+/** Several parts as one, in order (a lab's student code combines its own pieces with it). */
+export function joinParts(...parts: PlanPart[]): PlanPart {
+  const { cloneFlags, prepare, attach, container, exited } = parts.reduce(addPart, emptyPlan());
+  return { cloneFlags, prepare, attach, container, exited };
 }

@@ -1,11 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { KitError } from '../errors';
 import type { ContainerSpec } from '../spec';
 import type { ContainerRoot } from '../storage/container-root';
+import { mkdirInRoot, mountPointInRoot } from '../storage/in-root';
 import { devSteps } from './dev';
 import { kernelFilesystemSteps } from './kernel-filesystems';
 import { maskedPathSteps } from './masked-paths';
+import { confinement } from '../security/options';
 import type { ContainerStep, HostStep, PlanPart } from './plan';
 import { bindSelfStep, rootSwitchSteps } from './root-switch';
 import { placeRootfs } from './rootfs-path';
@@ -26,21 +27,29 @@ export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined,
   const container: ContainerStep[] = [
     ...(spec.rootSwitch === 'chroot' ? [] : [bindSelfStep()]),
     ...kernelFilesystemSteps(spec),
-    ...devSteps(),
+    ...devSteps(spec.namespaces.includes('user')),
     ...(etcFiles.container ?? []),
     ...rootSwitchSteps(spec),
-    ...maskedPathSteps(),
+    ...(confinement(spec.security).maskPaths ? maskedPathSteps() : []),
     ...workdirSteps(spec),
   ];
   placeRootfs(container, root.rootfs);
-  return { prepare: [root.step, ...workdirCreation(spec, root.rootfs), ...(etcFiles.prepare ?? [])], container };
+  return { prepare: [root.step, mountPoints(root.rootfs), ...workdirCreation(spec, root.rootfs), ...(etcFiles.prepare ?? [])], container };
 }
 
-/** As Docker does, a missing working directory is created, inside the container's own layer. */
+/**
+ * An image need not have /proc, /sys or /dev (one built FROM scratch holds
+ * a static binary and nothing else): as runc does, the mount points are
+ * made, in the container's own layer, never in the image's shared layers.
+ */
+function mountPoints(rootfs: string): HostStep {
+  return { why: "create the mount points the image lacks (/proc, /sys, /dev) in the container's layer", run: () => ['/proc', '/sys', '/dev'].forEach((p) => mountPointInRoot(rootfs, p)) };
+}
+
+/** As Docker does, a missing working directory is created, inside the container's own layer (symlinks resolved within the root). */
 function workdirCreation(spec: ContainerSpec, rootfs: string): HostStep[] {
   if (!spec.workdir) return [];
-  const dir = join(rootfs, posix.resolve('/', spec.workdir));
-  return [{ why: `create the working directory ${spec.workdir} in the container's layer`, run: () => void mkdirSync(dir, { recursive: true }) }];
+  return [{ why: `create the working directory ${spec.workdir} in the container's layer`, run: () => void mkdirInRoot(rootfs, posix.resolve('/', spec.workdir as string)) }];
 }
 
 function workdirSteps(spec: ContainerSpec): ContainerStep[] {

@@ -12,7 +12,7 @@ import type { Probe } from './probe';
 export const containerProcess: Probe = {
   id: 'container-process',
   title: 'the container process, seen from the host',
-  run: ({ pid }) => {
+  run: ({ pid, command }) => {
     if (!pid) return { text: '(no container running)' };
     const tree = commandOutput(['ps', '-o', 'pid,ppid,cmd', '-p', `${process.pid},${pid}`]);
     const nspid = statusField(pid, 'NSpid') ?? '?';
@@ -22,9 +22,16 @@ export const containerProcess: Probe = {
       `/proc/${pid}/status NSpid: ${nspid}   (host PID, then its PID inside each nested PID namespace)`,
       `namespaces that differ from the host's: ${differingNamespaces(pid).join(', ') || 'none'}`,
     ];
-    return { title: `the container process, seen from the host (pid ${pid})`, text: lines.join('\n') };
+    return { title: `the container process, seen from the host (pid ${pid})${waiting(pid, command)}`, text: lines.join('\n') };
   },
 };
+
+/** Before it is released the process is still kit-init: say so, and what it will become. */
+function waiting(pid: number, command?: string[]): string {
+  const comm = statusField(pid, 'Name');
+  if (comm !== 'kit-init' || !command?.length) return '';
+  return `: still kit-init, waiting for its plan; it becomes \`${command.join(' ')}\` once released`;
+}
 
 function differingNamespaces(pid: number): string[] {
   try {

@@ -15,6 +15,7 @@ import { natRules } from './nat-rules';
 import { processes } from './processes';
 import { aufsBranches, containerDirs, imageLayers, unionFilesystems, upperDir } from './storage';
 import { reachContainer } from './reach-container';
+import { filesMadeInside, userMapping } from './user-mapping';
 
 export type { Probe, ProbeContext, ProbeResult } from './probe';
 
@@ -40,6 +41,8 @@ const PROBES: Probe[] = [
   cgroupOfProcess,
   cpuUsage,
   kitCgroups,
+  userMapping,
+  filesMadeInside,
 ];
 
 function probeIds(): string[] {

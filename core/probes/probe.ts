@@ -1,4 +1,4 @@
-import type { StorageView } from '../storage/chapter-storage';
+import type { StorageView } from '../curriculum/chapter-storage';
 
 /**
  * A host probe: one look at the host's state (its processes, hostname,
@@ -10,6 +10,10 @@ export interface ProbeContext {
   pid?: number;
   /** The container's layered root (chapters with `storage`). */
   storage?: StorageView;
+  /** The command the container runs (it is still kit-init while `during` probes are taken). */
+  command?: string[];
+  /** Aborted when the container exits by itself (`running` probes): stop waiting for it to answer. */
+  ended?: AbortSignal;
 }
 
 /** What a probe saw, with the title it was taken under. */

@@ -15,12 +15,12 @@ import type { Probe } from './probe';
 export const reachContainer: Probe = {
   id: 'reach-container',
   title: 'the host talks to the container',
-  run: async ({ pid }) => {
+  run: async ({ pid, ended }) => {
     const address = pid ? containerAddress(pid) : undefined;
     if (!pid || !address) return { text: '(no container with an address on kit0 is running)' };
     const lines = [`$ ${pingCommand(address).join(' ')}`, commandOutput(pingCommand(address))];
     for (const port of publishedTcpPorts(address)) {
-      lines.push('', `$ printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 ${port}`, await exchange(port));
+      lines.push('', `$ printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc 127.0.0.1 ${port}`, await exchange(port, ended));
     }
     return { title: `${reachContainer.title} (${address})`, text: lines.join('\n') };
   },
@@ -37,12 +37,17 @@ function publishedTcpPorts(address: string): number[] {
   return rules.filter((r) => r.includes(' -p tcp ') && r.includes(`--to-destination ${address}:`)).map((r) => Number(/--dport (\d+)/.exec(r)?.[1])).filter((p) => p > 0);
 }
 
-/** Connect to 127.0.0.1:port, send a request, return the answer; retried while the server inside starts. */
-async function exchange(port: number): Promise<string> {
+/**
+ * Connect to 127.0.0.1:port, send a request, return the answer; retried
+ * while the server inside starts, given up as soon as the container ends
+ * (a `-- COMMAND` that serves nothing).
+ */
+async function exchange(port: number, ended?: AbortSignal): Promise<string> {
   let last = '';
   for (let attempt = 0; attempt < 25; attempt++) {
+    if (ended?.aborted) return `(no answer: the container ended before anything answered on port ${port})`;
     try {
-      return await requestOnce(port);
+      return await requestOnce(port, ended);
     } catch (err) {
       last = (err as Error).message;
       await sleep(200);
@@ -51,10 +56,13 @@ async function exchange(port: number): Promise<string> {
   return `(no answer: ${last})`;
 }
 
-function requestOnce(port: number): Promise<string> {
+function requestOnce(port: number, ended?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     const chunks: Buffer[] = [];
+    const onEnded = () => socket.destroy(new Error('the container ended'));
+    ended?.addEventListener('abort', onEnded, { once: true });
+    socket.on('close', () => ended?.removeEventListener('abort', onEnded));
     socket.setTimeout(3000, () => socket.destroy(new Error('timed out')));
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', reject);

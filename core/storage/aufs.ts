@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HostContext } from '../plan';
+import type { HostContext } from '../plan/plan';
 import { hasFilesystem } from '../support';
 import type { StorageDriver } from './driver';
 import { PAGE_SIZE } from './overlay2';

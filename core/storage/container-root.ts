@@ -1,6 +1,7 @@
+import type { IdMaps } from '../userns/id-map';
 import { ImageStore } from '../image/store';
 import type { KitPaths } from '../paths';
-import type { HostStep } from '../plan';
+import type { HostStep } from '../plan/plan';
 import { containerLayerDir, createContainerLayer } from './containers';
 import { chooseDriver, type DriverChoice } from './drivers';
 
@@ -18,7 +19,7 @@ export interface ContainerRoot {
  * (`--rm`, chapters) removes the container layer when the container ends;
  * keep=true leaves it for `kit diff`, `kit commit` and `kit rm`.
  */
-export function containerRoot(paths: KitPaths, id: string, imageName: string, requestedDriver: string | undefined, keep: boolean): ContainerRoot {
+export function containerRoot(paths: KitPaths, id: string, imageName: string, requestedDriver: string | undefined, keep: boolean, userns?: { maps?: IdMaps }): ContainerRoot {
   const store = new ImageStore(paths);
   const image = store.get(imageName);
   const driver = chooseDriver(paths, requestedDriver);
@@ -27,7 +28,8 @@ export function containerRoot(paths: KitPaths, id: string, imageName: string, re
     rootfs: driver.driver.rootfsDir(containerLayerDir(paths, id)),
     step: {
       why: `${driver.driver.name}: make the container's root from the ${image.layers.length} layer(s) of ${image.name}`,
-      run: (ctx) => void createContainerLayer(ctx, store, image, driver.driver, keep),
+      // In a user namespace the maps are known by now (its prepare step runs first).
+      run: (ctx) => void createContainerLayer(ctx, store, image, driver.driver, keep, userns?.maps),
     },
   };
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KitError } from '../errors';
-import { resolveContainer } from '../engine/names';
+import { resolveContainer } from '../engine/resolve-container';
 import { mountAt } from '../host/mountinfo';
 import type { Image, ImageStore } from '../image/store';
-import type { KitPaths } from '../paths';
-import type { HostContext } from '../plan';
+import { containerDir, type KitPaths } from '../paths';
+import type { HostContext } from '../plan/plan';
 import { copyChanges, upperChanges, type Change } from './changes';
 import { copyChangesInto } from './copy-changes';
 import type { StorageDriver } from './driver';
@@ -15,6 +15,9 @@ import { layerDigest } from './layer-digest';
 import { copyLayer, type WhiteoutPolicy } from './tree';
 import { layersView } from './view';
 import { makeWhiteout, markOpaque, untraced } from './whiteout';
+import { remappedLayerDirs, rootOf } from './remapped-layers';
+import type { IdMaps } from '../userns/id-map';
+import { checkReachable } from '../userns/reachable';
 
 /**
  * A container's writable layer, kept after the container exits (so `kit
@@ -45,24 +48,46 @@ export function containerLayerDir(paths: KitPaths, id: string): string {
  * it). With keep=false (a throwaway container, a build step) the whole
  * container dir is journaled for removal when the container ends.
  */
-export function createContainerLayer(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, keep: boolean): string {
+export function createContainerLayer(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, keep: boolean, maps?: IdMaps): string {
   const dir = containerLayerDir(ctx.paths, ctx.id);
   const record: ContainerLayer = { id: ctx.id, name: ctx.spec.name, image: image.name, driver: driver.name, layers: image.layers, created: new Date().toISOString() };
   const write = () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'container.json'), JSON.stringify(record, null, 2));
   };
+  const create = () => (maps ? createRemappedRootfs(ctx, store, image, driver, dir, maps) : driver.createRootfs(ctx, store.layerDirs(image), dir));
   if (!keep) {
     ctx.changes.make({ op: 'remove', path: dir }, write);
-    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+    return create();
   }
   write();
   try {
-    return driver.createRootfs(ctx, image.layers.map((d) => store.layerDir(d)), dir);
+    return create();
   } catch (err) {
     rmSync(dir, { recursive: true, force: true }); // a container that never got a root is not kept
     throw err;
   }
+}
+
+/**
+ * The root for a container in a user namespace: the layers' chown-ed copies
+ * (remapped-layers.ts), and the container's own top directory (overlay's
+ * upper dir, before the mount; vfs's copy, after it) owned by the host id
+ * that is root inside, so its "/" is root's and writable.
+ */
+function createRemappedRootfs(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, dir: string, maps: IdMaps): string {
+  const owner = (path: string) => lchownSync(path, rootOf(maps.uid), rootOf(maps.gid));
+  const layers = remappedLayerDirs(ctx, store, image, maps);
+  ctx.trace.currentWhy = undefined;
+  const upper = driver.upperDir(dir);
+  if (upper && !existsSync(upper)) {
+    ctx.trace.check(`${driver.name}: the container's upper dir, owned by the container's root (host uid ${rootOf(maps.uid)})`, (n) => n.mkdir(upper, 0o755));
+    owner(upper);
+  }
+  const rootfs = driver.createRootfs(ctx, layers, dir);
+  if (!upper) owner(rootfs);
+  for (const path of [rootfs, containerDir(ctx.paths, ctx.id)]) checkReachable(path, rootOf(maps.uid), rootOf(maps.gid));
+  return rootfs;
 }
 
 export function listContainerLayers(paths: KitPaths): ContainerLayer[] {

@@ -1,4 +1,4 @@
-import type { HostContext } from '../plan';
+import type { HostContext } from '../plan/plan';
 import type { KitPaths } from '../paths';
 
 /**

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
-import type { HostContext } from '../plan';
+import type { HostContext } from '../plan/plan';
 import { hasFilesystem } from '../support';
 import { backingFilesystem } from './backing-fs';
 import type { StorageDriver } from './driver';

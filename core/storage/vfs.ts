@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HostContext } from '../plan';
+import type { HostContext } from '../plan/plan';
 import type { StorageDriver } from './driver';
 import { copyLayer, type WhiteoutPolicy } from './tree';
 

@@ -1,10 +1,20 @@
 import chalk from './colors';
 import type { TraceEvent } from './event';
 import { hintFor } from './hints';
+import { elideMiddle, wrapWords } from './width';
 
 export interface RenderOptions {
   /** Longer explanations, by syscall name (--explain). */
   explain?: Record<string, string>;
+  /**
+   * The kinds of call already explained: each is explained once, under its
+   * first call (the set is filled as events are rendered).
+   */
+  explained?: Set<string>;
+  /** Columns to fit (Infinity: no limit): the call line is elided in the middle, prose wrapped. */
+  width?: number;
+  /** For a projector: no dim text. */
+  big?: boolean;
 }
 
 const SIDE = { host: '[host]', container: '[ctr ]' } as const;
@@ -15,21 +25,35 @@ const SIDE = { host: '[host]', container: '[ctr ]' } as const;
  *          # the child becomes PID 1 of a new PID namespace
  */
 export function renderEvent(event: TraceEvent, options: RenderOptions = {}): string {
+  const width = options.width ?? Infinity;
+  const dim = options.big ? (text: string) => text : chalk.dim;
   const side = event.side === 'host' ? chalk.cyan(SIDE.host) : chalk.magenta(SIDE.container);
-  const lines = [event.command ? `${side} ${renderCommand(event)}` : `${side} ${chalk.bold(event.syscall)}(${event.args.join(', ')}) = ${renderResult(event)}`];
+  const call = event.command ? `${side} ${renderCommand(event, dim)}` : `${side} ${chalk.bold(event.syscall)}(${event.args.join(', ')}) = ${renderResult(event)}`;
+  const lines = [elideMiddle(call, width)];
   const indent = ' '.repeat(SIDE.host.length + 1);
-  if (event.why) lines.push(indent + chalk.dim(`# ${event.why}`));
+  // Wrapped lines hang under the text, past its "# " or "hint: ".
+  const prose = (lead: string, text: string, style: (t: string) => string) =>
+    wrapWords(text, width - indent.length - lead.length).map((l, i) => indent + style((i === 0 ? lead : ' '.repeat(lead.length)) + l));
+  if (event.why) lines.push(...prose('# ', event.why, dim));
   const hint = hintFor(event);
-  if (hint) lines.push(indent + chalk.yellow(`hint: ${hint}`));
-  const longer = options.explain?.[event.syscall];
-  if (longer) lines.push(...wrap(longer, 88).map((l) => indent + chalk.dim(`  ${l}`)));
+  if (hint) lines.push(...prose('hint: ', hint, chalk.yellow));
+  const longer = explanationFor(event, options);
+  if (longer) lines.push(...wrapWords(longer, Math.min(88, width - indent.length - 2)).map((l) => indent + dim(`  ${l}`)));
   return lines.join('\n');
 }
 
+/** The longer text for this kind of call, the first time it is rendered. */
+function explanationFor(event: TraceEvent, options: RenderOptions): string | undefined {
+  const longer = options.explain?.[event.syscall];
+  if (!longer || options.explained?.has(event.syscall)) return undefined;
+  options.explained?.add(event.syscall);
+  return longer;
+}
+
 /** A host program kit ran, as a shell line with its exit code: `$ ip link add kit0 type bridge  # exit 0`. */
-function renderCommand(event: TraceEvent): string {
-  const status = event.errno ? chalk.red(`exit ${event.ret}: ${event.errnoMessage}`) : chalk.green(`exit ${event.ret}`);
-  return `$ ${chalk.bold(event.syscall)} ${event.args.map(shellWord).join(' ')}  ${chalk.dim('->')} ${status}`;
+function renderCommand(event: TraceEvent, dim: (text: string) => string): string {
+  const status = event.errno ? chalk.red(`exit ${event.ret}: ${event.errnoMessage}`) : event.answer ? chalk.green(`exit ${event.ret}: ${event.answer}`) : chalk.green(`exit ${event.ret}`);
+  return `$ ${chalk.bold(event.syscall)} ${event.args.map(shellWord).join(' ')}  ${dim('->')} ${status}`;
 }
 
 /** An argument as a shell needs it, so the line can be pasted: quoted only when it has to be. */
@@ -44,19 +68,4 @@ function renderResult(event: TraceEvent): string {
 
 export function renderTrace(events: TraceEvent[], options: RenderOptions = {}): string {
   return events.map((e) => renderEvent(e, options)).join('\n');
-}
-
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + word.length + 1 > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
 }

@@ -12,5 +12,6 @@ pub mod decode;
 #[cfg(feature = "addon")]
 mod napi;
 pub mod plan;
+pub mod seccomp_filter;
 pub mod sys;
 pub mod trace;

@@ -49,6 +49,17 @@ pub enum ContainerStep {
     Unshare { flags: i64 },
     /// setns(2) into the namespace file at `path`, of type `nstype` (a CLONE_NEW* flag).
     Setns { path: String, nstype: i64 },
+    /// prctl(PR_CAPBSET_DROP) of each capability (by number) from the bounding set.
+    CapbsetDrop { caps: Vec<u32> },
+    /// capset(2): the three sets, each a mask (bit N = capability N).
+    Capset { effective: i64, permitted: i64, inheritable: i64 },
+    /// prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL).
+    AmbientClear,
+    /// prctl(PR_SET_NO_NEW_PRIVS, 1).
+    NoNewPrivs,
+    /// seccomp(SECCOMP_SET_MODE_FILTER) of one filter: the action when no rule
+    /// matches, the action when one does, the rules (src/seccomp_filter.rs).
+    Seccomp { default_action: String, match_action: String, rules: Vec<String> },
     /// fork(2): the child goes on with the plan, kit-init waits and exits as it did.
     Fork,
     /// The classic chroot escape from a fresh directory `dir` (src/init/chroot_escape.rs).

@@ -21,6 +21,7 @@ const SYSCALL: Partial<Record<keyof NativeAddon, string>> = {
   msgRemove: 'msgctl',
   writeFile: 'write',
   setxattr: 'lsetxattr',
+  lchmod: 'fchmodat',
   getxattr: 'lgetxattr',
   lockFile: 'flock',
 };
@@ -111,6 +112,7 @@ export class FakeNative {
     umount2: (target, flags) => this.call('umount2', [target, flags], () => 0),
     writeFile: (path, data) => this.call('writeFile', [path, data], () => data.length),
     mknod: (path, mode, major, minor) => this.call('mknod', [path, mode, major, minor], () => 0),
+    lchmod: (path, mode) => this.call('lchmod', [path, mode], () => 0),
     symlink: (target, linkpath) => this.call('symlink', [target, linkpath], () => 0),
     setxattr: (path, name, value) => this.call('setxattr', [path, name, value], () => 0),
     getxattr: (path, name) => this.call('getxattr', [path, name], () => ''),

@@ -2,7 +2,7 @@ import { ImageStore, type Image } from '../../core/image/store';
 import type { KitPaths } from '../../core/paths';
 import { storeLayer } from '../../core/storage/containers';
 
-export { busyboxLayer } from '../../core/storage/demo-image';
+export { busyboxLayer } from '../../core/curriculum/demo-image';
 
 /**
  * Test images made straight through the store (the base image and tar

@@ -92,7 +92,7 @@ test('a hostile layer inside a docker save tar is refused the same way', async (
 });
 
 test('a docker save manifest pointing outside the archive is refused', () => {
-  const dir = makeTree(join(kr.root, 'src-manifest'), { 'manifest.json': JSON.stringify([{ Config: 'c.json', Layers: [`${up}canary/victim`] }]), 'c.json': '{"rootfs":{"diff_ids":["sha256:00"]}}' });
+  const dir = makeTree(join(kr.root, 'src-manifest'), { 'manifest.json': JSON.stringify([{ Config: 'c.json', Layers: [`${up}canary/victim`] }]), 'c.json': `{"rootfs":{"diff_ids":["sha256:${'0'.repeat(64)}"]}}` });
   const file = join(kr.root, 'bad-manifest.tar');
   execFileSync('tar', ['-C', dir, '-cf', file, '.']);
   const r = kit(['image', 'import', file, '--name', 'bad-manifest'], kr.env);

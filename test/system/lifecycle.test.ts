@@ -48,7 +48,7 @@ function execJson(...args: string[]): ExecJson {
 }
 
 function ps(): PsRow[] {
-  return kitJson<PsRow[]>(['ps'], kr.env);
+  return kitJson<PsRow[]>(['ps', '-a'], kr.env);
 }
 
 type Footprint = ReturnType<typeof namespaceMembers>;
@@ -78,9 +78,9 @@ test('a detached container keeps running after the kit that started it exits, ow
 test('kit ps shows id, command, status, pid and name like docker ps', async () => {
   const c = await start(spec(['sleep', '30']));
   const text = kit(['ps'], kr.env).stdout.split('\n');
-  expect(text[0]).toMatch(/^CONTAINER ID\s+COMMAND\s+CREATED\s+STATUS\s+PID\s+NAMES$/);
+  expect(text[0]).toMatch(/^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PID\s+NAMES$/);
   const row = text.find((l) => l.startsWith(c.id))!;
-  expect(row).toMatch(new RegExp(`^${c.id}\\s+"sleep 30"\\s+\\d+ seconds? ago\\s+Up \\d+ seconds?\\s+${c.pid}\\s+${c.name}$`));
+  expect(row).toMatch(new RegExp(`^${c.id}\\s+-\\s+"sleep 30"\\s+\\d+ seconds? ago\\s+Up \\d+ seconds?\\s+${c.pid}\\s+${c.name}$`));
   expect(kit(['rm', '-f', c.name], kr.env).status).toBe(0);
 });
 
@@ -89,15 +89,17 @@ test('kit logs shows what the container wrote, stdout and stderr each on its own
   await eventually(() => kit(['logs', c.name], kr.env).stderr === 'warning\n');
   const r = kit(['logs', c.name], kr.env);
   expect(r).toMatchObject({ status: 0, stdout: 'hello from inside\n', stderr: 'warning\n' });
-  expect(kitJson(['logs', c.name], kr.env)).toEqual({ stdout: 'hello from inside\n', stderr: 'warning\n' });
+  expect(kitJson(['logs', c.name], kr.env)).toMatchObject({ stdout: 'hello from inside\n', stderr: 'warning\n' });
   expect(kit(['rm', '-f', c.name], kr.env).status).toBe(0);
 });
 
 test('kit logs -f follows the output until the container ends, to its last line', async () => {
-  const c = await start(spec(['sh', '-c', 'echo one; sleep 1; echo two >&2; sleep 0.5; echo three']));
+  // Kept after it exits (as kit run -d keeps it): ps finds it even if it ended first.
+  const c = await start(spec(['sh', '-c', 'echo one; sleep 3; echo two >&2; sleep 0.5; echo three'], { keepLayer: true }));
   const r = kit(['logs', '-f', c.name], kr.env);
   expect(r).toMatchObject({ status: 0, stdout: 'one\nthree\n', stderr: 'two\n' });
   expect(existsSync(c.stateDir)).toBe(false); // it returned because the container ended
+  expect(kit(['rm', c.name], kr.env).status).toBe(0);
 });
 
 test("kit exec runs inside the container's namespaces: its hostname, its PID namespace, its processes", async () => {
@@ -134,7 +136,7 @@ test("kit exec passes on the command's exit code and output; failures are one li
   expect(missing.stderr).toMatch(/execve\("no-such-command".*ENOENT/);
   const unknown = kit(['exec', 'no-such-container', 'true'], kr.env);
   expect(unknown.status).toBe(1);
-  expect(unknown.stderr.trim()).toBe('kit: no such container: no-such-container; `kit ps` lists the running containers');
+  expect(unknown.stderr.trim()).toBe('kit: no such container: no-such-container; `kit ps -a` lists the containers');
   expect(kit(['rm', '-f', c.name], kr.env).status).toBe(0);
 });
 

@@ -43,7 +43,15 @@ test('-p 8080:80 --cpu-quota 50000 --memory 64m: clone flags and the container s
   const { NEWNS, NEWUTS, NEWIPC, NEWPID, NEWNET } = CLONE;
   expect(plan.cloneFlags).toBe(NEWNS | NEWUTS | NEWIPC | NEWPID | NEWNET | 17 /* SIGCHLD */);
   const state = '/nonexistent/kit-root/run/containers/c0ffee';
-  expect(plan.container.map(({ why: _why, hint: _hint, ...step }) => step)).toEqual([
+  // Docker's default confinement (capabilities, seccomp: what this process holds decides the
+  // details; tested in security.test.ts) comes last, right before the command.
+  const confinement = ['no_new_privs', 'seccomp', 'capbset_drop', 'capset', 'ambient_clear'];
+  const ops = plan.container.map((step) => step.op);
+  const first = ops.findIndex((op) => confinement.includes(op));
+  expect(ops.slice(first, -1).every((op) => confinement.includes(op))).toBe(true);
+  expect(ops.slice(first)).toEqual(expect.arrayContaining(['capset', 'seccomp', 'exec']));
+  const steps = plan.container.filter((step) => !confinement.includes(step.op));
+  expect(steps.map(({ why: _why, hint: _hint, ...step }) => step)).toEqual([
     { op: 'mount', source: '', target: '/', fstype: '', flags: MS.REC | MS.PRIVATE, data: '' },
     { op: 'mount', source: `${state}/hostname`, target: '/etc/hostname', fstype: '', flags: MS.BIND, data: '' },
     { op: 'mount', source: `${state}/hosts`, target: '/etc/hosts', fstype: '', flags: MS.BIND, data: '' },

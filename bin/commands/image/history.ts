@@ -1,6 +1,5 @@
 import { Args } from '@oclif/core';
-import { ImageStore, kitPaths } from '../../../core';
-import { imageHistory } from '../../../core/image/history';
+import { imageHistory, ImageStore, kitPaths } from '../../../core';
 import { KitCommand } from '../../base';
 
 export default class ImageHistoryCommand extends KitCommand {

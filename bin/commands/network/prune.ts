@@ -1,6 +1,5 @@
 import { KitCommand } from '../../base';
-import { TraceRecorder, renderTrace } from '../../../core';
-import { BRIDGE, pruneHostNetwork, withNetworkLock } from '../../../core/network';
+import { BRIDGE, pruneHostNetwork, renderTrace, TraceRecorder, withNetworkLock } from '../../../core';
 
 export default class NetworkPrune extends KitCommand {
   static summary = `Remove the ${BRIDGE} bridge and kit's iptables rules, if no kit container uses them.`;

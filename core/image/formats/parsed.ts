@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { KitError } from '../../errors';
-import type { HistoryEntry, ImageConfig } from '../store';
+import { z } from 'zod';
+import type { HistoryEntry, ImageConfig, Platform } from '../store';
+import { CorruptImageError } from './corrupt';
+
+export { CorruptImageError } from './corrupt';
 
 /** An image read from an unpacked archive, before its layers are stored. */
 export interface ParsedImage {
@@ -9,41 +10,76 @@ export interface ParsedImage {
   layers: ParsedLayer[];
   config: ImageConfig;
   history: HistoryEntry[];
+  /** What the config says the image runs on (architecture, os, variant). */
+  platform?: Platform;
+  /** The names the archive gives the image (`docker save`'s RepoTags, an OCI ref name). */
+  tags: string[];
 }
 
 export interface ParsedLayer {
-  /** The layer tar (gzipped or not) inside the unpacked archive. */
-  file: string;
+  /** The layer tar (gzipped or not): a member of the unpacked archive, opened with openMember. */
+  member?: { root: string; rel: string };
   /** A directory already holding the layer's files (a plain rootfs tar, unpacked once). */
   unpacked?: string;
-  /** sha256 of the uncompressed layer tar, as the image config lists it. */
-  diffId: string;
+  /** sha256 of the uncompressed layer tar, as the image config lists it (or, in a legacy save, as read). */
+  diffId?: string;
   /** The digest of the file as stored, when the format names one (OCI blobs). */
   blobDigest?: string;
   createdBy: string;
 }
 
-/** The image config fields kit runs with, from a Docker/OCI config JSON. */
-export interface ConfigJson {
-  config?: ImageConfig & Record<string, unknown>;
-  rootfs?: { diff_ids?: string[] };
-  history?: Array<{ created_by?: string; empty_layer?: boolean }>;
+/**
+ * The image config fields kit uses, checked as Docker's loader checks them:
+ * Cmd and Entrypoint may be a list or one string (Docker's strslice: a
+ * string is a one-word list, never split into characters), null means unset;
+ * Env is a list of strings; a wrong type is one clear error naming the field.
+ */
+const stringList = z
+  .union([z.array(z.string()), z.string().transform((s) => [s]), z.null()])
+  .optional()
+  .transform((v) => v ?? undefined);
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((v) => v || undefined);
+
+export const ConfigSchema = z
+  .object({
+    architecture: optionalString,
+    os: optionalString,
+    variant: optionalString,
+    config: z
+      .object({
+        Cmd: stringList,
+        Entrypoint: stringList,
+        Env: z
+          .array(z.string())
+          .nullish()
+          .transform((v) => v ?? undefined),
+        WorkingDir: optionalString,
+      })
+      .passthrough()
+      .nullish(),
+    rootfs: z.object({ diff_ids: z.array(z.string().regex(/^sha256:[0-9a-f]{64}$/, 'is not a sha256 digest')).nullish() }).passthrough().nullish(),
+    history: z
+      .array(z.object({ created_by: z.string().nullish(), empty_layer: z.boolean().nullish() }).passthrough())
+      .nullish(),
+  })
+  .passthrough();
+
+export type ConfigJson = z.infer<typeof ConfigSchema>;
+
+/** Parse a document with a schema; the first problem becomes one line naming its field. */
+export function checked<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue.path.length ? issue.path.join('.') : 'the document';
+  throw new CorruptImageError(`${what}: ${field}: ${issue.message}`);
 }
 
-export class CorruptImageError extends KitError {
-  constructor(what: string) {
-    super(`the image archive is corrupt: ${what}`, 'export or save the image again, then import the new file');
-  }
-}
-
-/** A file named by the archive's own metadata, which must stay inside it. */
-export function fileInside(dir: string, rel: string, what: string): string {
-  if (typeof rel !== 'string' || rel.startsWith('/') || rel.split('/').includes('..')) throw new CorruptImageError(`${what} '${rel}' points outside the archive`);
-  return join(dir, rel);
-}
-
-/** Cmd, Entrypoint, Env, WorkingDir and the history, from a config JSON. */
-export function configAndHistory(json: ConfigJson, layerCount: number, source: string): { config: ImageConfig; history: HistoryEntry[]; createdBy: string[] } {
+/** Cmd, Entrypoint, Env, WorkingDir, platform and the history, from a config JSON. */
+export function configAndHistory(json: ConfigJson, layerCount: number, source: string): Omit<ParsedImage, 'layers' | 'tags'> & { createdBy: string[] } {
   const c = json.config ?? {};
   const config: ImageConfig = {};
   if (c.Cmd) config.Cmd = c.Cmd;
@@ -53,7 +89,8 @@ export function configAndHistory(json: ConfigJson, layerCount: number, source: s
   const history: HistoryEntry[] = (json.history ?? []).map((h) => ({ createdBy: h.created_by ?? '', ...(h.empty_layer ? { emptyLayer: true } : {}) }));
   const layerSteps = history.filter((h) => !h.emptyLayer).map((h) => h.createdBy);
   const createdBy = Array.from({ length: layerCount }, (_, i) => layerSteps[i] || `imported from ${source}`);
-  return { config, history: history.length ? history : createdBy.map((c) => ({ createdBy: c })), createdBy };
+  const platform = json.architecture || json.os ? { architecture: json.architecture ?? '', os: json.os ?? '', ...(json.variant ? { variant: json.variant } : {}) } : undefined;
+  return { config, history: history.length ? history : createdBy.map((c) => ({ createdBy: c })), createdBy, platform };
 }
 
 /** The layer digests (diffIDs) a config lists; one per layer or the image is corrupt. */
@@ -61,15 +98,6 @@ export function diffIds(json: ConfigJson, layerCount: number): string[] {
   const ids = json.rootfs?.diff_ids ?? [];
   if (ids.length !== layerCount) throw new CorruptImageError(`the config lists ${ids.length} layer digests (rootfs.diff_ids) for ${layerCount} layers`);
   return ids;
-}
-
-export function readJson<T>(file: string, name: string): T {
-  if (!existsSync(file)) throw new CorruptImageError(`'${name}' is missing`);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch {
-    throw new CorruptImageError(`'${name}' is not valid JSON`);
-  }
 }
 
 /** This machine's architecture as Go (and so image configs) spell it. */

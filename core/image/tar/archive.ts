@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, readSync } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { stopIfInterrupted } from '../interrupts';
+import { interruptSignal, stopIfInterrupted } from '../interrupts';
+import type { Budget } from '../limits';
 import { TarFormatError } from './header';
 import { readTar, type TarEntry } from './reader';
 
@@ -18,23 +19,30 @@ export interface OpenArchive {
   tarDigest(): string;
 }
 
+export interface ArchiveOptions {
+  onProgress?: Progress;
+  /** Counts the uncompressed bytes: a gzip bomb stops at the limit, not at a full disk. */
+  budget?: Budget;
+}
+
 /**
- * Open a tar file, gzipped or not: gzip is recognised by its magic bytes
- * (1f 8b), not by the file name, and inflated as it streams. Both digests
- * are computed on the way, so a layer is read once.
+ * Read a tar file from an open fd (taken over, closed at the end), gzipped
+ * or not: gzip is recognised by its magic bytes (1f 8b), not by the file
+ * name, and inflated as it streams. Both digests are computed on the way, so
+ * a layer is read once. Ctrl-C or SIGTERM aborts the read at once.
  */
-export function openArchive(file: string, onProgress?: Progress): OpenArchive {
-  const gzipped = hasGzipMagic(file);
-  const total = statSync(file).size;
+export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchive {
+  const gzipped = hasGzipMagic(fd);
+  const total = fstatSync(fd).size;
   const fileHash = createHash('sha256');
   const tarHash = createHash('sha256');
   let done = 0;
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const raw = createReadStream('', { fd, start: 0, highWaterMark: 1 << 20, signal: interruptSignal() });
   async function* fileChunks(): AsyncGenerator<Buffer> {
     for await (const chunk of raw) {
       fileHash.update(chunk as Buffer);
       done += (chunk as Buffer).length;
-      onProgress?.(done, total);
+      options.onProgress?.(done, total);
       yield chunk as Buffer;
     }
   }
@@ -43,10 +51,12 @@ export function openArchive(file: string, onProgress?: Progress): OpenArchive {
     try {
       for await (const chunk of stream) {
         stopIfInterrupted();
+        options.budget?.addBytes(chunk.length);
         tarHash.update(chunk);
         yield chunk;
       }
     } catch (err) {
+      stopIfInterrupted();
       if ((err as NodeJS.ErrnoException).code?.startsWith('Z_')) throw new TarFormatError(`the gzip data is corrupt (${(err as Error).message})`);
       throw err;
     } finally {
@@ -62,12 +72,12 @@ export function openArchive(file: string, onProgress?: Progress): OpenArchive {
   };
 }
 
-function hasGzipMagic(file: string): boolean {
-  const fd = openSync(file, 'r');
+function hasGzipMagic(fd: number): boolean {
+  const magic = Buffer.alloc(2);
   try {
-    const magic = Buffer.alloc(2);
     return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  } finally {
+  } catch (err) {
     closeSync(fd);
+    throw err;
   }
 }

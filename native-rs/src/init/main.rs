@@ -18,6 +18,7 @@ use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
 
 mod chroot_escape;
+mod confine;
 
 /// fd 3 in the container: the control socket (see core/engine/spawn.ts).
 const CONTROL_FD: i32 = 3;
@@ -30,6 +31,7 @@ fn main() {
         libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
     }
     trace::send_to_fd(CONTROL_FD);
+    record_userns_calls();
     record_own_exec();
 
     let plan = match sys::fds::read_plan(CONTROL_FD).map_err(|e| e.to_string()).and_then(|t| plan::parse(&t)) {
@@ -51,13 +53,36 @@ fn record_own_exec() {
     let me = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
     trace::record(Event {
         syscall: "execve",
-        args: vec![kit_native::decode::quoted(Some(&me)), "[\"kit-init\"]".into(), "[/* 0 vars */]".into()],
+        args: vec![kit_native::decode::quoted(Some(&me)), kit_native::decode::string_array(&std::env::args().collect::<Vec<_>>()), "[/* 0 vars */]".into()],
         ret: 0,
         errno: None,
         duration_us: 0,
         step: None,
         pending: false,
     });
+}
+
+/// In a new user namespace the clone child became root there before it
+/// exec'd this program (sys/userns_child.rs); argv[1] says which calls it
+/// made. They succeeded: a refused one would have ended it with 125.
+fn record_userns_calls() {
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    let calls: &[(&'static str, &[&str])] = match mode.as_str() {
+        sys::userns_child::ARG_SETGROUPS => &[("setgroups", &["0", "[]"]), ("setresgid", &["0", "0", "0"]), ("setresuid", &["0", "0", "0"])],
+        sys::userns_child::ARG_IDS => &[("setresgid", &["0", "0", "0"]), ("setresuid", &["0", "0", "0"])],
+        _ => &[],
+    };
+    for (syscall, args) in calls {
+        trace::record(Event {
+            syscall,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            ret: 0,
+            errno: None,
+            duration_us: 0,
+            step: None,
+            pending: false,
+        });
+    }
 }
 
 fn fail(message: &str, code: i32) -> ! {
@@ -92,6 +117,13 @@ fn dispatch(step: &ContainerStep) -> sys::SysResult {
         Write { path, data } => sys::files::write_file(path, data),
         Unshare { flags } => sys::unshare::unshare(*flags as u64),
         Setns { path, nstype } => sys::setns::setns(path, *nstype as u64),
+        CapbsetDrop { caps } => confine::drop_bounding(caps),
+        Capset { effective, permitted, inheritable } => sys::capset::capset(*effective as u64, *permitted as u64, *inheritable as u64),
+        AmbientClear => sys::prctl::clear_ambient(),
+        NoNewPrivs => sys::prctl::set_no_new_privs(),
+        Seccomp { default_action, match_action, rules } => {
+            confine::seccomp(default_action, match_action, rules).unwrap_or_else(|bad| fail(&format!("kit-init: bad seccomp filter: {}", bad), 125))
+        }
         Fork => fork_and_wait(),
         ChrootEscape { dir } => chroot_escape::chroot_escape(dir),
         Exec { path, argv, env } => exec(path, argv, env),

@@ -91,6 +91,12 @@ pub fn mknod(env: Env, path: String, mode: u32, major: u32, minor: u32) -> napi:
     ret(&env, "mknod", || sys::files::mknod(&path, mode, major, minor))
 }
 
+/// fchmodat(AT_SYMLINK_NOFOLLOW): the mode of the path itself, never a symlink's target (EOPNOTSUPP on a symlink).
+#[napi]
+pub fn lchmod(env: Env, path: String, mode: u32) -> napi::Result<i64> {
+    ret(&env, "fchmodat", || sys::nofollow::lchmod(&path, mode))
+}
+
 #[napi]
 pub fn symlink(env: Env, target: String, linkpath: String) -> napi::Result<i64> {
     ret(&env, "symlink", || sys::files::symlink(&target, &linkpath))

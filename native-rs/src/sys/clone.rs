@@ -13,11 +13,14 @@ use std::os::raw::c_char;
 use super::libc::{
     self, F_DUPFD_CLOEXEC, PR_SET_PDEATHSIG, SIGKILL, SIG_DFL, SIG_IGN, SIG_SETMASK, SYS_clone, SYS_close_range, SYS_rt_sigprocmask,
 };
+use super::userns_child;
 use super::{cstr, traced, SysResult};
 use crate::decode;
 
 /// The child's fds 0..MAX_FDS-1 come from the fds given here, in order.
 pub const MAX_FDS: usize = 8;
+/// The child's control socket (the host's plan in, kit-init's trace out).
+const CONTROL_FD: i32 = 3;
 /// Sources are first moved above this number so the dup2 loop never
 /// overwrites a source it still needs.
 const HIGH_FD: i32 = 100;
@@ -36,6 +39,16 @@ pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
     let path = cstr(init)?;
     let argv0 = CString::new("kit-init").unwrap();
     let argv: [*const c_char; 2] = [argv0.as_ptr(), std::ptr::null()];
+    // In a new user namespace the child first waits for its maps and becomes
+    // root there (userns_child.rs); kit-init's argv says which calls it made.
+    let with_groups = CString::new(userns_child::ARG_SETGROUPS).unwrap();
+    let ids_only = CString::new(userns_child::ARG_IDS).unwrap();
+    let userns_argv: Option<[[*const c_char; 3]; 2]> = (flags & libc::CLONE_NEWUSER as u64 != 0).then(|| {
+        [
+            [argv0.as_ptr(), ids_only.as_ptr(), std::ptr::null()],
+            [argv0.as_ptr(), with_groups.as_ptr(), std::ptr::null()],
+        ]
+    });
     let envp: [*const c_char; 1] = [std::ptr::null()];
     let mut sources = [-1i32; MAX_FDS];
     sources[..fds.len()].copy_from_slice(fds);
@@ -53,7 +66,7 @@ pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
         if pid == 0 {
             default_handlers();
             set_mask(&old, std::ptr::null_mut());
-            child_exec(&path, &argv, &envp, &sources[..count]);
+            child_exec(&path, &argv, userns_argv.as_ref(), &envp, &sources[..count]);
         }
         let errno = super::errno();
         set_mask(&old, std::ptr::null_mut());
@@ -92,6 +105,7 @@ unsafe fn close_from(first: u32) {
 unsafe fn child_exec(
     path: &CString,
     argv: &[*const c_char; 2],
+    userns_argv: Option<&[[*const c_char; 3]; 2]>,
     envp: &[*const c_char; 1],
     sources: &[i32],
 ) -> ! {
@@ -118,6 +132,13 @@ unsafe fn child_exec(
     // before this line, no signal would come: so kit sends the plan only
     // after kit-init's first trace line (core/engine/run.ts).
     libc::prctl(PR_SET_PDEATHSIG, SIGKILL as libc::c_ulong);
-    libc::execve(path.as_ptr(), argv.as_ptr(), envp.as_ptr());
+    let argv = match userns_argv {
+        None => argv.as_ptr(),
+        Some(pair) => match userns_child::become_root(CONTROL_FD) {
+            Ok(groups) => pair[groups as usize].as_ptr(),
+            Err(()) => libc::_exit(125),
+        },
+    };
+    libc::execve(path.as_ptr(), argv, envp.as_ptr());
     libc::_exit(127)
 }

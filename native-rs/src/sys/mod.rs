@@ -12,6 +12,7 @@ use crate::trace::{self, Event};
 /// `use super::libc`.
 pub use ::libc;
 
+pub mod capset;
 pub mod chroot;
 pub mod clone;
 pub mod exec;
@@ -23,11 +24,15 @@ pub mod hostname;
 pub mod ipc;
 pub mod kill;
 pub mod mount;
+pub mod nofollow;
 pub mod open;
 pub mod pivot_root;
+pub mod prctl;
+pub mod seccomp;
 pub mod setns;
 pub mod stat;
 pub mod unshare;
+pub mod userns_child;
 pub mod wait;
 pub mod xattr;
 

@@ -1,0 +1,17 @@
+import { Args } from '@oclif/core';
+import { findLab, progressOf, solutionOf } from '../../../labs';
+import { KitError } from '../../../core';
+import { KitCommand } from '../../base';
+
+export default class LabSolution extends KitCommand {
+  static summary = 'Show the reference solution of a lab, once you have tried a check.';
+  static examples = ['<%= config.bin %> lab solution pid'];
+  static args = { id: Args.string({ required: true, description: 'the lab (see `kit lab`)' }) };
+
+  async run(): Promise<void> {
+    const { args } = await this.parse(LabSolution);
+    const lab = findLab(args.id);
+    if (progressOf(lab.id).checks === 0) throw new KitError(`try lab ${lab.id} first`, `run \`sudo kit lab check ${lab.id}\` at least once (and \`kit lab hint ${lab.id}\`): the solution is shown after a try`);
+    this.log(solutionOf(lab.id));
+  }
+}

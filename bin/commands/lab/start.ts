@@ -1,0 +1,18 @@
+import { Args } from '@oclif/core';
+import { findLab, startLab } from '../../../labs';
+import { KitCommand } from '../../base';
+
+export default class LabStart extends KitCommand {
+  static summary = 'Copy a lab\'s starter to ~/kit-labs/ID/ and print the task.';
+  static examples = ['<%= config.bin %> lab start pid'];
+  static args = { id: Args.string({ required: true, description: 'the lab (see `kit lab`)' }) };
+
+  async run(): Promise<void> {
+    const { args } = await this.parse(LabStart);
+    const lab = findLab(args.id);
+    const file = startLab(lab.id);
+    this.log(`Lab ${lab.id}: ${lab.title}\n`);
+    this.log(`Edit ${file} (the TODOs), read README.md next to it, and watch the chapter: kit chapter ${lab.chapter}`);
+    this.log(`Then: sudo kit lab check ${lab.id}   (kit lab hint ${lab.id} reveals one hint at a time)`);
+  }
+}

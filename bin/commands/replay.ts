@@ -1,0 +1,49 @@
+import { Args, Flags } from '@oclif/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readRecording } from '../../core';
+import type { TimedRecord } from '../../core';
+import { KitCommand } from '../base';
+import { pacing, streamView, viewFlags } from '../flags/view';
+import { LiveOutput } from '../render/live';
+import { RunRenderer } from '../render/run-stream';
+
+/** A pause in the recording longer than this is shortened to it: a replay shows the run, not its waiting. */
+const LONGEST_PAUSE_MS = 3000;
+
+export default class ReplayCommand extends KitCommand {
+  static summary = 'Show a recorded run again (kit chapter --record), on any machine, without root.';
+  static description = `Renders a recording through the same renderer as the live run: at the same width the text is the same, byte for byte. By default with the run's own timing (pauses longer than 3 s shortened); --pace or --step to hold each section, --instant for none. --html writes one self-contained page of the run (the story, a timeline of the trace, the process tree, the network, the before/after diffs).`;
+  static examples = [
+    '<%= config.bin %> replay pid.kitrec',
+    '<%= config.bin %> replay net.kitrec --step --big',
+    '<%= config.bin %> replay pid.kitrec --width 80 --instant > pid.txt',
+    '<%= config.bin %> replay pid.kitrec --json',
+  ];
+  static enableJsonFlag = true;
+  static args = { file: Args.string({ required: true, description: 'a .kitrec file written by --record' }) };
+  static flags = {
+    trace: Flags.boolean({ default: true, allowNo: true, description: 'show the syscall trace (--no-trace hides it)' }),
+    explain: Flags.boolean({ default: false, description: 'explain each kind of call once, under its first call' }),
+    instant: Flags.boolean({ default: false, description: 'no pauses: print it all at once' }),
+    ...viewFlags,
+  };
+
+  async run(): Promise<unknown> {
+    const { args, flags } = await this.parse(ReplayCommand);
+    const { header, records } = readRecording(args.file);
+    const end = records.find((r): r is Extract<TimedRecord, { type: 'end' }> => r.type === 'end');
+    if (this.jsonEnabled()) return end?.result ?? { header, records };
+    const live = new LiveOutput(process.stdout, pacing(flags));
+    const renderer = new RunRenderer(header, streamView(flags), (chunk) => live.push(chunk));
+    const timed = !flags.instant && !flags.pace && !flags.step;
+    renderer.start();
+    let last = 0;
+    for (const record of records) {
+      if (timed && record.t > last) await sleep(Math.min(record.t - last, LONGEST_PAUSE_MS));
+      last = record.t;
+      renderer.feed(record);
+    }
+    await live.done();
+    return end?.result;
+  }
+}

@@ -1,0 +1,255 @@
+import { chalk, commandCalls, cutEnd, diffLines, renderEvent, unchanged, visibleWidth, wrapWords } from '../../core';
+import type { ProbePhase, ProbeResult, RecordingHeader, RunRecord, TraceEvent } from '../../core';
+
+/** How to show a run: the same for a live run and for its replay. */
+export interface StreamView {
+  trace: boolean;
+  explain: boolean;
+  /** Columns to fit; Infinity when the output is piped and no width was asked for. */
+  width: number;
+  /** For a projector: blank lines between steps, banner headings, no dim text. */
+  big: boolean;
+}
+
+/** What the renderer hands on: text, and where a new section starts (where --pace and --step pause). */
+export type Chunk = { section: true } | { text: string };
+
+const PHASE_LABEL: Record<ProbePhase, string> = {
+  before: 'Host before',
+  during: 'Host during',
+  running: 'Host while it runs',
+  compare: 'Host, the comparison run',
+  after: 'Host after',
+};
+
+/**
+ * Hard-wrapped text as paragraphs: a line joins the one before it unless
+ * it is blank, indented (a list, a command) or follows a blank line.
+ */
+function paragraphs(lines: string[]): string[] {
+  const out: string[] = [];
+  let joinable = false;
+  for (const line of lines) {
+    const starts = line.trim() === '' || /^\s/.test(line) || /^(\d+\.|-|\*) /.test(line);
+    if (joinable && !starts) out[out.length - 1] += ` ${line.trim()}`;
+    else out.push(line);
+    joinable = line.trim() !== '';
+  }
+  return out;
+}
+
+/** A short unchanged view is shown again (a hostname); a long one is only said to be the same. */
+const SHOW_UNCHANGED_UP_TO = 4;
+
+/**
+ * Turns a run's records (core/record/records.ts), in the order they
+ * happened, into the text a learner reads, section by section as they come:
+ * the story, the host before, the trace as each call returns, the output as
+ * it streams, the host during and after, what to notice. It knows no
+ * chapter: a chapter is the header's text plus the records of its run.
+ * Deterministic: the same records at the same width give the same bytes,
+ * which is what makes `kit replay` reproduce a run.
+ */
+export class RunRenderer {
+  private current?: 'trace' | 'output' | 'probes' | 'other';
+  private traceShown = false;
+  private outputShown = false;
+  private readonly partial = { stdout: '', stderr: '' };
+  private readonly explained = new Set<string>();
+  private readonly before = new Map<string, ProbeResult>();
+
+  constructor(
+    private readonly header: RecordingHeader,
+    private readonly view: StreamView,
+    private readonly emit: (chunk: Chunk) => void,
+  ) {}
+
+  /** The title and the story, before anything runs. */
+  start(): void {
+    const chapter = this.header.chapter;
+    if (!chapter) return;
+    this.text(chalk.bold.cyan(this.fitHeading(`Chapter ${chapter.id}: ${chapter.title}`)), '');
+    this.prose(chapter.story);
+    this.text('');
+    if (chapter.unconfined) this.text(...wrapWords(`This chapter ${chapter.unconfined}.`, this.view.width).map((l) => chalk.yellow(l)), '');
+  }
+
+  feed(record: RunRecord): void {
+    switch (record.type) {
+      case 'probes':
+        return this.probes(record.label ?? PHASE_LABEL[record.phase], record.phase, record.results);
+      case 'trace':
+        return this.trace(record.event);
+      case 'output':
+        return this.output(record.stream, record.text);
+      case 'exit':
+        return this.exit(record);
+      case 'notes':
+        return this.notes(record.notes);
+      case 'strace':
+        return this.strace(record.lines);
+      case 'end':
+        return this.end(record.failed);
+      case 'tree':
+        return; // drawn by the HTML page only
+    }
+  }
+
+  private trace(event: TraceEvent): void {
+    if (!this.view.trace) return;
+    if (this.current !== 'trace') {
+      this.open('trace', this.traceShown ? 'What kit did, continued' : 'What kit did (one line per syscall)');
+      this.traceShown = true;
+    }
+    const explain = this.view.explain ? this.header.chapter?.explain : undefined;
+    this.text(renderEvent(event, { explain, explained: this.explained, width: this.view.width, big: this.view.big }));
+    if (this.view.big) this.text('');
+  }
+
+  private output(stream: 'stdout' | 'stderr', text: string): void {
+    this.openOutput();
+    const lines = (this.partial[stream] + text).split('\n');
+    this.partial[stream] = lines.pop() ?? '';
+    for (const line of lines) this.outputLine(stream, line);
+  }
+
+  private openOutput(): void {
+    if (this.current === 'output') return;
+    this.open('output', this.outputShown ? 'Inside the container, continued' : 'Inside the container');
+    this.outputShown = true;
+  }
+
+  private outputLine(stream: 'stdout' | 'stderr', line: string): void {
+    const fitted = cutEnd(`  ${line}`, this.view.width);
+    this.text(stream === 'stderr' ? chalk.yellow(fitted) : fitted);
+  }
+
+  private exit(record: Extract<RunRecord, { type: 'exit' }>): void {
+    const hadOutput = this.outputShown;
+    this.openOutput();
+    for (const stream of ['stdout', 'stderr'] as const) {
+      if (this.partial[stream]) this.outputLine(stream, this.partial[stream]);
+      this.partial[stream] = '';
+    }
+    if (!hadOutput) this.text('  (no output)');
+    const line = record.stoppedByKit
+      ? '(stopped by kit with SIGKILL once the probes below were taken)'
+      : record.signal
+        ? `(killed by ${record.signal})`
+        : `(exit code ${record.exitCode})`;
+    this.text(`  ${this.dim(line)}`);
+  }
+
+  private notes(notes: string[]): void {
+    this.openOutput();
+    for (const note of notes) this.text(...wrapWords(`  kit: ${note}`, this.view.width).map((l) => chalk.yellow(l)));
+  }
+
+  private probes(label: string, phase: ProbePhase, results: ProbeResult[]): void {
+    for (const result of results) {
+      this.open('probes');
+      const earlier = phase === 'before' ? undefined : this.before.get(result.probe);
+      if (phase === 'before') this.before.set(result.probe, result);
+      const heading = `${label}: ${result.title}`;
+      if (!earlier) {
+        this.heading(heading);
+        this.view_(result.text.split('\n').map((text) => ({ mark: ' ' as const, text })), false);
+      } else {
+        const diff = diffLines(earlier.text, result.text);
+        const same = unchanged(diff);
+        // The title may hold a count the lines shown do not (ps: how many processes): then only the lines are the same.
+        const sameTitle = earlier.title === result.title;
+        this.heading(same && sameTitle ? `${heading}: no change` : heading);
+        if (same && !sameTitle) this.text(this.dim(`  (these ${diff.length} lines: no change since before the run)`));
+        if (same && diff.length > SHOW_UNCHANGED_UP_TO) {
+          if (sameTitle) this.text(this.dim(`  (the same ${diff.length} lines as before the run)`));
+        } else {
+          this.view_(diff, !same);
+        }
+      }
+      this.text('');
+    }
+  }
+
+  /** A probe's lines, cut to the width (tables lose columns, never rows); with +/- when it differs from before. */
+  private view_(lines: Array<{ mark: ' ' | '+' | '-'; text: string }>, marked: boolean): void {
+    for (const { mark, text } of lines) {
+      const prefix = marked ? `${mark} ` : '';
+      const fitted = cutEnd(`  ${prefix}${text}`, this.view.width);
+      this.text(mark === '+' ? chalk.green(fitted) : mark === '-' ? chalk.red(fitted) : fitted);
+    }
+  }
+
+  private strace(lines: string[]): void {
+    const { kitInitCalls, lines: own } = commandCalls(lines);
+    this.open('other', 'strace of the process inside (a second view)');
+    this.text(this.dim(`  (${kitInitCalls} calls by kit-init before it exec'd the command: in kit's trace above, not repeated)`));
+    for (const line of own) this.text(cutEnd(`  ${line}`, this.view.width));
+    if (!own.length) this.text('  (the command never started)');
+    this.text('');
+  }
+
+  private end(failed?: TraceEvent): void {
+    if (this.current === 'trace' || this.current === 'output') this.text('');
+    this.current = 'other';
+    if (failed) {
+      this.emit({ section: true });
+      this.text(...wrapWords(`The container stopped before its command ran: ${failed.syscall} failed with ${failed.errno}.`, this.view.width).map((l) => chalk.red(l)), '');
+    }
+    const chapter = this.header.chapter;
+    if (!chapter) return;
+    this.open('other', 'What to notice');
+    this.prose(chapter.takeaway);
+    this.text('');
+    this.open('other', 'Try this');
+    for (const line of chapter.tryNext) this.tryLine(line);
+  }
+
+  /** A command to copy: kit as this machine starts it; a comment that does not fit goes on its own line. */
+  private tryLine(line: string): void {
+    const text = line.replace(/^sudo kit /, `${this.header.invocation} `);
+    const width = this.view.width;
+    if (`  ${text}`.length <= width) return this.text(`  ${text}`);
+    const at = text.search(/\s+# /);
+    const command = at < 0 ? text : text.slice(0, at).trimEnd();
+    const lines = wrapWords(`  ${command}`, width - 2);
+    this.text(...lines.map((l, i) => (i < lines.length - 1 ? `${l} \\` : l)));
+    if (at >= 0) this.text(...wrapWords(`      ${text.slice(at).trim()}`, width).map((l) => this.dim(l)));
+  }
+
+  /** A new section: where --pace and --step pause. */
+  private open(kind: 'trace' | 'output' | 'probes' | 'other', heading?: string): void {
+    if (this.current === 'trace' || this.current === 'output') this.text('');
+    this.current = kind;
+    this.emit({ section: true });
+    if (heading) this.heading(heading);
+  }
+
+  private heading(text: string): void {
+    if (this.view.big) {
+      const lines = wrapWords(text.toUpperCase(), this.view.width);
+      this.text('', ...lines.map((l) => chalk.bold(l)), '='.repeat(Math.min(this.view.width, Math.max(...lines.map((l) => l.length)))));
+      return;
+    }
+    this.text(...wrapWords(text, this.view.width).map((l) => chalk.bold.underline(l)));
+  }
+
+  private fitHeading(text: string): string {
+    return wrapWords(text, this.view.width).join('\n');
+  }
+
+  /** Chapter text as written, or reflowed into the width when a line of it does not fit. */
+  private prose(text: string): void {
+    const lines = text.split('\n');
+    if (lines.every((l) => visibleWidth(l) <= this.view.width)) return this.text(...lines);
+    for (const paragraph of paragraphs(lines)) this.text(...wrapWords(paragraph, this.view.width));
+  }
+
+  private dim(text: string): string {
+    return this.view.big ? text : chalk.dim(text);
+  }
+
+  private text(...lines: string[]): void {
+    for (const line of lines) this.emit({ text: line });
+  }
+}

@@ -1,0 +1,198 @@
+import { KitError } from '../errors';
+import { runContainer, type RunOptions, type RunResult } from '../engine/run';
+import { kitPaths, type KitPaths } from '../paths';
+import type { PlanPart } from '../plan';
+import { runProbes, type ProbeContext, type ProbeResult } from '../probes';
+import { withChapterStorage, type ChapterStorage } from './chapter-storage';
+import { describeLoosening } from '../security/options';
+import { DEFAULT_PATH, type ContainerSpec } from '../spec';
+import { unmet, type Requirement } from '../support';
+import type { TraceEvent } from '../trace/event';
+import { processStat } from '../host/process';
+import { processTree } from '../record/process-tree';
+import type { ProbePhase, RunRecord } from '../record/records';
+
+/**
+ * A chapter of the curriculum: one isolation feature, as data. It runs
+ * through the same engine as `kit run`; what makes it a lesson is the story
+ * around it and the host probes taken before, during and after.
+ * The files in chapters/ are the chapters.
+ */
+export interface Chapter {
+  id: string;
+  /** Position in the curriculum. */
+  order: number;
+  title: string;
+  /** The features it switches on, for the chapter list. */
+  turnsOn: string[];
+  /** One line for the chapter list. */
+  summary: string;
+  /** The concept, printed before anything runs. */
+  story: string;
+  /** The container: namespaces, command, hostname... */
+  spec: Partial<ContainerSpec> & Pick<ContainerSpec, 'command' | 'namespaces'>;
+  /**
+   * Host probes: before it starts, during (created, not yet released), and
+   * after. `running` ones are taken while its command runs; when they are
+   * done the container is stopped (for commands that would run forever).
+   */
+  probes: { before: string[]; during: string[]; running?: string[]; after: string[] };
+  /** A second run with these spec changes, its `running` probes shown next to the first's (with and without a limit). */
+  compareWith?: { label: string; spec: Partial<ContainerSpec> };
+  /** What to look at in the output, printed after it. */
+  takeaway: string;
+  tryNext: string[];
+  /** Longer explanations by syscall name, shown with --explain. */
+  explain?: Record<string, string>;
+  requires?: Requirement[];
+  /** Run the container on a layered image root (the layers chapters). */
+  storage?: ChapterStorage;
+  /** Host or container steps that show the chapter's point (see buildPlan). */
+  demo?: PlanPart;
+  /**
+   * Why this chapter turns some of Docker's default confinement off (its
+   * spec.security says what): printed as one line, and as a warning when
+   * `-- CMD` runs the learner's own command with it.
+   */
+  unconfined?: string;
+}
+
+export interface ChapterResult {
+  chapter: string;
+  title: string;
+  before: ProbeResult[];
+  during: ProbeResult[];
+  trace: TraceEvent[];
+  container: ContainerOutcome;
+  /** Probes taken while the command ran. */
+  running: ProbeResult[];
+  after: ProbeResult[];
+  comparison?: { label: string; container: ContainerOutcome; running: ProbeResult[] };
+  /** A container-side call that failed before the command ran. */
+  failed?: TraceEvent;
+  /** What of Docker's confinement this chapter turns off, and why (one line). */
+  unconfined?: string;
+}
+
+export interface ContainerOutcome {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** What kit found after the run (the OOM killer struck...). */
+  notes: string[];
+}
+
+export interface ChapterRunOptions {
+  paths?: KitPaths;
+  /** Run this instead of the chapter's own command. */
+  command?: string[];
+  /** Everything the run shows, as it happens (see core/record/records.ts): for the live view and --record. */
+  onRecord?: (record: RunRecord) => void;
+  /** Called with the container's pid just before it is released (e.g. to attach strace). */
+  beforeRelease?: (pid: number) => Promise<void>;
+  /** For chapters with `storage`: the driver to make the root with. */
+  storageDriver?: string;
+}
+
+function chapterSpec(chapter: Chapter, command?: string[]): ContainerSpec {
+  return { env: [DEFAULT_PATH], ...chapter.spec, command: command?.length ? command : chapter.spec.command };
+}
+
+export function requirementsOf(chapter: Chapter): Requirement[] {
+  const root: Requirement[] = chapter.spec.namespaces.length ? [{ root: true }] : [];
+  return [...root, ...chapter.spec.namespaces.map((namespace) => ({ namespace })), ...(chapter.requires ?? [])];
+}
+
+export async function runChapter(chapter: Chapter, options: ChapterRunOptions = {}): Promise<ChapterResult> {
+  const problems = unmet(requirementsOf(chapter));
+  if (problems.length) throw new KitError(`chapter '${chapter.id}' cannot run here: ${problems.join('; ')}`);
+  if (!chapter.storage) {
+    if (options.storageDriver) throw new KitError(`chapter '${chapter.id}' runs on the host's own files: --storage-driver does not apply`, 'use it with the layers or aufs chapter');
+    return runWithProbes(chapter, options, {});
+  }
+  return withChapterStorage(chapter.storage, options.storageDriver, options.paths ?? kitPaths(), (container) =>
+    runWithProbes(chapter, options, { storage: container.view }, container.spec, container.id),
+  );
+}
+
+async function runWithProbes(
+  chapter: Chapter,
+  options: ChapterRunOptions,
+  probeContext: ProbeContext,
+  /** A layered root for the chapter's container (storage chapters). */
+  root: Partial<ContainerSpec> = {},
+  id?: string,
+): Promise<ChapterResult> {
+  const emit = options.onRecord ?? (() => undefined);
+  const probes = async (phase: ProbePhase, ids: string[], ctx: ProbeContext, label?: string) => {
+    const results = await runProbes(ids, ctx);
+    if (results.length) emit({ type: 'probes', phase, label, results });
+    return results;
+  };
+  const before = await probes('before', chapter.probes.before, probeContext);
+  let during: ProbeResult[] = [];
+  const spec = { ...chapterSpec(chapter, options.command), ...root };
+  const main = await runWatched(chapter, spec, probeContext, emit, {
+    id,
+    paths: options.paths,
+    demo: chapter.demo,
+    beforeRelease: async (pid) => {
+      emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
+      during = await probes('during', chapter.probes.during, { ...probeContext, pid, command: spec.command });
+      await options.beforeRelease?.(pid);
+    },
+    onRunning: (pid) => {
+      // The command itself, if it still runs: a truer picture than kit-init waiting for its plan.
+      if (processStat(pid)?.state !== 'Z') emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
+    },
+  });
+  const compare = chapter.compareWith;
+  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths }));
+  if (compare && compared?.running.length) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running });
+  const after = await probes('after', chapter.probes.after, probeContext);
+  return {
+    chapter: chapter.id,
+    title: chapter.title,
+    before,
+    during,
+    trace: main.result.trace,
+    container: main.container,
+    running: main.running,
+    after,
+    comparison: compare && compared && { label: compare.label, container: compared.container, running: compared.running },
+    failed: main.result.failed,
+    unconfined: unconfinedNote(chapter),
+  };
+}
+
+/** "runs with every capability, no seccomp filter...: <why>", for a chapter that loosens the defaults. */
+export function unconfinedNote(chapter: Chapter): string | undefined {
+  const loosened = describeLoosening(chapter.spec.security);
+  if (!loosened) return undefined;
+  return `runs ${loosened}${chapter.unconfined ? `: ${chapter.unconfined}` : ''}`;
+}
+
+/** One run of a chapter's container, with its `running` probes taken while it runs; what it shows goes to `emit`. */
+async function runWatched(chapter: Chapter, spec: ContainerSpec, probeContext: ProbeContext, emit: (record: RunRecord) => void, options: RunOptions) {
+  let running: ProbeResult[] = [];
+  let probesDone = false;
+  const ids = chapter.probes.running ?? [];
+  const whileRunning = ids.length
+    ? async (pid: number, ended: AbortSignal) => {
+        running = await runProbes(ids, { ...probeContext, pid, ended });
+        probesDone = true;
+        emit({ type: 'probes', phase: 'running', results: running });
+      }
+    : undefined;
+  const result: RunResult = await runContainer(spec, {
+    ...options,
+    whileRunning,
+    onEvent: (event) => emit({ type: 'trace', event }),
+    onOutput: (stream, text) => emit({ type: 'output', stream, text }),
+    onExited: (status) => emit({ type: 'exit', ...status, stoppedByKit: probesDone && status.signal === 'SIGKILL' }),
+  });
+  if (result.notes.length) emit({ type: 'notes', notes: result.notes });
+  const container: ContainerOutcome = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, signal: result.signal, notes: result.notes };
+  return { result, container, running };
+}

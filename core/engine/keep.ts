@@ -1,0 +1,52 @@
+import { mountTable } from '../host/mountinfo';
+import { removeTree } from '../host/remove-tree';
+import type { KitPaths } from '../paths';
+import { shellCode, type ExitStatus } from './exit-status';
+import { readRecord, recordDir, updateRecord, writeRecord } from './record';
+import type { ContainerState } from './state';
+
+/** How a run ended, as keepRecord needs it (a RunResult is one). */
+export interface Ended extends ExitStatus {
+  /** The command never ran: a setup step or its execve failed. */
+  failed?: unknown;
+  oomKilled: boolean;
+}
+
+/**
+ * The record of a kept container (not --rm) through one run: made before
+ * anything else (a new container) or reused (`kit start`, a restart), given
+ * its start time once cloned and its exit status at the end. A new container
+ * whose command never ran (a bad flag value, a missing command) is removed
+ * whole: a bad value leaves nothing behind.
+ */
+export function keepRecord(paths: KitPaths, state: ContainerState): { started(): void; exited(result: Ended): void; failed(): void } {
+  const existing = readRecord(paths, state.id);
+  if (existing) updateRecord(paths, state.id, (r) => ({ ...r, exit: undefined, startedAt: undefined }));
+  else writeRecord(paths, { id: state.id, name: state.name, spec: state.spec, createdAt: state.createdAt, restartCount: 0 });
+  const failed = () => {
+    if (!existing) removeKept(paths, state.id);
+  };
+  return {
+    started: () => updateRecord(paths, state.id, (r) => ({ ...r, startedAt: new Date().toISOString() })),
+    exited: (result) => {
+      if (result.failed && !existing) return failed();
+      updateRecord(paths, state.id, (r) => ({
+        ...r,
+        exit: { exitCode: shellCode(result), signal: result.signal, oomKilled: result.oomKilled, finishedAt: new Date().toISOString() },
+      }));
+    },
+    failed,
+  };
+}
+
+/**
+ * Delete a kept container's directory (record, logs, layer). Refused while
+ * anything is mounted inside it (its root, when an undo failed): removing
+ * through a mount would delete what is mounted there.
+ */
+export function removeKept(paths: KitPaths, id: string): string | undefined {
+  const dir = recordDir(paths, id);
+  const busy = mountTable().find((m) => m.mountPoint === dir || m.mountPoint.startsWith(dir + '/'));
+  if (busy) return `${busy.mountPoint} is still mounted`;
+  return removeTree(dir);
+}

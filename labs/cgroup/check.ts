@@ -1,0 +1,77 @@
+import type { Lab, LabRun } from '../lab';
+import { labCgroup } from '../common';
+import { cgroupsOf, cpuTicks, readText, sleep } from '../observe';
+import { calls, failedCall, show } from '../trace';
+
+const TICKS_PER_SECOND = 100;
+const MEASURE_MS = 1500;
+
+/** The quota as the file shows it: cpu.cfs_quota_us (v1) or the first field of cpu.max (v2). */
+function quotaOf(dir: string, version: string): string | undefined {
+  return version === 'v1' ? readText(`${dir}/cpu.cfs_quota_us`) : readText(`${dir}/cpu.max`)?.split(' ')[0];
+}
+
+function writeTo(run: LabRun, file: string): string | undefined {
+  const failed = failedCall(run.trace, 'write', new RegExp(file.replace('.', '\\.')));
+  if (failed) return show(failed);
+  return calls(run.trace, 'write', new RegExp(file.replace('.', '\\.'))).length ? undefined : `no write to ${file} in the trace`;
+}
+
+const lab: Lab = {
+  id: 'cgroup',
+  order: 50,
+  title: 'cgroups: make the directory, write the quota, join it (--cpu-quota=50000)',
+  chapter: 'cgroup',
+  command: ['/bin/sh', '-c', 'while :; do :; done'],
+  setup: (id) => {
+    const { dir, version } = labCgroup('cpu', id);
+    return { given: { cgroup: dir, version }, part: {} };
+  },
+  observe: async (pid, given) => {
+    const dir = String(given.cgroup);
+    const before = cpuTicks(pid) ?? 0;
+    await sleep(MEASURE_MS);
+    const used = (cpuTicks(pid) ?? 0) - before;
+    const cgroups = cgroupsOf(pid);
+    return {
+      exists: readText(`${dir}/cgroup.procs`) !== undefined,
+      quota: quotaOf(dir, String(given.version)),
+      cgroupOfProcess: given.version === 'v1' ? cgroups.cpu : cgroups[''],
+      share: used / TICKS_PER_SECOND / (MEASURE_MS / 1000),
+    };
+  },
+  hints: [
+    "A cgroup is a directory: make given.cgroup in a prepare step, journaled so kit removes it: `ctx.changes.make({ op: 'rmdir', path: given.cgroup }, () => ctx.trace.check(why, (n) => n.mkdir(given.cgroup, 0o755)))`.",
+    "Write the quota with one write to the knob: v1: '50000' to cpu.cfs_quota_us (of a 100000 us period); v2: '50000 100000' to cpu.max. `ctx.trace.check(why, (n) => n.writeFile(path, value))`.",
+    "Join it: an `attach` step (it runs after clone(), while the child waits, with ctx.pid set) writes String(ctx.pid) to given.cgroup/cgroup.procs.",
+  ],
+  cleanHint: 0,
+  checks: [
+    {
+      name: 'given.cgroup exists while the container runs',
+      pass: (run) => run.seen.exists === true,
+      diagnose: (run) => run.error ?? (calls(run.trace, 'mkdir').length ? undefined : 'no mkdir of given.cgroup in the trace'),
+      hint: 0,
+    },
+    {
+      name: 'its CPU quota is 50000 us per 100000 us period',
+      pass: (run) => run.seen.quota === '50000',
+      diagnose: (run) => writeTo(run, run.given.version === 'v1' ? 'cpu.cfs_quota_us' : 'cpu.max') ?? `the quota reads ${String(run.seen.quota)}`,
+      hint: 1,
+    },
+    {
+      name: "the container's process is in given.cgroup (/proc/<pid>/cgroup)",
+      pass: (run) => typeof run.seen.cgroupOfProcess === 'string' && String(run.given.cgroup).endsWith(run.seen.cgroupOfProcess),
+      diagnose: (run) => `the container's process is in ${String(run.seen.cgroupOfProcess)}, not in given.cgroup: ${writeTo(run, 'cgroup.procs') ?? 'its PID was written to the wrong cgroup.procs'}; a limit applies only to processes in the cgroup`,
+      hint: 2,
+    },
+    {
+      name: 'a busy loop in it gets at most ~50% of a CPU (measured from /proc/<pid>/stat)',
+      pass: (run) => typeof run.seen.share === 'number' && run.seen.share > 0.05 && run.seen.share <= 0.6,
+      diagnose: (run) => `it used ${Math.round(Number(run.seen.share) * 100)}% of a CPU over ${MEASURE_MS / 1000} s`,
+      hint: 1,
+    },
+  ],
+};
+
+export default lab;

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { joinParts } from '../../core';
+import type { Lab } from '../lab';
+import { labCgroup, labDir, observeNamespaces, ownNamespace, ROOTFS_MARK, rootfsCopy, scratchDir } from '../common';
+import { cgroupsOf, cpuTicks, inNamespaces, mountsOf, nsPids, readText, sleep } from '../observe';
+
+const MEASURE_MS = 1500;
+
+/**
+ * The last lab: a mini `docker run --hostname kit-lab --cpu-quota 50000
+ * base sh`, assembled from the student's own earlier labs.
+ */
+const lab: Lab = {
+  id: 'final',
+  order: 100,
+  title: 'A mini `docker run`, from your own pieces',
+  chapter: 'rootfs',
+  command: ['/bin/sh', '-c', 'while :; do :; done'],
+  setup: (id, paths) => {
+    const dir = labDir(paths, id);
+    const rootfs = `${dir}/rootfs`;
+    const { dir: cgroup, version } = labCgroup('cpu', id);
+    return { given: { hostname: 'kit-lab', rootfs, cgroup, version }, part: joinParts(scratchDir(dir, 'a scratch dir for this lab'), scratchDir(rootfs, 'the new root'), rootfsCopy(rootfs)) };
+  },
+  observe: async (pid, given) => {
+    const before = cpuTicks(pid) ?? 0;
+    await sleep(MEASURE_MS);
+    const used = (cpuTicks(pid) ?? 0) - before;
+    const cgroups = cgroupsOf(pid);
+    return {
+      ...observeNamespaces(pid, ['uts', 'pid', 'mnt', 'ipc']),
+      hostname: inNamespaces(pid, ['-u'], ['hostname'])?.trim(),
+      nsPids: nsPids(pid),
+      rootIsRootfs: existsSync(`/proc/${pid}/root/${ROOTFS_MARK}`),
+      proc: mountsOf(pid).filter((m) => m.mountPoint === '/proc').at(-1)?.fstype,
+      cgroupOfProcess: given.version === 'v1' ? cgroups.cpu : cgroups[''],
+      quota: given.version === 'v1' ? readText(`${String(given.cgroup)}/cpu.cfs_quota_us`) : readText(`${String(given.cgroup)}/cpu.max`)?.split(' ')[0],
+      share: used / 100 / (MEASURE_MS / 1000),
+    };
+  },
+  hints: [
+    "Import your earlier labs (`import uts from '../uts/lab'`, pid, ipc, rootfs, cgroup) and return `joinParts(uts(given), pid(), ipc(), rootfs(given), cgroup(given))`: given holds what each needs.",
+    'The order matters: parts run in the order joined. The root switch comes after the hostname; the cgroup steps are host steps and run when kit runs host steps.',
+    'A check that fails here fails in the earlier lab too: run `sudo kit lab check <that lab>` for its own hints.',
+  ],
+  cleanHint: 0,
+  checks: [
+    ownNamespace('uts', 'CLONE_NEWUTS', 0),
+    ownNamespace('pid', 'CLONE_NEWPID', 0),
+    ownNamespace('mnt', 'CLONE_NEWNS', 0),
+    ownNamespace('ipc', 'CLONE_NEWIPC', 0),
+    { name: 'its hostname is kit-lab', pass: (run) => run.seen.hostname === 'kit-lab', diagnose: (run) => `its hostname is ${String(run.seen.hostname)}`, hint: 2 },
+    { name: 'its command is PID 1', pass: (run) => (run.seen.nsPids as number[] | undefined)?.at(-1) === 1, hint: 2 },
+    { name: 'its "/" is the base image (pivot_root), with /proc mounted', pass: (run) => run.seen.rootIsRootfs === true && run.seen.proc === 'proc', hint: 1 },
+    { name: 'it is in given.cgroup, with a CPU quota of 50000', pass: (run) => String(run.given.cgroup).endsWith(String(run.seen.cgroupOfProcess)) && run.seen.cgroupOfProcess !== '/' && run.seen.quota === '50000',
+      diagnose: (run) => `it is in ${String(run.seen.cgroupOfProcess)} (cpu), with a quota of ${String(run.seen.quota)}: did you join your cgroup part?`,
+      hint: 2,
+    },
+    { name: 'its busy loop gets at most ~50% of a CPU', pass: (run) => typeof run.seen.share === 'number' && run.seen.share > 0.05 && run.seen.share <= 0.6, diagnose: (run) => `it used ${Math.round(Number(run.seen.share) * 100)}% of a CPU`, hint: 2 },
+  ],
+};
+
+export default lab;

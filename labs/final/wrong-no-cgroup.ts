@@ -1,0 +1,10 @@
+import { joinParts, type PlanPart } from 'kit';
+import uts from '../uts/lab';
+import pid from '../pid/lab';
+import ipc from '../ipc/lab';
+import rootfs from '../rootfs/lab';
+
+/** Wrong on purpose: everything but the cgroup. */
+export default function lab(given: { hostname: string; rootfs: string; cgroup: string; version: 'v1' | 'v2' }): PlanPart {
+  return joinParts(uts(given), pid(), ipc(), rootfs(given));
+}

@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PATH, joinParts, kitPaths, newContainerId, runContainer, type PlanPart, type TraceEvent } from '../core';
+import { findLab } from './catalog';
+import type { Given, Lab, Observation } from './lab';
+import { readProc, sleep } from './observe';
+import { unsafeSteps } from './safety';
+
+/**
+ * The child process `kit lab check` starts: loads the student's lab.ts
+ * with tsx, runs a container with their plan part through kit's engine
+ * (journaled, traced), looks at it from the host while it runs, and writes
+ * what it saw to a file. A child, so a time limit or Ctrl-C can stop the
+ * student's code without stopping the checker; whatever it journaled is
+ * undone by it, or by the checker when it was killed.
+ */
+export interface RunnerResult {
+  id: string;
+  given: Given;
+  seen: Observation;
+  trace: TraceEvent[];
+  error?: string;
+  /** How far it got: the student's file loaded, its plan passed the safety check, the run happened. */
+  stage: 'load' | 'refused' | 'run';
+  stdout: string;
+  stderr: string;
+}
+
+type StudentLab = (given: Given) => PlanPart;
+
+/**
+ * `import ... from 'kit'` in the student's code means this kit's public API
+ * (core/index.ts, built), wherever their file is.
+ */
+function resolveKitToItself(): void {
+  const Module = require('node:module') as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = Module._resolveFilename;
+  const core = join(__dirname, '..', 'core', 'index.js');
+  Module._resolveFilename = (request, ...rest) => original(request === 'kit' ? core : request, ...rest);
+}
+
+function loadStudent(file: string): StudentLab {
+  resolveKitToItself();
+  // tsx runs the student's TypeScript as it is: no build step.
+  const tsx = require('tsx/cjs/api') as { require: (id: string, from: string) => unknown };
+  const mod = tsx.require(file, __filename) as { default?: unknown };
+  const lab = typeof mod.default === 'function' ? mod.default : mod;
+  if (typeof lab !== 'function') throw new Error(`${file} must \`export default function lab(given) { return { ... } }\``);
+  return lab as StudentLab;
+}
+
+/** Wait until the container's command runs (kit-init has exec'd it) or it has died trying. */
+async function commandStarted(pid: number): Promise<boolean> {
+  for (let i = 0; i < 200; i++) {
+    const stat = readProc(pid, 'stat');
+    if (!stat || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return false;
+    if (!(readProc(pid, 'cmdline') ?? '').startsWith('kit-init')) return true;
+    await sleep(25);
+  }
+  return false;
+}
+
+export async function runLab(lab: Lab, file: string, out: string): Promise<RunnerResult> {
+  const paths = kitPaths();
+  const id = newContainerId();
+  const setup = (await lab.setup?.(id, paths)) ?? { given: {}, part: {} };
+  const trace: TraceEvent[] = [];
+  const result: RunnerResult = { id, given: setup.given, seen: {}, trace, stage: 'load', stdout: '', stderr: '' };
+  // Written now too: if this process is killed midway, the checker still knows the run's id and what it was given.
+  writeFileSync(out, JSON.stringify(result));
+  try {
+    const part = loadStudent(file)(setup.given) ?? {};
+    result.stage = 'refused';
+    const unsafe = unsafeSteps(part);
+    if (unsafe) throw new Error(unsafe);
+    result.stage = 'run';
+    const run = await runContainer(
+      { command: typeof lab.command === 'function' ? lab.command(setup.given) : lab.command, env: [DEFAULT_PATH], namespaces: [], name: `kit-lab-${id}` },
+      {
+        id,
+        paths,
+        runtime: joinParts(setup.part, part),
+        onEvent: (e) => trace.push(e),
+        whileRunning: async (pid) => {
+          if (await commandStarted(pid)) result.seen = await lab.observe(pid, setup.given);
+        },
+      },
+    );
+    result.stdout = run.stdout;
+    result.stderr = run.stderr;
+  } catch (err) {
+    result.error = String((err as Error).message ?? err).split('\n')[0];
+  }
+  return result;
+}
+
+if (require.main === module) {
+  const [id, file, out] = process.argv.slice(2);
+  runLab(findLab(id), file, out)
+    .then((result) => writeFileSync(out, JSON.stringify(result)))
+    .catch((err) => {
+      writeFileSync(out, JSON.stringify({ error: String(err) }));
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { cleanKitRoot, kit, kitBackground } from '../support/kit';
+
+/** Streaming and the net chapter's `-- COMMAND`: what an instructor sees while a chapter runs. */
+const kr = cleanKitRoot();
+
+/** Each stdout line of a background kit, with when it arrived; resolves when kit exits. */
+function watch(args: string[]): Promise<{ lines: Array<{ text: string; at: number }>; status: number | null; endedAt: number }> {
+  const child = kitBackground(args, kr.env);
+  const lines: Array<{ text: string; at: number }> = [];
+  let partial = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop() ?? '';
+    for (const text of parts) lines.push({ text, at: Date.now() });
+  });
+  return new Promise((resolve) => child.on('close', (status) => resolve({ lines, status, endedAt: Date.now() })));
+}
+
+const arrival = (lines: Array<{ text: string; at: number }>, match: RegExp) => lines.find((l) => match.test(l.text))?.at ?? NaN;
+
+test('through a pipe, the story and the trace arrive while the container still runs, its output as it prints it', async () => {
+  const { lines, status } = await watch(['chapter', 'pid', '--', 'sh', '-c', 'echo first; sleep 2; echo second']);
+  expect(status).toBe(0);
+  const story = arrival(lines, /^Chapter pid:/);
+  const clone = arrival(lines, /^\[host\] clone\(/);
+  const first = arrival(lines, /^ {2}first$/);
+  const second = arrival(lines, /^ {2}second$/);
+  const exit = arrival(lines, /\(exit code 0\)/);
+  expect(second - story).toBeGreaterThan(1500);
+  expect(second - clone).toBeGreaterThan(1500);
+  expect(second - first).toBeGreaterThan(1500);
+  expect(exit).toBeGreaterThanOrEqual(second);
+});
+
+test.each([[['sh', '-c', 'sleep 1']], [['hostname']], [['sh', '-c', 'echo x; ls /']]])('net -- %j returns within 3 s of the command ending', async (command) => {
+  const { lines, status, endedAt } = await watch(['chapter', 'net', '--', ...command]);
+  expect(status).toBe(0);
+  // The exit line is printed when kit reaps the command: from there to kit's own exit (undo, last probes).
+  expect(endedAt - arrival(lines, /\(exit code 0\)/)).toBeLessThan(3000);
+  const answer = lines.find((l) => l.text.includes('nc 127.0.0.1 8080'));
+  if (answer) expect(lines[lines.indexOf(answer) + 1].text).toMatch(/no answer: the container ended/);
+});
+
+test('--record, then kit replay at the same width: the same bytes', () => {
+  const file = join(kr.root, 'pid.kitrec');
+  const live = kit(['chapter', 'pid', '--width', '80', '--record', file], kr.env);
+  expect(live.status).toBe(0);
+  const replay = kit(['replay', file, '--width', '80', '--instant'], kr.env);
+  expect(replay.status).toBe(0);
+  expect(replay.stdout).toBe(live.stdout);
+});

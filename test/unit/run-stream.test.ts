@@ -1,0 +1,81 @@
+import chalk from '../../core/trace/colors';
+import type { RecordingHeader, RunRecord, TraceEvent } from '../../core';
+import { RunRenderer, type Chunk, type StreamView } from '../../bin/render/run-stream';
+
+const level = chalk.level;
+beforeAll(() => (chalk.level = 0));
+afterAll(() => (chalk.level = level));
+
+const header: RecordingHeader = {
+  kitrec: 1, kind: 'chapter', kit: '0.1.0', recordedAt: '2026-01-01T00:00:00Z', command: ['chapter', 'demo'], invocation: 'sudo npx kit',
+  host: { kernel: '6.1', cgroup: 'v2', arch: 'x64', node: 'v20' },
+  chapter: {
+    id: 'demo', title: 'A demo', story: 'One line of story.', takeaway: 'What to see.',
+    tryNext: ['sudo kit chapter demo -- sh -c "echo a very long command that goes on and on"   # and a comment that explains it at length'],
+    explain: { mount: 'mount(2) attaches a filesystem; this paragraph must appear only once per chapter.' },
+  },
+};
+
+const mount = (target: string): TraceEvent => ({
+  syscall: 'mount', args: ['"proc"', `"${target}"`, '"proc"', 'MS_NOSUID', 'NULL'], ret: 0, errno: null, errnoMessage: null,
+  durationUs: 10, side: 'container', step: 1, pending: false, why: 'a why that is long enough to need wrapping at forty columns for sure',
+});
+
+function render(records: RunRecord[], view: Partial<StreamView> = {}): { text: string; chunks: Chunk[] } {
+  const chunks: Chunk[] = [];
+  const renderer = new RunRenderer(header, { trace: true, explain: false, width: Infinity, big: false, ...view }, (c) => chunks.push(c));
+  renderer.start();
+  for (const r of records) renderer.feed(r);
+  return { text: chunks.flatMap((c) => ('text' in c ? [c.text] : [])).join('\n'), chunks };
+}
+
+const run: RunRecord[] = [
+  { type: 'probes', phase: 'before', results: [{ probe: 'hostname', title: "the host's hostname", text: 'vm' }] },
+  { type: 'trace', event: mount('/proc') },
+  { type: 'trace', event: mount('/sys') },
+  { type: 'output', stream: 'stdout', text: 'first li' },
+  { type: 'output', stream: 'stdout', text: 'ne\nsecond' },
+  { type: 'exit', exitCode: 0, signal: null, stoppedByKit: false },
+  { type: 'probes', phase: 'after', results: [{ probe: 'hostname', title: "the host's hostname", text: 'vm' }] },
+  { type: 'end', result: {} },
+];
+
+test('sections come in the order things happened; output lines are joined across chunks', () => {
+  const { text } = render(run);
+  const order = ['Chapter demo: A demo', 'Host before', 'What kit did', 'Inside the container', '  first line', '  second', '(exit code 0)', 'Host after', 'What to notice', 'Try this'];
+  const at = order.map((s) => text.indexOf(s));
+  expect(at.every((i) => i >= 0)).toBe(true);
+  expect([...at].sort((a, b) => a - b)).toEqual(at);
+});
+
+test('--explain explains each kind of call once, under its first call', () => {
+  const { text } = render(run, { explain: true });
+  expect(text.split('must appear only once').length - 1).toBe(1);
+  expect(text.indexOf('must appear only once')).toBeLessThan(text.indexOf('"/sys"'));
+});
+
+test('a view identical to before says "no change" and carries no + or - marks', () => {
+  const { text } = render(run);
+  expect(text).toContain("Host after: the host's hostname: no change");
+  expect(text).not.toMatch(/^\s*[+-] /m);
+});
+
+test('at 40 columns no line is wider, the trace call keeps its result, the try line its command', () => {
+  const { text } = render(run, { width: 40 });
+  for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
+  expect(text).toMatch(/^\[ctr \] mount\(.*….*\) = 0$/m);
+  expect(text).toContain('sudo npx kit chapter demo');
+});
+
+test('--big: banner headings, a blank line after every call; each section starts a chunk of its own', () => {
+  const { text, chunks } = render(run, { big: true });
+  expect(text).toContain('WHAT KIT DID');
+  expect(text).toMatch(/= 0\n(.*\n)*?\n\[ctr \]/);
+  expect(chunks.filter((c) => 'section' in c).length).toBeGreaterThanOrEqual(6);
+});
+
+test('output that never came is "(no output)"; a stop by kit says so instead of an exit code', () => {
+  const { text } = render([{ type: 'exit', exitCode: null, signal: 'SIGKILL', stoppedByKit: true }]);
+  expect(text).toContain('(no output)');
+  expect(text).toContain('stopped by kit with SIGKILL');
+});
