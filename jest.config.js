@@ -12,6 +12,6 @@ module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/test/unit'], testMatch: ['**/*.test.ts'] },
-    { ...shared, displayName: 'system', roots: ['<rootDir>/test/system'], testMatch: ['**/*.test.ts'] },
+    { ...shared, displayName: 'system', roots: ['<rootDir>/test/system'], testMatch: ['**/*.test.ts'], globalTeardown: '<rootDir>/test/support/prune-network.js' },
   ],
 };

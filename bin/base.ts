@@ -57,11 +57,21 @@ type ParseError = Errors.CLIError & { args?: Array<string | { name: string }>; f
 
 /** The one thing oclif's parser objected to, without its notes and help. */
 function parseErrorLine(err: ParseError): string {
-  const first = err.message.split('\n')[0];
+  const lines = err.message.split('\n');
+  const first = lines[0];
+  // A flag validation failure (a required flag missing) names the flag on the line after this header.
+  if (first.startsWith('The following error') && lines[1]) return flagProblem(lines[1].trim());
   if (first.startsWith('Missing') && err.args) {
     return `missing ${err.args.map((a) => (typeof a === 'string' ? a : a.name).toUpperCase()).join(' and ')}`;
   }
   if (first.startsWith('Nonexistent') && err.flags) return `unknown flag ${err.flags.join(', ')}`;
   if (first.startsWith('Unexpected') && err.args) return `unexpected argument ${err.args.join(' ')}`;
   return first;
+}
+
+/** "Missing required flag tag" -> "missing required flag --tag". */
+function flagProblem(line: string): string {
+  const missing = /^Missing required flag (\S+)/.exec(line);
+  if (missing) return `missing required flag --${missing[1].replace(/^-+/, '')}`;
+  return line.charAt(0).toLowerCase() + line.slice(1);
 }

@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'aufs',
@@ -21,11 +21,15 @@ aufs it says so and falls back to overlay2.`,
     command: ['/bin/sh', '-c', 'cat /etc/motd; echo written > /tmp/w; ls /tmp'],
   },
   storage: { driver: 'aufs' },
-  probes: { before: ['union-filesystems'], during: ['container-dirs', 'aufs-branches'], after: ['upper-dir'] },
+  probes: { before: ['union-filesystems', 'storage-drivers'], during: ['container-dirs', 'aufs-branches'], after: ['upper-dir'] },
   takeaway: `The first probe is \`grep -E "overlay|aufs" /proc/filesystems\`: where it has no aufs line,
 the driver line says aufs cannot be used and kit fell back to overlay2, as dockerd
 does. The branches are the same idea under either name: read-only image layers,
 one writable container layer on top.`,
+  claims: [
+    { says: 'the driver line names the driver kit used: aufs where the kernel has it, otherwise overlay2 with the reason', holds: (r) => { const hasAufs = !/no aufs line/.test(claimData.probe(r, 'before', 'union-filesystems')?.text ?? ''); return new RegExp(`storage driver: ${hasAufs ? 'aufs' : 'overlay2 \\(aufs cannot be used'}`).test(claimData.probe(r, 'during', 'container-dirs')?.text ?? ''); } },
+    { says: 'the container read the image\'s layers and wrote into its own layer', holds: (r) => r.container.stdout.startsWith('motd from layer 2') && / w$/m.test(claimData.probe(r, 'after', 'upper-dir')?.text ?? '') },
+  ],
   tryNext: [
     'grep aufs /proc/filesystems                  # empty on mainline kernels',
     'sudo kit info                                # the driver kit picks, and why',

@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'cgroup',
@@ -34,6 +34,11 @@ command ran. The kernel's own counter then shows the loop getting about half a
 CPU with the quota and about a whole one without (less on a busy host: the
 schedstat line says how long it waited for a CPU). When the container ended,
 kit killed what was left in the cgroup and removed the directories.`,
+  claims: [
+    { says: 'the limit is one write: 50000 into cpu.cfs_quota_us (v1) or "50000 100000" into cpu.max (v2)', holds: (r) => claimData.calls(r, 'write', 'host').some((e) => /cpu\.cfs_quota_us"$/.test(e.args[0]) ? e.args[1] === '"50000"' : /cpu\.max"$/.test(e.args[0]) && e.args[1].startsWith('"50000 ')) },
+    { says: 'with the quota the loop got at most about half a CPU', holds: (r) => percent(claimData.probe(r, 'running', 'cpu-usage')?.title) <= 55 },
+    { says: 'the container joined its cgroup (a write to cgroup.procs) before its command ran', holds: (r) => { const join = r.trace.findIndex((e) => /cgroup\.procs"$/.test(e.args[0] ?? '') && e.syscall === 'write'); const exec = r.trace.findIndex((e) => e.syscall === 'execve' && e.side === 'container' && e.step !== null); return join >= 0 && exec > join; } },
+  ],
   tryNext: [
     "sudo kit chapter cgroup -- sh -c 'while :; do :; done & while :; do :; done'   # two loops share one quota",
     'sudo kit run --cpus 0.5 --memory 64m --pids-limit 20 base sh',
@@ -47,5 +52,10 @@ kit killed what was left in the cgroup and removed the directories.`,
     rmdir: `A cgroup can be removed only when no process is in it: kit first ends what is left (cgroup.kill on v2, SIGKILL to each pid on v1), then removes the directory, then the shared kit/ parent if no other container uses it.`,
   },
 };
+
+/** The share of a CPU in the cpu-usage probe's title (Infinity when it is missing). */
+function percent(title?: string): number {
+  return Number(/(\d+)% of one CPU/.exec(title ?? '')?.[1] ?? Infinity);
+}
 
 export default chapter;

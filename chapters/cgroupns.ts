@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'cgroupns',
@@ -21,6 +21,11 @@ unshare(CLONE_NEWCGROUP), and the cgroup it is in becomes its "/".`,
   takeaway: `From the host, /proc/<pid>/cgroup names kit/<id> in each hierarchy kit used. Inside,
 every line ends in "/": the same cgroups, named relative to the namespace's root.
 The unshare in the trace comes after the host's writes to cgroup.procs.`,
+  claims: [
+    { says: 'inside, every line of /proc/self/cgroup ends in "/"', holds: (r) => r.container.stdout.trim().split('\n').every((l) => l.endsWith(':/')) && r.container.stdout.trim() !== '' },
+    { says: 'from the host, /proc/<pid>/cgroup names kit/<id>', holds: (r) => /\/kit\/\w+/.test(claimData.probe(r, 'during', 'cgroup-of-process')?.text ?? '') },
+    { says: "the unshare comes after the host's writes to cgroup.procs", holds: (r) => { const u = r.trace.findIndex((e) => e.syscall === 'unshare'); const w = r.trace.findIndex((e) => e.syscall === 'write' && /cgroup\.procs"$/.test(e.args[0] ?? '')); return w >= 0 && u > w; } },
+  ],
   tryNext: [
     "sudo kit chapter cgroupns -- sh -c 'ls /sys/fs/cgroup/cpu'   # the host's cgroupfs is still mounted: a cgroup namespace renames, it does not hide files",
     'sudo kit chapter cgroup                   # the limits themselves',

@@ -1,4 +1,4 @@
-import { type Chapter, chrootEscapeDemo, WHERE_AM_I } from '../core';
+import { type Chapter, chrootEscapeDemo, WHERE_AM_I, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'chroot',
@@ -19,13 +19,18 @@ and enters it with chroot. Then it runs the escape a root process can always do:
 and then asks: is "/" still the image?`,
   spec: { image: 'base', rootSwitch: 'chroot', namespaces: ['mount', 'pid', 'uts'], hostname: 'kit-chroot-demo', command: WHERE_AM_I },
   demo: chrootEscapeDemo(),
-  probes: { before: [], during: ['container-process'], after: ['mounts'] },
+  probes: { before: ['mounts'], during: ['container-process'], after: ['mounts'] },
   takeaway: `The trace shows chroot(".") into the rootfs, then the escape: chroot("kit-escape"),
 a few chdir("..") each going one directory up the HOST's tree (the stat calls show
 ".." changing), and a final chroot("."). The command's output says ESCAPED, prints
 the host's /etc/hostname and lists the host's /. chroot is a convenience, not a wall:
 root inside keeps every way out. The rootfs chapter runs the same escape after
 pivot_root.`,
+  claims: [
+    { says: 'the escape worked: the command says ESCAPED and lists the host\'s /', holds: (r) => r.container.stdout.startsWith('ESCAPED') },
+    { says: 'the trace shows chroot("kit-escape"), then chdir("..") up the host\'s tree, then chroot(".")', holds: (r) => claimData.calls(r, 'chroot', 'container').some((e) => e.args[0] === '"kit-escape"') && claimData.calls(r, 'chdir', 'container').some((e) => e.args[0] === '".."') },
+    { says: "the host's mount table is the same before and after", holds: (r) => claimData.probe(r, 'before', 'mounts')?.text === claimData.probe(r, 'after', 'mounts')?.text },
+  ],
   tryNext: [
     'sudo kit chapter rootfs                     # the same escape after pivot_root',
     'sudo kit chapter chroot -- cat /etc/passwd  # after the escape: the host\'s users',

@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'host',
@@ -16,6 +16,10 @@ that one flag takes away.`,
   probes: { before: ['hostname'], during: ['container-process'], after: [] },
   takeaway: `ps lists every process on the host, and kit's own process among them: a child with
 no namespaces is not contained at all. "namespaces that differ from the host's: none".`,
+  claims: [
+    { says: 'the child shares every namespace with kit: none differs from the host\'s', holds: (r) => claimData.differing(r).length === 0 && claimData.probe(r, 'during', 'container-process') !== undefined },
+    { says: 'ps inside lists the host\'s processes, PID 1 among them, not only itself', holds: (r) => r.container.stdout.trim().split('\n').length > 3 && /^\S+\s+1\s+0\s/m.test(r.container.stdout) },
+  ],
   tryNext: ['sudo kit chapter uts    # the same clone() plus CLONE_NEWUTS', 'sudo kit chapter pid    # plus CLONE_NEWPID: ps sees a clean process tree'],
   explain: {
     clone: `clone() is the system call under fork(): it creates a new process, and its flag word says what the child shares with its parent and which new namespaces it starts in. With only SIGCHLD (the signal the parent gets when the child ends) it is a plain fork.`,

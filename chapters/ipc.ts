@@ -1,4 +1,4 @@
-import { type Chapter, hostMessageQueueDemo } from '../core';
+import { type Chapter, hostMessageQueueDemo, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'ipc',
@@ -21,6 +21,11 @@ journaled and removed when the container ends.`,
   takeaway: `During the run, the host's ipcs -q lists kit's queue (a key starting 0x4b); inside,
 ipcs -q lists no queue at all. After the run the queue is gone from the host too:
 msgctl(IPC_RMID) in the trace is kit undoing its own change.`,
+  claims: [
+    { says: "during the run the host's ipcs -q lists kit's queue (a key starting 0x4b)", holds: (r) => /^0x4b/m.test(claimData.probe(r, 'during', 'ipc-queues')?.text ?? '') },
+    { says: 'inside, ipcs -q lists no queue at all', holds: (r) => r.container.exitCode === 0 && !/^0x/m.test(r.container.stdout) },
+    { says: 'after the run the queue is gone from the host: msgctl(IPC_RMID) in the trace', holds: (r) => !/^0x4b/m.test(claimData.probe(r, 'after', 'ipc-queues')?.text ?? '0x4b') && claimData.calls(r, 'msgctl').some((e) => e.ret === 0) },
+  ],
   tryNext: [
     "sudo kit chapter ipc -- sh -c 'ipcmk -Q; ipcs -q'     # a queue made inside: gone with the namespace",
     'ipcmk -Q && ipcs -q && sudo kit chapter ipc           # your own host queue, invisible inside (ipcrm -q <id> after)',

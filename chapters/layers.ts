@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'layers',
@@ -16,6 +16,10 @@ the image, overlayfs first copies it up into the upper dir (copy-on-write) and
 changes the copy; when it deletes one, the upper dir gets a whiteout, a character
 device numbered 0/0, that hides the name. The image's layers never change, which
 is why any number of containers can share them.
+overlay2 is one of six drivers Docker has had (aufs, devicemapper, overlay2,
+btrfs, zfs, vfs): the first probe lists them in the order Docker tries them,
+with "works here" or why not. btrfs and devicemapper copy on write at the block
+level instead (snapshots), vfs copies everything.
 This demo image has two layers made from busybox: layer 2 replaces /etc/motd and
 deletes /etc/issue. The container reads both, then writes and deletes files.`,
   spec: {
@@ -23,14 +27,20 @@ deletes /etc/issue. The container reads both, then writes and deletes files.`,
     command: ['/bin/sh', '-c', 'echo "/etc/motd says: $(cat /etc/motd)"; ls /etc/issue 2>&1; echo "changed by the container" > /etc/motd; rm /bin/vi; echo new > /tmp/new; echo "/etc/motd now says: $(cat /etc/motd)"'],
   },
   storage: {},
-  probes: { before: ['image-layers'], during: ['container-dirs'], after: ['upper-dir'] },
+  probes: { before: ['storage-drivers', 'image-layers'], during: ['container-dirs'], after: ['upper-dir'] },
   takeaway: `Inside, /etc/motd came from layer 2 (the upper layer wins) and /etc/issue was gone
 (layer 2's whiteout). After the run the upper dir holds exactly what the
 container wrote: etc/motd (copied up, then changed), tmp/new, and bin/vi as a
 "c 0, 0" whiteout, while layer 2's own etc/motd still says what it said. The
 mount line shows the full option string kit passed to mount(2).`,
+  claims: [
+    { says: 'inside, /etc/motd came from layer 2 and /etc/issue was gone (its whiteout)', holds: (r) => /motd says: motd from layer 2/.test(r.container.stdout) && /issue: No such file/.test(r.container.stdout) },
+    { says: 'the upper dir holds etc/motd, tmp/new and bin/vi as a "c 0, 0" whiteout', holds: (r) => { const t = claimData.probe(r, 'after', 'upper-dir')?.text ?? ''; return /^\s*c.* 0, 0 .* vi$/m.test(t) && / motd$/m.test(t) && / new$/m.test(t); } },
+    { says: "layer 2's own etc/motd still says what it said", holds: (r) => /untouched: cat .*\n\s*motd from layer 2/.test(claimData.probe(r, 'after', 'upper-dir')?.text ?? '') },
+  ],
   tryNext: [
     'sudo kit chapter layers --storage-driver vfs   # the same root made by copying every layer',
+    'sudo kit chapter layers --storage-driver btrfs # the same root as a btrfs snapshot (block-level copy-on-write)',
     'sudo kit info                                  # which driver kit picks here, and why',
     'sudo kit build -t app -f Kitfile .             # one layer per COPY / RUN; then: kit image history app',
     'sudo kit chapter aufs                          # the union filesystem Docker started with',

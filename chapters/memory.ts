@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'memory',
@@ -26,6 +26,11 @@ and no swap (--memory-swap 32m: memory plus swap, so none of it is swap).`,
   takeaway: `The limit is one write (memory.limit_in_bytes on v1, memory.max on v2). dd was
 killed by SIGKILL and printed nothing: a process gets no warning from the OOM
 killer. kit's note after the exit line comes from the cgroup's own counters.`,
+  claims: [
+    { says: 'the limit is one write: memory.limit_in_bytes (v1) or memory.max (v2), 33554432 bytes', holds: (r) => claimData.calls(r, 'write', 'host').some((e) => /memory\.(limit_in_bytes|max)"$/.test(e.args[0]) && e.args[1] === '"33554432"') },
+    { says: 'dd was killed by SIGKILL and printed nothing', holds: (r) => r.container.signal === 'SIGKILL' && r.container.stdout === '' },
+    { says: "kit's note says the OOM killer struck, from the cgroup's own counters", holds: (r) => r.container.notes.some((n) => /out of memory/.test(n)) },
+  ],
   tryNext: [
     'sudo kit chapter memory -- dd if=/dev/zero of=/dev/null bs=16M count=1   # under the limit: it finishes',
     'sudo kit run --memory 64m --memory-swap 64m base sh   # memory-swap counts memory plus swap: equal means no swap',

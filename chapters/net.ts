@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData } from '../core';
 
 /** The server inside: a tmpfs page (the host's files stay untouched) and busybox httpd on port 80. */
 const SERVER = [
@@ -38,6 +38,12 @@ copies bytes between a socket on the host and the container. kit uses no
 proxy: route_localnet=1 on kit0 lets the kernel DNAT a packet from 127.0.0.1
 out of kit0, and a MASQUERADE rule gives it the gateway's address, so the
 container can answer. One fewer process; the NAT table is the whole story.
+route_localnet has a price: the kernel now accepts packets for 127.0.0.0/8
+arriving on kit0, so a container that routes 127.0.0.1 to its gateway would
+reach services the host bound to 127.0.0.1 only. kit keeps the proxy-less
+design and adds the guard Kubernetes and Amazon ECS add with route_localnet:
+an INPUT rule dropping what arrives on kit0 for 127.0.0.0/8 unless it is a
+reply or DNATed (\`kit chapter escape\` tries it).
 (The packet curl sends from the host itself never passes PREROUTING: locally
 made packets take the OUTPUT chain, hence the second jump.)`,
   unconfined: "the server mounts a tmpfs to serve its page from: it runs on the host's own files, with no image to write in",
@@ -57,18 +63,26 @@ made packets take the OUTPUT chain, hence the second jump.)`,
   },
   takeaway: `During the run, the lines marked + are what kit added: the KIT chain, its jumps
 from PREROUTING and OUTPUT, the MASQUERADE and FORWARD rules, and the DNAT rule
-for 8080 (if other kit containers are running, only the DNAT rule is new: the
-rest is shared). kit0 lists the container's kitv link. Inside, eth0 has an
-address on kit0's subnet and a default route via kit0's address. The host pings
-that address, and 127.0.0.1:8080 is answered by busybox httpd inside. Afterwards
-the DNAT rule and the veth are gone, and with the last container kit0 and the
-shared rules too: the trace ends with the undo of each.`,
+for 8080 (if kit0 was already there, made by an earlier container, only the DNAT
+rule is new: the rest is shared and kept). kit0 lists the container's kitv link.
+Inside, eth0 has an address on kit0's subnet and a default route via kit0's
+address. The host pings that address, and 127.0.0.1:8080 is answered by busybox
+httpd inside. Afterwards the DNAT rule and the veth are gone: the trace ends
+with their undo. kit0 and the shared rules stay, as docker0 does, so the next
+container only adds its own veth, address and DNAT rule; \`sudo kit network
+prune\` removes them once no container uses them.`,
+  claims: [
+    { says: 'during the run the nat table has a DNAT rule for port 8080 to the container', holds: (r) => /--dport 8080 .*-j DNAT --to-destination [\d.]+:80/.test(claimData.probe(r, 'during', 'nat-rules')?.text ?? '') },
+    { says: "inside, eth0 has an address on kit0's subnet and a default route via kit0's address", holds: (r) => /inet [\d.]+\/\d+ .*eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') && /default via [\d.]+ dev eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') },
+    { says: 'the host pinged the container, and 127.0.0.1:8080 was answered by busybox httpd inside', holds: (r) => / 0% packet loss/.test(claimData.probe(r, 'running', 'reach-container')?.text ?? '') && /hello from the container/.test(claimData.probe(r, 'running', 'reach-container')?.text ?? '') },
+    { says: "afterwards this container's DNAT rule is gone", holds: (r) => { const to = /--to-destination ([\d.]+:80)/.exec(claimData.probe(r, 'during', 'nat-rules')?.text ?? '')?.[1]; return to !== undefined && !(claimData.probe(r, 'after', 'nat-rules')?.text ?? to).includes(to); } },
+  ],
   tryNext: [
     'sudo kit chapter net -- ip addr                       # the Sandbox with its Endpoint, and nothing else',
     'sudo kit run --network none base ip link              # a Sandbox with no Endpoint: lo only',
     'sudo kit run --network host base ip link              # no Sandbox: the host\'s links',
     'sudo kit run -d --name web -p 8080:80 base busybox httpd -f -p 80 -h /etc   # then: curl http://127.0.0.1:8080/hostname',
-    'sudo kit network prune                                # clear what a killed kit left on kit0',
+    'sudo kit network prune                                # remove kit0 and its rules (and what a killed kit left)',
   ],
   explain: {
     clone: `CLONE_NEWNET gives the child a new network namespace: a network stack of its own with only lo, down. Links can be moved between namespaces (ip link set X netns PID), which is how eth0 gets in.`,

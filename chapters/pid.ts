@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData, type ChapterResultData } from '../core';
 
 const chapter: Chapter = {
   id: 'pid',
@@ -21,6 +21,11 @@ a fresh /proc inside it, leaving the host's /proc alone.`,
   takeaway: `Inside, ps -ef lists its own command as PID 1 and nothing of the host. From the
 host, the same process has an ordinary PID (clone's return value), kit as its
 parent, and an NSpid line with both of its PIDs.`,
+  claims: [
+    { says: 'inside, ps -ef lists its own command as PID 1, and nothing of the host', holds: (r) => /^\S+\s+1\s+0\s.*ps -ef$/m.test(r.container.stdout) && r.container.stdout.trim().split('\n').length === 2 },
+    { says: "from the host, the same process has an ordinary PID (clone's return value) and both PIDs in NSpid", holds: (r) => (claimData.probe(r, 'during', 'container-process')?.text ?? '').includes(`NSpid: ${claimData.clonePid(r)} 1`) },
+    { says: 'its parent on the host is kit', holds: (r) => parentOf(r, claimData.clonePid(r)) === kitRow(r) },
+  ],
   tryNext: [
     "sudo kit chapter pid -- sh -c 'echo my pid is $$; sleep 1 & ps -ef'",
     'sudo kit chapter pid --strace            # a second view: strace of the process inside',
@@ -32,5 +37,20 @@ parent, and an NSpid line with both of its PIDs.`,
     execve: `execve replaces the program running in a process, keeping its PID. After kit-init execs the command, the command is PID 1.`,
   },
 };
+
+/** The PID and PPID rows of the container-process probe's ps table. */
+function psRows(r: ChapterResultData): Array<[number, number]> {
+  const text = claimData.probe(r, 'during', 'container-process')?.text ?? '';
+  return [...text.matchAll(/^\s*(\d+)\s+(\d+)\s/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+}
+
+function parentOf(r: ChapterResultData, pid: number): number | undefined {
+  return psRows(r).find(([p]) => p === pid)?.[1];
+}
+
+/** kit's own row: the probe lists kit and the container process. */
+function kitRow(r: ChapterResultData): number | undefined {
+  return psRows(r).find(([p]) => p !== claimData.clonePid(r))?.[0];
+}
 
 export default chapter;

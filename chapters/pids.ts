@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter } from '../core';
 
 const chapter: Chapter = {
   id: 'pids',
@@ -22,6 +22,10 @@ loop, printing each one's pid, with --pids-limit 10.`,
   takeaway: `Inside, the loop printed a few pids and then the shell could not fork: the 10
 include the shell itself. The host forked as usual all along. kit's note gives
 pids.events' max counter: how many forks the limit refused.`,
+  claims: [
+    { says: 'the loop printed a few pids, then the shell could not fork', holds: (r) => /started \d+/.test(r.container.stdout) && /fork/i.test(r.container.stderr) && (r.container.stdout.match(/started/g) ?? []).length < 10 },
+    { says: "kit's note gives how many forks the limit refused (pids.events max)", holds: (r) => r.container.notes.some((n) => /pids\.events: max [1-9]/.test(n)) },
+  ],
   tryNext: [
     "sudo kit chapter pids -- sh -c 'f() { f | f & }; f'   # a real fork bomb, harmless here",
     'sudo kit run --pids-limit 20 base sh',

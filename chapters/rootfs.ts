@@ -1,4 +1,4 @@
-import { type Chapter, chrootEscapeDemo, WHERE_AM_I } from '../core';
+import { type Chapter, chrootEscapeDemo, WHERE_AM_I, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'rootfs',
@@ -30,6 +30,11 @@ escape's stat(".") and stat("..") match at the first try: the image's "/" is the
 the mount tree, ".." of it is itself, and chroot(".") lands back in the image. The
 output says "still inside the image", the hostname file is the image's, and ls / lists
 the image's root. The host's mount table is the same before and after.`,
+  claims: [
+    { says: 'pivot_root returned 0', holds: (r) => claimData.calls(r, 'pivot_root', 'container').some((e) => e.ret === 0) },
+    { says: 'the escape found nothing: the output says "still inside the image"', holds: (r) => r.container.stdout.startsWith('still inside the image') },
+    { says: "the host's mount table is the same before and after", holds: (r) => claimData.probe(r, 'before', 'mounts')?.text === claimData.probe(r, 'after', 'mounts')?.text },
+  ],
   tryNext: [
     'sudo kit run base cat /proc/self/mountinfo      # the mounts a container ends up with',
     'sudo kit run base cat /proc/keys                # masked: empty (it is /dev/null)',

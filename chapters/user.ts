@@ -1,4 +1,4 @@
-import { type Chapter, sharedDirectoryDemo } from '../core';
+import { type Chapter, sharedDirectoryDemo, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'user',
@@ -32,6 +32,11 @@ host, /proc/<pid>/status Uid and ps show the host uid the map put at 0, and the
 file the container's root wrote is owned by that uid on the host. In the trace, the
 three writes come before the child's setresuid: writing a map changes how ids
 translate, only setresuid changes who the process is.`,
+  claims: [
+    { says: 'inside, id says uid=0(root)', holds: (r) => r.container.stdout.startsWith('uid=0(root)') },
+    { says: 'on the host, uid 0 inside is mapped to an unprivileged uid (uid_map)', holds: (r) => /uid_map:\s+0\s+[1-9]\d*\s/.test(claimData.probe(r, 'running', 'user-mapping')?.text ?? '') },
+    { says: 'the file made inside by "root" belongs to that unprivileged uid on the host', holds: (r) => /^-\S+\s+\d+\s+[1-9]\d*\s+[1-9]\d*\s.*made-inside$/m.test(claimData.probe(r, 'running', 'files-made-inside')?.text ?? '') },
+  ],
   tryNext: [
     'sudo kit chapter user -- sh -c \'cat /proc/self/uid_map; touch /etc/kit-test\'   # root inside, refused on the host\'s files',
     'kit chapter user                      # without sudo: your own uid becomes root inside',

@@ -1,4 +1,4 @@
-import type { Chapter } from '../core';
+import { type Chapter, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'uts',
@@ -15,6 +15,11 @@ answers \`hostname\` with its own short id while the host keeps its name.`,
   probes: { before: ['hostname'], during: ['container-process'], after: ['hostname'] },
   takeaway: `Inside, hostname prints kit-uts-demo; the host's hostname is the same before and after.
 The only namespace that differs from the host's is uts.`,
+  claims: [
+    { says: 'inside, hostname printed kit-uts-demo', holds: (r) => r.container.stdout.trim() === 'kit-uts-demo' },
+    { says: "the host's hostname was the same before and after", holds: (r) => claimData.probe(r, 'before', 'hostname')?.text === claimData.probe(r, 'after', 'hostname')?.text },
+    { says: 'uts is the only namespace that differs from the host\'s', holds: (r) => claimData.differing(r).join() === 'uts' },
+  ],
   tryNext: [
     'sudo kit chapter uts -- uname -a          # the nodename field comes from the same namespace',
     'sudo kit chapter pid                      # next: a process tree of its own',

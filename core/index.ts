@@ -3,7 +3,7 @@
  */
 export { KitError, SyscallError } from './errors';
 export { kitPaths, containerDir, type KitPaths } from './paths';
-export { defaultSpec, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode } from './spec';
+export { defaultSpec, type RestartPolicy, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode } from './spec';
 export { buildPlan, joinParts, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
 export { runContainer, newContainerId, type RunOptions, type RunResult } from './engine/run';
 export { reapOrphans } from './engine/state';
@@ -20,6 +20,10 @@ export { containerStats, STATS_INTERVAL_MS, type ContainerStats } from './engine
 export { stopContainer, killContainer } from './engine/stop';
 export { removeContainer } from './engine/remove';
 export { waitContainer } from './engine/wait';
+export { startContainer as startKeptContainer, restartContainer } from './engine/start';
+export { parseRestartPolicy } from './engine/restart-policy';
+export { parseSignal, signalContainer } from './engine/signal';
+export { containerPids } from './engine/top';
 export { readLogs, followLogs, type LogEntry } from './engine/logs';
 export type { ContainerState } from './engine/state';
 export { renderTrace, renderEvent, type RenderOptions } from './trace/render';
@@ -31,9 +35,11 @@ export { RecordingWriter, readRecording, recordingHeader, RECORDING_VERSION, typ
 export type { TraceEvent } from './trace/event';
 export { TraceRecorder } from './trace/recorder';
 export { runChapter, unconfinedNote, requirementsOf, type Chapter, type ChapterResult } from './curriculum/chapter';
+export { run as claimData, type Claim, type CheckedClaim, type ChapterResultData } from './curriculum/claims';
 export { chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
 export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
 export { sharedDirectoryDemo } from './curriculum/demos/shared-directory';
+export { viaUserNamespace } from './curriculum/rootless';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
 export { StraceObserver, commandCalls } from './strace';
@@ -44,6 +50,7 @@ export { specFromImage, type RunRequest } from './image/run-spec';
 export { importImage, type ImageFormat, type ImportResult, type ProgressFactory } from './image/import';
 export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
 export { removeImage } from './image/remove';
+export { withStdinArchive } from './image/stdin-archive';
 export { exportImage, type ExportFormat } from './image/export';
 export { imageHistory } from './image/history';
 export { buildImage } from './build/build';
@@ -63,3 +70,4 @@ export { detectHost as cgroupHost, CGROUP_ROOT, type CgroupHost } from './cgroup
 export type { NativeAddon } from './native';
 /** Confinement (--cap-add, --privileged, --security-opt): Docker's defaults and how flags change them. */
 export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions } from './security';
+export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts';

@@ -11,7 +11,8 @@ export interface SystemInfo {
   storageDriver: string | null;
   /** Why that driver (or why none works). */
   storageReason: string;
-  drivers: Array<{ name: string; usable: boolean; problem: string | null }>;
+  /** Every driver of the seed, in Docker's order: usable here or the exact reason not, and why Docker would not pick a usable one itself. */
+  drivers: Array<{ name: string; usable: boolean; problem: string | null; notChosen: string | null }>;
   dataDir: string;
   backingFilesystem: string | null;
   /** '2', '1', or '1 (hybrid: ...)' naming the controllers the cgroup2 beside v1 holds. */
@@ -39,7 +40,7 @@ export function systemInfo(paths: KitPaths): SystemInfo {
     storageReason,
     drivers: DRIVERS.map((d) => {
       const problem = d.unsupported(paths);
-      return { name: d.name, usable: !problem, problem: problem ?? null };
+      return { name: d.name, usable: !problem, problem: problem ?? null, notChosen: (!problem && d.notChosen?.(paths)) || null };
     }),
     dataDir: paths.data,
     backingFilesystem: backingFilesystem(paths.data) ?? null,

@@ -14,6 +14,8 @@ export type NativeAddon = typeof Addon;
 export type WaitResult = Addon.WaitResult;
 /** A step kit-init runs (native-rs/src/plan.rs), without kit's why. */
 export type NativeContainerStep = Addon.ContainerStep;
+/** A call a `try` step attempts. */
+export type NativeAttempt = Addon.Attempt;
 
 /** What the addon throws when a syscall fails, shaped like Node's own errors. */
 export interface NativeSyscallError extends Error {

@@ -39,6 +39,8 @@ export interface ContainerSpec {
   network?: NetworkMode;
   /** docker run -p: ports published on the host (bridge mode only). */
   ports?: PortMapping[];
+  /** docker run --restart: what its shim does when it exits (default: nothing). */
+  restart?: RestartPolicy;
   /** A detached container's log is rotated past this size (docker run --log-opt max-size). */
   logMaxBytes?: number;
   /** cgroup limits (--cpu-quota, --memory ...); present = the container gets cgroups of its own. */
@@ -67,4 +69,11 @@ export function hasOwnNetworkNamespace(spec: ContainerSpec): boolean {
 
 export function defaultSpec(command: string[]): ContainerSpec {
   return { command, env: [DEFAULT_PATH], namespaces: [...NAMESPACES].filter((n) => n !== 'net' && n !== 'user') };
+}
+
+/** docker run --restart no|on-failure[:N]|always|unless-stopped. */
+export interface RestartPolicy {
+  name: 'no' | 'on-failure' | 'always' | 'unless-stopped';
+  /** on-failure:N: at most N restarts. */
+  maximumRetryCount?: number;
 }

@@ -7,7 +7,7 @@ import type { Namespace } from './spec';
  * `kit chapter` can say ready / unsupported here, and why.
  */
 export type Requirement =
-  | { root: true }
+  | { root: true; because?: string }
   | { namespace: Namespace }
   | { filesystem: string }
   | { tool: string; install: string };
@@ -16,7 +16,7 @@ export const NS_FILE: Record<Namespace, string> = { mount: 'mnt', uts: 'uts', ip
 
 /** Why the requirement is not met here, or undefined when it is. */
 export function missing(req: Requirement): string | undefined {
-  if ('root' in req) return process.getuid?.() === 0 ? undefined : 'needs root: run it with sudo';
+  if ('root' in req) return process.getuid?.() === 0 ? undefined : req.because ? `needs root: ${req.because}; sudo runs it` : 'needs root: run it with sudo';
   if ('namespace' in req) {
     return existsSync(`/proc/self/ns/${NS_FILE[req.namespace]}`) ? undefined : `this kernel has no ${req.namespace} namespace`;
   }

@@ -8,3 +8,4 @@ import './network/undo';
 import './network/host-network';
 import './cgroups/undo';
 import './userns/undo';
+import './storage/btrfs';

@@ -13,6 +13,8 @@ import { show, firstFailure } from './trace';
 export interface CheckLine {
   name: string;
   pass: boolean;
+  /** Not looked at: the container never got to its command, so there was nothing to look at. */
+  skipped?: boolean;
 }
 
 export interface CheckReport {
@@ -66,16 +68,19 @@ export async function checkLab(lab: Lab, file: string, options: CheckOptions = {
     hint: hintAbout(lab, run.error),
   };
   const stopped = run.trace.find((e) => e.side === 'container' && e.errno !== null);
+  const vanished = !timedOut && result.stage === 'run' && !run.error && Object.keys(run.seen).length === 0;
+  const why = stopped ? explainStop(lab, run, stopped) : vanished ? explainVanished(lab, run) : undefined;
   const reached: Check = {
     name: 'the container reaches its command: every container step succeeds',
-    pass: () => !stopped,
-    diagnose: () => stopped && explainStop(lab, run, stopped).why,
-    hint: stopped ? explainStop(lab, run, stopped).hint : 0,
+    pass: () => !stopped && !vanished,
+    diagnose: () => why?.why,
+    hint: why?.hint ?? 0,
   };
+  const ranCommand = ran.pass(run) && reached.pass(run);
   const checks = [
     { check: ran, pass: ran.pass(run) },
-    { check: reached, pass: reached.pass(run) },
-    ...lab.checks.map((c) => ({ check: c, pass: safely(() => c.pass(run)) })),
+    { check: reached, pass: ranCommand, skipped: !ran.pass(run) },
+    ...lab.checks.map((c) => ({ check: c, pass: ranCommand && safely(() => c.pass(run)) === true, skipped: !ranCommand })),
     { check: { name: HOST_CLEAN, pass: () => leftovers.length === 0, hint: lab.cleanHint ?? -1 }, pass: leftovers.length === 0 },
   ];
   const first = checks.find((c) => !c.pass);
@@ -85,7 +90,7 @@ export async function checkLab(lab: Lab, file: string, options: CheckOptions = {
     hintNumber: first.check.hint,
     hint: lab.hints[first.check.hint] ?? 'every change your host steps make must be journaled: ctx.changes.make({ op: ... }, () => change)',
   };
-  return { lab: lab.id, passed: !first, checks: checks.map((c) => ({ name: c.check.name, pass: c.pass })), failure, run, timedOut };
+  return { lab: lab.id, passed: !first, checks: checks.map((c) => ({ name: c.check.name, pass: c.pass, ...('skipped' in c && c.skipped ? { skipped: true } : {}) })), failure, run, timedOut };
 }
 
 /** The lab's hint about what an error names (CLONE_NEWNS -> the hint that adds CLONE.NEWNS), else the first. */
@@ -103,6 +108,15 @@ function explainStop(lab: Lab, run: LabRun, stopped: TraceEvent): { why: string;
   }
   const hint = lab.hints.findIndex((h) => h.includes(`'${stopped.syscall}'`));
   return { why: `${show(stopped)} inside the container: kit-init stopped there, before the command`, hint: Math.max(hint, 0) };
+}
+
+/** The container ended before its command ran, with no failed call to show: the first lab check that can say why. */
+function explainVanished(lab: Lab, run: LabRun): { why: string; hint: number } {
+  for (const check of lab.checks) {
+    const why = safely(() => check.diagnose?.(run));
+    if (typeof why === 'string') return { why: `the container ended before its command ran: ${why}`, hint: check.hint };
+  }
+  return { why: 'the container ended before its command ran', hint: 0 };
 }
 
 function explain(check: Lab['checks'][number], run: LabRun): string | undefined {

@@ -15,7 +15,7 @@ export function ownNamespace(kind: string, flag: string, hint: number): Check {
   return {
     name: `the container has its own ${kind} namespace (/proc/<pid>/ns/${kind} differs from the host's)`,
     pass: (run) => (run.seen.namespaces as Record<string, boolean> | undefined)?.[kind] === true,
-    diagnose: (run) => run.error ?? `${describeClone(run.trace)}: no ${flag}, so it shares the host's ${kind} namespace`,
+    diagnose: (run) => run.error ?? (describeClone(run.trace).includes(flag) ? undefined : `${describeClone(run.trace)}: no ${flag}, so it shares the host's ${kind} namespace`),
     hint,
   };
 }

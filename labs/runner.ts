@@ -54,7 +54,8 @@ async function commandStarted(pid: number): Promise<boolean> {
   for (let i = 0; i < 200; i++) {
     const stat = readProc(pid, 'stat');
     if (!stat || stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') return false;
-    if (!(readProc(pid, 'cmdline') ?? '').startsWith('kit-init')) return true;
+    const cmdline = readProc(pid, 'cmdline') ?? '';
+    if (cmdline !== '' && !cmdline.startsWith('kit-init')) return true;
     await sleep(25);
   }
   return false;

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { findChapter, loadChapters } from '../../chapters';
-import { recordingHeader, requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet } from '../../core';
+import { recordingHeader, requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet, viaUserNamespace } from '../../core';
 import type { Chapter, RecordedChapter } from '../../core';
 import { KitCommand } from '../base';
 import { pacing, streamView, viewFlags } from '../flags/view';
@@ -55,7 +55,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
       const straceLines = await strace?.lines();
       if (straceLines) session.add({ type: 'strace', lines: straceLines });
       output = { ...result, strace: straceLines };
-      session.add({ type: 'end', result: output, failed: result.failed });
+      session.add({ type: 'end', result: output, failed: result.failed, claims: result.claims });
       if (result.failed) process.exitCode = result.container.exitCode ?? 1;
     } finally {
       await session.finish();
@@ -64,13 +64,15 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
   }
 
   private list(): unknown {
-    const rows = loadChapters().map((chapter) => ({ chapter, problems: unmet(requirementsOf(chapter)) }));
-    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation()));
-    return rows.map(({ chapter, problems }) => ({
+    const rows = loadChapters().map((chapter) => ({ chapter, problems: unmet(requirementsOf(chapter)), viaUserns: viaUserNamespace(chapter) }));
+    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation(), process.getuid?.() === 0));
+    return rows.map(({ chapter, problems, viaUserns }) => ({
       id: chapter.id,
       title: chapter.title,
       turnsOn: chapter.turnsOn,
       ready: problems.length === 0,
+      /** Runs without root, through a user namespace of its own (kit run by a user without sudo). */
+      viaUserNamespace: viaUserns,
       problems,
     }));
   }

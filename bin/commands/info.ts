@@ -15,7 +15,8 @@ export default class InfoCommand extends KitCommand {
         [
           `Storage Driver: ${info.storageDriver ?? 'none'}`,
           `  Why: ${info.storageReason}`,
-          ...info.drivers.map((d) => `  ${d.name}: ${d.usable ? 'usable' : `not usable: ${d.problem}`}`),
+          `  Drivers, in the order Docker tries them:`,
+          ...info.drivers.map((d) => `    ${d.name}: ${d.usable ? `works here${d.notChosen ? `, but not picked by itself: ${d.notChosen}` : ''}` : `not here: ${d.problem}`}`),
           `  Backing Filesystem: ${info.backingFilesystem ?? 'unknown'} (${info.dataDir})`,
           `Cgroup Driver: ${info.cgroupDriver}`,
           `Cgroup Version: ${info.cgroupVersion}`,

@@ -6,7 +6,7 @@ import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
-import { keepAfterExit, lifecycleFlags, logOptions, startContainer } from '../flags/lifecycle';
+import { keepAfterExit, lifecycleFlags, logOptions, restartOption, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
@@ -25,7 +25,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     'sudo <%= config.bin %> run base ls /',
     'echo hello | sudo <%= config.bin %> run -i base cat',
     "sudo <%= config.bin %> run -e GREETING=hi -w /tmp base sh -c 'echo $GREETING from $(pwd)'",
-    "sudo <%= config.bin %> run --cpu-quota 50000 --memory 64m base sh -c 'cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us'",
+    'sudo <%= config.bin %> run --cpu-quota 50000 --memory 64m base cat /proc/self/cgroup',
     'sudo <%= config.bin %> run --network none base ip link',
     "sudo <%= config.bin %> run -d --name web -p 8080:80 base busybox httpd -f -p 80 -h /etc",
     'sudo <%= config.bin %> run --trace --hostname box base hostname',
@@ -72,6 +72,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       ...storageSpec(flags),
       ...securitySpec(flags),
       ...logOptions(flags),
+      ...restartOption(flags),
       keepLayer: keepAfterExit(flags),
     };
     const json = this.jsonEnabled();

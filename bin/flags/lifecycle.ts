@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Args, Flags, type Command } from '@oclif/core';
-import { KitError, kitPaths, parseBytes, startDetached, type ContainerSpec, type Detached } from '../../core';
+import { KitError, kitPaths, parseBytes, parseRestartPolicy, startDetached, type ContainerSpec, type Detached, type RestartPolicy } from '../../core';
 
 /** The argument of kit ps/exec/logs/stop/rm that names a running container, resolved by findContainer. */
 export const containerArg = Args.string({ required: true, description: 'name, id or unique id prefix' });
@@ -19,6 +19,10 @@ export const lifecycleFlags = {
     default: false,
     description: 'remove the container when it exits: no record, logs or layer are kept (docker run --rm; a foreground run without --name does this anyway)',
   }),
+  restart: Flags.string({
+    helpValue: 'no|on-failure[:N]|always|unless-stopped',
+    description: "what the container's shim does when it exits: start it again (on a non-zero code, at most N times; or always), unless kit stop or kit rm ended it (docker run --restart; needs -d)",
+  }),
   'log-opt': Flags.string({
     multiple: true,
     multipleNonGreedy: true,
@@ -34,6 +38,16 @@ export const lifecycleFlags = {
  */
 export function keepAfterExit(flags: { rm: boolean; detach: boolean; name?: string }): boolean {
   return !flags.rm && (flags.detach || flags.name !== undefined);
+}
+
+/** --restart as spec.restart: only a shim restarts containers, so it needs -d, and it cannot go with --rm (as in Docker). */
+export function restartOption(flags: { restart?: string; detach: boolean; rm: boolean }): { restart?: RestartPolicy } {
+  if (flags.restart === undefined) return {};
+  const restart = parseRestartPolicy(flags.restart);
+  if (restart.name === 'no') return {};
+  if (flags.rm) throw new KitError(`--restart ${flags.restart} and --rm contradict each other`, 'a removed container cannot be restarted: drop one of them');
+  if (!flags.detach) throw new KitError(`--restart ${flags.restart} needs -d`, "kit restarts a container from its shim, which only a detached container has");
+  return { restart };
 }
 
 /** --log-opt max-size=10m as spec.logMaxBytes. */
@@ -66,6 +80,6 @@ export async function startContainer<T>(
 }
 
 /** How to run `kit shim` from this installation. */
-function shimCommand(command: Command): string[] {
+export function shimCommand(command: Command): string[] {
   return [process.execPath, join(command.config.root, 'bin', 'run.js'), 'shim'];
 }

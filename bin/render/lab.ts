@@ -13,7 +13,7 @@ export function renderLabList(rows: Array<{ lab: Lab; progress: LabProgress }>):
 
 /** The checklist: one line per check, then what went wrong and the hint for the first failure. */
 export function renderReport(report: CheckReport, options: { trace: boolean }): string {
-  const lines = report.checks.map((c) => `${c.pass ? chalk.green('✔') : chalk.red('✘')} ${c.name}`);
+  const lines = report.checks.map((c) => (c.skipped ? chalk.dim(`- ${c.name} (not checked: the command never ran)`) : `${c.pass ? chalk.green('✔') : chalk.red('✘')} ${c.name}`));
   if (report.failure) {
     lines.push('');
     if (report.failure.why) lines.push(`${chalk.red('What happened:')} ${report.failure.why}`);

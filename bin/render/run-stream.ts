@@ -1,5 +1,5 @@
 import { chalk, commandCalls, cutEnd, diffLines, renderEvent, unchanged, visibleWidth, wrapWords } from '../../core';
-import type { ProbePhase, ProbeResult, RecordingHeader, RunRecord, TraceEvent } from '../../core';
+import type { CheckedClaim, ProbePhase, ProbeResult, RecordingHeader, RunRecord, TraceEvent } from '../../core';
 
 /** How to show a run: the same for a live run and for its replay. */
 export interface StreamView {
@@ -89,7 +89,7 @@ export class RunRenderer {
       case 'strace':
         return this.strace(record.lines);
       case 'end':
-        return this.end(record.failed);
+        return this.end(record.failed, record.claims ?? []);
       case 'tree':
         return; // drawn by the HTML page only
     }
@@ -189,7 +189,7 @@ export class RunRenderer {
     this.text('');
   }
 
-  private end(failed?: TraceEvent): void {
+  private end(failed: TraceEvent | undefined, claims: CheckedClaim[]): void {
     if (this.current === 'trace' || this.current === 'output') this.text('');
     this.current = 'other';
     if (failed) {
@@ -199,7 +199,14 @@ export class RunRenderer {
     const chapter = this.header.chapter;
     if (!chapter) return;
     this.open('other', 'What to notice');
-    this.prose(chapter.takeaway);
+    const missed = claims.some((c) => !c.held);
+    if (missed) this.prose("Not everything this chapter points out happened in this run (your own command, or this host). What the run showed:");
+    else this.prose(chapter.takeaway);
+    if (claims.length && !missed) this.text('', 'Checked against this run:');
+    for (const claim of claims) {
+      const mark = claim.held ? chalk.green('✓') : chalk.yellow('✗ not in this run:');
+      this.text(...wrapWords(`  ${claim.held ? '✓' : '✗ not in this run:'} ${claim.says}`, this.view.width - 2).map((l, i) => (i === 0 ? l.replace(/^ {2}(✓|✗ not in this run:)/, `  ${mark}`) : `    ${l.trimStart()}`)));
+    }
     this.text('');
     this.open('other', 'Try this');
     for (const line of chapter.tryNext) this.tryLine(line);

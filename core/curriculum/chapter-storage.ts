@@ -65,6 +65,8 @@ export async function withChapterStorage<T>(
     'kit-chapter',
     (ctx) => {
       ctx.changes.make({ op: 'remove', path: dir }, () => undefined);
+      // btrfs keeps the container's snapshot outside its dir: deleted first (and the filesystem, if it was the last).
+      if (driver.name === 'btrfs') ctx.changes.make({ op: 'btrfs-release', path: dir }, () => undefined);
       return run({ id, spec: { image: image.name, storageDriver: driver.name, keepLayer: true }, view });
     },
     { paths },

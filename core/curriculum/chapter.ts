@@ -7,8 +7,10 @@ import { withChapterStorage, type ChapterStorage } from './chapter-storage';
 import { describeLoosening } from '../security/options';
 import { DEFAULT_PATH, type ContainerSpec } from '../spec';
 import { unmet, type Requirement } from '../support';
+import { isRoot, needsRootBecause, rootlessSpec, viaUserNamespace } from './rootless';
 import type { TraceEvent } from '../trace/event';
 import { processStat } from '../host/process';
+import { checkClaims, type CheckedClaim, type Claim } from './claims';
 import { processTree } from '../record/process-tree';
 import type { ProbePhase, RunRecord } from '../record/records';
 
@@ -41,6 +43,8 @@ export interface Chapter {
   compareWith?: { label: string; spec: Partial<ContainerSpec> };
   /** What to look at in the output, printed after it. */
   takeaway: string;
+  /** The points the takeaway makes, each checked against the run's data (printed with whether this run showed it). */
+  claims?: Claim[];
   tryNext: string[];
   /** Longer explanations by syscall name, shown with --explain. */
   explain?: Record<string, string>;
@@ -70,6 +74,8 @@ export interface ChapterResult {
   comparison?: { label: string; container: ContainerOutcome; running: ProbeResult[] };
   /** A container-side call that failed before the command ran. */
   failed?: TraceEvent;
+  /** The chapter's claims, checked against this run. */
+  claims: CheckedClaim[];
   /** What of Docker's confinement this chapter turns off, and why (one line). */
   unconfined?: string;
 }
@@ -96,11 +102,18 @@ export interface ChapterRunOptions {
 }
 
 function chapterSpec(chapter: Chapter, command?: string[]): ContainerSpec {
-  return { env: [DEFAULT_PATH], ...chapter.spec, command: command?.length ? command : chapter.spec.command };
+  const spec: ContainerSpec = { env: [DEFAULT_PATH], ...chapter.spec, command: command?.length ? command : chapter.spec.command };
+  return isRoot() || spec.namespaces.length === 0 ? spec : rootlessSpec(spec);
 }
 
+/**
+ * What the chapter needs here. Without root, a chapter that needs only
+ * namespaces runs through a user namespace (rootless.ts): it then needs
+ * the user namespace, not root.
+ */
 export function requirementsOf(chapter: Chapter): Requirement[] {
-  const root: Requirement[] = chapter.spec.namespaces.length ? [{ root: true }] : [];
+  const viaUserns = viaUserNamespace(chapter);
+  const root: Requirement[] = chapter.spec.namespaces.length && !viaUserns ? [{ root: true, because: needsRootBecause(chapter) }] : viaUserns ? [{ namespace: 'user' }] : [];
   return [...root, ...chapter.spec.namespaces.map((namespace) => ({ namespace })), ...(chapter.requires ?? [])];
 }
 
@@ -149,9 +162,9 @@ async function runWithProbes(
   });
   const compare = chapter.compareWith;
   const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths }));
-  if (compare && compared?.running.length) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running });
+  if (compare && compared) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running.length ? compared.running : [outputView(compared.container)] });
   const after = await probes('after', chapter.probes.after, probeContext);
-  return {
+  const result: ChapterResult = {
     chapter: chapter.id,
     title: chapter.title,
     before,
@@ -163,14 +176,22 @@ async function runWithProbes(
     comparison: compare && compared && { label: compare.label, container: compared.container, running: compared.running },
     failed: main.result.failed,
     unconfined: unconfinedNote(chapter),
+    claims: [],
   };
+  return { ...result, claims: checkClaims(chapter.claims ?? [], result) };
+}
+
+/** A comparison run without probes of its own: what its command printed is the comparison (the seccomp chapter). */
+function outputView(c: ContainerOutcome): ProbeResult {
+  const exit = c.signal ? `killed by ${c.signal}` : `exit code ${c.exitCode}`;
+  return { probe: 'output', title: 'what its command printed', text: `${`${c.stdout}${c.stderr}`.trimEnd() || '(no output)'}\n(${exit})` };
 }
 
 /** "runs with every capability, no seccomp filter...: <why>", for a chapter that loosens the defaults. */
 export function unconfinedNote(chapter: Chapter): string | undefined {
   const loosened = describeLoosening(chapter.spec.security);
   if (!loosened) return undefined;
-  return `runs ${loosened}${chapter.unconfined ? `: ${chapter.unconfined}` : ''}`;
+  return `runs ${loosened}${chapter.unconfined ? ` (${chapter.unconfined})` : ''}`;
 }
 
 /** One run of a chapter's container, with its `running` probes taken while it runs; what it shows goes to `emit`. */

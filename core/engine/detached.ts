@@ -32,11 +32,11 @@ export interface Detached {
 
 /**
  * Start `spec` detached. `shim` is the argv that runs `kit shim` (the CLI
- * knows where it is installed); the id is appended. Resolves once the
+ * knows where it is installed); the id is appended (an existing kept
+ * container's, for `kit start`). Resolves once the
  * command runs; a container that failed to start throws its error here.
  */
-export async function startDetached(spec: ContainerSpec, shim: string[], paths: KitPaths = kitPaths()): Promise<Detached> {
-  const id = newContainerId();
+export async function startDetached(spec: ContainerSpec, shim: string[], paths: KitPaths = kitPaths(), id = newContainerId()): Promise<Detached> {
   const child = spawn(shim[0], [...shim.slice(1), id], { detached: true, cwd: '/', stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
   const channel = child.stdio[3] as Socket;
   const request: ShimRequest = { spec, paths };

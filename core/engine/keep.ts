@@ -1,6 +1,7 @@
 import { mountTable } from '../host/mountinfo';
 import { removeTree } from '../host/remove-tree';
 import type { KitPaths } from '../paths';
+import { releaseDriverStorage } from '../storage/containers';
 import { shellCode, type ExitStatus } from './exit-status';
 import { readRecord, recordDir, updateRecord, writeRecord } from './record';
 import type { ContainerState } from './state';
@@ -48,5 +49,10 @@ export function removeKept(paths: KitPaths, id: string): string | undefined {
   const dir = recordDir(paths, id);
   const busy = mountTable().find((m) => m.mountPoint === dir || m.mountPoint.startsWith(dir + '/'));
   if (busy) return `${busy.mountPoint} is still mounted`;
+  try {
+    releaseDriverStorage(paths, id);
+  } catch (err) {
+    return (err as Error).message;
+  }
   return removeTree(dir);
 }

@@ -27,7 +27,7 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
   if (!VALID_NAME.test(name)) {
     throw new KitError(`invalid container name "${name}"`, 'use letters, digits and _ . - (starting with a letter or digit)');
   }
-  refuseIfStoppedHolds(paths, name);
+  refuseIfStoppedHolds(paths, name, id);
   const link = join(namesDir(paths), name);
   mkdirSync(namesDir(paths), { recursive: true });
   try {
@@ -47,9 +47,10 @@ export function claimName(paths: KitPaths, name: string, id: string, changes: Ho
  * As with Docker, a stopped container keeps its name until `kit rm`: its
  * kept layer still answers to it (kit diff, kit commit, kit rm).
  */
-function refuseIfStoppedHolds(paths: KitPaths, name: string): void {
+function refuseIfStoppedHolds(paths: KitPaths, name: string, id: string): void {
   const kept = [...listRecords(paths), ...listContainerLayers(paths)];
-  const stopped = kept.find((c) => c.name === name && !existsSync(containerDir(paths, c.id)));
+  // (its own record, when kit start runs a kept container again, does not count)
+  const stopped = kept.find((c) => c.name === name && c.id !== id && !existsSync(containerDir(paths, c.id)));
   if (stopped) throw new KitError(`the name "${name}" is already in use by stopped container ${stopped.id}`, `remove it (kit rm ${name}) or choose another --name`);
 }
 

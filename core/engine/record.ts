@@ -26,6 +26,8 @@ export interface ContainerRecord {
   exit?: ExitRecord;
   /** Runs started by its --restart policy (Docker's RestartCount). */
   restartCount: number;
+  /** kit stop / kit rm ended it: its --restart policy must not start it again (Docker's HasBeenManuallyStopped). */
+  manuallyStopped?: boolean;
 }
 
 export interface ExitRecord {

@@ -7,7 +7,7 @@ import { ensureImage } from '../image/ensure';
 import { self } from '../host/process';
 import { SIG } from '../linux';
 import { initPath, type NativeAddon } from '../native';
-import { kitPaths, containerDir, type KitPaths } from '../paths';
+import { checkWritable, kitPaths, containerDir, type KitPaths } from '../paths';
 import { buildPlan, type HostContext, type HostStep, type Plan, type PlanPart } from '../plan';
 import type { ContainerSpec, Namespace } from '../spec';
 import { NAMESPACE_FLAG } from '../plan/namespaces';
@@ -81,6 +81,7 @@ export interface RunResult {
  */
 export async function runContainer(spec: ContainerSpec, options: RunOptions = {}): Promise<RunResult> {
   const paths = options.paths ?? kitPaths();
+  checkWritable(paths);
   reapOrphans(paths);
   if (spec.image) await ensureImage(paths, spec.image);
   const id = options.id ?? newContainerId();

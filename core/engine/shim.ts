@@ -1,11 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { KitError } from '../errors';
 import { containerDir, type KitPaths } from '../paths';
+import type { ContainerSpec } from '../spec';
 import type { ShimReply, ShimRequest } from './detached';
-import { startFailure } from './outcome';
+import { shellStatus, startFailure } from './outcome';
 import { LogWriter } from './log-file';
-import { readRecord, recordDir } from './record';
+import { readRecord, recordDir, updateRecord } from './record';
+import { restartDelayMs, shouldRestart } from './restart-policy';
 import { runContainer } from './run';
 
 /** fd 3 of the shim: the socket to the `kit run -d` that started it. */
@@ -28,26 +31,44 @@ export async function runShim(id: string): Promise<void> {
     channel.end(JSON.stringify(message) + '\n');
   };
   let log: LogWriter | undefined;
+  const { spec, paths } = request;
   try {
-    const result = await runContainer(request.spec, {
-      id,
-      paths: request.paths,
-      stdio: {
-        output: (stream, text) => {
-          log ??= new LogWriter(logFile(request.paths, id), request.spec.logMaxBytes);
-          log.write(stream, text);
+    for (;;) {
+      const result = await runContainer(spec, {
+        id,
+        paths,
+        stdio: {
+          output: (stream, text) => {
+            log ??= new LogWriter(logFile(paths, id), spec.logMaxBytes);
+            log.write(stream, text);
+          },
         },
-      },
-      onRunning: (pid) => reply({ running: { id, pid } }),
-    });
-    const failed = startFailure(result);
-    if (failed) reply(failure(id, failed));
+        onRunning: (pid) => reply({ running: { id, pid } }),
+      });
+      const failed = startFailure(result);
+      if (failed) reply(failure(id, failed));
+      if (!(await restartDue(paths, id, spec, shellStatus(result)))) break;
+    }
   } catch (err) {
     reply(failure(id, err instanceof KitError ? err : new KitError((err as Error).message)));
   } finally {
     log?.close();
   }
   channel.destroy();
+}
+
+/**
+ * --restart: whether to run the container again, after Docker's growing
+ * delay; asked again after the delay, since kit stop or kit rm may have come
+ * meanwhile. The restart is counted in its record (RestartCount).
+ */
+async function restartDue(paths: KitPaths, id: string, spec: ContainerSpec, exitCode: number): Promise<boolean> {
+  const before = readRecord(paths, id);
+  if (!shouldRestart(spec.restart, before, exitCode)) return false;
+  await sleep(restartDelayMs(before!.restartCount));
+  if (!shouldRestart(spec.restart, readRecord(paths, id), exitCode)) return false;
+  updateRecord(paths, id, (r) => ({ ...r, restartCount: r.restartCount + 1 }));
+  return true;
 }
 
 /**

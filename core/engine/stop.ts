@@ -4,6 +4,9 @@ import { KitError } from '../errors';
 import { isAlive } from '../host/process';
 import { SIG } from '../linux';
 import { containerDir, type KitPaths } from '../paths';
+import { TraceRecorder } from '../trace/recorder';
+import { isPaused, setPaused } from './pause';
+import { updateRecord } from './record';
 import { reapOrphans, type ContainerState } from './state';
 
 /**
@@ -14,6 +17,7 @@ import { reapOrphans, type ContainerState } from './state';
  * the host changes (the state dir is gone).
  */
 export async function stopContainer(paths: KitPaths, state: ContainerState, graceMs: number): Promise<void> {
+  markManuallyStopped(paths, state.id);
   signal(state, SIG.TERM);
   if (await gone(paths, state, graceMs)) return;
   await killContainer(paths, state);
@@ -21,9 +25,15 @@ export async function stopContainer(paths: KitPaths, state: ContainerState, grac
 
 /** `kit rm -f`: SIGKILL, then wait for the owner to undo the host changes. */
 export async function killContainer(paths: KitPaths, state: ContainerState): Promise<void> {
+  markManuallyStopped(paths, state.id);
   signal(state, SIG.KILL);
   if (await gone(paths, state, 10_000)) return;
   throw new KitError(`container ${state.name} did not go away after SIGKILL`, `its owner is pid ${state.owner.pid}; see ${containerDir(paths, state.id)}`);
+}
+
+/** Its --restart policy must not start it again (the shim reads this when it exits). */
+function markManuallyStopped(paths: KitPaths, id: string): void {
+  updateRecord(paths, id, (r) => ({ ...r, manuallyStopped: true }));
 }
 
 /**
@@ -37,6 +47,8 @@ function signal(state: ContainerState, sig: number): void {
   } catch {
     // already gone: the owner is cleaning up, or has
   }
+  // A frozen process takes no signal until it is thawed (docker stop and rm -f of a paused container thaw it too).
+  if (state.pid !== undefined && isPaused(state.spec, state.id)) setPaused(new TraceRecorder(), state.spec, state.id, false);
 }
 
 async function gone(paths: KitPaths, state: ContainerState, timeoutMs: number): Promise<boolean> {

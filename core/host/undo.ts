@@ -36,6 +36,8 @@ export type Undo =
   | { op: 'userdel'; name: string }
   /** Subordinate uid and gid ranges kit gave an existing user. */
   | { op: 'subids-delete'; user: string; range: string }
+  /** A container's btrfs snapshot: deleted, and the last one out unmounts kit's btrfs image file (core/storage/btrfs.ts). */
+  | { op: 'btrfs-release'; path: string }
   /** A container held the `kit` user's ranges: let go, and the last one out undoes what kit made (core/userns/remap-user.ts). */
   | { op: 'userns-release'; path: string }
   /** A kit dir opened to the remapped root's gid (core/userns/remap-user.ts): its group and mode before. */

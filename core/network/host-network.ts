@@ -7,10 +7,10 @@ import { registerUndo } from '../host/undo';
 import type { TraceRecorder } from '../trace/recorder';
 import { createBridge, bridgeExists, bridgeMembers } from './bridge';
 import { BRIDGE, DEFAULT_SUBNETS, hostLinkName, NAT_CHAIN, NET_STATE_DIR, SUBNET_ENV } from './config';
-import { iptablesBackend, listRules, type Backend } from './iptables';
+import { ensureRule, iptablesBackend, listRules, type Backend } from './iptables';
 import { LEASE_DIR, liveLeases } from './ipam';
 import { withNetworkLock } from './lock';
-import { setupNat } from './nat';
+import { localnetGuard, setupNat } from './nat';
 import { ruleOwner } from './publish';
 import { hostSubnets } from './routes';
 import { formatSubnet, overlaps, parseSubnet, type Subnet } from './subnet';
@@ -22,14 +22,14 @@ import './undo'; // the shared journal below holds links, rules and sysctls
  * The first kit that needs them makes them, under the network lock, and
  * journals their undo in /run/kit-net/journal (not in a container's
  * journal: they outlive any one container).
- * Unlike Docker's docker0 they do not outlive their last user: when a
- * container leaves, kit removes them if no other container holds a lease
- * (releaseHostNetwork, under the same lock, so a `kit run` starting at that
- * moment either finds them whole or makes them anew). The host is left as it
- * was, and every chapter run shows the whole set being made and unmade.
- * `kit network prune` does the same on demand, and also clears what killed
- * kit processes left. /run is a tmpfs, so a reboot forgets the journal
- * together with what it describes.
+ * Like Docker's docker0 they outlive the containers that use them: made by
+ * the first container that needs them, then kept, so every later container
+ * only adds what is its own (a veth, an address, its DNAT rules) and removes
+ * just that when it ends. `kit network prune` (and `kit reset`) removes them
+ * when no running container holds a lease, and also clears what killed kit
+ * processes left; that undo restores ip_forward and every rule as they were.
+ * /run is a tmpfs, so a reboot forgets the journal together with what it
+ * describes.
  */
 export interface HostNetwork {
   subnet: Subnet;
@@ -50,6 +50,9 @@ export function ensureHostNetwork(trace: TraceRecorder): HostNetwork {
     if (wanted && formatSubnet(parseSubnet(wanted)) !== formatSubnet(existing.subnet)) {
       throw new KitError(`${BRIDGE} already uses ${formatSubnet(existing.subnet)}, not ${SUBNET_ENV}=${wanted}`, `run \`sudo kit network prune\` once no container uses ${BRIDGE}, then start again`);
     }
+    // A kit0 made by an older kit may lack the guard that goes with route_localnet.
+    const guard = localnetGuard();
+    ensureRule(trace, sharedChanges(trace), guard, guard.why, guard.first);
     return existing;
   }
   const backend = iptablesBackend(trace);
@@ -122,8 +125,11 @@ export function pruneHostNetwork(trace: TraceRecorder): PruneResult {
   return made ? { removed: true, orphanLinks, orphanRules } : { removed: false, reason: `kit has no ${BRIDGE} on this host`, orphanLinks, orphanRules };
 }
 
-/** A container left kit0: remove kit0 and the shared rules if it was the last one (undo of 'network-release'). */
-export function releaseHostNetwork(trace: TraceRecorder): string | undefined {
+/**
+ * Journals written before kit0 was kept end with a 'network-release' record:
+ * replaying one prunes kit0 if no container uses it, as that kit would have.
+ */
+function releaseHostNetwork(trace: TraceRecorder): string | undefined {
   try {
     withNetworkLock(trace, () => pruneHostNetwork(trace));
     return undefined;

@@ -18,6 +18,14 @@ const KIT_COMMENT = ['-m', 'comment', '--comment', 'kit'];
  * - MASQUERADE: containers' packets leaving by another link take the host's
  *   address; packets from 127.0.0.1 into kit0 take the gateway's
  * - FORWARD ACCEPT in and out of kit0, ahead of any DROP of the host's
+ * - the guard route_localnet needs (the rule Kubernetes and Amazon ECS add
+ *   with it): a packet arriving on kit0 for 127.0.0.0/8 is dropped unless it
+ *   belongs to a connection the host made or DNATed. route_localnet makes
+ *   the kernel accept such packets, so without the guard a container that
+ *   routes 127.0.0.1 to its gateway (or forges a frame with its NET_RAW)
+ *   reaches services the host bound to 127.0.0.1 only. Docker avoids the
+ *   exposure with its userland proxy; kit keeps the proxy-less DNAT (the
+ *   lesson of the net chapter) and adds the guard.
  */
 function sharedRules(subnet: Subnet): Array<Rule & { why: string; first?: boolean }> {
   const cidr = formatSubnet(subnet);
@@ -29,7 +37,23 @@ function sharedRules(subnet: Subnet): Array<Rule & { why: string; first?: boolea
     { table: 'nat', chain: 'POSTROUTING', spec: ['-s', '127.0.0.0/8', '-o', BRIDGE, ...KIT_COMMENT, '-j', 'MASQUERADE'], why: "a connection from 127.0.0.1 to a published port enters kit0 from the gateway's address: the container could not answer 127.0.0.1" },
     { table: 'filter', chain: 'FORWARD', spec: ['-i', BRIDGE, ...KIT_COMMENT, '-j', 'ACCEPT'], why: 'let the host forward what containers send', first: true },
     { table: 'filter', chain: 'FORWARD', spec: ['-o', BRIDGE, ...KIT_COMMENT, '-j', 'ACCEPT'], why: 'and what is sent to them', first: true },
+    localnetGuard(),
   ];
+}
+
+/**
+ * The guard route_localnet needs (the rule Kubernetes and Amazon ECS add with
+ * it): a packet arriving on kit0 for 127.0.0.0/8 is dropped unless it belongs
+ * to a connection the host made or DNATed.
+ */
+export function localnetGuard(): Rule & { why: string; first: boolean } {
+  return {
+    table: 'filter',
+    chain: 'INPUT',
+    spec: ['-i', BRIDGE, '-d', '127.0.0.0/8', '-m', 'conntrack', '!', '--ctstate', 'RELATED,ESTABLISHED,DNAT', ...KIT_COMMENT, '-j', 'DROP'],
+    why: "the guard route_localnet needs: nothing from a container reaches the host's 127.0.0.1-only services (only replies to the host's own connections pass)",
+    first: true,
+  };
 }
 
 export function setupNat(trace: TraceRecorder, changes: HostChanges, subnet: Subnet, backend: Backend): void {

@@ -24,7 +24,9 @@ export function kernelFilesystemSteps(spec: ContainerSpec): ContainerStep[] {
   }
   return [
     proc,
-    { op: 'mount', source: '/sys', target: inRootfs('/sys'), fstype: '', flags: MS.BIND, data: '', why: "no new net namespace: a fresh sysfs would be the host's anyway, so bind the host's /sys (without its cgroup submounts)" },
+    spec.namespaces.includes('user')
+      ? { op: 'mount', source: '/sys', target: inRootfs('/sys'), fstype: '', flags: MS.BIND | MS.REC, data: '', why: "no new net namespace: bind the host's /sys with its submounts (in a user namespace they are locked to it: a bind without them is refused)" }
+      : { op: 'mount', source: '/sys', target: inRootfs('/sys'), fstype: '', flags: MS.BIND, data: '', why: "no new net namespace: a fresh sysfs would be the host's anyway, so bind the host's /sys (without its cgroup submounts)" },
     { op: 'mount', source: '', target: inRootfs('/sys'), fstype: '', flags: MS.BIND | MS.REMOUNT | MS.RDONLY | SAFE, data: '', why: 'make that bind read-only: the container may read /sys, not change the host through it' },
   ];
 }

@@ -42,10 +42,9 @@ export function planNetwork(spec: ContainerSpec, paths: KitPaths, attachment: Ne
     cloneFlags: CLONE.NEWNET,
     prepare: [
       {
-        why: 'join the kit0 network: the bridge and NAT are made once and shared; this container gets an address and its ports',
+        why: 'join the kit0 network: the bridge and NAT are made once, shared and kept (as docker0 is); this container gets an address and its ports',
         run: (ctx) =>
           withNetworkLock(ctx.trace, () => {
-            ctx.changes.make({ op: 'network-release' }, () => undefined);
             const { subnet } = ensureHostNetwork(ctx.trace);
             attachment.subnet = subnet;
             attachment.address = allocateAddress(ctx.changes, subnet, ctx.id);

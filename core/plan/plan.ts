@@ -81,6 +81,6 @@ export function addPart(plan: Plan, part: PlanPart): Plan {
 
 /** Several parts as one, in order (a lab's student code combines its own pieces with it). */
 export function joinParts(...parts: PlanPart[]): PlanPart {
-  const { cloneFlags, prepare, attach, container, exited } = parts.reduce(addPart, emptyPlan());
-  return { cloneFlags, prepare, attach, container, exited };
+  const { cloneFlags, prepare, attach, container, exited, release } = parts.reduce(addPart, emptyPlan());
+  return { cloneFlags, prepare, attach, container, exited, ...(release === undefined ? {} : { release }) };
 }

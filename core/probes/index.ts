@@ -1,5 +1,6 @@
 import { KitError } from '../errors';
 import { bridgeLinks } from './bridge-links';
+import { capabilities, capabilitiesBefore } from './capabilities';
 import { containerNetwork } from './container-network';
 import { cgroupDir, memoryCgroupDir, pidsCgroupDir } from './cgroup-dir';
 import { cgroupHierarchy } from './cgroup-hierarchy';
@@ -13,7 +14,7 @@ import { kitCgroups } from './kit-cgroups';
 import type { Probe, ProbeContext, ProbeResult } from './probe';
 import { natRules } from './nat-rules';
 import { processes } from './processes';
-import { aufsBranches, containerDirs, imageLayers, unionFilesystems, upperDir } from './storage';
+import { aufsBranches, containerDirs, imageLayers, storageDrivers, unionFilesystems, upperDir } from './storage';
 import { reachContainer } from './reach-container';
 import { filesMadeInside, userMapping } from './user-mapping';
 
@@ -29,6 +30,7 @@ const PROBES: Probe[] = [
   containerDirs,
   upperDir,
   unionFilesystems,
+  storageDrivers,
   aufsBranches,
   natRules,
   bridgeLinks,
@@ -43,6 +45,8 @@ const PROBES: Probe[] = [
   kitCgroups,
   userMapping,
   filesMadeInside,
+  capabilitiesBefore,
+  capabilities,
 ];
 
 function probeIds(): string[] {

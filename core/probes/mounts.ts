@@ -3,9 +3,9 @@ import type { Probe } from './probe';
 
 /**
  * The host's mount table, from /proc/self/mountinfo (what findmnt reads):
- * how many mounts, and any whose source, target or type names a kit demo.
- * A mount namespace's point is that this does not change while a container
- * mounts things inside.
+ * how many mounts, and any whose source is named kit-… (what kit's demo
+ * containers mount inside them: kit-demo, kit-www). A mount namespace's
+ * point is that this does not change while a container mounts things inside.
  */
 export const mounts: Probe = {
   id: 'mounts',
@@ -13,8 +13,8 @@ export const mounts: Probe = {
   run: () => {
     const table = mountTable();
     // `target  source  fstype`, like a findmnt row.
-    const demo = table.filter((m) => m.line.includes('kit-demo')).map((m) => `${m.mountPoint}  ${m.source}  ${m.fstype}`);
-    const text = [`${table.length} mounts on the host`, demo.length ? demo.join('\n') : 'no mount named kit-demo'].join('\n');
+    const demo = table.filter((m) => m.source.startsWith('kit-')).map((m) => `${m.mountPoint}  ${m.source}  ${m.fstype}`);
+    const text = [`${table.length} mounts on the host`, demo.length ? demo.join('\n') : "no mount with a kit-… source (what kit's demo containers mount inside)"].join('\n');
     return { text };
   },
 };

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { mountAt } from '../host/mountinfo';
 import { aufsMountData } from '../storage/aufs';
+import { kitPaths } from '../paths';
+import { DRIVERS } from '../storage/drivers';
 import { hasFilesystem } from '../support';
 import { commandOutput, firstLines } from './command';
 import type { Probe, ProbeContext, ProbeView } from './probe';
@@ -26,6 +28,10 @@ export const imageLayers = withStorage('image-layers', "the image's layers, bott
 
 export const containerDirs = withStorage('container-dirs', "the container's root: how the driver made it", (s) => {
   const lines = [`storage driver: ${s.driver} (${s.reason})`];
+  if (s.driver === 'btrfs') {
+    lines.push(`rootfs: ${s.rootfs}   a btrfs snapshot of the top layer's subvolume: no data copied, blocks shared until written`, '', `btrfs subvolume list ${dirname(dirname(s.rootfs))}`, indent(commandOutput(['btrfs', 'subvolume', 'list', dirname(dirname(s.rootfs))])));
+    return lines.join('\n');
+  }
   if (!s.upper) {
     lines.push(`rootfs: ${s.rootfs}   a full copy of every layer (vfs)`, `size: ${commandOutput(['du', '-sh', s.rootfs])}`);
     return lines.join('\n');
@@ -43,6 +49,7 @@ export const containerDirs = withStorage('container-dirs', "the container's root
 });
 
 export const upperDir = withStorage('upper-dir', 'the container layer: everything the container wrote, and only that', (s) => {
+  if (!s.upper && s.driver === 'btrfs') return `btrfs keeps no upper dir: the changes are blocks of the container's snapshot ${s.rootfs} that no longer share with the layer below (kit diff lists them)`;
   if (!s.upper) return `vfs keeps no upper dir: the changes are mixed into the full copy at ${s.rootfs}`;
   return [
     `ls -lAR ${s.upper}`,
@@ -64,6 +71,27 @@ export const unionFilesystems: Probe = {
     const listed = readFileSync('/proc/filesystems', 'utf8').split('\n').filter((l) => /\t(overlay|aufs)$/.test(l));
     const aufs = hasFilesystem('aufs') ? '' : '\n(no aufs line: this kernel has no aufs)';
     return { text: (listed.join('\n') || '(none)') + aufs };
+  },
+};
+
+/**
+ * Every storage driver of the seed, in the order Docker tries them, with
+ * "works here" or the exact reason not: Docker takes the first that works
+ * and that it would pick by itself (btrfs and zfs only where its data dir
+ * already is on that filesystem).
+ */
+export const storageDrivers: Probe = {
+  id: 'storage-drivers',
+  title: "the storage drivers, in the order Docker tries them (it takes the first that works and fits its data dir)",
+  run: () => {
+    const paths = kitPaths();
+    return {
+      text: DRIVERS.map((d) => {
+        const problem = d.unsupported(paths);
+        const notChosen = problem ? undefined : d.notChosen?.(paths);
+        return `${d.name.padEnd(12)} ${problem ? `not here: ${problem}` : notChosen ? `works here, but not picked by itself: ${notChosen}` : 'works here'}`;
+      }).join('\n'),
+    };
   },
 };
 

@@ -1,6 +1,7 @@
 import type { ProbeResult } from '../probes/probe';
 import type { TraceEvent } from '../trace/event';
 import type { ProcessNode } from './process-tree';
+import type { CheckedClaim } from '../curriculum/claims';
 
 /**
  * What a run is made of, in the order it happened: the same records feed
@@ -24,7 +25,7 @@ export type RunRecord =
   /** The real strace of the process inside (--strace). */
   | { type: 'strace'; lines: string[] }
   /** The run is over: its whole result, as `--json` prints it. */
-  | { type: 'end'; result: unknown; failed?: TraceEvent };
+  | { type: 'end'; result: unknown; failed?: TraceEvent; claims?: CheckedClaim[] };
 
 export type ProbePhase = 'before' | 'during' | 'running' | 'compare' | 'after';
 

@@ -55,14 +55,14 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'container.json'), JSON.stringify(record, null, 2));
   };
-  const create = () => (maps ? createRemappedRootfs(ctx, store, image, driver, dir, maps) : driver.createRootfs(ctx, store.layerDirs(image), dir));
+  const create = (kept: boolean) => (maps ? createRemappedRootfs(ctx, store, image, driver, dir, maps, kept) : driver.createRootfs(ctx, store.layerDirs(image), dir, kept));
   if (!keep) {
     ctx.changes.make({ op: 'remove', path: dir }, write);
-    return create();
+    return create(false);
   }
   write();
   try {
-    return create();
+    return create(true);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true }); // a container that never got a root is not kept
     throw err;
@@ -75,7 +75,7 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
  * upper dir, before the mount; vfs's copy, after it) owned by the host id
  * that is root inside, so its "/" is root's and writable.
  */
-function createRemappedRootfs(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, dir: string, maps: IdMaps): string {
+function createRemappedRootfs(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, dir: string, maps: IdMaps, keep: boolean): string {
   const owner = (path: string) => lchownSync(path, rootOf(maps.uid), rootOf(maps.gid));
   const layers = remappedLayerDirs(ctx, store, image, maps);
   ctx.trace.currentWhy = undefined;
@@ -84,7 +84,7 @@ function createRemappedRootfs(ctx: HostContext, store: ImageStore, image: Image,
     ctx.trace.check(`${driver.name}: the container's upper dir, owned by the container's root (host uid ${rootOf(maps.uid)})`, (n) => n.mkdir(upper, 0o755));
     owner(upper);
   }
-  const rootfs = driver.createRootfs(ctx, layers, dir);
+  const rootfs = driver.createRootfs(ctx, layers, dir, keep);
   if (!upper) owner(rootfs);
   for (const path of [rootfs, containerDir(ctx.paths, ctx.id)]) checkReachable(path, rootOf(maps.uid), rootOf(maps.gid));
   return rootfs;
@@ -200,6 +200,7 @@ export function removeContainerLayer(paths: KitPaths, ref: string): void {
   if (mountAt(rootfs)) {
     throw new KitError(`container ${container.id} is still mounted at ${rootfs}`, 'stop it first');
   }
+  releaseDriverStorage(paths, container.id);
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -207,3 +208,15 @@ const keepWhiteouts: WhiteoutPolicy = {
   whiteout: (dest) => makeWhiteout(untraced, dest, 'commit: keep the deletion as a whiteout'),
   opaque: (dest) => markOpaque(untraced, dest, 'commit: keep the opaque directory'),
 };
+
+/**
+ * What a driver keeps of a container outside its dir (a btrfs snapshot)
+ * goes before the dir does: called by every path that deletes a kept
+ * container (kit rm, a container whose command never ran).
+ */
+export function releaseDriverStorage(paths: KitPaths, id: string): void {
+  const file = join(containerLayerDir(paths, id), 'container.json');
+  if (!existsSync(file)) return;
+  const layer = JSON.parse(readFileSync(file, 'utf8')) as ContainerLayer;
+  driverNamed(layer.driver).removeContainer?.(paths, containerLayerDir(paths, id));
+}

@@ -13,17 +13,22 @@ import type { KitPaths } from '../paths';
  * container ends, even after a kill -9.
  */
 export interface StorageDriver {
-  name: 'overlay2' | 'aufs' | 'vfs';
+  name: 'overlay2' | 'aufs' | 'btrfs' | 'zfs' | 'vfs';
   /** Why this driver cannot be used here (kernel, backing filesystem), or undefined when it can. */
   unsupported(paths?: KitPaths): string | undefined;
+  /** Why Docker would not pick it by itself although it works here (btrfs off a btrfs data dir), or undefined. */
+  notChosen?(paths: KitPaths): string | undefined;
   /**
    * Make the container's root filesystem. `layers` are layer directories,
    * bottom first; `dir` is the container's own directory for the driver's
-   * files. Returns the path of the root filesystem.
+   * files. Returns the path of the root filesystem. `keep`: the container
+   * layer outlives the run (kit run -d, --name), else it goes when it ends.
    */
-  createRootfs(ctx: HostContext, layers: string[], dir: string): string;
+  createRootfs(ctx: HostContext, layers: string[], dir: string, keep?: boolean): string;
   /** The container layer: what the container changed, in overlay form (overlay2, aufs), or undefined (vfs: a full copy). */
   upperDir(dir: string): string | undefined;
   /** The root filesystem's path inside `dir`, mounted or not. */
   rootfsDir(dir: string): string;
+  /** For a container layer kept outside `dir` (a btrfs snapshot): delete it with the container. */
+  removeContainer?(paths: KitPaths, dir: string): void;
 }

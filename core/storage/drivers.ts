@@ -1,17 +1,20 @@
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { aufs } from './aufs';
+import { btrfs } from './btrfs';
 import type { StorageDriver } from './driver';
 import { overlay2 } from './overlay2';
 import { vfs } from './vfs';
+import { zfs } from './zfs';
 
 /**
  * kit's drivers in the order it tries them when none is asked for: Docker's
- * own priority (moby's graphdriver list since 18.09: overlay2 before aufs,
- * vfs last as the one that works everywhere), without the drivers kit does
- * not implement (btrfs, zfs, devicemapper, fuse-overlayfs).
+ * own priority (moby's graphdriver list: btrfs and zfs first, but only where
+ * the data dir already lives on that filesystem; then overlay2 before aufs,
+ * vfs last as the one that works everywhere). One table: a new driver is
+ * one line here.
  */
-export const DRIVERS: StorageDriver[] = [overlay2, aufs, vfs];
+export const DRIVERS: StorageDriver[] = [btrfs, zfs, overlay2, aufs, vfs];
 export const DRIVER_NAMES = DRIVERS.map((d) => d.name);
 
 export interface DriverChoice {
@@ -33,7 +36,7 @@ export function chooseDriver(paths: KitPaths, requested = process.env.KIT_STORAG
   }
   const skipped: string[] = [];
   for (const driver of DRIVERS) {
-    const problem = driver.unsupported(paths);
+    const problem = driver.unsupported(paths) ?? driver.notChosen?.(paths);
     if (!problem) return { driver, reason: skipped.length ? `first that works here in Docker's order; ${skipped.join('; ')}` : "first in Docker's order, and it works here" };
     skipped.push(`${driver.name}: ${problem}`);
   }

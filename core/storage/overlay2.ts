@@ -24,6 +24,7 @@ import type { StorageDriver } from './driver';
 export const overlay2: StorageDriver = {
   name: 'overlay2',
   unsupported(paths?: KitPaths): string | undefined {
+    if (process.getuid?.() !== 0) return 'kit mounts overlay on the host, and that needs root';
     if (!hasFilesystem('overlay')) return 'this kernel has no overlay filesystem (grep overlay /proc/filesystems; try `modprobe overlay`)';
     const backing = paths && backingFilesystem(paths.data);
     if (backing === 'overlay' || backing === 'aufs') {

@@ -26,7 +26,8 @@ export const vfs: StorageDriver = {
   rootfsDir: (dir) => join(dir, 'rootfs'),
 };
 
-const applyWhiteouts: WhiteoutPolicy = {
+/** A layer's whiteouts applied to a copy: the name deleted, an opaque directory emptied (vfs, btrfs). */
+export const applyWhiteouts: WhiteoutPolicy = {
   whiteout: (dest) => rmSync(dest, { recursive: true, force: true }),
   opaque: (dest) => {
     for (const name of readdirSync(dest)) rmSync(join(dest, name), { recursive: true, force: true });

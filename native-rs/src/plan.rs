@@ -60,12 +60,26 @@ pub enum ContainerStep {
     /// seccomp(SECCOMP_SET_MODE_FILTER) of one filter: the action when no rule
     /// matches, the action when one does, the rules (src/seccomp_filter.rs).
     Seccomp { default_action: String, match_action: String, rules: Vec<String> },
+    /// A call a chapter makes on purpose to show it refused (by seccomp, for
+    /// a dropped capability): its result is in the trace, the plan goes on.
+    Try { attempt: Attempt },
     /// fork(2): the child goes on with the plan, kit-init waits and exits as it did.
     Fork,
     /// The classic chroot escape from a fresh directory `dir` (src/init/chroot_escape.rs).
     ChrootEscape { dir: String },
     /// execve(2) of the container's command: the last step.
     Exec { path: String, argv: Vec<String>, env: Vec<String> },
+}
+
+/// The calls a `try` step may attempt (core/curriculum/demos/attempts.ts).
+#[cfg_attr(feature = "addon", napi_derive::napi(discriminant = "op", discriminant_case = "snake_case"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op")]
+pub enum Attempt {
+    /// mount(2), as the Mount step.
+    Mount { source: String, target: String, fstype: String, flags: i64, data: String },
+    /// swapoff(2) of `path`.
+    Swapoff { path: String },
 }
 
 /// The line that closes a plan: no JSON object is a bare `end`.
@@ -108,6 +122,7 @@ mod tests {
             ContainerStep::Write { path: "/f".into(), data: "a\nend\nb\t\\".into() },
             ContainerStep::Exec { path: "/bin/sh".into(), argv: vec!["sh".into(), "-c\techo".into(), "".into()], env: vec![] },
             ContainerStep::Fork,
+            ContainerStep::Try { attempt: Attempt::Swapoff { path: "/nowhere".into() } },
         ];
         let text = encode(&steps);
         assert_eq!(text.lines().count(), steps.len() + 1, "a newline in a field cannot end a step or the plan");

@@ -79,6 +79,8 @@ function main() {
     rows.push(['start-up', 'kit --version', measure([...kit, '--version'], kitEnv), 'node -e 0', measure([process.execPath, '-e', '0'])]);
     rows.push(['no network', 'kit run --network none base true', measure([...kit, 'run', '--network', 'none', 'base', 'true'], kitEnv),
       'podman run --rm --network none', measure([...pm.base, 'run', '--rm', '--network', 'none', 'kit-bench-busybox', '/bin/true'], pm.env)]);
+    rows.push(['tracing (printed on stderr)', 'kit run --trace --network none base true', measure([...kit, 'run', '--trace', '--network', 'none', 'base', 'true'], kitEnv),
+      'kit run --network none base true', measure([...kit, 'run', '--network', 'none', 'base', 'true'], kitEnv)]);
     rows.push(['bridge + -p', `kit run -p ${port}:80 base true`, measure([...kit, 'run', '-p', `${port}:80`, 'base', 'true'], kitEnv),
       `podman run --rm -p ${port + 1}:80`, measure([...pm.base, 'run', '--rm', '-p', `${port + 1}:80`, 'kit-bench-busybox', '/bin/true'], pm.env)]);
   } finally {
@@ -90,7 +92,7 @@ function main() {
   for (const [what, kitName, k, otherName, o] of rows) {
     console.log(`  ${what}`);
     console.log(`    ${kitName.padEnd(40)} ${k.ms.toFixed(0).padStart(6)} ms ${String(Math.round(k.rssKiB / 1024)).padStart(4)} MB`);
-    console.log(`    ${otherName.padEnd(40)} ${o.ms.toFixed(0).padStart(6)} ms ${String(Math.round(o.rssKiB / 1024)).padStart(4)} MB   kit/${otherName.split(' ')[0]}: ${(k.ms / o.ms).toFixed(2)}x`);
+    console.log(`    ${otherName.padEnd(40)} ${o.ms.toFixed(0).padStart(6)} ms ${String(Math.round(o.rssKiB / 1024)).padStart(4)} MB   ${otherName.startsWith('kit') ? 'on/off' : `kit/${otherName.split(' ')[0]}`}: ${(k.ms / o.ms).toFixed(2)}x`);
   }
 }
 

@@ -5,6 +5,7 @@
  * overlay2 mounts the layers where they are, so its time should not grow with
  * the image; vfs copies them, so its time should grow with the image.
  */
+const { spawnSync } = require('node:child_process');
 const { mkdtempSync, rmSync, writeFileSync, mkdirSync } = require('node:fs');
 const { randomBytes } = require('node:crypto');
 const { tmpdir } = require('node:os');
@@ -13,7 +14,7 @@ const { join } = require('node:path');
 const core = (file) => require(join(__dirname, '..', '..', 'dist', 'core', file));
 const { ImageStore } = core('image/store');
 const { storeLayer, createContainerLayer } = core('storage/containers');
-const { busyboxLayer } = core('storage/demo-image');
+const { busyboxLayer } = core('curriculum/demo-image');
 const { overlay2 } = core('storage/overlay2');
 const { vfs } = core('storage/vfs');
 const { withHostChanges } = core('engine/session');
@@ -47,6 +48,40 @@ async function createTime(paths, store, img, driver) {
   return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
 }
 
+/**
+ * `kit image import` of a flat root filesystem tarball (one layer: read,
+ * checked entry by entry, hashed, extracted) against plain `tar -x` of the
+ * same file into a directory.
+ */
+function importAgainstTar(root, megabytes) {
+  const src = join(root, 'import-src');
+  mkdirSync(join(src, 'data'), { recursive: true });
+  for (let i = 0; i < megabytes; i++) writeFileSync(join(src, 'data', `blob${i}`), randomBytes(1 << 20));
+  const tar = join(root, 'import.tar');
+  must(['tar', '-C', src, '-cf', tar, '.']);
+  rmSync(src, { recursive: true, force: true });
+  const kitEnv = { ...process.env, KIT_ROOT: join(root, 'import-kit') };
+  const bin = join(__dirname, '..', '..', 'bin', 'run.js');
+  const kitMs = medianMs(() => must([process.execPath, bin, 'image', 'import', tar, '--name', `bench${Math.random().toString(16).slice(2, 8)}`], { env: kitEnv }));
+  const tarMs = medianMs(() => { const dir = mkdtempSync(join(root, 'tar-x-')); must(['tar', '-C', dir, '-xf', tar]); rmSync(dir, { recursive: true, force: true }); });
+  console.log(`import of a ${megabytes} MB tarball (median of ${RUNS}): kit image import ${kitMs.toFixed(0)} ms, tar -x ${tarMs.toFixed(0)} ms: kit has ${(tarMs / kitMs).toFixed(2)}x tar's speed`);
+}
+
+function medianMs(fn) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+}
+
+function must(argv, options = {}) {
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', ...options });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${(r.stderr || String(r.error)).trim()}`);
+}
+
 async function main() {
   if (process.getuid() !== 0) throw new Error('the storage bench mounts overlays: run it as root');
   const root = mkdtempSync(join(tmpdir(), 'kit-bench-'));
@@ -64,6 +99,7 @@ async function main() {
     for (const r of rows) console.log(`${r.driver.padEnd(10)}${`${r.small.toFixed(1)} ms`.padStart(12)}${`${r.large.toFixed(1)} ms`.padStart(12)}${`${(r.large / r.small).toFixed(1)}x`.padStart(14)}`);
     const [o, v] = rows;
     console.log(`vfs / overlay2 on the large image: ${(v.large / o.large).toFixed(0)}x`);
+    importAgainstTar(root, LARGE_MB);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

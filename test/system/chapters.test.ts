@@ -94,11 +94,11 @@ test('an unknown chapter is one line naming it and the valid ids, exit 1', () =>
   expect(r.stderr).toContain('host, uts, pid');
 });
 
-test('without root: one line saying what privilege is needed', () => {
+test('without root, pointed at root\'s kit dirs: one line naming the directory and the fix, no raw EACCES', () => {
   const r = kit(['chapter', 'pid'], kr.env, { uid: 65534 });
   expect(r.status).toBe(1);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  expect(r.stderr).toMatch(/needs root: run it with sudo/);
+  expect(r.stderr).toMatch(/kit's directory .* is not writable by uid 65534; set KIT_ROOT to a directory of your own, or run kit with sudo/);
 });
 
 test.each(['SIGTERM', 'SIGINT'] as const)('%s to kit during a sleep container kills the container and leaves nothing', async (signal) => {

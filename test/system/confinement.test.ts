@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { capabilityMask, capabilityNames, DOCKER_DEFAULT_CAPS, processCapabilities } from '../../core/security';
-import { cleanKitRoot, eventually, hostSnapshot, kit } from '../support/kit';
+import type { ChapterJson } from '../support/json';
+import { cleanKitRoot, eventually, hostSnapshot, kit, kitBackground, kitJson } from '../support/kit';
 
 /** A default `kit run` is confined as Docker's is; the flags loosen or tighten it exactly. */
 const kr = cleanKitRoot();
@@ -181,4 +183,56 @@ test("kit's data and state dirs are closed to other users: a setuid program a co
     expect(kit(['rm', '-f', name], kr.env).status).toBe(0);
     chmodSync(kr.root, 0o700);
   }
+});
+
+/** Packets kit's route_localnet guard dropped so far (its counter in `iptables -L INPUT -v`); 0 when absent. */
+function guardDrops(): number {
+  const out = spawnSync('iptables', ['-w', '-L', 'INPUT', '-v', '-n', '-x'], { encoding: 'utf8' }).stdout;
+  const line = out.split('\n').find((l) => /DROP.*kit0.*127\.0\.0\.0\/8.*ctstate RELATED,ESTABLISHED,DNAT/.test(l));
+  return line ? Number(line.trim().split(/\s+/)[0]) : 0;
+}
+
+test("network: even --privileged, a container that routes 127.0.0.1 to its gateway cannot reach a host service bound to 127.0.0.1 (the route_localnet guard drops it)", async () => {
+  const received: string[] = [];
+  const server = createSocket('udp4');
+  server.on('message', (m) => received.push(m.toString('latin1')));
+  await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
+  const port = server.address().port;
+  const before = guardDrops();
+  // Root inside with every capability: take 127.0.0.1 off lo, send it to kit0's address, allow it on eth0, then send a UDP datagram (tftp's request).
+  const attack = [
+    "GW=$(ip route | awk '/default/{print $3}')",
+    'ip route del local 127.0.0.0/8 dev lo table local',
+    'ip route del local 127.0.0.1 dev lo table local',
+    'ip route add 127.0.0.1/32 via $GW dev eth0',
+    'echo 1 > /proc/sys/net/ipv4/conf/eth0/route_localnet',
+    `timeout 2 tftp -g -r kit-escape 127.0.0.1 ${port}`,
+    'sleep 5', // kit0 and its guard live as long as a container uses them: read the counter meanwhile
+  ].join('; ');
+  const child = kitBackground(['run', '--privileged', 'base', 'sh', '-c', attack], kr.env);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  await eventually(() => guardDrops() > before, 20000); // the guard dropped the datagrams (without it, they arrive)...
+  expect(await exited).toBe(0);
+  server.close();
+  expect(received).toEqual([]); // ...and nothing reached the host's service
+});
+
+test('chapter caps: kit-init had every capability before release, the command has the 14, and mount fails with EPERM for want of CAP_SYS_ADMIN', () => {
+  const r = kitJson<ChapterJson & { unconfined?: string }>(['chapter', 'caps'], kr.env);
+  expect(r.during[0].text).toContain('SYS_ADMIN');
+  expect(r.container.stdout).toMatch(/^CapEff:\s+00000000a80425fb$/m);
+  const mount = r.trace.find((e) => e.syscall === 'mount' && e.args[0] === '"kit-demo"')!;
+  expect(mount).toMatchObject({ side: 'container', ret: -1, errno: 'EPERM' });
+  expect(r.trace.find((e) => e.syscall === 'seccomp')).toBeUndefined(); // the refusal is the capability's alone
+  expect(r.unconfined).toMatch(/no seccomp filter/);
+});
+
+test('chapter seccomp: mount passes the filter with CAP_SYS_ADMIN, swapoff is refused with EPERM, and without the filter the kernel says ENOENT', () => {
+  const r = kitJson<ChapterJson & { comparison: { container: { stdout: string; stderr: string } } }>(['chapter', 'seccomp'], kr.env);
+  expect(r.trace.filter((e) => e.syscall === 'seccomp').every((e) => e.ret === 0)).toBe(true);
+  expect(r.trace.find((e) => e.syscall === 'mount' && e.args[0] === '"kit-demo"')).toMatchObject({ ret: 0 });
+  expect(r.trace.find((e) => e.syscall === 'swapoff')).toMatchObject({ side: 'container', ret: -1, errno: 'EPERM' });
+  expect(r.container.stdout).toMatch(/^Seccomp:\s+2$/m);
+  expect(r.container.stderr).toContain('Operation not permitted');
+  expect(r.comparison.container.stderr).toContain('No such file or directory');
 });

@@ -45,7 +45,7 @@ test("every command's description is wrapped by oclif, not by hand: no lone word
   const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, unknown> };
   for (const id of Object.keys(manifest.commands)) {
     const help = kit([...id.split(':'), '--help'], kr.env).stdout;
-    const description = (help.split('DESCRIPTION\n')[1] ?? '').split('\nEXAMPLES')[0].split('\n');
+    const description = (help.split('DESCRIPTION\n')[1] ?? '').split(/\n(?:EXAMPLES|ALIASES)/)[0].split('\n');
     // A hard newline inside a paragraph shows as a line of one word with more of the sentence below it.
     const orphans = description.filter((line, i) => line.trim() !== '' && !line.trim().includes(' ') && (description[i + 1] ?? '').trim() !== '');
     expect({ id, orphans }).toEqual({ id, orphans: [] });

@@ -17,7 +17,8 @@ const kr = tempKitRoot();
 process.env.KIT_ROOT = kr.root;
 const home = mkdtempSync(join(tmpdir(), 'kit-lab-home-'));
 process.env.KIT_LABS_HOME = home;
-const gitStatus = () => spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: repo, encoding: 'utf8' }).stdout;
+/** What git sees changed in the labs' own folder, where a checker or `kit lab start` could write by mistake. */
+const gitStatus = () => spawnSync('git', ['status', '--porcelain', '--untracked-files=all', '--', 'labs'], { cwd: repo, encoding: 'utf8' }).stdout;
 const statusBefore = gitStatus();
 
 afterAll(() => {
@@ -39,6 +40,7 @@ const WRONG: Record<string, RegExp> = {
   'limits/wrong-pids-not-joined.ts': /it is in \S+ for memory and \/ for pids/,
   'layers/wrong-no-workdir.ts': /mount\("overlay", .*= -1 EINVAL.*a writable overlay needs lowerdir, upperdir and workdir/,
   'net/wrong-dnat-address.ts': /the DNAT rule sends port \d+ to 10\.199\.\d+\.\d+:80, but the container's address is 10\.199\.\d+\.\d+:80/,
+  'user/wrong-no-gid-map.ts': /no write to gid_map in the trace: gid 0 is not mapped/,
   'final/wrong-no-cgroup.ts': /it is in \/ \(cpu\)/,
 };
 
@@ -62,7 +64,7 @@ function summary(report: CheckReport): string {
 const labs = loadLabs().map((l) => l.id);
 
 test('every lab in curriculum order has a README, starter, solution, hints and at least one wrong solution', () => {
-  expect(labs).toEqual(['host', 'uts', 'pid', 'mount', 'ipc', 'chroot', 'rootfs', 'cgroup', 'limits', 'layers', 'net', 'final']);
+  expect(labs).toEqual(['host', 'uts', 'pid', 'mount', 'ipc', 'chroot', 'rootfs', 'cgroup', 'limits', 'layers', 'net', 'user', 'final']);
   for (const id of labs) {
     const files = readdirSync(join(repo, 'labs', id));
     expect(files).toEqual(expect.arrayContaining(['README.md', 'starter.ts', 'solution.ts', 'check.ts']));

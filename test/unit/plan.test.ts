@@ -26,7 +26,7 @@ const spec: ContainerSpec = {
 test('-p 8080:80 --cpu-quota 50000 --memory 64m: the host steps, in order', () => {
   const plan = buildPlan(spec, 'c0ffee', paths);
   expect(plan.prepare.map((s) => s.why)).toEqual([
-    'join the kit0 network: the bridge and NAT are made once and shared; this container gets an address and its ports',
+    'join the kit0 network: the bridge and NAT are made once, shared and kept (as docker0 is); this container gets an address and its ports',
     "the container's endpoint: a veth pair",
     "write the container's /etc/hostname, /etc/hosts and /etc/resolv.conf in its state dir",
     "the container's cgroup (v2): a directory kit creates, whose files set the limits",

@@ -6,6 +6,7 @@ export default class ImageLs extends KitCommand {
   static summary = 'List the images (the default image `base` is built on first use).';
   static examples = ['sudo <%= config.bin %> image ls', 'sudo <%= config.bin %> image ls --json'];
   static enableJsonFlag = true;
+  static aliases = ['images']; // docker images
 
   async run(): Promise<unknown> {
     const paths = kitPaths();

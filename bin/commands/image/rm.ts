@@ -7,6 +7,7 @@ export default class ImageRm extends KitCommand {
   static description = 'As `docker rmi`: an image a container still uses (running, or stopped and kept) is refused unless -f; forced, its name goes and its layers stay until those containers are removed.';
   static examples = ['sudo <%= config.bin %> image rm busybox', 'sudo <%= config.bin %> image rm -f busybox'];
   static enableJsonFlag = true;
+  static aliases = ['rmi']; // docker rmi
   static args = { name: Args.string({ required: true, description: 'the image to remove' }) };
   static flags = { force: Flags.boolean({ char: 'f', default: false, description: 'remove it even if a container uses it' }) };
 

@@ -13,7 +13,7 @@
 //! none of which takes a lock, allocates or starts a thread, so what runs here
 //! is the raw syscalls the trace shows. The child of clone() in Node (before
 //! this program is exec'd) is more constrained still: see sys/clone.rs.
-use kit_native::plan::{self, ContainerStep};
+use kit_native::plan::{self, Attempt, ContainerStep};
 use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
 
@@ -124,9 +124,20 @@ fn dispatch(step: &ContainerStep) -> sys::SysResult {
         Seccomp { default_action, match_action, rules } => {
             confine::seccomp(default_action, match_action, rules).unwrap_or_else(|bad| fail(&format!("kit-init: bad seccomp filter: {}", bad), 125))
         }
+        Try { attempt } => {
+            let _ = attempt_call(attempt); // refused or not, the trace has it and the plan goes on
+            Ok(0)
+        }
         Fork => fork_and_wait(),
         ChrootEscape { dir } => chroot_escape::chroot_escape(dir),
         Exec { path, argv, env } => exec(path, argv, env),
+    }
+}
+
+fn attempt_call(attempt: &Attempt) -> sys::SysResult {
+    match attempt {
+        Attempt::Mount { source, target, fstype, flags, data } => sys::mount::mount(source, target, fstype, *flags as u64, data),
+        Attempt::Swapoff { path } => sys::swapoff::swapoff(path),
     }
 }
 

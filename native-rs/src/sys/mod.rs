@@ -31,6 +31,7 @@ pub mod prctl;
 pub mod seccomp;
 pub mod setns;
 pub mod stat;
+pub mod swapoff;
 pub mod unshare;
 pub mod userns_child;
 pub mod wait;

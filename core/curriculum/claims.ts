@@ -1,0 +1,62 @@
+import type { ProbeResult } from '../probes';
+import type { TraceEvent } from '../trace/event';
+
+/** What a claim may look at: a chapter's run (ChapterResult has all of it). */
+export interface ChapterResultData {
+  before: ProbeResult[];
+  during: ProbeResult[];
+  running: ProbeResult[];
+  after: ProbeResult[];
+  trace: TraceEvent[];
+  container: { stdout: string; stderr: string; exitCode: number | null; signal: string | null; notes: string[] };
+}
+type ChapterResult = ChapterResultData;
+
+/**
+ * A point a chapter makes about its run ("inside, ps shows its command as
+ * PID 1"), with the check of the run's data that makes it true. kit prints
+ * each one with whether this run showed it: a `-- COMMAND` of the learner's,
+ * or an unusual host, gets "not in this run" instead of a false sentence.
+ */
+export interface Claim {
+  says: string;
+  holds(run: ChapterResult): boolean;
+}
+
+/** What a claim came to in one run (recorded with it, so a replay shows the same). */
+export interface CheckedClaim {
+  says: string;
+  held: boolean;
+}
+
+export function checkClaims(claims: Claim[], run: ChapterResult): CheckedClaim[] {
+  return claims.map((claim) => {
+    let held = false;
+    try {
+      held = claim.holds(run);
+    } catch {
+      held = false; // data the claim needs is missing from this run
+    }
+    return { says: claim.says, held };
+  });
+}
+
+/** Helpers for writing claims over a run's data. */
+export const run = {
+  probe(result: ChapterResult, phase: 'before' | 'during' | 'running' | 'after', id: string): ProbeResult | undefined {
+    return result[phase].find((p) => p.probe === id);
+  },
+  calls(result: ChapterResult, syscall: string, side?: TraceEvent['side']): TraceEvent[] {
+    return result.trace.filter((e) => e.syscall === syscall && (!side || e.side === side));
+  },
+  /** The host pid clone() returned. */
+  clonePid(result: ChapterResult): number {
+    return result.trace.find((e) => e.syscall === 'clone' && e.side === 'host')?.ret ?? -1;
+  },
+  /** The namespaces the container-process probe saw differ from the host's. */
+  differing(result: ChapterResult): string[] {
+    const text = run.probe(result, 'during', 'container-process')?.text ?? '';
+    const list = /namespaces that differ from the host's: (.*)$/m.exec(text)?.[1] ?? '';
+    return list === 'none' ? [] : list.split(', ').filter(Boolean);
+  },
+};

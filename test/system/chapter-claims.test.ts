@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stripAnsi } from '../../core/trace/width';
+import { cleanKitRoot, kit, kitJson } from '../support/kit';
+
+/**
+ * Every chapter, as a class would see it at 80 columns: no line wider, every
+ * point its text makes checked against what its run showed, and the
+ * recording replayed to the same bytes.
+ */
+const kr = cleanKitRoot();
+const chapters = kitJson<Array<{ id: string }>>(['chapter'], kr.env).map((c) => c.id);
+
+interface EndRecord {
+  type: 'end';
+  claims: Array<{ says: string; held: boolean }>;
+}
+
+test.each(chapters)('%s: fits 80 columns, every claim held in its run, replay gives the same bytes', (id) => {
+  const file = join(kr.root, `${id}.kitrec`);
+  const live = kit(['chapter', id, '--width', '80', '--record', file], kr.env);
+  const tooWide = live.stdout.split('\n').filter((l) => stripAnsi(l).length > 80);
+  expect(tooWide).toEqual([]);
+  const end = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EndRecord).find((r) => r.type === 'end')!;
+  expect(end.claims.length).toBeGreaterThan(0);
+  expect(end.claims.filter((c) => !c.held)).toEqual([]);
+  for (const claim of end.claims) expect(live.stdout).toContain(`✓ ${claim.says.split(' ').slice(0, 4).join(' ')}`);
+  const replay = kit(['replay', file, '--width', '80', '--instant'], kr.env);
+  expect(replay.status).toBe(0);
+  expect(replay.stdout).toBe(live.stdout);
+});
+
+test("a learner's own command gets 'not in this run', not the chapter's claims", () => {
+  const r = kit(['chapter', 'pid', '--', 'echo', 'hi'], kr.env);
+  expect(r.stdout).toContain('✗ not in this run: inside, ps -ef lists its own command as PID 1');
+  expect(r.stdout).not.toContain('Inside, ps -ef lists its own command as PID 1 and nothing of the host');
+});
+
+test('--explain explains each kind of call once per chapter', () => {
+  const r = kit(['chapter', 'mount', '--explain'], kr.env);
+  expect(r.stdout.match(/The first mount call \(MS_REC\|MS_PRIVATE/g)).toHaveLength(1);
+  expect(r.stdout.match(/\[ctr \] mount\(/g)!.length).toBeGreaterThan(5);
+});
+
+test('the texts the issue found false are true now', () => {
+  const uts = kit(['chapter', 'uts'], kr.env).stdout;
+  expect(uts).not.toContain('it is PID 1');
+  expect(uts).toContain('it keeps the PID clone() returned (no PID namespace here)');
+  expect(uts).toMatch(/still kit-init, waiting for its plan; it becomes `hostname` once released/);
+  const net = kit(['chapter', 'net', '--', 'true'], kr.env).stdout;
+  expect(net).toMatch(/born in new mount, uts, pid, net namespaces/);
+  expect(net).not.toMatch(/incompatible, use 'nft'/);
+  const chroot = kit(['chapter', 'chroot'], kr.env).stdout;
+  expect(chroot).toContain('Host before');
+  expect(chroot).not.toContain('kit-demo');
+  expect(chroot).not.toMatch(/^ {2}sudo kit /m); // kit is not on PATH here: the README's npx form
+  expect(chroot).toMatch(/^ {2}sudo npx kit chapter rootfs/m);
+});
+
+test("kit run --help's cgroup example runs", () => {
+  const help = kit(['run', '--help'], kr.env).stdout;
+  const example = /sudo kit (run --cpu-quota 50000 .*)$/m.exec(help)![1];
+  const r = kit(example.split(' '), kr.env);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/cpu.*:\/$/m);
+});
