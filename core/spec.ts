@@ -39,6 +39,8 @@ export interface ContainerSpec {
   network?: NetworkMode;
   /** docker run -p: ports published on the host (bridge mode only). */
   ports?: PortMapping[];
+  /** docker run -t: a pseudo-terminal of this size (kit's terminal's) as the command's stdio and controlling terminal. */
+  tty?: { rows: number; cols: number };
   /** docker run --restart: what its shim does when it exits (default: nothing). */
   restart?: RestartPolicy;
   /** A detached container's log is rotated past this size (docker run --log-opt max-size). */

@@ -26,6 +26,8 @@ export interface Lab {
   /** The hints, in the order `kit lab hint` reveals them. */
   hints: string[];
   checks: Check[];
+  /** `kit lab check` runs it without root (its chapter does: a user namespace needs none). */
+  rootless?: boolean;
   /** The hint for a run that left something on the host (default: a general word on the journal). */
   cleanHint?: number;
   /** Seconds a check may take before the student's run is stopped (default 30). */

@@ -26,7 +26,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     { description: 'Everything as one JSON object (trace, output, host probes):', command: '<%= config.bin %> chapter uts --json' },
   ];
   // strict = false makes oclif show every argument as variadic (IMAGE...): say what is taken instead.
-  static usage = 'chapter [ID] [--json] [--no-trace] [--explain] [--strace] [--width N] [--pace|--step] [--big] [--record FILE] [--storage-driver <value>] [-- COMMAND...]';
+  static usage = 'chapter [ID] [--json] [--no-trace] [--explain] [--strace] [--width N] [--pace|--step] [--big] [--record FILE] [--html FILE] [--storage-driver <value>] [-- COMMAND...]';
   static strict = false;
   static enableJsonFlag = true;
   static args = { id: Args.string({ description: 'the chapter to run; omit it to list them all' }) };
@@ -35,6 +35,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     explain: Flags.boolean({ default: false, description: 'explain each kind of call once, under its first call' }),
     strace: Flags.boolean({ default: false, description: "also run the real strace on the process inside and show the command's calls" }),
     record: Flags.string({ description: 'write the run to this file (JSON lines) for `kit replay`' }),
+    html: Flags.string({ description: 'also write the run as one self-contained HTML page (timeline, process tree, network, diffs)' }),
     ...viewFlags,
     ...storageFlags,
   };
@@ -48,7 +49,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     const unconfined = unconfinedNote(chapter);
     if (command.length && unconfined) this.warn(`chapter ${chapter.id} ${unconfined}; your command runs so too, as root`);
     const header = recordingHeader({ kind: 'chapter', kit: this.config.version, command: ['chapter', ...this.argv], invocation: kitInvocation(), chapter: recordedChapter(chapter) });
-    const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record });
+    const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record, html: flags.html });
     let output: unknown;
     try {
       const result = await runChapter(chapter, { command, onRecord: session.add, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'] });

@@ -6,6 +6,7 @@ import { KitCommand } from '../base';
 import { pacing, streamView, viewFlags } from '../flags/view';
 import { LiveOutput } from '../render/live';
 import { RunRenderer } from '../render/run-stream';
+import { writeHtml } from '../run-session';
 
 /** A pause in the recording longer than this is shortened to it: a replay shows the run, not its waiting. */
 const LONGEST_PAUSE_MS = 3000;
@@ -18,6 +19,7 @@ export default class ReplayCommand extends KitCommand {
     '<%= config.bin %> replay net.kitrec --step --big',
     '<%= config.bin %> replay pid.kitrec --width 80 --instant > pid.txt',
     '<%= config.bin %> replay pid.kitrec --json',
+    '<%= config.bin %> replay net.kitrec --html net.html',
   ];
   static enableJsonFlag = true;
   static args = { file: Args.string({ required: true, description: 'a .kitrec file written by --record' }) };
@@ -25,6 +27,7 @@ export default class ReplayCommand extends KitCommand {
     trace: Flags.boolean({ default: true, allowNo: true, description: 'show the syscall trace (--no-trace hides it)' }),
     explain: Flags.boolean({ default: false, description: 'explain each kind of call once, under its first call' }),
     instant: Flags.boolean({ default: false, description: 'no pauses: print it all at once' }),
+    html: Flags.string({ description: 'write the run as one self-contained HTML page instead of printing it' }),
     ...viewFlags,
   };
 
@@ -33,6 +36,7 @@ export default class ReplayCommand extends KitCommand {
     const { header, records } = readRecording(args.file);
     const end = records.find((r): r is Extract<TimedRecord, { type: 'end' }> => r.type === 'end');
     if (this.jsonEnabled()) return end?.result ?? { header, records };
+    if (flags.html) return writeHtml(flags.html, header, records);
     const live = new LiveOutput(process.stdout, pacing(flags));
     const renderer = new RunRenderer(header, streamView(flags), (chunk) => live.push(chunk));
     const timed = !flags.instant && !flags.pace && !flags.step;

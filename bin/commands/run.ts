@@ -4,13 +4,13 @@ import { outputWidth } from '../flags/view';
 import { kitInvocation } from '../invocation';
 import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
-import { cgroupFlags, resourcesFromFlags } from '../flags/cgroups';
+import { cgroupFlags, resourcesFromFlags, rootlessResources } from '../flags/cgroups';
 import { containerFlags, runRequest } from '../flags/container';
 import { keepAfterExit, lifecycleFlags, logOptions, restartOption, startContainer } from '../flags/lifecycle';
 import { networkFlags, networkSpec } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
-import { stdinOption, terminalFlags } from '../flags/terminal';
+import { stdinOption, terminalFlags, ttyOption } from '../flags/terminal';
 import { usernsFlags, usernsSpec } from '../flags/userns';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
@@ -24,6 +24,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
   static examples = [
     'sudo <%= config.bin %> run base ls /',
     'echo hello | sudo <%= config.bin %> run -i base cat',
+    'sudo <%= config.bin %> run -it base sh',
     "sudo <%= config.bin %> run -e GREETING=hi -w /tmp base sh -c 'echo $GREETING from $(pwd)'",
     'sudo <%= config.bin %> run --cpu-quota 50000 --memory 64m base cat /proc/self/cgroup',
     'sudo <%= config.bin %> run --network none base ip link',
@@ -67,12 +68,13 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     const spec = {
       ...fromImage,
       ...usernsSpec(flags, fromImage.namespaces),
-      resources: resourcesFromFlags(flags),
+      resources: rootlessResources(resourcesFromFlags(flags)),
       ...networkSpec(flags),
       ...storageSpec(flags),
       ...securitySpec(flags),
       ...logOptions(flags),
       ...restartOption(flags),
+      ...ttyOption(flags),
       keepLayer: keepAfterExit(flags),
     };
     const json = this.jsonEnabled();

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { parseBytes, parseNumber, type Resources } from '../../core';
+import { KitError, parseBytes, parseNumber, type Resources } from '../../core';
 
 /**
  * `docker run`'s resource flags, for `kit run`. Values are parsed here and
@@ -23,6 +23,18 @@ export const cgroupFlags = {
 type CgroupFlagValues = { [K in keyof typeof cgroupFlags]?: string };
 
 /** The parsed flags as spec.resources: every container gets cgroups of its own, as with Docker. */
+/**
+ * Without root there are no cgroups of kit's own to make (no delegated
+ * cgroup): a container without limits gets none, and asking for a limit is
+ * one line saying why, not EACCES from mkdir.
+ */
+export function rootlessResources(resources: Resources): Resources | undefined {
+  if (process.getuid?.() === 0) return resources;
+  const asked = Object.entries(resources).filter(([k, v]) => k !== 'driver' && v !== undefined);
+  if (asked.length) throw new KitError(`cgroup limits (${asked.map(([k]) => k).join(', ')}) need write access to the host's cgroups, which only root has here`, 'sudo runs it');
+  return undefined;
+}
+
 export function resourcesFromFlags(flags: CgroupFlagValues): Resources {
   const int = (flag: keyof CgroupFlagValues) => (flags[flag] === undefined ? undefined : parseNumber(`--${flag}`, flags[flag]!, true));
   const swap = flags['memory-swap'];

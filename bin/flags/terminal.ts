@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import type { RunOptions } from '../../core';
+import { KitError, type RunOptions } from '../../core';
 
 /**
  * docker run/exec -i and -t. Without -i the container's stdin is /dev/null,
@@ -7,12 +7,32 @@ import type { RunOptions } from '../../core';
  * reading its stdin sees end-of-file at once (never kit's terminal).
  */
 export const terminalFlags = {
+  tty: Flags.boolean({
+    char: 't',
+    default: false,
+    description: "a pseudo-terminal: allocated in the container's own devpts, its controlling terminal (setsid + TIOCSCTTY) and stdio; with -i kit's terminal is raw and keys like Ctrl-C reach the container's foreground process group (docker run -it)",
+  }),
   interactive: Flags.boolean({
     char: 'i',
     default: false,
     description: "keep stdin open and pass kit's stdin (a pipe, a file, the terminal) to the container (docker run -i)",
   }),
 };
+
+/** The size of kit's terminal for the container's pty (24x80 when kit's stdout is not one, or has no size). */
+export function ttySize(): { rows: number; cols: number } {
+  const { rows, columns } = process.stdout;
+  return process.stdout.isTTY && rows > 0 && columns > 0 ? { rows, cols: columns } : { rows: 24, cols: 80 };
+}
+
+/** -t as the spec's terminal; -it wants a terminal to read from, as docker says ("the input device is not a TTY"). */
+export function ttyOption(flags: { tty: boolean; interactive: boolean }): { tty?: { rows: number; cols: number } } {
+  if (!flags.tty) return {};
+  if (flags.interactive && !process.stdin.isTTY) {
+    throw new KitError('the input device is not a TTY', 'drop -t to pipe input to the container (-i alone), or run kit in a terminal');
+  }
+  return { tty: ttySize() };
+}
 
 export function stdinOption(flags: { interactive: boolean }): Pick<RunOptions, 'stdin'> {
   return { stdin: flags.interactive ? 'pass' : 'null' };

@@ -3,9 +3,10 @@ import { KitError, parseMapFlag, type ContainerSpec, type UsernsMode } from '../
 
 /**
  * docker run --userns (dockerd's userns-remap, per container), and podman's
- * --uidmap/--gidmap for a map of one's own. Without them the container
- * shares the host's user namespace: its root is the host's root, as with
- * Docker's default.
+ * --uidmap/--gidmap for a map of one's own. Without them, as root, the
+ * container shares the host's user namespace (its root is the host's root,
+ * as with Docker's default); without root, it gets one mapping the user
+ * to 0, as rootless podman does.
  */
 export const usernsFlags = {
   userns: Flags.string({
@@ -21,6 +22,8 @@ export function usernsSpec(flags: { userns?: string; uidmap?: string[]; gidmap?:
   const maps = flags.uidmap?.length || flags.gidmap?.length;
   if (maps && flags.userns === 'host') throw new KitError('--userns=host and --uidmap/--gidmap contradict each other', 'leave out --userns=host to use the maps');
   if (maps && flags.userns === 'auto') throw new KitError('--userns=auto picks the map itself: it does not take --uidmap/--gidmap', 'use one or the other');
+  // Without root, as rootless podman: a user namespace mapping the user to 0, unless --userns=host says otherwise.
+  if (!maps && !flags.userns && process.getuid?.() !== 0) return { namespaces: [...namespaces.filter((n) => n !== 'user'), 'user'], userns: 'self' };
   if (!maps && flags.userns !== 'auto') return { namespaces };
   const userns: UsernsMode = maps ? explicitMaps(flags.uidmap, flags.gidmap) : 'auto';
   return { namespaces: namespaces.includes('user') ? namespaces : [...namespaces, 'user'], userns };

@@ -59,6 +59,8 @@ export interface Chapter {
    * `-- CMD` runs the learner's own command with it.
    */
   unconfined?: string;
+  /** A table made from the run's (and the comparison run's) outcome, shown after them. */
+  report?: (main: ContainerOutcome, compare?: ContainerOutcome) => ProbeResult;
 }
 
 export interface ChapterResult {
@@ -161,8 +163,10 @@ async function runWithProbes(
     },
   });
   const compare = chapter.compareWith;
-  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths }));
+  // The comparison makes the same demo calls (the escape chapter's attacks, with and without protections).
+  const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths, demo: chapter.demo }));
   if (compare && compared) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running.length ? compared.running : [outputView(compared.container)] });
+  if (chapter.report) emit({ type: 'probes', phase: 'after', label: 'What happened', results: [chapter.report(main.container, compared?.container)] });
   const after = await probes('after', chapter.probes.after, probeContext);
   const result: ChapterResult = {
     chapter: chapter.id,

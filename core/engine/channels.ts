@@ -32,11 +32,13 @@ export interface Channels {
   control: number;
   stdout?: number;
   stderr?: number;
+  /** With a terminal (-t): kit's end of the console socket, on which the container sends its pty's master. */
+  console?: number;
 }
 
 const CHILD_SIDE = 'the container end: handed to clone, then closed here';
 
-export function openChannels(trace: TraceRecorder, stdio: Stdio, stdin: Stdin = 'null'): Channels {
+export function openChannels(trace: TraceRecorder, stdio: Stdio, stdin: Stdin = 'null', tty = false): Channels {
   const opened: number[] = [];
   const closeOpened = () => {
     for (const fd of opened) trace.host('could not open every channel: close those already open', (n) => n.close(fd));
@@ -59,6 +61,12 @@ export function openChannels(trace: TraceRecorder, stdio: Stdio, stdin: Stdin = 
     return opened[opened.length - 1];
   };
   const control = pair(trace.host('a socket pair: the plan goes in, the container-side trace comes out', (n) => n.socketpair()));
+  if (tty) {
+    // The container's stdio becomes its pty's slave (core/plan/console.ts): until then, /dev/null.
+    const console = pair(trace.host('a socket pair for the console: the container sends its pty master on it', (n) => n.socketpair()));
+    const devNull = file('/dev/null', 'r+');
+    return { childFds: [devNull, devNull, devNull, control[1], console[1]], control: control[0], console: console[0] };
+  }
   const input = stdin === 'pass' ? passedStdin(file) : file('/dev/null', 'r');
   if (stdio === 'inherit') return { childFds: [input, 1, 2, control[1]], control: control[0] };
   const out = pair(trace.host("a pipe for the container's stdout", (n) => n.pipe()));
@@ -78,12 +86,12 @@ function passedStdin(file: (path: string, flags: string) => number): number {
 
 /** Close the child's ends in kit, so reads see EOF when the container ends. */
 export function closeChildEnds(trace: TraceRecorder, channels: Channels): void {
-  for (const fd of channels.childFds) if (fd > 2) trace.host(CHILD_SIDE, (n) => n.close(fd));
+  for (const fd of new Set(channels.childFds)) if (fd > 2) trace.host(CHILD_SIDE, (n) => n.close(fd));
 }
 
 /** Close kit's own ends, when no container was started to use the others. */
 export function closeKitEnds(trace: TraceRecorder, channels: Channels): void {
-  for (const fd of [channels.control, channels.stdout, channels.stderr]) {
+  for (const fd of [channels.control, channels.stdout, channels.stderr, channels.console]) {
     if (fd !== undefined) trace.host('no container after all: close the channel', (n) => n.close(fd));
   }
 }

@@ -15,7 +15,7 @@ import type { ContainerState } from './state';
  * instead of creating them. The process is not a container of its own: it
  * has no state dir, and ends when the container does.
  */
-export async function execInContainer(target: ContainerState, command: string[], options: RunOptions = {}): Promise<RunResult> {
+export async function execInContainer(target: ContainerState, command: string[], options: RunOptions & { tty?: { rows: number; cols: number } } = {}): Promise<RunResult> {
   const pid = target.pid;
   if (pid === undefined || processStartTime(pid) === undefined) {
     throw new KitError(`container ${target.name} is not running`, '`kit ps` lists the running containers');
@@ -25,5 +25,5 @@ export async function execInContainer(target: ContainerState, command: string[],
   // Host steps of a join that need undoing would journal here (joining the cgroups needs none: see exec-into.ts).
   const changes = new HostChanges(join(containerDir(paths, target.id), `exec-${newContainerId()}.journal`), trace);
   const ctx: HostContext = { id: target.id, spec: target.spec, paths, trace, changes, pid: 0, notes: [] };
-  return runPlan(() => buildExecIntoPlan({ id: target.id, pid, spec: target.spec }, command), ctx, options, () => undefined);
+  return runPlan(() => buildExecIntoPlan({ id: target.id, pid, spec: target.spec }, command, options.tty), ctx, options, () => undefined);
 }

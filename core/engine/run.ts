@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -13,7 +14,8 @@ import type { ContainerSpec, Namespace } from '../spec';
 import { NAMESPACE_FLAG } from '../plan/namespaces';
 import { parseEvents, type TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
-import { closeChildEnds, closeKitEnds, openChannels, readAll, type Stdin, type Stdio } from './channels';
+import { closeChildEnds, closeKitEnds, openChannels, readAll, type Channels, type Stdin, type Stdio } from './channels';
+import { Console } from './console';
 import { ContainerTrace } from './container-trace';
 import { decodeStatus } from './exit-status';
 import { keepRecord } from './keep';
@@ -161,7 +163,8 @@ async function startAndWait(
 ): Promise<RunResult> {
   const { trace } = ctx;
   const stdio = options.stdio ?? 'capture';
-  const channels = openChannels(trace, stdio, options.stdin);
+  const tty = plan.container.some((step) => step.op === 'console');
+  const channels = openChannels(trace, stdio, options.stdin, tty);
   let pid: number;
   try {
     pid = trace.check(plan.why?.clone ?? cloneWhy(plan.cloneFlags), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
@@ -171,7 +174,43 @@ async function startAndWait(
   } finally {
     closeChildEnds(trace, channels);
   }
-  const inside = new ContainerTrace(plan.container, (event) => trace.add(event));
+  // -t: the pty's output is the container's stdout (a terminal merges stdout and stderr).
+  let ttyOut = '';
+  const console = tty
+    ? new Console(trace, channels.console, {
+        input: options.stdin === 'pass',
+        output: (text) => {
+          if (stdio === 'inherit') return void process.stdout.write(text);
+          if (typeof stdio === 'object') return stdio.output('stdout', text);
+          ttyOut += text;
+          options.onOutput?.('stdout', text);
+        },
+      })
+    : undefined;
+  try {
+    return await runAttached(plan, ctx, options, interrupts, onCloned, channels, pid, console, () => ttyOut);
+  } finally {
+    console?.close();
+  }
+}
+
+async function runAttached(
+  plan: Plan,
+  ctx: HostContext,
+  options: RunOptions,
+  interrupts: Interrupts,
+  onCloned: (pid: number) => void,
+  channels: Channels,
+  pid: number,
+  console: Console | undefined,
+  ttyOutput: () => string,
+): Promise<RunResult> {
+  const { trace } = ctx;
+  const stdio = options.stdio ?? 'capture';
+  const inside = new ContainerTrace(plan.container, (event) => {
+    trace.add(event);
+    if (event.syscall === 'sendmsg' && event.errno === null) console?.take(); // kit-init sent the pty master
+  });
   let initStarted!: () => void;
   const initRunning = new Promise<void>((resolve) => (initStarted = resolve));
   const control = readAll(channels.control, (chunk) => {
@@ -222,6 +261,8 @@ async function startAndWait(
     throw err;
   }
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
+  // The last output of a terminal: read until the pty closes (a process that kept it open is given half a second).
+  if (console) await Promise.race([console.drained(), sleep(500)]);
   const status = decodeStatus(exit.status);
   options.onExited?.(status);
   for (const event of parseEvents(exit.trace)) trace.add({ ...event, why: plan.why?.wait ?? REAP_WHY });
@@ -230,7 +271,7 @@ async function startAndWait(
     id: ctx.id,
     pid,
     trace: trace.events,
-    stdout: out ?? '',
+    stdout: out ?? ttyOutput(),
     stderr: err ?? '',
     ...status,
     failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => e.errno !== null) : undefined,

@@ -22,9 +22,15 @@ export function createVeth(trace: TraceRecorder, changes: HostChanges, id: strin
   checkCommand(trace, 'bring the host end up', ['ip', 'link', 'set', host, 'up']);
 }
 
-/** argv that runs `ip ...` inside the network namespace of process `pid`. */
+/**
+ * argv that runs `ip ...` inside the network namespace of process `pid`.
+ * Without root, the namespace belongs to the container's user namespace,
+ * and only from inside that one may it be changed: enter it first (its
+ * owner may; there the user is root).
+ */
 export function inNetns(pid: number, argv: string[]): string[] {
-  return ['nsenter', `--net=/proc/${pid}/ns/net`, ...argv];
+  const user = process.getuid?.() === 0 ? [] : [`--user=/proc/${pid}/ns/user`, '--preserve-credentials'];
+  return ['nsenter', ...user, `--net=/proc/${pid}/ns/net`, ...argv];
 }
 
 /**

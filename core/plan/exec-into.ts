@@ -6,6 +6,7 @@ import { NS_FILE } from '../support';
 import { joinCgroups } from './cgroups';
 import { planExec } from './exec';
 import { confinementSteps } from './security';
+import { consoleStep } from './console';
 import { confinement } from '../security/options';
 import { NAMESPACE_FLAG } from './namespaces';
 import type { ContainerStep, HostStep, Plan } from './plan';
@@ -37,7 +38,7 @@ const ROOT_FD = 10;
  * Before it is released kit moves it into the container's cgroups, so what
  * it uses counts against the container's limits, as with docker exec.
  */
-export function buildExecIntoPlan(target: ExecTarget, command: string[]): Plan {
+export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: { rows: number; cols: number }): Plan {
   const joined = JOIN_ORDER.filter((ns) => namespaceDiffers(target.pid, NS_FILE[ns]));
   const root = `/proc/${target.pid}/root`;
   const steps: ContainerStep[] = [
@@ -50,6 +51,7 @@ export function buildExecIntoPlan(target: ExecTarget, command: string[]): Plan {
     steps.push({ op: 'fork', why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
   }
   // docker exec: the same capabilities, seccomp filter and no_new_privs as the container's first process.
+  if (tty) steps.push(consoleStep(tty)); // kit exec -t: a pty of the container's devpts, in the child that execs
   steps.push(...confinementSteps(confinement(target.spec.security)));
   const exec = (planExec({ ...target.spec, command }, [root]).container ?? []).map((step) => ({ ...step, why: EXEC_WHY }));
   return { cloneFlags: SIG.CHLD, prepare: [], attach: joinContainerCgroups(target), exited: [], container: [...steps, ...exec], why: WHY };

@@ -15,6 +15,7 @@ import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
 import { planProc } from './proc';
 import { planRootfs } from './rootfs';
 import { planSecurity } from './security';
+import { planConsole } from './console';
 import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot } from '../storage/container-root';
 
@@ -49,6 +50,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planDevices(spec, id),
     planCgroupNamespace(spec),
     runtime,
+    planConsole(spec),
     planSecurity(spec),
     demo,
     planExec(spec, commandRoots(spec, paths)),

@@ -55,7 +55,9 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'container.json'), JSON.stringify(record, null, 2));
   };
-  const create = (kept: boolean) => (maps ? createRemappedRootfs(ctx, store, image, driver, dir, maps, kept) : driver.createRootfs(ctx, store.layerDirs(image), dir, kept));
+  // Without root the layers are already the caller's, and the caller is root inside: nothing to move.
+  const remap = maps && rootOf(maps.uid) !== process.getuid?.() ? maps : undefined;
+  const create = (kept: boolean) => (remap ? createRemappedRootfs(ctx, store, image, driver, dir, remap, kept) : driver.createRootfs(ctx, store.layerDirs(image), dir, kept));
   if (!keep) {
     ctx.changes.make({ op: 'remove', path: dir }, write);
     return create(false);

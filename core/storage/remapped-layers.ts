@@ -41,7 +41,7 @@ export function remappedLayerDirs(ctx: HostContext, store: ImageStore, image: Im
     return dir;
   });
   if (copied.length) {
-    const range = `${rootOf(maps.uid)}-${rootOf(maps.uid) + 65535}`;
+    const range = `${rootOf(maps.uid)}-${rootOf(maps.uid) + (maps.uid.find((m) => m.inside === 0)?.count ?? 1) - 1}`;
     ctx.notes.push(`user namespace: copied layer(s) ${copied.join(', ')} with their owners moved into ${range} (uid 0 -> ${rootOf(maps.uid)}), so root inside owns the image's files; later containers with this range reuse the copies`);
   }
   return dirs;

@@ -15,7 +15,14 @@ const lab: Lab = {
   title: 'User namespace: root inside, an ordinary uid outside',
   chapter: 'user',
   command: WAIT,
-  setup: (id) => ({ given: { hostId: 3_000_000 + (parseInt(id.slice(0, 4), 16) % 1000) * 65536, count: 65536 }, part: {} }),
+  rootless: true,
+  // As root: a range of 65536 unused host ids, as Docker's userns-remap takes
+  // from /etc/subuid. Without root the kernel lets a process map one id only,
+  // its own, and only after setgroups is denied.
+  setup: (id) =>
+    process.getuid?.() === 0
+      ? { given: { hostUid: 3_000_000 + (parseInt(id.slice(0, 4), 16) % 1000) * 65536, hostGid: 3_000_000 + (parseInt(id.slice(0, 4), 16) % 1000) * 65536, count: 65536, setgroups: 'allow' }, part: {} }
+      : { given: { hostUid: process.getuid?.() ?? 0, hostGid: process.getgid?.() ?? 0, count: 1, setgroups: 'deny' }, part: {} },
   observe: (pid) => ({
     ...observeNamespaces(pid, ['user']),
     uidMap: readProc(pid, 'uid_map')?.trim().split(/\s+/).map(Number),
@@ -25,15 +32,15 @@ const lab: Lab = {
   }),
   hints: [
     'A user namespace: `cloneFlags: CLONE.NEWUSER`. The child starts as nobody there: no id is mapped yet, and it waits.',
-    "While it waits, write its maps from the host, in `attach` steps (ctx.pid is set), one write each: `/proc/<pid>/uid_map` and `gid_map` get \"0 <given.hostId> <given.count>\" (`ctx.trace.check(why, (n) => n.writeFile(path, text))`); as root, write \"allow\" to /proc/<pid>/setgroups first.",
-    "Then release it: `release: 'g'` (the byte kit sends once the maps are written): the child calls setgroups, setresgid(0) and setresuid(0), and becomes root of its namespace.",
+    "While it waits, write its files from the host, in `attach` steps (ctx.pid is set), one write each: /proc/<pid>/setgroups gets given.setgroups, then uid_map \"0 <given.hostUid> <given.count>\" and gid_map \"0 <given.hostGid> <given.count>\" (`ctx.trace.check(why, (n) => n.writeFile(path, text))`).",
+    "Then release it: `release: 'g'` (or 'n' when setgroups is denied) is the byte kit sends once the maps are written: the child calls setgroups (with 'g'), setresgid(0) and setresuid(0), and becomes root of its namespace.",
   ],
   timeoutSeconds: 20,
   checks: [
     ownNamespace('user', 'CLONE_NEWUSER', 0),
     {
-      name: "its uid_map and gid_map put 0 at given.hostId (/proc/<pid>/uid_map: '0 hostId count')",
-      pass: (run) => JSON.stringify(run.seen.uidMap) === JSON.stringify([0, run.given.hostId, run.given.count]) && JSON.stringify(run.seen.gidMap) === JSON.stringify([0, run.given.hostId, run.given.count]),
+      name: "its uid_map and gid_map put 0 at given.hostUid and hostGid (/proc/<pid>/uid_map: '0 hostUid count')",
+      pass: (run) => JSON.stringify(run.seen.uidMap) === JSON.stringify([0, run.given.hostUid, run.given.count]) && JSON.stringify(run.seen.gidMap) === JSON.stringify([0, run.given.hostGid, run.given.count]),
       diagnose: (run) => {
         const failed = failedCall(run.trace, 'write', /_map"/);
         if (failed) return `${show(failed)}: a map is written once, in one write, as "inside outside count" lines`;
@@ -45,8 +52,8 @@ const lab: Lab = {
       hint: 1,
     },
     {
-      name: 'it runs as root inside, which the host sees as given.hostId (/proc/<pid>/status Uid and Gid)',
-      pass: (run) => run.seen.hostUid === run.given.hostId && run.seen.hostGid === run.given.hostId,
+      name: 'it runs as root inside, which the host sees as given.hostUid and hostGid (/proc/<pid>/status Uid and Gid)',
+      pass: (run) => run.seen.hostUid === run.given.hostUid && run.seen.hostGid === run.given.hostGid,
       diagnose: (run) => `the host sees uid ${String(run.seen.hostUid)}, gid ${String(run.seen.hostGid)}`,
       hint: 2,
     },

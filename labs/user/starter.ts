@@ -1,10 +1,19 @@
 import { CLONE, type PlanPart } from 'kit';
 
+interface Given {
+  hostUid: number;
+  hostGid: number;
+  count: number;
+  /** 'deny' without root: the kernel wants it before an unprivileged gid_map. */
+  setgroups: 'allow' | 'deny';
+}
+
 /**
- * Lab user: the container's root is uid given.hostId on the host.
- * given.hostId, given.count: the range of host ids the container's 0.. map to.
+ * Lab user: the container's root is uid given.hostUid on the host.
+ * given.hostUid, hostGid, count: the host ids the container's 0.. map to
+ * (as root a range; without root only your own id, count 1).
  */
-export default function lab(given: { hostId: number; count: number }): PlanPart {
+export default function lab(given: Given): PlanPart {
   void CLONE;
   void given;
   return {

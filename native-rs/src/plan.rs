@@ -67,6 +67,10 @@ pub enum ContainerStep {
     Fork,
     /// The classic chroot escape from a fresh directory `dir` (src/init/chroot_escape.rs).
     ChrootEscape { dir: String },
+    /// `kit run -t`: a pty in the container's devpts, its master sent to kit
+    /// over the unix socket at fd `socket`, its slave the controlling terminal
+    /// and fds 0-2 (src/init/console.rs); a size of 0 leaves it as it is.
+    Console { socket: i32, rows: u32, cols: u32 },
     /// execve(2) of the container's command: the last step.
     Exec { path: String, argv: Vec<String>, env: Vec<String> },
 }
@@ -80,6 +84,8 @@ pub enum Attempt {
     Mount { source: String, target: String, fstype: String, flags: i64, data: String },
     /// swapoff(2) of `path`.
     Swapoff { path: String },
+    /// The chroot escape, as the ChrootEscape step.
+    ChrootEscape { dir: String },
 }
 
 /// The line that closes a plan: no JSON object is a bare `end`.

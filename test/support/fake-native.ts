@@ -22,6 +22,8 @@ const SYSCALL: Partial<Record<keyof NativeAddon, string>> = {
   writeFile: 'write',
   setxattr: 'lsetxattr',
   lchmod: 'fchmodat',
+  recvFd: 'recvmsg',
+  setWindowSize: 'ioctl',
   getxattr: 'lgetxattr',
   lockFile: 'flock',
 };
@@ -118,6 +120,8 @@ export class FakeNative {
     getxattr: (path, name) => this.call('getxattr', [path, name], () => ''),
     chdir: (path) => this.call('chdir', [path], () => 0),
     lockFile: (path) => this.call('lockFile', [path], () => this.fd()),
+    recvFd: (socket) => this.call('recvFd', [socket], () => this.fd()),
+    setWindowSize: (fd, rows, cols) => this.call('setWindowSize', [fd, rows, cols], () => 0),
     encodePlan: (steps) => {
       this.plans.push(steps);
       return 'end\n';

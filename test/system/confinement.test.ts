@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { chmodSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { capabilityMask, capabilityNames, DOCKER_DEFAULT_CAPS, processCapabilities } from '../../core/security';
 import type { ChapterJson } from '../support/json';
@@ -235,4 +235,24 @@ test('chapter seccomp: mount passes the filter with CAP_SYS_ADMIN, swapoff is re
   expect(r.container.stdout).toMatch(/^Seccomp:\s+2$/m);
   expect(r.container.stderr).toContain('Operation not permitted');
   expect(r.comparison.container.stderr).toContain('No such file or directory');
+});
+
+test('chapter escape: every attack is refused by default (each with its errno), most succeed with --privileged, and the host is as it was', () => {
+  const sysctl = () => readFileSync('/proc/sys/kernel/printk_ratelimit', 'utf8');
+  const before = sysctl();
+  const r = kitJson<ChapterJson & { comparison: { container: { stdout: string; notes: string[] } } }>(['chapter', 'escape'], kr.env);
+  const lines = (stdout: string) => new Map(stdout.split('\n').filter((l) => l.startsWith('kit-attack|')).map((l) => [l.split('|')[1], l.split('|').slice(2).join('|')]));
+  const on = lines(r.container.stdout);
+  expect(on.get('chroot')).toMatch(/^refused\|/);
+  expect(on.get('disk')).toMatch(/^refused\|.*Operation not permitted/); // the devices cgroup
+  expect(on.get('sysctl')).toMatch(/^refused\|.*Read-only file system/); // /proc/sys read-only
+  expect(on.get('unmask')).toMatch(/^refused\|.*Operation not permitted/); // seccomp
+  expect(on.get('module')).toMatch(/^refused\|.*Operation not permitted/);
+  expect(on.get('klog')).toMatch(/^refused\|.*Operation not permitted/);
+  expect(on.get('loopback')).toMatch(/^refused\|.*Operation not permitted/); // no CAP_NET_ADMIN
+  const off = lines(r.comparison.container.stdout);
+  for (const id of ['disk', 'sysctl', 'unmask', 'klog']) expect(off.get(id)).toMatch(/^ok\|/);
+  expect(off.get('loopback')).toMatch(/^ok\|/); // sent...
+  expect(r.comparison.container.notes.join('\n')).toMatch(/received 0 datagram/); // ...and dropped by the guard
+  expect(sysctl()).toBe(before);
 });

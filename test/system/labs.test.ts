@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
+import { chownSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkLab, findLab, loadLabs, type CheckReport } from '../../labs';
@@ -102,6 +102,22 @@ describe.each(labs)('lab %s', (id) => {
     if (name !== 'wrong-unjournaled.ts') expect(report.run.leftovers).toEqual([]);
   }, 90000);
 });
+
+test('the user lab runs without root, as its chapter does: an ordinary user maps their own uid', () => {
+  const userHome = mkdtempSync(join(tmpdir(), 'kit-lab-user-'));
+  chownSync(userHome, 65534, 65534);
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: userHome, KIT_LABS_HOME: userHome, NO_COLOR: '1' };
+  const argv = ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(repo, 'bin', 'run.js'), 'lab', 'check', 'user', '--file', join(repo, 'labs', 'user', 'solution.ts'), '--json'];
+  const r = spawnSync('setpriv', argv, { env, encoding: 'utf8', timeout: 60000 });
+  rmSync(userHome, { recursive: true, force: true });
+  const report = JSON.parse(r.stdout) as CheckReport;
+  expect({ status: r.status, why: report.passed ? '' : summary(report) }).toEqual({ status: 0, why: '' });
+  expect(report.run.given).toMatchObject({ hostUid: 65534, count: 1, setgroups: 'deny' });
+  // Without root, a lab that needs it says so.
+  const pid = spawnSync('setpriv', [...argv.slice(0, 5), 'lab', 'check', 'pid'], { env, encoding: 'utf8' });
+  expect(pid.status).not.toBe(0);
+  expect(pid.stderr).toContain('sudo kit lab check pid');
+}, 90000);
 
 test("the labs never modify the repository's files", () => {
   expect(gitStatus()).toBe(statusBefore);

@@ -95,3 +95,26 @@ test('a chapter that needs root says why in one line, and that sudo runs it; no 
   expect(r.stderr).toMatch(/^kit: chapter 'net' cannot run here: needs root: .*bridge.*; sudo runs it/);
   expect(r.stderr).not.toMatch(/EACCES|EPERM/);
 });
+
+test('kit run without root: a user namespace mapping the user to 0, lo only; a map not the user\'s, a limit or the bridge is one line', () => {
+  const ok = asUser(['run', '--network', 'none', 'base', 'sh', '-c', 'id -u; cat /proc/self/uid_map; ip -o link; ls -ln /bin/busybox']);
+  expect(ok.stderr).not.toMatch(/EACCES|EPERM|Error/);
+  expect(ok.status).toBe(0);
+  const lines = ok.stdout.trim().split('\n');
+  expect(lines[0]).toBe('0');
+  expect(lines[1].trim().split(/\s+/)).toEqual(['0', String(uid), '1']);
+  expect(lines.slice(2, -1).map((l) => l.split(':')[1].trim())).toEqual(['lo']);
+  expect(lines[lines.length - 1]).toMatch(/^-rwxr-xr-x\s+1 0\s+0 /);
+  for (const [args, message] of [
+    [['--uidmap', '0:0:1'], new RegExp(`--uidmap 0:0:1: host uid 0 is not yours to map \\(you are uid ${uid}\\); without root a user namespace may map only your own uid: use --uidmap 0:${uid}:1, or run kit with sudo`)],
+    [['--uidmap', `0:${uid}:2`], /is not yours to map/],
+    [['--memory', '32m'], /cgroup limits \(memory\) need write access to the host's cgroups, which only root has here; sudo runs it/],
+    [['--userns=auto'], /--userns=auto changes \/etc\/subuid and may create a user: it needs root/],
+    [[], /changing the host's network needs root/],
+  ] as Array<[string[], RegExp]>) {
+    const r = asUser(['run', ...(args.length ? ['--network', 'none'] : []), ...args, 'base', 'true']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  }
+});

@@ -7,7 +7,7 @@ import { renderReport } from '../../render/lab';
 
 export default class LabCheck extends KitCommand {
   static summary = 'Run your lab code for real and check it from the host; exit 0 only when every check passes.';
-  static description = `Your ~/kit-labs/ID/lab.ts runs through kit's engine in a real container (journaled: a failure, a time limit or Ctrl-C leaves the host clean). The checker then looks from outside: namespace inodes, PID 1, mounts, hostname, cgroup files and CPU share, the published port, and that nothing is left on the host. A failed check names the call that failed or is missing, and the hint that unblocks it. Needs root.`;
+  static description = `Your ~/kit-labs/ID/lab.ts runs through kit's engine in a real container (journaled: a failure, a time limit or Ctrl-C leaves the host clean). The checker then looks from outside: namespace inodes, PID 1, mounts, hostname, cgroup files and CPU share, the published port, and that nothing is left on the host. A failed check names the call that failed or is missing, and the hint that unblocks it. Needs root, except for the labs whose chapter runs without it (user).`;
   static examples = ['sudo <%= config.bin %> lab check pid', 'sudo <%= config.bin %> lab check pid --json', 'sudo <%= config.bin %> lab check pid --file ./my-pid.ts'];
   static enableJsonFlag = true;
   static args = { id: Args.string({ required: true, description: 'the lab (see `kit lab`)' }) };
@@ -20,7 +20,7 @@ export default class LabCheck extends KitCommand {
   async run(): Promise<unknown> {
     const { args, flags } = await this.parse(LabCheck);
     const lab = findLab(args.id);
-    if (process.getuid?.() !== 0) throw new KitError(`kit lab check ${lab.id} creates namespaces: it needs root`, `run it with sudo: sudo kit lab check ${lab.id}`);
+    if (process.getuid?.() !== 0 && !lab.rootless) throw new KitError(`kit lab check ${lab.id} creates namespaces: it needs root`, `run it with sudo: sudo kit lab check ${lab.id}`);
     const file = flags.file ?? labFile(lab.id);
     if (!existsSync(file)) throw new KitError(`no ${file}`, `start the lab first: kit lab start ${lab.id}`);
     const report = await checkLab(lab, file, { timeoutSeconds: flags.timeout, echo: (chunk) => process.stderr.write(chunk) });

@@ -18,6 +18,7 @@ use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
 
 mod chroot_escape;
+mod console;
 mod confine;
 
 /// fd 3 in the container: the control socket (see core/engine/spawn.ts).
@@ -130,6 +131,7 @@ fn dispatch(step: &ContainerStep) -> sys::SysResult {
         }
         Fork => fork_and_wait(),
         ChrootEscape { dir } => chroot_escape::chroot_escape(dir),
+        Console { socket, rows, cols } => console::console(*socket, *rows as u16, *cols as u16),
         Exec { path, argv, env } => exec(path, argv, env),
     }
 }
@@ -138,6 +140,7 @@ fn attempt_call(attempt: &Attempt) -> sys::SysResult {
     match attempt {
         Attempt::Mount { source, target, fstype, flags, data } => sys::mount::mount(source, target, fstype, *flags as u64, data),
         Attempt::Swapoff { path } => sys::swapoff::swapoff(path),
+        Attempt::ChrootEscape { dir } => chroot_escape::chroot_escape(dir),
     }
 }
 

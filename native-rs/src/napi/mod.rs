@@ -24,6 +24,19 @@ pub fn spawn(env: Env, flags: i64, init_path: String, fds: Vec<i32>) -> napi::Re
     ret(&env, "clone", || sys::clone::spawn(flags as u64, &init_path, &fds))
 }
 
+/// An fd sent over the unix socket `socket` (SCM_RIGHTS), without blocking:
+/// throws EAGAIN while none has come, EPIPE once the sender closed its end.
+#[napi]
+pub fn recv_fd(env: Env, socket: i32) -> napi::Result<i64> {
+    ret(&env, "recvmsg", || sys::fd_passing::recv_fd(socket))
+}
+
+/// TIOCSWINSZ: a terminal's size in characters (the container sees SIGWINCH).
+#[napi]
+pub fn set_window_size(env: Env, fd: i32, rows: u32, cols: u32) -> napi::Result<i64> {
+    ret(&env, "ioctl", || sys::tty::set_window_size(fd, rows as u16, cols as u16))
+}
+
 #[napi]
 pub fn kill(env: Env, pid: i32, signal: i32) -> napi::Result<i64> {
     ret(&env, "kill", || sys::kill::kill(pid, signal))

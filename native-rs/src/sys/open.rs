@@ -19,3 +19,12 @@ pub fn open_dir_as(path: &str, fd: i32) -> SysResult {
     unsafe { libc::close(opened) };
     result
 }
+
+/// open(2) of a terminal device (/dev/ptmx, /dev/pts/N): read-write, and
+/// O_NOCTTY so opening it does not make it anyone's controlling terminal
+/// by accident (TIOCSCTTY does that, on purpose).
+pub fn open_tty(path: &str) -> SysResult {
+    let c = cstr(path)?;
+    let args = vec![quoted(Some(path)), "O_RDWR|O_NOCTTY|O_CLOEXEC".into()];
+    traced("open", args, || unsafe { ::libc::open(c.as_ptr(), ::libc::O_RDWR | ::libc::O_NOCTTY | ::libc::O_CLOEXEC) as i64 })
+}

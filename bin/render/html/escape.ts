@@ -1,0 +1,4 @@
+/** Text as HTML (element content and attribute values). */
+export function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

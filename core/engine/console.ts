@@ -1,0 +1,119 @@
+import { writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { ReadStream } from 'node:tty';
+import type { TraceRecorder } from '../trace/recorder';
+
+/** What the container's terminal is connected to on kit's side. */
+export interface ConsoleIo {
+  /** The pty's output (the container's stdout and stderr, merged as a terminal merges them). */
+  output: (text: string) => void;
+  /** Pass kit's stdin to it: raw when it is a terminal, so Ctrl-C, Ctrl-Z and Ctrl-D reach the container's foreground process group, not kit. */
+  input: boolean;
+}
+
+/**
+ * kit's end of a `kit run -t` container's terminal (the container's end is
+ * native-rs/src/init/console.rs): it receives the pty's master over the
+ * console socket once kit-init has sent it, copies the container's output
+ * out and kit's stdin in, keeps the window size in step with kit's
+ * terminal (SIGWINCH), and puts kit's terminal back as it found it
+ * (cooked mode) however the run ends.
+ */
+export class Console {
+  private master?: ReadStream;
+  private fd = -1;
+  private readonly ended: Promise<void>;
+  private endOutput!: () => void;
+  private readonly restore: Array<() => void> = [];
+
+  constructor(
+    private readonly trace: TraceRecorder,
+    private socket: number | undefined,
+    private readonly io: ConsoleIo,
+  ) {
+    this.ended = new Promise((resolve) => (this.endOutput = resolve));
+  }
+
+  /** kit-init's sendmsg is in its trace: take the master and connect it. */
+  take(): void {
+    if (this.socket === undefined) return;
+    const fd = this.trace.host("receive the container's pty master (SCM_RIGHTS on the console socket)", (n) => n.recvFd(this.socket!));
+    this.closeSocket();
+    if (fd < 0) return this.endOutput();
+    this.fd = fd;
+    this.connect();
+  }
+
+  /** Resolves once the container's output has been read to its end (all its processes closed the pty). */
+  async drained(): Promise<void> {
+    if (this.fd < 0) return;
+    await this.ended;
+  }
+
+  /** Back to how kit found its terminal; the master and the socket closed. Safe to call more than once. */
+  close(): void {
+    while (this.restore.length > 0) this.restore.pop()!();
+    this.master?.destroy();
+    this.master = undefined;
+    this.closeSocket();
+    this.endOutput();
+  }
+
+  private closeSocket(): void {
+    if (this.socket === undefined) return;
+    const fd = this.socket;
+    this.socket = undefined;
+    this.trace.host('the console socket has done its work', (n) => n.close(fd));
+  }
+
+  private connect(): void {
+    const master = new ReadStream(this.fd);
+    this.master = master;
+    const decoder = new StringDecoder('utf8');
+    master.on('data', (chunk: Buffer) => this.io.output(decoder.write(chunk)));
+    // Once every process of the container has closed the slave, reading the master fails with EIO: that is its end.
+    master.on('error', () => this.endOutput());
+    master.on('close', () => this.endOutput());
+    master.on('end', () => this.endOutput());
+    this.followWindowSize();
+    if (this.io.input) this.passInput();
+  }
+
+  private followWindowSize(): void {
+    if (!process.stdout.isTTY) return;
+    const resize = () => this.trace.host("kit's terminal was resized: so is the container's (it gets SIGWINCH)", (n) => n.setWindowSize(this.fd, process.stdout.rows, process.stdout.columns));
+    process.on('SIGWINCH', resize);
+    this.restore.push(() => process.off('SIGWINCH', resize));
+  }
+
+  private passInput(): void {
+    const stdin = process.stdin;
+    if (stdin.isTTY) {
+      stdin.setRawMode(true);
+      const back = () => stdin.setRawMode(false);
+      process.once('exit', back); // even if kit dies of an exception
+      this.restore.push(() => {
+        back();
+        process.off('exit', back);
+      });
+    }
+    const forward = (chunk: Buffer) => writeAll(this.fd, chunk);
+    stdin.on('data', forward);
+    stdin.resume();
+    this.restore.push(() => {
+      stdin.off('data', forward);
+      stdin.pause();
+    });
+  }
+}
+
+/** The master is non-blocking (libuv made it so): a full pty buffer is retried, a closed one dropped. */
+function writeAll(fd: number, chunk: Buffer): void {
+  for (let off = 0; off < chunk.length; ) {
+    try {
+      off += writeSync(fd, chunk, off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+    }
+  }
+}
