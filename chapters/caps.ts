@@ -1,4 +1,4 @@
-import { type Chapter, droppedCapabilityDemo } from '../core';
+import { type Chapter, droppedCapabilityDemo, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'caps',
@@ -37,6 +37,11 @@ and capset names the 14 kept; the command's CapEff and CapBnd, 00000000a80425fb,
 are those 14 bits. The mount kit-init tried came back -1 EPERM: root inside, but
 the kernel checks CAP_SYS_ADMIN, not uid 0. The command's own mount failed the same
 way. chown, kill, binding port 80 still work: the capabilities that stayed.`,
+  claims: [
+    { says: 'the trace drops capabilities from the bounding set, one prctl(PR_CAPBSET_DROP) each, CAP_SYS_ADMIN among them', holds: (r) => claimData.calls(r, 'prctl', 'container').some((e) => e.args[0] === 'PR_CAPBSET_DROP' && e.args[1] === 'CAP_SYS_ADMIN' && e.ret === 0) },
+    { says: "the command's CapEff and CapBnd are the same kept set", holds: (r) => { const eff = /CapEff:\s+(\w+)/.exec(r.container.stdout)?.[1]; return eff !== undefined && new RegExp(`CapBnd:\\s+${eff}`).test(r.container.stdout); } },
+    { says: "the command's own mount was refused: root inside, without CAP_SYS_ADMIN", holds: (r) => /mount: permission denied/.test(r.container.stdout + r.container.stderr) },
+  ],
   tryNext: [
     'sudo kit run --network none base grep Cap /proc/self/status              # the same 14 in every kit run',
     'sudo kit run --network none --cap-add SYS_ADMIN --security-opt seccomp=unconfined base sh -c "mount -t tmpfs x /mnt && echo mounted"',

@@ -47,6 +47,10 @@ an EPERM from seccomp comes first for calls Docker's profile does not allow (umo
 init_module, syslog), an EPERM from the devices cgroup when a block device is opened,
 EROFS from the read-only /proc/sys. Several layers stop most attacks: remove one and
 the next still holds. --privileged removes them all.`,
+  claims: [
+    { says: 'by default every attack in the table was refused', holds: (r) => { const rows = r.container.stdout.split('\n').filter((l) => l.startsWith('kit-attack|')); return rows.length > 0 && rows.every((l) => l.split('|')[2] === 'refused'); } },
+    { says: 'each refusal says what stopped it (an errno or the image still being "/")', holds: (r) => r.container.stdout.split('\n').filter((l) => l.startsWith('kit-attack|')).every((l) => (l.split('|')[3] ?? '').length > 0) },
+  ],
   tryNext: [
     'sudo kit chapter caps        # one layer: the capabilities',
     'sudo kit chapter seccomp     # another: the filter',

@@ -1,4 +1,4 @@
-import { type Chapter, claimData, type ChapterResultData } from '../core';
+import { type Chapter, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'mount',
@@ -27,12 +27,12 @@ the host's table is read before and after.`,
   probes: { before: ['mounts'], during: ['container-process'], after: ['mounts'] },
   takeaway: `Inside, /proc/self/mountinfo has a tmpfs named kit-demo on /mnt/kit-demo, and only
 about fifteen mounts: the image's root, /proc, /sys, /dev and its friends, none of the
-host's. The host's mount table has the same number of mounts before and after and
-never a kit-demo: the mount stayed in the container's namespace and went away with it.`,
+host's. The host's mount table never has a kit-demo, before or after: the mount
+stayed in the container's namespace and went away with it.`,
   claims: [
     { says: 'inside, /proc/self/mountinfo has a tmpfs named kit-demo on /mnt/kit-demo', holds: (r) => /\/mnt\/kit-demo .* - tmpfs kit-demo/.test(r.container.stdout) },
     { says: 'the container has far fewer mounts than the host (about fifteen)', holds: (r) => Number(/inside: (\d+) mounts/.exec(r.container.stdout)?.[1]) < 30 },
-    { says: "the host's mount table has the same number of mounts before and after, and never a kit-demo", holds: (r) => mountCount(r, 'before') === mountCount(r, 'after') && !/kit-demo/.test(claimData.probe(r, 'after', 'mounts')?.text ?? 'kit-demo') },
+    { says: "the host's mount table never has a kit-demo, before or after", holds: (r) => !/kit-demo/.test(claimData.probe(r, 'before', 'mounts')?.text ?? 'kit-demo') && !/kit-demo/.test(claimData.probe(r, 'after', 'mounts')?.text ?? 'kit-demo') },
   ],
   tryNext: [
     "sudo kit chapter mount -- sh -c 'mount -t tmpfs kit-demo /mnt && sleep 30'   # then, on the host: grep kit-demo /proc/self/mountinfo",
@@ -45,10 +45,5 @@ never a kit-demo: the mount stayed in the container's namespace and went away wi
     pivot_root: `pivot_root(".", ".oldroot") makes the rootfs the root of this mount namespace and moves the host's old root to /.oldroot, which umount2(MNT_DETACH) then takes away. See the rootfs chapter.`,
   },
 };
-
-/** The host's mount count in a mounts probe. */
-function mountCount(r: ChapterResultData, phase: 'before' | 'after'): number {
-  return Number(/^(\d+) mounts/.exec(claimData.probe(r, phase, 'mounts')?.text ?? '')?.[1] ?? -1);
-}
 
 export default chapter;

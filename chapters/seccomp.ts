@@ -1,4 +1,4 @@
-import { type Chapter, seccompDemo } from '../core';
+import { type Chapter, seccompDemo, claimData } from '../core';
 
 const chapter: Chapter = {
   id: 'seccomp',
@@ -40,6 +40,11 @@ and Seccomp_filters: 1.
 Without the filter, the same swapoff fails differently: ENOENT, "No such file or
 directory": the kernel got to look for the path. Same errno name as a missing
 capability (EPERM), different gatekeeper: the errno alone does not tell which one said no.`,
+  claims: [
+    { says: 'the trace shows the seccomp() call that installs the filter', holds: (r) => claimData.calls(r, 'seccomp', 'container').some((e) => e.args[0] === 'SECCOMP_SET_MODE_FILTER' && e.ret === 0) },
+    { says: 'inside, /proc/self/status says Seccomp: 2 (filter mode)', holds: (r) => /^Seccomp:\s+2$/m.test(r.container.stdout) },
+    { says: 'swapoff was refused with EPERM ("Operation not permitted")', holds: (r) => /swapoff: .*Operation not permitted/.test(r.container.stderr + r.container.stdout) },
+  ],
   tryNext: [
     'sudo kit run --network none base grep Seccomp /proc/self/status          # every kit run: mode 2',
     'sudo kit run --network none base unshare -m true                         # EPERM: unshare needs SYS_ADMIN in the profile',

@@ -3,7 +3,7 @@
  */
 export { KitError, SyscallError } from './errors';
 export { kitPaths, containerDir, type KitPaths } from './paths';
-export { defaultSpec, type RestartPolicy, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode } from './spec';
+export { defaultSpec, type RestartPolicy, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode, type Mount as MountSpec } from './spec';
 export { buildPlan, joinParts, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
 export { runContainer, newContainerId, type RunOptions, type RunResult } from './engine/run';
 export { reapOrphans } from './engine/state';
@@ -50,6 +50,8 @@ export { specFromImage, type RunRequest } from './image/run-spec';
 export { importImage, type ImageFormat, type ImportResult, type ProgressFactory } from './image/import';
 export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
 export { removeImage } from './image/remove';
+export { checkTarget as checkMountTarget } from './plan/mounts';
+export { checkVolumeName, ensureVolume, listVolumes, readVolume, removeVolume, type Volume } from './storage/volumes';
 export { withStdinArchive } from './image/stdin-archive';
 export { exportImage, type ExportFormat } from './image/export';
 export { imageHistory } from './image/history';

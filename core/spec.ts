@@ -39,6 +39,8 @@ export interface ContainerSpec {
   network?: NetworkMode;
   /** docker run -p: ports published on the host (bridge mode only). */
   ports?: PortMapping[];
+  /** -v, --mount, --tmpfs: what is mounted into the container (core/plan/mounts.ts). */
+  mounts?: Mount[];
   /** docker run -t: a pseudo-terminal of this size (kit's terminal's) as the command's stdio and controlling terminal. */
   tty?: { rows: number; cols: number };
   /** docker run --restart: what its shim does when it exits (default: nothing). */
@@ -78,4 +80,16 @@ export interface RestartPolicy {
   name: 'no' | 'on-failure' | 'always' | 'unless-stopped';
   /** on-failure:N: at most N restarts. */
   maximumRetryCount?: number;
+}
+
+/** One -v / --mount / --tmpfs. */
+export interface Mount {
+  type: 'bind' | 'volume' | 'tmpfs';
+  /** A host path (bind) or a volume's name; none for tmpfs. */
+  source?: string;
+  /** Absolute, inside the container. */
+  target: string;
+  readOnly: boolean;
+  /** -v creates a missing host directory; --mount refuses it (Docker's split). */
+  createSource?: boolean;
 }

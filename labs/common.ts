@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { BASE_IMAGE, CGROUP_ROOT, cgroupHost, checkCommand, ensureImage, ImageStore, KitError, type KitPaths, type PlanPart } from '../core';
+import { BASE_IMAGE, CGROUP_ROOT, cgroupHost, checkCommand, ensureImage, ImageStore, joinParts, KitError, type KitPaths, type PlanPart } from '../core';
 import type { Check, LabRun } from './lab';
-import { namespacesDiffer } from './observe';
+import { cpuTicks, namespacesDiffer, sleep } from './observe';
 import { calls, describeClone, failedCall, show } from './trace';
 
 /** Pieces several labs share: the command that waits to be looked at, namespace checks. */
@@ -42,6 +42,24 @@ export function scratchDir(path: string, why: string): PlanPart {
 
 export function labDir(paths: KitPaths, id: string): string {
   return `${paths.state}/kit-lab-${id}`;
+}
+
+/** A scratch dir for the run holding a fresh copy of the base image's files (`rootfs`), all journaled. */
+export function rootfsSetup(id: string, paths: KitPaths): { dir: string; rootfs: string; part: PlanPart } {
+  const dir = labDir(paths, id);
+  const rootfs = `${dir}/rootfs`;
+  return { dir, rootfs, part: joinParts(scratchDir(dir, 'a scratch dir for this lab'), scratchDir(rootfs, 'the new root'), rootfsCopy(rootfs)) };
+}
+
+/** A busy loop: what a CPU limit is measured on. */
+export const BUSY_LOOP = ['/bin/sh', '-c', 'while :; do :; done'];
+
+/** The share of one CPU a process used over `ms` (from its utime + stime in /proc/<pid>/stat). */
+export async function cpuShare(pid: number, ms = 1500): Promise<number> {
+  const TICKS_PER_SECOND = 100;
+  const before = cpuTicks(pid) ?? 0;
+  await sleep(ms);
+  return ((cpuTicks(pid) ?? 0) - before) / TICKS_PER_SECOND / (ms / 1000);
 }
 
 /**

@@ -11,6 +11,7 @@ import { networkFlags, networkSpec } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
 import { storageFlags, storageSpec } from '../flags/storage';
 import { stdinOption, terminalFlags, ttyOption } from '../flags/terminal';
+import { mountsFromFlags, volumeFlags } from '../flags/volumes';
 import { usernsFlags, usernsSpec } from '../flags/userns';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
 
@@ -45,6 +46,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     ...containerFlags,
     ...lifecycleFlags,
     ...terminalFlags,
+    ...volumeFlags,
     ...cgroupFlags,
     ...networkFlags,
     ...storageFlags,
@@ -75,6 +77,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       ...logOptions(flags),
       ...restartOption(flags),
       ...ttyOption(flags),
+      ...mountsFromFlags(flags),
       keepLayer: keepAfterExit(flags),
     };
     const json = this.jsonEnabled();

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -21,9 +22,27 @@ export function removeTree(path: string): string | undefined {
     target = path; // the hidden name is taken (a removal that died half-way): remove in place
   }
   try {
-    rmSync(target, { recursive: true, force: true });
+    removeAll(target);
     return undefined;
   } catch (err) {
     return `could not remove ${path} (${(err as NodeJS.ErrnoException).code})`;
+  }
+}
+
+/**
+ * rm -rf of a tree whose depth came from input (an image layer, what a
+ * container wrote): Node's recursive rmSync recurses in JavaScript and
+ * overflows the stack near two thousand levels, and absolute paths stop at
+ * PATH_MAX. Such a tree is handed to rm(1), which walks any depth with
+ * openat() and stays on this filesystem (never into a mount inside).
+ */
+export function removeAll(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!(err instanceof RangeError) && code !== 'ENAMETOOLONG') throw err;
+    const r = spawnSync('rm', ['-rf', '--one-file-system', '--', path], { encoding: 'utf8' });
+    if (r.status !== 0) throw Object.assign(new Error(`rm -rf ${path}: ${r.stderr.trim()}`), { code: 'EIO' });
   }
 }

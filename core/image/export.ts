@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { REF_NAME } from './formats/oci-layout';
@@ -76,7 +77,7 @@ async function withPackedLayers(store: ImageStore, paths: KitPaths, image: Image
     }
     await use(layers);
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    removeAll(scratch);
   }
 }
 

@@ -1,6 +1,7 @@
-import { constants, linkSync, lstatSync, lchownSync, lutimesSync, mkdirSync, rmSync, symlinkSync, type Stats } from 'node:fs';
+import { constants, linkSync, lstatSync, lchownSync, lutimesSync, mkdirSync, symlinkSync, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
 import { TraceRecorder } from '../trace/recorder';
 import { NAME_MAX, PATH_MAX, type Budget } from './limits';
@@ -137,7 +138,7 @@ function ensureParents(root: string, parts: string[], entryName: string): string
 /** A later entry replaces an earlier one; a directory stays (and is merged into). */
 function removeExisting(path: string, keepDirectory: boolean): void {
   const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (stat && !(keepDirectory && stat.isDirectory())) rmSync(path, { recursive: true, force: true });
+  if (stat && !(keepDirectory && stat.isDirectory())) removeAll(path);
 }
 
 async function create(root: string, path: string, entry: TarEntry): Promise<void> {

@@ -1,5 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, chmodSync } from 'node:fs';
 import { basename } from 'node:path';
+import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { extractTar } from './extract';
@@ -69,7 +70,7 @@ async function importSource(store: ImageStore, paths: KitPaths, source: string, 
       const parsed = readLayout(dir, source) ?? { images: [rootfsImage(source, dir, archive.tarDigest())], format: 'rootfs' as const };
       return await storeImages(store, parsed.images, parsed.format, options, limits);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeAll(dir);
     }
   } catch (err) {
     if (err instanceof TarFormatError) throw new KitError(`${source}: ${err.message}`, EXPECTED);

@@ -1,5 +1,6 @@
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
 import { isAlive, self } from '../host/process';
 import type { KitPaths } from '../paths';
@@ -136,7 +137,7 @@ export class ImageStore {
     const used = new Set([...this.list().flatMap((i) => i.layers), ...alsoUsed].map(hexOf));
     const stored = candidates ? candidates.map(hexOf) : readdirSync(this.layersDir).filter((hex) => /^[0-9a-f]{64}$/.test(hex));
     const unused = stored.filter((hex) => !used.has(hex));
-    for (const hex of unused) rmSync(join(this.layersDir, hex), { recursive: true, force: true });
+    for (const hex of unused) removeAll(join(this.layersDir, hex));
     return unused.map((hex) => `sha256:${hex}`);
   }
 
@@ -170,7 +171,7 @@ export class ImageStore {
     } catch (err) {
       if (!this.hasLayer(digest) || !isRenameRace(err)) throw err;
     } finally {
-      rmSync(tmp, { recursive: true, force: true });
+      removeAll(tmp);
     }
   }
 
@@ -196,13 +197,13 @@ export class ImageStore {
       }
       return { digest, isNew: true };
     } finally {
-      rmSync(tmp, { recursive: true, force: true });
+      removeAll(tmp);
     }
   }
 
   /** Remove a layer (a build that failed drops the layers it added). */
   removeLayer(digest: string): void {
-    rmSync(join(this.layersDir, hexOf(digest)), { recursive: true, force: true });
+    removeAll(join(this.layersDir, hexOf(digest)));
   }
 
   /** The file that is the image: what an undo record removes for a short-lived image (a build step's). */

@@ -3,7 +3,7 @@ import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { planCgroupNamespace } from './cgroupns';
 import { planCgroups } from './cgroups';
-import { planDevices } from './devices';
+import { planDeviceProgram, planDevices } from './devices';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
@@ -16,10 +16,11 @@ import { planProc } from './proc';
 import { planRootfs } from './rootfs';
 import { planSecurity } from './security';
 import { planConsole } from './console';
+import { planMounts } from './mounts';
 import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot } from '../storage/container-root';
 
-export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './plan';
+export type { Plan, PlanPart, HostStep, ContainerStep, StepOf, HostContext } from './plan';
 export { joinParts } from './plan';
 
 /**
@@ -39,13 +40,14 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
   const parts: PlanPart[] = [
     planName(spec),
     planNamespaces(spec),
+    planDeviceProgram(spec, id),
     planUserNamespace(spec, userns),
     planNetwork(spec, paths, network),
     planMountPropagation(spec),
     root ? {} : etcFiles,
     planHostname(spec, id),
     planProc(spec),
-    planRootfs(spec, root, etcFiles),
+    planRootfs(spec, root, etcFiles, planMounts(spec, paths, root?.rootfs)),
     planCgroups(spec, id),
     planDevices(spec, id),
     planCgroupNamespace(spec),

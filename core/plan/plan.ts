@@ -64,6 +64,9 @@ export type ContainerStep = NativeContainerStep & {
   hint?: string;
 };
 
+/** The steps of one op: `StepOf<'mount'>` has source, target, fstype, flags, data. */
+export type StepOf<Op extends ContainerStep['op']> = Extract<ContainerStep, { op: Op }>;
+
 export function emptyPlan(): Plan {
   return { cloneFlags: 0, prepare: [], attach: [], container: [], exited: [] };
 }

@@ -19,7 +19,7 @@ import { placeRootfs } from './rootfs-path';
  * (pivot_root, or chroot for the chroot chapter), then what runc masks is
  * masked. Without an image the container keeps the host's "/" (proc.ts).
  */
-export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined, etcFiles: PlanPart): PlanPart {
+export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined, etcFiles: PlanPart, mounts: PlanPart = {}): PlanPart {
   if (!spec.image || !root) return {};
   if (!spec.namespaces.includes('mount')) {
     throw new KitError(`image '${spec.image}' needs a mount namespace`, 'add `mount` to the namespaces: the rootfs mounts must not land on the host');
@@ -29,12 +29,13 @@ export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined,
     ...kernelFilesystemSteps(spec),
     ...devSteps(spec.namespaces.includes('user')),
     ...(etcFiles.container ?? []),
+    ...(mounts.container ?? []),
     ...rootSwitchSteps(spec),
     ...(confinement(spec.security).maskPaths ? maskedPathSteps() : []),
     ...workdirSteps(spec),
   ];
   placeRootfs(container, root.rootfs);
-  return { prepare: [root.step, mountPoints(root.rootfs), ...workdirCreation(spec, root.rootfs), ...(etcFiles.prepare ?? [])], container };
+  return { prepare: [root.step, mountPoints(root.rootfs), ...workdirCreation(spec, root.rootfs), ...(etcFiles.prepare ?? []), ...(mounts.prepare ?? [])], container };
 }
 
 /**

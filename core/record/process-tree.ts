@@ -13,11 +13,14 @@ export interface ProcessNode {
   namespaces: string[];
 }
 
+/** A command line is kept this long: enough to tell what it is. */
+const MAX_CMD = 200;
+
 const NAMESPACES = ['mnt', 'uts', 'ipc', 'pid', 'net', 'user', 'cgroup'];
 
 /**
- * The part of the host's process tree a run is about: the chain from PID 1
- * down to kit, and the container's first process with all its descendants.
+ * The part of the host's process tree a run is about: PID 1, what started
+ * kit, kit, and the container's first process with all its descendants.
  * Read from /proc while the container runs.
  */
 export function processTree(containerPid: number): ProcessNode[] {
@@ -27,8 +30,10 @@ export function processTree(containerPid: number): ProcessNode[] {
     const stat = pid > 0 ? processStat(pid) : undefined;
     if (stat) parents.set(pid, stat.ppid);
   }
-  const chain: number[] = [];
-  for (let pid = process.pid; pid > 0 && !chain.includes(pid); pid = parents.get(pid) ?? 0) chain.unshift(pid);
+  const ancestry: number[] = [];
+  for (let pid = process.pid; pid > 0 && !ancestry.includes(pid); pid = parents.get(pid) ?? 0) ancestry.unshift(pid);
+  // PID 1, then only kit's parent (the shell, sudo) and kit: what started it, not every process between.
+  const chain = [...new Set([ancestry[0], ...ancestry.slice(-2)])];
   const inside = descendants(containerPid, parents);
   return [...chain, ...inside.filter((p) => !chain.includes(p))].map(node).filter((n): n is ProcessNode => n !== undefined);
 }
@@ -57,7 +62,7 @@ function node(pid: number): ProcessNode | undefined {
 function commandLine(pid: number): string {
   try {
     const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    if (argv.length) return argv.join(' ');
+    if (argv.length) return argv.join(' ').slice(0, MAX_CMD);
     return `[${readFileSync(`/proc/${pid}/comm`, 'utf8').trim()}]`;
   } catch {
     return '?';

@@ -7,7 +7,7 @@ import { mountAt } from '../host/mountinfo';
 import { registerUndo } from '../host/undo';
 import type { KitPaths } from '../paths';
 import type { HostContext } from '../plan/plan';
-import { hasFilesystem } from '../support';
+import { hasFilesystem, hasProgram } from '../support';
 import { TraceRecorder } from '../trace/recorder';
 import { backingFilesystem } from './backing-fs';
 import type { StorageDriver } from './driver';
@@ -85,10 +85,6 @@ function dataDirOf(containerDir: string): string {
 
 function onBtrfs(paths: KitPaths): boolean {
   return backingFilesystem(paths.data) === 'btrfs';
-}
-
-function hasProgram(name: string): boolean {
-  return (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').concat('/usr/sbin', '/sbin').some((d) => existsSync(join(d, name)));
 }
 
 /** Several kit processes may create or release the filesystem at once: an flock on <data>/btrfs.lock. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
 import { resolveContainer } from '../engine/resolve-container';
 import { mountAt } from '../host/mountinfo';
@@ -66,7 +67,7 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
   try {
     return create(true);
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true }); // a container that never got a root is not kept
+    removeAll(dir); // a container that never got a root is not kept
     throw err;
   }
 }
@@ -187,7 +188,7 @@ export async function storeLayer(paths: KitPaths, store: ImageStore, createdBy: 
     });
     return { digest, isNew };
   } finally {
-    rmSync(stage, { recursive: true, force: true });
+    removeAll(stage);
   }
 }
 
@@ -203,7 +204,7 @@ export function removeContainerLayer(paths: KitPaths, ref: string): void {
     throw new KitError(`container ${container.id} is still mounted at ${rootfs}`, 'stop it first');
   }
   releaseDriverStorage(paths, container.id);
-  rmSync(dir, { recursive: true, force: true });
+  removeAll(dir);
 }
 
 const keepWhiteouts: WhiteoutPolicy = {

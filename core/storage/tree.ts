@@ -1,5 +1,6 @@
-import { chmodSync, copyFileSync, lchownSync, lutimesSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
+import { chmodSync, copyFileSync, lchownSync, lutimesSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, utimesSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
+import { removeAll } from '../host/remove-tree';
 import { isOpaque, isWhiteout, untraced } from './whiteout';
 
 /**
@@ -31,14 +32,14 @@ export function copyLayer(src: string, dest: string, policy: WhiteoutPolicy): vo
       policy.whiteout(to);
     } else if (stats.isDirectory()) {
       if (!lstatOrUndefined(to)?.isDirectory()) {
-        rmSync(to, { recursive: true, force: true });
+        removeAll(to);
         mkdirSync(to);
       }
       if (isOpaque(from)) policy.opaque(to);
       copyLayer(from, to, policy);
       keepMetadata(to, stats);
     } else {
-      rmSync(to, { recursive: true, force: true });
+      removeAll(to);
       copyEntry(from, to, stats);
     }
   }

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeAll } from '../host/remove-tree';
 import type { HostContext } from '../plan/plan';
 import type { StorageDriver } from './driver';
 import { copyLayer, type WhiteoutPolicy } from './tree';
@@ -28,8 +29,8 @@ export const vfs: StorageDriver = {
 
 /** A layer's whiteouts applied to a copy: the name deleted, an opaque directory emptied (vfs, btrfs). */
 export const applyWhiteouts: WhiteoutPolicy = {
-  whiteout: (dest) => rmSync(dest, { recursive: true, force: true }),
+  whiteout: (dest) => removeAll(dest),
   opaque: (dest) => {
-    for (const name of readdirSync(dest)) rmSync(join(dest, name), { recursive: true, force: true });
+    for (const name of readdirSync(dest)) removeAll(join(dest, name));
   },
 };

@@ -1,9 +1,8 @@
 import type { Lab, LabRun } from '../lab';
-import { labCgroup } from '../common';
-import { cgroupsOf, cpuTicks, readText, sleep } from '../observe';
+import { BUSY_LOOP, cpuShare, labCgroup } from '../common';
+import { cgroupsOf, readText } from '../observe';
 import { calls, failedCall, show } from '../trace';
 
-const TICKS_PER_SECOND = 100;
 const MEASURE_MS = 1500;
 
 /** The quota as the file shows it: cpu.cfs_quota_us (v1) or the first field of cpu.max (v2). */
@@ -22,22 +21,20 @@ const lab: Lab = {
   order: 50,
   title: 'cgroups: make the directory, write the quota, join it (--cpu-quota=50000)',
   chapter: 'cgroup',
-  command: ['/bin/sh', '-c', 'while :; do :; done'],
+  command: BUSY_LOOP,
   setup: (id) => {
     const { dir, version } = labCgroup('cpu', id);
     return { given: { cgroup: dir, version }, part: {} };
   },
   observe: async (pid, given) => {
     const dir = String(given.cgroup);
-    const before = cpuTicks(pid) ?? 0;
-    await sleep(MEASURE_MS);
-    const used = (cpuTicks(pid) ?? 0) - before;
+    const share = await cpuShare(pid, MEASURE_MS);
     const cgroups = cgroupsOf(pid);
     return {
       exists: readText(`${dir}/cgroup.procs`) !== undefined,
       quota: quotaOf(dir, String(given.version)),
       cgroupOfProcess: given.version === 'v1' ? cgroups.cpu : cgroups[''],
-      share: used / TICKS_PER_SECOND / (MEASURE_MS / 1000),
+      share,
     };
   },
   hints: [

@@ -1,7 +1,6 @@
 import { readlinkSync } from 'node:fs';
-import { joinParts } from '../../core';
 import type { Lab } from '../lab';
-import { labDir, rootfsCopy, scratchDir, WAIT } from '../common';
+import { rootfsSetup, WAIT } from '../common';
 import { calls, failedCall, show } from '../trace';
 
 function link(path: string): string | undefined {
@@ -19,9 +18,8 @@ const lab: Lab = {
   chapter: 'chroot',
   command: WAIT,
   setup: (id, paths) => {
-    const dir = labDir(paths, id);
-    const rootfs = `${dir}/rootfs`;
-    return { given: { rootfs }, part: joinParts(scratchDir(dir, 'a scratch dir for this lab'), scratchDir(rootfs, 'the new root'), rootfsCopy(rootfs)) };
+    const { rootfs, part } = rootfsSetup(id, paths);
+    return { given: { rootfs }, part };
   },
   observe: (pid) => ({ root: link(`/proc/${pid}/root`), cwd: link(`/proc/${pid}/cwd`) }),
   hints: [

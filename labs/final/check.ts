@@ -1,10 +1,7 @@
 import { existsSync } from 'node:fs';
-import { joinParts } from '../../core';
 import type { Lab } from '../lab';
-import { labCgroup, labDir, observeNamespaces, ownNamespace, ROOTFS_MARK, rootfsCopy, scratchDir } from '../common';
-import { cgroupsOf, cpuTicks, inNamespaces, mountsOf, nsPids, readText, sleep } from '../observe';
-
-const MEASURE_MS = 1500;
+import { BUSY_LOOP, cpuShare, labCgroup, observeNamespaces, ownNamespace, ROOTFS_MARK, rootfsSetup } from '../common';
+import { cgroupsOf, inNamespaces, mountsOf, nsPids, readText } from '../observe';
 
 /**
  * The last lab: a mini `docker run --hostname kit-lab --cpu-quota 50000
@@ -15,17 +12,14 @@ const lab: Lab = {
   order: 100,
   title: 'A mini `docker run`, from your own pieces',
   chapter: 'rootfs',
-  command: ['/bin/sh', '-c', 'while :; do :; done'],
+  command: BUSY_LOOP,
   setup: (id, paths) => {
-    const dir = labDir(paths, id);
-    const rootfs = `${dir}/rootfs`;
+    const { rootfs, part } = rootfsSetup(id, paths);
     const { dir: cgroup, version } = labCgroup('cpu', id);
-    return { given: { hostname: 'kit-lab', rootfs, cgroup, version }, part: joinParts(scratchDir(dir, 'a scratch dir for this lab'), scratchDir(rootfs, 'the new root'), rootfsCopy(rootfs)) };
+    return { given: { hostname: 'kit-lab', rootfs, cgroup, version }, part };
   },
   observe: async (pid, given) => {
-    const before = cpuTicks(pid) ?? 0;
-    await sleep(MEASURE_MS);
-    const used = (cpuTicks(pid) ?? 0) - before;
+    const share = await cpuShare(pid);
     const cgroups = cgroupsOf(pid);
     return {
       ...observeNamespaces(pid, ['uts', 'pid', 'mnt', 'ipc']),
@@ -35,7 +29,7 @@ const lab: Lab = {
       proc: mountsOf(pid).filter((m) => m.mountPoint === '/proc').at(-1)?.fstype,
       cgroupOfProcess: given.version === 'v1' ? cgroups.cpu : cgroups[''],
       quota: given.version === 'v1' ? readText(`${String(given.cgroup)}/cpu.cfs_quota_us`) : readText(`${String(given.cgroup)}/cpu.max`)?.split(' ')[0],
-      share: used / 100 / (MEASURE_MS / 1000),
+      share,
     };
   },
   hints: [

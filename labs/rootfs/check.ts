@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { joinParts } from '../../core';
 import type { Lab, LabRun } from '../lab';
-import { labDir, observeNamespaces, ownNamespace, ROOTFS_MARK, rootfsCopy, scratchDir, WAIT } from '../common';
+import { observeNamespaces, ownNamespace, ROOTFS_MARK, rootfsSetup, WAIT } from '../common';
 import { mountsOf } from '../observe';
 import { calls, failedCall, show } from '../trace';
 
@@ -16,9 +15,8 @@ const lab: Lab = {
   chapter: 'rootfs',
   command: WAIT,
   setup: (id, paths) => {
-    const dir = labDir(paths, id);
-    const rootfs = `${dir}/rootfs`;
-    return { given: { rootfs }, part: joinParts(scratchDir(dir, 'a scratch dir for this lab'), scratchDir(rootfs, 'the new root'), rootfsCopy(rootfs)) };
+    const { rootfs, part } = rootfsSetup(id, paths);
+    return { given: { rootfs }, part };
   },
   observe: (pid) => ({
     ...observeNamespaces(pid, ['mnt']),

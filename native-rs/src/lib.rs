@@ -11,6 +11,7 @@
 pub mod decode;
 #[cfg(feature = "addon")]
 mod napi;
+pub mod device_program;
 pub mod plan;
 pub mod seccomp_filter;
 pub mod sys;

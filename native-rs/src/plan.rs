@@ -60,6 +60,9 @@ pub enum ContainerStep {
     /// seccomp(SECCOMP_SET_MODE_FILTER) of one filter: the action when no rule
     /// matches, the action when one does, the rules (src/seccomp_filter.rs).
     Seccomp { default_action: String, match_action: String, rules: Vec<String> },
+    /// cgroup v2's device rules (`c:1:3:rwm`, first match allows) as a BPF
+    /// program attached to the container's cgroup directory `cgroup`.
+    DeviceProgram { cgroup: String, rules: Vec<String> },
     /// A call a chapter makes on purpose to show it refused (by seccomp, for
     /// a dropped capability): its result is in the trace, the plan goes on.
     Try { attempt: Attempt },

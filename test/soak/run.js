@@ -121,8 +121,11 @@ async function main() {
     const can = capabilities(env);
     const before = snapshot(root);
     const make = scenarios(rng, can, `soak${opts.seed}`);
+    // Ctrl-C or SIGTERM: finish the steps in flight, then clean up as usual.
+    let stopping = false;
+    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { stopping = true; console.log(`soak: ${signal}: stopping after the runs in flight`); });
     let n = 0;
-    while (n < opts.runs) {
+    while (n < opts.runs && !stopping) {
       const batch = Array.from({ length: Math.min(rng.int(1, opts.parallel), opts.runs - n) }, () => make());
       n += batch.length;
       const results = await Promise.all(batch.map((s) => runScenario(env, s)));

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripAnsi } from '../../core/trace/width';
 import { cleanKitRoot, kit, kitJson } from '../support/kit';
@@ -28,6 +28,11 @@ test.each(chapters)('%s: fits 80 columns, every claim held in its run, replay gi
   const replay = kit(['replay', file, '--width', '80', '--instant'], kr.env);
   expect(replay.status).toBe(0);
   expect(replay.stdout).toBe(live.stdout);
+});
+
+test('examples/ holds a recording of every chapter', () => {
+  const examples = readdirSync(join(__dirname, '..', '..', 'examples')).filter((f) => f.endsWith('.kitrec'));
+  expect(examples.map((f) => f.replace(/\.kitrec$/, ''))).toEqual(expect.arrayContaining(chapters));
 });
 
 test("a learner's own command gets 'not in this run', not the chapter's claims", () => {

@@ -163,6 +163,20 @@ test("devices: a node made inside for a host block device (loop0, 7:0) cannot be
   expect(privileged.out).toContain('opened');
 });
 
+test('devices on a cgroup v2 driver: the same rules as a BPF program on the container\'s cgroup (traced), same EPERM; /dev/null and /dev/full still work', () => {
+  const script = 'mknod /tmp/disk b 7 0 && echo made; head -c 512 /tmp/disk > /dev/null && echo opened; cat /dev/null && echo null-ok';
+  const r = kit(['run', '--trace', '--cgroup-driver', 'v2', '--network', 'none', 'base', 'sh', '-c', script], kr.env);
+  const out = r.stdout + r.stderr;
+  expect(out).toMatch(/\[ctr \] bpf\(BPF_PROG_LOAD, \{prog_type=BPF_PROG_TYPE_CGROUP_DEVICE, insn_cnt=\d+, license="Apache"\}, 128\) = \d+/);
+  expect(out).toMatch(/\[ctr \] bpf\(BPF_PROG_ATTACH, \{target_fd=\d+, attach_bpf_fd=\d+, attach_type=BPF_CGROUP_DEVICE, attach_flags=BPF_F_ALLOW_MULTI\}, 128\) = 0/);
+  expect(out).toContain('made');
+  expect(out).toMatch(new RegExp(`head: /tmp/disk: ${EPERM}`));
+  expect(r.stdout).not.toMatch(/^opened$/m); // (the trace on stderr quotes the script)
+  expect(r.stdout).toMatch(/^null-ok$/m);
+  const privileged = run(['--privileged', '--cgroup-driver', 'v2'], script);
+  expect(privileged.out).toContain('opened');
+});
+
 test("kit's data and state dirs are closed to other users: a setuid program a container writes cannot be run by them", async () => {
   chmodSync(kr.root, 0o755); // only kit's own dir modes stand between other users and the layers
   const name = `confine-suid-${process.pid}`;

@@ -73,6 +73,18 @@ describe('layer entries', () => {
     expect(kit(['image', 'import', ok, '--name', 'after-deep'], kr.env).status).toBe(0);
   });
 
+  test('a tree 1,900 levels deep (within PATH_MAX): a failed import removes it; a good one imports, exports, runs and is removed', async () => {
+    const deep = `${Array(1900).fill('d').join('/')}/f`;
+    const bad = await craftTar(out('deep-bad.tar'), [benign, { path: deep, body: 'x' }, { path: '/abs', body: 'x' }]);
+    refused('deep-bad', bad, /refused tar entry '\/abs': it has an absolute path/);
+    const good = await craftTar(out('deep-good.tar'), [benign, { path: deep, body: 'deep\n' }]);
+    expect(kit(['image', 'import', good, '--name', 'deep-good'], kr.env).status).toBe(0);
+    expect(kit(['image', 'export', 'deep-good', '-o', out('deep-export.tar'), '--format', 'docker-save'], kr.env).status).toBe(0);
+    expect(kit(['image', 'rm', 'deep-good'], kr.env)).toMatchObject({ status: 0, stderr: '' });
+    expectClean('deep-good', '');
+    expect(readdirSync(join(kr.root, 'data', 'layers'))).not.toContain(expect.stringMatching(/^\./));
+  });
+
   test('a name over NAME_MAX and a path over --max-path are one clear line', async () => {
     const long = await craftTar(out('long.tar'), [benign, { path: `etc/${'n'.repeat(300)}`, body: 'x' }]);
     refused('long', long, /a name in its path is 300 bytes; Linux allows 255 \(NAME_MAX\)/);

@@ -180,9 +180,9 @@ test('a command behind an absolute symlink is found inside the image, not on the
   }
 });
 
-test('a missing image is one line listing the available images', () => {
+test('a missing image is one line listing the available images, exit 125 as Docker', () => {
   const r = kit(['run', 'no-such-image', 'ls'], kr.env);
-  expect(r.status).toBe(1);
+  expect(r.status).toBe(125);
   expect(r.stderr.trim().split('\n')).toHaveLength(1);
   expect(r.stderr).toContain("no image 'no-such-image'");
   expect(r.stderr).toContain('available images: base');

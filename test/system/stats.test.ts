@@ -161,7 +161,7 @@ test('kit stats NAME: only the containers named; an unknown one is one line and 
   const unknown = kit(['stats', a.name, 'nope'], kr.env);
   expect(unknown.status).toBe(1);
   expect(unknown.stdout).toBe('');
-  expect(unknown.stderr.trim()).toBe('kit: no such container: nope; `kit ps` lists the running containers');
+  expect(unknown.stderr.trim()).toBe('kit: no such container: nope; `kit ps -a` lists the containers');
   for (const c of [a, b]) expect(kit(['rm', '-f', c.id], kr.env).status).toBe(0);
 });
 

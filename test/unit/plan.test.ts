@@ -52,6 +52,8 @@ test('-p 8080:80 --cpu-quota 50000 --memory 64m: clone flags and the container s
   expect(ops.slice(first)).toEqual(expect.arrayContaining(['capset', 'seccomp', 'exec']));
   const steps = plan.container.filter((step) => !confinement.includes(step.op));
   expect(steps.map(({ why: _why, hint: _hint, ...step }) => step)).toEqual([
+    // cgroup v2: Docker's device rules as a BPF program on the container's cgroup (v1 writes devices.allow from the host)
+    { op: 'device_program', cgroup: `${cgroups.root}/kit/c0ffee`, rules: expect.arrayContaining(['c:1:3:rwm', 'c:136:*:rwm']) },
     { op: 'mount', source: '', target: '/', fstype: '', flags: MS.REC | MS.PRIVATE, data: '' },
     { op: 'mount', source: `${state}/hostname`, target: '/etc/hostname', fstype: '', flags: MS.BIND, data: '' },
     { op: 'mount', source: `${state}/hosts`, target: '/etc/hosts', fstype: '', flags: MS.BIND, data: '' },

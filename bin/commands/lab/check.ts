@@ -3,6 +3,7 @@ import { checkLab, findLab, labFile, updateProgress } from '../../../labs';
 import { KitError } from '../../../core';
 import { existsSync } from 'node:fs';
 import { KitCommand } from '../../base';
+import { outputWidth, viewFlags } from '../../flags/view';
 import { renderReport } from '../../render/lab';
 
 export default class LabCheck extends KitCommand {
@@ -14,6 +15,7 @@ export default class LabCheck extends KitCommand {
   static flags = {
     file: Flags.string({ description: 'check this file instead of ~/kit-labs/ID/lab.ts' }),
     trace: Flags.boolean({ default: false, description: 'also print the trace of your run' }),
+    width: viewFlags.width,
     timeout: Flags.integer({ min: 1, description: "seconds before your run is stopped (default: the lab's limit)" }),
   };
 
@@ -25,7 +27,7 @@ export default class LabCheck extends KitCommand {
     if (!existsSync(file)) throw new KitError(`no ${file}`, `start the lab first: kit lab start ${lab.id}`);
     const report = await checkLab(lab, file, { timeoutSeconds: flags.timeout, echo: (chunk) => process.stderr.write(chunk) });
     if (!flags.file) updateProgress(lab.id, (p) => ({ ...p, checks: p.checks + 1, passed: p.passed || report.passed, passedAt: report.passed ? new Date().toISOString() : p.passedAt }));
-    if (!this.jsonEnabled()) this.log(renderReport(report, { trace: flags.trace }));
+    if (!this.jsonEnabled()) this.log(renderReport(report, { trace: flags.trace, width: outputWidth(flags.width) }));
     if (!report.passed) process.exitCode = 1;
     return report;
   }

@@ -1,5 +1,6 @@
 import { loadLabs, readProgress } from '../../../labs';
 import { KitCommand } from '../../base';
+import { outputWidth } from '../../flags/view';
 import { renderLabList } from '../../render/lab';
 
 export default class LabList extends KitCommand {
@@ -13,7 +14,7 @@ Progress is kept in ~/.kit/progress.json; your code in ~/kit-labs/ID/.`;
   async run(): Promise<unknown> {
     const progress = readProgress();
     const rows = loadLabs().map((lab) => ({ lab, progress: progress[lab.id] ?? { checks: 0, passed: false, hintsShown: 0 } }));
-    if (!this.jsonEnabled()) this.log(renderLabList(rows));
+    if (!this.jsonEnabled()) this.log(renderLabList(rows, outputWidth(undefined)));
     return rows.map(({ lab, progress: p }) => ({ id: lab.id, title: lab.title, chapter: lab.chapter, ...p }));
   }
 }

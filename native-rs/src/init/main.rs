@@ -125,6 +125,9 @@ fn dispatch(step: &ContainerStep) -> sys::SysResult {
         Seccomp { default_action, match_action, rules } => {
             confine::seccomp(default_action, match_action, rules).unwrap_or_else(|bad| fail(&format!("kit-init: bad seccomp filter: {}", bad), 125))
         }
+        DeviceProgram { cgroup, rules } => {
+            confine::device_program(cgroup, rules).unwrap_or_else(|bad| fail(&format!("kit-init: bad device rule: {}", bad), 125))
+        }
         Try { attempt } => {
             let _ = attempt_call(attempt); // refused or not, the trace has it and the plan goes on
             Ok(0)

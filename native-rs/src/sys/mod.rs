@@ -12,6 +12,7 @@ use crate::trace::{self, Event};
 /// `use super::libc`.
 pub use ::libc;
 
+pub mod bpf;
 pub mod capset;
 pub mod chroot;
 pub mod clone;

@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
+import { posix } from 'node:path';
+import { KitError } from '../errors';
+import { MS } from '../linux';
+import type { KitPaths } from '../paths';
+import type { ContainerSpec, Mount } from '../spec';
+import { fileInRoot, mountPointInRoot } from '../storage/in-root';
+import { ensureVolume } from '../storage/volumes';
+import type { ContainerStep, HostStep, PlanPart, StepOf } from './plan';
+import { inRootfs } from './rootfs-path';
+
+/**
+ * -v, --mount, --tmpfs: directories and files of the host (or a named
+ * volume's) mounted into the container before its root switch, while both
+ * trees are visible. The source is resolved on the host (realpath) before
+ * anything runs; the target is resolved inside the rootfs the way the
+ * container would see it (symlinks within the root, never out of it:
+ * core/storage/in-root.ts) and made in the container's own layer. Each
+ * mount is one traced mount(2) by kit-init; :ro adds a read-only remount.
+ */
+export function planMounts(spec: ContainerSpec, paths: KitPaths, rootfs: string | undefined): PlanPart {
+  const mounts = spec.mounts ?? [];
+  if (mounts.length === 0) return {};
+  if (!rootfs) throw new KitError('-v, --mount and --tmpfs need an image: the container has no root of its own to mount into', 'run an image (kit run base ...)');
+  const prepare: HostStep[] = [];
+  const container: ContainerStep[] = [];
+  for (const mount of mounts) {
+    const steps = mountSteps(mount);
+    container.push(...steps);
+    prepare.push({
+      why: `resolve ${mount.target} inside the container's root and make the mount point in its layer`,
+      run: () => {
+        const source = mount.type === 'tmpfs' ? undefined : hostSource(paths, mount);
+        const file = source !== undefined && !statSync(source).isDirectory();
+        const target = file ? fileInRoot(rootfs, mount.target) : mountPointInRoot(rootfs, mount.target);
+        for (const step of steps) step.target = target; // the resolved path, symlinks followed within the root only
+        if (source !== undefined) steps[0].source = source;
+      },
+    });
+  }
+  return { prepare, container };
+}
+
+function mountSteps(mount: Mount): Array<StepOf<'mount'>> {
+  const target = inRootfs(mount.target);
+  if (mount.type === 'tmpfs') {
+    return [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | (mount.readOnly ? MS.RDONLY : 0), data: 'mode=1777', why: `--tmpfs ${mount.target}: a memory filesystem of its own, gone when it ends` }];
+  }
+  const what = mount.type === 'volume' ? `the volume ${mount.source}` : `the host's ${mount.source}`;
+  const steps: Array<StepOf<'mount'>> = [{ op: 'mount', source: mount.source ?? '', target, fstype: '', flags: MS.BIND | MS.REC, data: '', why: `-v: ${what} at ${mount.target} (a bind mount: the same files, seen from both sides)` }];
+  if (mount.readOnly) {
+    steps.push({ op: 'mount', source: '', target, fstype: '', flags: MS.BIND | MS.REMOUNT | MS.RDONLY | MS.REC, data: '', why: `:ro: remount the bind read-only (a bind mount takes no flags on its first mount(2))` });
+  }
+  return steps;
+}
+
+/** The host path to bind: a volume's directory, or the user's path resolved on the host (created for -v, refused missing for --mount, Docker's split). */
+function hostSource(paths: KitPaths, mount: Mount): string {
+  if (mount.type === 'volume') return ensureVolume(paths, mount.source!).mountpoint;
+  const source = mount.source!;
+  if (!existsSync(source)) {
+    if (!mount.createSource) throw new KitError(`--mount source ${source} does not exist`, 'create it first (--mount does not, as in Docker), or use -v, which does');
+    mkdirSync(source, { recursive: true, mode: 0o755 });
+  }
+  return realpathSync(source);
+}
+
+/** A container path of -v / --mount / --tmpfs: absolute, not the root itself. */
+export function checkTarget(flag: string, target: string): string {
+  if (!target.startsWith('/')) throw new KitError(`${flag}: the container path '${target}' is not absolute`, 'give a path from the container\'s /, e.g. /data');
+  const normal = posix.normalize(target);
+  if (normal === '/') throw new KitError(`${flag}: cannot mount over the container's /`, 'pick a directory inside it, e.g. /data');
+  return normal;
+}

@@ -1,0 +1,66 @@
+//! bpf(2), for the cgroup v2 device rules: load the program
+//! (crate::device_program) and attach it to the container's cgroup
+//! directory. The attachment lives as long as the cgroup; the fds are closed.
+use super::{cstr, traced, SysResult};
+use crate::decode::quoted;
+use crate::device_program::Insn;
+
+const BPF_PROG_LOAD: i64 = 5;
+const BPF_PROG_ATTACH: i64 = 8;
+const BPF_PROG_TYPE_CGROUP_DEVICE: u32 = 15;
+const BPF_CGROUP_DEVICE: u32 = 6;
+const BPF_F_ALLOW_MULTI: u32 = 2;
+/// union bpf_attr is larger; the kernel checks that bytes past what it knows are zero.
+const ATTR_SIZE: usize = 128;
+
+#[repr(C, align(8))]
+struct Attr([u8; ATTR_SIZE]);
+
+impl Attr {
+    fn put_u32(&mut self, at: usize, v: u32) {
+        self.0[at..at + 4].copy_from_slice(&v.to_ne_bytes());
+    }
+    fn put_u64(&mut self, at: usize, v: u64) {
+        self.0[at..at + 8].copy_from_slice(&v.to_ne_bytes());
+    }
+}
+
+fn bpf(cmd: i64, attr: &Attr) -> i64 {
+    unsafe { ::libc::syscall(::libc::SYS_bpf, cmd, attr as *const Attr, ATTR_SIZE) as i64 }
+}
+
+/// BPF_PROG_LOAD of a device program: returns its fd.
+pub fn load_device_program(prog: &[Insn]) -> SysResult {
+    let license = b"Apache\0";
+    let mut attr = Attr([0; ATTR_SIZE]);
+    attr.put_u32(0, BPF_PROG_TYPE_CGROUP_DEVICE);
+    attr.put_u32(4, prog.len() as u32);
+    attr.put_u64(8, prog.as_ptr() as u64);
+    attr.put_u64(16, license.as_ptr() as u64);
+    let args = vec!["BPF_PROG_LOAD".into(), format!("{{prog_type=BPF_PROG_TYPE_CGROUP_DEVICE, insn_cnt={}, license=\"Apache\"}}", prog.len()), ATTR_SIZE.to_string()];
+    traced("bpf", args, || bpf(BPF_PROG_LOAD, &attr))
+}
+
+/// Open the cgroup directory and attach the program to it (BPF_F_ALLOW_MULTI: kit's parent may have one too).
+pub fn attach_device_program(cgroup_dir: &str, prog_fd: i32) -> SysResult {
+    let c = cstr(cgroup_dir)?;
+    let dir = traced("open", vec![quoted(Some(cgroup_dir)), "O_RDONLY|O_DIRECTORY|O_CLOEXEC".into()], || unsafe {
+        ::libc::open(c.as_ptr(), ::libc::O_RDONLY | ::libc::O_DIRECTORY | ::libc::O_CLOEXEC) as i64
+    })? as i32;
+    let mut attr = Attr([0; ATTR_SIZE]);
+    attr.put_u32(0, dir as u32);
+    attr.put_u32(4, prog_fd as u32);
+    attr.put_u32(8, BPF_CGROUP_DEVICE);
+    attr.put_u32(12, BPF_F_ALLOW_MULTI);
+    let args = vec![
+        "BPF_PROG_ATTACH".into(),
+        format!("{{target_fd={}, attach_bpf_fd={}, attach_type=BPF_CGROUP_DEVICE, attach_flags=BPF_F_ALLOW_MULTI}}", dir, prog_fd),
+        ATTR_SIZE.to_string(),
+    ];
+    let result = traced("bpf", args, || bpf(BPF_PROG_ATTACH, &attr));
+    unsafe {
+        ::libc::close(dir);
+        ::libc::close(prog_fd);
+    }
+    result
+}
