@@ -13,13 +13,15 @@ accounts for and limits together. Their interface is a filesystem: make a
 directory and the kernel fills it with files, write a number into a file and the
 limit holds, write a pid into cgroup.procs (or tasks) and that process is in.
 That is all \`docker run --cpu-quota=50000\` does: Docker makes a folder named after
-the container under /sys/fs/cgroup/cpu/docker/ and writes 50000 into its
-cpu.cfs_quota_us: 50 ms of CPU time per 100 ms period, half a CPU.
-There are two versions. cgroup v1 mounts one hierarchy per controller (cpu,
-memory, pids ...), each with its own tree; cgroup v2 has a single tree where a
-directory holds every controller's files (cpu.max instead of cpu.cfs_quota_us and
-cpu.cfs_period_us). kit creates kit/<id>/ in whichever the host has, and runs a
-busy loop twice: with --cpu-quota=50000, then without.`,
+the container and writes 50 ms of CPU time per 100 ms period, half a CPU, into it.
+There are two versions, and which one a host has decides the file. cgroup v2,
+what current distributions boot with, has a single tree where one directory holds
+every controller's files: "50000 100000" goes into its cpu.max, and a controller
+works in a directory only if its parent lists it in cgroup.subtree_control.
+cgroup v1 mounts one hierarchy per controller (cpu, memory, pids ...), each with
+its own tree: 50000 goes into cpu/docker/<id>/cpu.cfs_quota_us. The host probe
+below says which one this host has; kit creates kit/<id>/ there, and runs a busy
+loop twice: with --cpu-quota=50000, then without.`,
   spec: {
     namespaces: ['pid', 'mount'],
     command: ['sh', '-c', 'while :; do :; done'],

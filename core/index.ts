@@ -60,7 +60,7 @@ export { diffContainer, commitContainer } from './storage/containers';
 export { DRIVER_NAMES } from './storage/drivers';
 export { parseBytes, parseNumber, type Resources } from './cgroups/limits';
 export { BRIDGE, pruneHostNetwork, withNetworkLock, checkHostPortFree, formatPort, iptablesBackend, parsePort, type PortMapping } from './network';
-export { systemInfo } from './info';
+export { systemInfo, type SystemInfo } from './info';
 export { parseMapFlag, type IdMaps } from './userns/id-map';
 /** chalk at kit's colour level (NO_COLOR honoured): what bin/ prints with. */
 export { default as chalk } from './trace/colors';

@@ -3,6 +3,7 @@ import { release } from 'node:os';
 import type { KitPaths } from './paths';
 import { detectHost } from './cgroups/detect';
 import { backingFilesystem } from './storage/backing-fs';
+import { poolUsage, type PoolUsage } from './storage/dm-thin';
 import { chooseDriver, DRIVERS } from './storage/drivers';
 import { hasFilesystem } from './support';
 
@@ -15,7 +16,9 @@ export interface SystemInfo {
   drivers: Array<{ name: string; usable: boolean; problem: string | null; notChosen: string | null }>;
   dataDir: string;
   backingFilesystem: string | null;
-  /** '2', '1', or '1 (hybrid: ...)' naming the controllers the cgroup2 beside v1 holds. */
+  /** devicemapper's thin pool for this data dir, once made: space used in its sparse files (what `docker info` showed). */
+  devicemapperPool: PoolUsage | null;
+  /** '2 (...)' naming the controllers and those delegated to kit/, '1', or '1 (hybrid: ...)' naming the controllers the cgroup2 beside v1 holds. */
   cgroupVersion: string;
   /** kit writes cgroup files itself, as Docker's cgroupfs driver does (systemd is Docker's other). */
   cgroupDriver: 'cgroupfs';
@@ -44,6 +47,7 @@ export function systemInfo(paths: KitPaths): SystemInfo {
     }),
     dataDir: paths.data,
     backingFilesystem: backingFilesystem(paths.data) ?? null,
+    devicemapperPool: poolUsage(paths) ?? null,
     cgroupVersion: cgroupVersion(),
     cgroupDriver: 'cgroupfs',
     kernel: release(),
@@ -59,7 +63,7 @@ export function systemInfo(paths: KitPaths): SystemInfo {
  */
 function cgroupVersion(): string {
   const host = detectHost();
-  if (host.layout === 'v2') return '2';
+  if (host.layout === 'v2') return `2 (controllers: ${host.v2Controllers.join(' ') || 'none'}; delegated to kit/: ${host.v2Delegated.join(' ') || 'none'})`;
   if (host.layout === 'hybrid') return `1 (hybrid: cgroup2 also mounted at ${host.v2Root}, its controllers: ${host.v2Controllers.join(' ') || 'none'})`;
   return '1';
 }

@@ -7,5 +7,6 @@
 import './network/undo';
 import './network/host-network';
 import './cgroups/undo';
+import './storage/dm-undo';
 import './userns/undo';
 import './storage/btrfs';

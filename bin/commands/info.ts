@@ -1,5 +1,6 @@
-import { kitPaths, systemInfo } from '../../core';
+import { kitPaths, systemInfo, type SystemInfo } from '../../core';
 import { KitCommand } from '../base';
+import { humanSize } from '../render/stats';
 
 export default class InfoCommand extends KitCommand {
   static summary = 'What kit sees on this machine, like `docker info`: storage driver and why, cgroups, kernel features.';
@@ -18,6 +19,7 @@ export default class InfoCommand extends KitCommand {
           `  Drivers, in the order Docker tries them:`,
           ...info.drivers.map((d) => `    ${d.name}: ${d.usable ? `works here${d.notChosen ? `, but not picked by itself: ${d.notChosen}` : ''}` : `not here: ${d.problem}`}`),
           `  Backing Filesystem: ${info.backingFilesystem ?? 'unknown'} (${info.dataDir})`,
+          ...poolLines(info.devicemapperPool),
           `Cgroup Driver: ${info.cgroupDriver}`,
           `Cgroup Version: ${info.cgroupVersion}`,
           `Kernel Version: ${info.kernel}`,
@@ -28,4 +30,14 @@ export default class InfoCommand extends KitCommand {
     }
     return info;
   }
+}
+
+/** devicemapper's pool as `docker info` showed it (loop-lvm: the files are sparse, so used is what they hold). */
+function poolLines(pool: SystemInfo['devicemapperPool']): string[] {
+  if (!pool) return [];
+  return [
+    `  devicemapper Pool Name: ${pool.pool} (${pool.active ? 'active' : 'not active: no container runs on it'})`,
+    `  devicemapper Data Space Used: ${humanSize(pool.dataUsed)} of ${humanSize(pool.dataTotal)}`,
+    `  devicemapper Metadata Space Used: ${humanSize(pool.metadataUsed)} of ${humanSize(pool.metadataTotal)}`,
+  ];
 }

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
-import type { RunRequest } from '../../core';
+import { readFileSync, statSync } from 'node:fs';
+import { KitError, type RunRequest } from '../../core';
 
 /**
  * `kit run` flags about the container's process, Docker's names. Other
@@ -8,11 +9,35 @@ import type { RunRequest } from '../../core';
  */
 export const containerFlags = {
   env: Flags.string({ char: 'e', multiple: true, multipleNonGreedy: true, description: 'set an environment variable (NAME=value, or NAME to pass the host\'s value)' }),
-  workdir: Flags.string({ char: 'w', description: 'working directory inside the container (default: the image\'s WorkingDir)' }),
-  hostname: Flags.string({ description: 'hostname inside the container (default: its id)' }),
+  'env-file': Flags.string({ multiple: true, multipleNonGreedy: true, helpValue: 'FILE', description: 'read NAME=value lines from a file (# comments and blank lines skipped), before any -e (docker run --env-file)' }),
+  workdir: Flags.string({ char: 'w', description: 'working directory inside the container, an absolute path (default: the image\'s WorkingDir)' }),
+  hostname: Flags.string({ char: 'h', description: 'hostname inside the container (default: its id)' }),
+  entrypoint: Flags.string({ helpValue: 'COMMAND', description: "replace the image's Entrypoint (and drop its Cmd, as Docker does); --entrypoint '' clears it" }),
   name: Flags.string({ description: 'a name for the container (default: its id)' }),
 };
 
-export function runRequest(flags: { env?: string[]; workdir?: string; hostname?: string; name?: string }, command: string[]): RunRequest {
-  return { command, env: flags.env ?? [], workdir: flags.workdir, hostname: flags.hostname, name: flags.name };
+export function runRequest(flags: { env?: string[]; 'env-file'?: string[]; workdir?: string; hostname?: string; name?: string; entrypoint?: string }, command: string[]): RunRequest {
+  if (flags.workdir !== undefined && !flags.workdir.startsWith('/')) {
+    throw new KitError(`--workdir '${flags.workdir}' is not an absolute path`, `give it from the container's /, e.g. -w /${flags.workdir.replace(/^\.?\/?/, '')}`);
+  }
+  const env = [...(flags['env-file'] ?? []).flatMap(readEnvFile), ...(flags.env ?? [])];
+  return { command, env, workdir: flags.workdir, hostname: flags.hostname, name: flags.name, entrypoint: flags.entrypoint };
+}
+
+/** docker run --env-file: NAME=value (or NAME, the host's value) per line; # comments and blank lines skipped. */
+function readEnvFile(file: string): string[] {
+  let text: string;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new KitError(`--env-file ${file} is not a regular file`, 'give a text file of NAME=value lines');
+    if (stat.size > 1024 * 1024) throw new KitError(`--env-file ${file} is larger than 1 MiB`, 'give a text file of NAME=value lines');
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof KitError) throw err;
+    throw new KitError(`cannot read --env-file ${file} (${(err as NodeJS.ErrnoException).code})`, 'give a readable file of NAME=value lines');
+  }
+  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((line, i) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(=|$)/.test(line)) throw new KitError(`--env-file ${file}, line ${i + 1}: '${line}' is not NAME=value`, 'one variable per line, NAME=value');
+    return line;
+  });
 }

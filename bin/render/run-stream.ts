@@ -1,4 +1,4 @@
-import { chalk, commandCalls, cutEnd, diffLines, renderEvent, unchanged, visibleWidth, wrapWords } from '../../core';
+import { chalk, commandCalls, cutEnd, diffLines, elideMiddle, renderEvent, unchanged, visibleWidth, wrapWords } from '../../core';
 import type { CheckedClaim, ProbePhase, ProbeResult, RecordingHeader, RunRecord, TraceEvent } from '../../core';
 
 /** How to show a run: the same for a live run and for its replay. */
@@ -183,8 +183,8 @@ export class RunRenderer {
   private strace(lines: string[]): void {
     const { kitInitCalls, lines: own } = commandCalls(lines);
     this.open('other', 'strace of the process inside (a second view)');
-    this.text(this.dim(`  (${kitInitCalls} calls by kit-init before it exec'd the command: in kit's trace above, not repeated)`));
-    for (const line of own) this.text(cutEnd(`  ${line}`, this.view.width));
+    this.text(...wrapWords(`  (${kitInitCalls} calls by kit-init before it exec'd the command, not shown: they are kit's own trace)`, this.view.width).map((l) => this.dim(l)));
+    for (const line of own) this.text(elideMiddle(`  ${line}`, this.view.width));
     if (!own.length) this.text('  (the command never started)');
     this.text('');
   }

@@ -25,19 +25,30 @@ export interface CgroupHost {
   v1Controllers: string[];
   /** Where the cgroup2 tree is mounted, if anywhere. */
   v2Root?: string;
+  /** The cgroup2 root's controllers (cgroup.controllers). */
   v2Controllers: string[];
+  /** The ones it delegates to its children, kit/ among them (cgroup.subtree_control). */
+  v2Delegated: string[];
 }
 
 export function detectHost(root = CGROUP_ROOT): CgroupHost {
   const type = fsType(root);
   if (type === FS_MAGIC.cgroup2) {
-    return { layout: 'v2', rootFs: 'cgroup2fs', v1Controllers: [], v2Root: root, v2Controllers: new V2Driver(root).available() };
+    const v2 = new V2Driver(root);
+    return { layout: 'v2', rootFs: 'cgroup2fs', v1Controllers: [], v2Root: root, v2Controllers: v2.offered(), v2Delegated: v2.available() };
   }
   const v1Controllers = v1ControllersAt(root);
   const unified = join(root, 'unified');
   const v2Root = fsType(unified) === FS_MAGIC.cgroup2 ? unified : undefined;
-  const v2Controllers = v2Root ? new V2Driver(v2Root).available() : [];
-  return { layout: v2Root ? 'hybrid' : 'v1', rootFs: type === FS_MAGIC.tmpfs ? 'tmpfs' : `0x${type.toString(16)}`, v1Controllers, v2Root, v2Controllers };
+  const v2 = v2Root ? new V2Driver(v2Root) : undefined;
+  return {
+    layout: v2Root ? 'hybrid' : 'v1',
+    rootFs: type === FS_MAGIC.tmpfs ? 'tmpfs' : `0x${type.toString(16)}`,
+    v1Controllers,
+    v2Root,
+    v2Controllers: v2?.offered() ?? [],
+    v2Delegated: v2?.available() ?? [],
+  };
 }
 
 /**

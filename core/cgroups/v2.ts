@@ -4,26 +4,30 @@ import { KitError } from '../errors';
 import type { CgroupDir, CgroupDriver, KnobWrite } from './driver';
 import { CPU_PERIOD, neededControllers, sharesToWeight, type Limits } from './limits';
 
-/** Controllers kit enables for every container when the host offers them. */
-const ACCOUNTING = ['cpu', 'memory', 'pids'];
+/** Controllers kit enables for every container when they are delegated to it (io: BLOCK I/O accounting). */
+const ACCOUNTING = ['cpu', 'memory', 'pids', 'io'];
 
 /**
- * cgroup v2: one tree for all controllers. A container gets <root>/kit/<id>;
- * a controller works in a directory only once every ancestor lists it in
- * cgroup.subtree_control, so kit enables them in the root and in kit/.
+ * cgroup v2: one tree for all controllers. A container gets <root>/kit/<id>.
+ * A controller works in a directory only once every ancestor lists it in
+ * cgroup.subtree_control. kit owns kit/ and enables the controllers there; the
+ * root above it belongs to whoever set the host up (systemd enables cpu, io,
+ * memory and pids in it at boot): kit reads what it delegates and never
+ * writes to it, as a delegated subtree's owner must not.
  */
 export class V2Driver implements CgroupDriver {
   readonly version = 'v2';
 
   constructor(readonly root: string) {}
 
-  /** The root's cgroup.controllers: what the kernel lets this tree use. */
+  /** The controllers delegated to kit/: the ones the root enables for its children. */
   available(): string[] {
-    try {
-      return readFileSync(join(this.root, 'cgroup.controllers'), 'utf8').split(/\s+/).filter(Boolean);
-    } catch {
-      return [];
-    }
+    return listIn(join(this.root, 'cgroup.subtree_control'));
+  }
+
+  /** The root's cgroup.controllers: what the tree has, delegated or not. */
+  offered(): string[] {
+    return listIn(join(this.root, 'cgroup.controllers'));
   }
 
   controllersFor(limits: Limits): string[] {
@@ -32,25 +36,32 @@ export class V2Driver implements CgroupDriver {
   }
 
   check(limits: Limits): void {
-    const available = this.available();
+    const delegated = this.available();
+    const offered = this.offered();
     for (const { controller, flag } of neededControllers(limits)) {
-      if (!available.includes(controller)) {
+      if (delegated.includes(controller)) continue;
+      if (!offered.includes(controller)) {
         throw new KitError(
-          `${flag} needs the ${controller} controller, which the cgroup v2 tree at ${this.root} does not offer (its cgroup.controllers: ${available.join(' ') || 'none'})`,
+          `${flag} needs the ${controller} controller, which the cgroup v2 tree at ${this.root} does not offer (its cgroup.controllers: ${offered.join(' ') || 'none'})`,
           'on a hybrid host the controllers live in v1: drop --cgroup-driver v2, or drop the flag',
         );
       }
+      const control = join(this.root, 'cgroup.subtree_control');
+      throw new KitError(
+        `${flag} needs the ${controller} controller, which is not delegated to kit: ${control} enables ${delegated.join(' ') || 'none'}`,
+        `its owner enables it: echo +${controller} > ${control} (systemd: Delegate=${controller}), or drop the flag`,
+      );
     }
   }
 
   cgroups(id: string, controllers: string[]): CgroupDir[] {
     const parent = join(this.root, 'kit');
     const enable = controllers.map((c) => `+${c}`).join(' ');
-    const parentWrites: KnobWrite[] = controllers.length === 0 ? [] : [this.root, parent].map((dir) => ({
-      file: join(dir, 'cgroup.subtree_control'),
+    const parentWrites: KnobWrite[] = controllers.length === 0 ? [] : [{
+      file: join(parent, 'cgroup.subtree_control'),
       value: enable,
-      why: 'v2: a controller works in a cgroup only if its parent enables it for its children',
-    }));
+      why: "v2: a controller works in a cgroup only if its parent enables it for its children (kit's own kit/; the root above delegates them)",
+    }];
     return [{ path: join(parent, id), parent, controllers, parentWrites }];
   }
 
@@ -74,5 +85,14 @@ export class V2Driver implements CgroupDriver {
     if (limits.pidsLimit !== undefined) writes.push({ file: at('pids.max'), value: String(limits.pidsLimit), why: '--pids-limit: fork() fails with EAGAIN past this many processes' });
     if (limits.cpusetCpus !== undefined) writes.push({ file: at('cpuset.cpus'), value: limits.cpusetCpus, why: '--cpuset-cpus: the CPUs it may run on' });
     return writes;
+  }
+}
+
+/** A space-separated controller list file (cgroup.controllers, cgroup.subtree_control); none if unreadable. */
+function listIn(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
   }
 }

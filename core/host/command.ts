@@ -23,10 +23,11 @@ export interface CommandResult {
  * failure: the trace shows it as such, not the program's own stderr
  * (iptables-nft answers a missing chain with "incompatible, use 'nft' tool").
  * `when`: only a non-zero exit whose stderr matches is that answer.
+ * `env`: variables the program needs on top of kit's own (dmsetup's DM_DISABLE_UDEV).
  */
-export function runCommand(trace: TraceRecorder, why: string | undefined, argv: string[], question?: { no: string; when?: RegExp }): CommandResult {
+export function runCommand(trace: TraceRecorder, why: string | undefined, argv: string[], question?: { no: string; when?: RegExp }, env?: Record<string, string>): CommandResult {
   const start = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: env ? { ...process.env, ...env } : process.env });
   const durationUs = Number((process.hrtime.bigint() - start) / 1000n);
   const status = r.error ? NOT_FOUND : (r.status ?? 128);
   const stderr = r.error ? `${argv[0]}: ${r.error.message}` : r.stderr;
@@ -50,8 +51,8 @@ export function runCommand(trace: TraceRecorder, why: string | undefined, argv: 
 }
 
 /** Like runCommand, but a failure is a KitError naming the command and what it printed. */
-export function checkCommand(trace: TraceRecorder, why: string | undefined, argv: string[]): CommandResult {
-  const r = runCommand(trace, why, argv);
+export function checkCommand(trace: TraceRecorder, why: string | undefined, argv: string[], env?: Record<string, string>): CommandResult {
+  const r = runCommand(trace, why, argv, undefined, env);
   if (r.notFound) throw new KitError(`${argv[0]} is not installed: kit runs it to change the host`, `install it: apt-get install ${PACKAGE[argv[0]] ?? argv[0]}`);
   if (r.status !== 0) throw new KitError(`\`${argv.join(' ')}\` failed (exit ${r.status}): ${firstLine(r.stderr)}`);
   return r;
@@ -61,7 +62,7 @@ export function checkCommand(trace: TraceRecorder, why: string | undefined, argv
 const NOT_FOUND = 127;
 
 /** The Debian package of each program kit runs. */
-const PACKAGE: Record<string, string> = { ip: 'iproute2', nsenter: 'util-linux', iptables: 'iptables' };
+const PACKAGE: Record<string, string> = { ip: 'iproute2', nsenter: 'util-linux', iptables: 'iptables', dmsetup: 'dmsetup', losetup: 'mount', 'mkfs.ext4': 'e2fsprogs' };
 
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';

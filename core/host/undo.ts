@@ -32,6 +32,13 @@ export type Undo =
   | { op: 'network-release' }
   /** A container's cgroup: end what is left in it, rmdir it, then its shared parent if empty. */
   | { op: 'cgroup'; path: string; parent: string }
+  /** Loop devices kit attached to a file of its own (devicemapper's sparse files): detached by file. */
+  | { op: 'loop-detach'; file: string }
+  /** A device-mapper device kit activated (a thin pool, a thin device): `dmsetup remove`; a busy pool is another container's. */
+  | { op: 'dm-remove'; name: string }
+  /** A thin device kit created in its pool for a throwaway container: deleted, and forgotten in the registry. */
+  | { op: 'dm-thin-delete'; pool: string; id: number; registry: string; key: string }
+
   /** A host user kit created (`kit`, for --userns=auto); userdel also drops its subordinate ranges. */
   | { op: 'userdel'; name: string }
   /** Subordinate uid and gid ranges kit gave an existing user. */

@@ -1,6 +1,7 @@
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { listContainerLayers } from '../storage/containers';
+import { removeLayerDevices } from '../storage/devicemapper';
 import type { ImageStore } from './store';
 
 /**
@@ -19,5 +20,6 @@ export function removeImage(store: ImageStore, paths: KitPaths, name: string, fo
   }
   store.remove(name);
   const removedLayers = store.removeUnusedLayers(undefined, containers.flatMap((c) => c.layers));
+  removeLayerDevices(paths, removedLayers);
   return { removedLayers, usedBy };
 }

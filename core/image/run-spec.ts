@@ -12,6 +12,8 @@ export interface RunRequest {
   workdir?: string;
   hostname?: string;
   name?: string;
+  /** --entrypoint: replaces the image's Entrypoint and drops its Cmd ('' clears it). */
+  entrypoint?: string;
 }
 
 /**
@@ -23,8 +25,10 @@ export interface RunRequest {
 export function specFromImage(image: Image, request: RunRequest): ContainerSpec {
   checkPlatform(image);
   checkEnv(image);
-  const args = request.command.length ? request.command : (image.config.Cmd ?? []);
-  const command = [...(image.config.Entrypoint ?? []), ...args];
+  const entrypoint = request.entrypoint === undefined ? (image.config.Entrypoint ?? []) : request.entrypoint === '' ? [] : [request.entrypoint];
+  const defaultArgs = request.entrypoint === undefined ? (image.config.Cmd ?? []) : []; // Docker: a new entrypoint drops the image's Cmd
+  const args = request.command.length ? request.command : defaultArgs;
+  const command = [...entrypoint, ...args];
   if (!command.length) throw new KitError(`image '${image.name}' has no Cmd or Entrypoint`, `give the command after the image name: kit run ${image.name} sh`);
   return {
     ...defaultSpec(command),

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { KitError } from '../errors';
+import { withHostLock } from '../host/host-lock';
 import { missing } from '../support';
 import type { TraceRecorder } from '../trace/recorder';
 import { NET_STATE_DIR } from './config';
@@ -15,13 +14,5 @@ import { NET_STATE_DIR } from './config';
 export function withNetworkLock<T>(trace: TraceRecorder, fn: () => T): T {
   const notRoot = missing({ root: true });
   if (notRoot) throw new KitError(`changing the host's network ${notRoot}`);
-  mkdirSync(NET_STATE_DIR, { recursive: true, mode: 0o700 });
-  const fd = trace.check('take the host-wide network lock: other kit processes may be changing kit0 and the KIT chain right now', (n) =>
-    n.lockFile(join(NET_STATE_DIR, 'lock')),
-  );
-  try {
-    return fn();
-  } finally {
-    trace.host('release the network lock', (n) => n.close(fd));
-  }
+  return withHostLock(trace, NET_STATE_DIR, 'network', 'other kit processes may be changing kit0 and the KIT chain right now', fn);
 }

@@ -17,10 +17,15 @@ export function secureKitDirs(paths: { data: string; state: string }): void {
   secureDir(paths.state, STATE_DIR_MODE);
 }
 
+/** Dirs already made safe by this process: kitPaths() is called often, the check is needed once. */
+const secured = new Set<string>();
+
 function secureDir(dir: string, mode: number): void {
+  if (secured.has(dir)) return;
   try {
     mkdirSync(dir, { recursive: true, mode });
     if ((statSync(dir).mode & 0o777) !== mode) chmodSync(dir, mode);
+    secured.add(dir);
   } catch {
     // Not ours to make or change (a user without sudo reading /var/lib/kit): the command that needs it says so.
   }

@@ -128,7 +128,18 @@ export function diffContainer(paths: KitPaths, store: ImageStore, ref: string): 
   const dir = containerLayerDir(paths, container.id);
   const image = layersView(container.layers.map((d) => store.layerDir(d)));
   const upper = driver.upperDir(dir);
-  return upper ? upperChanges(upper, image) : copyChanges(driver.rootfsDir(dir), image);
+  if (upper) return upperChanges(upper, image);
+  return withRootfs(paths, driver, dir, () => copyChanges(driver.rootfsDir(dir), image));
+}
+
+/** Read a container's root while it is readable (a stopped devicemapper container's device is mounted for it). */
+function withRootfs<T>(paths: KitPaths, driver: StorageDriver, dir: string, read: () => T): T {
+  const close = driver.openRootfs?.(paths, dir);
+  try {
+    return read();
+  } finally {
+    close?.();
+  }
 }
 
 /**
@@ -157,13 +168,19 @@ export async function storeContainerLayer(paths: KitPaths, store: ImageStore, id
   const container = findContainerLayer(paths, id);
   const dir = containerLayerDir(paths, container.id);
   const driver = driverNamed(container.driver);
-  const changes = diffContainer(paths, store, container.id);
-  if (changes.length === 0) return undefined;
-  const upper = driver.upperDir(dir);
-  return storeLayer(paths, store, createdBy, (stage) => {
-    if (upper) copyLayer(upper, stage, keepWhiteouts);
-    else copyChangesInto(driver.rootfsDir(dir), changes, stage);
-  });
+  // Opened once for the diff and the copy (a stopped devicemapper container's device is mounted for both).
+  const close = driver.openRootfs?.(paths, dir);
+  try {
+    const changes = diffContainer(paths, store, container.id);
+    if (changes.length === 0) return undefined;
+    const upper = driver.upperDir(dir);
+    return await storeLayer(paths, store, createdBy, (stage) => {
+      if (upper) copyLayer(upper, stage, keepWhiteouts);
+      else copyChangesInto(driver.rootfsDir(dir), changes, stage);
+    });
+  } finally {
+    close?.();
+  }
 }
 
 export interface StoredLayer {

@@ -13,7 +13,7 @@ import type { KitPaths } from '../paths';
  * container ends, even after a kill -9.
  */
 export interface StorageDriver {
-  name: 'overlay2' | 'aufs' | 'btrfs' | 'zfs' | 'vfs';
+  name: 'overlay2' | 'aufs' | 'btrfs' | 'zfs' | 'devicemapper' | 'vfs';
   /** Why this driver cannot be used here (kernel, backing filesystem), or undefined when it can. */
   unsupported(paths?: KitPaths): string | undefined;
   /** Why Docker would not pick it by itself although it works here (btrfs off a btrfs data dir), or undefined. */
@@ -29,6 +29,8 @@ export interface StorageDriver {
   upperDir(dir: string): string | undefined;
   /** The root filesystem's path inside `dir`, mounted or not. */
   rootfsDir(dir: string): string;
-  /** For a container layer kept outside `dir` (a btrfs snapshot): delete it with the container. */
+  /** For a container layer kept outside `dir` (a btrfs snapshot, a devicemapper thin device): delete it with the container. */
   removeContainer?(paths: KitPaths, dir: string): void;
+  /** Make rootfsDir(dir) readable while the container does not run (devicemapper mounts its device); returns the undo. */
+  openRootfs?(paths: KitPaths, dir: string): () => void;
 }

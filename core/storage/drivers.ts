@@ -1,6 +1,7 @@
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { aufs } from './aufs';
+import { devicemapper } from './devicemapper';
 import { btrfs } from './btrfs';
 import type { StorageDriver } from './driver';
 import { overlay2 } from './overlay2';
@@ -11,10 +12,10 @@ import { zfs } from './zfs';
  * kit's drivers in the order it tries them when none is asked for: Docker's
  * own priority (moby's graphdriver list: btrfs and zfs first, but only where
  * the data dir already lives on that filesystem; then overlay2 before aufs,
- * vfs last as the one that works everywhere). One table: a new driver is
+ * devicemapper, and vfs last as the one that works everywhere). One table: a new driver is
  * one line here.
  */
-export const DRIVERS: StorageDriver[] = [btrfs, zfs, overlay2, aufs, vfs];
+export const DRIVERS: StorageDriver[] = [btrfs, zfs, overlay2, aufs, devicemapper, vfs];
 export const DRIVER_NAMES = DRIVERS.map((d) => d.name);
 
 export interface DriverChoice {

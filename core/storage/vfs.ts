@@ -27,7 +27,7 @@ export const vfs: StorageDriver = {
   rootfsDir: (dir) => join(dir, 'rootfs'),
 };
 
-/** A layer's whiteouts applied to a copy: the name deleted, an opaque directory emptied (vfs, btrfs). */
+/** A layer's whiteouts applied to a copy: the name deleted, an opaque directory emptied (vfs, btrfs, devicemapper's layer devices). */
 export const applyWhiteouts: WhiteoutPolicy = {
   whiteout: (dest) => removeAll(dest),
   opaque: (dest) => {

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join } from 'node:path';
 import { KitError } from '../errors';
 import { checkCommand, runCommand } from '../host/command';
+import { withHostLock } from '../host/host-lock';
 import type { KitPaths } from '../paths';
 import { HostChanges } from '../host/journal';
 import { isAlive, self, type ProcessRef } from '../host/process';
@@ -125,13 +126,5 @@ export function userExists(name: string): boolean {
 /** An flock on /run/kit-userns/lock: two kit processes must not both create the user or pick the same range. */
 function withUsernsLock<T>(trace: TraceRecorder, fn: () => T): T {
   if (process.getuid?.() !== 0) throw new KitError('--userns=auto changes /etc/subuid and may create a user: it needs root', 'run kit with sudo, or leave out --userns=auto');
-  mkdirSync(USERNS_STATE_DIR, { recursive: true, mode: 0o700 });
-  const fd = trace.check('take the host-wide user-namespace lock: another kit may be creating the `kit` user right now', (n) =>
-    n.lockFile(join(USERNS_STATE_DIR, 'lock')),
-  );
-  try {
-    return fn();
-  } finally {
-    trace.host('release the user-namespace lock', (n) => n.close(fd));
-  }
+  return withHostLock(trace, USERNS_STATE_DIR, 'user-namespace', 'another kit may be creating the `kit` user right now', fn);
 }

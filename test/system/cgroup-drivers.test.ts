@@ -44,8 +44,9 @@ let root: string;
 beforeEach(() => (root = mkdtempSync(join(tmpdir(), 'kit-cgfixture-'))));
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-test('v2 driver: every docker flag lands in its v2 file, controllers enabled top-down', () => {
+test('v2 driver: every docker flag lands in its v2 file; controllers enabled in kit/ only, the root is read, never written', () => {
   writeFileSync(join(root, 'cgroup.controllers'), 'cpuset cpu io memory hugetlb pids rdma misc\n');
+  writeFileSync(join(root, 'cgroup.subtree_control'), 'cpuset cpu io memory pids\n'); // what systemd delegates
   applyAll(new V2Driver(root), EVERY_FLAG, 'c1');
   const dir = join(root, 'kit', 'c1');
   expect(read(join(dir, 'cpu.max'))).toBe('50000 200000');
@@ -54,12 +55,13 @@ test('v2 driver: every docker flag lands in its v2 file, controllers enabled top
   expect(read(join(dir, 'memory.swap.max'))).toBe(String(32 * 1024 * 1024)); // swap alone = memory-swap - memory
   expect(read(join(dir, 'pids.max'))).toBe('20');
   expect(read(join(dir, 'cpuset.cpus'))).toBe('0');
-  expect(read(join(root, 'cgroup.subtree_control'))).toBe('+cpuset +cpu +memory +pids');
-  expect(read(join(root, 'kit', 'cgroup.subtree_control'))).toBe('+cpuset +cpu +memory +pids');
+  expect(read(join(root, 'cgroup.subtree_control'))).toBe('cpuset cpu io memory pids\n');
+  expect(read(join(root, 'kit', 'cgroup.subtree_control'))).toBe('+cpuset +cpu +io +memory +pids');
 });
 
 test('v2 driver: --cpus, a period alone, unlimited swap and the shares conversion', () => {
   writeFileSync(join(root, 'cgroup.controllers'), 'cpu memory pids\n');
+  writeFileSync(join(root, 'cgroup.subtree_control'), 'cpu memory pids\n');
   const driver = new V2Driver(root);
   applyAll(driver, { cpus: 1.5, memory: 64 << 20, memorySwap: -1 }, 'a');
   expect(read(join(root, 'kit', 'a', 'cpu.max'))).toBe('150000 100000');
@@ -121,6 +123,23 @@ test('a controller this host lacks is refused by name, before anything is create
   expect(readdirSync(root)).toEqual(['cgroup.controllers']);
 });
 
+test('v2: a controller the tree has but the root does not delegate is one line naming it, the file and the fix; nothing created', () => {
+  writeFileSync(join(root, 'cgroup.controllers'), 'cpu io memory pids\n');
+  writeFileSync(join(root, 'cgroup.subtree_control'), 'cpu memory\n');
+  const driver = new V2Driver(root);
+  const control = join(root, 'cgroup.subtree_control');
+  let error: unknown;
+  try {
+    driver.check(toLimits({ pidsLimit: 10 }, 2));
+  } catch (err) {
+    error = err;
+  }
+  expect(error).toMatchObject({ message: `--pids-limit needs the pids controller, which is not delegated to kit: ${control} enables cpu memory`, hint: expect.stringContaining(`echo +pids > ${control}`) });
+  // Without the flag, kit uses what it is given: the accounting controllers delegated to it.
+  expect(driver.controllersFor(toLimits({}, 2))).toEqual(['cpu', 'memory']);
+  expect(readdirSync(root).sort()).toEqual(['cgroup.controllers', 'cgroup.subtree_control']);
+});
+
 /** What `kit stats` computes from a container's directories, with the clock and the host's memory given. */
 function statsFrom(driver: V1Driver | V2Driver, resources: Resources, id: string, tick: () => void) {
   const limits = toLimits(resources, 2);
@@ -135,6 +154,7 @@ const cpuStat = (usageUsec: number) => `usage_usec ${usageUsec}\nuser_usec ${usa
 
 test('v2 stats from a fixture tree: CPU % from usage_usec over the window, memory.current / memory.max, pids.current / pids.max', () => {
   writeFileSync(join(root, 'cgroup.controllers'), 'cpu memory pids\n');
+  writeFileSync(join(root, 'cgroup.subtree_control'), 'cpu memory pids\n');
   const driver = new V2Driver(root);
   const resources = { cpuQuota: 50000, memory: 64 << 20, pidsLimit: 20 };
   applyAll(driver, resources, 'c1');

@@ -58,7 +58,7 @@ test('the layers chapter on btrfs shows the snapshot, and leaves nothing behind'
 test('kit info: every driver of the seed, each "works here" or why not', () => {
   const info = kitJson<{ drivers: Array<{ name: string; usable: boolean; problem: string | null; notChosen: string | null }> }>(['info'], kr.env);
   const names = info.drivers.map((d) => d.name);
-  for (const name of ['btrfs', 'zfs', 'overlay2', 'aufs', 'vfs']) expect(names).toContain(name);
+  for (const name of ['btrfs', 'zfs', 'overlay2', 'aufs', 'devicemapper', 'vfs']) expect(names).toContain(name);
   expect(info.drivers.find((d) => d.name === 'btrfs')).toMatchObject({ usable: true, notChosen: expect.stringMatching(/Docker picks btrfs only on btrfs/) });
   expect(info.drivers.find((d) => d.name === 'zfs')?.problem).toMatch(/no zfs module/);
   const text = kit(['info'], kr.env).stdout;

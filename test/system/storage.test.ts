@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { withHostChanges } from '../../core/engine/session';
 import { ImageStore } from '../../core/image/store';
@@ -296,4 +296,20 @@ test('kit info: the driver and why, backing filesystem, cgroup version, union fi
     expect(info.cgroupVersion).toBe(`1 (hybrid: cgroup2 also mounted at /sys/fs/cgroup/unified, its controllers: ${controllers || 'none'})`);
   }
   expect(kit(['info'], kr.env).stdout).toMatch(/^Storage Driver: \w+\n {2}Why: /);
+});
+
+test('devicemapper where the kernel has no dm-thin-pool (this project\'s hosts): kit info and kit run say so in one line, nothing made', () => {
+  const thin = existsSync('/sys/module/dm_thin_pool') || spawnSync('modprobe', ['--dry-run', 'dm-thin-pool']).status === 0;
+  const info = kitJson<{ drivers: Array<{ name: string; usable: boolean; problem: string | null }>; devicemapperPool: unknown }>(['info'], kr.env);
+  const dm = info.drivers.find((d) => d.name === 'devicemapper')!;
+  expect(dm.usable).toBe(thin); // where it is usable, test/guest runs it for real
+  if (thin) return;
+  expect(dm.problem).toMatch(/^this kernel has no (device-mapper|dm-thin-pool)/);
+  expect(info.devicemapperPool).toBeNull();
+  const r = kit(['run', '--storage-driver', 'devicemapper', '--network', 'none', 'base', 'true'], kr.env);
+  expect(r.status).toBe(125); // docker run's own failure, before the container
+  const error = r.stderr.trim().split('\n').filter((l) => l.includes('devicemapper')); // after the base image's build lines
+  expect(error).toHaveLength(1);
+  expect(error[0]).toMatch(/^kit: storage driver 'devicemapper' cannot be used here: this kernel has no (device-mapper|dm-thin-pool) .*modprobe dm-thin-pool/);
+  expect(existsSync(join(kr.root, 'data', 'devicemapper'))).toBe(false);
 });

@@ -1,0 +1,33 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanKitRoot, hostSnapshot, kit } from '../support/kit';
+
+/** kit run flags copied from Docker tutorials: -h, --env-file, --entrypoint, an absolute --workdir. */
+const kr = cleanKitRoot();
+
+beforeAll(() => expect(kit(['image', 'ls'], kr.env).status).toBe(0)); // builds base once
+
+test('-h sets the hostname; --env-file comes before -e; --entrypoint replaces the image\'s and drops its Cmd', () => {
+  expect(kit(['run', '-h', 'box', 'base', 'hostname'], kr.env).stdout).toBe('box\n');
+  const file = join(kr.root, 'app.env');
+  writeFileSync(file, '# settings\nA=1\n\nB=two words\nC=from-file\n');
+  expect(kit(['run', '--env-file', file, '-e', 'C=from-flag', 'base', 'sh', '-c', 'echo "$A|$B|$C"'], kr.env).stdout).toBe('1|two words|from-flag\n');
+  expect(kit(['run', '--entrypoint', 'echo', 'base', 'hi', 'there'], kr.env).stdout).toBe('hi there\n');
+  expect(kit(['run', '--entrypoint', 'pwd', 'base'], kr.env).stdout).toBe('/\n'); // the image's Cmd (sh) is dropped
+});
+
+test('a relative --workdir and a bad --env-file line are one line each, exit 125, nothing left', () => {
+  const bad = join(kr.root, 'bad.env');
+  writeFileSync(bad, 'GOOD=1\nnot a variable\n');
+  const cases: Array<[string[], string]> = [
+    [['-w', 'tmp'], "kit: --workdir 'tmp' is not an absolute path; give it from the container's /, e.g. -w /tmp"],
+    [['--env-file', bad], `kit: --env-file ${bad}, line 2: 'not a variable' is not NAME=value; one variable per line, NAME=value`],
+    // (an --env-file that node cannot read is refused by node itself first, exit 9: nodejs/node#54232 reads it even after the script)
+  ];
+  for (const [args, line] of cases) {
+    const r = kit(['run', ...args, 'base', 'true'], kr.env);
+    expect(r.status).toBe(125);
+    expect(r.stderr.trim()).toBe(line);
+  }
+  expect(hostSnapshot(kr.root).containers).toEqual([]);
+});
