@@ -27,6 +27,12 @@ export interface ContainerSpec {
   keepLayer?: boolean;
   /** The image whose layers become the root filesystem; none = the host's /. */
   image?: string;
+  /**
+   * Instead of an image: a host directory used as-is as the root filesystem
+   * (an OCI bundle's root.path, as runc does). kit mounts /proc, /sys, /dev
+   * into it and pivots into it; it is neither copied nor removed.
+   */
+  rootDir?: string;
   /** The working directory inside the rootfs (Docker's -w / WorkingDir). */
   workdir?: string;
   /** How the root is changed to the image: pivot_root (default, as runc) or chroot (the chroot chapter). */

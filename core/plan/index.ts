@@ -18,7 +18,7 @@ import { planSecurity } from './security';
 import { planConsole } from './console';
 import { planMounts } from './mounts';
 import { planUserNamespace, type UsernsMaps } from './userns';
-import { containerRoot } from '../storage/container-root';
+import { containerRoot, hostDirRoot } from '../storage/container-root';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, StepOf, HostContext } from './plan';
 export { joinParts } from './plan';
@@ -34,7 +34,7 @@ export { joinParts } from './plan';
 export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}, runtime: PlanPart = {}): Plan {
   const network: NetworkAttachment = {};
   const userns: UsernsMaps = {};
-  const root = spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false, spec.namespaces.includes('user') ? userns : undefined) : undefined;
+  const root = spec.rootDir ? hostDirRoot(spec.rootDir) : spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false, spec.namespaces.includes('user') ? userns : undefined) : undefined;
   // With an image, the /etc files are mounted into it before the root switch (planRootfs places them).
   const etcFiles = planNetworkFiles(spec, id, paths, network, root?.rootfs);
   const parts: PlanPart[] = [
@@ -62,6 +62,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
 
 /** Where the command is looked up: the image's layers, top first, or the host's "/". */
 function commandRoots(spec: ContainerSpec, paths: KitPaths): string[] {
+  if (spec.rootDir) return [spec.rootDir];
   if (!spec.image) return ['/'];
   const store = new ImageStore(paths);
   return store.layerDirs(store.get(spec.image)).reverse();

@@ -45,3 +45,7 @@ export function maskedPathSteps(): ContainerStep[] {
   }
   return steps;
 }
+
+/** The paths kit masks and makes read-only (runc's lists), for checking an OCI config's maskedPaths/readonlyPaths against them. */
+export const MASKED_PATHS: readonly string[] = MASKED.map(([p]) => p);
+export const READ_ONLY_PATHS: readonly string[] = READ_ONLY.map(([p]) => p);

@@ -10,7 +10,7 @@ import type { PlanPart } from './plan';
  */
 export function planProc(spec: ContainerSpec): PlanPart {
   if (!spec.namespaces.includes('pid') || !spec.namespaces.includes('mount')) return {};
-  if (spec.image) return {}; // the rootfs gets its own /proc (kernel-filesystems.ts)
+  if (spec.image || spec.rootDir) return {}; // the rootfs gets its own /proc (kernel-filesystems.ts)
   return {
     container: [
       {

@@ -20,9 +20,9 @@ import { placeRootfs } from './rootfs-path';
  * masked. Without an image the container keeps the host's "/" (proc.ts).
  */
 export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined, etcFiles: PlanPart, mounts: PlanPart = {}): PlanPart {
-  if (!spec.image || !root) return {};
+  if (!(spec.image || spec.rootDir) || !root) return {};
   if (!spec.namespaces.includes('mount')) {
-    throw new KitError(`image '${spec.image}' needs a mount namespace`, 'add `mount` to the namespaces: the rootfs mounts must not land on the host');
+    throw new KitError(`${spec.rootDir ? `root directory ${spec.rootDir}` : `image '${spec.image}'`} needs a mount namespace`, 'add `mount` to the namespaces: the rootfs mounts must not land on the host');
   }
   const container: ContainerStep[] = [
     ...(spec.rootSwitch === 'chroot' ? [] : [bindSelfStep()]),

@@ -10,7 +10,8 @@ export interface ContainerRoot {
   step: HostStep;
   /** Where the root will be: what pivot_root or chroot enters. */
   rootfs: string;
-  driver: DriverChoice;
+  /** The storage driver that makes it; none for a host directory used as-is. */
+  driver?: DriverChoice;
 }
 
 /**
@@ -32,4 +33,12 @@ export function containerRoot(paths: KitPaths, id: string, imageName: string, re
       run: (ctx) => void createContainerLayer(ctx, store, image, driver.driver, keep, userns?.maps),
     },
   };
+}
+
+/**
+ * A host directory as the root, used as-is (an OCI bundle's root.path, as
+ * runc does): nothing to make, and nothing removed when the container ends.
+ */
+export function hostDirRoot(dir: string): ContainerRoot {
+  return { rootfs: dir, step: { why: `use the directory ${dir} as the container's root, as it is`, run: () => undefined } };
 }

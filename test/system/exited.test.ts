@@ -121,3 +121,16 @@ test('logs are size-capped: past --log-opt max-size the log is rotated, one prev
   expect(kit(['run', '--log-opt', 'max-size=lots', 'base', 'true'], kr.env).status).toBe(125);
   expect(kit(['rm', c], kr.env).status).toBe(0);
 });
+
+test('container prune removes the exited containers and leaves the running ones', async () => {
+  const done = name('pruned');
+  const up = name('kept-up');
+  expect(kit(['run', '-d', '--name', done, 'base', 'true'], kr.env).status).toBe(0);
+  const running = kit(['run', '-d', '--name', up, 'base', 'sleep', '300'], kr.env).stdout.trim();
+  expect(kit(['wait', done], kr.env).stdout).toBe('0\n');
+  const r = kit(['container', 'prune', '-f'], kr.env);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/removed 1 stopped container\(s\)\n$/);
+  expect(kitJson<PsRow[]>(['ps', '-a'], kr.env).map((c) => c.id)).toEqual([running]);
+  expect(kit(['rm', '-f', up], kr.env).status).toBe(0);
+});

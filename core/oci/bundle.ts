@@ -1,0 +1,82 @@
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { KitError } from '../errors';
+import { parseOciConfig, type OciConfig } from './config';
+
+/** A config.json is a few kilobytes (a seccomp profile makes it tens): past this it is not one. */
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+export interface Bundle {
+  /** The bundle directory, with symlinks resolved. */
+  dir: string;
+  config: OciConfig;
+  /** root.path, resolved and checked to be a directory inside the bundle. */
+  rootfs: string;
+}
+
+/**
+ * An OCI bundle (a directory holding config.json and the root filesystem),
+ * read as untrusted input: config.json must be a regular file (not a link,
+ * not a FIFO) of bounded size, and root.path must stay inside the bundle
+ * whether it climbs out with ".." or through a symlink.
+ */
+export function readBundle(bundleDir: string): Bundle {
+  let dir: string;
+  try {
+    dir = realpathSync(bundleDir);
+  } catch (err) {
+    throw new KitError(`bundle ${bundleDir}: ${(err as NodeJS.ErrnoException).code}`, 'give the directory that holds config.json (--bundle)');
+  }
+  const config = parseOciConfig(parseJson(readConfigFile(join(dir, 'config.json'))));
+  return { dir, config, rootfs: rootfsIn(dir, config.root.path) };
+}
+
+function readConfigFile(path: string): string {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new KitError(`cannot read ${path}: ${code === 'ELOOP' ? 'it is a symlink' : code}`, 'write one with `kit runtime spec` in the bundle directory');
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw new KitError(`${path} is not a regular file`, 'config.json must be a plain JSON file');
+    if (stats.size > MAX_CONFIG_BYTES) throw new KitError(`${path} is ${stats.size} bytes, more than a config.json (4 MiB at most)`, 'check that it is the right file');
+    const buffer = Buffer.alloc(stats.size);
+    const n = readSync(fd, buffer, 0, stats.size, 0);
+    return buffer.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new KitError(`config.json is not JSON: ${(err as Error).message}`, 'fix the syntax, or start again from `kit runtime spec`');
+  }
+}
+
+/** root.path (relative to the bundle, or absolute) -> its real path, refused if that is outside the bundle. */
+export function rootfsIn(bundleDir: string, rootPath: string): string {
+  const fix = 'put the root filesystem inside the bundle directory (root.path "rootfs" is the usual)';
+  const lexical = resolve(bundleDir, rootPath);
+  if (!inside(bundleDir, lexical)) throw new KitError(`root.path: "${rootPath}" is outside the bundle ${bundleDir}`, fix);
+  let real: string;
+  try {
+    real = realpathSync(lexical);
+  } catch (err) {
+    throw new KitError(`root.path: "${rootPath}": ${(err as NodeJS.ErrnoException).code}`, 'create the root filesystem directory (e.g. mkdir rootfs and unpack an image into it)');
+  }
+  if (!inside(bundleDir, real)) throw new KitError(`root.path: "${rootPath}" leads outside the bundle (to ${real}) through a symlink`, fix);
+  if (!statSync(real).isDirectory()) throw new KitError(`root.path: "${rootPath}" is not a directory`, fix);
+  return real;
+}
+
+/** Strictly below dir (the bundle itself is not a root filesystem). */
+function inside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && !isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`);
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { KitError } from '../errors';
+
+/**
+ * The part of the OCI runtime-spec config.json (github.com/opencontainers/runtime-spec,
+ * config.md and config-linux.md) that kit-runtime understands. Every object is
+ * strict: a field kit does not know is refused by name rather than silently
+ * ignored, since ignoring it would run the container less confined or
+ * differently than its author asked. What is valid OCI but not applied by kit
+ * yet is refused later, in to-spec.ts, with the field's path.
+ */
+const capabilitySet = z.array(z.string()).optional();
+
+const processSchema = z
+  .object({
+    terminal: z.boolean().optional(),
+    user: z.object({ uid: z.number().int().min(0), gid: z.number().int().min(0), additionalGids: z.array(z.number().int().min(0)).optional(), umask: z.number().int().optional() }).strict(),
+    args: z.array(z.string()).min(1, 'must hold at least the program to run'),
+    env: z.array(z.string()).optional(),
+    cwd: z.string().startsWith('/', 'must be an absolute path inside the container'),
+    capabilities: z.object({ bounding: capabilitySet, effective: capabilitySet, permitted: capabilitySet, inheritable: capabilitySet, ambient: capabilitySet }).strict().optional(),
+    rlimits: z.array(z.object({ type: z.string(), hard: z.number().int().min(0), soft: z.number().int().min(0) }).strict()).optional(),
+    noNewPrivileges: z.boolean().optional(),
+  })
+  .strict();
+
+const mountSchema = z
+  .object({
+    destination: z.string().startsWith('/', 'must be an absolute path inside the container'),
+    type: z.string().optional(),
+    source: z.string().optional(),
+    options: z.array(z.string()).optional(),
+  })
+  .strict();
+
+const namespaceSchema = z.object({ type: z.enum(['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup', 'time']), path: z.string().optional() }).strict();
+
+const resourcesSchema = z
+  .object({
+    cpu: z.object({ shares: z.number().int().min(2).optional(), quota: z.number().int().optional(), period: z.number().int().min(0).optional(), cpus: z.string().optional() }).strict().optional(),
+    memory: z.object({ limit: z.number().int().optional(), swap: z.number().int().optional() }).strict().optional(),
+    pids: z.object({ limit: z.number().int() }).strict().optional(),
+    /** Only runc spec's "deny all" entry: kit always applies its own device rules (Docker's). */
+    devices: z.array(z.object({ allow: z.boolean(), access: z.string().optional(), type: z.string().optional(), major: z.number().optional(), minor: z.number().optional() }).strict()).optional(),
+  })
+  .strict();
+
+const linuxSchema = z
+  .object({
+    namespaces: z.array(namespaceSchema).optional(),
+    resources: resourcesSchema.optional(),
+    maskedPaths: z.array(z.string()).optional(),
+    readonlyPaths: z.array(z.string()).optional(),
+    /** Checked by core/security's profile parser (the OCI format is Docker's, nearly). */
+    seccomp: z.record(z.unknown()).optional(),
+  })
+  .strict();
+
+export const ociConfigSchema = z
+  .object({
+    ociVersion: z.string().regex(/^1\.\d+\.\d+/, 'must be a runtime-spec version 1.x.y'),
+    process: processSchema,
+    root: z.object({ path: z.string().min(1), readonly: z.boolean().optional() }).strict(),
+    hostname: z.string().max(64, 'is longer than the 64 bytes a hostname may have').optional(),
+    mounts: z.array(mountSchema).optional(),
+    linux: linuxSchema.optional(),
+    /** Free-form metadata for the caller; kit keeps no behaviour on it. */
+    annotations: z.record(z.string()).optional(),
+  })
+  .strict();
+
+export type OciConfig = z.infer<typeof ociConfigSchema>;
+
+const FIX = 'see the runtime-spec config.md, or start from `kit runtime spec`';
+
+/** A parsed JSON value -> a checked config; the first problem as one line naming the field. */
+export function parseOciConfig(json: unknown, name = 'config.json'): OciConfig {
+  const result = ociConfigSchema.safeParse(json);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new KitError(`${name}: ${issueText(issue)}`, issue.code === 'unrecognized_keys' ? 'remove it: kit-runtime does not support it yet' : FIX);
+}
+
+function issueText(issue: z.ZodIssue): string {
+  const where = fieldPath(issue.path);
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => fieldPath([...issue.path, k])).join(', ') + ' is not supported by kit-runtime yet';
+  if (issue.code === 'invalid_type' && issue.received === 'undefined') return `${where} is missing`;
+  return `${where || 'the config'}: ${issue.message}`;
+}
+
+/** ['mounts', 3, 'type'] -> mounts[3].type */
+export function fieldPath(path: Array<string | number>): string {
+  return path.reduce<string>((text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part), '');
+}

@@ -1,0 +1,15 @@
+import type { ContainerSpec } from '../spec';
+import { readBundle } from './bundle';
+import { ociToSpec } from './to-spec';
+
+export { parseOciConfig, type OciConfig } from './config';
+export { readBundle, type Bundle } from './bundle';
+export { ociToSpec } from './to-spec';
+export { defaultOciConfig, OCI_VERSION } from './default-config';
+export { writeDefaultConfig } from './write-config';
+
+/** An OCI bundle directory -> the ContainerSpec kit runs (checked; one line naming the field if not). */
+export function bundleSpec(bundleDir: string): ContainerSpec {
+  const bundle = readBundle(bundleDir);
+  return ociToSpec(bundle.config, bundle.rootfs);
+}
