@@ -53,8 +53,7 @@ test('clone fails: the cgroup kit made for --cpu-quota 50000 --memory 64m is rem
   expect(spawn.args[0]).toBe(NEWNS | NEWUTS | NEWIPC | NEWPID | SIG.CHLD);
   expect(changes).toEqual([
     `mkdir "${root}/kit" 493`,
-    `writeFile "${root}/cgroup.subtree_control" "+cpu +memory +pids"`,
-    `writeFile "${root}/kit/cgroup.subtree_control" "+cpu +memory +pids"`,
+    `writeFile "${root}/kit/cgroup.subtree_control" "+cpu +io +memory +pids"`,
     `mkdir "${dir}" 493`,
     `writeFile "${dir}/cpu.max" "50000 100000"`,
     `writeFile "${dir}/memory.max" "67108864"`,
@@ -85,6 +84,7 @@ test('a failure injected at call N undoes everything made before it, newest firs
     expect(fake.calls.slice(0, failedAt).some((c) => c.name === 'rmdir')).toBe(false);
     undone.push(made.length);
   }
-  // calls 1-3 make and prepare the kit/ parent, 4 the container's own dir; channels and clone follow
-  expect(undone).toEqual([0, 1, 1, 1, ...Array(total - 4).fill(2)]);
+  // the kit/ parent is made and prepared first, then the container's own dir; channels and clone follow
+  const ownDir = probe.calls.findIndex((c, i) => c.name === 'mkdir' && i > 0) + 1;
+  expect(undone).toEqual([0, ...Array(ownDir - 1).fill(1), ...Array(total - ownDir).fill(2)]);
 });
