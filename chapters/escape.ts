@@ -1,6 +1,4 @@
-import { type Chapter, chrootEscapeDemo, ESCAPE_SCRIPT, escapeReport, LOOPBACK_SERVICE_PORT, loopbackServiceDemo } from '../core';
-
-const escape = chrootEscapeDemo().container![0];
+import { type Chapter, chrootEscapeAttempt, ESCAPE_SCRIPT, escapeReport, LOOPBACK_SERVICE_PORT, loopbackServiceDemo } from '../core';
 
 const chapter: Chapter = {
   id: 'escape',
@@ -34,7 +32,7 @@ opens for the occasion on 127.0.0.1:${LOOPBACK_SERVICE_PORT}.`,
     command: ESCAPE_SCRIPT,
   },
   demo: {
-    container: [{ ...escape, op: 'try', fields: [escape.op, ...escape.fields], why: `${escape.why}: the chroot breakout, the first attack` }],
+    container: [chrootEscapeAttempt('the chroot breakout, the first attack')],
     ...loopbackServiceDemo(),
   },
   compareWith: { label: 'with --privileged', spec: { security: { privileged: true } } },

@@ -36,7 +36,7 @@ export type { TraceEvent } from './trace/event';
 export { TraceRecorder } from './trace/recorder';
 export { runChapter, unconfinedNote, requirementsOf, type Chapter, type ChapterResult } from './curriculum/chapter';
 export { run as claimData, type Claim, type CheckedClaim, type ChapterResultData } from './curriculum/claims';
-export { chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
+export { chrootEscapeAttempt, chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
 export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
 export { sharedDirectoryDemo } from './curriculum/demos/shared-directory';
 export { viaUserNamespace } from './curriculum/rootless';

@@ -1,47 +1,37 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KitError } from './errors';
+import type * as Addon from '../native-rs/kit';
 
 /**
- * The Rust addon (native-rs/src/napi). Every call returns the syscall's
- * result, or -errno on failure, and leaves a trace event for drainTrace().
+ * The Rust addon (native-rs/src/napi, napi-rs): its exports as `napi build`
+ * declares them in native-rs/kit.d.ts, generated from the Rust side, so an
+ * export renamed or removed there fails to compile here. Every call returns
+ * the syscall's result and leaves a trace event for drainTrace(); a failed
+ * syscall throws a NativeSyscallError.
  */
-export interface NativeAddon {
-  /** clone(flags) a child that execs kit-init; fds[i] becomes its fd i. */
-  spawn(flags: number, initPath: string, fds: number[]): number;
-  /** Reaps off the main thread; `trace` is wait4's own event (a JSON array), not left for drainTrace(). */
-  wait(pid: number): Promise<{ ret: number; status: number; errno: number; trace: string }>;
-  kill(pid: number, signal: number): number;
-  pipe(): [number, number] | number;
-  socketpair(): [number, number] | number;
-  close(fd: number): number;
-  mkdir(path: string, mode: number): number;
-  rmdir(path: string): number;
-  /** A new System V message queue under key (IPC_CREAT|IPC_EXCL); its id. */
-  msgCreate(key: number, mode: number): number;
-  /** Remove the message queue under key. */
-  msgRemove(key: number): number;
-  mount(source: string, target: string, fstype: string, flags: number, data: string): number;
-  umount2(target: string, flags: number): number;
-  writeFile(path: string, data: string): number;
-  /** mode includes the file type (S_IFCHR | 0o666 ...). */
-  mknod(path: string, mode: number, major: number, minor: number): number;
-  /** fchmodat(AT_SYMLINK_NOFOLLOW): the mode of the path itself, never a symlink's target (-EOPNOTSUPP on a symlink). */
-  lchmod(path: string, mode: number): number;
-  symlink(target: string, linkpath: string): number;
-  setxattr(path: string, name: string, value: string): number;
-  /** The value, or -errno (-61 ENODATA: not set). */
-  getxattr(path: string, name: string): string | number;
-  /** The whole process's working directory (relative mount options resolve against it). */
-  chdir(path: string): number;
-  /** open(path, O_CREAT) + flock(LOCK_EX): the fd holding the lock (close() unlocks), or -errno. */
-  lockFile(path: string): number;
-  /** An fd sent over a unix socket (SCM_RIGHTS), without blocking: -11 (EAGAIN) while none has come, -32 (EPIPE) once the sender closed. */
-  recvFd(socket: number): number;
-  /** TIOCSWINSZ: a terminal's size in characters (the container sees SIGWINCH). */
-  setWindowSize(fd: number, rows: number, cols: number): number;
-  /** JSON array of the events recorded since the last call. */
-  drainTrace(): string;
+export type NativeAddon = typeof Addon;
+export type WaitResult = Addon.WaitResult;
+/** A step kit-init runs (native-rs/src/plan.rs), without kit's why. */
+export type NativeContainerStep = Addon.ContainerStep;
+/** A call a `try` step attempts. */
+export type NativeAttempt = Addon.Attempt;
+
+/** What the addon throws when a syscall fails, shaped like Node's own errors. */
+export interface NativeSyscallError extends Error {
+  /** The errno name: 'ENOENT'. */
+  code: string;
+  /** The errno value (positive, as errno(3) has it). */
+  errno: number;
+  /** The call that failed: 'mount'. */
+  syscall: string;
+}
+
+/** By shape, not `instanceof Error`: the addon's errors come from Node's main realm, which a vm context (jest) does not share. */
+export function isNativeSyscallError(err: unknown): err is NativeSyscallError {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as Partial<NativeSyscallError>;
+  return typeof e.message === 'string' && typeof e.errno === 'number' && typeof e.syscall === 'string' && typeof e.code === 'string';
 }
 
 /** native-rs/ next to dist/ (the built CLI) or next to core/ (tests run the TypeScript sources). */

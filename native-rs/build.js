@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Builds native-rs: the N-API addon (kit.node, through @napi-rs/cli) and the
-// kit-init helper binary, both placed next to this file where core/native.ts
-// looks for them.
+// Builds native-rs: the Node addon (kit.node and its TypeScript declarations
+// kit.d.ts, through napi-rs's `napi build`) and the kit-init helper binary,
+// all placed next to this file where core/native.ts looks for them.
 'use strict';
 const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -15,7 +15,9 @@ if (cargo.error || cargo.status !== 0) {
 }
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: here, stdio: 'inherit' });
 const napi = path.join(here, '..', 'node_modules', '.bin', 'napi');
-run(napi, ['build', '--release', '--no-js', '--output-dir', here]);
+// The addon is the crate's library with the `addon` feature (napi-rs);
+// kit-init is built without it, so it never links N-API.
+run(napi, ['build', '--release', '--features', 'addon', '--output-dir', here, '--dts', 'kit.d.ts', '--no-dts-cache', '--', '--lib']);
 run('cargo', ['build', '--release', '--quiet', '--bin', 'kit-init']);
 fs.copyFileSync(path.join(here, 'target/release/kit-init'), path.join(here, 'kit-init'));
 fs.chmodSync(path.join(here, 'kit-init'), 0o755);

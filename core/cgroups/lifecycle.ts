@@ -47,9 +47,9 @@ export function writeAll(io: CgroupIo, writes: KnobWrite[]): number | undefined 
 export function removeCgroup(io: CgroupIo, path: string, parent: string): string | undefined {
   const end = Date.now() + DRAIN_MS;
   for (;;) {
+    // Unreadable: already gone, most likely; rmdir says so for sure (ENOENT).
     const procs = io.read(join(path, 'cgroup.procs'));
-    if (procs === undefined) break; // already gone
-    if (procs.trim()) emptyOut(io, path, procs);
+    if (procs?.trim()) emptyOut(io, path, procs);
     const ret = io.rmdir(path, "undo: remove the container's cgroup, now empty");
     if (ret === 0 || ret === ENOENT) break;
     if (ret !== EBUSY || Date.now() > end) return `could not remove ${path} (errno ${-ret})`;

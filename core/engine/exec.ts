@@ -21,7 +21,7 @@ export async function execInContainer(target: ContainerState, command: string[],
     throw new KitError(`container ${target.name} is not running`, '`kit ps` lists the running containers');
   }
   const paths = options.paths ?? kitPaths();
-  const trace = new TraceRecorder(options.onEvent);
+  const trace = new TraceRecorder(options.onEvent, options.native);
   // Host steps of a join that need undoing would journal here (joining the cgroups needs none: see exec-into.ts).
   const changes = new HostChanges(join(containerDir(paths, target.id), `exec-${newContainerId()}.journal`), trace);
   const ctx: HostContext = { id: target.id, spec: target.spec, paths, trace, changes, pid: 0, notes: [] };

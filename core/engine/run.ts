@@ -7,10 +7,9 @@ import { HostChanges } from '../host/journal';
 import { ensureImage } from '../image/ensure';
 import { self } from '../host/process';
 import { SIG } from '../linux';
-import { initPath, native } from '../native';
+import { initPath, type NativeAddon } from '../native';
 import { checkWritable, kitPaths, containerDir, type KitPaths } from '../paths';
 import { buildPlan, type HostContext, type HostStep, type Plan, type PlanPart } from '../plan';
-import { encodePlan } from '../plan/wire';
 import type { ContainerSpec, Namespace } from '../spec';
 import { NAMESPACE_FLAG } from '../plan/namespaces';
 import { parseEvents, type TraceEvent } from '../trace/event';
@@ -56,6 +55,8 @@ export interface RunOptions {
   onRunning?: (pid: number) => void;
   /** The container's id; a detached container's is chosen before its shim starts. */
   id?: string;
+  /** The native addon every syscall goes through (default: native-rs's); tests pass a recording double. */
+  native?: NativeAddon;
 }
 
 export interface RunResult {
@@ -86,7 +87,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   reapOrphans(paths);
   if (spec.image) await ensureImage(paths, spec.image);
   const id = options.id ?? newContainerId();
-  const trace = new TraceRecorder(options.onEvent);
+  const trace = new TraceRecorder(options.onEvent, options.native);
   const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };
   const changes = createStateDir(paths, state, trace);
   const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
@@ -227,7 +228,7 @@ async function runAttached(
   interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
   let reaped = false;
   const ended = new AbortController();
-  const exited = native().wait(pid).finally(() => {
+  const exited = trace.native.wait(pid).finally(() => {
     reaped = true;
     ended.abort();
   }); // its event comes back with it
@@ -240,7 +241,7 @@ async function runAttached(
     // earlier could start the command in a child that outlives a kit killed
     // right then; unreleased, kit-init just reads EOF and exits.
     await Promise.race([initRunning, control.text]);
-    control.socket.write(encodePlan(plan.container));
+    control.socket.write(trace.native.encodePlan(plan.container)); // checked against native-rs's ContainerStep
   } catch (err) {
     trace.host('setup failed: stop the waiting container', (n) => n.kill(pid, SIG.KILL));
     await exited;

@@ -11,7 +11,7 @@ export function planCgroupNamespace(spec: ContainerSpec): PlanPart {
   if (!spec.namespaces.includes('cgroup')) return {};
   return {
     container: [
-      { op: 'unshare', fields: [CLONE.NEWCGROUP], why: 'a cgroup namespace rooted at the cgroup the host placed us in: /proc/self/cgroup shows "/"' },
+      { op: 'unshare', flags: CLONE.NEWCGROUP, why: 'a cgroup namespace rooted at the cgroup the host placed us in: /proc/self/cgroup shows "/"' },
     ],
   };
 }

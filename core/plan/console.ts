@@ -19,7 +19,9 @@ export function planConsole(spec: Pick<ContainerSpec, 'tty'>): PlanPart {
 export function consoleStep(size: { rows: number; cols: number }): ContainerStep {
   return {
     op: 'console',
-    fields: [CONSOLE_FD, size.rows, size.cols],
+    socket: CONSOLE_FD,
+    rows: size.rows,
+    cols: size.cols,
     why: "a pseudo-terminal in the container's own devpts: the slave becomes its controlling terminal (setsid + TIOCSCTTY) and its stdin, stdout and stderr; the master goes to kit",
   };
 }

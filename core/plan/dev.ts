@@ -24,8 +24,8 @@ const S_IFREG = 0o100000;
  */
 function boundDevice(name: string, path: string): ContainerStep[] {
   return [
-    { op: 'mknod', fields: [path, S_IFREG | 0o666, 0, 0], why: `user namespace: no device nodes may be made here; an empty file as the mount point for /dev/${name}` },
-    { op: 'mount', fields: [`/dev/${name}`, path, '', MS.BIND, ''], why: `bind the host's /dev/${name} over it (what runc does in a user namespace)` },
+    { op: 'mknod', path, mode: S_IFREG | 0o666, major: 0, minor: 0, why: `user namespace: no device nodes may be made here; an empty file as the mount point for /dev/${name}` },
+    { op: 'mount', source: `/dev/${name}`, target: path, fstype: '', flags: MS.BIND, data: '', why: `bind the host's /dev/${name} over it (what runc does in a user namespace)` },
   ];
 }
 
@@ -45,16 +45,16 @@ const LINKS: Array<[string, string]> = [
 export function devSteps(userNamespace = false): ContainerStep[] {
   const dev = (name: string) => inRootfs(`/dev/${name}`);
   return [
-    { op: 'mount', fields: ['tmpfs', inRootfs('/dev'), 'tmpfs', MS.NOSUID, 'mode=755,size=65536k'], why: "a fresh tmpfs over /dev: none of the host's devices are in it" },
+    { op: 'mount', source: 'tmpfs', target: inRootfs('/dev'), fstype: 'tmpfs', flags: MS.NOSUID, data: 'mode=755,size=65536k', why: "a fresh tmpfs over /dev: none of the host's devices are in it" },
     ...DEVICES.flatMap(([name, major, minor]): ContainerStep[] => (userNamespace ? boundDevice(name, dev(name)) : [
-      { op: 'mknod', fields: [dev(name), S_IFCHR | 0o666, major, minor], why: `create /dev/${name}: a character device (${major}, ${minor}) every program expects` },
-      { op: 'chmod', fields: [dev(name), 0o666], why: 'mknod applied the umask: make it usable by every user, as on the host' },
+      { op: 'mknod', path: dev(name), mode: S_IFCHR | 0o666, major, minor, why: `create /dev/${name}: a character device (${major}, ${minor}) every program expects` },
+      { op: 'chmod', path: dev(name), mode: 0o666, why: 'mknod applied the umask: make it usable by every user, as on the host' },
     ])),
-    { op: 'mkdir', fields: [dev('pts'), 0o755], why: 'mount point for the pseudo-terminals' },
-    { op: 'mount', fields: ['devpts', dev('pts'), 'devpts', MS.NOSUID | MS.NOEXEC, 'newinstance,ptmxmode=0666,mode=0620'], why: "a devpts instance of the container's own: its ptys are not the host's" },
-    { op: 'symlink', fields: ['pts/ptmx', dev('ptmx')], why: "/dev/ptmx -> pts/ptmx: opening it makes a new pty in the container's devpts" },
-    { op: 'mkdir', fields: [dev('shm'), 0o1777], why: 'mount point for POSIX shared memory' },
-    { op: 'mount', fields: ['shm', dev('shm'), 'tmpfs', MS.NOSUID | MS.NODEV | MS.NOEXEC, 'mode=1777,size=65536k'], why: 'a private /dev/shm: shared memory stays inside the container' },
-    ...LINKS.map(([target, name]): ContainerStep => ({ op: 'symlink', fields: [target, dev(name)], why: `/dev/${name} -> ${target}, as every Linux system has it` })),
+    { op: 'mkdir', path: dev('pts'), mode: 0o755, why: 'mount point for the pseudo-terminals' },
+    { op: 'mount', source: 'devpts', target: dev('pts'), fstype: 'devpts', flags: MS.NOSUID | MS.NOEXEC, data: 'newinstance,ptmxmode=0666,mode=0620', why: "a devpts instance of the container's own: its ptys are not the host's" },
+    { op: 'symlink', target: 'pts/ptmx', linkpath: dev('ptmx'), why: "/dev/ptmx -> pts/ptmx: opening it makes a new pty in the container's devpts" },
+    { op: 'mkdir', path: dev('shm'), mode: 0o1777, why: 'mount point for POSIX shared memory' },
+    { op: 'mount', source: 'shm', target: dev('shm'), fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: 'mode=1777,size=65536k', why: 'a private /dev/shm: shared memory stays inside the container' },
+    ...LINKS.map(([target, name]): ContainerStep => ({ op: 'symlink', target, linkpath: dev(name), why: `/dev/${name} -> ${target}, as every Linux system has it` })),
   ];
 }

@@ -49,7 +49,8 @@ export function planDeviceProgram(spec: ContainerSpec, id: string): PlanPart {
     container: [
       {
         op: 'device_program',
-        fields: [cgroups.dirs[0].path, ...DEFAULT_DEVICE_RULES.map(rule)],
+        cgroup: cgroups.dirs[0].path,
+        rules: DEFAULT_DEVICE_RULES.map(rule),
         why: `Docker's device rules on cgroup v2: a BPF program on the container's cgroup allows mknod of any node and only ${DEFAULT_DEVICE_RULES.filter((r) => r.access !== 'm').length} harmless devices (null, zero, full, random, urandom, tty, console, ptmx, pts)`,
       },
     ],

@@ -42,13 +42,13 @@ export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: {
   const joined = JOIN_ORDER.filter((ns) => namespaceDiffers(target.pid, NS_FILE[ns]));
   const root = `/proc/${target.pid}/root`;
   const steps: ContainerStep[] = [
-    { op: 'open_dir', fields: [root, ROOT_FD], why: "hold the container's root directory open: after joining its mount namespace this path may lead elsewhere" },
-    ...joined.map((ns): ContainerStep => ({ op: 'setns', fields: [`/proc/${target.pid}/ns/${NS_FILE[ns]}`, NAMESPACE_FLAG[ns]], why: JOIN_WHY[ns] })),
-    { op: 'fchdir', fields: [ROOT_FD], why: "step into the container's root through the fd held open" },
-    { op: 'chroot', fields: ['.'], why: "make it \"/\": joining a mount namespace gives its root, which is not the container's if it chroot'ed" },
+    { op: 'open_dir', path: root, fd: ROOT_FD, why: "hold the container's root directory open: after joining its mount namespace this path may lead elsewhere" },
+    ...joined.map((ns): ContainerStep => ({ op: 'setns', path: `/proc/${target.pid}/ns/${NS_FILE[ns]}`, nstype: NAMESPACE_FLAG[ns], why: JOIN_WHY[ns] })),
+    { op: 'fchdir', fd: ROOT_FD, why: "step into the container's root through the fd held open" },
+    { op: 'chroot', path: '.', why: "make it \"/\": joining a mount namespace gives its root, which is not the container's if it chroot'ed" },
   ];
   if (joined.includes('pid')) {
-    steps.push({ op: 'fork', fields: [], why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
+    steps.push({ op: 'fork', why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
   }
   // docker exec: the same capabilities, seccomp filter and no_new_privs as the container's first process.
   if (tty) steps.push(consoleStep(tty)); // kit exec -t: a pty of the container's devpts, in the child that execs

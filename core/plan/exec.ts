@@ -11,13 +11,15 @@ import { statInRoot } from './root-lookup';
  * execve then fails with ENOENT in the trace, which is the lesson.
  */
 export function planExec(spec: ContainerSpec, roots: string[] = ['/']): PlanPart {
-  const [name, ...rest] = spec.command;
+  const [name] = spec.command;
   const path = resolveCommand(name, spec.env, roots);
   return {
     container: [
       {
         op: 'exec',
-        fields: [path, spec.command.length, name, ...rest, ...spec.env],
+        path,
+        argv: spec.command,
+        env: spec.env,
         why: execWhy(spec),
         hint: spec.image ? `no such file in the image's rootfs: see what '${spec.image}' holds with \`kit run ${spec.image} ls /bin\`` : undefined,
       },

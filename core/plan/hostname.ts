@@ -6,7 +6,7 @@ export function planHostname(spec: ContainerSpec, id: string): PlanPart {
   if (!spec.namespaces.includes('uts')) return {};
   const name = containerHostname(spec, id);
   return {
-    container: [{ op: 'sethostname', fields: [name], why: 'change the hostname: only this UTS namespace sees it' }],
+    container: [{ op: 'sethostname', name, why: 'change the hostname: only this UTS namespace sees it' }],
   };
 }
 

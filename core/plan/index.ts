@@ -20,7 +20,7 @@ import { planMounts } from './mounts';
 import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot, hostDirRoot } from '../storage/container-root';
 
-export type { Plan, PlanPart, HostStep, ContainerStep, HostContext } from './plan';
+export type { Plan, PlanPart, HostStep, ContainerStep, StepOf, HostContext } from './plan';
 export { joinParts } from './plan';
 
 /**

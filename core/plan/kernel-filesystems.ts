@@ -16,17 +16,17 @@ const SAFE = MS.NOSUID | MS.NODEV | MS.NOEXEC;
 export function kernelFilesystemSteps(spec: ContainerSpec): ContainerStep[] {
   const proc: ContainerStep = {
     op: 'mount',
-    fields: ['proc', inRootfs('/proc'), 'proc', SAFE, ''],
+    source: 'proc', target: inRootfs('/proc'), fstype: 'proc', flags: SAFE, data: '',
     why: "a procfs of the container's own PID namespace at the image's /proc",
   };
   if (hasOwnNetworkNamespace(spec)) {
-    return [proc, { op: 'mount', fields: ['sysfs', inRootfs('/sys'), 'sysfs', SAFE | MS.RDONLY, ''], why: "a read-only sysfs of the container's own network namespace" }];
+    return [proc, { op: 'mount', source: 'sysfs', target: inRootfs('/sys'), fstype: 'sysfs', flags: SAFE | MS.RDONLY, data: '', why: "a read-only sysfs of the container's own network namespace" }];
   }
   return [
     proc,
     spec.namespaces.includes('user')
-      ? { op: 'mount', fields: ['/sys', inRootfs('/sys'), '', MS.BIND | MS.REC, ''], why: "no new net namespace: bind the host's /sys with its submounts (in a user namespace they are locked to it: a bind without them is refused)" }
-      : { op: 'mount', fields: ['/sys', inRootfs('/sys'), '', MS.BIND, ''], why: "no new net namespace: a fresh sysfs would be the host's anyway, so bind the host's /sys (without its cgroup submounts)" },
-    { op: 'mount', fields: ['', inRootfs('/sys'), '', MS.BIND | MS.REMOUNT | MS.RDONLY | SAFE, ''], why: 'make that bind read-only: the container may read /sys, not change the host through it' },
+      ? { op: 'mount', source: '/sys', target: inRootfs('/sys'), fstype: '', flags: MS.BIND | MS.REC, data: '', why: "no new net namespace: bind the host's /sys with its submounts (in a user namespace they are locked to it: a bind without them is refused)" }
+      : { op: 'mount', source: '/sys', target: inRootfs('/sys'), fstype: '', flags: MS.BIND, data: '', why: "no new net namespace: a fresh sysfs would be the host's anyway, so bind the host's /sys (without its cgroup submounts)" },
+    { op: 'mount', source: '', target: inRootfs('/sys'), fstype: '', flags: MS.BIND | MS.REMOUNT | MS.RDONLY | SAFE, data: '', why: 'make that bind read-only: the container may read /sys, not change the host through it' },
   ];
 }

@@ -36,12 +36,12 @@ export function maskedPathSteps(): ContainerStep[] {
   const steps: ContainerStep[] = [];
   for (const [path, what] of MASKED.filter(([p]) => existsSync(p))) {
     const why = `mask ${path} as runc does (${what})`;
-    if (statSync(path).isDirectory()) steps.push({ op: 'mount', fields: ['tmpfs', path, 'tmpfs', MS.RDONLY, ''], why: `${why}: an empty read-only tmpfs over it` });
-    else steps.push({ op: 'mount', fields: ['/dev/null', path, '', MS.BIND, ''], why: `${why}: /dev/null bound over it` });
+    if (statSync(path).isDirectory()) steps.push({ op: 'mount', source: 'tmpfs', target: path, fstype: 'tmpfs', flags: MS.RDONLY, data: '', why: `${why}: an empty read-only tmpfs over it` });
+    else steps.push({ op: 'mount', source: '/dev/null', target: path, fstype: '', flags: MS.BIND, data: '', why: `${why}: /dev/null bound over it` });
   }
   for (const [path, what] of READ_ONLY.filter(([p]) => existsSync(p))) {
-    steps.push({ op: 'mount', fields: [path, path, '', MS.BIND | MS.REC, ''], why: `make ${path} read-only as runc does (${what}): bind it onto itself...` });
-    steps.push({ op: 'mount', fields: [path, path, '', MS.BIND | MS.REC | MS.REMOUNT | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC, ''], why: '...then remount that bind read-only (keeping nosuid, nodev, noexec)' });
+    steps.push({ op: 'mount', source: path, target: path, fstype: '', flags: MS.BIND | MS.REC, data: '', why: `make ${path} read-only as runc does (${what}): bind it onto itself...` });
+    steps.push({ op: 'mount', source: path, target: path, fstype: '', flags: MS.BIND | MS.REC | MS.REMOUNT | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '', why: '...then remount that bind read-only (keeping nosuid, nodev, noexec)' });
   }
   return steps;
 }

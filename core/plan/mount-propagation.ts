@@ -13,7 +13,7 @@ export function planMountPropagation(spec: ContainerSpec): PlanPart {
     container: [
       {
         op: 'mount',
-        fields: ['', '/', '', MS.REC | MS.PRIVATE, ''],
+        source: '', target: '/', fstype: '', flags: MS.REC | MS.PRIVATE, data: '',
         why: "make every mount private, so the container's mounts never propagate to the host",
       },
     ],

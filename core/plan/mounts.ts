@@ -6,7 +6,7 @@ import type { KitPaths } from '../paths';
 import type { ContainerSpec, Mount } from '../spec';
 import { fileInRoot, mountPointInRoot } from '../storage/in-root';
 import { ensureVolume } from '../storage/volumes';
-import type { ContainerStep, HostStep, PlanPart } from './plan';
+import type { ContainerStep, HostStep, PlanPart, StepOf } from './plan';
 import { inRootfs } from './rootfs-path';
 
 /**
@@ -33,23 +33,23 @@ export function planMounts(spec: ContainerSpec, paths: KitPaths, rootfs: string 
         const source = mount.type === 'tmpfs' ? undefined : hostSource(paths, mount);
         const file = source !== undefined && !statSync(source).isDirectory();
         const target = file ? fileInRoot(rootfs, mount.target) : mountPointInRoot(rootfs, mount.target);
-        for (const step of steps) step.fields[1] = target; // the resolved path, symlinks followed within the root only
-        if (source !== undefined) steps[0].fields[0] = source;
+        for (const step of steps) step.target = target; // the resolved path, symlinks followed within the root only
+        if (source !== undefined) steps[0].source = source;
       },
     });
   }
   return { prepare, container };
 }
 
-function mountSteps(mount: Mount): ContainerStep[] {
+function mountSteps(mount: Mount): Array<StepOf<'mount'>> {
   const target = inRootfs(mount.target);
   if (mount.type === 'tmpfs') {
-    return [{ op: 'mount', fields: ['tmpfs', target, 'tmpfs', MS.NOSUID | MS.NODEV | (mount.readOnly ? MS.RDONLY : 0), 'mode=1777'], why: `--tmpfs ${mount.target}: a memory filesystem of its own, gone when it ends` }];
+    return [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | (mount.readOnly ? MS.RDONLY : 0), data: 'mode=1777', why: `--tmpfs ${mount.target}: a memory filesystem of its own, gone when it ends` }];
   }
   const what = mount.type === 'volume' ? `the volume ${mount.source}` : `the host's ${mount.source}`;
-  const steps: ContainerStep[] = [{ op: 'mount', fields: [mount.source ?? '', target, '', MS.BIND | MS.REC, ''], why: `-v: ${what} at ${mount.target} (a bind mount: the same files, seen from both sides)` }];
+  const steps: Array<StepOf<'mount'>> = [{ op: 'mount', source: mount.source ?? '', target, fstype: '', flags: MS.BIND | MS.REC, data: '', why: `-v: ${what} at ${mount.target} (a bind mount: the same files, seen from both sides)` }];
   if (mount.readOnly) {
-    steps.push({ op: 'mount', fields: ['', target, '', MS.BIND | MS.REMOUNT | MS.RDONLY | MS.REC, ''], why: `:ro: remount the bind read-only (a bind mount takes no flags on its first mount(2))` });
+    steps.push({ op: 'mount', source: '', target, fstype: '', flags: MS.BIND | MS.REMOUNT | MS.RDONLY | MS.REC, data: '', why: `:ro: remount the bind read-only (a bind mount takes no flags on its first mount(2))` });
   }
   return steps;
 }

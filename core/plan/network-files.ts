@@ -40,7 +40,7 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
     ],
     container: names.map((name) => ({
       op: 'mount',
-      fields: [join(dir, name), join(root, 'etc', name), '', MS.BIND, ''],
+      source: join(dir, name), target: join(root, 'etc', name), fstype: '', flags: MS.BIND, data: '',
       why: `bind-mount kit's ${name} over /etc/${name}, in the container's mount namespace only`,
     })),
   };

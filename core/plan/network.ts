@@ -68,7 +68,7 @@ function joinContainer(name: string, paths: KitPaths): PlanPart {
   if (!target?.pid) throw new KitError(`--network container:${name}: no running container named '${name}'`, 'start it first, or check the name with `kit ps`');
   return {
     container: [
-      { op: 'setns', fields: [`/proc/${target.pid}/ns/net`, CLONE.NEWNET], why: `join the network namespace of container ${name}: same links, same addresses, same ports` },
+      { op: 'setns', path: `/proc/${target.pid}/ns/net`, nstype: CLONE.NEWNET, why: `join the network namespace of container ${name}: same links, same addresses, same ports` },
     ],
   };
 }

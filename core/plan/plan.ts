@@ -1,3 +1,4 @@
+import type { NativeContainerStep } from '../native';
 import type { ContainerSpec } from '../spec';
 import type { HostChanges } from '../host/journal';
 import type { TraceRecorder } from '../trace/recorder';
@@ -52,14 +53,19 @@ export interface HostStep {
   run(ctx: HostContext): void | Promise<void>;
 }
 
-/** One syscall for kit-init: its op (native-rs/src/init/main.rs) and fields. */
-export interface ContainerStep {
-  op: string;
-  fields: Array<string | number>;
+/**
+ * One syscall for kit-init: a step of native-rs/src/plan.rs's ContainerStep
+ * enum (`{ op: 'mount', source, target, ... }`, the union napi-rs generates
+ * in native-rs/kit.d.ts), with why kit makes it.
+ */
+export type ContainerStep = NativeContainerStep & {
   why: string;
   /** What to do when this step's call fails, when it says more than the generic hint. */
   hint?: string;
-}
+};
+
+/** The steps of one op: `StepOf<'mount'>` has source, target, fstype, flags, data. */
+export type StepOf<Op extends ContainerStep['op']> = Extract<ContainerStep, { op: Op }>;
 
 export function emptyPlan(): Plan {
   return { cloneFlags: 0, prepare: [], attach: [], container: [], exited: [] };

@@ -15,7 +15,7 @@ export function planProc(spec: ContainerSpec): PlanPart {
     container: [
       {
         op: 'mount',
-        fields: ['proc', '/proc', 'proc', MS.NOSUID | MS.NODEV | MS.NOEXEC, ''],
+        source: 'proc', target: '/proc', fstype: 'proc', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '',
         why: "mount a procfs that shows this PID namespace: ps inside sees only the container's processes",
       },
     ],

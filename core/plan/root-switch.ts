@@ -18,32 +18,32 @@ import { ROOTFS } from './rootfs-path';
 export function bindSelfStep(): ContainerStep {
   return {
     op: 'mount',
-    fields: [ROOTFS, ROOTFS, '', MS.BIND | MS.REC, ''],
+    source: ROOTFS, target: ROOTFS, fstype: '', flags: MS.BIND | MS.REC, data: '',
     why: 'bind the rootfs onto itself: pivot_root needs the new root to be a mount point, and a plain directory is not one',
     hint: 'bind-mounting the rootfs failed: does the storage driver\'s directory exist?',
   };
 }
 
 export function rootSwitchSteps(spec: ContainerSpec): ContainerStep[] {
-  const enter: ContainerStep = { op: 'chdir', fields: [ROOTFS], why: 'go into the rootfs: the new root is named "." from here' };
+  const enter: ContainerStep = { op: 'chdir', path: ROOTFS, why: 'go into the rootfs: the new root is named "." from here' };
   if (spec.rootSwitch === 'chroot') {
     return [
       enter,
-      { op: 'chroot', fields: ['.'], why: 'chroot: "/" now means the rootfs for this process, but the host\'s tree is still the mount namespace\'s root' },
-      { op: 'chdir', fields: ['/'], why: 'stand at the new "/"' },
+      { op: 'chroot', path: '.', why: 'chroot: "/" now means the rootfs for this process, but the host\'s tree is still the mount namespace\'s root' },
+      { op: 'chdir', path: '/', why: 'stand at the new "/"' },
     ];
   }
   return [
     enter,
-    { op: 'mkdir', fields: ['.oldroot', 0o700], why: 'pivot_root puts the old root somewhere under the new one: here' },
+    { op: 'mkdir', path: '.oldroot', mode: 0o700, why: 'pivot_root puts the old root somewhere under the new one: here' },
     {
       op: 'pivot_root',
-      fields: ['.', '.oldroot'],
+      newRoot: '.', putOld: '.oldroot',
       why: "pivot_root: the rootfs becomes the mount namespace's root, the host's old root moves to /.oldroot",
       hint: 'pivot_root needs the new root to be a mount point (the bind mount above) and not on a shared mount (the MS_PRIVATE step)',
     },
-    { op: 'chdir', fields: ['/'], why: 'stand at the new "/"' },
-    { op: 'umount2', fields: ['/.oldroot', MNT_DETACH], why: "detach the host's whole tree: from here no path, not even a `..` walk, leads to it" },
-    { op: 'rmdir', fields: ['/.oldroot'], why: 'remove the now empty mount point' },
+    { op: 'chdir', path: '/', why: 'stand at the new "/"' },
+    { op: 'umount', target: '/.oldroot', flags: MNT_DETACH, why: "detach the host's whole tree: from here no path, not even a `..` walk, leads to it" },
+    { op: 'rmdir', path: '/.oldroot', why: 'remove the now empty mount point' },
   ];
 }

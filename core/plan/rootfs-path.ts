@@ -14,6 +14,9 @@ export function inRootfs(path: string): string {
 
 export function placeRootfs(steps: ContainerStep[], rootfs: string): void {
   for (const step of steps) {
-    step.fields = step.fields.map((f) => (typeof f === 'string' && f.startsWith(ROOTFS) ? rootfs + f.slice(ROOTFS.length) : f));
+    const fields = step as unknown as Record<string, unknown>;
+    for (const [name, value] of Object.entries(fields)) {
+      if (typeof value === 'string' && value.startsWith(ROOTFS)) fields[name] = rootfs + value.slice(ROOTFS.length);
+    }
   }
 }

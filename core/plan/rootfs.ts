@@ -55,5 +55,5 @@ function workdirCreation(spec: ContainerSpec, rootfs: string): HostStep[] {
 
 function workdirSteps(spec: ContainerSpec): ContainerStep[] {
   if (!spec.workdir || posix.resolve('/', spec.workdir) === '/') return [];
-  return [{ op: 'chdir', fields: [posix.resolve('/', spec.workdir)], why: 'the working directory (-w, or the image\'s WorkingDir)' }];
+  return [{ op: 'chdir', path: posix.resolve('/', spec.workdir), why: 'the working directory (-w, or the image\'s WorkingDir)' }];
 }

@@ -28,26 +28,32 @@ export function confinementSteps(c: Confinement): ContainerStep[] {
 }
 
 function noNewPrivsStep(): ContainerStep {
-  return { op: 'no_new_privs', fields: [], why: 'no-new-privileges: from here on no setuid bit or file capability can raise privileges (and seccomp needs no CAP_SYS_ADMIN)' };
+  return { op: 'no_new_privs', why: 'no-new-privileges: from here on no setuid bit or file capability can raise privileges (and seccomp needs no CAP_SYS_ADMIN)' };
 }
 
 function capabilitySteps(caps: string[]): ContainerStep[] {
   // kit cannot hand out what it does not hold itself (a sandbox may lack some).
   const held = processCapabilities('self', 'CapBnd');
   const kept = caps.filter((c) => held & (1n << BigInt(capabilityNumber(c))));
-  const mask = capabilityMask(kept).toString();
+  const mask = Number(capabilityMask(kept)); // 41 bits today: exact as a JS number
   const dropped = [...Array(lastCapability() + 1).keys()].filter((n) => !kept.includes(CAPABILITIES[n]));
   return [
-    ...(dropped.length ? [{ op: 'capbset_drop', fields: dropped, why: `drop ${dropped.length} capabilities from the bounding set: after execve the command can have only the ${kept.length} kept` }] : []),
-    { op: 'capset', fields: [mask, mask, mask], why: kept.length ? `keep ${kept.length} capabilities (effective, permitted, inheritable): ${kept.join(', ')}` : 'keep no capability at all: root in name only' },
-    { op: 'ambient_clear', fields: [], why: 'no ambient capabilities: nothing is passed on to non-root programs it runs' },
+    ...(dropped.length ? [{ op: 'capbset_drop' as const, caps: dropped, why: `drop ${dropped.length} capabilities from the bounding set: after execve the command can have only the ${kept.length} kept` }] : []),
+    { op: 'capset', effective: mask, permitted: mask, inheritable: mask, why: kept.length ? `keep ${kept.length} capabilities (effective, permitted, inheritable): ${kept.join(', ')}` : 'keep no capability at all: root in name only' },
+    { op: 'ambient_clear', why: 'no ambient capabilities: nothing is passed on to non-root programs it runs' },
   ];
 }
 
 function seccompSteps(c: Confinement): ContainerStep[] {
   const profile = c.seccomp!;
   const filters = seccompFilters(profile, hostTarget(c.caps));
-  return filters.map((f, i) => ({ op: 'seccomp', fields: [actionText(f.otherwise), actionText(f.match), ...f.rules.flatMap(ruleFields)], why: filterWhy(profile.name, f, i, filters.length) }));
+  return filters.map((f, i) => ({
+    op: 'seccomp',
+    defaultAction: actionText(f.otherwise),
+    matchAction: actionText(f.match),
+    rules: f.rules.flatMap(ruleFields),
+    why: filterWhy(profile.name, f, i, filters.length),
+  }));
 }
 
 function filterWhy(profile: string, f: SeccompFilter, i: number, count: number): string {

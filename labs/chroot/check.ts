@@ -23,8 +23,8 @@ const lab: Lab = {
   },
   observe: (pid) => ({ root: link(`/proc/${pid}/root`), cwd: link(`/proc/${pid}/cwd`) }),
   hints: [
-    "chroot changes what \"/\" means for the process: `{ op: 'chroot', fields: [given.rootfs], why }` (a container step).",
-    "chroot does not move the working directory: it stays on the host's tree, outside the new root, and `..` from there walks out (the chroot escape). chdir into the rootfs first and chroot('.'), or chdir('/') right after: `{ op: 'chdir', fields: ['/'], why }`.",
+    "chroot changes what \"/\" means for the process: `{ op: 'chroot', path: given.rootfs, why }` (a container step).",
+    "chroot does not move the working directory: it stays on the host's tree, outside the new root, and `..` from there walks out (the chroot escape). chdir into the rootfs first and chroot('.'), or chdir('/') right after: `{ op: 'chdir', path: '/', why }`.",
   ],
   checks: [
     {

@@ -10,9 +10,9 @@ export default function lab(given: { lower: string[]; upper: string; work: strin
       },
     ],
     container: [
-      { op: 'chdir', fields: [given.merged], why: 'stand in the merged view' },
-      { op: 'chroot', fields: ['.'], why: 'it becomes "/"' },
-      { op: 'chdir', fields: ['/'], why: 'stand at the new "/"' },
+      { op: 'chdir', path: given.merged, why: 'stand in the merged view' },
+      { op: 'chroot', path: '.', why: 'it becomes "/"' },
+      { op: 'chdir', path: '/', why: 'stand at the new "/"' },
     ],
   };
 }

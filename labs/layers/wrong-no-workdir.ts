@@ -10,8 +10,8 @@ export default function lab(given: { lower: string[]; upper: string; work: strin
       },
     ],
     container: [
-      { op: 'chdir', fields: [given.merged], why: 'merged' },
-      { op: 'chroot', fields: ['.'], why: 'root' },
+      { op: 'chdir', path: given.merged, why: 'merged' },
+      { op: 'chroot', path: '.', why: 'root' },
     ],
   };
 }

@@ -36,8 +36,8 @@ const lab: Lab = {
   }),
   hints: [
     'A mount namespace of its own: `cloneFlags: CLONE.NEWNS`. The child starts with a copy of the host\'s mounts.',
-    "Mount a tmpfs on given.target inside: `{ op: 'mount', fields: ['tmpfs', given.target, 'tmpfs', 0, 'size=1m'], why }`.",
-    "First make every mount private: `{ op: 'mount', fields: ['', '/', '', MS.REC | MS.PRIVATE, ''], why }`. A copy of a shared mount stays a peer of the host's, and what is mounted on it shows up on the host too.",
+    "Mount a tmpfs on given.target inside: `{ op: 'mount', source: 'tmpfs', target: given.target, fstype: 'tmpfs', flags: 0, data: 'size=1m', why }`.",
+    "First make every mount private: `{ op: 'mount', source: '', target: '/', fstype: '', flags: MS.REC | MS.PRIVATE, data: '', why }`. A copy of a shared mount stays a peer of the host's, and what is mounted on it shows up on the host too.",
   ],
   checks: [
     ownNamespace('mnt', 'CLONE_NEWNS', 0),

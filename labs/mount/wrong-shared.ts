@@ -4,6 +4,6 @@ import { CLONE, type PlanPart } from 'kit';
 export default function lab(given: { target: string }): PlanPart {
   return {
     cloneFlags: CLONE.NEWNS,
-    container: [{ op: 'mount', fields: ['tmpfs', given.target, 'tmpfs', 0, 'size=1m'], why: 'a tmpfs' }],
+    container: [{ op: 'mount', source: 'tmpfs', target: given.target, fstype: 'tmpfs', flags: 0, data: 'size=1m', why: 'a tmpfs' }],
   };
 }

@@ -31,8 +31,8 @@ const lab: Lab = {
   hints: [
     'A new PID namespace: `cloneFlags: CLONE.NEWPID`. The child becomes PID 1 in it.',
     'ps reads /proc, and a procfs shows the PID namespace of whoever mounted it. To mount a new one without touching the host\'s /proc, the child needs its own mount namespace: add CLONE.NEWNS.',
-    "Before mounting anything, make every mount private, or it propagates back to the host: `{ op: 'mount', fields: ['', '/', '', MS.REC | MS.PRIVATE, ''], why }`.",
-    "Then mount a fresh procfs over /proc: `{ op: 'mount', fields: ['proc', '/proc', 'proc', MS.NOSUID | MS.NODEV | MS.NOEXEC, ''], why }`.",
+    "Before mounting anything, make every mount private, or it propagates back to the host: `{ op: 'mount', source: '', target: '/', fstype: '', flags: MS.REC | MS.PRIVATE, data: '', why }`.",
+    "Then mount a fresh procfs over /proc: `{ op: 'mount', source: 'proc', target: '/proc', fstype: 'proc', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '', why }`.",
   ],
   checks: [
     ownNamespace('pid', 'CLONE_NEWPID', 0),

@@ -5,7 +5,7 @@ import { CLONE, MS, type PlanPart } from 'kit';
  * its own processes.
  *
  * Container steps are syscalls kit-init makes inside, in order:
- *   { op: 'mount', fields: [source, target, fstype, flags, data], why: '...' }
+ *   { op: 'mount', source, target, fstype, flags, data, why: '...' }
  * (use '' for a NULL source, fstype or data).
  */
 export default function lab(): PlanPart {

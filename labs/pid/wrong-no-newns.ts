@@ -4,6 +4,6 @@ import { CLONE, MS, type PlanPart } from 'kit';
 export default function lab(): PlanPart {
   return {
     cloneFlags: CLONE.NEWPID,
-    container: [{ op: 'mount', fields: ['proc', '/proc', 'proc', MS.NOSUID | MS.NODEV | MS.NOEXEC, ''], why: 'a new procfs' }],
+    container: [{ op: 'mount', source: 'proc', target: '/proc', fstype: 'proc', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '', why: 'a new procfs' }],
   };
 }

@@ -4,6 +4,6 @@ import { CLONE, MS, type PlanPart } from 'kit';
 export default function lab(): PlanPart {
   return {
     cloneFlags: CLONE.NEWPID | CLONE.NEWNS,
-    container: [{ op: 'mount', fields: ['', '/', '', MS.REC | MS.PRIVATE, ''], why: 'private mounts' }],
+    container: [{ op: 'mount', source: '', target: '/', fstype: '', flags: MS.REC | MS.PRIVATE, data: '', why: 'private mounts' }],
   };
 }

@@ -25,8 +25,8 @@ const lab: Lab = {
   }),
   hints: [
     'pivot_root works on mounts: the container needs its own mount namespace (`cloneFlags: CLONE.NEWNS`), with "/" made private (MS_REC|MS_PRIVATE) first.',
-    "pivot_root(new, old) needs `new` to be a mount point: bind the rootfs onto itself (`{ op: 'mount', fields: [given.rootfs, given.rootfs, '', MS.BIND | MS.REC, ''] }`), chdir into it, mkdir '.oldroot', then `{ op: 'pivot_root', fields: ['.', '.oldroot'] }` and chdir('/').",
-    "The host's whole tree is still there at /.oldroot: `{ op: 'umount2', fields: ['/.oldroot', MNT_DETACH] }`, then rmdir it.",
+    "pivot_root(new, old) needs `new` to be a mount point: bind the rootfs onto itself (`{ op: 'mount', source: given.rootfs, target: given.rootfs, fstype: '', flags: MS.BIND | MS.REC, data: '' }`), chdir into it, mkdir '.oldroot', then `{ op: 'pivot_root', newRoot: '.', putOld: '.oldroot' }` and chdir('/').",
+    "The host's whole tree is still there at /.oldroot: `{ op: 'umount', target: '/.oldroot', flags: MNT_DETACH }`, then rmdir it.",
     "Mount the kernel filesystems programs expect: proc on /proc, sysfs on /sys, a tmpfs on /dev.",
   ],
   checks: [

@@ -5,10 +5,10 @@ export default function lab(given: { rootfs: string }): PlanPart {
   return {
     cloneFlags: CLONE.NEWNS,
     container: [
-      { op: 'mount', fields: ['', '/', '', MS.REC | MS.PRIVATE, ''], why: 'private mounts' },
-      { op: 'chdir', fields: [given.rootfs], why: 'stand in the new root' },
-      { op: 'mkdir', fields: ['.oldroot', 0o700], why: 'for the old root' },
-      { op: 'pivot_root', fields: ['.', '.oldroot'], why: 'switch' },
+      { op: 'mount', source: '', target: '/', fstype: '', flags: MS.REC | MS.PRIVATE, data: '', why: 'private mounts' },
+      { op: 'chdir', path: given.rootfs, why: 'stand in the new root' },
+      { op: 'mkdir', path: '.oldroot', mode: 0o700, why: 'for the old root' },
+      { op: 'pivot_root', newRoot: '.', putOld: '.oldroot', why: 'switch' },
     ],
   };
 }

@@ -13,7 +13,7 @@ const lab: Lab = {
   observe: (pid) => ({ ...observeNamespaces(pid, ['uts']), hostname: inNamespaces(pid, ['-u'], ['hostname'])?.trim() }),
   hints: [
     'Give clone() the flag for a new UTS namespace: `cloneFlags: CLONE.NEWUTS` (import { CLONE } from \'kit\').',
-    "Add a container step that sets the name inside: `container: [{ op: 'sethostname', fields: [given.hostname], why: '...' }]`.",
+    "Add a container step that sets the name inside: `container: [{ op: 'sethostname', name: given.hostname, why: '...' }]`.",
   ],
   checks: [
     ownNamespace('uts', 'CLONE_NEWUTS', 0),

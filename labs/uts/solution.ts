@@ -3,6 +3,6 @@ import { CLONE, type PlanPart } from 'kit';
 export default function lab(given: { hostname: string }): PlanPart {
   return {
     cloneFlags: CLONE.NEWUTS,
-    container: [{ op: 'sethostname', fields: [given.hostname], why: 'name the container: only its UTS namespace sees it' }],
+    container: [{ op: 'sethostname', name: given.hostname, why: 'name the container: only its UTS namespace sees it' }],
   };
 }

@@ -6,7 +6,7 @@ import { CLONE, type PlanPart } from 'kit';
  * Return what kit adds to the container's plan:
  * - cloneFlags: the namespaces clone() creates (CLONE.NEWUTS, CLONE.NEWPID...);
  * - container: steps kit-init runs inside, in order, before the command,
- *   e.g. { op: 'sethostname', fields: ['name'], why: 'one line: why' }.
+ *   e.g. { op: 'sethostname', name: 'name', why: 'one line: why' }.
  */
 export default function lab(given: { hostname: string }): PlanPart {
   void CLONE;

@@ -5,10 +5,12 @@
 //! - `decode`: turns flag words and errno values into the names strace prints.
 //! - `trace`: the event model and where events go (a buffer the addon drains,
 //!   or the control socket when running as kit-init inside the container).
-//! - `napi`: the N-API addon Node loads (host side).
+//! - `napi`: the Node addon (napi-rs), host side only: built with the `addon`
+//!   feature, so kit-init never links it.
 //! - `plan`: the wire format of container-side steps that kit-init executes.
 pub mod decode;
-pub mod napi;
+#[cfg(feature = "addon")]
+mod napi;
 pub mod device_program;
 pub mod plan;
 pub mod seccomp_filter;

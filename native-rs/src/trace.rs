@@ -67,7 +67,21 @@ pub fn capture<T>(work: impl FnOnce() -> T) -> (T, String) {
     (result, format!("[{}]", events.join(",")))
 }
 
+thread_local! {
+    /// The syscall of the last failed call on this thread (see take_last_failure).
+    static LAST_FAILURE: std::cell::Cell<Option<&'static str>> = const { std::cell::Cell::new(None) };
+}
+
+/// The syscall whose failure was recorded last on this thread, and forget
+/// it: the addon names it in the JS error it throws.
+pub fn take_last_failure() -> Option<&'static str> {
+    LAST_FAILURE.with(|f| f.take())
+}
+
 pub fn record(event: Event) {
+    if event.errno.is_some() {
+        LAST_FAILURE.with(|f| f.set(Some(event.syscall)));
+    }
     let line = event.to_json(*SIDE.lock().unwrap());
     let line = match CAPTURED.with(|c| c.borrow_mut().as_mut().map(|events| events.push(line.clone()))) {
         Some(()) => return,

@@ -1,9 +1,10 @@
 import { ContainerTrace } from '../../core/engine/container-trace';
+import type { ContainerStep } from '../../core/plan';
 import type { TraceEvent } from '../../core/trace/event';
 
-const steps = [
-  { op: 'sethostname', fields: ['box'], why: 'name the box' },
-  { op: 'exec', fields: ['/bin/true', 1, 'true'], why: 'run the command' },
+const steps: ContainerStep[] = [
+  { op: 'sethostname', name: 'box', why: 'name the box' },
+  { op: 'exec', path: '/bin/true', argv: ['true'], env: [], why: 'run the command' },
 ];
 
 function event(syscall: string, step: number | null, extra: Partial<TraceEvent> = {}): TraceEvent {

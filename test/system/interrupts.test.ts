@@ -4,6 +4,7 @@ import * as native from '../../core/native';
 import { kitPaths } from '../../core/paths';
 import type { TraceEvent } from '../../core/trace/event';
 import { alive, eventually, hostSnapshot, openFdCount, requireRoot, tempKitRoot, zombieChildren } from '../support/kit';
+import { nativeError } from '../support/native-error';
 
 /** The error paths of one container run: whatever fails, nothing is left behind. */
 requireRoot();
@@ -77,7 +78,10 @@ test('a channel that cannot be opened (EMFILE) closes the ones already open', as
   const addon = native.native();
   const realPipe = addon.pipe.bind(addon);
   let pipes = 0;
-  jest.spyOn(addon, 'pipe').mockImplementation(() => (++pipes === 2 ? -24 : realPipe()));
+  jest.spyOn(addon, 'pipe').mockImplementation(() => {
+    if (++pipes === 2) throw nativeError('pipe2', 'EMFILE', 24, 'Too many open files');
+    return realPipe();
+  });
   await expect(runContainer(sleeper, { paths })).rejects.toThrow('could not create a channel to the container (errno 24)');
 });
 

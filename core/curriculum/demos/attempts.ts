@@ -1,4 +1,5 @@
 import { MS } from '../../linux';
+import type { NativeAttempt } from '../../native';
 import type { ContainerStep, PlanPart } from '../../plan';
 
 /**
@@ -8,12 +9,12 @@ import type { ContainerStep, PlanPart } from '../../plan';
  * Each is harmless by construction: a tmpfs on the container's own /mnt, a
  * swapoff of a path that does not exist.
  */
-function attempt(op: string, fields: Array<string | number>, why: string, hint: string): ContainerStep {
-  return { op: 'try', fields: [op, ...fields], why, hint };
+function attempt(call: NativeAttempt, why: string, hint: string): ContainerStep {
+  return { op: 'try', attempt: call, why, hint };
 }
 
 export function mountAttempt(why: string, hint: string): ContainerStep {
-  return attempt('mount', ['kit-demo', '/mnt', 'tmpfs', MS.NOSUID | MS.NODEV | MS.NOEXEC, ''], why, hint);
+  return attempt({ op: 'mount', source: 'kit-demo', target: '/mnt', fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '' }, why, hint);
 }
 
 /** The capabilities chapter: root inside, yet mount(2) fails, because CAP_SYS_ADMIN was dropped. */
@@ -33,7 +34,7 @@ export function seccompDemo(): PlanPart {
   return {
     container: [
       mountAttempt('allowed: Docker\'s profile lets mount through when the container has CAP_SYS_ADMIN, as this one does', 'mount failed: it should have passed the filter'),
-      attempt('swapoff', ['/kit-no-such-swap'], 'blocked: swapoff is on no allow-list of Docker\'s profile, whatever the capabilities (the path does not even exist)', 'EPERM from the filter: the call never reached the kernel\'s code, which would have said ENOENT (no such file)'),
+      attempt({ op: 'swapoff', path: '/kit-no-such-swap' }, 'blocked: swapoff is on no allow-list of Docker\'s profile, whatever the capabilities (the path does not even exist)', 'EPERM from the filter: the call never reached the kernel\'s code, which would have said ENOENT (no such file)'),
     ],
   };
 }

@@ -1,4 +1,8 @@
-import type { PlanPart } from '../../plan';
+import type { ContainerStep, PlanPart } from '../../plan';
+
+/** Where the escape starts: a fresh directory in the container's root. */
+const ESCAPE_DIR = 'kit-escape';
+const ESCAPE_WHY = 'the escape: chroot into a subdirectory, keep the current directory outside it, walk `..` up, chroot(".")';
 
 /**
  * The classic chroot escape as one kit-init step (native-rs/src/init/
@@ -11,12 +15,17 @@ export function chrootEscapeDemo(): PlanPart {
   return {
     container: [
       {
-        op: 'chroot-escape',
-        fields: ['kit-escape'],
-        why: 'the escape: chroot into a subdirectory, keep the current directory outside it, walk `..` up, chroot(".")',
+        op: 'chroot_escape',
+        dir: ESCAPE_DIR,
+        why: ESCAPE_WHY,
       },
     ],
   };
+}
+
+/** The same escape as an attempt (kit-init's `try`): refused or not, the plan goes on. */
+export function chrootEscapeAttempt(note?: string): ContainerStep {
+  return { op: 'try', attempt: { op: 'chroot_escape', dir: ESCAPE_DIR }, why: note ? `${ESCAPE_WHY}: ${note}` : ESCAPE_WHY };
 }
 
 /** The command both chapters run after the attempt: is "/" still the image? */

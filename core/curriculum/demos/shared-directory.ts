@@ -24,6 +24,6 @@ export function sharedDirectoryDemo(): PlanPart {
           }),
       },
     ],
-    container: [{ op: 'chdir', fields: [dir], why: 'work in the directory the host made, so the host can look at what is written there' }],
+    container: [{ op: 'chdir', path: dir, why: 'work in the directory the host made, so the host can look at what is written there' }],
   };
 }

@@ -6,7 +6,14 @@
 //! (their events go back on the same socket), then execs the container's
 //! command. Exit codes follow Docker's: 125 a setup step failed, 126 the
 //! command could not be run, 127 it was not found.
-use kit_native::plan::{self, Step};
+//!
+//! Crates: only `libc` (through kit_native::sys), never napi-rs (the addon is
+//! behind the `addon` feature, which this binary is built without). libc is
+//! declarations only: constants, structs and glibc's thin syscall wrappers,
+//! none of which takes a lock, allocates or starts a thread, so what runs here
+//! is the raw syscalls the trace shows. The child of clone() in Node (before
+//! this program is exec'd) is more constrained still: see sys/clone.rs.
+use kit_native::plan::{self, Attempt, ContainerStep};
 use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
 
@@ -21,8 +28,8 @@ fn main() {
     // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored
     // across execve: give the container the default behaviour back.
     unsafe {
-        libc::signal(13 /* SIGPIPE */, libc::SIG_DFL);
-        libc::signal(25 /* SIGXFSZ */, libc::SIG_DFL);
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
     }
     trace::send_to_fd(CONTROL_FD);
     record_userns_calls();
@@ -86,49 +93,58 @@ fn fail(message: &str, code: i32) -> ! {
 
 /// Run one plan step. Err carries the exit code; the failed call's event has
 /// already been sent to the host, which turns it into the user's error.
-fn run(step: &Step) -> Result<(), i32> {
-    let result = match dispatch(step) {
-        Ok(r) => r,
-        Err(bad) => fail(&format!("kit-init: bad step `{}`: {}", step.op, bad), 125),
-    };
-    result.map(|_| ()).map_err(|_| 125)
+fn run(step: &ContainerStep) -> Result<(), i32> {
+    dispatch(step).map(|_| ()).map_err(|_| 125)
 }
 
-fn dispatch(s: &Step) -> Result<sys::SysResult, String> {
-    if let Some(result) = confine::dispatch(s) {
-        return result;
-    }
-    Ok(match s.op.as_str() {
-        "sethostname" => sys::hostname::sethostname(s.text(0)?),
-        "mount" => sys::mount::mount(s.text(0)?, s.text(1)?, s.text(2)?, s.number(3)?, s.text(4)?),
-        "umount2" => sys::mount::umount2(s.text(0)?, s.number(1)? as i32),
-        "pivot_root" => sys::pivot_root::pivot_root(s.text(0)?, s.text(1)?),
-        "chroot" => sys::chroot::chroot(s.text(0)?),
-        "chdir" => sys::chroot::chdir(s.text(0)?),
-        "fchdir" => sys::chroot::fchdir(s.number(0)? as i32),
-        "open_dir" => sys::open::open_dir_as(s.text(0)?, s.number(1)? as i32),
-        "mkdir" => sys::files::mkdir(s.text(0)?, s.number(1)? as u32),
-        "rmdir" => sys::files::rmdir(s.text(0)?),
-        "mknod" => sys::files::mknod(s.text(0)?, s.number(1)? as u32, s.number(2)? as u32, s.number(3)? as u32),
-        "chmod" => sys::files::chmod(s.text(0)?, s.number(1)? as u32),
-        "symlink" => sys::files::symlink(s.text(0)?, s.text(1)?),
-        "write" => sys::files::write_file(s.text(0)?, s.text(1)?),
-        "unshare" => sys::unshare::unshare(s.number(0)?),
-        "setns" => sys::setns::setns(s.text(0)?, s.number(1)?),
-        "fork" => fork_and_wait(),
-        "chroot-escape" => chroot_escape::chroot_escape(s.text(0)?),
-        "exec" => exec(s)?,
-        "console" => console::console(s.number(0)? as i32, s.number(1)? as u16, s.number(2)? as u16),
-        // `try <op> <fields...>`: an attempt a chapter shows failing (blocked by
-        // seccomp, a missing capability): its result is in the trace, and the
-        // plan goes on either way.
-        "try" => {
-            let inner = Step { op: s.text(0)?.to_string(), fields: s.fields[1..].to_vec() };
-            let _ = dispatch(&inner)?;
+/// Every step is one wrapper in kit_native::sys; the match is exhaustive, so
+/// a step added to ContainerStep and not here fails to build.
+fn dispatch(step: &ContainerStep) -> sys::SysResult {
+    use ContainerStep::*;
+    match step {
+        Sethostname { name } => sys::hostname::sethostname(name),
+        Mount { source, target, fstype, flags, data } => sys::mount::mount(source, target, fstype, *flags as u64, data),
+        Umount { target, flags } => sys::mount::umount2(target, *flags),
+        PivotRoot { new_root, put_old } => sys::pivot_root::pivot_root(new_root, put_old),
+        Chroot { path } => sys::chroot::chroot(path),
+        Chdir { path } => sys::chroot::chdir(path),
+        Fchdir { fd } => sys::chroot::fchdir(*fd),
+        OpenDir { path, fd } => sys::open::open_dir_as(path, *fd),
+        Mkdir { path, mode } => sys::files::mkdir(path, *mode),
+        Rmdir { path } => sys::files::rmdir(path),
+        Mknod { path, mode, major, minor } => sys::files::mknod(path, *mode, *major, *minor),
+        Chmod { path, mode } => sys::files::chmod(path, *mode),
+        Symlink { target, linkpath } => sys::files::symlink(target, linkpath),
+        Write { path, data } => sys::files::write_file(path, data),
+        Unshare { flags } => sys::unshare::unshare(*flags as u64),
+        Setns { path, nstype } => sys::setns::setns(path, *nstype as u64),
+        CapbsetDrop { caps } => confine::drop_bounding(caps),
+        Capset { effective, permitted, inheritable } => sys::capset::capset(*effective as u64, *permitted as u64, *inheritable as u64),
+        AmbientClear => sys::prctl::clear_ambient(),
+        NoNewPrivs => sys::prctl::set_no_new_privs(),
+        Seccomp { default_action, match_action, rules } => {
+            confine::seccomp(default_action, match_action, rules).unwrap_or_else(|bad| fail(&format!("kit-init: bad seccomp filter: {}", bad), 125))
+        }
+        DeviceProgram { cgroup, rules } => {
+            confine::device_program(cgroup, rules).unwrap_or_else(|bad| fail(&format!("kit-init: bad device rule: {}", bad), 125))
+        }
+        Try { attempt } => {
+            let _ = attempt_call(attempt); // refused or not, the trace has it and the plan goes on
             Ok(0)
         }
-        other => return Err(format!("unknown operation `{}`", other)),
-    })
+        Fork => fork_and_wait(),
+        ChrootEscape { dir } => chroot_escape::chroot_escape(dir),
+        Console { socket, rows, cols } => console::console(*socket, *rows as u16, *cols as u16),
+        Exec { path, argv, env } => exec(path, argv, env),
+    }
+}
+
+fn attempt_call(attempt: &Attempt) -> sys::SysResult {
+    match attempt {
+        Attempt::Mount { source, target, fstype, flags, data } => sys::mount::mount(source, target, fstype, *flags as u64, data),
+        Attempt::Swapoff { path } => sys::swapoff::swapoff(path),
+        Attempt::ChrootEscape { dir } => chroot_escape::chroot_escape(dir),
+    }
 }
 
 /// The child goes on with the plan; this process waits and exits as it did,
@@ -154,15 +170,9 @@ fn fork_and_wait() -> sys::SysResult {
     unsafe { libc::_exit((status >> 8) & 0xff) }
 }
 
-/// `exec <path> <argc> <argv...> <env...>`: never returns on success.
-fn exec(s: &Step) -> Result<sys::SysResult, String> {
-    let argc = s.number(1)? as usize;
-    let rest = &s.fields[2..];
-    if rest.len() < argc {
-        return Err("argv shorter than argc".into());
-    }
-    let (argv, env) = rest.split_at(argc);
+/// execve the command: never returns on success.
+fn exec(path: &str, argv: &[String], env: &[String]) -> ! {
     sys::fds::set_cloexec(CONTROL_FD);
-    let errno = sys::exec::execve(s.text(0)?, argv, env);
-    unsafe { libc::_exit(if errno == 2 { 127 } else { 126 }) }
+    let errno = sys::exec::execve(path, argv, env);
+    unsafe { libc::_exit(if errno == libc::ENOENT { 127 } else { 126 }) }
 }

@@ -1,229 +1,155 @@
-//! The N-API addon Node loads as native-rs/kit.node. Each export unpacks its
-//! JS arguments, calls one wrapper in `sys` and returns the raw result: the
-//! syscall's return value, or -errno on failure. The trace event of every
-//! call waits in a buffer that JS reads with `drainTrace()`.
-//! core/native.ts holds the matching TypeScript types.
-use std::os::raw::c_void;
-use std::ptr::null_mut;
+//! The Node addon (napi-rs), loaded as native-rs/kit.node: the host side.
+//! Each export calls one wrapper in `sys` and returns the syscall's result;
+//! a failure throws a JS error naming the syscall and its errno
+//! (`error.rs`). Every call's trace event waits in a buffer that JS reads
+//! with `drainTrace()`. `napi build` writes the TypeScript declarations of
+//! these exports to native-rs/kit.d.ts, which core/native.ts compiles
+//! against: renaming or removing an export here fails `tsc`.
+use napi::Env;
+use napi_derive::napi;
 
-use crate::sys::{self, SysResult};
+use crate::plan::{self, ContainerStep};
+use crate::sys;
 use crate::trace;
 
-mod ffi;
-mod values;
+mod error;
+mod wait;
 
-use ffi::*;
-use values::{args, number, number_array, object, string, throw, Args, BadArg};
+use error::{ret, syscall};
 
-type Export = fn(&Args) -> Result<napi_value, BadArg>;
-
-const EXPORTS: &[(&str, Export)] = &[
-    ("spawn", spawn),
-    ("wait", wait),
-    ("kill", kill),
-    ("pipe", pipe),
-    ("socketpair", socketpair),
-    ("close", close),
-    ("mkdir", mkdir),
-    ("rmdir", rmdir),
-    ("msgCreate", msg_create),
-    ("msgRemove", msg_remove),
-    ("mount", mount),
-    ("umount2", umount2),
-    ("writeFile", write_file),
-    ("mknod", mknod),
-    ("lchmod", lchmod),
-    ("symlink", symlink),
-    ("setxattr", setxattr),
-    ("getxattr", getxattr),
-    ("chdir", chdir),
-    ("lockFile", lock_file),
-    ("drainTrace", drain_trace),
-    ("recvFd", recv_fd),
-    ("setWindowSize", set_window_size),
-];
-
-fn ret(a: &Args, result: SysResult) -> napi_value {
-    number(a.env, match result {
-        Ok(v) => v as f64,
-        Err(e) => -(e as f64),
-    })
+/// clone(flags) a child that execs kit-init at `initPath`; `fds[i]` becomes
+/// its fd i. Returns the child's pid.
+#[napi]
+pub fn spawn(env: Env, flags: i64, init_path: String, fds: Vec<i32>) -> napi::Result<i64> {
+    ret(&env, "clone", || sys::clone::spawn(flags as u64, &init_path, &fds))
 }
 
-fn fd_pair(a: &Args, result: Result<[i32; 2], i32>) -> napi_value {
-    match result {
-        Ok([x, y]) => number_array(a.env, &[x as f64, y as f64]),
-        Err(e) => number(a.env, -(e as f64)),
-    }
+/// An fd sent over the unix socket `socket` (SCM_RIGHTS), without blocking:
+/// throws EAGAIN while none has come, EPIPE once the sender closed its end.
+#[napi]
+pub fn recv_fd(env: Env, socket: i32) -> napi::Result<i64> {
+    ret(&env, "recvmsg", || sys::fd_passing::recv_fd(socket))
 }
 
-/// spawn(flags, initPath, fds): clone + exec kit-init; returns the host pid.
-fn spawn(a: &Args) -> Result<napi_value, BadArg> {
-    let fds: Vec<i32> = a.numbers(2)?.into_iter().map(|f| f as i32).collect();
-    Ok(ret(a, sys::clone::spawn(a.number(0)? as u64, &a.string(1)?, &fds)))
+/// TIOCSWINSZ: a terminal's size in characters (the container sees SIGWINCH).
+#[napi]
+pub fn set_window_size(env: Env, fd: i32, rows: u32, cols: u32) -> napi::Result<i64> {
+    ret(&env, "ioctl", || sys::tty::set_window_size(fd, rows as u16, cols as u16))
 }
 
-/// recvFd(socket): an fd sent over it (SCM_RIGHTS), -EAGAIN while none has come, -EPIPE at EOF.
-fn recv_fd(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::fd_passing::recv_fd(a.int(0)?)))
+#[napi]
+pub fn kill(env: Env, pid: i32, signal: i32) -> napi::Result<i64> {
+    ret(&env, "kill", || sys::kill::kill(pid, signal))
 }
 
-/// setWindowSize(fd, rows, cols): TIOCSWINSZ on a terminal (kit's end of the container's pty).
-fn set_window_size(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::tty::set_window_size(a.int(0)?, a.int(1)? as u16, a.int(2)? as u16)))
+/// pipe2(O_CLOEXEC): [read end, write end].
+#[napi]
+pub fn pipe(env: Env) -> napi::Result<(i32, i32)> {
+    syscall(&env, "pipe2", || sys::fds::pipe().map(|[r, w]| (r, w)))
 }
 
-fn kill(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::kill::kill(a.int(0)?, a.int(1)?)))
+/// socketpair(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC).
+#[napi]
+pub fn socketpair(env: Env) -> napi::Result<(i32, i32)> {
+    syscall(&env, "socketpair", || sys::fds::socketpair().map(|[a, b]| (a, b)))
 }
 
-fn pipe(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(fd_pair(a, sys::fds::pipe()))
+#[napi]
+pub fn close(env: Env, fd: i32) -> napi::Result<i64> {
+    ret(&env, "close", || sys::fds::close(fd))
 }
 
-fn socketpair(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(fd_pair(a, sys::fds::socketpair()))
+#[napi]
+pub fn mkdir(env: Env, path: String, mode: u32) -> napi::Result<i64> {
+    ret(&env, "mkdir", || sys::files::mkdir(&path, mode))
 }
 
-fn close(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::fds::close(a.int(0)?)))
+#[napi]
+pub fn rmdir(env: Env, path: String) -> napi::Result<i64> {
+    ret(&env, "rmdir", || sys::files::rmdir(&path))
 }
 
-fn mkdir(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::files::mkdir(&a.string(0)?, a.number(1)? as u32)))
+/// A new System V message queue under `key` (IPC_CREAT|IPC_EXCL); its id.
+#[napi]
+pub fn msg_create(env: Env, key: i32, mode: i32) -> napi::Result<i64> {
+    ret(&env, "msgget", || sys::ipc::msgget_create(key, mode))
 }
 
-fn rmdir(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::files::rmdir(&a.string(0)?)))
+/// Remove the message queue under `key` (msgget, then msgctl IPC_RMID).
+#[napi]
+pub fn msg_remove(env: Env, key: i32) -> napi::Result<i64> {
+    ret(&env, "msgctl", || sys::ipc::msgget(key).and_then(|id| sys::ipc::msgctl_rmid(id as i32)))
 }
 
-/// msgCreate(key, mode): a new System V message queue; returns its id.
-fn msg_create(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::ipc::msgget_create(a.int(0)?, a.int(1)?)))
+/// mount(source, target, fstype, flags, data); an empty string stands for NULL.
+#[napi]
+pub fn mount(env: Env, source: String, target: String, fstype: String, flags: i64, data: String) -> napi::Result<i64> {
+    ret(&env, "mount", || sys::mount::mount(&source, &target, &fstype, flags as u64, &data))
 }
 
-/// msgRemove(key): remove the queue under key (msgget then IPC_RMID).
-fn msg_remove(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::ipc::msgget(a.int(0)?).and_then(|id| sys::ipc::msgctl_rmid(id as i32))))
+#[napi]
+pub fn umount2(env: Env, target: String, flags: i32) -> napi::Result<i64> {
+    ret(&env, "umount2", || sys::mount::umount2(&target, flags))
 }
 
-fn mount(a: &Args) -> Result<napi_value, BadArg> {
-    let (src, target, fstype, data) = (a.string(0)?, a.string(1)?, a.string(2)?, a.string(4)?);
-    Ok(ret(a, sys::mount::mount(&src, &target, &fstype, a.number(3)? as u64, &data)))
+/// open + one write(2) + close: a kernel knob's value in a single write.
+#[napi]
+pub fn write_file(env: Env, path: String, data: String) -> napi::Result<i64> {
+    ret(&env, "write", || sys::files::write_file(&path, &data))
 }
 
-fn umount2(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::mount::umount2(&a.string(0)?, a.int(1)?)))
+/// mknod(path, mode, makedev(major, minor)), `mode` including the file type (S_IFCHR | 0o666...).
+#[napi]
+pub fn mknod(env: Env, path: String, mode: u32, major: u32, minor: u32) -> napi::Result<i64> {
+    ret(&env, "mknod", || sys::files::mknod(&path, mode, major, minor))
 }
 
-fn write_file(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::files::write_file(&a.string(0)?, &a.string(1)?)))
+/// fchmodat(AT_SYMLINK_NOFOLLOW): the mode of the path itself, never a symlink's target (EOPNOTSUPP on a symlink).
+#[napi]
+pub fn lchmod(env: Env, path: String, mode: u32) -> napi::Result<i64> {
+    ret(&env, "fchmodat", || sys::nofollow::lchmod(&path, mode))
 }
 
-/// mknod(path, mode, major, minor), mode including the file type bits (S_IFCHR...).
-fn mknod(a: &Args) -> Result<napi_value, BadArg> {
-    let (mode, major, minor) = (a.number(1)? as u32, a.number(2)? as u32, a.number(3)? as u32);
-    Ok(ret(a, sys::files::mknod(&a.string(0)?, mode, major, minor)))
+#[napi]
+pub fn symlink(env: Env, target: String, linkpath: String) -> napi::Result<i64> {
+    ret(&env, "symlink", || sys::files::symlink(&target, &linkpath))
 }
 
-/// lchmod(path, mode): fchmodat(AT_SYMLINK_NOFOLLOW), never through a symlink.
-fn lchmod(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::nofollow::lchmod(&a.string(0)?, a.number(1)? as u32)))
+#[napi]
+pub fn setxattr(env: Env, path: String, name: String, value: String) -> napi::Result<i64> {
+    ret(&env, "lsetxattr", || sys::xattr::setxattr(&path, &name, &value))
 }
 
-fn symlink(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::files::symlink(&a.string(0)?, &a.string(1)?)))
-}
-
-fn setxattr(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::xattr::setxattr(&a.string(0)?, &a.string(1)?, &a.string(2)?)))
-}
-
-/// getxattr(path, name): the value as a string, or -errno (ENODATA: not set).
-fn getxattr(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(match sys::xattr::getxattr(&a.string(0)?, &a.string(1)?) {
-        Ok(value) => string(a.env, &value),
-        Err(e) => number(a.env, -(e as f64)),
-    })
+/// The attribute's value; throws ENODATA when it is not set.
+#[napi]
+pub fn getxattr(env: Env, path: String, name: String) -> napi::Result<String> {
+    syscall(&env, "lgetxattr", || sys::xattr::getxattr(&path, &name))
 }
 
 /// chdir(path) of the whole process: overlay2 mounts many layers with paths
 /// relative to the layer store, as Docker does, when absolute ones would not
 /// fit in one page of mount options.
-fn chdir(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::chroot::chdir(&a.string(0)?)))
+#[napi]
+pub fn chdir(env: Env, path: String) -> napi::Result<i64> {
+    ret(&env, "chdir", || sys::chroot::chdir(&path))
 }
 
-/// lockFile(path): an fd holding an exclusive flock on path; close() unlocks.
-fn lock_file(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(ret(a, sys::flock::lock_file(&a.string(0)?)))
+/// open(path, O_CREAT) + flock(LOCK_EX): the fd holding the lock; close() unlocks.
+#[napi]
+pub fn lock_file(env: Env, path: String) -> napi::Result<i64> {
+    ret(&env, "flock", || sys::flock::lock_file(&path))
 }
 
-fn drain_trace(a: &Args) -> Result<napi_value, BadArg> {
-    Ok(string(a.env, &trace::drain()))
+/// The container's plan as kit-init reads it from the control socket
+/// (src/plan.rs). Each step is checked against ContainerStep on the way in:
+/// a step kit-init does not know throws here, before anything is started.
+#[napi]
+pub fn encode_plan(steps: Vec<ContainerStep>) -> String {
+    plan::encode(&steps)
 }
 
-/// wait(pid) -> Promise<{ ret, status, errno, trace }>, trace being wait4's
-/// own event (JSON array), not left in the shared buffer. wait4 blocks, so it runs on
-/// libuv's thread pool: Node's main thread stays free to take Ctrl-C.
-struct WaitJob {
-    pid: i32,
-    exit: Option<(sys::wait::Exit, String)>,
-    deferred: napi_deferred,
-    work: napi_async_work,
-}
-
-fn wait(a: &Args) -> Result<napi_value, BadArg> {
-    let job = Box::into_raw(Box::new(WaitJob { pid: a.int(0)?, exit: None, deferred: null_mut(), work: null_mut() }));
-    let mut promise = null_mut();
-    unsafe {
-        napi_create_promise(a.env, &mut (*job).deferred, &mut promise);
-        napi_create_async_work(a.env, null_mut(), string(a.env, "kit.wait"), wait_execute, wait_complete, job as *mut c_void, &mut (*job).work);
-        napi_queue_async_work(a.env, (*job).work);
-    }
-    Ok(promise)
-}
-
-unsafe extern "C" fn wait_execute(_env: napi_env, data: *mut c_void) {
-    let job = &mut *(data as *mut WaitJob);
-    job.exit = Some(trace::capture(|| sys::wait::wait4(job.pid)));
-}
-
-unsafe extern "C" fn wait_complete(env: napi_env, _status: napi_status, data: *mut c_void) {
-    let job = Box::from_raw(data as *mut WaitJob);
-    let (exit, events) = job.exit.as_ref().expect("wait4 ran");
-    let errno = exit.errno.map_or(0.0, |e| e as f64);
-    let fields = [
-        ("ret", number(env, exit.ret as f64)),
-        ("status", number(env, exit.status as f64)),
-        ("errno", number(env, errno)),
-        ("trace", string(env, events)),
-    ];
-    let result = object(env, &fields);
-    napi_resolve_deferred(env, job.deferred, result);
-    napi_delete_async_work(env, job.work);
-}
-
-/// One C entry point per export: N-API callbacks cannot carry a Rust closure,
-/// so the table index travels as the callback's data pointer.
-unsafe extern "C" fn call_export(env: napi_env, info: napi_callback_info) -> napi_value {
-    let mut data: *mut c_void = null_mut();
-    let mut argc = 0usize;
-    napi_get_cb_info(env, info, &mut argc, null_mut(), null_mut(), &mut data);
-    let (_, export) = EXPORTS[data as usize];
-    match export(&args(env, info)) {
-        Ok(value) => value,
-        Err(BadArg(message)) => throw(env, &message),
-    }
-}
-
-#[no_mangle]
-pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
-    for (i, (name, _)) in EXPORTS.iter().enumerate() {
-        let mut function = null_mut();
-        napi_create_function(env, name.as_ptr() as *const _, name.len(), call_export, i as *mut c_void, &mut function);
-        let key = std::ffi::CString::new(*name).unwrap();
-        napi_set_named_property(env, exports, key.as_ptr(), function);
-    }
-    exports
+/// The events recorded since the last call, as a JSON array.
+#[napi]
+pub fn drain_trace() -> String {
+    trace::drain()
 }

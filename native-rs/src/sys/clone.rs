@@ -11,8 +11,7 @@ use std::ffi::CString;
 use std::os::raw::c_char;
 
 use super::libc::{
-    self, F_DUPFD_CLOEXEC, KERNEL_SIGSET_SIZE, PR_SET_PDEATHSIG, SIGKILL, SIG_DFL, SIG_IGN, SIG_SETMASK, SYS_CLONE, SYS_CLOSE_RANGE,
-    SYS_RT_SIGPROCMASK,
+    self, F_DUPFD_CLOEXEC, PR_SET_PDEATHSIG, SIGKILL, SIG_DFL, SIG_IGN, SIG_SETMASK, SYS_clone, SYS_close_range, SYS_rt_sigprocmask,
 };
 use super::userns_child;
 use super::{cstr, traced, SysResult};
@@ -22,19 +21,20 @@ use crate::decode;
 pub const MAX_FDS: usize = 8;
 /// The child's control socket (the host's plan in, kit-init's trace out).
 const CONTROL_FD: i32 = 3;
-const CLONE_NEWUSER: u64 = 0x10000000;
 /// Sources are first moved above this number so the dup2 loop never
 /// overwrites a source it still needs.
 const HIGH_FD: i32 = 100;
 /// Without close_range, the fds closed one by one: below the usual soft RLIMIT_NOFILE.
 const FALLBACK_FD_LIMIT: u32 = 1024;
+/// The kernel's signal mask: 64 bits, not glibc's 1024-bit sigset_t.
+const KERNEL_SIGSET_SIZE: usize = 8;
 
 /// Clone a child with `flags` (namespaces | exit signal) that execs `init`.
 /// `fds[i]` becomes the child's fd i, inheritable; every other fd is closed
 /// in the child, so nothing of kit's reaches the container.
 pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
     if fds.len() > MAX_FDS {
-        return Err(22);
+        return Err(libc::EINVAL);
     }
     let path = cstr(init)?;
     let argv0 = CString::new("kit-init").unwrap();
@@ -43,7 +43,7 @@ pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
     // root there (userns_child.rs); kit-init's argv says which calls it made.
     let with_groups = CString::new(userns_child::ARG_SETGROUPS).unwrap();
     let ids_only = CString::new(userns_child::ARG_IDS).unwrap();
-    let userns_argv: Option<[[*const c_char; 3]; 2]> = (flags & CLONE_NEWUSER != 0).then(|| {
+    let userns_argv: Option<[[*const c_char; 3]; 2]> = (flags & libc::CLONE_NEWUSER as u64 != 0).then(|| {
         [
             [argv0.as_ptr(), ids_only.as_ptr(), std::ptr::null()],
             [argv0.as_ptr(), with_groups.as_ptr(), std::ptr::null()],
@@ -62,7 +62,7 @@ pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
         let all: u64 = !0;
         let mut old: u64 = 0;
         set_mask(&all, &mut old);
-        let pid = libc::syscall(SYS_CLONE, flags as i64, 0i64, 0i64, 0i64, 0i64);
+        let pid = libc::syscall(SYS_clone, flags as i64, 0i64, 0i64, 0i64, 0i64);
         if pid == 0 {
             default_handlers();
             set_mask(&old, std::ptr::null_mut());
@@ -77,7 +77,7 @@ pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
 
 /// rt_sigprocmask(SIG_SETMASK) of the calling thread, raw: no lock, no allocation.
 unsafe fn set_mask(mask: *const u64, old: *mut u64) {
-    libc::syscall(SYS_RT_SIGPROCMASK, SIG_SETMASK, mask, old, KERNEL_SIGSET_SIZE);
+    libc::syscall(SYS_rt_sigprocmask, SIG_SETMASK, mask, old, KERNEL_SIGSET_SIZE);
 }
 
 /// In the child: every handled signal back to its default (execve would do
@@ -93,7 +93,7 @@ unsafe fn default_handlers() {
 /// Close every fd from `first` up: close_range(2), or one close(2) at a time
 /// on kernels older than 5.9.
 unsafe fn close_from(first: u32) {
-    if libc::syscall(SYS_CLOSE_RANGE, first, u32::MAX, 0u32) == 0 {
+    if libc::syscall(SYS_close_range, first, u32::MAX, 0u32) == 0 {
         return;
     }
     for fd in first..FALLBACK_FD_LIMIT {
@@ -131,7 +131,7 @@ unsafe fn child_exec(
     // undoes the host-side changes on the next kit command. Had kit died
     // before this line, no signal would come: so kit sends the plan only
     // after kit-init's first trace line (core/engine/run.ts).
-    libc::prctl(PR_SET_PDEATHSIG, SIGKILL as _);
+    libc::prctl(PR_SET_PDEATHSIG, SIGKILL as libc::c_ulong);
     let argv = match userns_argv {
         None => argv.as_ptr(),
         Some(pair) => match userns_child::become_root(CONTROL_FD) {

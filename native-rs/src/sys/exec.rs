@@ -16,7 +16,7 @@ use crate::trace::{self, Event};
 pub fn execve(path: &str, argv: &[String], env: &[String]) -> i32 {
     let (cpath, cargv, cenv) = match (cstr(path), to_cstrings(argv), to_cstrings(env)) {
         (Ok(p), Ok(a), Ok(e)) => (p, a, e),
-        _ => return 22,
+        _ => return libc::EINVAL,
     };
     let args = vec![quoted(Some(path)), string_array(argv), format!("[/* {} vars */]", env.len())];
     let pending = |ret, errno, duration_us| Event {

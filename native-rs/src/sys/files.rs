@@ -19,7 +19,7 @@ pub fn rmdir(path: &str) -> SysResult {
 
 pub fn mknod(path: &str, mode: u32, major: u32, minor: u32) -> SysResult {
     let c = cstr(path)?;
-    let dev = makedev(major, minor);
+    let dev = libc::makedev(major, minor);
     let args = vec![quoted(Some(path)), file_mode(mode), format!("makedev({}, {})", major, minor)];
     traced("mknod", args, || unsafe { libc::mknod(c.as_ptr(), mode, dev) as i64 })
 }
@@ -53,9 +53,4 @@ pub fn write_file(path: &str, data: &str) -> SysResult {
     });
     unsafe { libc::close(fd) };
     result
-}
-
-fn makedev(major: u32, minor: u32) -> u64 {
-    let (ma, mi) = (major as u64, minor as u64);
-    ((ma & 0xfffff000) << 32) | ((ma & 0xfff) << 8) | ((mi & 0xffffff00) << 12) | (mi & 0xff)
 }

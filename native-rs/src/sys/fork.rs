@@ -10,7 +10,7 @@ pub fn fork() -> SysResult {
     let result = traced("fork", vec![], || unsafe { libc::fork() as i64 });
     if result == Ok(0) {
         // If the waiting parent is killed (kit stopped the exec), so is the child.
-        unsafe { libc::prctl(PR_SET_PDEATHSIG, SIGKILL as _) };
+        unsafe { libc::prctl(PR_SET_PDEATHSIG, SIGKILL as libc::c_ulong) };
     }
     result
 }

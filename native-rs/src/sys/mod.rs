@@ -7,7 +7,10 @@ use std::time::Instant;
 
 use crate::trace::{self, Event};
 
-pub mod libc;
+/// The `libc` crate: syscall numbers, constants, structs and glibc's thin
+/// syscall wrappers, per architecture. Re-exported so every wrapper writes
+/// `use super::libc`.
+pub use ::libc;
 
 pub mod bpf;
 pub mod capset;
@@ -78,7 +81,7 @@ pub fn traced_out(syscall: &'static str, call: impl FnOnce() -> i64, render: imp
 /// A Rust string as a C string; interior NULs cannot reach the kernel, so they
 /// are refused before any call is made.
 pub fn cstr(s: &str) -> Result<CString, i32> {
-    CString::new(s).map_err(|_| 22 /* EINVAL */)
+    CString::new(s).map_err(|_| libc::EINVAL)
 }
 
 pub fn ptr_or_null(s: &Option<CString>) -> *const c_char {

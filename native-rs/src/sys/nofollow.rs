@@ -4,20 +4,12 @@
 //! link to one) where a file was cannot make chmod land on a host file.
 //! glibc does it as the kernel lets it (fchmodat2, or an O_PATH|O_NOFOLLOW fd
 //! and /proc/self/fd); on a symlink it fails with EOPNOTSUPP.
-use std::os::raw::{c_char, c_int};
-
+use super::libc::{self, AT_FDCWD, AT_SYMLINK_NOFOLLOW};
 use super::{cstr, traced, SysResult};
 use crate::decode::quoted;
-
-const AT_FDCWD: c_int = -100;
-const AT_SYMLINK_NOFOLLOW: c_int = 0x100;
-
-extern "C" {
-    fn fchmodat(dirfd: c_int, path: *const c_char, mode: u32, flags: c_int) -> c_int;
-}
 
 pub fn lchmod(path: &str, mode: u32) -> SysResult {
     let c = cstr(path)?;
     let args = vec!["AT_FDCWD".into(), quoted(Some(path)), format!("0{:o}", mode), "AT_SYMLINK_NOFOLLOW".into()];
-    traced("fchmodat", args, || unsafe { fchmodat(AT_FDCWD, c.as_ptr(), mode, AT_SYMLINK_NOFOLLOW) as i64 })
+    traced("fchmodat", args, || unsafe { libc::fchmodat(AT_FDCWD, c.as_ptr(), mode, AT_SYMLINK_NOFOLLOW) as i64 })
 }

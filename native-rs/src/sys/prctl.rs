@@ -5,10 +5,7 @@
 use super::capset::cap_name;
 use super::{traced, SysResult};
 
-const PR_CAPBSET_DROP: i32 = 24;
-const PR_SET_NO_NEW_PRIVS: i32 = 38;
-const PR_CAP_AMBIENT: i32 = 47;
-const PR_CAP_AMBIENT_CLEAR_ALL: u64 = 4;
+use ::libc::{PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, PR_SET_NO_NEW_PRIVS};
 
 pub fn capbset_drop(cap: u32) -> SysResult {
     traced("prctl", vec!["PR_CAPBSET_DROP".into(), cap_name(cap)], || unsafe {
@@ -18,7 +15,7 @@ pub fn capbset_drop(cap: u32) -> SysResult {
 
 pub fn clear_ambient() -> SysResult {
     let args = ["PR_CAP_AMBIENT", "PR_CAP_AMBIENT_CLEAR_ALL", "0", "0", "0"].map(String::from).to_vec();
-    traced("prctl", args, || unsafe { ::libc::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) as i64 })
+    traced("prctl", args, || unsafe { ::libc::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL as ::libc::c_ulong, 0, 0, 0) as i64 })
 }
 
 pub fn set_no_new_privs() -> SysResult {

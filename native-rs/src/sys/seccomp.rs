@@ -6,7 +6,7 @@
 use super::{traced, SysResult};
 use seccompiler::BpfProgram;
 
-const SECCOMP_SET_MODE_FILTER: u64 = 1;
+use ::libc::SECCOMP_SET_MODE_FILTER;
 
 #[repr(C)]
 struct SockFprog {
@@ -18,6 +18,6 @@ pub fn set_mode_filter(program: &BpfProgram) -> SysResult {
     let prog = SockFprog { len: program.len() as u16, filter: program.as_ptr() };
     let args = vec!["SECCOMP_SET_MODE_FILTER".into(), "0".into(), format!("{{len={}, filter={:p}}}", program.len(), program.as_ptr())];
     traced("seccomp", args, || unsafe {
-        ::libc::syscall(::libc::SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0u64, &prog as *const SockFprog) as i64
+        ::libc::syscall(::libc::SYS_seccomp, SECCOMP_SET_MODE_FILTER as u64, 0u64, &prog as *const SockFprog) as i64
     })
 }

@@ -5,22 +5,22 @@ use super::libc;
 use super::{cstr, traced_out};
 use crate::decode::quoted;
 
-/// (st_dev, st_ino): the first two fields of struct stat on x86_64 and aarch64.
+/// (st_dev, st_ino).
 pub type FileId = (u64, u64);
 
 pub fn stat(path: &str) -> Result<FileId, i32> {
     let c = cstr(path)?;
-    // struct stat is 144 bytes on x86_64, 128 on aarch64.
-    let mut buf = [0u64; 18];
-    let out = buf.as_mut_ptr();
+    // SAFETY: struct stat is plain data; all zeroes is a valid value.
+    let mut buf: libc::stat = unsafe { std::mem::zeroed() };
+    let out: *mut libc::stat = &mut buf;
     traced_out(
         "stat",
-        || unsafe { libc::stat(c.as_ptr(), out as *mut _) as i64 },
+        || unsafe { libc::stat(c.as_ptr(), out) as i64 },
         |ok| {
-            let ids = unsafe { (*out, *out.add(1)) };
+            let ids = unsafe { ((*out).st_dev, (*out).st_ino) };
             let result = if ok { format!("{{st_dev={}, st_ino={}, ...}}", ids.0, ids.1) } else { "0x...".into() };
             vec![quoted(Some(path)), result]
         },
     )?;
-    Ok((buf[0], buf[1]))
+    Ok((buf.st_dev, buf.st_ino))
 }

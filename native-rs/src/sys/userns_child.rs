@@ -12,19 +12,6 @@
 //! a failure ends the child with 125 before kit-init ever starts.
 use super::libc;
 
-#[cfg(target_arch = "x86_64")]
-mod nr {
-    pub const SETGROUPS: i64 = 116;
-    pub const SETRESUID: i64 = 117;
-    pub const SETRESGID: i64 = 119;
-}
-#[cfg(target_arch = "aarch64")]
-mod nr {
-    pub const SETGROUPS: i64 = 159;
-    pub const SETRESUID: i64 = 147;
-    pub const SETRESGID: i64 = 149;
-}
-
 /// The host's byte: the maps are written, and setgroups(2) is allowed
 /// (root's range) or denied (an unprivileged user's own id).
 pub const GO_WITH_SETGROUPS: u8 = b'g';
@@ -50,10 +37,10 @@ pub unsafe fn become_root(control: i32) -> Result<bool, ()> {
         return Err(());
     }
     let groups = byte == GO_WITH_SETGROUPS;
-    if groups && libc::syscall(nr::SETGROUPS, 0usize, std::ptr::null::<u32>()) != 0 {
+    if groups && libc::syscall(libc::SYS_setgroups, 0usize, std::ptr::null::<u32>()) != 0 {
         return Err(());
     }
-    if libc::syscall(nr::SETRESGID, 0u32, 0u32, 0u32) != 0 || libc::syscall(nr::SETRESUID, 0u32, 0u32, 0u32) != 0 {
+    if libc::syscall(libc::SYS_setresgid, 0u32, 0u32, 0u32) != 0 || libc::syscall(libc::SYS_setresuid, 0u32, 0u32, 0u32) != 0 {
         return Err(());
     }
     Ok(groups)
