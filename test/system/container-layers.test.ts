@@ -35,10 +35,10 @@ test('kit run -d --name keeps the container layer: diff and commit by name while
   expect(overlayMounts()).toEqual([]); // unmounted when it ended...
   expect(layerIds()).toEqual([id]); // ...and its layer kept
   expect(kit(['diff', name], kr.env).stdout.split('\n')).toContain('A /new');
-  // exec and logs need it running: they say it stopped, not that it does not exist
+  // exec needs it running: it says it exited, not that it does not exist
   const exec = kit(['exec', name, 'true'], kr.env);
   expect(exec.status).toBe(1);
-  expect(exec.stderr.trim()).toBe(`kit: container ${name} (${id}) is not running; it has stopped: kit diff, kit commit and kit rm still take it; kit run starts a new one`);
+  expect(exec.stderr.trim()).toBe(`kit: container ${name} (${id}) is not running; it has exited: kit start ${name} runs it again; kit logs, inspect, diff, commit and rm still take it`);
   expect(kit(['run', '--name', name, 'base', 'true'], kr.env).stderr).toMatch(new RegExp(`^kit: the name "${name}" is already in use by stopped container ${id}; remove it \\(kit rm ${name}\\)`));
 
   expect(kit(['rm', '-f', name], kr.env)).toMatchObject({ status: 0 });
