@@ -57,7 +57,7 @@ test("--strace shows the command's own calls from its execve on, kit-init's coun
   const lines = r.stdout.split('\n');
   const at = lines.findIndex((l) => l.startsWith('strace of the process inside'));
   expect(lines[at + 1]).toMatch(/^ {2}\(\d+ calls by kit-init before it exec'd the command, not shown/);
-  const first = lines.slice(at + 1).find((l) => /^ {2}\d+ /.test(l));
-  expect(first).toMatch(/^ {2}\d+ execve\("\/usr\/bin\/ps", \["ps", "-ef"\]/);
+  const first = lines.slice(at + 1).find((l) => /^ {2}\d+ +\S/.test(l));
+  expect(first).toMatch(/^ {2}\d+ +execve\("\/usr\/bin\/ps", \["ps", "-ef"\]/);
   for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
 });
