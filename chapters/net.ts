@@ -20,14 +20,17 @@ Sandbox. In Docker's default mode, bridge, it is then wired up step by step,
 and kit does the same, each step a line of the trace below:
   1. the Network: a bridge, kit0 (Docker's docker0), a virtual switch on the
      host with the subnet's first address, the containers' gateway. Shared by
-     every container: made by the first, removed after the last (Docker keeps
-     docker0; kit leaves the host as it found it).
+     every container: made by the first and kept, as Docker keeps docker0
+     (\`kit network prune\` removes it).
   2. the Endpoint: a veth pair, two links joined like the ends of a cable. The
      host end, kitv<id>, is plugged into kit0.
-  3. after clone(), the other end is moved into the container's namespace by
-     its pid, renamed eth0, given a MAC, an address from kit's IPAM (a lease
-     file per address under a lock, so parallel runs never share one) and a
-     default route via the gateway; lo goes up.
+  3. after clone(), the other end is moved into the container's namespace (by
+     an fd of /proc/<pid>/ns/net); inside, kit-init renames it eth0, gives it a
+     MAC, an address from kit's IPAM (a lease file per address under a lock,
+     so parallel runs never share one) and a default route via the gateway;
+     lo goes up.
+  Links, addresses and routes are rtnetlink messages (RTM_NEWLINK...), what
+  \`ip\` sends; each line of the trace names the \`ip\` command it equals.
   4. NAT, with iptables (kit says which backend, nf_tables or legacy): a KIT
      chain in the nat table, jumped to from PREROUTING (packets from outside)
      and OUTPUT (packets the host sends itself); MASQUERADE so containers go
@@ -57,8 +60,9 @@ made packets take the OUTPUT chain, hence the second jump.)`,
   },
   probes: {
     before: ['nat-rules', 'bridge-links'],
-    during: ['nat-rules', 'bridge-links', 'container-network'],
-    running: ['reach-container'],
+    during: ['nat-rules', 'bridge-links'],
+    // eth0 is configured by kit-init once released: seen while the command runs
+    running: ['container-network', 'reach-container'],
     after: ['nat-rules', 'bridge-links'],
   },
   takeaway: `During the run, the lines marked + are what kit added: the KIT chain, its jumps
@@ -73,7 +77,7 @@ container only adds its own veth, address and DNAT rule; \`sudo kit network
 prune\` removes them once no container uses them.`,
   claims: [
     { says: 'during the run the nat table has a DNAT rule for port 8080 to the container', holds: (r) => /--dport 8080 .*-j DNAT --to-destination [\d.]+:80/.test(claimData.probe(r, 'during', 'nat-rules')?.text ?? '') },
-    { says: "inside, eth0 has an address on kit0's subnet and a default route via kit0's address", holds: (r) => /inet [\d.]+\/\d+ .*eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') && /default via [\d.]+ dev eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') },
+    { says: "inside, eth0 has an address on kit0's subnet and a default route via kit0's address", holds: (r) => /inet [\d.]+\/\d+ .*eth0/.test(claimData.probe(r, 'running', 'container-network')?.text ?? '') && /default via [\d.]+ dev eth0/.test(claimData.probe(r, 'running', 'container-network')?.text ?? '') },
     { says: 'the host pinged the container, and 127.0.0.1:8080 was answered by busybox httpd inside', holds: (r) => / 0% packet loss/.test(claimData.probe(r, 'running', 'reach-container')?.text ?? '') && /hello from the container/.test(claimData.probe(r, 'running', 'reach-container')?.text ?? '') },
     { says: "afterwards this container's DNAT rule is gone", holds: (r) => { const to = /--to-destination ([\d.]+:80)/.exec(claimData.probe(r, 'during', 'nat-rules')?.text ?? '')?.[1]; return to !== undefined && !(claimData.probe(r, 'after', 'nat-rules')?.text ?? to).includes(to); } },
   ],
@@ -86,9 +90,10 @@ prune\` removes them once no container uses them.`,
   ],
   explain: {
     clone: `CLONE_NEWNET gives the child a new network namespace: a network stack of its own with only lo, down. Links can be moved between namespaces (ip link set X netns PID), which is how eth0 gets in.`,
-    ip: `ip (iproute2) talks netlink to the kernel: RTM_NEWLINK creates links (bridge, veth) and moves them between namespaces, RTM_NEWADDR adds addresses, RTM_NEWROUTE routes. nsenter --net=/proc/PID/ns/net runs it inside the container's namespace (setns on that file).`,
+    RTM_NEWLINK: `kit talks rtnetlink to the kernel, as ip (iproute2) does, and each line says which ip command sends the same message. RTM_NEWLINK creates a link (a bridge, a veth pair) or changes one: its master, its name, its MAC, up, or which network namespace it is in (given by an fd of /proc/PID/ns/net). The messages marked [ctr ] come from kit-init inside the container: a netlink socket talks to the namespace it was opened in.`,
+    RTM_NEWADDR: `RTM_NEWADDR adds an address to a link (ip addr add); the kernel also adds the route to the address's subnet.`,
+    RTM_NEWROUTE: `RTM_NEWROUTE adds a route (ip route add): the default route sends everything not on the subnet to the gateway, kit0's address.`,
     iptables: `iptables edits netfilter tables. -N makes a chain, -C checks a rule exists (so several kits never add it twice), -A/-I add it, -D deletes exactly it. In the nat table, DNAT rewrites a packet's destination, MASQUERADE its source; conntrack remembers the mapping and rewrites the answers back.`,
-    nsenter: `nsenter enters namespaces of another process by opening /proc/PID/ns/* and calling setns(2), then runs a command there. kit uses it to configure eth0 from the host while the container waits.`,
     flock: `An exclusive lock on /run/kit-net/lock: kit0, the KIT chain and the address leases are shared by every kit process on the host, and their check-then-change steps must not interleave. The kernel drops the lock if kit dies.`,
   },
   requires: [

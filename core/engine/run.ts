@@ -38,7 +38,8 @@ export interface RunOptions {
    */
   beforeRelease?: (pid: number) => Promise<void>;
   /**
-   * Called once the container is released; when the promise settles the
+   * Called once the container's command runs (kit-init's plan done, its
+   * execve made); when the promise settles the
    * container is stopped (SIGKILL) if it is still running. For containers
    * that serve (a chapter talks to its server, then ends it). `ended` is
    * aborted when the container exits by itself: stop waiting for it.
@@ -248,13 +249,13 @@ async function runAttached(
     for (const reader of [control, stdout, stderr]) reader?.socket.destroy(); // before the error reaches the caller
     throw err;
   }
-  const watcher = options.whileRunning?.(pid, ended.signal).finally(() => reaped || stop(trace, pid));
-  watcher?.catch(() => undefined); // awaited below: not an unhandled rejection meanwhile
   try {
     await control.text;
     inside.end();
     if (!inside.events.some((e) => e.errno !== null)) options.onRunning?.(pid);
-    await watcher;
+    // Once kit-init has run the plan (eth0 is configured from inside) and the
+    // command started: the control socket closes on its execve.
+    await options.whileRunning?.(pid, ended.signal).finally(() => reaped || stop(trace, pid));
   } catch (err) {
     await exited; // the watcher stopped the container
     for (const reader of [stdout, stderr]) reader?.socket.destroy();

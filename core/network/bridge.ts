@@ -1,5 +1,4 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { checkCommand } from '../host/command';
 import type { HostChanges } from '../host/journal';
 import type { TraceRecorder } from '../trace/recorder';
 import { BRIDGE } from './config';
@@ -13,12 +12,11 @@ import { gateway, type Subnet } from './subnet';
  */
 export function createBridge(trace: TraceRecorder, changes: HostChanges, subnet: Subnet): void {
   changes.make({ op: 'link-delete', name: BRIDGE }, () =>
-    checkCommand(trace, `create the ${BRIDGE} bridge: a virtual switch the containers' veths plug into (Docker's docker0)`, ['ip', 'link', 'add', BRIDGE, 'type', 'bridge']),
+    trace.check(`create the ${BRIDGE} bridge: a virtual switch the containers' veths plug into (Docker's docker0) = ip link add ${BRIDGE} type bridge`, (n) => n.bridgeAdd(BRIDGE)),
   );
-  checkCommand(trace, "give the bridge the subnet's first address: the containers' gateway, and a route to the subnet for the host", [
-    'ip', 'addr', 'add', `${gateway(subnet)}/${subnet.prefix}`, 'dev', BRIDGE,
-  ]);
-  checkCommand(trace, 'bring the bridge up', ['ip', 'link', 'set', BRIDGE, 'up']);
+  const cidr = `${gateway(subnet)}/${subnet.prefix}`;
+  trace.check(`give the bridge the subnet's first address: the containers' gateway, and a route to the subnet for the host = ip addr add ${cidr} dev ${BRIDGE}`, (n) => n.addrAdd(BRIDGE, gateway(subnet), subnet.prefix));
+  trace.check(`bring the bridge up = ip link set ${BRIDGE} up`, (n) => n.linkSet(BRIDGE, '', true));
 }
 
 export function bridgeExists(): boolean {

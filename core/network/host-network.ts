@@ -6,6 +6,7 @@ import { HostChanges } from '../host/journal';
 import { registerUndo } from '../host/undo';
 import type { TraceRecorder } from '../trace/recorder';
 import { createBridge, bridgeExists, bridgeMembers } from './bridge';
+import { deleteLink } from './endpoint';
 import { BRIDGE, DEFAULT_SUBNETS, hostLinkName, NAT_CHAIN, NET_STATE_DIR, SUBNET_ENV } from './config';
 import { ensureRule, iptablesBackend, listRules, type Backend } from './iptables';
 import { LEASE_DIR, liveLeases } from './ipam';
@@ -110,7 +111,7 @@ export function pruneHostNetwork(trace: TraceRecorder): PruneResult {
   const live = liveLeases();
   const inUse = new Set(live.map((l) => hostLinkName(l.id)));
   const orphanLinks = bridgeMembers().filter((link) => link.startsWith('kitv') && !inUse.has(link));
-  for (const link of orphanLinks) runCommand(trace, 'delete a veth whose kit process is gone', ['ip', 'link', 'delete', link]);
+  for (const link of orphanLinks) deleteLink(trace, 'delete a veth whose kit process is gone', link);
   const liveIds = new Set(live.map((l) => l.id));
   const orphanRules = listRules(trace, 'nat', NAT_CHAIN).filter((r) => !liveIds.has(ruleOwner(r) ?? ''));
   for (const rule of orphanRules) runCommand(trace, 'delete a DNAT rule whose kit process is gone', ['iptables', '-w', '-t', 'nat', ...ruleArgs(rule)]);

@@ -1,6 +1,6 @@
-import { runCommand } from '../host/command';
 import { registerUndo } from '../host/undo';
 import { deleteChain, deleteRule } from './iptables';
+import { deleteLink } from './endpoint';
 import { releaseAddress } from './ipam';
 import { sysctlPath } from './sysctl';
 
@@ -11,10 +11,7 @@ import { sysctlPath } from './sysctl';
  */
 const ENOENT = -2;
 
-registerUndo('link-delete', (record, trace) => {
-  const r = runCommand(trace, 'undo: delete the link kit created', ['ip', 'link', 'delete', record.name], { no: 'already gone (a veth goes with the namespace its other end was in)', when: /Cannot find device/ });
-  return r.status === 0 || /Cannot find device/.test(r.stderr) ? undefined : `could not delete link ${record.name}: ${r.stderr.trim()}`;
-});
+registerUndo('link-delete', (record, trace) => deleteLink(trace, 'undo: delete the link kit created', record.name));
 registerUndo('iptables-delete', (record, trace) => deleteRule(trace, record));
 registerUndo('iptables-chain-delete', (record, trace) => deleteChain(trace, record.table, record.chain));
 registerUndo('sysctl', (record, trace) => {

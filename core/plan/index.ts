@@ -42,7 +42,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planNamespaces(spec),
     planDeviceProgram(spec, id),
     planUserNamespace(spec, userns),
-    planNetwork(spec, paths, network),
+    planNetwork(spec, id, paths, network),
     planMountPropagation(spec),
     root ? {} : etcFiles,
     planHostname(spec, id),

@@ -3,7 +3,7 @@ import { isAlive } from '../host/process';
 import { resolveContainer } from '../engine/resolve-container';
 import { listStates } from '../engine/state';
 import { CLONE } from '../linux';
-import { bringUpLoopback, createVeth, moveIntoContainer } from '../network/endpoint';
+import { configureInside, createVeth, loopbackUp, moveIntoContainer } from '../network/endpoint';
 import { ensureHostNetwork } from '../network/host-network';
 import { allocateAddress } from '../network/ipam';
 import { withNetworkLock } from '../network/lock';
@@ -23,12 +23,13 @@ export interface NetworkAttachment {
  * docker run --network, as steps:
  * - bridge: clone() with CLONE_NEWNET (the Sandbox); before clone, join kit0
  *   (made if missing), lease an address, publish ports, create the veth
- *   (the Endpoint); after clone, move its end inside and configure it
- * - none: CLONE_NEWNET and lo up: a Sandbox with no Endpoint
+ *   (the Endpoint); after clone, move its end inside; kit-init configures
+ *   it there (rtnetlink, before it is confined)
+ * - none: CLONE_NEWNET and lo up (by kit-init): a Sandbox with no Endpoint
  * - host: no network namespace at all
  * - container:<name>: kit-init setns()es into that container's netns
  */
-export function planNetwork(spec: ContainerSpec, paths: KitPaths, attachment: NetworkAttachment): PlanPart {
+export function planNetwork(spec: ContainerSpec, id: string, paths: KitPaths, attachment: NetworkAttachment): PlanPart {
   const mode = spec.network;
   if (!mode) return {};
   if (spec.ports?.length && mode !== 'bridge') throw new KitError(`-p needs --network bridge, not ${mode}`, 'drop -p, or use --network bridge (the default)');
@@ -36,8 +37,9 @@ export function planNetwork(spec: ContainerSpec, paths: KitPaths, attachment: Ne
   if (mode === 'host') return {};
   if (mode.startsWith('container:')) return joinContainer(mode.slice('container:'.length), paths);
   if (mode === 'none') {
-    return { cloneFlags: CLONE.NEWNET, attach: [{ why: 'a network namespace with no links but lo', run: (ctx) => bringUpLoopback(ctx.trace, ctx.pid) }] };
+    return { cloneFlags: CLONE.NEWNET, container: [loopbackUp()] };
   }
+  const inside = configureInside(id);
   return {
     cloneFlags: CLONE.NEWNET,
     prepare: [
@@ -48,6 +50,7 @@ export function planNetwork(spec: ContainerSpec, paths: KitPaths, attachment: Ne
             const { subnet } = ensureHostNetwork(ctx.trace);
             attachment.subnet = subnet;
             attachment.address = allocateAddress(ctx.changes, subnet, ctx.id);
+            inside.lease(attachment.address, subnet);
             for (const port of spec.ports ?? []) publishPort(ctx.trace, ctx.changes, port, attachment.address, ctx.id);
           }),
       },
@@ -56,9 +59,11 @@ export function planNetwork(spec: ContainerSpec, paths: KitPaths, attachment: Ne
     attach: [
       {
         why: "wire the veth into the container's network namespace",
-        run: (ctx) => moveIntoContainer(ctx.trace, ctx.id, ctx.pid, attachment.address!, attachment.subnet!),
+        run: (ctx) => moveIntoContainer(ctx.trace, ctx.id, ctx.pid),
       },
     ],
+    // Inside, before anything confines kit-init: rtnetlink needs CAP_NET_ADMIN in the namespace.
+    container: inside.steps,
   };
 }
 

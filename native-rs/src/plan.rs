@@ -49,6 +49,14 @@ pub enum ContainerStep {
     Unshare { flags: i64 },
     /// setns(2) into the namespace file at `path`, of type `nstype` (a CLONE_NEW* flag).
     Setns { path: String, nstype: i64 },
+    /// rtnetlink RTM_NEWLINK on a link of the container's network namespace
+    /// (`ip link set LINK name NAME address MAC up`); an empty `name` or
+    /// `mac` leaves it as it is (src/sys/netlink.rs).
+    LinkSet { link: String, name: String, mac: String, up: bool },
+    /// rtnetlink RTM_NEWADDR: `ip addr add ADDRESS/PREFIX dev LINK` (IPv4).
+    AddrAdd { link: String, address: String, prefix: u32 },
+    /// rtnetlink RTM_NEWROUTE: `ip route add default via GATEWAY`.
+    RouteAddDefault { gateway: String },
     /// prctl(PR_CAPBSET_DROP) of each capability (by number) from the bounding set.
     CapbsetDrop { caps: Vec<u32> },
     /// capset(2): the three sets, each a mask (bit N = capability N).

@@ -26,6 +26,12 @@ const SYSCALL: Partial<Record<keyof NativeAddon, string>> = {
   setWindowSize: 'ioctl',
   getxattr: 'lgetxattr',
   lockFile: 'flock',
+  vethAdd: 'RTM_NEWLINK',
+  linkSet: 'RTM_NEWLINK',
+  linkSetNetns: 'RTM_NEWLINK',
+  bridgeAdd: 'RTM_NEWLINK',
+  linkDelete: 'RTM_DELLINK',
+  addrAdd: 'RTM_NEWADDR',
 };
 
 /**
@@ -122,6 +128,12 @@ export class FakeNative {
     lockFile: (path) => this.call('lockFile', [path], () => this.fd()),
     recvFd: (socket) => this.call('recvFd', [socket], () => this.fd()),
     setWindowSize: (fd, rows, cols) => this.call('setWindowSize', [fd, rows, cols], () => 0),
+    vethAdd: (host, peer) => this.call('vethAdd', [host, peer], () => 0),
+    linkSet: (link, master, up) => this.call('linkSet', [link, master, up], () => 0),
+    linkSetNetns: (link, netnsPath) => this.call('linkSetNetns', [link, netnsPath], () => 0),
+    bridgeAdd: (name) => this.call('bridgeAdd', [name], () => 0),
+    linkDelete: (link) => this.call('linkDelete', [link], () => 0),
+    addrAdd: (link, address, prefix) => this.call('addrAdd', [link, address, prefix], () => 0),
     encodePlan: (steps) => {
       this.plans.push(steps);
       return 'end\n';

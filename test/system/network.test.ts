@@ -357,7 +357,7 @@ test('kill -9 of kit mid-run: the next kit run in its root removes the dead run\
 });
 
 interface ChapterJson {
-  trace: Array<{ syscall: string; args: string[]; ret: number; command?: boolean }>;
+  trace: Array<{ syscall: string; args: string[]; ret: number; side: string; command?: boolean }>;
   during: Array<{ probe: string; text: string }>;
   running: Array<{ probe: string; text: string }>;
   after: Array<{ probe: string; text: string }>;
@@ -372,25 +372,28 @@ test('kit chapter net: the DNAT rule and the veth during the run, an answer on 1
   const probe = (list: ChapterJson['during'], name: string) => list.find((p) => p.probe === name)!.text;
   expect(probe(result.during, 'nat-rules')).toMatch(new RegExp(`-A KIT ! -i kit0 -p tcp -m tcp --dport 8080 -m comment --comment "kit:${id}" -j DNAT --to-destination [\\d.]+:80`));
   expect(probe(result.during, 'bridge-links')).toContain(`kitv${id.slice(0, 8)}`);
-  expect(probe(result.during, 'container-network')).toMatch(/eth0@if\d+:.*\n.*link\/ether 02:6b:/);
+  expect(probe(result.running, 'container-network')).toMatch(/eth0@if\d+:.*\n.*link\/ether 02:6b:/);
   expect(probe(result.running, 'reach-container')).toContain('1 packets received');
   expect(probe(result.running, 'reach-container')).toContain('hello from the container kit-net-demo');
   expect(probe(result.after, 'nat-rules')).not.toContain('--dport 8080');
   expect(probe(result.after, 'bridge-links')).not.toContain(`kitv${id.slice(0, 8)}`);
-  const commands = result.trace.filter((e) => e.command).map((e) => [e.syscall, ...e.args].join(' '));
-  expect(commands).toContain(`ip link add kitv${id.slice(0, 8)} type veth peer name kitc${id.slice(0, 8)}`);
-  expect(commands.some((c) => /^nsenter --net=\/proc\/\d+\/ns\/net ip route add default via [\d.]+$/.test(c))).toBe(true);
+  // rtnetlink, no program: the veth made on the host, eth0's route by kit-init inside
+  const calls = result.trace.map((e) => `${e.side} ${e.syscall}(${e.args.join(', ')}) = ${e.ret}`);
+  expect(calls).toContain(`host RTM_NEWLINK(ifname="kitv${id.slice(0, 8)}", kind=veth, peer ifname="kitc${id.slice(0, 8)}") = 0`);
+  expect(calls.some((c) => /^container RTM_NEWROUTE\(dst=0\.0\.0\.0\/0, gateway=[\d.]+\) = 0$/.test(c))).toBe(true);
+  expect(result.trace.filter((e) => e.command && (e.syscall === 'ip' || e.syscall === 'nsenter'))).toEqual([]);
 });
 
 test('kit0 and the shared rules stay after the last container, as docker0 does: the next container makes none of them, and kit network prune removes them and restores ip_forward', async () => {
-  const commandsOf = (r: RunResult) => r.trace.filter((e) => e.command).map((e) => [e.syscall, ...e.args].join(' '));
+  // iptables commands and rtnetlink messages, one line each
+  const commandsOf = (r: RunResult) => r.trace.filter((e) => e.command || e.syscall.startsWith('RTM_')).map((e) => [e.syscall, ...e.args].join(' '));
   const first = await run(spec(['true']));
   expect(existsSync('/sys/class/net/kit0')).toBe(true);
   expect(iptablesSave()).toMatch(/^:KIT /m);
-  expect(commandsOf(first).join('\n')).not.toContain('ip link delete kit0');
+  expect(commandsOf(first).join('\n')).not.toContain('RTM_DELLINK ifname="kit0"');
   const second = commandsOf(await run(spec(['true'])));
-  expect(second.filter((c) => / kit0 type bridge| -N KIT| -j MASQUERADE|ip_forward/.test(c))).toEqual([]);
-  expect(second.some((c) => c.startsWith('ip link add kitv'))).toBe(true); // its own veth only
+  expect(second.filter((c) => /kind=bridge| -N KIT| -j MASQUERADE|ip_forward/.test(c))).toEqual([]);
+  expect(second.some((c) => c.startsWith('RTM_NEWLINK ifname="kitv'))).toBe(true); // its own veth only
   const madeBy = readFileSync('/run/kit-net/journal', 'utf8');
   const forwardWas = /"key":"net\.ipv4\.ip_forward","value":"(\d)"/.exec(madeBy)?.[1];
   const pruned = JSON.parse(kit(['network', 'prune', '--json'], kr.env).stdout) as { removed: boolean; reason?: string };
@@ -422,23 +425,20 @@ test('kit network prune clears the DNAT rule and veth of a kit killed with -9 wh
   }
 });
 
-test('a failure after the veth is made (nsenter missing, at the attach step) leaves no veth, rule, lease or state', () => {
-  const bin = mkdtempSync(join(tmpdir(), 'kit-nonsenter-'));
-  for (const tool of ['ip', 'iptables']) spawnSync('ln', ['-s', spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim(), join(bin, tool)]);
+test('a failure after the veth is made (moving it into the netns fails, at the attach step) leaves no veth, rule, lease or state', () => {
+  // The real addon, but the veth's move is pointed at a namespace file that does not exist.
   const script = `
     const { runContainer, kitPaths, DEFAULT_PATH } = require(${JSON.stringify(join(dist, 'core'))});
-    const onEvent = (e) => e.syscall === 'ip' && e.args[4] === 'veth' && e.ret === 0 && console.log('made ' + e.args[2]);
-    runContainer({ command: ['true'], env: [DEFAULT_PATH], namespaces: ['pid'], network: 'bridge', ports: [{ hostPort: ${PORT + 6}, containerPort: 80, protocol: 'tcp' }] }, { paths: kitPaths(), onEvent })
-      .then(() => console.log('ran'), (e) => console.log(e.message + '; ' + e.hint));`;
-  try {
-    const r = spawnSync(process.execPath, ['-e', script], { env: { ...kr.env, PATH: bin }, encoding: 'utf8' });
-    const [made, error] = r.stdout.trim().split('\n');
-    expect(made).toMatch(/^made kitv[0-9a-f]{8}$/);
-    expect(error).toBe('nsenter is not installed: kit runs it to change the host; install it: apt-get install util-linux');
-    expect(existsSync(`/sys/class/net/${made.slice(5)}`)).toBe(false);
-    expect(kitRules().find((l) => l.includes(`--dport ${PORT + 6} `))).toBeUndefined();
-    expect(readdirSync(join(kr.root, 'run', 'containers'))).toEqual([]);
-  } finally {
-    rmSync(bin, { recursive: true });
-  }
+    const real = require(${JSON.stringify(join(dist, '..', 'native-rs', 'kit.node'))});
+    const native = { ...real, linkSetNetns: (link) => real.linkSetNetns(link, '/proc/0/ns/kit-no-such-net') };
+    const onEvent = (e) => e.syscall === 'RTM_NEWLINK' && e.args[1] === 'kind=veth' && e.ret === 0 && console.log('made ' + /"(.*)"/.exec(e.args[0])[1]);
+    runContainer({ command: ['true'], env: [DEFAULT_PATH], namespaces: ['pid'], network: 'bridge', ports: [{ hostPort: ${PORT + 6}, containerPort: 80, protocol: 'tcp' }] }, { paths: kitPaths(), onEvent, native })
+      .then(() => console.log('ran'), (e) => console.log(e.message));`;
+  const r = spawnSync(process.execPath, ['-e', script], { env: kr.env, encoding: 'utf8' });
+  const [made, error] = r.stdout.trim().split('\n');
+  expect(made).toMatch(/^made kitv[0-9a-f]{8}$/);
+  expect(error).toMatch(/^RTM_NEWLINK\(ifname="kitc[0-9a-f]{8}", net_ns_fd=open\("\/proc\/0\/ns\/kit-no-such-net"\)\) failed: ENOENT/);
+  expect(existsSync(`/sys/class/net/${made.slice(5)}`)).toBe(false);
+  expect(kitRules().find((l) => l.includes(`--dport ${PORT + 6} `))).toBeUndefined();
+  expect(readdirSync(join(kr.root, 'run', 'containers'))).toEqual([]);
 });

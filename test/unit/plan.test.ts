@@ -54,6 +54,12 @@ test('-p 8080:80 --cpu-quota 50000 --memory 64m: clone flags and the container s
   expect(steps.map(({ why: _why, hint: _hint, ...step }) => step)).toEqual([
     // cgroup v2: Docker's device rules as a BPF program on the container's cgroup (v1 writes devices.allow from the host)
     { op: 'device_program', cgroup: `${cgroups.root}/kit/c0ffee`, rules: expect.arrayContaining(['c:1:3:rwm', 'c:136:*:rwm']) },
+    // eth0, configured by kit-init over rtnetlink; its address is filled in once IPAM leases it (a prepare step)
+    { op: 'link_set', link: 'kitcc0ffee', name: 'eth0', mac: '', up: false },
+    { op: 'addr_add', link: 'eth0', address: '', prefix: 0 },
+    { op: 'link_set', link: 'eth0', name: '', mac: '', up: true },
+    { op: 'link_set', link: 'lo', name: '', mac: '', up: true },
+    { op: 'route_add_default', gateway: '' },
     { op: 'mount', source: '', target: '/', fstype: '', flags: MS.REC | MS.PRIVATE, data: '' },
     { op: 'mount', source: `${state}/hostname`, target: '/etc/hostname', fstype: '', flags: MS.BIND, data: '' },
     { op: 'mount', source: `${state}/hosts`, target: '/etc/hosts', fstype: '', flags: MS.BIND, data: '' },

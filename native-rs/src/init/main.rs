@@ -118,6 +118,12 @@ fn dispatch(step: &ContainerStep) -> sys::SysResult {
         Write { path, data } => sys::files::write_file(path, data),
         Unshare { flags } => sys::unshare::unshare(*flags as u64),
         Setns { path, nstype } => sys::setns::setns(path, *nstype as u64),
+        LinkSet { link, name, mac, up } => {
+            let change = sys::netlink::LinkChange { name: non_empty(name), mac: non_empty(mac), up: *up, ..Default::default() };
+            sys::netlink::set_link(link, &change)
+        }
+        AddrAdd { link, address, prefix } => sys::netlink::add_address(link, address, *prefix as u8),
+        RouteAddDefault { gateway } => sys::netlink::add_default_route(gateway),
         CapbsetDrop { caps } => confine::drop_bounding(caps),
         Capset { effective, permitted, inheritable } => sys::capset::capset(*effective as u64, *permitted as u64, *inheritable as u64),
         AmbientClear => sys::prctl::clear_ambient(),
@@ -137,6 +143,11 @@ fn dispatch(step: &ContainerStep) -> sys::SysResult {
         Console { socket, rows, cols } => console::console(*socket, *rows as u16, *cols as u16),
         Exec { path, argv, env } => exec(path, argv, env),
     }
+}
+
+/// A step's empty string: "leave it as it is".
+fn non_empty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
 }
 
 fn attempt_call(attempt: &Attempt) -> sys::SysResult {

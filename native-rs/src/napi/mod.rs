@@ -98,6 +98,43 @@ pub fn write_file(env: Env, path: String, data: String) -> napi::Result<i64> {
     ret(&env, "write", || sys::files::write_file(&path, &data))
 }
 
+/// rtnetlink RTM_NEWLINK: `ip link add HOST type veth peer name PEER`.
+#[napi]
+pub fn veth_add(env: Env, host: String, peer: String) -> napi::Result<i64> {
+    ret(&env, "RTM_NEWLINK", || sys::netlink::add_veth(&host, &peer))
+}
+
+/// rtnetlink RTM_NEWLINK: `ip link add NAME type bridge`.
+#[napi]
+pub fn bridge_add(env: Env, name: String) -> napi::Result<i64> {
+    ret(&env, "RTM_NEWLINK", || sys::netlink::add_bridge(&name))
+}
+
+/// rtnetlink RTM_DELLINK: `ip link delete LINK`.
+#[napi]
+pub fn link_delete(env: Env, link: String) -> napi::Result<i64> {
+    ret(&env, "RTM_DELLINK", || sys::netlink::delete_link(&link))
+}
+
+/// rtnetlink RTM_NEWADDR: `ip addr add ADDRESS/PREFIX dev LINK` (IPv4), in the host's namespace.
+#[napi]
+pub fn addr_add(env: Env, link: String, address: String, prefix: u32) -> napi::Result<i64> {
+    ret(&env, "RTM_NEWADDR", || sys::netlink::add_address(&link, &address, prefix as u8))
+}
+
+/// rtnetlink RTM_NEWLINK: `ip link set LINK [master MASTER] [up]` (an empty master: unchanged).
+#[napi]
+pub fn link_set(env: Env, link: String, master: String, up: bool) -> napi::Result<i64> {
+    let change = sys::netlink::LinkChange { master: (!master.is_empty()).then_some(master.as_str()), up, ..Default::default() };
+    ret(&env, "RTM_NEWLINK", || sys::netlink::set_link(&link, &change))
+}
+
+/// rtnetlink RTM_NEWLINK: `ip link set LINK netns PID`, by an fd of `netnsPath` (/proc/PID/ns/net).
+#[napi]
+pub fn link_set_netns(env: Env, link: String, netns_path: String) -> napi::Result<i64> {
+    ret(&env, "RTM_NEWLINK", || sys::netlink::move_to_netns(&link, &netns_path))
+}
+
 /// mknod(path, mode, makedev(major, minor)), `mode` including the file type (S_IFCHR | 0o666...).
 #[napi]
 pub fn mknod(env: Env, path: String, mode: u32, major: u32, minor: u32) -> napi::Result<i64> {

@@ -27,6 +27,7 @@ pub mod hostname;
 pub mod ipc;
 pub mod kill;
 pub mod mount;
+pub mod netlink;
 pub mod nofollow;
 pub mod open;
 pub mod pivot_root;
