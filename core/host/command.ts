@@ -24,10 +24,11 @@ export interface CommandResult {
  * (iptables-nft answers a missing chain with "incompatible, use 'nft' tool").
  * `when`: only a non-zero exit whose stderr matches is that answer.
  * `env`: variables the program needs on top of kit's own (dmsetup's DM_DISABLE_UDEV).
+ * `input`: what the program reads on stdin (iptables-restore's rules), kept in the trace.
  */
-export function runCommand(trace: TraceRecorder, why: string | undefined, argv: string[], question?: { no: string; when?: RegExp }, env?: Record<string, string>): CommandResult {
+export function runCommand(trace: TraceRecorder, why: string | undefined, argv: string[], question?: { no: string; when?: RegExp }, env?: Record<string, string>, input?: string): CommandResult {
   const start = process.hrtime.bigint();
-  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: env ? { ...process.env, ...env } : process.env });
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: env ? { ...process.env, ...env } : process.env, input });
   const durationUs = Number((process.hrtime.bigint() - start) / 1000n);
   const status = r.error ? NOT_FOUND : (r.status ?? 128);
   const stderr = r.error ? `${argv[0]}: ${r.error.message}` : r.stderr;
@@ -45,14 +46,15 @@ export function runCommand(trace: TraceRecorder, why: string | undefined, argv: 
     step: null,
     pending: false,
     command: true,
+    ...(input === undefined ? {} : { input }),
     why: why ?? trace.currentWhy,
   });
   return { status, notFound: r.error !== undefined, stdout: r.stdout ?? '', stderr };
 }
 
 /** Like runCommand, but a failure is a KitError naming the command and what it printed. */
-export function checkCommand(trace: TraceRecorder, why: string | undefined, argv: string[], env?: Record<string, string>): CommandResult {
-  const r = runCommand(trace, why, argv, undefined, env);
+export function checkCommand(trace: TraceRecorder, why: string | undefined, argv: string[], env?: Record<string, string>, input?: string): CommandResult {
+  const r = runCommand(trace, why, argv, undefined, env, input);
   if (r.notFound) throw new KitError(`${argv[0]} is not installed: kit runs it to change the host`, `install it: apt-get install ${PACKAGE[argv[0]] ?? argv[0]}`);
   if (r.status !== 0) throw new KitError(`\`${argv.join(' ')}\` failed (exit ${r.status}): ${firstLine(r.stderr)}`);
   return r;
@@ -62,7 +64,7 @@ export function checkCommand(trace: TraceRecorder, why: string | undefined, argv
 const NOT_FOUND = 127;
 
 /** The Debian package of each program kit runs. */
-const PACKAGE: Record<string, string> = { ip: 'iproute2', nsenter: 'util-linux', iptables: 'iptables', dmsetup: 'dmsetup', losetup: 'mount', 'mkfs.ext4': 'e2fsprogs' };
+const PACKAGE: Record<string, string> = { ip: 'iproute2', nsenter: 'util-linux', iptables: 'iptables', 'iptables-restore': 'iptables', dmsetup: 'dmsetup', losetup: 'mount', 'mkfs.ext4': 'e2fsprogs' };
 
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';

@@ -22,6 +22,8 @@ export type Undo =
   | { op: 'link-delete'; name: string }
   /** An iptables rule kit added, undone by `iptables -D` of the same rule. */
   | { op: 'iptables-delete'; table: 'nat' | 'filter'; chain: string; spec: string[] }
+  /** iptables rules kit added in one iptables-restore, undone by one that deletes them all (-D each). */
+  | { op: 'iptables-delete-rules'; table: 'nat' | 'filter'; rules: Array<{ chain: string; spec: string[] }> }
   /** An iptables chain kit created (-N), undone by -X. */
   | { op: 'iptables-chain-delete'; table: 'nat' | 'filter'; chain: string }
   /** A sysctl kit changed, and the value it had before. */

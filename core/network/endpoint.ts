@@ -68,7 +68,7 @@ const ENODEV = -19;
 
 /** Delete a link kit made; one already gone (a veth goes with the namespace its other end was in) is fine. */
 export function deleteLink(trace: TraceRecorder, why: string, name: string): string | undefined {
-  const ret = trace.host(`${why} = ip link delete ${name}`, (n) => n.linkDelete(name));
+  const ret = trace.host(`${why} = ip link delete ${name} (ENODEV: already gone, as a veth goes with the namespace its other end was in)`, (n) => n.linkDelete(name));
   return ret < 0 && ret !== ENODEV ? `could not delete link ${name} (errno ${-ret})` : undefined;
 }
 

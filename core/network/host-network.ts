@@ -35,6 +35,8 @@ import './undo'; // the shared journal below holds links, rules and sysctls
 export interface HostNetwork {
   subnet: Subnet;
   backend: Backend;
+  /** The route_localnet guard is in INPUT (kit0 made by a kit that adds it). */
+  guarded?: boolean;
 }
 
 const STATE_FILE = join(NET_STATE_DIR, 'network.json');
@@ -51,9 +53,13 @@ export function ensureHostNetwork(trace: TraceRecorder): HostNetwork {
     if (wanted && formatSubnet(parseSubnet(wanted)) !== formatSubnet(existing.subnet)) {
       throw new KitError(`${BRIDGE} already uses ${formatSubnet(existing.subnet)}, not ${SUBNET_ENV}=${wanted}`, `run \`sudo kit network prune\` once no container uses ${BRIDGE}, then start again`);
     }
-    // A kit0 made by an older kit may lack the guard that goes with route_localnet.
-    const guard = localnetGuard();
-    ensureRule(trace, sharedChanges(trace), guard, guard.why, guard.first);
+    // A kit0 made by an older kit may lack the guard that goes with route_localnet:
+    // added once, and remembered in network.json, so later containers spawn no iptables for it.
+    if (!existing.guarded) {
+      const guard = localnetGuard();
+      ensureRule(trace, sharedChanges(trace), guard, guard.why, guard.first);
+      writeNetworkState({ ...existing, guarded: true });
+    }
     return existing;
   }
   const backend = iptablesBackend(trace);
@@ -62,14 +68,18 @@ export function ensureHostNetwork(trace: TraceRecorder): HostNetwork {
   const subnet = chooseSubnet(trace);
   createBridge(trace, changes, subnet);
   setupNat(trace, changes, subnet, backend);
-  changes.make({ op: 'remove', path: STATE_FILE }, () => writeFileSync(STATE_FILE, JSON.stringify({ subnet: formatSubnet(subnet), backend })));
-  return { subnet, backend };
+  changes.make({ op: 'remove', path: STATE_FILE }, () => writeNetworkState({ subnet, backend, guarded: true }));
+  return { subnet, backend, guarded: true };
+}
+
+function writeNetworkState(state: HostNetwork): void {
+  writeFileSync(STATE_FILE, JSON.stringify({ subnet: formatSubnet(state.subnet), backend: state.backend, guarded: state.guarded === true }));
 }
 
 function readNetworkState(): HostNetwork | undefined {
   try {
-    const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as { subnet: string; backend: Backend };
-    return { subnet: parseSubnet(state.subnet), backend: state.backend };
+    const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as { subnet: string; backend: Backend; guarded?: boolean };
+    return { subnet: parseSubnet(state.subnet), backend: state.backend, guarded: state.guarded === true };
   } catch {
     return undefined;
   }

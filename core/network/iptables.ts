@@ -54,6 +54,40 @@ export function ensureChain(trace: TraceRecorder, changes: HostChanges, table: R
   changes.make({ op: 'iptables-chain-delete', table, chain }, () => checkCommand(trace, why, ['iptables', '-w', '-t', table, '-N', chain]));
 }
 
+/**
+ * Add rules of one table in one `iptables-restore --noflush`: one program
+ * however many rules, applied all together or not at all, and --noflush
+ * leaves every other rule as it is (without it, restore replaces the whole
+ * table). One undo record, journaled first, deletes them all. Callers hold
+ * the network lock and have checked the rules are not there yet.
+ */
+export function addRules(trace: TraceRecorder, changes: HostChanges, table: Rule['table'], rules: Array<{ chain: string; spec: string[] }>, why: string): void {
+  if (rules.length === 0) return;
+  const input = restoreInput(table, rules.map((r) => ['-A', r.chain, ...r.spec]));
+  changes.make({ op: 'iptables-delete-rules', table, rules }, () => checkCommand(trace, why, RESTORE, undefined, input));
+}
+
+/**
+ * Undo of addRules: one restore deleting them all. If one is gone already
+ * the whole restore fails and changes nothing; then each is deleted on its
+ * own, and a rule or chain already gone is fine.
+ */
+export function deleteRules(trace: TraceRecorder, table: Rule['table'], rules: Array<{ chain: string; spec: string[] }>): string | undefined {
+  const input = restoreInput(table, rules.map((r) => ['-D', r.chain, ...r.spec]));
+  if (runCommand(trace, 'undo: delete the rules kit added, in one restore', RESTORE, undefined, undefined, input).status === 0) return undefined;
+  const problems = rules.flatMap((r) => deleteRule(trace, { table, ...r }) ?? []);
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+/** -w: wait for the xtables lock; --noflush: change only the rules listed. */
+const RESTORE = ['iptables-restore', '-w', '--noflush'];
+
+/** iptables-restore's input for one table: `*nat`, one rule per line, COMMIT (one transaction). */
+function restoreInput(table: string, lines: string[][]): string {
+  const word = (w: string) => (/^[\w@%+=:,./!-]+$/.test(w) ? w : `"${w.replace(/(["\\])/g, '\\$1')}"`);
+  return [`*${table}`, ...lines.map((l) => l.map(word).join(' ')), 'COMMIT', ''].join('\n');
+}
+
 /** Undo: delete the exact rule; a rule or chain already gone is fine. */
 export function deleteRule(trace: TraceRecorder, rule: Rule): string | undefined {
   const r = runCommand(trace, 'undo: delete the rule kit added', argv('-D', rule));

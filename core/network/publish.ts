@@ -2,7 +2,7 @@ import { KitError } from '../errors';
 import type { HostChanges } from '../host/journal';
 import type { TraceRecorder } from '../trace/recorder';
 import { BRIDGE, NAT_CHAIN } from './config';
-import { ensureRule, listRules, type Rule } from './iptables';
+import { addRules, listRules, type Rule } from './iptables';
 import { checkHostPortFree, formatPort, type PortMapping } from './ports';
 
 /**
@@ -20,17 +20,28 @@ function dnatRule(p: PortMapping, address: string, id: string): Rule {
   };
 }
 
-/** Publish one port; the caller holds the network lock, so the checks and the rule do not race another kit. */
-export function publishPort(trace: TraceRecorder, changes: HostChanges, p: PortMapping, address: string, id: string): void {
-  const owner = publishedBy(trace, p);
-  if (owner) throw new KitError(`port ${formatPort(p)} is already published by container ${owner}`, 'pick another host port, or stop that container');
-  checkHostPortFree(p);
-  ensureRule(trace, changes, dnatRule(p, address, id), `publish ${formatPort(p)}: rewrite the destination of packets for host port ${p.hostPort} to ${address}:${p.containerPort}`);
+/**
+ * Publish a container's ports: one read of the KIT chain (is a port taken
+ * by another container's rule?), then all its DNAT rules in one
+ * iptables-restore. The caller holds the network lock, so the checks and
+ * the rules do not race another kit.
+ */
+export function publishPorts(trace: TraceRecorder, changes: HostChanges, ports: PortMapping[], address: string, id: string): void {
+  if (ports.length === 0) return;
+  const taken = listRules(trace, 'nat', NAT_CHAIN);
+  for (const p of ports) {
+    const owner = publishedBy(taken, p);
+    if (owner) throw new KitError(`port ${formatPort(p)} is already published by container ${owner}`, 'pick another host port, or stop that container');
+    checkHostPortFree(p);
+  }
+  const rules = ports.map((p) => dnatRule(p, address, id));
+  const why = ports.map((p) => `${formatPort(p)} to ${address}:${p.containerPort}`).join(', ');
+  addRules(trace, changes, 'nat', rules, `publish ${why}: rewrite the destination of packets for the host port${ports.length > 1 ? 's' : ''}, in one iptables-restore (--noflush: no other rule changes)`);
 }
 
-/** The container whose DNAT rule already takes this host port, if any. */
-function publishedBy(trace: TraceRecorder, p: PortMapping): string | undefined {
-  const rule = listRules(trace, 'nat', NAT_CHAIN).find((r) => r.includes(` -p ${p.protocol} `) && r.includes(`--dport ${p.hostPort} `));
+/** The container whose DNAT rule (in the KIT chain's rules, as -S prints them) already takes this host port, if any. */
+function publishedBy(rules: string[], p: PortMapping): string | undefined {
+  const rule = rules.find((r) => r.includes(` -p ${p.protocol} `) && r.includes(`--dport ${p.hostPort} `));
   if (!rule) return undefined;
   return ruleOwner(rule) ?? 'unknown';
 }

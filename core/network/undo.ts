@@ -1,5 +1,5 @@
 import { registerUndo } from '../host/undo';
-import { deleteChain, deleteRule } from './iptables';
+import { deleteChain, deleteRule, deleteRules } from './iptables';
 import { deleteLink } from './endpoint';
 import { releaseAddress } from './ipam';
 import { sysctlPath } from './sysctl';
@@ -13,6 +13,7 @@ const ENOENT = -2;
 
 registerUndo('link-delete', (record, trace) => deleteLink(trace, 'undo: delete the link kit created', record.name));
 registerUndo('iptables-delete', (record, trace) => deleteRule(trace, record));
+registerUndo('iptables-delete-rules', (record, trace) => deleteRules(trace, record.table, record.rules));
 registerUndo('iptables-chain-delete', (record, trace) => deleteChain(trace, record.table, record.chain));
 registerUndo('sysctl', (record, trace) => {
   const ret = trace.host(`undo: restore ${record.key} to its old value`, (n) => n.writeFile(sysctlPath(record.key), record.value));

@@ -7,7 +7,7 @@ import { configureInside, createVeth, loopbackUp, moveIntoContainer } from '../n
 import { ensureHostNetwork } from '../network/host-network';
 import { allocateAddress } from '../network/ipam';
 import { withNetworkLock } from '../network/lock';
-import { publishPort } from '../network/publish';
+import { publishPorts } from '../network/publish';
 import type { Subnet } from '../network/subnet';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
@@ -51,7 +51,7 @@ export function planNetwork(spec: ContainerSpec, id: string, paths: KitPaths, at
             attachment.subnet = subnet;
             attachment.address = allocateAddress(ctx.changes, subnet, ctx.id);
             inside.lease(attachment.address, subnet);
-            for (const port of spec.ports ?? []) publishPort(ctx.trace, ctx.changes, port, attachment.address, ctx.id);
+            publishPorts(ctx.trace, ctx.changes, spec.ports ?? [], attachment.address, ctx.id);
           }),
       },
       { why: "the container's endpoint: a veth pair", run: (ctx) => createVeth(ctx.trace, ctx.changes, ctx.id) },

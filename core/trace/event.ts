@@ -14,6 +14,8 @@ export interface TraceEvent {
   pending: boolean;
   /** A host program kit ran (core/host/command.ts): syscall is its name, args the rest of its argv. */
   command?: boolean;
+  /** What a host command read on stdin (iptables-restore's rules). */
+  input?: string;
   /** A host command that asks a question (is the rule there?): its exit status read as the answer. */
   answer?: string;
   /** One line: why kit makes this call here. */

@@ -31,6 +31,8 @@ export function renderEvent(event: TraceEvent, options: RenderOptions = {}): str
   const call = event.command ? `${side} ${renderCommand(event, dim)}` : `${side} ${chalk.bold(event.syscall)}(${event.args.join(', ')}) = ${renderResult(event)}`;
   const lines = [elideMiddle(call, width)];
   const indent = ' '.repeat(SIDE.host.length + 1);
+  // What the command read on stdin, as a here-document after it: pasted, the lines run the same
+  if (event.input !== undefined) lines.push(...event.input.trimEnd().split('\n').map((l) => elideMiddle(indent + dim('| ') + l, width)));
   // Wrapped lines hang under the text, past its "# " or "hint: ".
   const prose = (lead: string, text: string, style: (t: string) => string) =>
     wrapWords(text, width - indent.length - lead.length).map((l, i) => indent + style((i === 0 ? lead : ' '.repeat(lead.length)) + l));

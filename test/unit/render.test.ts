@@ -24,6 +24,20 @@ describe('without colour', () => {
     expect(renderEvent(clone)).toBe('[host] clone(CLONE_NEWNS|CLONE_NEWPID|SIGCHLD) = 4242\n       # the child becomes PID 1');
   });
 
+  test("a command's stdin (iptables-restore's rules) follows it, one line each, before its why", () => {
+    const restore: TraceEvent = {
+      ...clone, syscall: 'iptables-restore', args: ['-w', '--noflush'], ret: 0, command: true, why: 'publish 8080:80/tcp',
+      input: '*nat\n-A KIT -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80\nCOMMIT\n',
+    };
+    expect(renderEvent(restore).split('\n')).toEqual([
+      '[host] $ iptables-restore -w --noflush  -> exit 0',
+      '       | *nat',
+      '       | -A KIT -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80',
+      '       | COMMIT',
+      '       # publish 8080:80/tcp',
+    ]);
+  });
+
   test('a failure shows -1, the errno name and message, and the hint', () => {
     const text = renderEvent(failedExec);
     expect(text.split('\n')[0]).toBe('[ctr ] execve("nope", ["nope"], [/* 1 vars */]) = -1 ENOENT (No such file or directory)');
