@@ -13,9 +13,24 @@ export class HostChanges {
   constructor(readonly file: string, readonly trace: TraceRecorder) {}
 
   make<T>(record: Undo, change: () => T): T {
+    return this.makeAll([record], change);
+  }
+
+  /**
+   * Several changes made in a row, their undo records written together with
+   * one fsync before the first change, instead of one fsync each. The rule
+   * holds for every one of them: its undo is on disk before it is made.
+   * The crash window this opens is the one between the fsync and the last
+   * change: the journal then holds undos of changes never made. Replaying
+   * them is harmless, as replaying any record twice is: every undo treats
+   * "already gone" as done, and a batch holds only records naming what this
+   * journal's owner alone makes (its own cgroup dirs, by its id), so undoing
+   * one that was never made cannot touch anything of another's.
+   */
+  makeAll<T>(records: Undo[], change: () => T): T {
     const fd = openSync(this.file, 'a');
     try {
-      appendFileSync(fd, JSON.stringify(record) + '\n');
+      appendFileSync(fd, records.map((r) => JSON.stringify(r) + '\n').join(''));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
