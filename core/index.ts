@@ -1,6 +1,11 @@
 /**
  * kit's engine, the public API that bin/ and labs/ build on.
  */
+import { lazy } from './lazy';
+
+/*
+ * Modules that `kit run` never needs are loaded on first call (core/lazy.ts).
+ */
 export { KitError, SyscallError } from './errors';
 export { kitPaths, containerDir, type KitPaths } from './paths';
 export { defaultSpec, type RestartPolicy, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode, type Mount as MountSpec } from './spec';
@@ -34,7 +39,11 @@ export type { ProcessNode } from './record/process-tree';
 export { RecordingWriter, readRecording, recordingHeader, RECORDING_VERSION, type Recording } from './record/file';
 export type { TraceEvent } from './trace/event';
 export { TraceRecorder } from './trace/recorder';
-export { runChapter, unconfinedNote, requirementsOf, type Chapter, type ChapterResult } from './curriculum/chapter';
+export type { Chapter, ChapterResult } from './curriculum/chapter';
+const chapter = () => require('./curriculum/chapter') as typeof import('./curriculum/chapter');
+export const runChapter = lazy(chapter, 'runChapter');
+export const unconfinedNote = lazy(chapter, 'unconfinedNote');
+export const requirementsOf = lazy(chapter, 'requirementsOf');
 export { run as claimData, type Claim, type CheckedClaim, type ChapterResultData } from './curriculum/claims';
 export { chrootEscapeAttempt, chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
 export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
@@ -47,15 +56,17 @@ export { ImageStore, type Image, type ImageConfig } from './image/store';
 export { ensureImage } from './image/ensure';
 export { BASE_IMAGE } from './image/base/build';
 export { specFromImage, type RunRequest } from './image/run-spec';
-export { importImage, type ImageFormat, type ImportResult, type ProgressFactory } from './image/import';
+export type { ImageFormat, ImportResult, ProgressFactory } from './image/import';
+export const importImage = lazy(() => require('./image/import') as typeof import('./image/import'), 'importImage');
 export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
 export { removeImage } from './image/remove';
 export { checkTarget as checkMountTarget } from './plan/mounts';
 export { checkVolumeName, ensureVolume, listVolumes, readVolume, removeVolume, type Volume } from './storage/volumes';
 export { withStdinArchive } from './image/stdin-archive';
-export { exportImage, type ExportFormat } from './image/export';
+export type { ExportFormat } from './image/export';
+export const exportImage = lazy(() => require('./image/export') as typeof import('./image/export'), 'exportImage');
 export { imageHistory } from './image/history';
-export { buildImage } from './build/build';
+export const buildImage = lazy(() => require('./build/build') as typeof import('./build/build'), 'buildImage');
 export { diffContainer, commitContainer } from './storage/containers';
 export { DRIVER_NAMES } from './storage/drivers';
 export { parseBytes, parseNumber, type Resources } from './cgroups/limits';
@@ -75,4 +86,12 @@ export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions }
 export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts';
 export { loopbackServiceDemo, LOOPBACK_SERVICE_PORT } from './curriculum/demos/loopback-service';
 export { ESCAPE_SCRIPT, escapeReport } from './curriculum/escape-attacks';
-export { bundleSpec, writeDefaultConfig, defaultOciConfig, parseOciConfig, readBundle, ociToSpec, OCI_VERSION, type OciConfig } from './oci';
+export { OCI_VERSION } from './oci/default-config';
+export type { OciConfig } from './oci';
+const oci = () => require('./oci') as typeof import('./oci');
+export const bundleSpec = lazy(oci, 'bundleSpec');
+export const writeDefaultConfig = lazy(oci, 'writeDefaultConfig');
+export const defaultOciConfig = lazy(oci, 'defaultOciConfig');
+export const parseOciConfig = lazy(oci, 'parseOciConfig');
+export const readBundle = lazy(oci, 'readBundle');
+export const ociToSpec = lazy(oci, 'ociToSpec');

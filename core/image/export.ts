@@ -5,7 +5,7 @@ import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { REF_NAME } from './formats/oci-layout';
-import { goArch } from './formats/parsed';
+import { goArch } from './formats/arch';
 import { interruptible } from './interrupts';
 import { scratchDir } from './scratch';
 import { packLayerFile, packMerged } from './pack';

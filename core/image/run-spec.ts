@@ -1,6 +1,6 @@
 import { KitError } from '../errors';
 import { DEFAULT_PATH, defaultSpec, type ContainerSpec } from '../spec';
-import { goArch } from './formats/parsed';
+import { goArch } from './formats/arch';
 import type { Image } from './store';
 
 /** What `kit run` was asked for, on top of the image's own config. */

@@ -100,7 +100,4 @@ export function diffIds(json: ConfigJson, layerCount: number): string[] {
   return ids;
 }
 
-/** This machine's architecture as Go (and so image configs) spell it. */
-export function goArch(): string {
-  return ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386', ppc64: 'ppc64le', s390x: 's390x' } as Record<string, string>)[process.arch] ?? process.arch;
-}
+export { goArch } from './arch';
