@@ -52,7 +52,7 @@ export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchi
       for await (const chunk of stream) {
         stopIfInterrupted();
         options.budget?.addBytes(chunk.length);
-        tarHash.update(chunk);
+        if (gzipped) tarHash.update(chunk); // else the tar is the file: fileHash has these bytes
         yield chunk;
       }
     } catch (err) {
@@ -68,7 +68,8 @@ export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchi
   return {
     entries: readTar(tarChunks()),
     fileDigest: () => (fileDigest ??= `sha256:${fileHash.digest('hex')}`),
-    tarDigest: () => (tarDigest ??= `sha256:${tarHash.digest('hex')}`),
+    // Not gzipped, the tar is the file as stored: one hash serves both digests.
+    tarDigest: () => (tarDigest ??= gzipped ? `sha256:${tarHash.digest('hex')}` : (fileDigest ??= `sha256:${fileHash.digest('hex')}`)),
   };
 }
 
