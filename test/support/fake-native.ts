@@ -32,6 +32,7 @@ const SYSCALL: Partial<Record<keyof NativeAddon, string>> = {
   openTreeClone: 'open_tree',
   mountSetIdmap: 'mount_setattr',
   moveMount: 'move_mount',
+  attachDeviceProgram: 'bpf',
 };
 
 /**
@@ -134,6 +135,7 @@ export class FakeNative {
     openTreeClone: (path) => this.call('openTreeClone', [path], () => this.fd()),
     mountSetIdmap: (fd, usernsFd) => this.call('mountSetIdmap', [fd, usernsFd], () => 0),
     moveMount: (fd, target) => this.call('moveMount', [fd, target], () => 0),
+    attachDeviceProgram: (cgroup, rules) => this.call('attachDeviceProgram', [cgroup, rules], () => 0),
     encodePlan: (steps) => {
       this.plans.push(steps);
       return 'end\n';

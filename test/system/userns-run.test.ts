@@ -87,6 +87,33 @@ test('--uidmap as root with an image: root inside owns the image (idmapped), the
   expect(readdirSync(join(kr.root, 'run', 'containers'))).toEqual([]);
 });
 
+test("device rules hold in a user namespace: an image's block device node cannot be opened (v1: the devices cgroup; v2: the host loads the BPF program, traced); --privileged opens it", () => {
+  const name = `userns-dev-${process.pid}`;
+  expect(kit(['run', '--name', name, '--network', 'none', 'base', 'mknod', '/disk', 'b', '7', '0'], kr.env).status).toBe(0);
+  expect(kit(['commit', name, 'kit-devimg'], kr.env).status).toBe(0);
+  expect(kit(['rm', name], kr.env).status).toBe(0);
+  const script = 'head -c 512 /disk > /dev/null && echo opened; cat /dev/null && echo null-ok';
+  const go = (flags: string[]) => {
+    const r = kit(['run', '--rm', '--uidmap', '0:300000:65536', '--network', 'none', ...flags, 'kit-devimg', 'sh', '-c', script], kr.env);
+    return { ...r, out: r.stdout + r.stderr };
+  };
+  try {
+    const v1 = go(['--cgroup-driver', 'v1']);
+    expect(v1.out).toMatch(/head: \/disk: Operation not permitted/);
+    expect(v1.stdout).toMatch(/^null-ok$/m);
+    const v2 = go(['--trace', '--cgroup-driver', 'v2']);
+    expect(v2.out).toMatch(/\[host\] bpf\(BPF_PROG_LOAD, \{prog_type=BPF_PROG_TYPE_CGROUP_DEVICE, insn_cnt=\d+, license="Apache"\}, 128\) = \d+/);
+    expect(v2.out).toMatch(/\[host\] bpf\(BPF_PROG_ATTACH, \{target_fd=\d+, attach_bpf_fd=\d+, attach_type=BPF_CGROUP_DEVICE, attach_flags=BPF_F_ALLOW_MULTI\}, 128\) = 0/);
+    expect(v2.out).toMatch(/head: \/disk: Operation not permitted/);
+    expect(v2.stdout).not.toMatch(/^opened$/m);
+    expect(v2.stdout).toMatch(/^null-ok$/m);
+    // Without the rules, root inside owns the node and opens the host's loop0 (nothing attached: 0 bytes read).
+    expect(go(['--privileged', '--cgroup-driver', 'v2']).stdout).toMatch(/^opened$/m);
+  } finally {
+    expect(kit(['image', 'rm', 'kit-devimg'], kr.env).status).toBe(0);
+  }
+});
+
 // Last: it removes the base image.
 test('a driver that cannot use idmapped mounts (btrfs) gets the chown-ed copy, said in one line; `kit image rm` removes the copy with the layer', () => {
   const r = kit(['run', '--rm', '--userns=auto', '--storage-driver', 'btrfs', '--network', 'none', 'base', 'stat', '-c', '%u', '/bin/busybox'], kr.env);

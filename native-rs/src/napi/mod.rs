@@ -62,6 +62,23 @@ pub fn move_mount(env: Env, fd: i32, target: String) -> napi::Result<i64> {
     ret(&env, "move_mount", || sys::move_mount::attach(fd, &target))
 }
 
+/// The cgroup v2 device rules (`TYPE:MAJOR:MINOR:ACCESS`) as a BPF program,
+/// loaded and attached to the cgroup directory `cgroup` by the host: for a
+/// container in a user namespace, whose kit-init has no CAP_SYS_ADMIN in the
+/// host's namespace to load one. Throws on a bad rule before any call.
+#[napi]
+pub fn attach_device_program(env: Env, cgroup: String, rules: Vec<String>) -> napi::Result<i64> {
+    let mut bad = None;
+    let result = ret(&env, "bpf", || crate::device_program::install(&cgroup, &rules).unwrap_or_else(|e| {
+        bad = Some(e);
+        Ok(0)
+    }));
+    match bad {
+        Some(e) => Err(napi::Error::from_reason(e)),
+        None => result,
+    }
+}
+
 /// An fd sent over the unix socket `socket` (SCM_RIGHTS), without blocking:
 /// throws EAGAIN while none has come, EPIPE once the sender closed its end.
 #[napi]
