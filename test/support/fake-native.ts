@@ -32,6 +32,13 @@ const SYSCALL: Partial<Record<keyof NativeAddon, string>> = {
   bridgeAdd: 'RTM_NEWLINK',
   linkDelete: 'RTM_DELLINK',
   addrAdd: 'RTM_NEWADDR',
+  spawnUsernsHolder: 'clone',
+  reap: 'wait4',
+  openRead: 'open',
+  openTreeClone: 'open_tree',
+  mountSetIdmap: 'mount_setattr',
+  moveMount: 'move_mount',
+  attachDeviceProgram: 'bpf',
 };
 
 /**
@@ -134,6 +141,13 @@ export class FakeNative {
     bridgeAdd: (name) => this.call('bridgeAdd', [name], () => 0),
     linkDelete: (link) => this.call('linkDelete', [link], () => 0),
     addrAdd: (link, address, prefix) => this.call('addrAdd', [link, address, prefix], () => 0),
+    spawnUsernsHolder: () => this.call('spawnUsernsHolder', [], () => this.nextPid++),
+    reap: (pid) => this.call('reap', [pid], () => pid),
+    openRead: (path) => this.call('openRead', [path], () => this.fd()),
+    openTreeClone: (path) => this.call('openTreeClone', [path], () => this.fd()),
+    mountSetIdmap: (fd, usernsFd) => this.call('mountSetIdmap', [fd, usernsFd], () => 0),
+    moveMount: (fd, target) => this.call('moveMount', [fd, target], () => 0),
+    attachDeviceProgram: (cgroup, rules) => this.call('attachDeviceProgram', [cgroup, rules], () => 0),
     encodePlan: (steps) => {
       this.plans.push(steps);
       return 'end\n';
