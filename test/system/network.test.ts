@@ -130,6 +130,8 @@ test('the host reaches the container at its address; /etc/hosts inside names it,
   const r = await run(spec(sh('cat /etc/hosts; exec sleep 30'), { hostname: 'kit-net-test' }), async (pid) => {
     address = containerAddress(pid);
     pinged = ping(address!);
+    // until sh has cat'ed /etc/hosts and exec'd sleep: the container is stopped when this returns
+    await eventually(() => readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\0'), 20000);
   });
   hostsInside = r.stdout;
   expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
