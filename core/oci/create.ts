@@ -1,0 +1,190 @@
+import { appendFileSync, closeSync, constants, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { KitError, SyscallError } from '../errors';
+import { readAll } from '../engine/channels';
+import { ContainerTrace } from '../engine/container-trace';
+import { cloneWhy, releaseChild, runHostSteps } from '../engine/run';
+import { HostChanges } from '../host/journal';
+import { Interrupts } from '../host/interrupts';
+import { processStartTime } from '../host/process';
+import { SIG } from '../linux';
+import { initPath } from '../native';
+import type { KitPaths } from '../paths';
+import { buildPlan, type ContainerStep, type HostContext, type Plan } from '../plan';
+import { CONSOLE_FD } from '../plan/console';
+import type { ContainerSpec } from '../spec';
+import { hintFor } from '../trace/hints';
+import { TraceRecorder } from '../trace/recorder';
+import { readBundle } from './bundle';
+import { runHooks } from './hooks';
+import { ociToSpec } from './to-spec';
+import { checkId, ensureDir, fifoPath, ociDir, ociRoot, stateJson, tracePath, writeContainer, type OciContainer } from './state';
+
+export interface CreateOptions {
+  paths: KitPaths;
+  bundle: string;
+  id: string;
+  pidFile?: string;
+  /** A unix socket the caller listens on: the container's pty master is sent there (SCM_RIGHTS). */
+  consoleSocket?: string;
+}
+
+/** O_PATH: an fd that names the FIFO without opening it for I/O (which would block, or count as a reader). */
+const O_PATH = 0o10000000;
+const S_IFIFO = 0o010000;
+/** How many traces are kept under --root (the oldest go first). */
+const KEPT_TRACES = 200;
+
+/**
+ * `kit-runtime create`: everything `kit run` does up to the command's execve
+ * (the same plan, the same host steps, journaled), but the container's init
+ * then waits on exec.fifo for `kit-runtime start`, and this process exits:
+ * no PDEATHSIG ties the container to it, and the caller's subreaper (conmon,
+ * the containerd shim) becomes its parent. The journal stays for `delete`.
+ * Returns the container's pid, also written to --pid-file.
+ */
+export async function createContainer(options: CreateOptions): Promise<number> {
+  const { paths, id } = options;
+  checkId(id, 'create');
+  ensureDir(ociRoot(paths));
+  const dir = ociDir(paths, id);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new KitError(`container "${id}" already exists`, 'delete it first (kit-runtime delete ID), or pick another id');
+    throw err;
+  }
+  const traceFile = startTrace(paths, id);
+  const trace = new TraceRecorder((event) => appendFileSync(traceFile, JSON.stringify(event) + '\n'));
+  const changes = new HostChanges(join(dir, 'journal'), trace);
+  changes.make({ op: 'remove', path: dir }, () => undefined);
+  let pid = 0;
+  const interrupts = new Interrupts(`container ${id} was not created: its host changes are undone`);
+  try {
+    const bundle = readBundle(options.bundle);
+    const spec: ContainerSpec = { ...ociToSpec(bundle.config, bundle.rootfs), name: id };
+    checkConsole(spec, options.consoleSocket);
+    const container: OciContainer = { id, bundle: bundle.dir, init: { pid: 0, startTime: 0 }, created: new Date().toISOString(), annotations: bundle.config.annotations ?? {}, spec };
+    const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
+    const plan = buildPlan(spec, id, paths);
+    checkCommandFound(plan, spec);
+    await runHostSteps(plan.prepare, ctx, interrupts);
+    interrupts.throwIfInterrupted();
+    const fifoFd = makeFifo(trace, paths, id);
+    const consoleFd = options.consoleSocket === undefined ? undefined : trace.check('connect to the caller\'s --console-socket: the container sends its pty master there', (n) => n.connectUnix(options.consoleSocket!));
+    const pair = trace.host('a socket pair: the plan goes in, the container-side trace comes out', (n) => n.socketpair());
+    if (typeof pair === 'number') throw trace.errorFromLast();
+    const [control, child] = pair;
+    // fds 0-2 are the caller's own, passed through untouched (conmon reads them); 4 the console socket, then the FIFO.
+    const fds = [0, 1, 2, child, ...(consoleFd === undefined ? [] : [consoleFd]), fifoFd];
+    if (consoleFd !== undefined && fds.indexOf(consoleFd) !== CONSOLE_FD) throw new Error('the console socket must be the container\'s fd 4');
+    const steps = withExecWait(plan.container, fds.length - 1);
+    try {
+      pid = trace.check(cloneWhy(plan.cloneFlags) + '; it outlives kit-runtime create, whose caller reaps it', (n) => n.spawn(plan.cloneFlags, initPath(), fds, false));
+    } finally {
+      for (const fd of new Set([child, fifoFd, ...(consoleFd === undefined ? [] : [consoleFd])])) trace.host('the container\'s end: handed to clone, then closed here', (n) => n.close(fd));
+    }
+    ctx.pid = pid;
+    container.init = { pid, startTime: processStartTime(pid) ?? 0 };
+    await setUp(plan, steps, ctx, control, interrupts);
+    runHooks(trace, bundle.config.hooks?.prestart, 'prestart', stateJson(paths, container, 'created'));
+    runHooks(trace, bundle.config.hooks?.createRuntime, 'createRuntime', stateJson(paths, container, 'created'));
+    writeContainer(paths, container);
+    if (options.pidFile) writePidFile(options.pidFile, pid);
+    return pid;
+  } catch (err) {
+    if (pid > 0) {
+      trace.host('the container could not be set up: stop it', (n) => n.kill(pid, SIG.KILL));
+      await trace.native.wait(pid).catch(() => undefined);
+    }
+    changes.undoAll();
+    throw err;
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+/** Host steps after clone, the plan to kit-init, and its trace until it waits at the FIFO (it closes the control socket then). */
+async function setUp(plan: Plan, steps: ContainerStep[], ctx: HostContext, control: number, interrupts: Interrupts): Promise<void> {
+  const { trace } = ctx;
+  const inside = new ContainerTrace(steps, (event) => trace.add(event));
+  let started!: () => void;
+  const initRunning = new Promise<void>((resolve) => (started = resolve));
+  const reader = readAll(control, (chunk) => {
+    started();
+    inside.push(chunk);
+  });
+  try {
+    await runHostSteps(plan.attach, ctx, interrupts);
+    if (plan.release !== undefined) await releaseChild(trace, reader.socket, plan.release);
+    await Promise.race([initRunning, reader.text]);
+    reader.socket.write(trace.native.encodePlan(steps));
+    await reader.text;
+  } finally {
+    reader.socket.destroy();
+  }
+  const failed = inside.events.find((e) => e.errno !== null);
+  if (failed) throw new SyscallError(failed, hintFor(failed));
+  const ref = processStartTime(ctx.pid);
+  if (ref === undefined) throw new KitError(`the container's init (pid ${ctx.pid}) ended during its setup`, 'see the trace: kit runtime trace ID');
+}
+
+/** The exec_wait step, just before the command's execve (the plan's last step). */
+function withExecWait(steps: ContainerStep[], fd: number): ContainerStep[] {
+  const wait: ContainerStep = {
+    op: 'exec_wait',
+    fd,
+    why: "set up and waiting: the control socket closes (kit-runtime create exits), and this open of exec.fifo blocks until `kit-runtime start` opens its other end (runc's exec.fifo)",
+  };
+  return [...steps.slice(0, -1), wait, ...steps.slice(-1)];
+}
+
+function makeFifo(trace: TraceRecorder, paths: KitPaths, id: string): number {
+  const fifo = fifoPath(paths, id);
+  trace.check('exec.fifo: the container waits on it before its execve, until `start`', (n) => n.mknod(fifo, S_IFIFO | 0o622, 0, 0));
+  return openSync(fifo, O_PATH | constants.O_NOFOLLOW);
+}
+
+/** runc's rules: a terminal needs somewhere to send it, and a console socket needs a terminal. */
+function checkConsole(spec: ContainerSpec, consoleSocket: string | undefined): void {
+  if (spec.tty && consoleSocket === undefined) throw new KitError('process.terminal is true but there is no --console-socket to send the terminal to', 'give --console-socket PATH, or set process.terminal to false');
+  if (!spec.tty && consoleSocket !== undefined) throw new KitError('--console-socket was given but process.terminal is false', 'set process.terminal to true, or leave --console-socket out');
+}
+
+/**
+ * As runc since 1.1: a command that is not in the root filesystem fails
+ * `create`, not `start` (podman turns this message into exit code 127).
+ */
+function checkCommandFound(plan: Plan, spec: ContainerSpec): void {
+  const exec = plan.container[plan.container.length - 1];
+  if (exec?.op !== 'exec' || exec.path.startsWith('/')) return;
+  throw new KitError(`exec: "${spec.command[0]}": executable file not found in $PATH`, `check process.args[0] and the PATH in process.env (${spec.env.find((e) => e.startsWith('PATH=')) ?? 'no PATH'})`, 127);
+}
+
+/** The pid as runc writes it: no newline, written whole (temp + rename), so a reader never sees half of it. */
+function writePidFile(file: string, pid: number): void {
+  const tmp = join(dirname(file), `.${pid}.kit-runtime.tmp`);
+  writeFileSync(tmp, String(pid), { mode: 0o644 });
+  renameSync(tmp, file);
+}
+
+/** A fresh trace file for this id; the oldest beyond KEPT_TRACES go. */
+function startTrace(paths: KitPaths, id: string): string {
+  const file = tracePath(paths, id);
+  ensureDir(dirname(file));
+  const old = readdirSync(dirname(file)).map((name) => join(dirname(file), name));
+  if (old.length >= KEPT_TRACES) {
+    old.sort((a, b) => mtime(a) - mtime(b));
+    for (const f of old.slice(0, old.length - KEPT_TRACES + 1)) rmSync(f, { force: true });
+  }
+  closeSync(openSync(file, 'w', 0o600));
+  return file;
+}
+
+function mtime(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
