@@ -16,8 +16,9 @@ const { appendFileSync, writeSync } = require('node:fs');
 const USAGE = 'usage: kit-runtime [--root DIR] [--log FILE] [--log-format text|json] COMMAND\n' +
   '  create [--bundle DIR] [--pid-file F] [--console-socket S] ID | start ID | state ID | kill [--all] ID [SIG]\n' +
   '  delete [--force] ID | list [--format table|json] [--quiet] | ps [--format table|json] ID | pause ID | resume ID\n' +
+  '  exec --process FILE [--detach] [--pid-file F] [--console-socket S] ID\n' +
   '  features | run [--bundle DIR] ID | spec [--bundle DIR] | --version';
-const NOT_YET = ['exec', 'update', 'checkpoint', 'restore', 'events'];
+const NOT_YET = ['update', 'checkpoint', 'restore', 'events'];
 /** Where runc keeps its state is /run/runc; kit-runtime's, when no --root is given. */
 const DEFAULT_ROOT = '/run/kit-runtime';
 
@@ -153,8 +154,16 @@ async function verb_(global, name, args) {
     }
     case 'delete': {
       const a = parseVerb(name, args, { '--force|-f': 'bool' }, [1, 1]);
+      // As runc: --force on an id it does not know (a create that failed half-way) is not an error.
+      if (a.force && !core.ociStates(p).some((s) => s.id === a._[0])) return 0;
       await core.ociDelete(p, a._[0], a.force === true, (line) => report(global, { message: line }, 'warning'));
       return 0;
+    }
+    case 'exec': {
+      const a = parseVerb(name, args, { '--process|-p': 'value', '--detach|-d': 'bool', '--pid-file': 'value', '--console-socket': 'value', '--tty|-t': 'bool', '--preserve-fds': 'value' }, [1, 1]);
+      if (a.process === undefined) usage('exec: kit-runtime needs --process FILE (the process as config.json has it), not a command line');
+      if (a['preserve-fds'] !== undefined && a['preserve-fds'] !== '0') usage('exec: --preserve-fds is not supported by kit-runtime yet');
+      return core.ociExec({ paths: p, id: a._[0], processFile: a.process, detach: a.detach === true, pidFile: a['pid-file'], consoleSocket: a['console-socket'] });
     }
     case 'list': {
       const a = parseVerb(name, args, { '--format|-f': 'value', '--quiet|-q': 'bool' }, [0, 0]);

@@ -31,7 +31,8 @@ export function readBundle(bundleDir: string): Bundle {
   return { dir, config, rootfs: rootfsIn(dir, config.root.path) };
 }
 
-function readConfigFile(path: string): string {
+/** A small JSON file read as untrusted input: regular (not a link, not a FIFO), bounded in size. */
+export function readConfigFile(path: string): string {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -51,7 +52,7 @@ function readConfigFile(path: string): string {
   }
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -11,7 +11,7 @@ import { KitError } from '../errors';
  */
 const capabilitySet = z.array(z.string()).optional();
 
-const processSchema = z
+export const processSchema = z
   .object({
     terminal: z.boolean().optional(),
     consoleSize: z.object({ height: z.number().int().min(0), width: z.number().int().min(0) }).strict().optional(),
@@ -97,12 +97,22 @@ export const ociConfigSchema = z
   .strict();
 
 export type OciConfig = z.infer<typeof ociConfigSchema>;
+export type OciProcess = z.infer<typeof processSchema>;
 
 const FIX = 'see the runtime-spec config.md, or start from `kit runtime spec`';
 
 /** A parsed JSON value -> a checked config; the first problem as one line naming the field. */
 export function parseOciConfig(json: unknown, name = 'config.json'): OciConfig {
-  const result = ociConfigSchema.safeParse(json);
+  return parsed(ociConfigSchema, json, name);
+}
+
+/** `kit-runtime exec --process FILE`: the process object of a config.json, alone. */
+export function parseOciProcess(json: unknown, name: string): OciProcess {
+  return parsed(processSchema, json, name);
+}
+
+function parsed<T>(schema: z.ZodType<T>, json: unknown, name: string): T {
+  const result = schema.safeParse(json);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new KitError(`${name}: ${issueText(issue)}`, issue.code === 'unrecognized_keys' ? 'remove it: kit-runtime does not support it yet' : FIX);

@@ -1,21 +1,17 @@
 import { appendFileSync, closeSync, constants, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { KitError, SyscallError } from '../errors';
-import { readAll } from '../engine/channels';
-import { ContainerTrace } from '../engine/container-trace';
-import { cloneWhy, releaseChild, runHostSteps } from '../engine/run';
+import { KitError } from '../errors';
+import { runHostSteps } from '../engine/run';
 import { HostChanges } from '../host/journal';
 import { Interrupts } from '../host/interrupts';
 import { processStartTime } from '../host/process';
 import { SIG } from '../linux';
-import { initPath } from '../native';
 import type { KitPaths } from '../paths';
-import { buildPlan, type ContainerStep, type HostContext, type Plan } from '../plan';
-import { CONSOLE_FD } from '../plan/console';
+import { buildPlan, type HostContext, type Plan } from '../plan';
 import type { ContainerSpec } from '../spec';
-import { hintFor } from '../trace/hints';
 import { TraceRecorder } from '../trace/recorder';
 import { readBundle } from './bundle';
+import { launchDetached } from './launch';
 import { runHooks } from './hooks';
 import { ociToSpec } from './to-spec';
 import { checkId, ensureDir, fifoPath, ociDir, ociRoot, stateJson, tracePath, writeContainer, type OciContainer } from './state';
@@ -29,7 +25,6 @@ export interface CreateOptions {
   consoleSocket?: string;
 }
 
-/** O_PATH: an fd that names the FIFO without opening it for I/O (which would block, or count as a reader). */
 const O_PATH = 0o10000000;
 const S_IFIFO = 0o010000;
 /** How many traces are kept under --root (the oldest go first). */
@@ -71,22 +66,8 @@ export async function createContainer(options: CreateOptions): Promise<number> {
     await runHostSteps(plan.prepare, ctx, interrupts);
     interrupts.throwIfInterrupted();
     const fifoFd = makeFifo(trace, paths, id);
-    const consoleFd = options.consoleSocket === undefined ? undefined : trace.check('connect to the caller\'s --console-socket: the container sends its pty master there', (n) => n.connectUnix(options.consoleSocket!));
-    const pair = trace.host('a socket pair: the plan goes in, the container-side trace comes out', (n) => n.socketpair());
-    if (typeof pair === 'number') throw trace.errorFromLast();
-    const [control, child] = pair;
-    // fds 0-2 are the caller's own, passed through untouched (conmon reads them); 4 the console socket, then the FIFO.
-    const fds = [0, 1, 2, child, ...(consoleFd === undefined ? [] : [consoleFd]), fifoFd];
-    if (consoleFd !== undefined && fds.indexOf(consoleFd) !== CONSOLE_FD) throw new Error('the console socket must be the container\'s fd 4');
-    const steps = withExecWait(plan.container, fds.length - 1);
-    try {
-      pid = trace.check(cloneWhy(plan.cloneFlags) + '; it outlives kit-runtime create, whose caller reaps it', (n) => n.spawn(plan.cloneFlags, initPath(), fds, false));
-    } finally {
-      for (const fd of new Set([child, fifoFd, ...(consoleFd === undefined ? [] : [consoleFd])])) trace.host('the container\'s end: handed to clone, then closed here', (n) => n.close(fd));
-    }
-    ctx.pid = pid;
+    pid = await launchDetached(ctx, plan, interrupts, { consoleSocket: options.consoleSocket, fifoFd, why: '; it outlives kit-runtime create, whose caller reaps it' });
     container.init = { pid, startTime: processStartTime(pid) ?? 0 };
-    await setUp(plan, steps, ctx, control, interrupts);
     runHooks(trace, bundle.config.hooks?.prestart, 'prestart', stateJson(paths, container, 'created'));
     runHooks(trace, bundle.config.hooks?.createRuntime, 'createRuntime', stateJson(paths, container, 'created'));
     writeContainer(paths, container);
@@ -95,7 +76,6 @@ export async function createContainer(options: CreateOptions): Promise<number> {
   } catch (err) {
     if (pid > 0) {
       trace.host('the container could not be set up: stop it', (n) => n.kill(pid, SIG.KILL));
-      await trace.native.wait(pid).catch(() => undefined);
     }
     changes.undoAll();
     throw err;
@@ -104,49 +84,15 @@ export async function createContainer(options: CreateOptions): Promise<number> {
   }
 }
 
-/** Host steps after clone, the plan to kit-init, and its trace until it waits at the FIFO (it closes the control socket then). */
-async function setUp(plan: Plan, steps: ContainerStep[], ctx: HostContext, control: number, interrupts: Interrupts): Promise<void> {
-  const { trace } = ctx;
-  const inside = new ContainerTrace(steps, (event) => trace.add(event));
-  let started!: () => void;
-  const initRunning = new Promise<void>((resolve) => (started = resolve));
-  const reader = readAll(control, (chunk) => {
-    started();
-    inside.push(chunk);
-  });
-  try {
-    await runHostSteps(plan.attach, ctx, interrupts);
-    if (plan.release !== undefined) await releaseChild(trace, reader.socket, plan.release);
-    await Promise.race([initRunning, reader.text]);
-    reader.socket.write(trace.native.encodePlan(steps));
-    await reader.text;
-  } finally {
-    reader.socket.destroy();
-  }
-  const failed = inside.events.find((e) => e.errno !== null);
-  if (failed) throw new SyscallError(failed, hintFor(failed));
-  const ref = processStartTime(ctx.pid);
-  if (ref === undefined) throw new KitError(`the container's init (pid ${ctx.pid}) ended during its setup`, 'see the trace: kit runtime trace ID');
-}
-
-/** The exec_wait step, just before the command's execve (the plan's last step). */
-function withExecWait(steps: ContainerStep[], fd: number): ContainerStep[] {
-  const wait: ContainerStep = {
-    op: 'exec_wait',
-    fd,
-    why: "set up and waiting: the control socket closes (kit-runtime create exits), and this open of exec.fifo blocks until `kit-runtime start` opens its other end (runc's exec.fifo)",
-  };
-  return [...steps.slice(0, -1), wait, ...steps.slice(-1)];
-}
-
 function makeFifo(trace: TraceRecorder, paths: KitPaths, id: string): number {
   const fifo = fifoPath(paths, id);
+  // O_PATH: names the FIFO without opening it for I/O (which would block, or count as a reader).
   trace.check('exec.fifo: the container waits on it before its execve, until `start`', (n) => n.mknod(fifo, S_IFIFO | 0o622, 0, 0));
   return openSync(fifo, O_PATH | constants.O_NOFOLLOW);
 }
 
 /** runc's rules: a terminal needs somewhere to send it, and a console socket needs a terminal. */
-function checkConsole(spec: ContainerSpec, consoleSocket: string | undefined): void {
+export function checkConsole(spec: ContainerSpec, consoleSocket: string | undefined): void {
   if (spec.tty && consoleSocket === undefined) throw new KitError('process.terminal is true but there is no --console-socket to send the terminal to', 'give --console-socket PATH, or set process.terminal to false');
   if (!spec.tty && consoleSocket !== undefined) throw new KitError('--console-socket was given but process.terminal is false', 'set process.terminal to true, or leave --console-socket out');
 }
@@ -162,7 +108,7 @@ function checkCommandFound(plan: Plan, spec: ContainerSpec): void {
 }
 
 /** The pid as runc writes it: no newline, written whole (temp + rename), so a reader never sees half of it. */
-function writePidFile(file: string, pid: number): void {
+export function writePidFile(file: string, pid: number): void {
   const tmp = join(dirname(file), `.${pid}.kit-runtime.tmp`);
   writeFileSync(tmp, String(pid), { mode: 0o644 });
   renameSync(tmp, file);

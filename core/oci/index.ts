@@ -17,4 +17,5 @@ export function bundleSpec(bundleDir: string): ContainerSpec {
 export { createContainer as ociCreate, type CreateOptions } from './create';
 export { startContainer as ociStart, killContainer as ociKill, deleteContainer as ociDelete, containerState as ociState, allStates as ociStates, pauseContainer as ociPause, containerProcesses as ociProcesses } from './lifecycle';
 export { runtimeFeatures as ociFeatures } from './features';
+export { execProcess as ociExec } from './exec';
 export { tracePath as ociTracePath } from './state';

@@ -160,7 +160,7 @@ function checkPaths(paths: string[], field: string): string[] {
  * as root (the only user kit-runtime runs as yet) inheritable and ambient add
  * nothing on exec, so they may hold the same set or less.
  */
-function ociCapabilities(c: NonNullable<OciConfig['process']['capabilities']> | undefined): string[] {
+export function ociCapabilities(c: NonNullable<OciConfig['process']['capabilities']> | undefined): string[] {
   const names = (set: string[] | undefined, field: string): string[] =>
     (set ?? []).map((name, i) => {
       const short = name.toUpperCase().replace(/^CAP_/, '');

@@ -38,7 +38,7 @@ const ROOT_FD = 10;
  * Before it is released kit moves it into the container's cgroups, so what
  * it uses counts against the container's limits, as with docker exec.
  */
-export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: { rows: number; cols: number }): Plan {
+export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: { rows: number; cols: number }, cwd?: string): Plan {
   const joined = JOIN_ORDER.filter((ns) => namespaceDiffers(target.pid, NS_FILE[ns]));
   const root = `/proc/${target.pid}/root`;
   const steps: ContainerStep[] = [
@@ -46,6 +46,7 @@ export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: {
     ...joined.map((ns): ContainerStep => ({ op: 'setns', path: `/proc/${target.pid}/ns/${NS_FILE[ns]}`, nstype: NAMESPACE_FLAG[ns], why: JOIN_WHY[ns] })),
     { op: 'fchdir', fd: ROOT_FD, why: "step into the container's root through the fd held open" },
     { op: 'chroot', path: '.', why: "make it \"/\": joining a mount namespace gives its root, which is not the container's if it chroot'ed" },
+    ...(cwd && cwd !== '/' ? [{ op: 'chdir' as const, path: cwd, why: 'the working directory the caller asked for (process.cwd)' }] : []),
   ];
   if (joined.includes('pid')) {
     steps.push({ op: 'fork', why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
