@@ -73,7 +73,7 @@ export async function execProcess(options: ExecOptions): Promise<number> {
 
 /** The container's spec with the process's command, environment, cwd, user, terminal and capabilities. */
 function execSpec(base: ContainerSpec, proc: OciProcess): ContainerSpec {
-  const caps = proc.capabilities ? ociCapabilities(proc.capabilities) : undefined;
+  const caps = proc.capabilities ? ociCapabilities(proc.capabilities, proc.user.uid === 0) : undefined;
   const user = proc.user;
   return {
     ...base,

@@ -133,7 +133,7 @@ function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources'
 }
 
 function ociSecurity(config: OciConfig): SecurityOptions {
-  const caps = ociCapabilities(config.process.capabilities);
+  const caps = ociCapabilities(config.process.capabilities, config.process.user.uid === 0);
   const security: SecurityOptions = {
     capAdd: caps.filter((c) => !DOCKER_DEFAULT_CAPS.includes(c)),
     capDrop: DOCKER_DEFAULT_CAPS.filter((c) => !caps.includes(c)),
@@ -156,11 +156,14 @@ function checkPaths(paths: string[], field: string): string[] {
 }
 
 /**
- * kit gives the process one capability set (bounding = effective = permitted);
- * as root (the only user kit-runtime runs as yet) inheritable and ambient add
- * nothing on exec, so they may hold the same set or less.
+ * kit gives the process one capability set (bounding = effective =
+ * permitted). For root, inheritable and ambient add nothing on exec, so they
+ * may hold the same set or less. A process of another user keeps no
+ * capability across its execve but the ambient ones, which kit empties: its
+ * effective and permitted sets may be less than bounding (podman leaves them
+ * empty), ambient must be empty.
  */
-export function ociCapabilities(c: NonNullable<OciConfig['process']['capabilities']> | undefined): string[] {
+export function ociCapabilities(c: NonNullable<OciConfig['process']['capabilities']> | undefined, root = true): string[] {
   const names = (set: string[] | undefined, field: string): string[] =>
     (set ?? []).map((name, i) => {
       const short = name.toUpperCase().replace(/^CAP_/, '');
@@ -170,8 +173,11 @@ export function ociCapabilities(c: NonNullable<OciConfig['process']['capabilitie
   const bounding = names(c?.bounding, 'bounding');
   const same = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
   for (const field of ['effective', 'permitted'] as const) {
-    if (!same(names(c?.[field], field), bounding)) unsupported(`process.capabilities.${field}`, 'differs from bounding: kit-runtime gives the process one capability set yet', 'make bounding, effective and permitted the same list');
+    const set = names(c?.[field], field);
+    if (!root && set.every((x) => bounding.includes(x))) continue;
+    if (!same(set, bounding)) unsupported(`process.capabilities.${field}`, 'differs from bounding: kit-runtime gives the process one capability set yet', 'make bounding, effective and permitted the same list');
   }
+  if (!root && names(c?.ambient, 'ambient').length) unsupported('process.capabilities.ambient', 'ambient capabilities for a user other than root are not supported by kit-runtime yet', 'leave ambient empty');
   for (const field of ['inheritable', 'ambient'] as const) {
     const extra = names(c?.[field], field).find((x) => !bounding.includes(x));
     if (extra) unsupported(`process.capabilities.${field}`, `holds CAP_${extra}, which is not in bounding`, 'keep inheritable and ambient within bounding');
