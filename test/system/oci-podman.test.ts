@@ -128,3 +128,17 @@ test('the user, umask and ulimits podman asks for are the process\'s', () => {
   expect(r.stdout).toMatch(/^uid=1000 gid=1000( groups=1000)?\n1000\n0022\n$/); // podman lists the gid as a supplementary group too
   expect(r.status).toBe(0);
 }, 120_000);
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+test('-t and -it: the container\'s terminal reaches conmon over the console socket (its pty master, SCM_RIGHTS)', () => {
+  const t = run(['--rm', '-t', IMAGE, 'sh', '-c', 'tty']);
+  expect(t.stderr).toBe('');
+  expect(t.stdout).toBe('/dev/pts/0\r\n');
+  expect(t.status).toBe(0);
+  // -i too: `script` gives podman a terminal of its own, and types a line into it after a while.
+  const cmd = ['podman', ...base, 'run', '--cgroup-parent', cgroupParent, '--network', 'none', '--rm', '-it', IMAGE, 'sh', '-c', 'read x; echo got $x'].map(quote).join(' ');
+  const it = spawnSync('sh', ['-c', `(sleep 3; echo hello) | script -qec ${quote(cmd)} /dev/null`], { encoding: 'utf8', env, timeout: 60_000 });
+  expect(it.stdout).toContain('got hello\r\n');
+  expect(it.status).toBe(0);
+}, 120_000);
