@@ -52,7 +52,7 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
     ...(proc.rlimits?.length ? { rlimits: ociRlimits(proc.rlimits) } : {}),
     ...(proc.terminal ? { tty: { rows: proc.consoleSize?.height ?? 0, cols: proc.consoleSize?.width ?? 0 } } : {}),
     ...(config.mounts?.length ? { mounts: ociMounts(config.mounts) } : {}),
-    ...(config.linux?.resources ? { resources: ociResources(config.linux.resources) } : {}),
+    ...(config.linux?.resources || config.linux?.cgroupsPath ? { resources: { ...ociResources(config.linux?.resources ?? {}), ...cgroupsPath(config.linux?.cgroupsPath) } } : {}),
     security: ociSecurity(config),
   };
 }
@@ -114,6 +114,22 @@ function ociMounts(mounts: NonNullable<OciConfig['mounts']>): Mount[] {
     }
   });
   return result;
+}
+
+/**
+ * linux.cgroupsPath, as the cgroupfs manager writes it: one absolute path
+ * below each hierarchy's root. systemd's slice:prefix:name form is refused
+ * (kit-runtime has no systemd driver), and so is any ".." climbing out.
+ */
+function cgroupsPath(path: string | undefined): { path?: string } {
+  if (path === undefined || path === '') return {};
+  const fix = 'give an absolute path like /mygroup/mycontainer (podman: --cgroup-manager cgroupfs)';
+  if (path.includes(':')) unsupported('linux.cgroupsPath', `"${path}" is a systemd slice: kit-runtime has no systemd cgroup driver`, fix);
+  if (!path.startsWith('/')) unsupported('linux.cgroupsPath', `"${path}" is not an absolute path`, fix);
+  if (path.split('/').includes('..')) unsupported('linux.cgroupsPath', `"${path}" climbs out with ".."`, fix);
+  const normal = posix.normalize(path).replace(/\/$/, '');
+  if (normal === '' || normal === '/') unsupported('linux.cgroupsPath', 'is the root cgroup itself', fix);
+  return { path: normal };
 }
 
 function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources']>): Resources {

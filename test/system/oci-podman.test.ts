@@ -29,7 +29,7 @@ function podman(args: string[], timeout = 60_000) {
 }
 
 /** podman run with this test's cgroup parent and no network (podman's own bridge would stay on the host). */
-const run = (args: string[]) => podman(['run', '--cgroup-parent', cgroupParent, '--network', 'none', ...args]);
+const run = (args: string[]) => podman(['run', '--cgroup-parent', `/${cgroupParent}`, '--network', 'none', ...args]);
 
 function runtime(args: string[]) {
   return spawnSync(process.execPath, [RUNTIME, '--root', runtimeRoot, ...args], { encoding: 'utf8', env: kr.env });
@@ -67,7 +67,10 @@ function expectClean(id: string) {
   expect(runtime(['list', '--quiet']).stdout).toBe('');
   const dir = join(runtimeRoot, 'run', 'oci');
   expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
-  for (const hierarchy of ['', ...readdirSync('/sys/fs/cgroup')]) expect(existsSync(join('/sys/fs/cgroup', hierarchy, 'kit', id))).toBe(false);
+  for (const hierarchy of ['', ...readdirSync('/sys/fs/cgroup')]) {
+    expect(existsSync(join('/sys/fs/cgroup', hierarchy, 'kit', id))).toBe(false);
+    expect(existsSync(join('/sys/fs/cgroup', hierarchy, cgroupParent, `libpod-${id}`))).toBe(false);
+  }
 }
 
 const trace = (id: string) => readFileSync(join(runtimeRoot, 'run', 'oci-traces', `${id}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -122,6 +125,16 @@ test('-d, then podman exec (its output and exit code, as another user in another
   expectClean(id);
 }, 180_000);
 
+test("the container's cgroup is where podman's cgroupsPath says (cgroupfs manager), with podman's pids limit", () => {
+  const cidfile = join(kr.root, 'cgroup.cid');
+  const r = run(['--rm', '--cidfile', cidfile, IMAGE, 'sh', '-c', 'grep pids /proc/self/cgroup; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || true']);
+  expect(r.stderr).toBe('');
+  const id = readFileSync(cidfile, 'utf8').trim();
+  expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^\\d+:pids:/${cgroupParent}/libpod-${id}$`));
+  expect(r.status).toBe(0);
+  expectClean(id);
+}, 120_000);
+
 test('the user, umask and ulimits podman asks for are the process\'s', () => {
   const r = run(['--rm', '--user', '1000:1000', '--ulimit', 'nofile=1000:1000', '--ulimit', 'nproc=32768:32768', IMAGE, 'sh', '-c', 'id; ulimit -n; umask']);
   expect(r.stderr).toBe('');
@@ -137,7 +150,7 @@ test('-t and -it: the container\'s terminal reaches conmon over the console sock
   expect(t.stdout).toBe('/dev/pts/0\r\n');
   expect(t.status).toBe(0);
   // -i too: `script` gives podman a terminal of its own, and types a line into it after a while.
-  const cmd = ['podman', ...base, 'run', '--cgroup-parent', cgroupParent, '--network', 'none', '--rm', '-it', IMAGE, 'sh', '-c', 'read x; echo got $x'].map(quote).join(' ');
+  const cmd = ['podman', ...base, 'run', '--cgroup-parent', `/${cgroupParent}`, '--network', 'none', '--rm', '-it', IMAGE, 'sh', '-c', 'read x; echo got $x'].map(quote).join(' ');
   const it = spawnSync('sh', ['-c', `(sleep 3; echo hello) | script -qec ${quote(cmd)} /dev/null`], { encoding: 'utf8', env, timeout: 60_000 });
   expect(it.stdout).toContain('got hello\r\n');
   expect(it.status).toBe(0);
