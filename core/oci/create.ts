@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, constants, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KitError } from '../errors';
 import { runHostSteps } from '../engine/run';
@@ -9,12 +9,13 @@ import { SIG } from '../linux';
 import type { KitPaths } from '../paths';
 import { buildPlan, type HostContext, type Plan } from '../plan';
 import type { ContainerSpec } from '../spec';
-import { TraceRecorder } from '../trace/recorder';
+import type { TraceRecorder } from '../trace/recorder';
+import { startTrace, traceRecorder } from './trace-file';
 import { readBundle } from './bundle';
 import { launchDetached } from './launch';
 import { runHooks } from './hooks';
 import { ociToSpec } from './to-spec';
-import { checkId, ensureDir, fifoPath, ociDir, ociRoot, stateJson, tracePath, writeContainer, type OciContainer } from './state';
+import { checkId, ensureDir, fifoPath, ociDir, ociRoot, stateJson, writeContainer, type OciContainer } from './state';
 
 export interface CreateOptions {
   paths: KitPaths;
@@ -27,8 +28,6 @@ export interface CreateOptions {
 
 const O_PATH = 0o10000000;
 const S_IFIFO = 0o010000;
-/** How many traces are kept under --root (the oldest go first). */
-const KEPT_TRACES = 200;
 
 /**
  * `kit-runtime create`: everything `kit run` does up to the command's execve
@@ -49,8 +48,8 @@ export async function createContainer(options: CreateOptions): Promise<number> {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new KitError(`container "${id}" already exists`, 'delete it first (kit-runtime delete ID), or pick another id');
     throw err;
   }
-  const traceFile = startTrace(paths, id);
-  const trace = new TraceRecorder((event) => appendFileSync(traceFile, JSON.stringify(event) + '\n'));
+  startTrace(paths, id);
+  const trace = traceRecorder(paths, id, 'create');
   const changes = new HostChanges(join(dir, 'journal'), trace);
   changes.make({ op: 'remove', path: dir }, () => undefined);
   let pid = 0;
@@ -112,25 +111,4 @@ export function writePidFile(file: string, pid: number): void {
   const tmp = join(dirname(file), `.${pid}.kit-runtime.tmp`);
   writeFileSync(tmp, String(pid), { mode: 0o644 });
   renameSync(tmp, file);
-}
-
-/** A fresh trace file for this id; the oldest beyond KEPT_TRACES go. */
-function startTrace(paths: KitPaths, id: string): string {
-  const file = tracePath(paths, id);
-  ensureDir(dirname(file));
-  const old = readdirSync(dirname(file)).map((name) => join(dirname(file), name));
-  if (old.length >= KEPT_TRACES) {
-    old.sort((a, b) => mtime(a) - mtime(b));
-    for (const f of old.slice(0, old.length - KEPT_TRACES + 1)) rmSync(f, { force: true });
-  }
-  closeSync(openSync(file, 'w', 0o600));
-  return file;
-}
-
-function mtime(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return 0;
-  }
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KitError } from '../errors';
 import { runPlan, runHostSteps } from '../engine/run';
@@ -11,12 +10,12 @@ import type { HostContext } from '../plan';
 import { buildExecIntoPlan } from '../plan/exec-into';
 import { DOCKER_DEFAULT_CAPS } from '../security/capabilities';
 import type { ContainerSpec } from '../spec';
-import { TraceRecorder } from '../trace/recorder';
+import { traceRecorder } from './trace-file';
 import { parseJson, readConfigFile } from './bundle';
 import { parseOciProcess, type OciProcess } from './config';
 import { checkConsole, writePidFile } from './create';
 import { launchDetached } from './launch';
-import { findContainer, ociDir, statusOf, tracePath } from './state';
+import { findContainer, ociDir, statusOf } from './state';
 import { ociCapabilities } from './to-spec';
 
 export interface ExecOptions {
@@ -47,7 +46,7 @@ export async function execProcess(options: ExecOptions): Promise<number> {
   const spec = execSpec(container.spec, proc);
   checkConsole(spec, options.consoleSocket);
   if (options.consoleSocket !== undefined && !options.detach) throw new KitError('--console-socket needs --detach', 'add --detach, or leave --console-socket out');
-  const trace = new TraceRecorder((event) => appendFileSync(tracePath(paths, id), JSON.stringify(event) + '\n'));
+  const trace = traceRecorder(paths, id, 'exec');
   // Joining needs no host change that must be undone (see exec-into.ts): the journal stays empty.
   const changes = new HostChanges(join(ociDir(paths, id), `exec-${randomBytes(4).toString('hex')}.journal`), trace);
   const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };

@@ -19,3 +19,4 @@ export { startContainer as ociStart, killContainer as ociKill, deleteContainer a
 export { runtimeFeatures as ociFeatures } from './features';
 export { execProcess as ociExec } from './exec';
 export { tracePath as ociTracePath } from './state';
+export { readTrace as ociTrace, type TraceSection as OciTraceSection } from './trace-file';

@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, constants, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KitError } from '../errors';
 import { ContainerTrace } from '../engine/container-trace';
@@ -10,17 +10,13 @@ import { processStat } from '../host/process';
 import { SIG } from '../linux';
 import type { KitPaths } from '../paths';
 import { hintFor } from '../trace/hints';
-import { TraceRecorder } from '../trace/recorder';
+import { traceRecorder } from './trace-file';
 import { readBundle } from './bundle';
 import { runHooks } from './hooks';
-import { fifoPath, findContainer, listContainers, ociDir, stateJson, statusOf, tracePath, type OciContainer, type OciStatus } from './state';
+import { fifoPath, findContainer, listContainers, ociDir, stateJson, statusOf, type OciContainer, type OciStatus } from './state';
 import { join } from 'node:path';
 import '../undo-handlers'; // delete replays a journal, which may hold any kind of host change
 
-/** The trace of a container's lifecycle verbs goes on after create's, in the same file. */
-function recorder(paths: KitPaths, id: string): TraceRecorder {
-  return new TraceRecorder((event) => appendFileSync(tracePath(paths, id), JSON.stringify(event) + '\n'));
-}
 
 function expectStatus(paths: KitPaths, container: OciContainer, verb: string, allowed: OciStatus[]): OciStatus {
   const status = statusOf(paths, container);
@@ -38,7 +34,7 @@ function expectStatus(paths: KitPaths, container: OciContainer, verb: string, al
 export async function startContainer(paths: KitPaths, id: string): Promise<void> {
   const container = findContainer(paths, id);
   expectStatus(paths, container, 'start', ['created']);
-  const trace = recorder(paths, id);
+  const trace = traceRecorder(paths, id, 'start');
   const fifo = fifoPath(paths, id);
   const fd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   const inside = new ContainerTrace([], (event) => trace.add({ ...event, why: event.why ?? WHY[event.syscall] }));
@@ -104,7 +100,7 @@ export function killContainer(paths: KitPaths, id: string, signal = 'SIGTERM', a
   const container = findContainer(paths, id);
   expectStatus(paths, container, 'kill', ['created', 'running', 'paused']);
   const sig = parseSignal(signal);
-  const trace = recorder(paths, id);
+  const trace = traceRecorder(paths, id, 'kill');
   const pids = all ? containerPids({ id, name: id, spec: container.spec, createdAt: container.created, owner: container.init, pid: container.init.pid }) : [container.init.pid];
   for (const pid of pids.length ? pids : [container.init.pid]) {
     trace.check(`kit-runtime kill: signal ${sig} to ${pid === container.init.pid ? "the container's first process" : 'one of its processes'} (host pid ${pid})`, (n) => n.kill(pid, sig));
@@ -123,7 +119,7 @@ export async function deleteContainer(paths: KitPaths, id: string, force: boolea
   if (status !== 'stopped' && status !== 'created' && !force) {
     throw new KitError(`cannot delete container "${id}" that is not stopped: ${status}`, 'stop it first (kit-runtime kill ID KILL), or use delete --force');
   }
-  const trace = recorder(paths, id);
+  const trace = traceRecorder(paths, id, 'delete');
   if (status !== 'stopped') {
     if (status === 'paused') setPaused(trace, container.spec, id, false);
     trace.host('delete: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(container.init.pid, SIG.KILL));
@@ -164,7 +160,7 @@ export function allStates(paths: KitPaths): Array<Record<string, unknown>> {
 export function pauseContainer(paths: KitPaths, id: string, paused: boolean): void {
   const container = findContainer(paths, id);
   expectStatus(paths, container, paused ? 'pause' : 'resume', [paused ? 'running' : 'paused']);
-  setPaused(recorder(paths, id), container.spec, id, paused);
+  setPaused(traceRecorder(paths, id, paused ? 'pause' : 'resume'), container.spec, id, paused);
 }
 
 /** `kit-runtime ps`: the host pids of the container's processes. */

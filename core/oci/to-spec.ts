@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { KitError } from '../errors';
 import type { Resources } from '../cgroups/limits';
 import { CAPABILITIES, DOCKER_DEFAULT_CAPS } from '../security/capabilities';
+import { DEFAULT_DEVICE_RULES } from '../security/devices';
 import { parseDockerProfile } from '../security/docker-seccomp';
 import type { SecurityOptions } from '../security/options';
 import { JOINABLE } from '../plan/join-namespaces';
@@ -132,10 +133,28 @@ function cgroupsPath(path: string | undefined): { path?: string } {
   return { path: normal };
 }
 
+type DeviceRuleJson = NonNullable<NonNullable<NonNullable<OciConfig['linux']>['resources']>['devices']>[number];
+
+function deniesAll(d: DeviceRuleJson): boolean {
+  return !d.allow && (d.access === undefined || d.access === 'rwm') && (d.type === undefined || d.type === 'a') && d.major === undefined && d.minor === undefined;
+}
+
+/** An allow rule that kit's defaults (runc's, Docker's) already grant: what containerd and runc spec list. */
+function grantedByDefault(d: DeviceRuleJson): boolean {
+  if (!d.allow || d.type === undefined || d.type === 'a') return false;
+  const wildcard = (v: number | undefined) => v === undefined || v === -1;
+  return DEFAULT_DEVICE_RULES.some(
+    (rule) =>
+      rule.type === d.type &&
+      (rule.major === undefined || (!wildcard(d.major) && rule.major === d.major)) &&
+      (rule.minor === undefined || (!wildcard(d.minor) && rule.minor === d.minor)) &&
+      [...(d.access ?? 'rwm')].every((a) => rule.access.includes(a)),
+  );
+}
+
 function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources']>): Resources {
   (r.devices ?? []).forEach((d, i) => {
-    const denyAll = !d.allow && (d.access === undefined || d.access === 'rwm') && d.type === undefined && d.major === undefined && d.minor === undefined;
-    if (!denyAll) unsupported(`linux.resources.devices[${i}]`, 'device rules are not read by kit-runtime yet (it applies Docker\'s default device rules)', 'keep only {"allow": false, "access": "rwm"}');
+    if (!deniesAll(d) && !grantedByDefault(d)) unsupported(`linux.resources.devices[${i}]`, `${d.allow ? 'allows' : 'denies'} ${d.type ?? 'a'} ${d.major ?? '*'}:${d.minor ?? '*'} ${d.access ?? 'rwm'}: kit-runtime applies Docker's default device rules only (this one is not among them)`, 'keep {"allow": false, "access": "rwm"} and allow rules for the default devices (/dev/null, zero, full, random, urandom, tty, console, ptmx, pts)');
   });
   const out: Resources = {};
   if (r.cpu?.quota !== undefined && r.cpu.quota > 0) out.cpuQuota = r.cpu.quota;

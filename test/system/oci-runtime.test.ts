@@ -132,9 +132,15 @@ describe('create / start / state / kill / delete, as runc does them', () => {
     expect(d.status).toBe(0);
     expect(runtime(['state', 'kit-oci-life']).stderr).toMatch(/^kit-runtime: container "kit-oci-life" does not exist; /);
     // the trace outlives the container: every step, the wait at exec.fifo, the execve start released
-    const trace = readFileSync(join(kr.root, 'run', 'oci-traces', 'kit-oci-life.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const trace = readFileSync(join(kr.root, 'run', 'oci-traces', 'kit-oci-life.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => !e.verb);
     expect(trace.map((e) => e.syscall)).toEqual(expect.arrayContaining(['clone', 'mknod', 'pivot_root', 'open', 'execve', 'kill']));
     expect(trace.find((e) => e.syscall === 'execve' && e.side === 'container' && e.args[0] === '"/bin/sh"')).toEqual(expect.objectContaining({ ret: 0, errno: null }));
+    // kit runtime trace renders it verb by verb, as a chapter's trace
+    const shown = kit(['runtime', 'trace', '--root', kr.root, '--width', '200', 'kit-oci-life'], kr.env);
+    expect(shown.status).toBe(0);
+    expect(shown.stdout.split('\n').filter((l) => l.startsWith('kit-runtime ')).map((l) => l.split(':')[0])).toEqual(['kit-runtime create', 'kit-runtime start', 'kit-runtime kill']);
+    expect(shown.stdout).toMatch(/^\[ctr \] open\("\/proc\/self\/fd\/\d+", O_WRONLY\|O_CLOEXEC\) = \d+$/m);
+    expect(shown.stdout).toMatch(/^\[ctr \] execve\("\/bin\/sh", .* = 0$/m);
   });
 
   test('delete --force kills a created container (its init never ran the command)', async () => {
@@ -164,5 +170,47 @@ describe('create / start / state / kill / delete, as runc does them', () => {
     const m = create(missing, 'kit-oci-missing');
     expect(m.output()).toMatch(/^kit-runtime: exec: "no-such-program": executable file not found in \$PATH; /);
     expect(m.status).toBe(127);
+  });
+});
+
+describe('hooks, as runc runs them: host programs with the state on their stdin', () => {
+  const create = (bundle: string, id: string) =>
+    spawnSync(process.execPath, [RUNTIME, '--root', kr.root, 'create', '--bundle', bundle, '--pid-file', join(kr.root, `${id}.pid`), id], { env: kr.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+  const hook = (file: string) => ({ path: '/bin/sh', args: ['sh', '-c', `{ cat; echo; echo "$WHO $HOME"; } > ${file}`], env: ['WHO=hook'] });
+  const read = (file: string) => {
+    const [state, who] = readFileSync(file, 'utf8').split('\n');
+    return { state: JSON.parse(state), who: who.trim() };
+  };
+
+  test('prestart and createRuntime at create, poststart at start, poststop at delete, each with its status and only its env', () => {
+    const dir = join(kr.root, 'hooks');
+    mkdirSync(dir);
+    const at = (name: string) => join(dir, `${name}.json`);
+    const bundle = makeBundle('b-hooks', (c) => {
+      c.process.args = ['sh', '-c', 'exit 0'];
+      c.hooks = { prestart: [hook(at('prestart'))], createRuntime: [hook(at('createRuntime'))], poststart: [hook(at('poststart'))], poststop: [hook(at('poststop'))] };
+    });
+    const c = create(bundle, 'kit-oci-hooks');
+    expect(c.stderr).toBe('');
+    expect(c.status).toBe(0);
+    const pid = Number(readFileSync(join(kr.root, 'kit-oci-hooks.pid'), 'utf8'));
+    for (const name of ['prestart', 'createRuntime']) {
+      expect(read(at(name))).toEqual({ state: expect.objectContaining({ id: 'kit-oci-hooks', status: 'created', pid, bundle: realpathSync(bundle) }), who: 'hook' });
+    }
+    expect(existsSync(at('poststart'))).toBe(false);
+    expect(runtime(['start', 'kit-oci-hooks']).status).toBe(0);
+    expect(read(at('poststart')).state).toEqual(expect.objectContaining({ status: 'running', pid }));
+    expect(existsSync(at('poststop'))).toBe(false);
+    const d = runtime(['delete', '--force', 'kit-oci-hooks']);
+    expect(d.stderr).toBe('');
+    expect(read(at('poststop')).state).toEqual(expect.objectContaining({ status: 'stopped', pid: 0 }));
+  });
+
+  test('a failing createRuntime hook fails create, naming it; the container is gone', () => {
+    const bundle = makeBundle('b-hook-fail', (c) => (c.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', 'echo no way >&2; exit 3'] }] }));
+    const c = create(bundle, 'kit-oci-hookfail');
+    expect(c.stderr).toBe('kit-runtime: hooks.createRuntime[0] (/bin/sh) failed: exit 3: no way; fix the hook, or remove it from config.json\n');
+    expect(c.status).toBe(1);
+    expect(runtime(['list', '--quiet']).stdout).toBe('');
   });
 });
