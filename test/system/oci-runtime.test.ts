@@ -8,7 +8,11 @@ requireRoot();
 const kr = tempKitRoot();
 const before = hostSnapshot(kr.root);
 afterEach(() => expect(hostSnapshot(kr.root)).toEqual(before));
-afterAll(() => kr.cleanup());
+afterAll(() => {
+  // what a failed test left: its init would wait on exec.fifo for ever
+  for (const id of runtime(['list', '--quiet']).stdout.split('\n').filter(Boolean)) runtime(['delete', '--force', id]);
+  kr.cleanup();
+});
 
 const RUNTIME = resolve(__dirname, '../../bin/kit-runtime.js');
 
