@@ -8,6 +8,7 @@ import { mountsOf } from './observe';
 import type { RunnerResult } from './runner';
 import { repoRoot } from './workspace';
 import { show, firstFailure } from './trace';
+import { viaUserNamespace } from './rootless';
 
 /** One line of the checklist. */
 export interface CheckLine {
@@ -60,6 +61,7 @@ export async function checkLab(lab: Lab, file: string, options: CheckOptions = {
     stdout: result.stdout ?? '',
     stderr: result.stderr ?? '',
     leftovers,
+    viaUserNamespace: viaUserNamespace(lab),
   };
   const ran: Check = {
     name: 'your lab.ts loads, and kit accepts its plan',

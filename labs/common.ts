@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { BASE_IMAGE, CGROUP_ROOT, cgroupHost, checkCommand, ensureImage, ImageStore, joinParts, KitError, type KitPaths, type PlanPart } from '../core';
 import type { Check, LabRun } from './lab';
-import { cpuTicks, namespacesDiffer, sleep } from './observe';
+import { cpuTicks, mountsOf, namespacesDiffer, sleep, type MountLine } from './observe';
 import { calls, describeClone, failedCall, show } from './trace';
 
 /** Pieces several labs share: the command that waits to be looked at, namespace checks. */
@@ -22,6 +22,24 @@ export function ownNamespace(kind: string, flag: string, hint: number): Check {
 
 export function observeNamespaces(pid: number, kinds: string[]) {
   return { namespaces: namespacesDiffer(pid, kinds), hostHostname: hostname() };
+}
+
+/**
+ * How "/" propagates as the container sees it: 'shared' (a peer of the
+ * host's: what is mounted under it reaches the host), 'slave' (it receives
+ * the host's mounts: the copy a user namespace's mount namespace gets of a
+ * shared mount), or 'private' (MS_REC|MS_PRIVATE made it its own).
+ */
+export function rootPropagation(pid: number): Propagation | undefined {
+  return propagationOf(mountsOf(pid).find((m) => m.mountPoint === '/'));
+}
+
+export type Propagation = 'shared' | 'slave' | 'private';
+
+/** A mount's propagation, from its optional fields (shared:N, master:N). */
+export function propagationOf(mount: MountLine | undefined): Propagation | undefined {
+  if (!mount) return undefined;
+  return mount.propagation.some((p) => p.startsWith('shared:')) ? 'shared' : mount.propagation.some((p) => p.startsWith('master:')) ? 'slave' : 'private';
 }
 
 /** "no mount of proc in the trace" or the failed call, for a check about a mount. */

@@ -68,9 +68,15 @@ export function cpuTicks(pid: number): number | undefined {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** Run a program in some of the process's namespaces (nsenter), return its output or undefined. */
+/**
+ * Run a program in some of the process's namespaces (nsenter), return its
+ * output or undefined. Without root, entering a namespace needs the
+ * capabilities of the user namespace that owns it: enter that too (-U), as
+ * its owner may.
+ */
 export function inNamespaces(pid: number, flags: string[], argv: string[]): string | undefined {
-  const r = spawnSync('nsenter', ['-t', String(pid), ...flags, '--', ...argv], { encoding: 'utf8', timeout: 5000 });
+  const user = process.getuid?.() !== 0 && namespaceOf(pid, 'user') !== namespaceOf('self', 'user') ? ['-U', '--preserve-credentials'] : [];
+  const r = spawnSync('nsenter', ['-t', String(pid), ...user, ...flags, '--', ...argv], { encoding: 'utf8', timeout: 5000 });
   return r.status === 0 ? r.stdout : undefined;
 }
 

@@ -8,7 +8,7 @@ export function renderLabList(rows: Array<{ lab: Lab; progress: LabProgress }>, 
     const hints = progress.hintsShown ? chalk.dim(`, ${progress.hintsShown} hint(s)`) : '';
     return [`${String(i + 1).padStart(2)}. ${lab.id.padEnd(8)} ${status}${hints}`, ...wrapWords(`    ${lab.title} ${chalk.dim(`(kit chapter ${lab.chapter})`)}`, width)];
   });
-  return [...lines, '', chalk.dim('Start one with `kit lab start ID`, check it with `sudo kit lab check ID`.')].join('\n');
+  return [...lines, '', chalk.dim('Start one with `kit lab start ID`, check it with `kit lab check ID` (sudo for cgroup, limits, layers, net and final: they change the host itself).')].join('\n');
 }
 
 /** The checklist: one line per check, then what went wrong and the hint for the first failure, fitted to `width`. */

@@ -21,6 +21,7 @@ const lab: Lab = {
   order: 50,
   title: 'cgroups: make the directory, write the quota, join it (--cpu-quota=50000)',
   chapter: 'cgroup',
+  withoutRoot: { needsRoot: "a CPU limit is a write to the host's cgroup tree, which only root may change (no cgroup is delegated to you)" },
   command: BUSY_LOOP,
   setup: (id) => {
     const { dir, version } = labCgroup('cpu', id);

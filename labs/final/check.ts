@@ -12,6 +12,7 @@ const lab: Lab = {
   order: 100,
   title: 'A mini `docker run`, from your own pieces',
   chapter: 'rootfs',
+  withoutRoot: { needsRoot: "its CPU quota is a write to the host's cgroup tree, which only root may change" },
   command: BUSY_LOOP,
   setup: (id, paths) => {
     const { rootfs, part } = rootfsSetup(id, paths);

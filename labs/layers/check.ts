@@ -12,6 +12,7 @@ const lab: Lab = {
   order: 60,
   title: 'Layers: stack an overlay (lower, upper, work) and run on it',
   chapter: 'layers',
+  withoutRoot: { needsRoot: "the overlay is mounted on the host, in a prepare step, and mounting there needs root" },
   command: ['/bin/sh', '-c', `echo hello > /${FILE}; exec sleep 60`],
   setup: async (id, paths) => {
     const dir = labDir(paths, id);

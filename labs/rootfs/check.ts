@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { CLONE, joinParts } from '../../core';
 import type { Lab, LabRun } from '../lab';
+import { isRoot } from '../rootless';
 import { observeNamespaces, ownNamespace, ROOTFS_MARK, rootfsSetup, WAIT } from '../common';
 import { mountsOf } from '../observe';
 import { calls, failedCall, show } from '../trace';
@@ -16,7 +18,9 @@ const lab: Lab = {
   command: WAIT,
   setup: (id, paths) => {
     const { rootfs, part } = rootfsSetup(id, paths);
-    return { given: { rootfs }, part };
+    // Without root the kernel lets a user namespace mount sysfs only from a network
+    // namespace it owns (sysfs shows the network devices): kit adds one for it.
+    return { given: { rootfs }, part: isRoot() ? part : joinParts(part, { cloneFlags: CLONE.NEWNET }) };
   },
   observe: (pid) => ({
     ...observeNamespaces(pid, ['mnt']),
