@@ -40,7 +40,7 @@ export { run as claimData, type Claim, type CheckedClaim, type ChapterResultData
 export { chrootEscapeAttempt, chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
 export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
 export { sharedDirectoryDemo } from './curriculum/demos/shared-directory';
-export { viaUserNamespace } from './curriculum/rootless';
+export { forThisUser, viaUserNamespace } from './curriculum/rootless';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
 export { StraceObserver, commandCalls } from './strace';

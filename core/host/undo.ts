@@ -34,9 +34,9 @@ export type Undo =
   | { op: 'cgroup'; path: string; parent: string }
   /** Loop devices kit attached to a file of its own (devicemapper's sparse files): detached by file. */
   | { op: 'loop-detach'; file: string }
-  /** A device-mapper device kit activated (a thin pool, a thin device): `dmsetup remove`; a busy pool is another container's. */
-  | { op: 'dm-remove'; name: string }
-  /** A thin device kit created in its pool for a throwaway container: deleted, and forgotten in the registry. */
+  /** A device-mapper device kit activated (a thin pool, a thin device): `dmsetup remove`; a busy pool is another container's. `lock`: the pool's dir, whose lock the removal of a pool holds. */
+  | { op: 'dm-remove'; name: string; lock?: string }
+  /** A thin device kit created in its pool (a throwaway container's, or one half made): deleted, and forgotten in the registry (key: base, layers/<chain> or containers/<id>). */
   | { op: 'dm-thin-delete'; pool: string; id: number; registry: string; key: string }
 
   /** A host user kit created (`kit`, for --userns=auto); userdel also drops its subordinate ranges. */
@@ -48,7 +48,11 @@ export type Undo =
   /** A container held the `kit` user's ranges: let go, and the last one out undoes what kit made (core/userns/remap-user.ts). */
   | { op: 'userns-release'; path: string }
   /** A kit dir opened to the remapped root's gid (core/userns/remap-user.ts): its group and mode before. */
-  | { op: 'chgrp'; path: string; gid: number; mode: number };
+  | { op: 'chgrp'; path: string; gid: number; mode: number }
+  /** A container held its map's gid passage through kit's dirs: let go, and the last one of that gid removes the ACL entries (core/userns/passage.ts). */
+  | { op: 'passage-release'; path: string }
+  /** An ACL entry letting `gid` pass through a kit dir (setfacl -m g:GID:x): removed with setfacl -x. */
+  | { op: 'acl-remove'; path: string; gid: number };
 
 export type UndoOp = Undo['op'];
 /** Undo one record; returns a one-line problem, or undefined when done (or already gone). */
