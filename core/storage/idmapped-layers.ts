@@ -1,4 +1,4 @@
-import { mkdirSync, rmdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { MNT_DETACH, SIG } from '../linux';
@@ -43,11 +43,12 @@ export function idmappedLayers(ctx: HostContext, layers: string[], dir: string, 
   const nsFd = usernsFd(ctx, maps);
   if (typeof nsFd === 'string') return nsFd;
   const made: string[] = [];
-  const layersRelease = () => {
+  const detach = () => {
     for (const target of made) {
       ctx.trace.host('idmapped layers: overlay holds its own copy of each layer\'s mount now: detach the idmapped one', (n) => n.umount2(target, MNT_DETACH));
       rmdirSync(target);
     }
+    rmSync(join(dir, 'idmapped'), { recursive: true, force: true }); // only empty dirs are left in it
   };
   try {
     for (const [i, layer] of layers.entries()) {
@@ -56,7 +57,7 @@ export function idmappedLayers(ctx: HostContext, layers: string[], dir: string, 
       const failure = ctx.changes.make({ op: 'umount', path: target }, () => idmapOne(ctx, layer, target, nsFd, maps));
       if (failure) {
         rmdirSync(target);
-        layersRelease();
+        detach();
         return failure;
       }
       made.push(target);
@@ -64,7 +65,7 @@ export function idmappedLayers(ctx: HostContext, layers: string[], dir: string, 
   } finally {
     ctx.trace.host(undefined, (n) => n.close(nsFd));
   }
-  return { dirs: made, release: layersRelease };
+  return { dirs: made, release: detach };
 }
 
 /** One layer bind-mounted at `target` through the maps; undefined when done, else why not. */
