@@ -7,6 +7,7 @@ import { lazy } from './lazy';
  * Modules that `kit run` never needs are loaded on first call (core/lazy.ts).
  */
 export { KitError, SyscallError } from './errors';
+export { interruptAll } from './host/interrupts';
 export { kitPaths, containerDir, type KitPaths } from './paths';
 export { defaultSpec, type RestartPolicy, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode, type Mount as MountSpec } from './spec';
 export { buildPlan, joinParts, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
@@ -87,7 +88,7 @@ export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts'
 export { loopbackServiceDemo, LOOPBACK_SERVICE_PORT } from './curriculum/demos/loopback-service';
 export { ESCAPE_SCRIPT, escapeReport } from './curriculum/escape-attacks';
 export { OCI_VERSION } from './oci/default-config';
-export type { OciConfig } from './oci';
+export type { OciConfig, OciTraceSection } from './oci';
 const oci = () => require('./oci') as typeof import('./oci');
 export const bundleSpec = lazy(oci, 'bundleSpec');
 export const writeDefaultConfig = lazy(oci, 'writeDefaultConfig');
@@ -95,3 +96,15 @@ export const defaultOciConfig = lazy(oci, 'defaultOciConfig');
 export const parseOciConfig = lazy(oci, 'parseOciConfig');
 export const readBundle = lazy(oci, 'readBundle');
 export const ociToSpec = lazy(oci, 'ociToSpec');
+export const ociCreate = lazy(oci, 'ociCreate');
+export const ociStart = lazy(oci, 'ociStart');
+export const ociKill = lazy(oci, 'ociKill');
+export const ociDelete = lazy(oci, 'ociDelete');
+export const ociState = lazy(oci, 'ociState');
+export const ociStates = lazy(oci, 'ociStates');
+export const ociPause = lazy(oci, 'ociPause');
+export const ociProcesses = lazy(oci, 'ociProcesses');
+export const ociFeatures = lazy(oci, 'ociFeatures');
+export const ociTracePath = lazy(oci, 'ociTracePath');
+export const ociExec = lazy(oci, 'ociExec');
+export const ociTrace = lazy(oci, 'ociTrace');
