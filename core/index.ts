@@ -2,6 +2,7 @@
  * kit's engine, the public API that bin/ and labs/ build on.
  */
 export { KitError, SyscallError } from './errors';
+export { interruptAll } from './host/interrupts';
 export { kitPaths, containerDir, type KitPaths } from './paths';
 export { defaultSpec, type RestartPolicy, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode, type Mount as MountSpec } from './spec';
 export { buildPlan, joinParts, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
