@@ -64,7 +64,7 @@ function summary(report: CheckReport): string {
 const labs = loadLabs().map((l) => l.id);
 
 test('every lab in curriculum order has a README, starter, solution, hints and at least one wrong solution', () => {
-  expect(labs).toEqual(['host', 'uts', 'pid', 'mount', 'ipc', 'chroot', 'rootfs', 'cgroup', 'limits', 'layers', 'net', 'user', 'final']);
+  expect(labs).toEqual(['host', 'uts', 'pid', 'mount', 'ipc', 'chroot', 'rootfs', 'user', 'cgroup', 'limits', 'layers', 'net', 'final']);
   for (const id of labs) {
     const files = readdirSync(join(repo, 'labs', id));
     expect(files).toEqual(expect.arrayContaining(['README.md', 'starter.ts', 'solution.ts', 'check.ts']));
