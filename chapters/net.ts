@@ -83,8 +83,8 @@ Inside, eth0 has an address on kit0's subnet and a default route via kit0's
 address. The host pings that address, and 127.0.0.1:8080 is answered by busybox
 httpd inside. Afterwards the DNAT rule and the veth are gone: the trace ends
 with their undo. kit0 and the shared rules stay, as docker0 does, so the next
-container only adds its own veth, address and DNAT rule; \`sudo kit network
-prune\` removes them once no container uses them.`,
+container only adds its own veth, address and DNAT rule; \`kit network prune\`
+(as root) removes them once no container uses them.`,
   claims: [
     { says: 'during the run the nat table has a DNAT rule for port 8080 to the container', holds: (r) => /--dport 8080 .*-j DNAT --to-destination [\d.]+:80/.test(claimData.probe(r, 'during', 'nat-rules')?.text ?? '') },
     { says: "inside, eth0 has an address on kit0's subnet and a default route via kit0's address", holds: (r) => /inet [\d.]+\/\d+ .*eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') && /default via [\d.]+ dev eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') },

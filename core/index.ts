@@ -2,6 +2,7 @@
  * kit's engine, the public API that bin/ and labs/ build on.
  */
 export { KitError, SyscallError } from './errors';
+export { interruptAll } from './host/interrupts';
 export { kitPaths, containerDir, type KitPaths } from './paths';
 export { defaultSpec, type RestartPolicy, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode, type Mount as MountSpec } from './spec';
 export { buildPlan, joinParts, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
@@ -75,4 +76,4 @@ export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions }
 export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts';
 export { loopbackServiceDemo, LOOPBACK_SERVICE_PORT } from './curriculum/demos/loopback-service';
 export { ESCAPE_SCRIPT, escapeReport } from './curriculum/escape-attacks';
-export { bundleSpec, writeDefaultConfig, defaultOciConfig, parseOciConfig, readBundle, ociToSpec, OCI_VERSION, type OciConfig } from './oci';
+export { bundleSpec, writeDefaultConfig, defaultOciConfig, parseOciConfig, readBundle, ociToSpec, OCI_VERSION, type OciConfig, ociCreate, ociStart, ociKill, ociDelete, ociState, ociStates, ociPause, ociProcesses, ociFeatures, ociTracePath, ociExec, ociTrace, type OciTraceSection } from './oci';

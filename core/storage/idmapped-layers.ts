@@ -1,9 +1,9 @@
-import { mkdirSync, rmdirSync } from 'node:fs';
+import { mkdirSync, rmdirSync, rmSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { MNT_DETACH, SIG } from '../linux';
 import type { HostContext } from '../plan/plan';
-import { formatMap, type IdMaps } from '../userns/id-map';
+import { formatMap, hostId, type IdMaps } from '../userns/id-map';
 
 /**
  * Image layers for a container in a user namespace, without copying them:
@@ -43,11 +43,12 @@ export function idmappedLayers(ctx: HostContext, layers: string[], dir: string, 
   const nsFd = usernsFd(ctx, maps);
   if (typeof nsFd === 'string') return nsFd;
   const made: string[] = [];
-  const layersRelease = () => {
+  const detach = () => {
     for (const target of made) {
       ctx.trace.host('idmapped layers: overlay holds its own copy of each layer\'s mount now: detach the idmapped one', (n) => n.umount2(target, MNT_DETACH));
       rmdirSync(target);
     }
+    rmSync(join(dir, 'idmapped'), { recursive: true, force: true }); // only empty dirs are left in it
   };
   try {
     for (const [i, layer] of layers.entries()) {
@@ -56,7 +57,7 @@ export function idmappedLayers(ctx: HostContext, layers: string[], dir: string, 
       const failure = ctx.changes.make({ op: 'umount', path: target }, () => idmapOne(ctx, layer, target, nsFd, maps));
       if (failure) {
         rmdirSync(target);
-        layersRelease();
+        detach();
         return failure;
       }
       made.push(target);
@@ -64,12 +65,12 @@ export function idmappedLayers(ctx: HostContext, layers: string[], dir: string, 
   } finally {
     ctx.trace.host(undefined, (n) => n.close(nsFd));
   }
-  return { dirs: made, release: layersRelease };
+  return { dirs: made, release: detach };
 }
 
 /** One layer bind-mounted at `target` through the maps; undefined when done, else why not. */
 function idmapOne(ctx: HostContext, layer: string, target: string, nsFd: number, maps: IdMaps): string | undefined {
-  const why = `idmapped layer: ${layer} shown with owner 0 as host uid ${maps.uid[0]?.outside}, without a copy`;
+  const why = `idmapped layer: ${layer} shown through the container's maps (owner 0 as host uid ${hostId(maps.uid, 0) ?? 'nobody'}), without a copy`;
   const fd = ctx.trace.check(why, (n) => n.openTreeClone(layer));
   try {
     const set = ctx.trace.host(why, (n) => n.mountSetIdmap(fd, nsFd));

@@ -26,7 +26,8 @@ const PASSAGE_DIR = join(USERNS_STATE_DIR, 'passage');
 export function holdPassage(trace: TraceRecorder, containerChanges: HostChanges, id: string, paths: KitPaths, gid: number): void {
   if (gid === 0) return; // the host's root group: nothing to open
   const dir = join(PASSAGE_DIR, String(gid));
-  withPassageLock(trace, dir, () => {
+  withPassageLock(trace, () => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const shared = new HostChanges(join(dir, 'journal'), trace);
     const granted = new Set(shared.records().flatMap((r) => (r.op === 'acl-remove' ? [r.path] : [])));
     for (const target of [paths.data, paths.state]) {
@@ -47,11 +48,13 @@ export function holdPassage(trace: TraceRecorder, containerChanges: HostChanges,
 export function releasePassage(trace: TraceRecorder, holder: string): string | undefined {
   const dir = join(holder, '..', '..');
   try {
-    return withPassageLock(trace, dir, () => {
+    return withPassageLock(trace, () => {
       rmSync(holder, { force: true });
       if (liveHolders(join(dir, 'holders'))) return undefined;
       const problems = new HostChanges(join(dir, 'journal'), trace).undoAll();
-      return problems.length ? problems.join('; ') : undefined;
+      if (problems.length) return problems.join('; ');
+      rmSync(dir, { recursive: true, force: true }); // the gid's holders and journal: nothing of it is left
+      return undefined;
     });
   } catch (err) {
     return (err as Error).message;
@@ -89,6 +92,7 @@ function liveHolders(dir: string): boolean {
   });
 }
 
-function withPassageLock<T>(trace: TraceRecorder, dir: string, fn: () => T): T {
-  return withHostLock(trace, dir, 'user-namespace passage', 'another kit may be granting or removing the same gid right now', fn);
+/** The user-namespace lock (/run/kit-userns/lock): a gid's dir may then go with its last holder. */
+function withPassageLock<T>(trace: TraceRecorder, fn: () => T): T {
+  return withHostLock(trace, USERNS_STATE_DIR, 'user-namespace', 'another kit may be granting or removing a passage right now', fn);
 }

@@ -85,6 +85,7 @@ test('--uidmap as root with an image: root inside owns the image (idmapped), the
   for (const dir of ['data', 'run']) expect(execFileSync('getfacl', ['-p', '--omit-header', join(kr.root, dir)], { encoding: 'utf8' })).not.toMatch(/200000|mask/);
   expect(statSync(join(kr.root, 'data')).mode & 0o777).toBe(0o710);
   expect(readdirSync(join(kr.root, 'run', 'containers'))).toEqual([]);
+  expect(existsSync('/run/kit-userns/passage/200000')).toBe(false);
 });
 
 test("device rules hold in a user namespace: an image's block device node cannot be opened (v1: the devices cgroup; v2: the host loads the BPF program, traced); --privileged opens it", () => {
