@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cleanKitRoot, hostSnapshot, kit } from '../support/kit';
 
 /** kit run flags copied from Docker tutorials: -h, --env-file, --entrypoint, an absolute --workdir. */
 const kr = cleanKitRoot();
+const BIN = join(__dirname, '..', '..', 'bin', 'run.js');
 
 beforeAll(() => expect(kit(['image', 'ls'], kr.env).status).toBe(0)); // builds base once
 
@@ -22,12 +24,19 @@ test('a relative --workdir and a bad --env-file line are one line each, exit 125
   const cases: Array<[string[], string]> = [
     [['-w', 'tmp'], "kit: --workdir 'tmp' is not an absolute path; give it from the container's /, e.g. -w /tmp"],
     [['--env-file', bad], `kit: --env-file ${bad}, line 2: 'not a variable' is not NAME=value; one variable per line, NAME=value`],
-    // (an --env-file that node cannot read is refused by node itself first, exit 9: nodejs/node#54232 reads it even after the script)
   ];
   for (const [args, line] of cases) {
     const r = kit(['run', ...args, 'base', 'true'], kr.env);
     expect(r.status).toBe(125);
     expect(r.stderr.trim()).toBe(line);
   }
+  expect(hostSnapshot(kr.root).containers).toEqual([]);
+});
+
+test('a missing --env-file is kit\'s one line and exit 125 when kit is run as users run it (bin/run.js by its #! line), not node\'s exit 9', () => {
+  const missing = join(kr.root, 'missing.env');
+  const r = spawnSync(BIN, ['run', '--env-file', missing, 'base', 'true'], { env: { ...kr.env, PATH: `${dirname(process.execPath)}:${kr.env.PATH}` }, encoding: 'utf8' });
+  expect(r.status).toBe(125);
+  expect(r.stderr.trim()).toBe(`kit: cannot read --env-file ${missing} (ENOENT); give a readable file of NAME=value lines`);
   expect(hostSnapshot(kr.root).containers).toEqual([]);
 });
