@@ -19,6 +19,7 @@ export { setPaused, isPaused } from './engine/pause';
 export { containerStats, STATS_INTERVAL_MS, type ContainerStats } from './engine/stats';
 export { stopContainer, killContainer } from './engine/stop';
 export { removeContainer } from './engine/remove';
+export { planReset, resetHost, type ResetPlan, type ResetResult, type ResetItem } from './engine/reset';
 export { waitContainer } from './engine/wait';
 export { startContainer as startKeptContainer, restartContainer } from './engine/start';
 export { parseRestartPolicy } from './engine/restart-policy';

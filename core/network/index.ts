@@ -8,4 +8,4 @@ export { iptablesBackend, type Backend } from './iptables';
 export { parsePort, formatPort, checkHostPortFree, type PortMapping } from './ports';
 export { containerAddress } from './endpoint';
 export { withNetworkLock } from './lock';
-export { pruneHostNetwork, type PruneResult } from './host-network';
+export { pruneHostNetwork, sharedNetworkPlan, type PruneResult } from './host-network';
