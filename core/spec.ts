@@ -64,6 +64,24 @@ export interface ContainerSpec {
    * or explicit maps (--uidmap/--gidmap). Unset: auto as root, self otherwise.
    */
   userns?: UsernsMode;
+  /** docker run --label: key=value metadata, shown by `kit inspect`, matched by `kit ps --filter label=`. */
+  labels?: Record<string, string>;
+  /** docker run --stop-signal: what `kit stop` sends first (default SIGTERM). */
+  stopSignal?: string;
+  /** docker run --stop-timeout: seconds `kit stop` waits before SIGKILL (default 10). */
+  stopTimeout?: number;
+  /** docker run --add-host NAME:IP: extra lines of the container's /etc/hosts. */
+  extraHosts?: Array<{ name: string; address: string }>;
+  /** docker run --dns: the nameservers of the container's /etc/resolv.conf, instead of the host's. */
+  dns?: string[];
+  /** docker run -u: UID[:GID] or NAME[:GROUP], names from the image's /etc/passwd (core/plan/user.ts). */
+  user?: string;
+  /** docker run --ulimit: resource limits kit-init sets before the exec. */
+  ulimits?: Ulimit[];
+  /** docker run --init: kit-init stays PID 1 as a reaper and the command runs as its child. */
+  init?: boolean;
+  /** docker run --read-only: the root filesystem is remounted read-only (mounts and tmpfs on it stay writable). */
+  readOnly?: boolean;
 }
 
 export type UsernsMode = 'auto' | 'self' | IdMaps;
@@ -79,6 +97,13 @@ export function hasOwnNetworkNamespace(spec: ContainerSpec): boolean {
 
 export function defaultSpec(command: string[]): ContainerSpec {
   return { command, env: [DEFAULT_PATH], namespaces: [...NAMESPACES].filter((n) => n !== 'net' && n !== 'user') };
+}
+
+/** One --ulimit: RLIMIT_<name> (nofile, nproc...); -1 is unlimited. */
+export interface Ulimit {
+  name: string;
+  soft: number;
+  hard: number;
 }
 
 /** docker run --restart no|on-failure[:N]|always|unless-stopped. */

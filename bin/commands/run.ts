@@ -5,11 +5,12 @@ import { kitInvocation } from '../invocation';
 import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags, rootlessResources } from '../flags/cgroups';
-import { containerFlags, runRequest } from '../flags/container';
+import { containerFlags, processSpec, runRequest } from '../flags/container';
 import { keepAfterExit, lifecycleFlags, logOptions, restartOption, startContainer } from '../flags/lifecycle';
-import { networkFlags, networkSpec } from '../flags/network';
+import { hostNetworkNamespaces, networkFlags, networkSpec, publishAll } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
-import { storageFlags, storageSpec } from '../flags/storage';
+import { readOnlyFlag, storageFlags, storageSpec } from '../flags/storage';
+import { metadataFlags, metadataSpec } from '../flags/metadata';
 import { stdinOption, terminalFlags, ttyOption } from '../flags/terminal';
 import { mountsFromFlags, volumeFlags } from '../flags/volumes';
 import { usernsFlags, usernsSpec } from '../flags/userns';
@@ -50,6 +51,8 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     ...cgroupFlags,
     ...networkFlags,
     ...storageFlags,
+    ...readOnlyFlag,
+    ...metadataFlags,
     ...securityFlags,
     ...usernsFlags,
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
@@ -73,6 +76,9 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       resources: rootlessResources(resourcesFromFlags(flags)),
       ...networkSpec(flags),
       ...storageSpec(flags),
+      ...(flags['read-only'] ? { readOnly: true } : {}),
+      ...metadataSpec(flags),
+      ...processSpec(flags),
       ...securitySpec(flags),
       ...logOptions(flags),
       ...restartOption(flags),
@@ -80,6 +86,8 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       ...mountsFromFlags(flags),
       keepLayer: keepAfterExit(flags),
     };
+    spec.ports = publishAll(flags, image, spec.ports);
+    if (spec.network === 'host') spec.namespaces = hostNetworkNamespaces(spec.namespaces, flags.hostname);
     const json = this.jsonEnabled();
     if (flags.record && flags.detach) throw new KitError('--record records a run in the foreground', 'drop -d (a detached container\'s output is in `kit logs`)');
     const session = flags.record ? new RunSession(recordingHeader({ kind: 'run', kit: this.config.version, command: ['run', ...this.argv], invocation: kitInvocation() }), { record: flags.record }) : undefined;

@@ -74,6 +74,17 @@ pub enum ContainerStep {
     /// over the unix socket at fd `socket`, its slave the controlling terminal
     /// and fds 0-2 (src/init/console.rs); a size of 0 leaves it as it is.
     Console { socket: i32, rows: u32, cols: u32 },
+    /// setrlimit(2) of one resource (RLIMIT_*): `kit run --ulimit`; -1 is unlimited.
+    Setrlimit { resource: i32, soft: i64, hard: i64 },
+    /// setgroups(2): the supplementary groups of `kit run -u`.
+    Setgroups { groups: Vec<u32> },
+    /// setresgid(2): real, effective and saved gid.
+    Setresgid { gid: u32 },
+    /// setresuid(2): real, effective and saved uid (capabilities go with uid 0).
+    Setresuid { uid: u32 },
+    /// `kit run --init`: fork; the child goes on with the plan, this process
+    /// stays PID 1, reaps every orphan and passes signals on (src/init/reaper.rs).
+    Reaper,
     /// execve(2) of the container's command: the last step.
     Exec { path: String, argv: Vec<String>, env: Vec<String> },
 }
