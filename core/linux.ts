@@ -2,6 +2,8 @@
  * The Linux constants kit's plans are built from (values from <sched.h>,
  * <sys/mount.h>, <signal.h>). native-rs/src/decode.rs names them in traces.
  */
+import { constants } from 'node:os';
+
 export const CLONE = {
   NEWNS: 0x00020000,
   NEWCGROUP: 0x02000000,
@@ -29,14 +31,13 @@ export const MNT_DETACH = 2;
 
 export const SIG = { INT: 2, KILL: 9, TERM: 15, CHLD: 17 } as const;
 
-const SIGNAL_NAMES: Record<number, string> = { 1: 'SIGHUP', 2: 'SIGINT', 6: 'SIGABRT', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 15: 'SIGTERM' };
-
+/** SIGKILL for 9: Node knows every signal of this platform (os.constants.signals). */
 export function signalName(signal: number): string {
-  return SIGNAL_NAMES[signal] ?? `signal ${signal}`;
+  const known = Object.entries(constants.signals).find(([, n]) => n === signal);
+  return known ? known[0] : `signal ${signal}`;
 }
 
 /** The inverse of signalName (shells report death by signal N as exit code 128 + N). */
 export function signalNumber(name: string): number {
-  const known = Object.entries(SIGNAL_NAMES).find(([, n]) => n === name);
-  return known ? Number(known[0]) : Number(name.replace('signal ', ''));
+  return (constants.signals as Record<string, number>)[name] ?? Number(name.replace('signal ', ''));
 }

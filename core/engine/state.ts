@@ -5,6 +5,7 @@ import { isAlive, self, type ProcessRef } from '../host/process';
 import { containerDir, containersDir, type KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { TraceRecorder } from '../trace/recorder';
+import { recoverDevicemapper } from '../storage/dm-recover';
 import '../undo-handlers'; // a journal replayed here may hold any kind of host change
 import { markOwnerDied } from './record';
 
@@ -56,8 +57,15 @@ const UNBORN_GRACE_MS = 60_000;
  * processes at once: the first to create `<dir>/reaping` does the work; the
  * journal's oldest record removes the dir, claim included, in one rename
  * (core/host/remove-tree.ts), so a late reaper cannot claim it again.
+ * Then the devicemapper pool's own journals of killed kits are replayed.
  */
 export function reapOrphans(paths: KitPaths): string[] {
+  const reaped = reapContainers(paths);
+  recoverDevicemapper(paths); // a killed kit rm, kit diff or layer device made outside any container's journal
+  return reaped;
+}
+
+function reapContainers(paths: KitPaths): string[] {
   const dir = containersDir(paths);
   if (!existsSync(dir)) return [];
   const reaped: string[] = [];

@@ -23,6 +23,11 @@ export class HostChanges {
     return change();
   }
 
+  /** The changes are to stay (a device made and recorded elsewhere): drop the journal without undoing it. */
+  forget(): void {
+    rmSync(this.file, { force: true });
+  }
+
   /** The journaled undo records, oldest first. */
   records(): Undo[] {
     if (!existsSync(this.file)) return [];

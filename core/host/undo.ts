@@ -34,9 +34,9 @@ export type Undo =
   | { op: 'cgroup'; path: string; parent: string }
   /** Loop devices kit attached to a file of its own (devicemapper's sparse files): detached by file. */
   | { op: 'loop-detach'; file: string }
-  /** A device-mapper device kit activated (a thin pool, a thin device): `dmsetup remove`; a busy pool is another container's. */
-  | { op: 'dm-remove'; name: string }
-  /** A thin device kit created in its pool for a throwaway container: deleted, and forgotten in the registry. */
+  /** A device-mapper device kit activated (a thin pool, a thin device): `dmsetup remove`; a busy pool is another container's. `lock`: the pool's dir, whose lock the removal of a pool holds. */
+  | { op: 'dm-remove'; name: string; lock?: string }
+  /** A thin device kit created in its pool (a throwaway container's, or one half made): deleted, and forgotten in the registry (key: base, layers/<chain> or containers/<id>). */
   | { op: 'dm-thin-delete'; pool: string; id: number; registry: string; key: string }
 
   /** A host user kit created (`kit`, for --userns=auto); userdel also drops its subordinate ranges. */

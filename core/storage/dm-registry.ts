@@ -35,19 +35,22 @@ export function allocate(pool: Pool): number {
   return registry.nextId;
 }
 
-export function register(pool: Pool, kind: 'layers' | 'containers', key: string, id: number): void {
+/** Remember a device: `base`, or `layers/<chain>`, `containers/<id>` (the journal's form). */
+export function register(pool: Pool, entry: string, id: number): void {
   const registry = readRegistry(pool);
-  registry[kind][key] = id;
+  if (entry === 'base') registry.base = id;
+  else registry[kindOf(entry)][entry.slice(entry.indexOf('/') + 1)] = id;
   writeRegistry(pool, registry);
 }
 
-/** Forget a device: `kind/key` as the journal records it. */
+const kindOf = (entry: string) => entry.slice(0, entry.indexOf('/')) as 'layers' | 'containers';
+
+/** Forget a device: `base`, or `kind/key` as the journal records it. */
 export function unregisterDevice(file: string, entry: string): void {
   if (!existsSync(file)) return;
   const registry = JSON.parse(readFileSync(file, 'utf8')) as Registry;
-  const kind = entry.slice(0, entry.indexOf('/')) as 'layers' | 'containers';
-  const key = entry.slice(entry.indexOf('/') + 1);
-  delete registry[kind][key];
+  if (entry === 'base') delete registry.base;
+  else delete registry[kindOf(entry)][entry.slice(entry.indexOf('/') + 1)];
   writeFileSync(`${file}.tmp`, JSON.stringify(registry, null, 2));
   renameSync(`${file}.tmp`, file);
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { checkCommand, runCommand } from '../host/command';
 import type { HostChanges } from '../host/journal';
+import type { Undo } from '../host/undo';
+import { poolJournal } from './dm-lock';
 import type { KitPaths } from '../paths';
 import { TraceRecorder } from '../trace/recorder';
 
@@ -38,8 +40,12 @@ export interface Pool {
 
 /** The pool of this data dir: its name derives from the dir, so each kit root has its own. */
 export function poolOf(paths: KitPaths): Pool {
-  const dir = join(paths.data, 'devicemapper');
-  const prefix = `kit-${createHash('sha256').update(paths.data).digest('hex').slice(0, 10)}`;
+  return poolAt(join(paths.data, 'devicemapper'));
+}
+
+/** The pool kept in `dir` (<data>/devicemapper), as a journal record names it. */
+export function poolAt(dir: string): Pool {
+  const prefix = `kit-${createHash('sha256').update(dirname(dir)).digest('hex').slice(0, 10)}`;
   return { name: `${prefix}-pool`, prefix, dir, dataFile: join(dir, 'data'), metadataFile: join(dir, 'metadata') };
 }
 
@@ -54,13 +60,19 @@ export function isActive(name: string): boolean {
 }
 
 /**
- * Activate the pool (creating its files on first use). Journaled: the pool
- * is removed when the container ends (a busy pool, used by another
- * container, stays), and its loop devices go with it.
+ * Activate the pool (creating its files on first use), with the pool lock
+ * held (dm-lock.ts). Journaled even when another kit activated it: every
+ * user's journal ends with an attempt to remove it, so whoever is last out
+ * (not necessarily who activated it) takes it down, its loop devices going
+ * with it; for the others it is busy, and stays.
  * Returns true when the pool's metadata is new (no thin device yet).
  */
 export function activatePool(trace: TraceRecorder, changes: HostChanges, pool: Pool): boolean {
-  if (isActive(pool.name)) return false;
+  const release: Undo = { op: 'dm-remove', name: pool.name, lock: pool.dir };
+  if (isActive(pool.name)) {
+    changes.make(release, () => undefined);
+    return false;
+  }
   mkdirSync(pool.dir, { recursive: true });
   const fresh = !existsSync(pool.metadataFile);
   sparseFile(pool.dataFile, DATA_BYTES);
@@ -71,7 +83,7 @@ export function activatePool(trace: TraceRecorder, changes: HostChanges, pool: P
     ),
   );
   const sectors = statSync(pool.dataFile).size / 512;
-  changes.make({ op: 'dm-remove', name: pool.name }, () =>
+  changes.make(release, () =>
     dmsetup(trace, 'devicemapper: the thin pool over metadata and data (64 KiB blocks, no zeroing of new blocks)', [
       'create', pool.name, '--table', `0 ${sectors} thin-pool ${loops[0]} ${loops[1]} ${BLOCK_SECTORS} 32768 1 skip_block_zeroing`,
     ]),
@@ -79,6 +91,22 @@ export function activatePool(trace: TraceRecorder, changes: HostChanges, pool: P
   // The pool holds the loops open: detaching now only marks them to go when the pool goes.
   for (const loop of loops) runCommand(trace, 'devicemapper: let the loop device go with the pool (autoclear)', ['losetup', '--detach', loop]);
   return fresh;
+}
+
+/**
+ * Run `fn` with the pool active, for work outside a container's run (kit rm,
+ * kit image rm, an undo): activated in a journal of its own if it is down,
+ * and taken down again after, unless another kit uses it meanwhile. Call
+ * with the pool lock held.
+ */
+export function withActivePool<T>(trace: TraceRecorder, pool: Pool, fn: () => T): T {
+  const activation = poolJournal(trace, pool.dir);
+  try {
+    activatePool(trace, activation, pool);
+    return fn();
+  } finally {
+    activation.undoAll();
+  }
 }
 
 /** A new thin device in the pool (`create_thin`), or a snapshot of `origin` (`create_snap`). */
@@ -105,9 +133,16 @@ export function activateThin(trace: TraceRecorder, changes: HostChanges, pool: P
   return devicePath(name);
 }
 
-/** Delete a thin device from the pool (its blocks no other device shares go back to the pool). */
-export function deleteThin(trace: TraceRecorder, pool: Pool, id: number): void {
-  dmsetup(trace, `devicemapper: delete thin device ${id} from the pool`, ['message', pool.name, '0', `delete ${id}`]);
+/**
+ * Delete a thin device from the active pool (its blocks no other device
+ * shares go back to the pool). A device already deleted (a kit killed
+ * before it forgot it in devices.json) is fine: ENODATA. Returns a problem
+ * line or undefined.
+ */
+export function deleteThin(trace: TraceRecorder, pool: Pool, id: number): string | undefined {
+  const r = runCommand(trace, `devicemapper: delete thin device ${id} from the pool`, ['dmsetup', 'message', pool.name, '0', `delete ${id}`], undefined, DMSETUP_ENV);
+  if (r.status === 0 || /No data available/i.test(r.stderr)) return undefined;
+  return `could not delete thin device ${id} of ${pool.name}: ${r.stderr.trim().split('\n')[0] || `dmsetup exited ${r.status}`}`;
 }
 
 /** What the pool holds, as `docker info` showed it: space used and total, from the sparse files' allocated blocks. */

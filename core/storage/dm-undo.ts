@@ -1,13 +1,20 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { runCommand } from '../host/command';
 import { registerUndo } from '../host/undo';
 import type { TraceRecorder } from '../trace/recorder';
-import { DMSETUP_ENV } from './dm-thin';
+import { withPoolLock } from './dm-lock';
+import { deleteThin, DMSETUP_ENV, poolAt, withActivePool } from './dm-thin';
 import { unregisterDevice } from './dm-registry';
 
-/** Undoing devicemapper's host changes (see core/host/undo.ts): each tolerates a change already gone. */
-registerUndo('loop-detach', (record, trace) => detachLoops(trace, record.file));
-registerUndo('dm-remove', (record, trace) => removeDevice(trace, record.name));
-registerUndo('dm-thin-delete', (record, trace) => deleteThinDevice(trace, record));
+/**
+ * Undoing devicemapper's host changes (see core/host/undo.ts): each
+ * tolerates a change already gone, and what touches the shared pool (its
+ * loops, its removal, its thin devices) holds the pool lock (dm-lock.ts).
+ */
+registerUndo('loop-detach', (record, trace) => withPoolLock(trace, dirname(record.file), () => detachLoops(trace, record.file)));
+registerUndo('dm-remove', (record, trace) => (record.lock ? withPoolLock(trace, record.lock, () => removeDevice(trace, record.name)) : removeDevice(trace, record.name)));
+registerUndo('dm-thin-delete', (record, trace) => withPoolLock(trace, dirname(record.registry), () => deleteThinDevice(trace, record)));
 
 /** Detach every loop device over `file` (`losetup -j` finds them); one the pool still holds goes when the pool does. */
 export function detachLoops(trace: TraceRecorder, file: string): string | undefined {
@@ -28,9 +35,21 @@ export function removeDevice(trace: TraceRecorder, name: string): string | undef
   return `could not remove ${name}: ${r.stderr.trim().split('\n')[0]}`;
 }
 
+/**
+ * Delete a thin device kit made and forget it. The pool may be down (its
+ * last user has gone, or the host rebooted since a kit was killed): it is
+ * activated for the delete, and taken down again if nobody else uses it.
+ */
 export function deleteThinDevice(trace: TraceRecorder, record: { pool: string; id: number; registry: string; key: string }): string | undefined {
-  const r = runCommand(trace, "undo: delete the throwaway container's thin device", ['dmsetup', 'message', record.pool, '0', `delete ${record.id}`], undefined, DMSETUP_ENV);
-  unregisterDevice(record.registry, record.key);
-  if (r.status === 0 || /No data available|No such device|not found/i.test(r.stderr)) return undefined;
-  return `could not delete thin device ${record.id} of ${record.pool}: ${r.stderr.trim().split('\n')[0]}`;
+  const pool = poolAt(dirname(record.registry));
+  if (pool.name !== record.pool) return `journal record for pool ${record.pool} names the files of ${pool.name}: kept`;
+  if (!existsSync(pool.metadataFile)) return undefined; // the pool itself is gone, devices and all
+  let problem: string | undefined;
+  try {
+    problem = withActivePool(trace, pool, () => deleteThin(trace, pool, record.id));
+  } catch (err) {
+    problem = `could not activate ${pool.name} to delete thin device ${record.id}: ${(err as Error).message.split('\n')[0]}`;
+  }
+  if (!problem) unregisterDevice(record.registry, record.key);
+  return problem;
 }

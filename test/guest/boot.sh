@@ -6,13 +6,13 @@
 # qemu's console goes to OUT/console.log.
 # A boot that has not reached run.sh within KIT_GUEST_BOOT_TIMEOUT seconds
 # (default 120; it takes ~10) is stopped and tried once more; the run as a
-# whole is stopped after KIT_GUEST_TIMEOUT seconds (default 1200; emulation is
+# whole is stopped after KIT_GUEST_TIMEOUT seconds (default 2700; emulation is
 # slow, and several times slower on a busy host).
 #   boot.sh GUEST_DIR OUT CACHE
 set -uo pipefail
 guest="$1" out="$2" cache="$3"
 boot_limit="${KIT_GUEST_BOOT_TIMEOUT:-120}"
-limit="${KIT_GUEST_TIMEOUT:-1200}"
+limit="${KIT_GUEST_TIMEOUT:-2700}"
 
 boot() {
   rm -f "$out/status" "$out/console.log" "$out/results.jsonl"

@@ -12,7 +12,7 @@ export function fakeCgroupV2Host(controllers = ['cpuset', 'cpu', 'io', 'memory',
   const root = mkdtempSync(join(tmpdir(), 'kit-cgfixture-'));
   writeFileSync(join(root, 'cgroup.controllers'), controllers.join(' ') + '\n');
   writeFileSync(join(root, 'cgroup.subtree_control'), controllers.join(' ') + '\n'); // delegated to kit
-  const spy = jest.spyOn(detect, 'detectHost').mockReturnValue({ layout: 'v2', rootFs: 'cgroup2fs', v1Controllers: [], v2Root: root, v2Controllers: controllers });
+  const spy = jest.spyOn(detect, 'detectHost').mockReturnValue({ layout: 'v2', rootFs: 'cgroup2fs', v1Controllers: [], v2Root: root, v2Controllers: controllers, v2Delegated: controllers });
   return {
     root,
     restore: () => {

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, writeFileSync, existsSync, rmdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerStats } from '../../../dist/core';
 import { containerIdOf } from '../../support/cgroups';
-import { guestKitRoot, kitSlow, kitSlowJson } from './guest-kit';
+import { guestKitRoot, kitSlow, kitSlowBackground, kitSlowJson } from './guest-kit';
 
 /**
  * kit on a cgroup v2-only host, for real: cgroup2 at /sys/fs/cgroup, the
@@ -15,6 +15,8 @@ const KIT = join(ROOT, 'kit');
 const ids: string[] = [];
 /** The one detached container, removed here if its test failed before `kit rm` (each kit command costs seconds here). */
 let detached: string | undefined;
+// Nothing else runs in the guest: once a test's containers are gone, the last one out has removed kit/ too.
+afterEach(() => expect({ kitParentLeft: existsSync(KIT) }).toEqual({ kitParentLeft: false }));
 afterAll(() => {
   if (detached) kitSlow(['rm', '-f', detached], kr.env);
   expect(kitDirs().filter((d) => ids.includes(d))).toEqual([]);
@@ -131,9 +133,15 @@ test('kit run -d with --cpuset-cpus, --cpu-shares, --memory, --pids-limit: the v
   expect(existsSync(join(KIT, id))).toBe(false);
 });
 
+test('three kits at once: each makes and removes its own kit/<id> under the shared kit/, and the last one out removes kit/', async () => {
+  const runs = [0, 1, 2].map((n) => kitSlowBackground(['run', '--network', 'none', '--memory', '64m', '--pids-limit', '20', 'base', 'sh', '-c', `sleep ${n}; echo ${n}`], kr.env));
+  const results = await Promise.all(runs.map((r) => r.done));
+  results.forEach((r, n) => expect({ n, ...r }).toMatchObject({ n, status: 0, stdout: `${n}\n` }));
+  expect(kitDirs()).toEqual([]);
+}, 900_000);
+
 test('a controller the root does not delegate: one line naming it and the fix, exit 125 (docker run\'s own failure), no cgroup made', () => {
-  // Take pids back from the root's children, as a host without Delegate= would have it.
-  if (existsSync(KIT) && kitDirs().length === 0) rmdirSync(KIT);
+  // Take pids back from the root's children, as a host without Delegate= would have it (kit/ is gone: afterEach).
   const control = join(ROOT, 'cgroup.subtree_control');
   writeFileSync(control, '-pids');
   try {

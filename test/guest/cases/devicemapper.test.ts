@@ -1,7 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { hostSnapshot } from '../../support/kit';
+import { dmRoot, journals, leftovers as poolLeftovers, registry as poolRegistry, sh } from './dm-guest';
 import { guestKitRoot, kitSlow, kitSlowJson } from './guest-kit';
 
 /**
@@ -12,25 +10,18 @@ import { guestKitRoot, kitSlow, kitSlowJson } from './guest-kit';
 const kr = guestKitRoot();
 const before = hostSnapshot(kr.root);
 const DM = ['--storage-driver', 'devicemapper', '--network', 'none'];
-const dmDir = join(kr.root, 'data', 'devicemapper');
+const dm = dmRoot(kr.root);
+const { prefix } = dm;
+const leftovers = () => poolLeftovers(dm);
+const registry = () => poolRegistry(dm);
 
 afterAll(() => {
   kitSlow(['rm', '-f', 'dm1'], kr.env);
   expect(hostSnapshot(kr.root)).toEqual(before);
   expect(leftovers()).toEqual({ devices: [], loops: [] });
+  expect(journals(dm)).toEqual([]);
   kr.cleanup();
 });
-
-/** The pool's name prefix (kit-<hash>) from kit info, once the pool exists. */
-let prefix = '';
-const sh = (command: string) => spawnSync('sh', ['-c', command], { encoding: 'utf8', env: { ...process.env, DM_DISABLE_UDEV: '1' } }).stdout;
-/** dm devices of this kit root's pool, and loop devices over its files. */
-function leftovers(): { devices: string[]; loops: string[] } {
-  const devices = sh('dmsetup ls').split('\n').map((l) => l.split(/\s+/)[0]).filter((n) => prefix && n.startsWith(prefix));
-  const loops = sh(`losetup --list --noheadings --output BACK-FILE`).split('\n').map((l) => l.trim()).filter((f) => f.startsWith(dmDir));
-  return { devices, loops };
-}
-const registry = () => JSON.parse(readFileSync(join(dmDir, 'devices.json'), 'utf8')) as { base?: number; layers: Record<string, number>; containers: Record<string, number> };
 
 interface Info {
   drivers: Array<{ name: string; usable: boolean; problem: string | null }>;
@@ -46,9 +37,8 @@ test('kit info: devicemapper is usable on this kernel; no pool before the first 
 test('a throwaway container: its root is an ext4 thin snapshot; when it ends its device is deleted and the pool is down', () => {
   const r = kitSlow(['run', ...DM, 'base', 'sh', '-c', 'grep " / " /proc/mounts; echo written > /file; cat /file'], kr.env);
   expect(r).toMatchObject({ status: 0 });
-  expect(r.stdout).toMatch(/^\/dev\/mapper\/kit-[0-9a-f]{10}-[0-9a-f]{12} \/ ext4 /m);
+  expect(r.stdout).toMatch(new RegExp(`^/dev/mapper/${prefix}-[0-9a-f]{12} / ext4 `, 'm'));
   expect(r.stdout).toContain('written\n');
-  prefix = /\/dev\/mapper\/(kit-[0-9a-f]{10})-/.exec(r.stdout)![1];
   const devices = registry();
   expect(devices.base).toBeDefined();
   expect(Object.keys(devices.layers)).toHaveLength(1); // base has one layer: a snapshot of the base device
@@ -63,7 +53,7 @@ test('run -d, diff, commit, run the commit, rm: each a thin snapshot; kit info s
   const devices = registry();
   expect(devices.containers[id]).toBeGreaterThan(0);
   expect(leftovers().devices.sort()).toEqual([`${prefix}-${id}`, `${prefix}-pool`]);
-  expect(sh(`dmsetup status ${prefix}-pool`)).toMatch(/ thin-pool /);
+  expect(sh(`dmsetup status ${prefix}-pool`).stdout).toMatch(/ thin-pool /);
 
   const info = kitSlowJson<Info>(['info'], kr.env);
   expect(info.devicemapperPool).toMatchObject({ pool: `${prefix}-pool`, active: true });

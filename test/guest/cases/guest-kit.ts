@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { tempKitRoot, type CliResult } from '../../support/kit';
 
@@ -18,6 +18,23 @@ export function kitSlow(args: string[], env: NodeJS.ProcessEnv): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 240_000 });
   process.stderr.write(`  $ kit ${args.join(' ')}: exit ${r.status ?? r.signal} in ${Math.round((Date.now() - start) / 1000)} s\n`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The kit CLI in the background: the child (to kill) and its result once it ends. */
+export function kitSlowBackground(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<CliResult> } {
+  const start = Date.now();
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (status, signal) => {
+      process.stderr.write(`  $ kit ${args.join(' ')} (background): exit ${status ?? signal} in ${Math.round((Date.now() - start) / 1000)} s\n`);
+      resolve({ status, stdout, stderr });
+    }),
+  );
+  return { child, done };
 }
 
 export function kitSlowJson<T>(args: string[], env: NodeJS.ProcessEnv): T {
