@@ -29,7 +29,7 @@ export default class ResetCommand extends KitCommand {
   }
 
   private render(plan: ResetPlan, verb: string): void {
-    const items: ResetItem[] = [...plan.containers, ...plan.journals];
+    const items: ResetItem[] = plan.containers;
     for (const item of items) this.item(item, verb);
     if (plan.network.keptBecause) this.log(`kept ${plan.network.what}: ${plan.network.keptBecause}`);
     else if (plan.network.changes.length) this.item(plan.network, verb);

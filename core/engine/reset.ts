@@ -1,7 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { HostChanges } from '../host/journal';
-import { isAlive, processStat } from '../host/process';
+import { isAlive } from '../host/process';
 import type { Undo } from '../host/undo';
 import { pruneHostNetwork, sharedNetworkPlan, withNetworkLock } from '../network';
 import type { KitPaths } from '../paths';
@@ -15,9 +14,9 @@ import { journalFile, listStates } from './state';
 /**
  * `kit reset`: the instructor's escape hatch after a broken demo. Every
  * container of this kit root goes (running ones are killed, and their owners
- * undo their journals; those whose kit was killed are reaped from theirs),
- * then the journals kit keeps outside containers (devicemapper work of a kit
- * that died), then kit0 and the KIT chain, but only when no container of
+ * undo their journals; those whose kit was killed are reaped from theirs,
+ * with what a killed kit left half done in the devicemapper pool, as every
+ * kit command reaps), then kit0 and the KIT chain, but only when no container of
  * another kit root still holds an address on kit0 (the rule `kit network
  * prune` follows). Nothing outside this kit root's journals and the shared
  * network journal is touched. Images and volumes are data, not host changes:
@@ -32,7 +31,6 @@ export interface ResetItem {
 
 export interface ResetPlan {
   containers: ResetItem[];
-  journals: ResetItem[];
   network: ResetItem & { keptBecause?: string };
 }
 
@@ -46,7 +44,6 @@ export function planReset(paths: KitPaths): ResetPlan {
   const shared = sharedNetworkPlan(new Set(containers.map((c) => c.id)));
   return {
     containers: containers.map((c) => ({ what: `container ${c.name} (${c.id}, ${c.status})`, changes: [...new Set([...journalChanges(journalFile(paths, c.id)), ...kept(paths, c.id)])] })),
-    journals: deadJournals(paths).map((file) => ({ what: `journal ${file}`, changes: journalChanges(file) })),
     network: { what: 'the shared kit0 network (/run/kit-net/journal)', changes: shared.records.map(describeChange), keptBecause: shared.records.length ? shared.keptBecause : undefined },
   };
 }
@@ -62,7 +59,6 @@ export async function resetHost(paths: KitPaths): Promise<ResetResult> {
       problems.push((err as Error).message);
     }
   }
-  for (const file of deadJournals(paths)) problems.push(...new HostChanges(file, new TraceRecorder()).undoAll());
   const trace = new TraceRecorder();
   try {
     const pruned = withNetworkLock(trace, () => pruneHostNetwork(trace));
@@ -86,15 +82,6 @@ function containersOf(paths: KitPaths): Listed[] {
   for (const record of listRecords(paths)) byId.set(record.id, { id: record.id, name: record.name, status: 'exited' });
   for (const state of listStates(paths)) byId.set(state.id, { id: state.id, name: state.name, status: isAlive(state.owner) ? 'running' : 'owner died' });
   return [...byId.values()];
-}
-
-/** Journals of work outside a container run (devicemapper-<pid>.journal) whose kit process is gone. */
-function deadJournals(paths: KitPaths): string[] {
-  if (!existsSync(paths.state)) return [];
-  return readdirSync(paths.state).flatMap((name) => {
-    const pid = /^devicemapper-(\d+)\.journal$/.exec(name)?.[1];
-    return pid && processStat(Number(pid)) === undefined ? [join(paths.state, name)] : [];
-  });
 }
 
 /** What is kept of a container after it exits (record, logs, layer): its directory. */

@@ -30,6 +30,7 @@ pub mod kill;
 pub mod mount;
 pub mod nofollow;
 pub mod open;
+pub mod openat2;
 pub mod pivot_root;
 pub mod prctl;
 pub mod rlimit;
