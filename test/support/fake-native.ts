@@ -26,6 +26,7 @@ const SYSCALL: Partial<Record<keyof NativeAddon, string>> = {
   setWindowSize: 'ioctl',
   getxattr: 'lgetxattr',
   lockFile: 'flock',
+  openInRoot: 'openat2',
 };
 
 /**
@@ -120,6 +121,7 @@ export class FakeNative {
     getxattr: (path, name) => this.call('getxattr', [path, name], () => ''),
     chdir: (path) => this.call('chdir', [path], () => 0),
     lockFile: (path) => this.call('lockFile', [path], () => this.fd()),
+    openInRoot: (rootFd, path, flags, mode) => this.call('openInRoot', [rootFd, path, flags, mode], () => this.fd()),
     recvFd: (socket) => this.call('recvFd', [socket], () => this.fd()),
     setWindowSize: (fd, rows, cols) => this.call('setWindowSize', [fd, rows, cols], () => 0),
     encodePlan: (steps) => {
