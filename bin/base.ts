@@ -1,6 +1,7 @@
 import { Command, Errors } from '@oclif/core';
 import type { ArgOutput, FlagOutput, Input, ParserOutput } from '@oclif/core/lib/interfaces/parser';
 import { chalk, KitError } from '../core';
+import { guardExit, outputClosed } from './exit-guard';
 
 /**
  * What every kit command shares: an expected failure (KitError) is one line
@@ -27,7 +28,13 @@ export abstract class KitCommand extends Command {
     return super.parse(options, argv);
   }
 
+  async init(): Promise<void> {
+    guardExit();
+    await super.init();
+  }
+
   protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (outputClosed()) return undefined; // nobody reads any more: exit 141 quietly (see exit-guard.ts)
     if (err instanceof Errors.CLIError && err.message.startsWith('Flag --')) return this.fail(err.message.replace(/^Flag/, 'flag'), this.helpHint(), 2);
     if (err instanceof KitError) return this.fail(err.message, err.hint, err.exitCode);
     if (err instanceof Errors.CLIError && 'parse' in err) return this.fail(parseErrorLine(err as ParseError), this.helpHint(), 2);

@@ -1,15 +1,16 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Chapter, KitError } from '../core';
+import { type Chapter, forThisUser, KitError } from '../core';
 
 /**
  * The curriculum: every other file in this folder is one chapter, found by
- * reading the folder, so adding a chapter is adding one file.
+ * reading the folder, so adding a chapter is adding one file. A user
+ * without root gets the part of a chapter they can run (its withoutRoot).
  */
 export function loadChapters(): Chapter[] {
   return readdirSync(__dirname)
     .filter((f) => /^[a-z0-9-]+\.js$/.test(f) && f !== 'index.js')
-    .map((f) => (require(join(__dirname, f)) as { default: Chapter }).default)
+    .map((f) => forThisUser((require(join(__dirname, f)) as { default: Chapter }).default))
     .sort((a, b) => a.order - b.order);
 }
 

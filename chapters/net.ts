@@ -7,6 +7,20 @@ const SERVER = [
   'exec busybox httpd -f -p 80 -h /mnt',
 ].join(' && ');
 
+/** Without root: the Sandbox alone, looked at from inside (busybox ip, ping). */
+const LO_ONLY = [
+  'ip -o link',
+  'ip -o addr',
+  'echo "routes: $(ip route | wc -l)"',
+  'ping -c 1 -W 1 127.0.0.1 | grep transmitted',
+  'ip route get 1.1.1.1 2>&1 | head -n 1',
+].join('; ');
+
+/** The links `ip -o link` printed inside ("1: lo: <LOOPBACK,UP,LOWER_UP> ..."). */
+function linksInside(stdout: string): string[] {
+  return [...stdout.matchAll(/^\d+: ([^:@\s]+)[:@]/gm)].map((m) => m[1]);
+}
+
 const chapter: Chapter = {
   id: 'net',
   order: 40,
@@ -69,8 +83,8 @@ Inside, eth0 has an address on kit0's subnet and a default route via kit0's
 address. The host pings that address, and 127.0.0.1:8080 is answered by busybox
 httpd inside. Afterwards the DNAT rule and the veth are gone: the trace ends
 with their undo. kit0 and the shared rules stay, as docker0 does, so the next
-container only adds its own veth, address and DNAT rule; \`sudo kit network
-prune\` removes them once no container uses them.`,
+container only adds its own veth, address and DNAT rule; \`kit network prune\`
+(as root) removes them once no container uses them.`,
   claims: [
     { says: 'during the run the nat table has a DNAT rule for port 8080 to the container', holds: (r) => /--dport 8080 .*-j DNAT --to-destination [\d.]+:80/.test(claimData.probe(r, 'during', 'nat-rules')?.text ?? '') },
     { says: "inside, eth0 has an address on kit0's subnet and a default route via kit0's address", holds: (r) => /inet [\d.]+\/\d+ .*eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') && /default via [\d.]+ dev eth0/.test(claimData.probe(r, 'during', 'container-network')?.text ?? '') },
@@ -90,6 +104,53 @@ prune\` removes them once no container uses them.`,
     iptables: `iptables edits netfilter tables. -N makes a chain, -C checks a rule exists (so several kits never add it twice), -A/-I add it, -D deletes exactly it. In the nat table, DNAT rewrites a packet's destination, MASQUERADE its source; conntrack remembers the mapping and rewrites the answers back.`,
     nsenter: `nsenter enters namespaces of another process by opening /proc/PID/ns/* and calling setns(2), then runs a command there. kit uses it to configure eth0 from the host while the container waits.`,
     flock: `An exclusive lock on /run/kit-net/lock: kit0, the KIT chain and the address leases are shared by every kit process on the host, and their check-then-change steps must not interleave. The kernel drops the lock if kit dies.`,
+  },
+  withoutRoot: {
+    title: 'Network namespace: lo only (without root)',
+    turnsOn: ['net namespace', 'user namespace'],
+    summary: 'CLONE_NEWNET through a user namespace: a network stack of its own, with lo only',
+    story: `Every \`docker run\` container gets its own network namespace: its own links,
+addresses, routes and ports. With root, kit then wires it to the host the way
+Docker does: a veth pair into the kit0 bridge, an address, a default route,
+iptables NAT for -p (\`sudo kit chapter net\` shows all of it). Those steps change
+the host itself, and only root may. What any user may make is the namespace:
+clone() with CLONE_NEWUSER|CLONE_NEWNET gives the child a user namespace in
+which it is root, and a network namespace owned by it. A new network namespace
+holds a single link, lo, and it is down; kit brings it up from inside (root
+there has CAP_NET_ADMIN over its own namespace, none over the host's). This is
+Docker's \`--network none\`: libnetwork's Sandbox with no Endpoint. Inside, the
+container lists its links, addresses and routes, pings 127.0.0.1, and asks the
+kernel for a route to 1.1.1.1 (no packet is sent).`,
+    spec: {
+      image: 'base',
+      namespaces: ['mount', 'uts', 'pid'],
+      network: 'none',
+      hostname: 'kit-net-demo',
+      command: ['sh', '-c', LO_ONLY],
+    },
+    probes: { before: ['host-links'], during: ['container-process'], after: ['host-links'] },
+    takeaway: `Inside, ip link lists one link, lo, up: the container's network stack is its
+own and has nothing else. 127.0.0.1 answers, but it is the container's own
+loopback, not the host's: a service the host bound to 127.0.0.1 is not there.
+There are no routes, so 1.1.1.1 is unreachable: nothing leaves. The host's links
+are not in it, and the host's table is as it was: a network namespace of one's
+own changes nothing outside. To connect it, root adds a veth into kit0 and NAT
+rules (sudo kit chapter net).`,
+    claims: [
+      { says: 'inside, ip link lists one link, lo, and it is up', holds: (r) => linksInside(r.container.stdout).join(',') === 'lo' && /^1: lo: <[^>]*\bUP\b/m.test(r.container.stdout) },
+      { says: "127.0.0.1 answers inside: the container's own loopback", holds: (r) => /1 packets transmitted, 1 packets received/.test(r.container.stdout) },
+      { says: 'there is no route out: no routes, and 1.1.1.1 is unreachable', holds: (r) => /^routes: 0$/m.test(r.container.stdout) && /Network is unreachable/.test(r.container.stdout) },
+      {
+        says: (r) => `none of the host's ${/^(\d+) links/.exec(claimData.probe(r, 'before', 'host-links')?.text ?? '')?.[1] ?? ''} links is inside`.replace('  ', ' '),
+        holds: (r) => Number(/^(\d+) links/.exec(claimData.probe(r, 'before', 'host-links')?.text ?? '')?.[1]) > 1 && linksInside(r.container.stdout).join(',') === 'lo',
+      },
+    ],
+    tryNext: [
+      'kit chapter net -- ip -o addr                  # lo only: 127.0.0.1 and ::1',
+      'kit run --network none base ip link            # the same Sandbox with no Endpoint',
+      'sudo kit chapter net                           # with root: veth, the kit0 bridge, NAT and -p',
+    ],
+    requires: [{ tool: 'ip', install: 'install it: apt-get install iproute2' }],
   },
   requires: [
     { tool: 'iptables', install: 'install it: apt-get install iptables' },

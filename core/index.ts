@@ -2,6 +2,7 @@
  * kit's engine, the public API that bin/ and labs/ build on.
  */
 export { KitError, SyscallError } from './errors';
+export { interruptAll } from './host/interrupts';
 export { kitPaths, containerDir, type KitPaths } from './paths';
 export { defaultSpec, type RestartPolicy, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode, type Mount as MountSpec } from './spec';
 export { buildPlan, joinParts, type Plan, type PlanPart, type ContainerStep, type HostStep, type HostContext } from './plan';
@@ -43,7 +44,7 @@ export { run as claimData, type Claim, type CheckedClaim, type ChapterResultData
 export { chrootEscapeAttempt, chrootEscapeDemo, WHERE_AM_I } from './curriculum/demos/chroot-escape';
 export { hostMessageQueueDemo } from './curriculum/demos/host-message-queue';
 export { sharedDirectoryDemo } from './curriculum/demos/shared-directory';
-export { viaUserNamespace } from './curriculum/rootless';
+export { forThisUser, viaUserNamespace } from './curriculum/rootless';
 export { unmet, type Requirement } from './support';
 export type { ProbeResult } from './probes';
 export { StraceObserver, commandCalls } from './strace';

@@ -1,6 +1,8 @@
 import { Args, Flags } from '@oclif/core';
-import { ensureImage, KitError, kitPaths, recordingHeader, renderEvent, runContainer, shellStatus, specFromImage } from '../../core';
+import { ensureImage, KitError, kitPaths, recordingHeader, runContainer, shellStatus, specFromImage } from '../../core';
+import type { RunRecord } from '../../core';
 import { outputWidth } from '../flags/view';
+import { PlainRunPrinter, processOutput } from '../render/run-plain';
 import { kitInvocation } from '../invocation';
 import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
@@ -90,27 +92,26 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     if (spec.network === 'host') spec.namespaces = hostNetworkNamespaces(spec.namespaces, flags.hostname);
     const json = this.jsonEnabled();
     if (flags.record && flags.detach) throw new KitError('--record records a run in the foreground', 'drop -d (a detached container\'s output is in `kit logs`)');
-    const session = flags.record ? new RunSession(recordingHeader({ kind: 'run', kit: this.config.version, command: ['run', ...this.argv], invocation: kitInvocation() }), { record: flags.record }) : undefined;
+    const header = recordingHeader({ kind: 'run', kit: this.config.version, command: ['run', ...this.argv], invocation: kitInvocation(), trace: flags.trace });
+    const session = flags.record ? new RunSession(header, { record: flags.record }) : undefined;
+    const printer = json ? undefined : new PlainRunPrinter({ trace: flags.trace, width: outputWidth(undefined, process.env, process.stderr) }, processOutput);
+    // The recording and the terminal get the same records: a replay prints what this run printed.
+    const emit = (record: RunRecord) => {
+      session?.add(record);
+      printer?.feed(record);
+    };
     return startContainer(this, spec, flags, async () => {
       try {
         const result = await runContainer(spec, {
           paths,
           stdio: json || session ? 'capture' : 'inherit',
           ...stdinOption(flags),
-          onEvent: (event) => {
-            session?.add({ type: 'trace', event });
-            if (flags.trace) process.stderr.write(renderEvent(event, { width: outputWidth(undefined, process.env, process.stderr) }) + '\n');
-          },
-          onOutput: (stream, text) => {
-            session?.add({ type: 'output', stream, text });
-            if (!json) (stream === 'stdout' ? process.stdout : process.stderr).write(text);
-          },
-          onExited: (status) => session?.add({ type: 'exit', ...status, stoppedByKit: false }),
+          onEvent: (event) => emit({ type: 'trace', event }),
+          onOutput: (stream, text) => emit({ type: 'output', stream, text }),
+          onExited: (status) => emit({ type: 'exit', ...status, stoppedByKit: false }),
         });
-        if (result.failed && !json && !flags.trace) process.stderr.write(renderEvent(result.failed) + '\n');
-        if (!json) for (const note of result.notes) process.stderr.write(`kit: ${note}\n`);
-        if (result.notes.length) session?.add({ type: 'notes', notes: result.notes });
-        session?.add({ type: 'end', result, failed: result.failed });
+        if (result.notes.length) emit({ type: 'notes', notes: result.notes });
+        emit({ type: 'end', result, failed: result.failed });
         process.exitCode = shellStatus(result);
         return result;
       } finally {

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { chalk } from '../../core';
 import type { Chunk } from './run-stream';
 
 export interface Pacing {
@@ -30,6 +31,8 @@ export class LiveOutput {
   private quietSince = Date.now();
   private sectionsSeen = 0;
   private lines?: AsyncIterator<string>;
+  /** --step holds sections until Ctrl-C. */
+  private held = true;
 
   constructor(
     private readonly out: NodeJS.WriteStream,
@@ -68,19 +71,48 @@ export class LiveOutput {
   }
 
   private async pause(): Promise<void> {
-    if (this.pacing.step) {
+    if (this.pacing.step && this.held) {
       this.stopSpinner();
-      if (this.out.isTTY) this.out.write('\x1b[2m(Enter: next)\x1b[0m');
-      await this.nextLine();
+      if (this.out.isTTY) this.out.write(chalk.dim('(Enter: next)'));
+      await this.nextEnter();
       if (this.out.isTTY) this.out.write('\r\x1b[K');
     } else if (this.pacing.pace > 0) {
       await sleep(this.pacing.pace * 1000);
     }
   }
 
-  private async nextLine(): Promise<void> {
-    this.lines ??= createInterface({ input: this.input, terminal: false })[Symbol.asyncIterator]();
-    await this.lines.next();
+  /**
+   * A terminal is read key by key without echo, so Enter leaves no blank
+   * line under the prompt (Ctrl-C still interrupts); piped input line by line.
+   */
+  private async nextEnter(): Promise<void> {
+    const tty = this.input as NodeJS.ReadStream;
+    if (!tty.isTTY || !tty.setRawMode) {
+      this.lines ??= createInterface({ input: this.input, terminal: false })[Symbol.asyncIterator]();
+      await this.lines.next();
+      return;
+    }
+    tty.setRawMode(true);
+    tty.resume();
+    try {
+      await new Promise<void>((resolve) => {
+        const onKey = (key: Buffer) => {
+          const interrupt = key.includes(3); // Ctrl-C, which raw mode no longer turns into a signal
+          if (!interrupt && !key.includes(13) && !key.includes(10)) return;
+          tty.off('data', onKey);
+          tty.setRawMode(false);
+          resolve();
+          if (interrupt) {
+            this.held = false; // the rest comes at once while kit stops the run
+            process.kill(process.pid, 'SIGINT');
+          }
+        };
+        tty.on('data', onKey);
+      });
+    } finally {
+      tty.setRawMode(false);
+      tty.pause();
+    }
   }
 
   /** Waiting for the run: spin on a terminal after a while. */
@@ -96,7 +128,7 @@ export class LiveOutput {
   private spin(): void {
     this.spinning = true;
     const seconds = ((Date.now() - this.quietSince) / 1000).toFixed(1);
-    this.out.write(`\r\x1b[K\x1b[2m${SPINNER[this.frame++ % SPINNER.length]} working (${seconds} s)\x1b[0m`);
+    this.out.write(`\r\x1b[K${chalk.dim(`${SPINNER[this.frame++ % SPINNER.length]} working (${seconds} s)`)}`);
     this.spinner = setTimeout(() => this.spin(), 100);
     this.spinner.unref();
   }

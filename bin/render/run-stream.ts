@@ -38,6 +38,18 @@ function paragraphs(lines: string[]): string[] {
   return out;
 }
 
+/** A shell command's words (a quoted string is one word), greedily in lines of at most `width` characters. */
+function shellLines(command: string, width: number): string[] {
+  const words = command.match(/(?:[^\s'"]+|'[^']*'|"(?:[^"\\]|\\.)*")+/g) ?? [];
+  const lines: string[] = [];
+  for (const word of words) {
+    const last = lines.length - 1;
+    if (last >= 0 && `${lines[last]} ${word}`.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 /** A short unchanged view is shown again (a hostname); a long one is only said to be the same. */
 const SHOW_UNCHANGED_UP_TO = 4;
 
@@ -133,7 +145,7 @@ export class RunRenderer {
     }
     if (!hadOutput) this.text('  (no output)');
     const line = record.stoppedByKit
-      ? '(stopped by kit with SIGKILL once the probes below were taken)'
+      ? '(stopped by kit with SIGKILL once the probes above were taken)'
       : record.signal
         ? `(killed by ${record.signal})`
         : `(exit code ${record.exitCode})`;
@@ -214,13 +226,17 @@ export class RunRenderer {
 
   /** A command to copy: kit as this machine starts it; a comment that does not fit goes on its own line. */
   private tryLine(line: string): void {
-    const text = line.replace(/^sudo kit /, `${this.header.invocation} `);
+    const invocation = this.header.invocation;
+    // `sudo kit` wherever a command starts (after && too), and a plain `kit` (no root needed), as this machine starts kit.
+    const text = line.replace(/(^|&& |; )sudo kit /g, `$1${invocation} `).replace(/^kit /, `${invocation.replace(/^sudo /, '')} `);
     const width = this.view.width;
     if (`  ${text}`.length <= width) return this.text(`  ${text}`);
     const at = text.search(/\s+# /);
     const command = at < 0 ? text : text.slice(0, at).trimEnd();
-    const lines = wrapWords(`  ${command}`, width - 2);
-    this.text(...lines.map((l, i) => (i < lines.length - 1 ? `${l} \\` : l)));
+    // Broken between shell words only, never inside quotes, each line but the last ending in a backslash: it still pastes.
+    const lines = shellLines(command, width - 6);
+    if (lines.every((l) => l.length <= width - 6)) this.text(...lines.map((l, i) => `${i ? '    ' : '  '}${l}${i < lines.length - 1 ? ' \\' : ''}`));
+    else this.text(...wrapWords(`  ${command}`, width - 2).map((l, i, all) => (i < all.length - 1 ? `${l} \\` : l))); // a quoted word wider than the screen
     if (at >= 0) this.text(...wrapWords(`      ${text.slice(at).trim()}`, width).map((l) => this.dim(l)));
   }
 

@@ -61,6 +61,12 @@ export interface Chapter {
   unconfined?: string;
   /** A table made from the run's (and the comparison run's) outcome, shown after them. */
   report?: (main: ContainerOutcome, compare?: ContainerOutcome) => ProbeResult;
+  /**
+   * What this chapter is for a user without root, when the whole of it needs
+   * root (net: a veth on the host's bridge and iptables rules): the part
+   * such a user can run, with its own text. See forThisUser (rootless.ts).
+   */
+  withoutRoot?: Pick<Chapter, 'title' | 'turnsOn' | 'summary' | 'story' | 'spec' | 'probes' | 'takeaway' | 'claims' | 'tryNext' | 'requires'>;
 }
 
 export interface ChapterResult {

@@ -19,7 +19,8 @@ type ChapterResult = ChapterResultData;
  * or an unusual host, gets "not in this run" instead of a false sentence.
  */
 export interface Claim {
-  says: string;
+  /** The sentence; a function when it quotes the run's data (a count), so the text is never a guess. */
+  says: string | ((run: ChapterResult) => string);
   holds(run: ChapterResult): boolean;
 }
 
@@ -37,7 +38,13 @@ export function checkClaims(claims: Claim[], run: ChapterResult): CheckedClaim[]
     } catch {
       held = false; // data the claim needs is missing from this run
     }
-    return { says: claim.says, held };
+    let says = typeof claim.says === 'string' ? claim.says : '';
+    try {
+      if (typeof claim.says === 'function') says = claim.says(run);
+    } catch {
+      held = false;
+    }
+    return { says, held };
   });
 }
 

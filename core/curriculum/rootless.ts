@@ -28,6 +28,14 @@ export function needsRootBecause(chapter: Chapter): string | undefined {
   return undefined;
 }
 
+/**
+ * The chapter as this user runs it: its `withoutRoot` part for a user
+ * without root, when it has one (the chapter list then marks it ready).
+ */
+export function forThisUser<C extends { withoutRoot?: Partial<C> }>(chapter: C): C {
+  return isRoot() || !chapter.withoutRoot ? chapter : { ...chapter, ...chapter.withoutRoot, withoutRoot: undefined };
+}
+
 /** This chapter, run by this user, goes through a user namespace of its own (no root here, none needed). */
 export function viaUserNamespace(chapter: Chapter): boolean {
   return !isRoot() && chapter.spec.namespaces.length > 0 && needsRootBecause(chapter) === undefined;

@@ -9,9 +9,11 @@ import { signalNumber } from '../linux';
  */
 export class Interrupts {
   private received?: NodeJS.Signals;
+  /** What stopped it, when no signal did (kit's own crash). */
+  private cause?: string;
   private stop?: () => void;
   private readonly handler = (signal: NodeJS.Signals) => {
-    this.received = signal;
+    this.received ??= signal;
     this.stop?.();
   };
 
@@ -19,6 +21,13 @@ export class Interrupts {
   constructor(private readonly outcome: string) {
     process.on('SIGINT', this.handler);
     process.on('SIGTERM', this.handler);
+    active.add(this);
+  }
+
+  /** Stop as if `signal` had come: kit cannot go on (its stdout was closed, it crashed). */
+  interrupt(signal: NodeJS.Signals, cause?: string): void {
+    this.cause ??= this.received ? undefined : cause;
+    this.handler(signal);
   }
 
   onInterrupt(stop: () => void): void {
@@ -28,11 +37,26 @@ export class Interrupts {
 
   throwIfInterrupted(): void {
     if (!this.received) return;
-    throw new KitError(`interrupted by ${this.received}: ${this.outcome}`, undefined, 128 + signalNumber(this.received));
+    throw new KitError(`${this.cause ?? `interrupted by ${this.received}`}: ${this.outcome}`, undefined, 128 + signalNumber(this.received));
   }
 
   dispose(): void {
     process.off('SIGINT', this.handler);
     process.off('SIGTERM', this.handler);
+    active.delete(this);
   }
+}
+
+/** The runs in progress (their Interrupts not yet disposed). */
+const active = new Set<Interrupts>();
+
+/**
+ * Stop every run in progress as Ctrl-C would: each kills its container and
+ * undoes its host changes on its normal path, then fails with `signal`'s
+ * exit code. Returns how many there were.
+ */
+export function interruptAll(signal: NodeJS.Signals, cause?: string): number {
+  const runs = [...active];
+  for (const run of runs) run.interrupt(signal, cause);
+  return runs.length;
 }

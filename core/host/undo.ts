@@ -48,7 +48,11 @@ export type Undo =
   /** A container held the `kit` user's ranges: let go, and the last one out undoes what kit made (core/userns/remap-user.ts). */
   | { op: 'userns-release'; path: string }
   /** A kit dir opened to the remapped root's gid (core/userns/remap-user.ts): its group and mode before. */
-  | { op: 'chgrp'; path: string; gid: number; mode: number };
+  | { op: 'chgrp'; path: string; gid: number; mode: number }
+  /** A container held its map's gid passage through kit's dirs: let go, and the last one of that gid removes the ACL entries (core/userns/passage.ts). */
+  | { op: 'passage-release'; path: string }
+  /** An ACL entry letting `gid` pass through a kit dir (setfacl -m g:GID:x): removed with setfacl -x. */
+  | { op: 'acl-remove'; path: string; gid: number };
 
 export type UndoOp = Undo['op'];
 /** Undo one record; returns a one-line problem, or undefined when done (or already gone). */

@@ -2,6 +2,7 @@ import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { listContainerLayers } from '../storage/containers';
 import { removeLayerDevices } from '../storage/devicemapper';
+import { removeRemappedCopies } from '../storage/remapped-layers';
 import type { ImageStore } from './store';
 
 /**
@@ -21,5 +22,6 @@ export function removeImage(store: ImageStore, paths: KitPaths, name: string, fo
   store.remove(name);
   const removedLayers = store.removeUnusedLayers(undefined, containers.flatMap((c) => c.layers));
   removeLayerDevices(paths, removedLayers);
+  removeRemappedCopies(paths, removedLayers);
   return { removedLayers, usedBy };
 }

@@ -45,7 +45,12 @@ const LINKS: Array<[string, string]> = [
 export function devSteps(userNamespace = false): ContainerStep[] {
   const dev = (name: string) => inRootfs(`/dev/${name}`);
   return [
-    { op: 'mount', source: 'tmpfs', target: inRootfs('/dev'), fstype: 'tmpfs', flags: MS.NOSUID, data: 'mode=755,size=65536k', why: "a fresh tmpfs over /dev: none of the host's devices are in it" },
+    {
+      op: 'mount', source: 'tmpfs', target: inRootfs('/dev'), fstype: 'tmpfs', flags: MS.NOSUID, data: 'mode=755,size=65536k',
+      why: userNamespace
+        ? "a fresh tmpfs over /dev: none of the host's devices are in it. Mounted in a user namespace, the kernel makes it nodev, and mknod of a device is refused here: without root (no cgroup for device rules) that is what keeps the host's devices out"
+        : "a fresh tmpfs over /dev: none of the host's devices are in it",
+    },
     ...DEVICES.flatMap(([name, major, minor]): ContainerStep[] => (userNamespace ? boundDevice(name, dev(name)) : [
       { op: 'mknod', path: dev(name), mode: S_IFCHR | 0o666, major, minor, why: `create /dev/${name}: a character device (${major}, ${minor}) every program expects` },
       { op: 'chmod', path: dev(name), mode: 0o666, why: 'mknod applied the umask: make it usable by every user, as on the host' },

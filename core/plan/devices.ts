@@ -37,22 +37,22 @@ export function planDevices(spec: ContainerSpec, id: string): PlanPart {
  * runc and crun do. kit-init loads and attaches it as its first step, while
  * the host's cgroup tree is still visible in its mount namespace and it
  * still holds CAP_SYS_ADMIN (it is already in the cgroup: the host put it
- * there before releasing it). Not in a user namespace: loading a program
- * needs CAP_SYS_ADMIN in the host's.
+ * there before releasing it). In a user namespace kit-init's capabilities
+ * count only there, and loading a program needs CAP_SYS_ADMIN (or CAP_BPF)
+ * in the host's: so kit, on the host, loads and attaches the same program
+ * while the child waits, as crun does for a rootful user-namespaced
+ * container. The rules matter there too: an image may carry device nodes,
+ * and root inside owns them.
  */
 export function planDeviceProgram(spec: ContainerSpec, id: string): PlanPart {
-  if (confinement(spec.security).privileged || spec.namespaces.includes('user')) return {};
+  if (confinement(spec.security).privileged) return {};
   const cgroups = containerCgroups(spec, id);
   if (cgroups?.driver.version !== 'v2') return {};
-  const rule = (r: (typeof DEFAULT_DEVICE_RULES)[number]) => `${r.type}:${r.major ?? '*'}:${r.minor ?? '*'}:${r.access}`;
-  return {
-    container: [
-      {
-        op: 'device_program',
-        cgroup: cgroups.dirs[0].path,
-        rules: DEFAULT_DEVICE_RULES.map(rule),
-        why: `Docker's device rules on cgroup v2: a BPF program on the container's cgroup allows mknod of any node and only ${DEFAULT_DEVICE_RULES.filter((r) => r.access !== 'm').length} harmless devices (null, zero, full, random, urandom, tty, console, ptmx, pts)`,
-      },
-    ],
-  };
+  const cgroup = cgroups.dirs[0].path;
+  const rules = DEFAULT_DEVICE_RULES.map((r) => `${r.type}:${r.major ?? '*'}:${r.minor ?? '*'}:${r.access}`);
+  const why = `Docker's device rules on cgroup v2: a BPF program on the container's cgroup allows mknod of any node and only ${DEFAULT_DEVICE_RULES.filter((r) => r.access !== 'm').length} harmless devices (null, zero, full, random, urandom, tty, console, ptmx, pts)`;
+  if (spec.namespaces.includes('user')) {
+    return { attach: [{ why: `${why}; loaded by kit on the host: in its user namespace the container's root may not load BPF`, run: (ctx) => void ctx.trace.check(undefined, (n) => n.attachDeviceProgram(cgroup, rules)) }] };
+  }
+  return { container: [{ op: 'device_program', cgroup, rules, why }] };
 }

@@ -1,6 +1,7 @@
 import { KitError } from '../errors';
 import type { ContainerSpec, UsernsMode } from '../spec';
-import { formatMap, type IdMapping, type IdMaps } from '../userns/id-map';
+import { formatMap, hostId, type IdMapping, type IdMaps } from '../userns/id-map';
+import { holdPassage } from '../userns/passage';
 import { holdRemapUser } from '../userns/remap-user';
 import type { HostContext, PlanPart } from './plan';
 
@@ -30,7 +31,9 @@ export function planUserNamespace(spec: ContainerSpec, resolved: UsernsMaps): Pl
     prepare:
       mode === 'auto'
         ? [{ why: "--userns=auto: the `kit` user's subordinate ids, from /etc/subuid and /etc/subgid (made if missing)", run: (ctx) => void (resolved.maps = holdRemapUser(ctx.trace, ctx.changes, ctx.id, ctx.paths)) }]
-        : [],
+        : mode !== 'self' && isRoot() && (spec.image || spec.rootDir)
+          ? [{ why: "--uidmap: let the map's root through kit's closed dirs to its rootfs and /etc files", run: (ctx) => holdPassage(ctx.trace, ctx.changes, ctx.id, ctx.paths, hostId(mapsOf(resolved).gid, 0) ?? 0) }]
+          : [],
     attach: [
       {
         why: unprivileged

@@ -8,6 +8,7 @@ import { cgroupOfProcess } from './cgroup-of-process';
 import { containerProcess } from './container-process';
 import { cpuUsage } from './cpu-usage';
 import { hostname } from './hostname';
+import { hostLinks } from './host-links';
 import { ipcQueues } from './ipc';
 import { mounts } from './mounts';
 import { kitCgroups } from './kit-cgroups';
@@ -34,6 +35,7 @@ const PROBES: Probe[] = [
   aufsBranches,
   natRules,
   bridgeLinks,
+  hostLinks,
   containerNetwork,
   reachContainer,
   cgroupHierarchy,

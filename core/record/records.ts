@@ -58,6 +58,8 @@ export interface RecordingHeader {
   invocation: string;
   host: HostFacts;
   chapter?: RecordedChapter;
+  /** kit run: the live run printed the trace too (--trace), so its replay does. */
+  trace?: boolean;
 }
 
 export interface HostFacts {

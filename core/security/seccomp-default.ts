@@ -71,6 +71,10 @@ const allow = (names: string[], extra: Omit<SeccompRule, 'names' | 'action'> = {
 const withCap = (cap: string, names: string[], why: string): SeccompRule => allow(names, { includes: { caps: [cap] }, why });
 const onArches = (arches: string[], names: string[]): SeccompRule => allow(names, { includes: { arches } });
 const personality = (value: number): SeccompRule => allow(['personality'], { args: [{ index: 0, op: 'eq', value }] });
+const S390 = ['s390', 's390x'];
+/** clone() whose flag word (argument `index`) has none of the namespace flags set. */
+const cloneWithoutNamespaces = (index: number, extra: Omit<SeccompRule, 'names' | 'action' | 'args'>): SeccompRule =>
+  allow(['clone'], { args: [{ index, op: 'masked_eq', value: CLONE_NAMESPACE_FLAGS, valueTwo: 0 }], ...extra });
 
 export const DEFAULT_SECCOMP_PROFILE: SeccompProfile = {
   name: "Docker's default profile",
@@ -85,13 +89,13 @@ export const DEFAULT_SECCOMP_PROFILE: SeccompProfile = {
     onArches(['arm', 'arm64'], ['arm_fadvise64_64', 'arm_sync_file_range', 'sync_file_range2', 'breakpoint', 'cacheflush', 'set_tls']),
     onArches(['amd64', 'x32'], ['arch_prctl']),
     onArches(['amd64', 'x32', 'x86'], ['modify_ldt']),
-    onArches(['s390', 's390x'], ['s390_pci_mmio_read', 's390_pci_mmio_write', 's390_runtime_instr']),
+    onArches(S390, ['s390_pci_mmio_read', 's390_pci_mmio_write', 's390_runtime_instr']),
     onArches(['riscv64'], ['riscv_flush_icache']),
     withCap('DAC_READ_SEARCH', ['open_by_handle_at'], 'opens any file by its handle, past the mount namespace (the "shocker" escape)'),
     withCap('SYS_ADMIN', ['bpf', 'clone', 'clone3', 'fanotify_init', 'fsconfig', 'fsmount', 'fsopen', 'fspick', 'lookup_dcookie', 'mount', 'mount_setattr', 'move_mount', 'open_tree', 'perf_event_open', 'quotactl', 'quotactl_fd', 'setdomainname', 'sethostname', 'setns', 'syslog', 'umount', 'umount2', 'unshare'],
       'mounts, namespaces, eBPF, perf, the kernel log: system administration'),
-    allow(['clone'], { args: [{ index: 0, op: 'masked_eq', value: CLONE_NAMESPACE_FLAGS, valueTwo: 0 }], excludes: { caps: ['SYS_ADMIN'], arches: ['s390', 's390x'] }, why: 'fork and threads, but no new namespaces' }),
-    allow(['clone'], { args: [{ index: 1, op: 'masked_eq', value: CLONE_NAMESPACE_FLAGS, valueTwo: 0 }], includes: { arches: ['s390', 's390x'] }, excludes: { caps: ['SYS_ADMIN'] }, why: 's390 passes the clone flags second' }),
+    cloneWithoutNamespaces(0, { excludes: { caps: ['SYS_ADMIN'], arches: S390 }, why: 'fork and threads, but no new namespaces' }),
+    cloneWithoutNamespaces(1, { includes: { arches: S390 }, excludes: { caps: ['SYS_ADMIN'] }, why: 's390 passes the clone flags second' }),
     { names: ['clone3'], action: errno(ENOSYS), excludes: { caps: ['SYS_ADMIN'] }, why: "clone3's flags are in memory, which seccomp cannot read: ENOSYS makes glibc fall back to clone" },
     withCap('SYS_BOOT', ['reboot'], 'reboot'),
     withCap('SYS_CHROOT', ['chroot'], 'chroot'),

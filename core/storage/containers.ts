@@ -16,6 +16,7 @@ import { layerDigest } from './layer-digest';
 import { copyLayer, type WhiteoutPolicy } from './tree';
 import { layersView } from './view';
 import { makeWhiteout, markOpaque, untraced } from './whiteout';
+import { idmappedLayers } from './idmapped-layers';
 import { remappedLayerDirs, rootOf } from './remapped-layers';
 import type { IdMaps } from '../userns/id-map';
 import { checkReachable } from '../userns/reachable';
@@ -73,25 +74,37 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
 }
 
 /**
- * The root for a container in a user namespace: the layers' chown-ed copies
- * (remapped-layers.ts), and the container's own top directory (overlay's
- * upper dir, before the mount; vfs's copy, after it) owned by the host id
- * that is root inside, so its "/" is root's and writable.
+ * The root for a container in a user namespace: the layers as idmapped
+ * mounts (idmapped-layers.ts) where the kernel, the filesystem and the
+ * driver allow, else their chown-ed copies (remapped-layers.ts), and the
+ * container's own top directory (overlay's upper dir, before the mount;
+ * vfs's copy, after it) owned by the host id that is root inside, so its
+ * "/" is root's and writable.
  */
 function createRemappedRootfs(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, dir: string, maps: IdMaps, keep: boolean): string {
   const owner = (path: string) => lchownSync(path, rootOf(maps.uid), rootOf(maps.gid));
-  const layers = remappedLayerDirs(ctx, store, image, maps);
-  ctx.trace.currentWhy = undefined;
   const upper = driver.upperDir(dir);
+  const fresh = !existsSync(driver.rootfsDir(dir)) || !!upper; // vfs: a kept container's copy is already made
+  const idmapped = !fresh ? undefined : IDMAPPED_DRIVERS.includes(driver.name) ? idmappedLayers(ctx, store.layerDirs(image), dir, maps) : `the ${driver.name} driver reads its layers from disk, not through mounts kit could idmap`;
+  const layers = !fresh ? [] : typeof idmapped === 'object' ? idmapped.dirs : remappedLayerDirs(ctx, store, image, maps, idmapped);
+  ctx.trace.currentWhy = undefined;
   if (upper && !existsSync(upper)) {
     ctx.trace.check(`${driver.name}: the container's upper dir, owned by the container's root (host uid ${rootOf(maps.uid)})`, (n) => n.mkdir(upper, 0o755));
     owner(upper);
   }
-  const rootfs = driver.createRootfs(ctx, layers, dir, keep);
+  let rootfs: string;
+  try {
+    rootfs = driver.createRootfs(ctx, layers, dir, keep);
+  } finally {
+    if (typeof idmapped === 'object') idmapped.release();
+  }
   if (!upper) owner(rootfs);
   for (const path of [rootfs, containerDir(ctx.paths, ctx.id)]) checkReachable(path, rootOf(maps.uid), rootOf(maps.gid));
   return rootfs;
 }
+
+/** Drivers that take layers as directories and read them through whatever is mounted there (overlay2 stacks them, vfs copies them). */
+const IDMAPPED_DRIVERS: StorageDriver['name'][] = ['overlay2', 'vfs'];
 
 export function listContainerLayers(paths: KitPaths): ContainerLayer[] {
   const dir = join(paths.data, 'containers');

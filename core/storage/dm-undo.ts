@@ -27,8 +27,13 @@ export function detachLoops(trace: TraceRecorder, file: string): string | undefi
   return undefined;
 }
 
-/** `dmsetup remove`: a device already gone is fine, and so is a busy pool (another container's devices are on it). */
+/**
+ * `dmsetup remove`: a device already gone is fine, and so is a busy pool
+ * (another container's devices are on it). A pool another kit holds open is
+ * left at once: waiting out --retry's seconds would hold the pool lock.
+ */
 export function removeDevice(trace: TraceRecorder, name: string): string | undefined {
+  if (name.endsWith('-pool') && openCount(trace, name) > 0) return undefined;
   const r = runCommand(trace, 'undo: deactivate the device-mapper device kit activated', ['dmsetup', 'remove', '--retry', name], undefined, DMSETUP_ENV);
   if (r.status === 0 || /No such device|not found/i.test(r.stderr)) return undefined;
   if (name.endsWith('-pool') && /busy/i.test(r.stderr)) return undefined;
@@ -40,6 +45,12 @@ export function removeDevice(trace: TraceRecorder, name: string): string | undef
  * last user has gone, or the host rebooted since a kit was killed): it is
  * activated for the delete, and taken down again if nobody else uses it.
  */
+/** How many opens (mounted or active thin devices over it) a device has; 0 when it is gone. */
+function openCount(trace: TraceRecorder, name: string): number {
+  const r = runCommand(trace, 'undo: is the pool still used by another container? (its open count)', ['dmsetup', 'info', '--columns', '--noheadings', '--options', 'open', name], undefined, DMSETUP_ENV);
+  return r.status === 0 ? Number(r.stdout.trim()) || 0 : 0;
+}
+
 export function deleteThinDevice(trace: TraceRecorder, record: { pool: string; id: number; registry: string; key: string }): string | undefined {
   const pool = poolAt(dirname(record.registry));
   if (pool.name !== record.pool) return `journal record for pool ${record.pool} names the files of ${pool.name}: kept`;

@@ -1,9 +1,10 @@
-import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Image, ImageStore } from '../image/store';
 import type { KitPaths } from '../paths';
 import type { HostContext } from '../plan/plan';
 import { hostId, type IdMapping, type IdMaps } from '../userns/id-map';
+import { removeAll } from '../host/remove-tree';
 import { copyOne } from './tree';
 import { isOpaque, markOpaque, untraced } from './whiteout';
 
@@ -16,12 +17,13 @@ import { isOpaque, markOpaque, untraced } from './whiteout';
  * -> 100000, 33 -> 100033), as Docker's userns-remap keeps its layers under
  * /var/lib/docker/100000.100000. Later containers with the same range reuse
  * the copies: create time does not grow again with the image.
- * (Idmapped mounts do the same without a copy, by translating owners at
- * the mount; kit does not make them yet.)
+ * Where it can, kit makes idmapped mounts instead (idmapped-layers.ts),
+ * which translate owners at the mount and copy nothing; this copy is the
+ * fallback, and `kit image rm` removes it with the layer (removeRemappedCopies).
  *
  *   <data>/remapped/<uid>.<gid>/<layer hex>/   the shifted copy
  */
-export function remappedLayerDirs(ctx: HostContext, store: ImageStore, image: Image, maps: IdMaps): string[] {
+export function remappedLayerDirs(ctx: HostContext, store: ImageStore, image: Image, maps: IdMaps, noIdmap?: string): string[] {
   const copied: string[] = [];
   const dirs = image.layers.map((digest) => {
     const dir = remappedLayerDir(ctx.paths, maps, digest);
@@ -42,13 +44,31 @@ export function remappedLayerDirs(ctx: HostContext, store: ImageStore, image: Im
   });
   if (copied.length) {
     const range = `${rootOf(maps.uid)}-${rootOf(maps.uid) + (maps.uid.find((m) => m.inside === 0)?.count ?? 1) - 1}`;
-    ctx.notes.push(`user namespace: copied layer(s) ${copied.join(', ')} with their owners moved into ${range} (uid 0 -> ${rootOf(maps.uid)}), so root inside owns the image's files; later containers with this range reuse the copies`);
+    ctx.notes.push(`user namespace: ${noIdmap ? `no idmapped mounts (${noIdmap}): ` : ''}copied layer(s) ${copied.join(', ')} with their owners moved into ${range} (uid 0 -> ${rootOf(maps.uid)}), so root inside owns the image's files; later containers with this range reuse the copies`);
   }
   return dirs;
 }
 
 export function remappedLayerDir(paths: KitPaths, maps: IdMaps, digest: string): string {
   return join(paths.data, 'remapped', `${rootOf(maps.uid)}.${rootOf(maps.gid)}`, digest.replace(/^sha256:/, ''));
+}
+
+/** `kit image rm`: the chown-ed copies of layers that left the store, for every range. */
+export function removeRemappedCopies(paths: KitPaths, removedDigests: string[]): void {
+  const base = join(paths.data, 'remapped');
+  if (!existsSync(base) || removedDigests.length === 0) return;
+  const removed = new Set(removedDigests.map((d) => d.replace(/^sha256:/, '')));
+  for (const range of readdirSync(base)) {
+    for (const copy of readdirSync(join(base, range))) {
+      // a copy being made (<hex>.tmp-<id>) is its maker's to finish or drop
+      if (removed.has(copy)) removeAll(join(base, range, copy));
+    }
+    try {
+      rmdirSync(join(base, range)); // only when empty: another kit may be copying into it
+    } catch {
+      // not empty
+    }
+  }
 }
 
 /** The host id of root inside. */

@@ -1,5 +1,6 @@
 import { runCommand } from '../host/command';
 import { registerUndo } from '../host/undo';
+import { releasePassage, removeAclEntry } from './passage';
 import { releaseRemapUser } from './remap-user';
 
 /**
@@ -28,3 +29,5 @@ registerUndo('chgrp', (record, trace) => {
   return undefined;
 });
 registerUndo('userns-release', (record, trace) => releaseRemapUser(trace, record.path));
+registerUndo('passage-release', (record, trace) => releasePassage(trace, record.path));
+registerUndo('acl-remove', (record, trace) => removeAclEntry(trace, record.path, record.gid));

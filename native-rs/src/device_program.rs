@@ -5,30 +5,8 @@
 //! Rules come as `TYPE:MAJOR:MINOR:ACCESS` (`c:1:3:rwm`, `b:*:*:m`), first
 //! match allows; nothing matched refuses, as runc's default-deny program.
 
-/// One eBPF instruction (struct bpf_insn).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Insn {
-    pub code: u8,
-    pub regs: u8, // dst_reg in the low nibble, src_reg in the high one
-    pub off: i16,
-    pub imm: i32,
-}
-
-const fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
-    Insn { code, regs: (src << 4) | dst, off, imm }
-}
-
-const LDX_W: u8 = 0x61; // rD = *(u32 *)(rS + off)
-const MOV64_X: u8 = 0xbf;
-const MOV64_K: u8 = 0xb7;
-const AND64_K: u8 = 0x57;
-const RSH64_K: u8 = 0x77;
-const JNE_K: u8 = 0x55;
-const EXIT: u8 = 0x95;
-
-const DEV_BLOCK: i32 = 1;
-const DEV_CHAR: i32 = 2;
+use crate::sys::bpf::{self, insn, Insn, ACC_MKNOD, ACC_READ, ACC_WRITE, AND64_K, DEV_BLOCK, DEV_CHAR, EXIT, JNE_K, LDX_W, MOV64_K, MOV64_X, RSH64_K};
+use crate::sys::SysResult;
 
 struct Rule {
     kind: Option<i32>,
@@ -58,9 +36,9 @@ fn parse(text: &str) -> Result<Rule, String> {
     let mut access = 0;
     for c in parts[3].chars() {
         access |= match c {
-            'm' => 1,
-            'r' => 2,
-            'w' => 4,
+            'm' => ACC_MKNOD,
+            'r' => ACC_READ,
+            'w' => ACC_WRITE,
             _ => return Err(format!("bad device access in `{}`", text)),
         };
     }
@@ -104,6 +82,14 @@ pub fn program(rules: &[String]) -> Result<Vec<Insn>, String> {
     prog.push(insn(MOV64_K, 0, 0, 0, 0));
     prog.push(insn(EXIT, 0, 0, 0, 0));
     Ok(prog)
+}
+
+/// The program for these rules, loaded and attached to the cgroup directory
+/// `cgroup` (kit-init's first step; the host's own, for a container in a user
+/// namespace). Err: a rule could not be compiled, so nothing was loaded.
+pub fn install(cgroup: &str, rules: &[String]) -> Result<SysResult, String> {
+    let prog = program(rules)?;
+    Ok(bpf::load_device_program(&prog).and_then(|fd| bpf::attach_device_program(cgroup, fd as i32)))
 }
 
 #[cfg(test)]

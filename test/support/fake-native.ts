@@ -27,6 +27,13 @@ const SYSCALL: Partial<Record<keyof NativeAddon, string>> = {
   getxattr: 'lgetxattr',
   lockFile: 'flock',
   openInRoot: 'openat2',
+  spawnUsernsHolder: 'clone',
+  reap: 'wait4',
+  openRead: 'open',
+  openTreeClone: 'open_tree',
+  mountSetIdmap: 'mount_setattr',
+  moveMount: 'move_mount',
+  attachDeviceProgram: 'bpf',
 };
 
 /**
@@ -124,6 +131,13 @@ export class FakeNative {
     openInRoot: (rootFd, path, flags, mode) => this.call('openInRoot', [rootFd, path, flags, mode], () => this.fd()),
     recvFd: (socket) => this.call('recvFd', [socket], () => this.fd()),
     setWindowSize: (fd, rows, cols) => this.call('setWindowSize', [fd, rows, cols], () => 0),
+    spawnUsernsHolder: () => this.call('spawnUsernsHolder', [], () => this.nextPid++),
+    reap: (pid) => this.call('reap', [pid], () => pid),
+    openRead: (path) => this.call('openRead', [path], () => this.fd()),
+    openTreeClone: (path) => this.call('openTreeClone', [path], () => this.fd()),
+    mountSetIdmap: (fd, usernsFd) => this.call('mountSetIdmap', [fd, usernsFd], () => 0),
+    moveMount: (fd, target) => this.call('moveMount', [fd, target], () => 0),
+    attachDeviceProgram: (cgroup, rules) => this.call('attachDeviceProgram', [cgroup, rules], () => 0),
     encodePlan: (steps) => {
       this.plans.push(steps);
       return 'end\n';

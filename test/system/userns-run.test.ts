@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanKitRoot, containerRunning, eventually, kit, kitBackground } from '../support/kit';
@@ -16,6 +17,13 @@ afterAll(() => {
   expect(readFileSync(SUBUID_FILE, 'utf8')).toBe(subuidBefore);
   expect(passwdKit()).toBe(kitBefore);
 });
+
+/** The base image's one layer, as stored. */
+function layerDir(): string {
+  const layers = join(kr.root, 'data', 'layers');
+  const [digest] = readdirSync(layers).filter((d) => /^[0-9a-f]{64}$/.test(d));
+  return join(layers, digest, 'diff');
+}
 
 function comm(pid: number): string {
   try {
@@ -37,15 +45,16 @@ test.each(['overlay2', 'vfs'])('--userns=auto (%s): root inside owns the image a
   const range = readSubordinate(SUBUID_FILE).find((r) => r.user === 'kit')!;
   expect(statusField(pid, 'Uid')).toBe(Array(4).fill(range.start).join(' '));
   expect(readFileSync(`/proc/${pid}/uid_map`, 'utf8').trim().split(/\s+/)).toEqual(['0', String(range.start), '65536']);
-  // The chown-ed copy of the layers: every owner moved into the range, root -> its first uid.
-  const remapped = join(kr.root, 'data', 'remapped', `${range.start}.${range.start}`);
-  const [layer] = readdirSync(remapped);
-  expect(statSync(join(remapped, layer, 'bin', 'busybox')).uid).toBe(range.start);
+  // Idmapped layers: root inside owns the image's files, while on the host the layer is as stored
+  // (owner 0) and no chown-ed copy was made under the kit root.
+  expect(statSync(join(layerDir(), 'bin', 'busybox')).uid).toBe(0);
+  expect(existsSync(join(kr.root, 'data', 'remapped'))).toBe(false);
   process.kill(pid, 'SIGKILL');
   await exited;
   expect(stdout).toMatch(/^0\n-rwxr-xr-x\s+1 0\s+0 .*\/bin\/busybox\nwrote\n/);
-  // The chown-ed copy is explained, once per range: the first run (overlay2) makes it, the vfs run reuses it.
-  if (driver === 'overlay2') expect(stderr).toMatch(/kit: user namespace: copied layer\(s\) [0-9a-f]{12} with their owners moved into \d+-\d+ \(uid 0 -> \d+\)/);
+  expect(stderr).not.toMatch(/copied layer/);
+  // Nothing of the idmapped mounts is left on the host.
+  expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(join(kr.root, 'data'));
   expect(stderr).not.toMatch(/EACCES|Error/);
 });
 
@@ -64,10 +73,61 @@ test.each([
   expect(existsSync(join(kr.root, 'run', 'containers')) ? readdirSync(join(kr.root, 'run', 'containers')) : []).toEqual([]);
 });
 
-test('--uidmap as root whose range may not reach kit\'s dirs: one clear line before the container starts, nothing left', () => {
-  const r = kit(['run', '--uidmap', '0:200000:1000', '--network', 'none', 'base', 'true'], kr.env);
-  expect(r.status).not.toBe(0);
-  expect(r.stderr).toMatch(/the container's root is host uid 200000 in its user namespace, and it cannot pass through .*\/data \(mode 0710\)/);
-  expect(r.stderr).not.toMatch(/EACCES/);
+test('--uidmap as root with an image: root inside owns the image (idmapped), the map\'s root passes kit\'s closed dirs by an ACL entry that goes afterwards', () => {
+  const r = kit(['run', '--rm', '--uidmap', '0:200000:1000', '--network', 'none', 'base', 'sh', '-c', 'id -u; stat -c %u /bin/busybox; touch /made && echo wrote; cat /proc/self/uid_map'], kr.env);
+  expect(r.stderr).not.toMatch(/EACCES|cannot pass through/);
+  expect(r.stdout.split('\n').slice(0, 3)).toEqual(['0', '0', 'wrote']);
+  expect(r.stdout.split('\n')[3].trim().split(/\s+/)).toEqual(['0', '200000', '1000']);
+  expect(r.status).toBe(0);
+  expect(statSync(join(layerDir(), 'bin', 'busybox')).uid).toBe(0);
+  expect(existsSync(join(kr.root, 'data', 'remapped'))).toBe(false);
+  // The host as it was: no ACL left on kit's dirs, their modes unchanged.
+  for (const dir of ['data', 'run']) expect(execFileSync('getfacl', ['-p', '--omit-header', join(kr.root, dir)], { encoding: 'utf8' })).not.toMatch(/200000|mask/);
+  expect(statSync(join(kr.root, 'data')).mode & 0o777).toBe(0o710);
   expect(readdirSync(join(kr.root, 'run', 'containers'))).toEqual([]);
+  expect(existsSync('/run/kit-userns/passage/200000')).toBe(false);
+});
+
+test("device rules hold in a user namespace: an image's block device node cannot be opened (v1: the devices cgroup; v2: the host loads the BPF program, traced); --privileged opens it", () => {
+  const name = `userns-dev-${process.pid}`;
+  expect(kit(['run', '--name', name, '--network', 'none', 'base', 'mknod', '/disk', 'b', '7', '0'], kr.env).status).toBe(0);
+  expect(kit(['commit', name, 'kit-devimg'], kr.env).status).toBe(0);
+  expect(kit(['rm', name], kr.env).status).toBe(0);
+  const script = 'head -c 512 /disk > /dev/null && echo opened; cat /dev/null && echo null-ok';
+  const go = (flags: string[]) => {
+    const r = kit(['run', '--rm', '--uidmap', '0:300000:65536', '--network', 'none', ...flags, 'kit-devimg', 'sh', '-c', script], kr.env);
+    return { ...r, out: r.stdout + r.stderr };
+  };
+  try {
+    const v1 = go(['--cgroup-driver', 'v1']);
+    expect(v1.out).toMatch(/head: \/disk: Operation not permitted/);
+    expect(v1.stdout).toMatch(/^null-ok$/m);
+    const v2 = go(['--trace', '--cgroup-driver', 'v2']);
+    expect(v2.out).toMatch(/\[host\] bpf\(BPF_PROG_LOAD, \{prog_type=BPF_PROG_TYPE_CGROUP_DEVICE, insn_cnt=\d+, license="Apache"\}, 128\) = \d+/);
+    expect(v2.out).toMatch(/\[host\] bpf\(BPF_PROG_ATTACH, \{target_fd=\d+, attach_bpf_fd=\d+, attach_type=BPF_CGROUP_DEVICE, attach_flags=BPF_F_ALLOW_MULTI\}, 128\) = 0/);
+    expect(v2.out).toMatch(/head: \/disk: Operation not permitted/);
+    expect(v2.stdout).not.toMatch(/^opened$/m);
+    expect(v2.stdout).toMatch(/^null-ok$/m);
+    // Without the rules, root inside owns the node and opens the host's loop0 (nothing attached: 0 bytes read).
+    expect(go(['--privileged', '--cgroup-driver', 'v2']).stdout).toMatch(/^opened$/m);
+  } finally {
+    expect(kit(['image', 'rm', 'kit-devimg'], kr.env).status).toBe(0);
+  }
+});
+
+// Last: it removes the base image.
+test('a driver that cannot use idmapped mounts (btrfs) gets the chown-ed copy, said in one line; `kit image rm` removes the copy with the layer', () => {
+  const r = kit(['run', '--rm', '--userns=auto', '--storage-driver', 'btrfs', '--network', 'none', 'base', 'stat', '-c', '%u', '/bin/busybox'], kr.env);
+  expect(r.status).toBe(0);
+  expect(r.stdout.trim()).toBe('0');
+  expect(r.stderr).toMatch(/^kit: user namespace: no idmapped mounts \(the btrfs driver reads its layers from disk, not through mounts kit could idmap\): copied layer\(s\) [0-9a-f]{12} with their owners moved/m);
+  const remapped = join(kr.root, 'data', 'remapped');
+  const [range] = readdirSync(remapped);
+  const [copy] = readdirSync(join(remapped, range));
+  expect(statSync(join(remapped, range, copy, 'bin', 'busybox')).uid).toBe(Number(range.split('.')[0]));
+  expect(statSync(join(layerDir(), 'bin', 'busybox')).uid).toBe(0);
+  const rm = kit(['image', 'rm', 'base'], kr.env);
+  expect(rm.status).toBe(0);
+  expect(existsSync(join(remapped, range, copy))).toBe(false);
+  expect(existsSync(join(remapped, range))).toBe(false);
 });

@@ -78,4 +78,22 @@ test('output that never came is "(no output)"; a stop by kit says so instead of 
   const { text } = render([{ type: 'exit', exitCode: null, signal: 'SIGKILL', stoppedByKit: true }]);
   expect(text).toContain('(no output)');
   expect(text).toContain('stopped by kit with SIGKILL');
+  // The probes it waited for come before the exit line in the stream.
+  expect(text).toContain('once the probes above were taken');
+});
+
+test('a Try line too wide breaks between shell words, never inside quotes; kit is named as this machine starts it', () => {
+  const tryNext = [
+    "sudo kit chapter user -- sh -c 'cat /proc/self/uid_map; touch /etc/kit-test'   # root inside",
+    'ipcmk -Q && ipcs -q && sudo kit chapter ipc',
+    'kit chapter user   # without sudo',
+  ];
+  const chunks: Chunk[] = [];
+  const renderer = new RunRenderer({ ...header, chapter: { ...header.chapter!, tryNext } }, { trace: true, explain: false, width: 80, big: false }, (c) => chunks.push(c));
+  renderer.feed({ type: 'end', result: {} });
+  const text = chunks.flatMap((c) => ('text' in c ? [c.text] : [])).join('\n');
+  expect(text).toContain("  sudo npx kit chapter user -- sh -c \\\n    'cat /proc/self/uid_map; touch /etc/kit-test'\n      # root inside");
+  expect(text).toContain('  ipcmk -Q && ipcs -q && sudo npx kit chapter ipc');
+  expect(text).toContain('  npx kit chapter user   # without sudo');
+  for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
 });

@@ -1,8 +1,8 @@
 //! The confinement steps of a plan (core/plan/security.ts), in kit-init:
 //! the bounding set, the capability sets, the ambient set, no_new_privs and
 //! seccomp filters. Each is one or more traced calls in kit_native::sys.
-use kit_native::sys::{self, prctl, seccomp, SysResult};
-use kit_native::{device_program, seccomp_filter};
+use kit_native::sys::{prctl, seccomp, SysResult};
+use kit_native::seccomp_filter;
 
 /// One prctl(PR_CAPBSET_DROP) per capability, stopping at the first failure.
 pub fn drop_bounding(caps: &[u32]) -> SysResult {
@@ -17,11 +17,4 @@ pub fn drop_bounding(caps: &[u32]) -> SysResult {
 pub fn seccomp(default_action: &str, match_action: &str, rules: &[String]) -> Result<SysResult, String> {
     let fields: Vec<String> = [default_action, match_action].into_iter().map(String::from).chain(rules.iter().cloned()).collect();
     seccomp_filter::compile(&fields).map(|c| seccomp::set_mode_filter(&c.program))
-}
-
-/// The cgroup v2 device rules as a BPF program (device_program.rs), loaded
-/// and attached to `cgroup`. Err: a rule could not be compiled.
-pub fn device_program(cgroup: &str, rules: &[String]) -> Result<SysResult, String> {
-    let prog = device_program::program(rules)?;
-    Ok(sys::bpf::load_device_program(&prog).and_then(|fd| sys::bpf::attach_device_program(cgroup, fd as i32)))
 }

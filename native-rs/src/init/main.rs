@@ -127,7 +127,7 @@ fn dispatch(step: &ContainerStep) -> sys::SysResult {
             confine::seccomp(default_action, match_action, rules).unwrap_or_else(|bad| fail(&format!("kit-init: bad seccomp filter: {}", bad), 125))
         }
         DeviceProgram { cgroup, rules } => {
-            confine::device_program(cgroup, rules).unwrap_or_else(|bad| fail(&format!("kit-init: bad device rule: {}", bad), 125))
+            kit_native::device_program::install(cgroup, rules).unwrap_or_else(|bad| fail(&format!("kit-init: bad device rule: {}", bad), 125))
         }
         Try { attempt } => {
             let _ = attempt_call(attempt); // refused or not, the trace has it and the plan goes on

@@ -24,6 +24,61 @@ pub fn spawn(env: Env, flags: i64, init_path: String, fds: Vec<i32>) -> napi::Re
     ret(&env, "clone", || sys::clone::spawn(flags as u64, &init_path, &fds))
 }
 
+/// clone(CLONE_NEWUSER) a child that only waits (pause) in a user namespace
+/// of its own, for its maps and its ns fd; the caller kills and reaps it.
+#[napi]
+pub fn spawn_userns_holder(env: Env) -> napi::Result<i64> {
+    ret(&env, "clone", sys::clone::spawn_userns_holder)
+}
+
+/// wait4(pid), blocking: for a child known to be ending (a killed holder).
+#[napi]
+pub fn reap(env: Env, pid: i32) -> napi::Result<i64> {
+    let exit = sys::wait::wait4(pid);
+    ret(&env, "wait4", || exit.errno.map_or(Ok(exit.ret), Err))
+}
+
+/// open(path, O_RDONLY|O_CLOEXEC): the fd (a namespace file, /proc/<pid>/ns/user).
+#[napi]
+pub fn open_read(env: Env, path: String) -> napi::Result<i64> {
+    ret(&env, "open", || sys::open::open_read(&path))
+}
+
+/// open_tree(path, OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC): a detached bind mount of `path`, as an fd.
+#[napi]
+pub fn open_tree_clone(env: Env, path: String) -> napi::Result<i64> {
+    ret(&env, "open_tree", || sys::open_tree::open_tree_clone(&path))
+}
+
+/// mount_setattr(fd, MOUNT_ATTR_IDMAP, usernsFd): the detached mount shows owners through that namespace's maps.
+#[napi]
+pub fn mount_set_idmap(env: Env, fd: i32, userns_fd: i32) -> napi::Result<i64> {
+    ret(&env, "mount_setattr", || sys::mount_setattr::set_idmap(fd, userns_fd))
+}
+
+/// move_mount(fd, target, MOVE_MOUNT_F_EMPTY_PATH): attach the detached mount at `target`.
+#[napi]
+pub fn move_mount(env: Env, fd: i32, target: String) -> napi::Result<i64> {
+    ret(&env, "move_mount", || sys::move_mount::attach(fd, &target))
+}
+
+/// The cgroup v2 device rules (`TYPE:MAJOR:MINOR:ACCESS`) as a BPF program,
+/// loaded and attached to the cgroup directory `cgroup` by the host: for a
+/// container in a user namespace, whose kit-init has no CAP_SYS_ADMIN in the
+/// host's namespace to load one. Throws on a bad rule before any call.
+#[napi]
+pub fn attach_device_program(env: Env, cgroup: String, rules: Vec<String>) -> napi::Result<i64> {
+    let mut bad = None;
+    let result = ret(&env, "bpf", || crate::device_program::install(&cgroup, &rules).unwrap_or_else(|e| {
+        bad = Some(e);
+        Ok(0)
+    }));
+    match bad {
+        Some(e) => Err(napi::Error::from_reason(e)),
+        None => result,
+    }
+}
+
 /// An fd sent over the unix socket `socket` (SCM_RIGHTS), without blocking:
 /// throws EAGAIN while none has come, EPIPE once the sender closed its end.
 #[napi]

@@ -1,9 +1,44 @@
 //! bpf(2), for the cgroup v2 device rules: load the program
-//! (crate::device_program) and attach it to the container's cgroup
+//! (crate::device_program builds it) and attach it to the container's cgroup
 //! directory. The attachment lives as long as the cgroup; the fds are closed.
+//!
+//! The kernel's BPF numbers live here, in one place: the instruction format
+//! and opcodes, the commands, the program and attach types, and what a
+//! device program's context holds (<linux/bpf.h>). The libc crate does not
+//! carry them, so they are declared by hand.
 use super::{cstr, traced, SysResult};
 use crate::decode::quoted;
-use crate::device_program::Insn;
+
+/// One eBPF instruction (struct bpf_insn).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Insn {
+    pub code: u8,
+    pub regs: u8, // dst_reg in the low nibble, src_reg in the high one
+    pub off: i16,
+    pub imm: i32,
+}
+
+pub const fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
+    Insn { code, regs: (src << 4) | dst, off, imm }
+}
+
+/// Opcodes (class | size/source | operation).
+pub const LDX_W: u8 = 0x61; // rD = *(u32 *)(rS + off)
+pub const MOV64_X: u8 = 0xbf;
+pub const MOV64_K: u8 = 0xb7;
+pub const AND64_K: u8 = 0x57;
+pub const RSH64_K: u8 = 0x77;
+pub const JNE_K: u8 = 0x55;
+pub const EXIT: u8 = 0x95;
+
+/// struct bpf_cgroup_dev_ctx: the device's type (BPF_DEVCG_DEV_*) and the
+/// access asked for (BPF_DEVCG_ACC_*), then major and minor.
+pub const DEV_BLOCK: i32 = 1;
+pub const DEV_CHAR: i32 = 2;
+pub const ACC_MKNOD: i32 = 1;
+pub const ACC_READ: i32 = 2;
+pub const ACC_WRITE: i32 = 4;
 
 const BPF_PROG_LOAD: i64 = 5;
 const BPF_PROG_ATTACH: i64 = 8;
@@ -28,7 +63,6 @@ impl Attr {
 fn bpf(cmd: i64, attr: &Attr) -> i64 {
     unsafe { ::libc::syscall(::libc::SYS_bpf, cmd, attr as *const Attr, ATTR_SIZE) as i64 }
 }
-
 /// BPF_PROG_LOAD of a device program: returns its fd.
 pub fn load_device_program(prog: &[Insn]) -> SysResult {
     let license = b"Apache\0";

@@ -142,3 +142,28 @@ unsafe fn child_exec(
     libc::execve(path.as_ptr(), argv, envp.as_ptr());
     libc::_exit(127)
 }
+
+/// A child in a user namespace of its own that only waits to be killed
+/// (pause(2); it dies with kit too): a namespace whose maps kit writes and
+/// whose /proc/<pid>/ns/user fd it keeps, to idmap layer mounts
+/// (mount_setattr.rs) before the container itself exists, as crun and
+/// containerd do. Raw syscalls only in the child, as for `spawn`.
+pub fn spawn_userns_holder() -> SysResult {
+    let flags = libc::CLONE_NEWUSER as u64 | libc::SIGCHLD as u64;
+    traced("clone", vec![decode::clone_flags(flags)], || unsafe {
+        let all: u64 = !0;
+        let mut old: u64 = 0;
+        set_mask(&all, &mut old);
+        let pid = libc::syscall(SYS_clone, flags as i64, 0i64, 0i64, 0i64, 0i64);
+        if pid == 0 {
+            libc::prctl(PR_SET_PDEATHSIG, SIGKILL as libc::c_ulong);
+            loop {
+                libc::pause();
+            }
+        }
+        let errno = super::errno();
+        set_mask(&old, std::ptr::null_mut());
+        *libc::__errno_location() = errno;
+        pid as i64
+    })
+}

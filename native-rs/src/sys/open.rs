@@ -28,3 +28,11 @@ pub fn open_tty(path: &str) -> SysResult {
     let args = vec![quoted(Some(path)), "O_RDWR|O_NOCTTY|O_CLOEXEC".into()];
     traced("open", args, || unsafe { ::libc::open(c.as_ptr(), ::libc::O_RDWR | ::libc::O_NOCTTY | ::libc::O_CLOEXEC) as i64 })
 }
+
+/// open(2) read-only, close-on-exec: a namespace file (/proc/<pid>/ns/user)
+/// held as an fd, which mount_setattr(MOUNT_ATTR_IDMAP) takes.
+pub fn open_read(path: &str) -> SysResult {
+    let c = cstr(path)?;
+    let args = vec![quoted(Some(path)), "O_RDONLY|O_CLOEXEC".into()];
+    traced("open", args, || unsafe { libc::open(c.as_ptr(), O_RDONLY | O_CLOEXEC) as i64 })
+}
