@@ -56,7 +56,7 @@ export { importImage, type ImageFormat, type ImportResult, type ProgressFactory 
 export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
 export { removeImage } from './image/remove';
 export { checkTarget as checkMountTarget } from './plan/mounts';
-export { parseUser } from './plan/user';
+export { parseUser, resolveUser } from './plan/user';
 export { parseUlimit } from './plan/ulimits';
 export { checkVolumeName, ensureVolume, listVolumes, readVolume, removeVolume, type Volume } from './storage/volumes';
 export { withStdinArchive } from './image/stdin-archive';
@@ -82,4 +82,4 @@ export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions }
 export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts';
 export { loopbackServiceDemo, LOOPBACK_SERVICE_PORT } from './curriculum/demos/loopback-service';
 export { ESCAPE_SCRIPT, escapeReport } from './curriculum/escape-attacks';
-export { bundleSpec, writeDefaultConfig, defaultOciConfig, parseOciConfig, readBundle, ociToSpec, OCI_VERSION, type OciConfig } from './oci';
+export { bundleSpec, writeDefaultConfig, defaultOciConfig, parseOciConfig, readBundle, ociToSpec, OCI_VERSION, type OciConfig, ociCreate, ociStart, ociKill, ociDelete, ociState, ociStates, ociPause, ociProcesses, ociFeatures, ociTracePath, ociExec, ociTrace, type OciTraceSection } from './oci';

@@ -64,6 +64,12 @@ export interface ContainerSpec {
    * or explicit maps (--uidmap/--gidmap). Unset: auto as root, self otherwise.
    */
   userns?: UsernsMode;
+  /** The command's user (an OCI config's process.user); unset: root. Set by kit-init just before exec. */
+  user?: { uid: number; gid: number; groups: number[] };
+  /** The command's file-creation mask (process.user.umask); unset: kit-init's own. */
+  umask?: number;
+  /** Process limits (process.rlimits) kit-init sets on itself before exec; -1 is unlimited. */
+  rlimits?: Rlimit[];
   /** docker run --label: key=value metadata, shown by `kit inspect`, matched by `kit ps --filter label=`. */
   labels?: Record<string, string>;
   /** docker run --stop-signal: what `kit stop` sends first (default SIGTERM). */
@@ -74,14 +80,20 @@ export interface ContainerSpec {
   extraHosts?: Array<{ name: string; address: string }>;
   /** docker run --dns: the nameservers of the container's /etc/resolv.conf, instead of the host's. */
   dns?: string[];
-  /** docker run -u: UID[:GID] or NAME[:GROUP], names from the image's /etc/passwd (core/plan/user.ts). */
-  user?: string;
-  /** docker run --ulimit: resource limits kit-init sets before the exec. */
-  ulimits?: Ulimit[];
   /** docker run --init: kit-init stays PID 1 as a reaper and the command runs as its child. */
   init?: boolean;
   /** docker run --read-only: the root filesystem is remounted read-only (mounts and tmpfs on it stay writable). */
   readOnly?: boolean;
+  /** Existing namespaces the container joins by path (setns) instead of getting new ones (linux.namespaces[].path). */
+  joinNamespaces?: Array<{ namespace: Namespace; path: string }>;
+}
+
+/** One setrlimit(2): the resource's number and name (RLIMIT_NOFILE), soft and hard values (-1: unlimited). */
+export interface Rlimit {
+  resource: number;
+  name: string;
+  soft: number;
+  hard: number;
 }
 
 export type UsernsMode = 'auto' | 'self' | IdMaps;
@@ -90,20 +102,14 @@ export type NetworkMode = 'bridge' | 'none' | 'host' | `container:${string}`;
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** Whether the container gets a network namespace of its own (from `namespaces` or from --network). */
+/** Whether the container has a network namespace other than the host's (new from `namespaces` or --network, or joined by path). */
 export function hasOwnNetworkNamespace(spec: ContainerSpec): boolean {
-  return spec.namespaces.includes('net') || spec.network === 'bridge' || spec.network === 'none';
+  const joined = spec.joinNamespaces?.some((j) => j.namespace === 'net') ?? false;
+  return joined || spec.namespaces.includes('net') || spec.network === 'bridge' || spec.network === 'none';
 }
 
 export function defaultSpec(command: string[]): ContainerSpec {
   return { command, env: [DEFAULT_PATH], namespaces: [...NAMESPACES].filter((n) => n !== 'net' && n !== 'user') };
-}
-
-/** One --ulimit: RLIMIT_<name> (nofile, nproc...); -1 is unlimited. */
-export interface Ulimit {
-  name: string;
-  soft: number;
-  hard: number;
 }
 
 /** docker run --restart no|on-failure[:N]|always|unless-stopped. */
@@ -115,7 +121,8 @@ export interface RestartPolicy {
 
 /** One -v / --mount / --tmpfs. */
 export interface Mount {
-  type: 'bind' | 'volume' | 'tmpfs';
+  /** mqueue and cgroup come from OCI configs (kit-runtime): a message-queue filesystem, the cgroup view. */
+  type: 'bind' | 'volume' | 'tmpfs' | 'mqueue' | 'cgroup';
   /** A host path (bind) or a volume's name; none for tmpfs. */
   source?: string;
   /** Absolute, inside the container. */

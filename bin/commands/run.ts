@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { ensureImage, KitError, kitPaths, recordingHeader, runContainer, shellStatus, specFromImage } from '../../core';
+import { ensureImage, ImageStore, KitError, kitPaths, recordingHeader, runContainer, shellStatus, specFromImage } from '../../core';
 import type { RunRecord } from '../../core';
 import { outputWidth } from '../flags/view';
 import { PlainRunPrinter, processOutput } from '../render/run-plain';
@@ -80,7 +80,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       ...storageSpec(flags),
       ...(flags['read-only'] ? { readOnly: true } : {}),
       ...metadataSpec(flags),
-      ...processSpec(flags),
+      ...processSpec(flags, new ImageStore(paths).layerDirs(image).reverse()),
       ...securitySpec(flags),
       ...logOptions(flags),
       ...restartOption(flags),

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { readFileSync, statSync } from 'node:fs';
-import { KitError, parseUlimit, parseUser, type ContainerSpec, type RunRequest } from '../../core';
+import { KitError, parseUlimit, parseUser, resolveUser, type ContainerSpec, type RunRequest } from '../../core';
 
 /**
  * `kit run` flags about the container's process, Docker's names. Other
@@ -19,11 +19,15 @@ export const containerFlags = {
   init: Flags.boolean({ default: false, description: 'run a tiny init as PID 1 (kit-init stays, reaps orphans, passes signals on) and the command as its child (docker run --init)' }),
 };
 
-/** -u, --ulimit, --init as spec fields (checked here: a bad value is refused before anything is made). */
-export function processSpec(flags: { user?: string; ulimit?: string[]; init?: boolean }): Pick<ContainerSpec, 'user' | 'ulimits' | 'init'> {
+/**
+ * -u, --ulimit, --init as spec fields (checked here: a bad value is refused
+ * before anything is made). `roots` are the image's layers, top first, where
+ * a -u name is looked up.
+ */
+export function processSpec(flags: { user?: string; ulimit?: string[]; init?: boolean }, roots: string[]): Pick<ContainerSpec, 'user' | 'rlimits' | 'init'> {
   return {
-    ...(flags.user !== undefined ? { user: parseUser(flags.user) } : {}),
-    ...(flags.ulimit?.length ? { ulimits: flags.ulimit.map(parseUlimit) } : {}),
+    ...(flags.user !== undefined ? { user: resolveUser(parseUser(flags.user), roots) } : {}),
+    ...(flags.ulimit?.length ? { rlimits: flags.ulimit.map(parseUlimit) } : {}),
     ...(flags.init ? { init: true } : {}),
   };
 }

@@ -9,6 +9,8 @@ import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
 import { planName } from './name';
 import { planNamespaces } from './namespaces';
+import { planJoinNamespaces } from './join-namespaces';
+import { planProcessLimits } from './process-limits';
 import { planNetwork, type NetworkAttachment } from './network';
 import { planNetworkFiles } from './network-files';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
@@ -18,8 +20,6 @@ import { planSecurity } from './security';
 import { planConsole } from './console';
 import { planMounts } from './mounts';
 import { planUserNamespace, type UsernsMaps } from './userns';
-import { planUser } from './user';
-import { planUlimits } from './ulimits';
 import { containerRoot, hostDirRoot } from '../storage/container-root';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, StepOf, HostContext } from './plan';
@@ -42,6 +42,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
   const parts: PlanPart[] = [
     planName(spec),
     planNamespaces(spec),
+    planJoinNamespaces(spec),
     planDeviceProgram(spec, id),
     planUserNamespace(spec, userns),
     planNetwork(spec, paths, network),
@@ -55,9 +56,8 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planCgroupNamespace(spec),
     runtime,
     planConsole(spec),
-    planUlimits(spec),
+    planProcessLimits(spec),
     planSecurity(spec),
-    planUser(spec, commandRoots(spec, paths)),
     demo,
     planInit(spec),
     planExec(spec, commandRoots(spec, paths)),

@@ -1,28 +1,13 @@
 import { KitError } from '../errors';
-import type { ContainerSpec } from '../spec';
-import type { ContainerStep, PlanPart } from './plan';
 import { readFileInRoots } from './root-lookup';
 
 /**
- * `kit run -u UID[:GID]|NAME[:GROUP]`: the command runs as that user. A name
- * is looked up in the image's own /etc/passwd and /etc/group (read from its
- * layers on the host, never following a link out of them), as Docker does;
- * a number needs no entry (its gid is then the entry's, or 0). The steps come
- * after the capability sets: setgroups and setresgid while still root, then
- * setresuid, which drops every capability with uid 0.
+ * `kit run -u UID[:GID]|NAME[:GROUP]` as the numeric user kit-init switches
+ * to (spec.user; core/plan/security.ts plans it). A name is looked up in the
+ * image's own /etc/passwd and /etc/group, read from its layers on the host,
+ * never following a link out of them, as Docker does; a number needs no entry
+ * (its gid is then the entry's, or 0).
  */
-export function planUser(spec: ContainerSpec, roots: string[]): PlanPart {
-  if (spec.user === undefined) return {};
-  const { uid, gid, groups, name } = resolveUser(spec.user, roots);
-  const who = name ? `${name} (uid ${uid})` : `uid ${uid}`;
-  const steps: ContainerStep[] = [
-    { op: 'setgroups', groups, why: groups.length ? `-u ${spec.user}: the supplementary groups of ${who} in the image's /etc/group` : `-u ${spec.user}: no supplementary groups (root's would stay otherwise)` },
-    { op: 'setresgid', gid, why: `-u ${spec.user}: gid ${gid}, while still root (after setresuid it could not be changed)` },
-    { op: 'setresuid', uid, why: `-u ${spec.user}: become ${who}; leaving uid 0 clears the permitted and effective capabilities` },
-  ];
-  return { container: steps };
-}
-
 /** Docker's -u forms: UID, UID:GID, NAME, NAME:GROUP (names from the image). */
 export function parseUser(text: string): string {
   if (!/^([0-9]{1,10}|[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?)(:([0-9]{1,10}|[A-Za-z_][A-Za-z0-9_.-]{0,31}))?$/.test(text)) {
@@ -43,7 +28,7 @@ interface Entry {
 
 const MAX_DB_BYTES = 4 * 1024 * 1024;
 
-function resolveUser(text: string, roots: string[]): { uid: number; gid: number; groups: number[]; name?: string } {
+export function resolveUser(text: string, roots: string[]): { uid: number; gid: number; groups: number[] } {
   const [userPart, groupPart] = text.split(':');
   const passwd = database(roots, '/etc/passwd', (f) => ({ name: f[0], id: Number(f[2]), gid: Number(f[3]) }));
   const group = database(roots, '/etc/group', (f) => ({ name: f[0], id: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) }));
@@ -62,7 +47,7 @@ function resolveUser(text: string, roots: string[]): { uid: number; gid: number;
   }
   // As Docker: a user named in /etc/passwd gets the groups listing it; an explicit :GROUP replaces them.
   const groups = user && groupPart === undefined ? [...new Set(group.filter((g) => g.members?.includes(user.name)).map((g) => g.id))] : [];
-  return { uid, gid, groups, name: user?.name };
+  return { uid, gid, groups };
 }
 
 /** name:x:id:... lines; malformed ones are skipped (the image is not trusted to be tidy). */

@@ -74,14 +74,18 @@ pub enum ContainerStep {
     /// over the unix socket at fd `socket`, its slave the controlling terminal
     /// and fds 0-2 (src/init/console.rs); a size of 0 leaves it as it is.
     Console { socket: i32, rows: u32, cols: u32 },
-    /// setrlimit(2) of one resource (RLIMIT_*): `kit run --ulimit`; -1 is unlimited.
-    Setrlimit { resource: i32, soft: i64, hard: i64 },
-    /// setgroups(2): the supplementary groups of `kit run -u`.
-    Setgroups { groups: Vec<u32> },
-    /// setresgid(2): real, effective and saved gid.
-    Setresgid { gid: u32 },
-    /// setresuid(2): real, effective and saved uid (capabilities go with uid 0).
-    Setresuid { uid: u32 },
+    /// setrlimit(2) of resource number `resource`; a negative value is RLIM_INFINITY.
+    Setrlimit { resource: u32, soft: i64, hard: i64 },
+    /// umask(2): the command's file-creation mask.
+    Umask { mask: u32 },
+    /// The command's user: prctl(PR_SET_KEEPCAPS), setgroups, setresgid,
+    /// setresuid, keepcaps off again (src/sys/user.rs).
+    SetUser { uid: u32, gid: u32, groups: Vec<u32> },
+    /// kit-runtime's create/start split: close the control socket (the host
+    /// that made the container may exit now), then block opening the FIFO
+    /// whose O_PATH fd is `fd` for writing, until `kit-runtime start` opens it
+    /// for reading; the rest of the trace goes to the FIFO.
+    ExecWait { fd: i32 },
     /// `kit run --init`: fork; the child goes on with the plan, this process
     /// stays PID 1, reaps every orphan and passes signals on (src/init/reaper.rs).
     Reaper,

@@ -200,7 +200,7 @@ test('-u runs the command as a user of the image (no capabilities left); a passw
 test('--ulimit is set by kit-init before the exec; --init makes kit-init PID 1, reaping orphans and passing kit stop\'s SIGTERM on', async () => {
   expect(kit(['run', '--ulimit', 'nofile=100:200', 'base', 'sh', '-c', 'ulimit -n; ulimit -Hn'], kr.env).stdout).toBe('100\n200\n');
   const traced = kit(['run', '--trace', '--ulimit', 'core=0', 'base', 'true'], kr.env);
-  expect(traced.stderr).toMatch(/setrlimit\(4, \{rlim_cur=0, rlim_max=0\}\)/);
+  expect(traced.stderr).toMatch(/setrlimit\(RLIMIT_CORE, \{rlim_cur=0, rlim_max=0\}\)/);
 
   // An orphan (the inner sh's sleep) is reparented to PID 1, which reaps it: no zombie is left.
   const init = kit(['run', '--init', 'base', 'sh', '-c', 'sh -c "sleep 0.2 &"; sleep 1; ps -o pid,stat,comm'], kr.env);
