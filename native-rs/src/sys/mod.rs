@@ -34,6 +34,7 @@ pub mod open;
 pub mod open_tree;
 pub mod pivot_root;
 pub mod prctl;
+pub mod ptrace;
 pub mod seccomp;
 pub mod setns;
 pub mod setsid;
