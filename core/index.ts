@@ -76,4 +76,4 @@ export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions }
 export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts';
 export { loopbackServiceDemo, LOOPBACK_SERVICE_PORT } from './curriculum/demos/loopback-service';
 export { ESCAPE_SCRIPT, escapeReport } from './curriculum/escape-attacks';
-export { bundleSpec, writeDefaultConfig, defaultOciConfig, parseOciConfig, readBundle, ociToSpec, OCI_VERSION, type OciConfig } from './oci';
+export { bundleSpec, writeDefaultConfig, defaultOciConfig, parseOciConfig, readBundle, ociToSpec, OCI_VERSION, type OciConfig, ociCreate, ociStart, ociKill, ociDelete, ociState, ociStates, ociPause, ociProcesses, ociFeatures, ociTracePath, ociExec, ociTrace, type OciTraceSection } from './oci';

@@ -64,6 +64,22 @@ export interface ContainerSpec {
    * or explicit maps (--uidmap/--gidmap). Unset: auto as root, self otherwise.
    */
   userns?: UsernsMode;
+  /** The command's user (an OCI config's process.user); unset: root. Set by kit-init just before exec. */
+  user?: { uid: number; gid: number; groups: number[] };
+  /** The command's file-creation mask (process.user.umask); unset: kit-init's own. */
+  umask?: number;
+  /** Process limits (process.rlimits) kit-init sets on itself before exec; -1 is unlimited. */
+  rlimits?: Rlimit[];
+  /** Existing namespaces the container joins by path (setns) instead of getting new ones (linux.namespaces[].path). */
+  joinNamespaces?: Array<{ namespace: Namespace; path: string }>;
+}
+
+/** One setrlimit(2): the resource's number and name (RLIMIT_NOFILE), soft and hard values (-1: unlimited). */
+export interface Rlimit {
+  resource: number;
+  name: string;
+  soft: number;
+  hard: number;
 }
 
 export type UsernsMode = 'auto' | 'self' | IdMaps;
@@ -72,9 +88,10 @@ export type NetworkMode = 'bridge' | 'none' | 'host' | `container:${string}`;
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/** Whether the container gets a network namespace of its own (from `namespaces` or from --network). */
+/** Whether the container has a network namespace other than the host's (new from `namespaces` or --network, or joined by path). */
 export function hasOwnNetworkNamespace(spec: ContainerSpec): boolean {
-  return spec.namespaces.includes('net') || spec.network === 'bridge' || spec.network === 'none';
+  const joined = spec.joinNamespaces?.some((j) => j.namespace === 'net') ?? false;
+  return joined || spec.namespaces.includes('net') || spec.network === 'bridge' || spec.network === 'none';
 }
 
 export function defaultSpec(command: string[]): ContainerSpec {
@@ -90,7 +107,8 @@ export interface RestartPolicy {
 
 /** One -v / --mount / --tmpfs. */
 export interface Mount {
-  type: 'bind' | 'volume' | 'tmpfs';
+  /** mqueue and cgroup come from OCI configs (kit-runtime): a message-queue filesystem, the cgroup view. */
+  type: 'bind' | 'volume' | 'tmpfs' | 'mqueue' | 'cgroup';
   /** A host path (bind) or a volume's name; none for tmpfs. */
   source?: string;
   /** Absolute, inside the container. */

@@ -8,6 +8,7 @@ import { mountsOf } from './observe';
 import type { RunnerResult } from './runner';
 import { repoRoot } from './workspace';
 import { show, firstFailure } from './trace';
+import { viaUserNamespace } from './rootless';
 
 /** One line of the checklist. */
 export interface CheckLine {
@@ -60,6 +61,7 @@ export async function checkLab(lab: Lab, file: string, options: CheckOptions = {
     stdout: result.stdout ?? '',
     stderr: result.stderr ?? '',
     leftovers,
+    viaUserNamespace: viaUserNamespace(lab),
   };
   const ran: Check = {
     name: 'your lab.ts loads, and kit accepts its plan',
@@ -68,7 +70,8 @@ export async function checkLab(lab: Lab, file: string, options: CheckOptions = {
     hint: hintAbout(lab, run.error),
   };
   const stopped = run.trace.find((e) => e.side === 'container' && e.errno !== null);
-  const vanished = !timedOut && result.stage === 'run' && !run.error && Object.keys(run.seen).length === 0;
+  // Nothing was seen: the command never ran (a call failed in kit or inside, or the child died first).
+  const vanished = !timedOut && result.stage === 'run' && Object.keys(run.seen).length === 0;
   const why = stopped ? explainStop(lab, run, stopped) : vanished ? explainVanished(lab, run) : undefined;
   const reached: Check = {
     name: 'the container reaches its command: every container step succeeds',
@@ -110,13 +113,13 @@ function explainStop(lab: Lab, run: LabRun, stopped: TraceEvent): { why: string;
   return { why: `${show(stopped)} inside the container: kit-init stopped there, before the command`, hint: Math.max(hint, 0) };
 }
 
-/** The container ended before its command ran, with no failed call to show: the first lab check that can say why. */
+/** The container never reached its command, with no failed call inside to show: the first lab check that can say why. */
 function explainVanished(lab: Lab, run: LabRun): { why: string; hint: number } {
   for (const check of lab.checks) {
     const why = safely(() => check.diagnose?.(run));
-    if (typeof why === 'string') return { why: `the container ended before its command ran: ${why}`, hint: check.hint };
+    if (typeof why === 'string') return { why: `the container never reached its command: ${why}`, hint: check.hint };
   }
-  return { why: 'the container ended before its command ran', hint: 0 };
+  return { why: `the container never reached its command${run.error ? `: ${run.error}` : ''}`, hint: hintAbout(lab, run.error) };
 }
 
 function explain(check: Lab['checks'][number], run: LabRun): string | undefined {

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { BASE_IMAGE, CGROUP_ROOT, cgroupHost, checkCommand, ensureImage, ImageStore, joinParts, KitError, type KitPaths, type PlanPart } from '../core';
-import type { Check, LabRun } from './lab';
-import { cpuTicks, namespacesDiffer, sleep } from './observe';
+import type { Check, LabRun, Setup } from './lab';
+import { mountsOf, namespacesDiffer, type MountLine } from './observe';
 import { calls, describeClone, failedCall, show } from './trace';
 
 /** Pieces several labs share: the command that waits to be looked at, namespace checks. */
@@ -22,6 +22,24 @@ export function ownNamespace(kind: string, flag: string, hint: number): Check {
 
 export function observeNamespaces(pid: number, kinds: string[]) {
   return { namespaces: namespacesDiffer(pid, kinds), hostHostname: hostname() };
+}
+
+/**
+ * How "/" propagates as the container sees it: 'shared' (a peer of the
+ * host's: what is mounted under it reaches the host), 'slave' (it receives
+ * the host's mounts: the copy a user namespace's mount namespace gets of a
+ * shared mount), or 'private' (MS_REC|MS_PRIVATE made it its own).
+ */
+export function rootPropagation(pid: number): Propagation | undefined {
+  return propagationOf(mountsOf(pid).find((m) => m.mountPoint === '/'));
+}
+
+export type Propagation = 'shared' | 'slave' | 'private';
+
+/** A mount's propagation, from its optional fields (shared:N, master:N). */
+export function propagationOf(mount: MountLine | undefined): Propagation | undefined {
+  if (!mount) return undefined;
+  return mount.propagation.some((p) => p.startsWith('shared:')) ? 'shared' : mount.propagation.some((p) => p.startsWith('master:')) ? 'slave' : 'private';
 }
 
 /** "no mount of proc in the trace" or the failed call, for a check about a mount. */
@@ -51,16 +69,19 @@ export function rootfsSetup(id: string, paths: KitPaths): { dir: string; rootfs:
   return { dir, rootfs, part: joinParts(scratchDir(dir, 'a scratch dir for this lab'), scratchDir(rootfs, 'the new root'), rootfsCopy(rootfs)) };
 }
 
+/** The setup of a lab whose student switches the root: a fresh copy of the base image, handed over as given.rootfs. */
+export function rootfsGiven(id: string, paths: KitPaths): Setup {
+  const { rootfs, part } = rootfsSetup(id, paths);
+  return { given: { rootfs }, part };
+}
+
+/** Whether the process's "/" is the lab's copy of the rootfs: its mark file is there. */
+export function rootIsLabRootfs(pid: number): boolean {
+  return existsSync(`/proc/${pid}/root/${ROOTFS_MARK}`);
+}
+
 /** A busy loop: what a CPU limit is measured on. */
 export const BUSY_LOOP = ['/bin/sh', '-c', 'while :; do :; done'];
-
-/** The share of one CPU a process used over `ms` (from its utime + stime in /proc/<pid>/stat). */
-export async function cpuShare(pid: number, ms = 1500): Promise<number> {
-  const TICKS_PER_SECOND = 100;
-  const before = cpuTicks(pid) ?? 0;
-  await sleep(ms);
-  return ((cpuTicks(pid) ?? 0) - before) / TICKS_PER_SECOND / (ms / 1000);
-}
 
 /**
  * A fresh copy of the base image's files at `dir` (under the lab's scratch

@@ -26,8 +26,15 @@ export interface Lab {
   /** The hints, in the order `kit lab hint` reveals them. */
   hints: string[];
   checks: Check[];
-  /** `kit lab check` runs it without root (its chapter does: a user namespace needs none). */
-  rootless?: boolean;
+  /**
+   * How `kit lab check` runs it for a user without root (as root it runs as it is):
+   * - 'user-namespace' (the default): the student's code runs inside a user
+   *   namespace that maps the user's own uid to 0 (as `unshare -r` and rootless
+   *   podman do), which owns every namespace it clones, so no root is needed;
+   * - 'as-is': nothing it does needs root, or it makes its own user namespace (user);
+   * - { needsRoot }: one line, why it truly needs root (a change to the host itself).
+   */
+  withoutRoot?: 'user-namespace' | 'as-is' | { needsRoot: string };
   /** The hint for a run that left something on the host (default: a general word on the journal). */
   cleanHint?: number;
   /** Seconds a check may take before the student's run is stopped (default 30). */
@@ -38,6 +45,12 @@ export type Given = Record<string, string | number | string[]>;
 export interface Setup {
   given: Given;
   part: PlanPart;
+  /**
+   * Lab steps that depend on what the student's plan asks for, joined after
+   * `part` and before the student's (e.g. a mount made inside only when the
+   * student gave the container a mount namespace to make it in).
+   */
+  before?: (student: PlanPart) => PlanPart;
 }
 export type Observation = Record<string, unknown>;
 
@@ -52,6 +65,8 @@ export interface LabRun {
   error?: string;
   stdout: string;
   stderr: string;
+  /** The run went through a user namespace kit added, the user having no root (rootless.ts). */
+  viaUserNamespace: boolean;
   /** What the host still holds afterwards that the run made (mounts, links, rules, dirs). */
   leftovers: string[];
 }

@@ -60,18 +60,25 @@ export function cgroupsOf(pid: number): Record<string, string> {
   return out;
 }
 
-/** CPU time a process and its reaped children used, in clock ticks (utime + stime). */
-export function cpuTicks(pid: number): number | undefined {
-  const stat = readProc(pid, 'stat');
-  if (!stat) return undefined;
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+/**
+ * Run a program in some of the process's namespaces (nsenter), return its
+ * output or undefined. Without root, entering a namespace needs the
+ * capabilities of the user namespace that owns it: enter that too (-U), as
+ * its owner may.
+ */
+export function inNamespaces(pid: number, flags: string[], argv: string[]): string | undefined {
+  const user = process.getuid?.() !== 0 && namespaceOf(pid, 'user') !== namespaceOf('self', 'user') ? ['-U', '--preserve-credentials'] : [];
+  const r = spawnSync('nsenter', ['-t', String(pid), ...user, ...flags, '--', ...argv], { encoding: 'utf8', timeout: 5000 });
+  return r.status === 0 ? r.stdout : undefined;
 }
 
-/** Run a program in some of the process's namespaces (nsenter), return its output or undefined. */
-export function inNamespaces(pid: number, flags: string[], argv: string[]): string | undefined {
-  const r = spawnSync('nsenter', ['-t', String(pid), ...flags, '--', ...argv], { encoding: 'utf8', timeout: 5000 });
-  return r.status === 0 ? r.stdout : undefined;
+/** Where a symlink points (/proc/<pid>/root, cwd), or undefined when it cannot be read. */
+export function linkOf(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 export function readProc(pid: number | 'self', file: string): string | undefined {

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_PATH, joinParts, kitPaths, newContainerId, runContainer, type PlanPart, type TraceEvent } from '../core';
+import { CLONE, DEFAULT_PATH, joinParts, kitPaths, newContainerId, runContainer, type PlanPart, type TraceEvent } from '../core';
 import { findLab } from './catalog';
 import type { Given, Lab, Observation } from './lab';
 import { readProc, sleep } from './observe';
 import { unsafeSteps } from './safety';
+import { isRoot, viaUserNamespace } from './rootless';
 
 /**
  * The child process `kit lab check` starts: loads the student's lab.ts
@@ -61,6 +62,17 @@ async function commandStarted(pid: number): Promise<boolean> {
   return false;
 }
 
+/**
+ * Without root and without a user namespace (the host lab; the user lab
+ * before the student adds CLONE_NEWUSER), kit-init holds no capability to
+ * drop (dropping from the bounding set itself needs CAP_SETPCAP) and may not
+ * install a seccomp filter: no_new_privs is the confinement left, as for any
+ * unprivileged process.
+ */
+function noCapabilities(lab: Lab, part: PlanPart): boolean {
+  return !isRoot() && !viaUserNamespace(lab) && !((part.cloneFlags ?? 0) & CLONE.NEWUSER);
+}
+
 export async function runLab(lab: Lab, file: string, out: string): Promise<RunnerResult> {
   const paths = kitPaths();
   const id = newContainerId();
@@ -76,11 +88,18 @@ export async function runLab(lab: Lab, file: string, out: string): Promise<Runne
     if (unsafe) throw new Error(unsafe);
     result.stage = 'run';
     const run = await runContainer(
-      { command: typeof lab.command === 'function' ? lab.command(setup.given) : lab.command, env: [DEFAULT_PATH], namespaces: [], name: `kit-lab-${id}` },
+      {
+        command: typeof lab.command === 'function' ? lab.command(setup.given) : lab.command,
+        env: [DEFAULT_PATH],
+        // Without root: a user namespace mapping this user to 0 owns whatever the student's flags add (rootless.ts).
+        ...(viaUserNamespace(lab) ? { namespaces: ['user' as const], userns: 'self' as const } : { namespaces: [] }),
+        ...(noCapabilities(lab, part) ? { security: { privileged: true, noNewPrivileges: true } } : {}),
+        name: `kit-lab-${id}`,
+      },
       {
         id,
         paths,
-        runtime: joinParts(setup.part, part),
+        runtime: joinParts(setup.part, setup.before?.(part) ?? {}, part),
         onEvent: (e) => trace.push(e),
         whileRunning: async (pid) => {
           if (await commandStarted(pid)) result.seen = await lab.observe(pid, setup.given);

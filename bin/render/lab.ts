@@ -6,9 +6,10 @@ export function renderLabList(rows: Array<{ lab: Lab; progress: LabProgress }>, 
   const lines = rows.flatMap(({ lab, progress }, i) => {
     const status = progress.passed ? chalk.green('passed') : progress.startedAt ? chalk.yellow(`started${progress.checks ? `, ${progress.checks} check(s)` : ''}`) : chalk.dim('not started');
     const hints = progress.hintsShown ? chalk.dim(`, ${progress.hintsShown} hint(s)`) : '';
-    return [`${String(i + 1).padStart(2)}. ${lab.id.padEnd(8)} ${status}${hints}`, ...wrapWords(`    ${lab.title} ${chalk.dim(`(kit chapter ${lab.chapter})`)}`, width)];
+    const sudo = typeof lab.withoutRoot === 'object' ? chalk.dim(', check with sudo') : '';
+    return [`${String(i + 1).padStart(2)}. ${lab.id.padEnd(8)} ${status}${hints}${sudo}`, ...wrapWords(`    ${lab.title} ${chalk.dim(`(kit chapter ${lab.chapter})`)}`, width)];
   });
-  return [...lines, '', chalk.dim('Start one with `kit lab start ID`, check it with `sudo kit lab check ID`.')].join('\n');
+  return [...lines, '', chalk.dim('Start one with `kit lab start ID`, check it with `kit lab check ID` (with sudo where marked: those change the host itself).')].join('\n');
 }
 
 /** The checklist: one line per check, then what went wrong and the hint for the first failure, fitted to `width`. */

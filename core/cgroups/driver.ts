@@ -17,8 +17,12 @@ export interface CgroupDriver {
   check(limits: Limits): void;
   /** The controllers kit uses for these limits: the ones they need and the accounting ones. */
   controllersFor(limits: Limits): string[];
-  /** One cgroup directory per hierarchy, in creation order. */
-  cgroups(id: string, controllers: string[]): CgroupDir[];
+  /**
+   * One cgroup directory per hierarchy, in creation order: <root>/kit/<id>,
+   * or at `path` below each root (an OCI config's cgroupsPath, e.g. podman's
+   * /libpod_parent/libpod-<id>), whose parent must exist or be one level up.
+   */
+  cgroups(id: string, controllers: string[], path?: string): CgroupDir[];
   /** Writes to a fresh container directory that set the limits, in order. */
   limitWrites(dir: CgroupDir, limits: Limits): KnobWrite[];
 }

@@ -25,10 +25,12 @@ export interface Resources {
   cpusetCpus?: string;
   /** --cgroup-driver: use this hierarchy instead of the detected one (to compare them). */
   driver?: 'v1' | 'v2';
+  /** An OCI config's cgroupsPath (kit-runtime): the container's cgroup under each hierarchy's root, instead of kit/<id>. */
+  path?: string;
 }
 
 /** What the drivers write: Resources checked and with --cpus folded into quota/period. */
-export type Limits = Omit<Resources, 'cpus' | 'driver'>;
+export type Limits = Omit<Resources, 'cpus' | 'driver' | 'path'>;
 
 /** The kernel's bounds (kernel/sched/core.c): 1 ms <= period <= 1 s, quota >= 1 ms, quota < 2^44 us. */
 export const CPU_PERIOD = { min: 1000, max: 1_000_000, default: 100_000 } as const;

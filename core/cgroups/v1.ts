@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { KitError } from '../errors';
 import type { CgroupDir, CgroupDriver, KnobWrite } from './driver';
 import { neededControllers, type Limits } from './limits';
@@ -46,15 +46,16 @@ export class V1Driver implements CgroupDriver {
   }
 
   /** One directory per hierarchy: controllers mounted together share one. */
-  cgroups(id: string, controllers: string[]): CgroupDir[] {
+  cgroups(id: string, controllers: string[], path?: string): CgroupDir[] {
     const byHierarchy = new Map<string, string[]>();
     for (const controller of controllers) {
       const mount = realpathSync(join(this.root, controller));
       byHierarchy.set(mount, [...(byHierarchy.get(mount) ?? []), controller]);
     }
     return [...byHierarchy.values()].map((group) => {
-      const parent = join(this.root, group[0], 'kit');
-      return { path: join(parent, id), parent, controllers: group, parentWrites: group.includes('cpuset') ? this.cpusetParentWrites(parent) : [] };
+      const dir = path ? join(this.root, group[0], path) : join(this.root, group[0], 'kit', id);
+      const parent = dirname(dir);
+      return { path: dir, parent, controllers: group, parentWrites: group.includes('cpuset') ? this.cpusetParentWrites(parent) : [] };
     });
   }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { KitError } from '../errors';
 import type { CgroupDir, CgroupDriver, KnobWrite } from './driver';
 import { CPU_PERIOD, neededControllers, sharesToWeight, type Limits } from './limits';
@@ -54,15 +54,16 @@ export class V2Driver implements CgroupDriver {
     }
   }
 
-  cgroups(id: string, controllers: string[]): CgroupDir[] {
-    const parent = join(this.root, 'kit');
+  cgroups(id: string, controllers: string[], path?: string): CgroupDir[] {
+    const dir = path ? join(this.root, path) : join(this.root, 'kit', id);
+    const parent = dirname(dir);
     const enable = controllers.map((c) => `+${c}`).join(' ');
     const parentWrites: KnobWrite[] = controllers.length === 0 ? [] : [{
       file: join(parent, 'cgroup.subtree_control'),
       value: enable,
       why: "v2: a controller works in a cgroup only if its parent enables it for its children (kit's own kit/; the root above delegates them)",
     }];
-    return [{ path: join(parent, id), parent, controllers, parentWrites }];
+    return [{ path: dir, parent, controllers, parentWrites }];
   }
 
   limitWrites(dir: CgroupDir, limits: Limits): KnobWrite[] {

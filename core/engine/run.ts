@@ -158,7 +158,7 @@ export function createStateDir(paths: KitPaths, state: ContainerState, trace: Tr
   return changes;
 }
 
-async function runHostSteps(steps: HostStep[], ctx: HostContext, interrupts: Interrupts): Promise<void> {
+export async function runHostSteps(steps: HostStep[], ctx: HostContext, interrupts: Interrupts): Promise<void> {
   for (const step of steps) {
     interrupts.throwIfInterrupted();
     ctx.trace.currentWhy = step.why;
@@ -334,7 +334,7 @@ async function lookAtExec(trace: TraceRecorder, pid: number, events: TraceEvent[
  * byte on the control socket: its maps are written (core/plan/userns.ts).
  * Node writes it; the trace records that write as it happened.
  */
-async function releaseChild(trace: TraceRecorder, socket: Socket, byte: string): Promise<void> {
+export async function releaseChild(trace: TraceRecorder, socket: Socket, byte: string): Promise<void> {
   const start = process.hrtime.bigint();
   await new Promise<void>((resolve, reject) => socket.write(byte, (err) => (err ? reject(err) : resolve())));
   trace.add({
@@ -359,7 +359,7 @@ function stop(trace: TraceRecorder, pid: number): void {
 const REAP_WHY = "reap the container's first process: its exit status is the container's";
 
 /** Named from the flags clone() really gets (the network plan adds CLONE_NEWNET to the spec's namespaces). */
-function cloneWhy(flags: number): string {
+export function cloneWhy(flags: number): string {
   const created = (Object.keys(NAMESPACE_FLAG) as Namespace[]).filter((ns) => ns !== 'cgroup' && (flags & NAMESPACE_FLAG[ns]) !== 0);
   if (created.length === 0) return 'a plain child process: no new namespaces, it shares everything with the host';
   const what = `new ${created.join(', ')} namespace${created.length > 1 ? 's' : ''}`;

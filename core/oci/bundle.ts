@@ -10,7 +10,7 @@ export interface Bundle {
   /** The bundle directory, with symlinks resolved. */
   dir: string;
   config: OciConfig;
-  /** root.path, resolved and checked to be a directory inside the bundle. */
+  /** root.path, resolved and checked to be a directory (inside the bundle when given relative to it). */
   rootfs: string;
 }
 
@@ -31,7 +31,8 @@ export function readBundle(bundleDir: string): Bundle {
   return { dir, config, rootfs: rootfsIn(dir, config.root.path) };
 }
 
-function readConfigFile(path: string): string {
+/** A small JSON file read as untrusted input: regular (not a link, not a FIFO), bounded in size. */
+export function readConfigFile(path: string): string {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -51,7 +52,7 @@ function readConfigFile(path: string): string {
   }
 }
 
-function parseJson(text: string): unknown {
+export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -59,9 +60,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** root.path (relative to the bundle, or absolute) -> its real path, refused if that is outside the bundle. */
+/**
+ * root.path -> its real path. Relative, it must stay inside the bundle, by
+ * ".." or by symlink. Absolute, it is where the caller put the root
+ * filesystem (podman: its storage's overlay "merged" directory), as runc
+ * takes it; it must still be a directory and not "/" itself.
+ */
 export function rootfsIn(bundleDir: string, rootPath: string): string {
   const fix = 'put the root filesystem inside the bundle directory (root.path "rootfs" is the usual)';
+  if (isAbsolute(rootPath)) return absoluteRootfs(rootPath);
   const lexical = resolve(bundleDir, rootPath);
   if (!inside(bundleDir, lexical)) throw new KitError(`root.path: "${rootPath}" is outside the bundle ${bundleDir}`, fix);
   let real: string;
@@ -72,6 +79,18 @@ export function rootfsIn(bundleDir: string, rootPath: string): string {
   }
   if (!inside(bundleDir, real)) throw new KitError(`root.path: "${rootPath}" leads outside the bundle (to ${real}) through a symlink`, fix);
   if (!statSync(real).isDirectory()) throw new KitError(`root.path: "${rootPath}" is not a directory`, fix);
+  return real;
+}
+
+function absoluteRootfs(rootPath: string): string {
+  let real: string;
+  try {
+    real = realpathSync(rootPath);
+  } catch (err) {
+    throw new KitError(`root.path: "${rootPath}": ${(err as NodeJS.ErrnoException).code}`, 'give the directory that holds the root filesystem');
+  }
+  if (real === '/') throw new KitError(`root.path: "${rootPath}" is the host's own /`, 'give a directory holding the container\'s root filesystem');
+  if (!statSync(real).isDirectory()) throw new KitError(`root.path: "${rootPath}" is not a directory`, 'give the directory that holds the root filesystem');
   return real;
 }
 

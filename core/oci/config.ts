@@ -11,15 +11,16 @@ import { KitError } from '../errors';
  */
 const capabilitySet = z.array(z.string()).optional();
 
-const processSchema = z
+export const processSchema = z
   .object({
     terminal: z.boolean().optional(),
+    consoleSize: z.object({ height: z.number().int().min(0), width: z.number().int().min(0) }).strict().optional(),
     user: z.object({ uid: z.number().int().min(0), gid: z.number().int().min(0), additionalGids: z.array(z.number().int().min(0)).optional(), umask: z.number().int().optional() }).strict(),
     args: z.array(z.string()).min(1, 'must hold at least the program to run'),
     env: z.array(z.string()).optional(),
     cwd: z.string().startsWith('/', 'must be an absolute path inside the container'),
     capabilities: z.object({ bounding: capabilitySet, effective: capabilitySet, permitted: capabilitySet, inheritable: capabilitySet, ambient: capabilitySet }).strict().optional(),
-    rlimits: z.array(z.object({ type: z.string(), hard: z.number().int().min(0), soft: z.number().int().min(0) }).strict()).optional(),
+    rlimits: z.array(z.object({ type: z.string(), hard: z.number().min(0), soft: z.number().min(0) }).strict()).optional(),
     noNewPrivileges: z.boolean().optional(),
   })
   .strict();
@@ -32,6 +33,29 @@ const mountSchema = z
     options: z.array(z.string()).optional(),
   })
   .strict();
+
+/** A hook: a host program the runtime runs at one point of the lifecycle, with the state on its stdin. */
+const hookSchema = z
+  .object({
+    path: z.string().startsWith('/', 'must be an absolute path on the host'),
+    args: z.array(z.string()).optional(),
+    env: z.array(z.string()).optional(),
+    timeout: z.number().int().min(1, 'must be at least 1 second').optional(),
+  })
+  .strict();
+
+const hooksSchema = z
+  .object({
+    prestart: z.array(hookSchema).optional(),
+    createRuntime: z.array(hookSchema).optional(),
+    createContainer: z.array(hookSchema).optional(),
+    startContainer: z.array(hookSchema).optional(),
+    poststart: z.array(hookSchema).optional(),
+    poststop: z.array(hookSchema).optional(),
+  })
+  .strict();
+
+export type OciHook = z.infer<typeof hookSchema>;
 
 const namespaceSchema = z.object({ type: z.enum(['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup', 'time']), path: z.string().optional() }).strict();
 
@@ -48,6 +72,8 @@ const resourcesSchema = z
 const linuxSchema = z
   .object({
     namespaces: z.array(namespaceSchema).optional(),
+    /** Where the container's cgroup goes under each hierarchy (podman's cgroupfs manager: /libpod_parent/libpod-ID). */
+    cgroupsPath: z.string().optional(),
     resources: resourcesSchema.optional(),
     maskedPaths: z.array(z.string()).optional(),
     readonlyPaths: z.array(z.string()).optional(),
@@ -63,6 +89,7 @@ export const ociConfigSchema = z
     root: z.object({ path: z.string().min(1), readonly: z.boolean().optional() }).strict(),
     hostname: z.string().max(64, 'is longer than the 64 bytes a hostname may have').optional(),
     mounts: z.array(mountSchema).optional(),
+    hooks: hooksSchema.optional(),
     linux: linuxSchema.optional(),
     /** Free-form metadata for the caller; kit keeps no behaviour on it. */
     annotations: z.record(z.string()).optional(),
@@ -70,12 +97,22 @@ export const ociConfigSchema = z
   .strict();
 
 export type OciConfig = z.infer<typeof ociConfigSchema>;
+export type OciProcess = z.infer<typeof processSchema>;
 
 const FIX = 'see the runtime-spec config.md, or start from `kit runtime spec`';
 
 /** A parsed JSON value -> a checked config; the first problem as one line naming the field. */
 export function parseOciConfig(json: unknown, name = 'config.json'): OciConfig {
-  const result = ociConfigSchema.safeParse(json);
+  return parsed(ociConfigSchema, json, name);
+}
+
+/** `kit-runtime exec --process FILE`: the process object of a config.json, alone. */
+export function parseOciProcess(json: unknown, name: string): OciProcess {
+  return parsed(processSchema, json, name);
+}
+
+function parsed<T>(schema: z.ZodType<T>, json: unknown, name: string): T {
+  const result = schema.safeParse(json);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   throw new KitError(`${name}: ${issueText(issue)}`, issue.code === 'unrecognized_keys' ? 'remove it: kit-runtime does not support it yet' : FIX);

@@ -1,10 +1,13 @@
+import { posix } from 'node:path';
 import { KitError } from '../errors';
 import type { Resources } from '../cgroups/limits';
-import { MASKED_PATHS, READ_ONLY_PATHS } from '../plan/masked-paths';
 import { CAPABILITIES, DOCKER_DEFAULT_CAPS } from '../security/capabilities';
+import { DEFAULT_DEVICE_RULES } from '../security/devices';
 import { parseDockerProfile } from '../security/docker-seccomp';
 import type { SecurityOptions } from '../security/options';
-import type { ContainerSpec, Namespace } from '../spec';
+import { JOINABLE } from '../plan/join-namespaces';
+import { RLIMITS } from '../plan/process-limits';
+import type { ContainerSpec, Mount, Namespace, Rlimit } from '../spec';
 import type { OciConfig } from './config';
 
 /**
@@ -20,9 +23,6 @@ const KIT_MOUNTS: Record<string, string> = {
   '/sys': 'sysfs',
 };
 
-/** In runc's default set, but kit's rootfs plan does not make them yet. */
-const NOT_YET: Record<string, string> = { mqueue: '/dev/mqueue', cgroup: '/sys/fs/cgroup', cgroup2: '/sys/fs/cgroup' };
-
 const NAMESPACE_NAMES: Record<string, Namespace | undefined> = { pid: 'pid', network: 'net', mount: 'mount', ipc: 'ipc', uts: 'uts', cgroup: 'cgroup' };
 
 function unsupported(field: string, what: string, fix: string): never {
@@ -37,56 +37,124 @@ function unsupported(field: string, what: string, fix: string): never {
  */
 export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
   const { process: proc } = config;
-  if (proc.user.uid !== 0 || proc.user.gid !== 0) unsupported('process.user', `uid ${proc.user.uid} gid ${proc.user.gid}: kit-runtime runs the process as root (0:0) only yet`, 'set process.user to {"uid": 0, "gid": 0}');
-  if (proc.user.additionalGids?.length) unsupported('process.user.additionalGids', 'is not applied by kit-runtime yet', 'remove it');
-  if (proc.user.umask !== undefined) unsupported('process.user.umask', 'is not applied by kit-runtime yet', 'remove it');
-  if (proc.rlimits?.length) unsupported(`process.rlimits[0]`, `${proc.rlimits[0].type} cannot be applied: kit-runtime does not set rlimits yet`, 'remove process.rlimits (the process keeps the limits kit-runtime runs with)');
   if (config.root.readonly) unsupported('root.readonly', 'a read-only root is not supported by kit-runtime yet', 'set root.readonly to false');
-  if (proc.terminal) unsupported('process.terminal', 'a terminal needs --console-socket, which kit-runtime does not support yet', 'set process.terminal to false');
-  const namespaces = ociNamespaces(config);
-  checkMounts(config);
+  const { namespaces, joins } = ociNamespaces(config);
+  const user = proc.user;
   return {
     command: proc.args,
     env: proc.env ?? [],
     namespaces,
+    ...(joins.length ? { joinNamespaces: joins } : {}),
     ...(config.hostname !== undefined ? { hostname: config.hostname } : {}),
     rootDir: rootfs,
     workdir: proc.cwd,
-    ...(config.linux?.resources ? { resources: ociResources(config.linux.resources) } : {}),
+    ...(user.uid !== 0 || user.gid !== 0 || user.additionalGids?.length ? { user: { uid: user.uid, gid: user.gid, groups: user.additionalGids ?? [] } } : {}),
+    ...(user.umask !== undefined ? { umask: user.umask } : {}),
+    ...(proc.rlimits?.length ? { rlimits: ociRlimits(proc.rlimits) } : {}),
+    ...(proc.terminal ? { tty: { rows: proc.consoleSize?.height ?? 0, cols: proc.consoleSize?.width ?? 0 } } : {}),
+    ...(config.mounts?.length ? { mounts: ociMounts(config.mounts) } : {}),
+    ...(config.linux?.resources || config.linux?.cgroupsPath ? { resources: { ...ociResources(config.linux?.resources ?? {}), ...cgroupsPath(config.linux?.cgroupsPath) } } : {}),
     security: ociSecurity(config),
   };
 }
 
-function ociNamespaces(config: OciConfig): Namespace[] {
+function ociNamespaces(config: OciConfig): { namespaces: Namespace[]; joins: NonNullable<ContainerSpec['joinNamespaces']> } {
   const result: Namespace[] = [];
+  const joins: NonNullable<ContainerSpec['joinNamespaces']> = [];
   (config.linux?.namespaces ?? []).forEach((ns, i) => {
     const field = `linux.namespaces[${i}]`;
-    if (ns.path) unsupported(`${field}.path`, `joining an existing ${ns.type} namespace is not supported by kit-runtime yet`, 'remove "path" to get a new namespace');
     const name = NAMESPACE_NAMES[ns.type] ?? unsupported(`${field}.type`, `"${ns.type}" namespaces are not supported by kit-runtime yet`, 'remove this namespace');
-    if (result.includes(name)) unsupported(field, `"${ns.type}" is listed twice`, 'list each namespace once');
-    result.push(name);
+    if (result.includes(name) || joins.some((j) => j.namespace === name)) unsupported(field, `"${ns.type}" is listed twice`, 'list each namespace once');
+    if (ns.path === undefined) return void result.push(name);
+    if (!JOINABLE.includes(name)) unsupported(`${field}.path`, `joining an existing ${ns.type} namespace is not supported by kit-runtime yet`, `remove "path" to get a new namespace (kit-runtime joins ${JOINABLE.join(', ')} namespaces)`);
+    if (!ns.path.startsWith('/')) unsupported(`${field}.path`, `"${ns.path}" is not an absolute path`, 'give the namespace file, e.g. /run/netns/NAME or /proc/PID/ns/net');
+    joins.push({ namespace: name, path: ns.path });
   });
-  if (!result.includes('mount')) unsupported('linux.namespaces', 'has no "mount" namespace: the root filesystem mounts would land on the host', 'add {"type": "mount"}');
+  if (!result.includes('mount')) unsupported('linux.namespaces', 'has no new "mount" namespace: the root filesystem mounts would land on the host', 'add {"type": "mount"}');
+  return { namespaces: result, joins };
+}
+
+/** Past 2^63 (RLIM_INFINITY is 2^64-1, read by JSON as a float) a limit is no limit. */
+function rlimitValue(v: number): number {
+  return v >= 2 ** 63 ? -1 : v;
+}
+
+function ociRlimits(rlimits: NonNullable<OciConfig['process']['rlimits']>): Rlimit[] {
+  return rlimits.map((r, i) => {
+    const resource = RLIMITS[r.type] ?? unsupported(`process.rlimits[${i}].type`, `"${r.type}" is not a resource limit`, `use one of ${Object.keys(RLIMITS).join(', ')}`);
+    const [soft, hard] = [rlimitValue(r.soft), rlimitValue(r.hard)];
+    if (!Number.isInteger(soft) || !Number.isInteger(hard)) unsupported(`process.rlimits[${i}]`, 'soft and hard must be whole numbers', 'fix the values');
+    if (hard !== -1 && (soft === -1 || soft > hard)) unsupported(`process.rlimits[${i}]`, `soft ${r.soft} is above hard ${r.hard}`, 'make soft at most hard');
+    return { resource, name: r.type, soft, hard };
+  });
+}
+
+/**
+ * config.json's mounts -> kit's. The kernel filesystems every container has
+ * (proc, sysfs, /dev and devpts, /dev/shm) kit makes its own way, with
+ * runc's options; binds, tmpfs, mqueue and cgroup become mounts of the
+ * spec, resolved safely at plan time (core/plan/mounts.ts).
+ */
+function ociMounts(mounts: NonNullable<OciConfig['mounts']>): Mount[] {
+  const result: Mount[] = [];
+  mounts.forEach((m, i) => {
+    const field = `mounts[${i}]`;
+    const options = m.options ?? [];
+    const type = m.type ?? (options.includes('bind') || options.includes('rbind') ? 'bind' : undefined);
+    if (KIT_MOUNTS[m.destination] === type) return;
+    const target = posix.normalize(m.destination);
+    if (target === '/') unsupported(`${field}.destination`, 'cannot mount over the container\'s /', 'pick a directory inside it');
+    const readOnly = options.includes('ro');
+    if (type === 'bind') {
+      if (!m.source?.startsWith('/')) unsupported(`${field}.source`, `"${m.source ?? ''}" is not an absolute host path`, 'give the host file or directory to bind, from /');
+      result.push({ type: 'bind', source: m.source, target, readOnly, createSource: false });
+    } else if (type === 'tmpfs' || type === 'mqueue' || type === 'cgroup' || type === 'cgroup2') {
+      result.push({ type: type === 'cgroup2' ? 'cgroup' : type, target, readOnly });
+    } else {
+      unsupported(field, `${type ?? 'a mount with no type'} at ${m.destination} is not supported by kit-runtime yet`, 'kit-runtime mounts bind, tmpfs, mqueue and cgroup, and makes proc, sysfs, devpts and /dev itself');
+    }
+  });
   return result;
 }
 
-function checkMounts(config: OciConfig): void {
-  (config.mounts ?? []).forEach((m, i) => {
-    const expected = KIT_MOUNTS[m.destination];
-    if (m.type && NOT_YET[m.type]) unsupported(`mounts[${i}]`, `type "${m.type}" is not mounted by kit-runtime yet`, `remove mounts[${i}]; kit-runtime makes only ${mountList()}`);
-    if (m.type && m.type !== expected && !Object.values(KIT_MOUNTS).includes(m.type)) unsupported(`mounts[${i}]`, `type "${m.type}" is not supported by kit-runtime yet`, `kit-runtime makes only ${mountList()}`);
-    if (!expected || m.type !== expected) unsupported(`mounts[${i}]`, `${m.type ?? 'a mount with no type'} at ${m.destination} is not supported by kit-runtime yet`, `kit-runtime makes only ${mountList()}`);
-  });
+/**
+ * linux.cgroupsPath, as the cgroupfs manager writes it: one absolute path
+ * below each hierarchy's root. systemd's slice:prefix:name form is refused
+ * (kit-runtime has no systemd driver), and so is any ".." climbing out.
+ */
+function cgroupsPath(path: string | undefined): { path?: string } {
+  if (path === undefined || path === '') return {};
+  const fix = 'give an absolute path like /mygroup/mycontainer (podman: --cgroup-manager cgroupfs)';
+  if (path.includes(':')) unsupported('linux.cgroupsPath', `"${path}" is a systemd slice: kit-runtime has no systemd cgroup driver`, fix);
+  if (!path.startsWith('/')) unsupported('linux.cgroupsPath', `"${path}" is not an absolute path`, fix);
+  if (path.split('/').includes('..')) unsupported('linux.cgroupsPath', `"${path}" climbs out with ".."`, fix);
+  const normal = posix.normalize(path).replace(/\/$/, '');
+  if (normal === '' || normal === '/') unsupported('linux.cgroupsPath', 'is the root cgroup itself', fix);
+  return { path: normal };
 }
 
-function mountList(): string {
-  return Object.entries(KIT_MOUNTS).map(([dest, type]) => `${type} at ${dest}`).join(', ');
+type DeviceRuleJson = NonNullable<NonNullable<NonNullable<OciConfig['linux']>['resources']>['devices']>[number];
+
+function deniesAll(d: DeviceRuleJson): boolean {
+  return !d.allow && (d.access === undefined || d.access === 'rwm') && (d.type === undefined || d.type === 'a') && d.major === undefined && d.minor === undefined;
+}
+
+/** An allow rule that kit's defaults (runc's, Docker's) already grant: what containerd and runc spec list. */
+function grantedByDefault(d: DeviceRuleJson): boolean {
+  if (!d.allow || d.type === undefined || d.type === 'a') return false;
+  const wildcard = (v: number | undefined) => v === undefined || v === -1;
+  return DEFAULT_DEVICE_RULES.some(
+    (rule) =>
+      rule.type === d.type &&
+      (rule.major === undefined || (!wildcard(d.major) && rule.major === d.major)) &&
+      (rule.minor === undefined || (!wildcard(d.minor) && rule.minor === d.minor)) &&
+      [...(d.access ?? 'rwm')].every((a) => rule.access.includes(a)),
+  );
 }
 
 function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources']>): Resources {
   (r.devices ?? []).forEach((d, i) => {
-    const denyAll = !d.allow && (d.access === undefined || d.access === 'rwm') && d.type === undefined && d.major === undefined && d.minor === undefined;
-    if (!denyAll) unsupported(`linux.resources.devices[${i}]`, 'device rules are not read by kit-runtime yet (it applies Docker\'s default device rules)', 'keep only {"allow": false, "access": "rwm"}');
+    if (!deniesAll(d) && !grantedByDefault(d)) unsupported(`linux.resources.devices[${i}]`, `${d.allow ? 'allows' : 'denies'} ${d.type ?? 'a'} ${d.major ?? '*'}:${d.minor ?? '*'} ${d.access ?? 'rwm'}: kit-runtime applies Docker's default device rules only (this one is not among them)`, 'keep {"allow": false, "access": "rwm"} and allow rules for the default devices (/dev/null, zero, full, random, urandom, tty, console, ptmx, pts)');
   });
   const out: Resources = {};
   if (r.cpu?.quota !== undefined && r.cpu.quota > 0) out.cpuQuota = r.cpu.quota;
@@ -100,34 +168,37 @@ function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources'
 }
 
 function ociSecurity(config: OciConfig): SecurityOptions {
-  const caps = ociCapabilities(config.process.capabilities);
+  const caps = ociCapabilities(config.process.capabilities, config.process.user.uid === 0);
   const security: SecurityOptions = {
     capAdd: caps.filter((c) => !DOCKER_DEFAULT_CAPS.includes(c)),
     capDrop: DOCKER_DEFAULT_CAPS.filter((c) => !caps.includes(c)),
     noNewPrivileges: config.process.noNewPrivileges ?? false,
     seccomp: config.linux?.seccomp ? { file: 'config.json', profile: ociSeccomp(config.linux.seccomp) } : 'unconfined',
   };
-  const masked = config.linux?.maskedPaths ?? [];
-  const readOnly = config.linux?.readonlyPaths ?? [];
-  checkPaths(masked, MASKED_PATHS, 'linux.maskedPaths');
-  checkPaths(readOnly, READ_ONLY_PATHS, 'linux.readonlyPaths');
-  // kit masks runc's lists as one: none asked = none applied; some = all of them.
+  const masked = checkPaths(config.linux?.maskedPaths ?? [], 'linux.maskedPaths');
+  const readOnly = checkPaths(config.linux?.readonlyPaths ?? [], 'linux.readonlyPaths');
   if (!masked.length && !readOnly.length) security.unmaskedPaths = true;
+  else security.paths = { masked, readOnly };
   return security;
 }
 
-function checkPaths(paths: string[], known: readonly string[], field: string): void {
-  paths.forEach((p, i) => {
-    if (!known.includes(p)) unsupported(`${field}[${i}]`, `${p} is not one of the paths kit-runtime knows how to protect yet`, `kit-runtime applies runc's list: ${known.join(', ')}`);
+/** Paths inside the container, masked after the root switch: absolute, normalised. */
+function checkPaths(paths: string[], field: string): string[] {
+  return paths.map((p, i) => {
+    if (!p.startsWith('/')) unsupported(`${field}[${i}]`, `"${p}" is not an absolute path`, 'give paths from the container\'s /, e.g. /proc/kcore');
+    return posix.normalize(p);
   });
 }
 
 /**
- * kit gives the process one capability set (bounding = effective = permitted);
- * as root (the only user kit-runtime runs as yet) inheritable and ambient add
- * nothing on exec, so they may hold the same set or less.
+ * kit gives the process one capability set (bounding = effective =
+ * permitted). For root, inheritable and ambient add nothing on exec, so they
+ * may hold the same set or less. A process of another user keeps no
+ * capability across its execve but the ambient ones, which kit empties: its
+ * effective and permitted sets may be less than bounding (podman leaves them
+ * empty), ambient must be empty.
  */
-function ociCapabilities(c: NonNullable<OciConfig['process']['capabilities']> | undefined): string[] {
+export function ociCapabilities(c: NonNullable<OciConfig['process']['capabilities']> | undefined, root = true): string[] {
   const names = (set: string[] | undefined, field: string): string[] =>
     (set ?? []).map((name, i) => {
       const short = name.toUpperCase().replace(/^CAP_/, '');
@@ -137,8 +208,11 @@ function ociCapabilities(c: NonNullable<OciConfig['process']['capabilities']> | 
   const bounding = names(c?.bounding, 'bounding');
   const same = (a: string[], b: string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
   for (const field of ['effective', 'permitted'] as const) {
-    if (!same(names(c?.[field], field), bounding)) unsupported(`process.capabilities.${field}`, 'differs from bounding: kit-runtime gives the process one capability set yet', 'make bounding, effective and permitted the same list');
+    const set = names(c?.[field], field);
+    if (!root && set.every((x) => bounding.includes(x))) continue;
+    if (!same(set, bounding)) unsupported(`process.capabilities.${field}`, 'differs from bounding: kit-runtime gives the process one capability set yet', 'make bounding, effective and permitted the same list');
   }
+  if (!root && names(c?.ambient, 'ambient').length) unsupported('process.capabilities.ambient', 'ambient capabilities for a user other than root are not supported by kit-runtime yet', 'leave ambient empty');
   for (const field of ['inheritable', 'ambient'] as const) {
     const extra = names(c?.[field], field).find((x) => !bounding.includes(x));
     if (extra) unsupported(`process.capabilities.${field}`, `holds CAP_${extra}, which is not in bounding`, 'keep inheritable and ambient within bounding');

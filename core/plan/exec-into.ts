@@ -38,7 +38,7 @@ const ROOT_FD = 10;
  * Before it is released kit moves it into the container's cgroups, so what
  * it uses counts against the container's limits, as with docker exec.
  */
-export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: { rows: number; cols: number }): Plan {
+export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: { rows: number; cols: number }, cwd?: string): Plan {
   const joined = JOIN_ORDER.filter((ns) => namespaceDiffers(target.pid, NS_FILE[ns]));
   const root = `/proc/${target.pid}/root`;
   const steps: ContainerStep[] = [
@@ -46,13 +46,14 @@ export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: {
     ...joined.map((ns): ContainerStep => ({ op: 'setns', path: `/proc/${target.pid}/ns/${NS_FILE[ns]}`, nstype: NAMESPACE_FLAG[ns], why: JOIN_WHY[ns] })),
     { op: 'fchdir', fd: ROOT_FD, why: "step into the container's root through the fd held open" },
     { op: 'chroot', path: '.', why: "make it \"/\": joining a mount namespace gives its root, which is not the container's if it chroot'ed" },
+    ...(cwd && cwd !== '/' ? [{ op: 'chdir' as const, path: cwd, why: 'the working directory the caller asked for (process.cwd)' }] : []),
   ];
   if (joined.includes('pid')) {
     steps.push({ op: 'fork', why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
   }
   // docker exec: the same capabilities, seccomp filter and no_new_privs as the container's first process.
   if (tty) steps.push(consoleStep(tty)); // kit exec -t: a pty of the container's devpts, in the child that execs
-  steps.push(...confinementSteps(confinement(target.spec.security)));
+  steps.push(...confinementSteps(confinement(target.spec.security), target.spec.user));
   const exec = (planExec({ ...target.spec, command }, [root]).container ?? []).map((step) => ({ ...step, why: EXEC_WHY }));
   return { cloneFlags: SIG.CHLD, prepare: [], attach: joinContainerCgroups(target), exited: [], container: [...steps, ...exec], why: WHY };
 }

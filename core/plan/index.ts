@@ -9,6 +9,8 @@ import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
 import { planName } from './name';
 import { planNamespaces } from './namespaces';
+import { planJoinNamespaces } from './join-namespaces';
+import { planProcessLimits } from './process-limits';
 import { planNetwork, type NetworkAttachment } from './network';
 import { planNetworkFiles } from './network-files';
 import { addPart, emptyPlan, type Plan, type PlanPart } from './plan';
@@ -40,6 +42,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
   const parts: PlanPart[] = [
     planName(spec),
     planNamespaces(spec),
+    planJoinNamespaces(spec),
     planDeviceProgram(spec, id),
     planUserNamespace(spec, userns),
     planNetwork(spec, paths, network),
@@ -53,6 +56,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planCgroupNamespace(spec),
     runtime,
     planConsole(spec),
+    planProcessLimits(spec),
     planSecurity(spec),
     demo,
     planExec(spec, commandRoots(spec, paths)),

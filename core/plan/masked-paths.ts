@@ -32,15 +32,23 @@ const READ_ONLY: Array<[string, string]> = [
   ['/proc/sysrq-trigger', 'a write here reboots or crashes the host'],
 ];
 
-export function maskedPathSteps(): ContainerStep[] {
+/**
+ * runc's lists, or a config's own (kit-runtime): a path kit knows says why
+ * it is hidden; another one is hidden because the config lists it.
+ */
+export function maskedPathSteps(lists?: { masked: string[]; readOnly: string[] }): ContainerStep[] {
   const steps: ContainerStep[] = [];
-  for (const [path, what] of MASKED.filter(([p]) => existsSync(p))) {
-    const why = `mask ${path} as runc does (${what})`;
+  const named = (paths: string[], known: Array<[string, string]>, field: string): Array<[string, string]> =>
+    paths.map((p) => [p, known.find(([k]) => k === p)?.[1] ?? `listed in the config's ${field}`]);
+  const masked = lists ? named(lists.masked, [...MASKED, ...READ_ONLY], 'linux.maskedPaths') : MASKED;
+  const readOnly = lists ? named(lists.readOnly, [...READ_ONLY, ...MASKED], 'linux.readonlyPaths') : READ_ONLY;
+  for (const [path, what] of masked.filter(([p]) => existsSync(p))) {
+    const why = `mask ${path}${lists ? '' : ' as runc does'} (${what})`;
     if (statSync(path).isDirectory()) steps.push({ op: 'mount', source: 'tmpfs', target: path, fstype: 'tmpfs', flags: MS.RDONLY, data: '', why: `${why}: an empty read-only tmpfs over it` });
     else steps.push({ op: 'mount', source: '/dev/null', target: path, fstype: '', flags: MS.BIND, data: '', why: `${why}: /dev/null bound over it` });
   }
-  for (const [path, what] of READ_ONLY.filter(([p]) => existsSync(p))) {
-    steps.push({ op: 'mount', source: path, target: path, fstype: '', flags: MS.BIND | MS.REC, data: '', why: `make ${path} read-only as runc does (${what}): bind it onto itself...` });
+  for (const [path, what] of readOnly.filter(([p]) => existsSync(p))) {
+    steps.push({ op: 'mount', source: path, target: path, fstype: '', flags: MS.BIND | MS.REC, data: '', why: `make ${path} read-only${lists ? '' : ' as runc does'} (${what}): bind it onto itself...` });
     steps.push({ op: 'mount', source: path, target: path, fstype: '', flags: MS.BIND | MS.REC | MS.REMOUNT | MS.RDONLY | MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '', why: '...then remount that bind read-only (keeping nosuid, nodev, noexec)' });
   }
   return steps;

@@ -26,11 +26,11 @@ export function planMounts(spec: ContainerSpec, paths: KitPaths, rootfs: string 
   const container: ContainerStep[] = [];
   for (const mount of mounts) {
     const steps = mountSteps(mount);
-    container.push(...steps);
+    container.push(...devMountPoint(mount), ...steps);
     prepare.push({
       why: `resolve ${mount.target} inside the container's root and make the mount point in its layer`,
       run: () => {
-        const source = mount.type === 'tmpfs' ? undefined : hostSource(paths, mount);
+        const source = mount.type === 'bind' || mount.type === 'volume' ? hostSource(paths, mount) : undefined;
         const file = source !== undefined && !statSync(source).isDirectory();
         const target = file ? fileInRoot(rootfs, mount.target) : mountPointInRoot(rootfs, mount.target);
         for (const step of steps) step.target = target; // the resolved path, symlinks followed within the root only
@@ -41,8 +41,22 @@ export function planMounts(spec: ContainerSpec, paths: KitPaths, rootfs: string 
   return { prepare, container };
 }
 
+/** What kit's /dev tmpfs holds already (dev.ts); a mount elsewhere directly in /dev needs its mount point made there, inside. */
+const MADE_IN_DEV = ['/dev/shm', '/dev/pts', '/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty'];
+
+function devMountPoint(mount: Mount): ContainerStep[] {
+  if (posix.dirname(mount.target) !== '/dev' || MADE_IN_DEV.includes(mount.target) || mount.type === 'bind' || mount.type === 'volume') return [];
+  return [{ op: 'mkdir', path: inRootfs(mount.target), mode: 0o755, why: `the mount point ${mount.target}, in the container's fresh /dev tmpfs` }];
+}
+
 function mountSteps(mount: Mount): Array<StepOf<'mount'>> {
   const target = inRootfs(mount.target);
+  if (mount.type === 'mqueue') {
+    return [{ op: 'mount', source: 'mqueue', target, fstype: 'mqueue', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '', why: `POSIX message queues at ${mount.target}: mqueue shows the IPC namespace of its mounter, the container's` }];
+  }
+  if (mount.type === 'cgroup') {
+    return [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.RDONLY, data: 'mode=755', why: `the config asks for the cgroup filesystem at ${mount.target}: kit-runtime gives an empty read-only tmpfs there (it does not show the container its cgroups yet), so nothing of the host's hierarchy is reachable` }];
+  }
   if (mount.type === 'tmpfs') {
     return [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | (mount.readOnly ? MS.RDONLY : 0), data: 'mode=1777', why: `--tmpfs ${mount.target}: a memory filesystem of its own, gone when it ends` }];
   }

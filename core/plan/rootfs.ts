@@ -31,7 +31,7 @@ export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined,
     ...(etcFiles.container ?? []),
     ...(mounts.container ?? []),
     ...rootSwitchSteps(spec),
-    ...(confinement(spec.security).maskPaths ? maskedPathSteps() : []),
+    ...(confinement(spec.security).maskPaths ? maskedPathSteps(spec.security?.paths) : []),
     ...workdirSteps(spec),
   ];
   placeRootfs(container, root.rootfs);

@@ -14,24 +14,41 @@ import type { ContainerStep, PlanPart } from './plan';
  * filter need not allow kit-init's own capset and prctl calls.
  */
 export function planSecurity(spec: ContainerSpec): PlanPart {
-  return { container: confinementSteps(confinement(spec.security)) };
+  return { container: confinementSteps(confinement(spec.security), spec.user) };
 }
 
-export function confinementSteps(c: Confinement): ContainerStep[] {
+/**
+ * With a `user` (an OCI config's process.user), kit-init becomes that user
+ * between the bounding-set drop (which needs CAP_SETPCAP, root's) and the
+ * capset, as runc does.
+ */
+export function confinementSteps(c: Confinement, user?: ContainerSpec['user']): ContainerStep[] {
   const seccomp = c.seccomp ? seccompSteps(c) : [];
+  const become = user ? [userStep(user)] : [];
   return [
     ...(c.noNewPrivileges ? [noNewPrivsStep()] : []),
     ...(c.noNewPrivileges ? [] : seccomp),
-    ...(c.privileged ? [] : capabilitySteps(c.caps)),
+    ...(c.privileged ? become : capabilitySteps(c.caps, become)),
     ...(c.noNewPrivileges ? seccomp : []),
   ];
+}
+
+function userStep(user: NonNullable<ContainerSpec['user']>): ContainerStep {
+  const groups = user.groups.length ? `, supplementary groups ${user.groups.join(',')}` : ', no supplementary groups';
+  return {
+    op: 'set_user',
+    uid: user.uid,
+    gid: user.gid,
+    groups: user.groups,
+    why: `become uid ${user.uid}, gid ${user.gid}${groups} (process.user), keeping the capabilities across the change (PR_SET_KEEPCAPS) for the capset below`,
+  };
 }
 
 function noNewPrivsStep(): ContainerStep {
   return { op: 'no_new_privs', why: 'no-new-privileges: from here on no setuid bit or file capability can raise privileges (and seccomp needs no CAP_SYS_ADMIN)' };
 }
 
-function capabilitySteps(caps: string[]): ContainerStep[] {
+function capabilitySteps(caps: string[], become: ContainerStep[] = []): ContainerStep[] {
   // kit cannot hand out what it does not hold itself (a sandbox may lack some).
   const held = processCapabilities('self', 'CapBnd');
   const kept = caps.filter((c) => held & (1n << BigInt(capabilityNumber(c))));
@@ -39,6 +56,7 @@ function capabilitySteps(caps: string[]): ContainerStep[] {
   const dropped = [...Array(lastCapability() + 1).keys()].filter((n) => !kept.includes(CAPABILITIES[n]));
   return [
     ...(dropped.length ? [{ op: 'capbset_drop' as const, caps: dropped, why: `drop ${dropped.length} capabilities from the bounding set: after execve the command can have only the ${kept.length} kept` }] : []),
+    ...become,
     { op: 'capset', effective: mask, permitted: mask, inheritable: mask, why: kept.length ? `keep ${kept.length} capabilities (effective, permitted, inheritable): ${kept.join(', ')}` : 'keep no capability at all: root in name only' },
     { op: 'ambient_clear', why: 'no ambient capabilities: nothing is passed on to non-root programs it runs' },
   ];

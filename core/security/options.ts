@@ -18,6 +18,8 @@ export interface SecurityOptions {
   noNewPrivileges?: boolean;
   /** `--security-opt systempaths=unconfined`: no masked or read-only /proc and /sys paths. */
   unmaskedPaths?: boolean;
+  /** An OCI config's own lists (linux.maskedPaths, linux.readonlyPaths) instead of runc's. */
+  paths?: { masked: string[]; readOnly: string[] };
 }
 
 /** What the options come to for one container. */

@@ -1,9 +1,8 @@
 import type { Lab, LabRun } from '../lab';
-import { BUSY_LOOP, cpuShare, labCgroup } from '../common';
+import { BUSY_LOOP, labCgroup } from '../common';
+import { QUOTA_US, cpuPeriodUs, describeCpuLimit, measureCpuLimit, provesLimit, type CpuLimitMeasure } from '../cpu-limit';
 import { cgroupsOf, readText } from '../observe';
 import { calls, failedCall, show } from '../trace';
-
-const MEASURE_MS = 1500;
 
 /** The quota as the file shows it: cpu.cfs_quota_us (v1) or the first field of cpu.max (v2). */
 function quotaOf(dir: string, version: string): string | undefined {
@@ -21,6 +20,7 @@ const lab: Lab = {
   order: 50,
   title: 'cgroups: make the directory, write the quota, join it (--cpu-quota=50000)',
   chapter: 'cgroup',
+  withoutRoot: { needsRoot: "a CPU limit is a write to the host's cgroup tree, which only root may change (no cgroup is delegated to you)" },
   command: BUSY_LOOP,
   setup: (id) => {
     const { dir, version } = labCgroup('cpu', id);
@@ -28,15 +28,14 @@ const lab: Lab = {
   },
   observe: async (pid, given) => {
     const dir = String(given.cgroup);
-    const share = await cpuShare(pid, MEASURE_MS);
     const cgroups = cgroupsOf(pid);
     return {
       exists: readText(`${dir}/cgroup.procs`) !== undefined,
       quota: quotaOf(dir, String(given.version)),
+      period: cpuPeriodUs(dir, String(given.version)),
       cgroupOfProcess: given.version === 'v1' ? cgroups.cpu : cgroups[''],
-      share,
-      // The kernel's own count of periods in which it stopped the group at its quota.
-      throttled: Number(readText(`${dir}/cpu.stat`)?.match(/nr_throttled (\d+)/)?.[1] ?? 0),
+      // The cgroup's own counters (cpu.stat), not the wall clock: a busy host cannot fake or hide the limit.
+      cpu: await measureCpuLimit(dir, String(given.version), QUOTA_US),
     };
   },
   hints: [
@@ -53,9 +52,9 @@ const lab: Lab = {
       hint: 0,
     },
     {
-      name: 'its CPU quota is 50000 us per 100000 us period',
-      pass: (run) => run.seen.quota === '50000',
-      diagnose: (run) => writeTo(run, run.given.version === 'v1' ? 'cpu.cfs_quota_us' : 'cpu.max') ?? `the quota reads ${String(run.seen.quota)}`,
+      name: 'its CPU quota is 50000 us per 100000 us period (cpu.cfs_quota_us and cpu.cfs_period_us; v2: cpu.max)',
+      pass: (run) => run.seen.quota === '50000' && run.seen.period === 100000,
+      diagnose: (run) => writeTo(run, run.given.version === 'v1' ? 'cpu.cfs_quota_us' : 'cpu.max') ?? `the quota reads ${String(run.seen.quota)} per ${String(run.seen.period)} us`,
       hint: 1,
     },
     {
@@ -65,10 +64,9 @@ const lab: Lab = {
       hint: 2,
     },
     {
-      name: 'a busy loop in it gets at most ~50% of a CPU (/proc/<pid>/stat; cpu.stat counts the throttling)',
-      // Near 50% the kernel must have throttled it; well under, the host was too busy for the quota to bite.
-      pass: (run) => typeof run.seen.share === 'number' && run.seen.share > 0.05 && run.seen.share <= 0.6 && (Number(run.seen.throttled) > 0 || run.seen.share < 0.4),
-      diagnose: (run) => `it used ${Math.round(Number(run.seen.share) * 100)}% of a CPU over ${MEASURE_MS / 1000} s, throttled in ${String(run.seen.throttled)} periods`,
+      name: "the limit holds, by the cgroup's own counters (cpu.stat): its busy loop used at most ~50% of each 100 ms period, and the kernel stopped it at the quota",
+      pass: (run) => provesLimit(run.seen.cpu as CpuLimitMeasure | undefined),
+      diagnose: (run) => describeCpuLimit(run.seen.cpu as CpuLimitMeasure | undefined),
       hint: 1,
     },
   ],

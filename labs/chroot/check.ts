@@ -1,15 +1,7 @@
-import { readlinkSync } from 'node:fs';
 import type { Lab } from '../lab';
-import { rootfsSetup, WAIT } from '../common';
+import { rootfsGiven, WAIT } from '../common';
+import { linkOf } from '../observe';
 import { calls, failedCall, show } from '../trace';
-
-function link(path: string): string | undefined {
-  try {
-    return readlinkSync(path);
-  } catch {
-    return undefined;
-  }
-}
 
 const lab: Lab = {
   id: 'chroot',
@@ -17,11 +9,8 @@ const lab: Lab = {
   title: 'chroot: a different "/" (and why it is not enough)',
   chapter: 'chroot',
   command: WAIT,
-  setup: (id, paths) => {
-    const { rootfs, part } = rootfsSetup(id, paths);
-    return { given: { rootfs }, part };
-  },
-  observe: (pid) => ({ root: link(`/proc/${pid}/root`), cwd: link(`/proc/${pid}/cwd`) }),
+  setup: rootfsGiven,
+  observe: (pid) => ({ root: linkOf(`/proc/${pid}/root`), cwd: linkOf(`/proc/${pid}/cwd`) }),
   hints: [
     "chroot changes what \"/\" means for the process: `{ op: 'chroot', path: given.rootfs, why }` (a container step).",
     "chroot does not move the working directory: it stays on the host's tree, outside the new root, and `..` from there walks out (the chroot escape). chdir into the rootfs first and chroot('.'), or chdir('/') right after: `{ op: 'chdir', path: '/', why }`.",

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import type { Lab } from '../lab';
-import { BUSY_LOOP, cpuShare, labCgroup, observeNamespaces, ownNamespace, ROOTFS_MARK, rootfsSetup } from '../common';
+import { BUSY_LOOP, labCgroup, observeNamespaces, ownNamespace, rootfsGiven, rootIsLabRootfs } from '../common';
+import { QUOTA_US, describeCpuLimit, measureCpuLimit, provesLimit, type CpuLimitMeasure } from '../cpu-limit';
 import { cgroupsOf, inNamespaces, mountsOf, nsPids, readText } from '../observe';
 
 /**
@@ -12,24 +12,25 @@ const lab: Lab = {
   order: 100,
   title: 'A mini `docker run`, from your own pieces',
   chapter: 'rootfs',
+  withoutRoot: { needsRoot: "its CPU quota is a write to the host's cgroup tree, which only root may change" },
   command: BUSY_LOOP,
   setup: (id, paths) => {
-    const { rootfs, part } = rootfsSetup(id, paths);
+    const { given, part } = rootfsGiven(id, paths);
     const { dir: cgroup, version } = labCgroup('cpu', id);
-    return { given: { hostname: 'kit-lab', rootfs, cgroup, version }, part };
+    return { given: { ...given, hostname: 'kit-lab', cgroup, version }, part };
   },
   observe: async (pid, given) => {
-    const share = await cpuShare(pid);
+    const cpu = await measureCpuLimit(String(given.cgroup), String(given.version), QUOTA_US);
     const cgroups = cgroupsOf(pid);
     return {
       ...observeNamespaces(pid, ['uts', 'pid', 'mnt', 'ipc']),
       hostname: inNamespaces(pid, ['-u'], ['hostname'])?.trim(),
       nsPids: nsPids(pid),
-      rootIsRootfs: existsSync(`/proc/${pid}/root/${ROOTFS_MARK}`),
+      rootIsRootfs: rootIsLabRootfs(pid),
       proc: mountsOf(pid).filter((m) => m.mountPoint === '/proc').at(-1)?.fstype,
       cgroupOfProcess: given.version === 'v1' ? cgroups.cpu : cgroups[''],
       quota: given.version === 'v1' ? readText(`${String(given.cgroup)}/cpu.cfs_quota_us`) : readText(`${String(given.cgroup)}/cpu.max`)?.split(' ')[0],
-      share,
+      cpu,
     };
   },
   hints: [
@@ -50,7 +51,12 @@ const lab: Lab = {
       diagnose: (run) => `it is in ${String(run.seen.cgroupOfProcess)} (cpu), with a quota of ${String(run.seen.quota)}: did you join your cgroup part?`,
       hint: 2,
     },
-    { name: 'its busy loop gets at most ~50% of a CPU', pass: (run) => typeof run.seen.share === 'number' && run.seen.share > 0.05 && run.seen.share <= 0.6, diagnose: (run) => `it used ${Math.round(Number(run.seen.share) * 100)}% of a CPU`, hint: 2 },
+    {
+      name: "its busy loop is held to ~50% of a CPU, by the cgroup's own counters (cpu.stat)",
+      pass: (run) => provesLimit(run.seen.cpu as CpuLimitMeasure | undefined),
+      diagnose: (run) => describeCpuLimit(run.seen.cpu as CpuLimitMeasure | undefined),
+      hint: 2,
+    },
   ],
 };
 

@@ -11,6 +11,8 @@ const lab: Lab = {
   title: 'A plain child, and the journal: what a child shares, and how kit changes the host',
   chapter: 'host',
   command: WAIT,
+  // A plain fork/exec and a file in /tmp: nothing here needs root, nor a namespace.
+  withoutRoot: 'as-is',
   setup: (id) => ({ given: { marker: `/tmp/kit-lab-${id}-marker` }, part: {} }),
   observe: (pid, given) => ({
     ...observeNamespaces(pid, KINDS),

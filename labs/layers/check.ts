@@ -1,8 +1,8 @@
-import { existsSync, readlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { joinParts } from '../../core';
 import type { Lab } from '../lab';
 import { baseLayers, labDir, scratchDir } from '../common';
-import { mountsOf, readProc, readText, sleep } from '../observe';
+import { linkOf, mountsOf, readProc, readText, sleep } from '../observe';
 import { calls, failedCall, show } from '../trace';
 
 const FILE = 'written-inside';
@@ -12,6 +12,7 @@ const lab: Lab = {
   order: 60,
   title: 'Layers: stack an overlay (lower, upper, work) and run on it',
   chapter: 'layers',
+  withoutRoot: { needsRoot: "the overlay is mounted on the host, in a prepare step, and mounting there needs root" },
   command: ['/bin/sh', '-c', `echo hello > /${FILE}; exec sleep 60`],
   setup: async (id, paths) => {
     const dir = labDir(paths, id);
@@ -23,12 +24,7 @@ const lab: Lab = {
   observe: async (pid, given) => {
     // The command writes the file, then execs sleep: wait for the sleep.
     for (let i = 0; i < 80 && !(readProc(pid, 'cmdline') ?? '').startsWith('sleep'); i++) await sleep(25);
-    let root: string | undefined;
-    try {
-      root = readlinkSync(`/proc/${pid}/root`);
-    } catch {
-      root = undefined;
-    }
+    const root = linkOf(`/proc/${pid}/root`);
     return {
       overlayOnHost: mountsOf('self').some((m) => m.mountPoint === given.merged && m.fstype === 'overlay'),
       root,

@@ -16,6 +16,7 @@ const lab: Lab = {
   order: 55,
   title: 'Memory and pids limits (--memory 32m --pids-limit 10)',
   chapter: 'pids',
+  withoutRoot: { needsRoot: "memory and pids limits are writes to the host's cgroup tree, which only root may change (no cgroup is delegated to you)" },
   // A subshell tries to start 20 sleeps (with pids.max=10 its forks fail, and it
   // gives up); the first process stays, to be looked at.
   command: ['/bin/sh', '-c', `(for i in ${Array.from({ length: FORKS }, (_, i) => i + 1).join(' ')}; do sleep 60 & done) 2>/dev/null; exec sleep 60`],

@@ -43,6 +43,7 @@ const lab: Lab = {
   order: 70,
   title: 'Networking: a veth pair, addresses, a route, and a DNAT rule (-p)',
   chapter: 'net',
+  withoutRoot: { needsRoot: "the veth pair, the kit0 bridge and the DNAT rule change the host's own network, which only root may change" },
   command: (given) => ['/bin/busybox', 'httpd', '-f', '-p', '80', '-h', String(given.www)],
   setup: (id, paths) => {
     const a = parseInt(id.slice(0, 2), 16);

@@ -1,6 +1,6 @@
 import type { Lab, LabRun } from '../lab';
-import { mountDiagnosis, observeNamespaces, ownNamespace, WAIT } from '../common';
-import { mountsOf, nsPids, readProc } from '../observe';
+import { mountDiagnosis, observeNamespaces, ownNamespace, rootPropagation, WAIT } from '../common';
+import { nsPids, readProc } from '../observe';
 import { calls } from '../trace';
 
 /** Whether the container's view of /proc is a procfs of its own PID namespace: its PID 1 is the container's command. */
@@ -19,15 +19,12 @@ const lab: Lab = {
   title: 'PID namespace: PID 1, and a /proc that shows it',
   chapter: 'pid',
   command: WAIT,
-  observe: (pid) => {
-    const root = mountsOf(pid).find((m) => m.mountPoint === '/');
-    return {
-      ...observeNamespaces(pid, ['pid', 'mnt']),
-      nsPids: nsPids(pid),
-      rootPropagation: root && (root.propagation.some((p) => p.startsWith('shared:')) ? 'shared' : 'private'),
-      procShowsContainer: procShowsContainer(pid),
-    };
-  },
+  observe: (pid) => ({
+    ...observeNamespaces(pid, ['pid', 'mnt']),
+    nsPids: nsPids(pid),
+    rootPropagation: rootPropagation(pid),
+    procShowsContainer: procShowsContainer(pid),
+  }),
   hints: [
     'A new PID namespace: `cloneFlags: CLONE.NEWPID`. The child becomes PID 1 in it.',
     'ps reads /proc, and a procfs shows the PID namespace of whoever mounted it. To mount a new one without touching the host\'s /proc, the child needs its own mount namespace: add CLONE.NEWNS.',
@@ -45,7 +42,7 @@ const lab: Lab = {
     {
       name: 'its mounts are private: nothing it mounts propagates to the host',
       pass: privateRoot,
-      diagnose: (run) => (calls(run.trace, 'mount', /MS_PRIVATE/).length ? 'the MS_PRIVATE mount did not reach "/": use MS.REC | MS.PRIVATE on "/"' : 'no mount(NULL, "/", NULL, MS_REC|MS_PRIVATE) in the trace: "/" is still shared with the host'),
+      diagnose: (run) => (calls(run.trace, 'mount', /MS_PRIVATE/).length ? 'the MS_PRIVATE mount did not reach "/": use MS.REC | MS.PRIVATE on "/"' : `no mount(NULL, "/", NULL, MS_REC|MS_PRIVATE) in the trace: "/" is still ${run.seen.rootPropagation === 'slave' ? "a slave of the host's (it receives the host's mounts)" : 'shared with the host'}`),
       hint: 2,
     },
     {

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { CLONE, joinParts } from '../../core';
 import type { Lab, LabRun } from '../lab';
-import { observeNamespaces, ownNamespace, ROOTFS_MARK, rootfsSetup, WAIT } from '../common';
+import { isRoot } from '../rootless';
+import { observeNamespaces, ownNamespace, rootfsGiven, rootIsLabRootfs, WAIT } from '../common';
 import { mountsOf } from '../observe';
 import { calls, failedCall, show } from '../trace';
 
@@ -15,12 +16,14 @@ const lab: Lab = {
   chapter: 'rootfs',
   command: WAIT,
   setup: (id, paths) => {
-    const { rootfs, part } = rootfsSetup(id, paths);
-    return { given: { rootfs }, part };
+    const setup = rootfsGiven(id, paths);
+    // Without root the kernel lets a user namespace mount sysfs only from a network
+    // namespace it owns (sysfs shows the network devices): kit adds one for it.
+    return isRoot() ? setup : { ...setup, part: joinParts(setup.part, { cloneFlags: CLONE.NEWNET }) };
   },
   observe: (pid) => ({
     ...observeNamespaces(pid, ['mnt']),
-    rootIsRootfs: existsSync(`/proc/${pid}/root/${ROOTFS_MARK}`),
+    rootIsRootfs: rootIsLabRootfs(pid),
     mounts: mountsOf(pid).map(({ mountPoint, fstype }) => ({ mountPoint, fstype })),
   }),
   hints: [

@@ -15,7 +15,7 @@ const lab: Lab = {
   title: 'User namespace: root inside, an ordinary uid outside',
   chapter: 'user',
   command: WAIT,
-  rootless: true,
+  withoutRoot: 'as-is',
   // As root: a range of 65536 unused host ids, as Docker's userns-remap takes
   // from /etc/subuid. Without root the kernel lets a process map one id only,
   // its own, and only after setgroups is denied.

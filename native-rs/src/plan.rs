@@ -78,6 +78,18 @@ pub enum ContainerStep {
     /// first instruction until the host lets it go (sys/ptrace.rs). Refused
     /// (already traced by strace, a seccomp filter), the command just runs.
     HoldAtExec,
+    /// setrlimit(2) of resource number `resource`; a negative value is RLIM_INFINITY.
+    Setrlimit { resource: u32, soft: i64, hard: i64 },
+    /// umask(2): the command's file-creation mask.
+    Umask { mask: u32 },
+    /// The command's user: prctl(PR_SET_KEEPCAPS), setgroups, setresgid,
+    /// setresuid, keepcaps off again (src/sys/user.rs).
+    SetUser { uid: u32, gid: u32, groups: Vec<u32> },
+    /// kit-runtime's create/start split: close the control socket (the host
+    /// that made the container may exit now), then block opening the FIFO
+    /// whose O_PATH fd is `fd` for writing, until `kit-runtime start` opens it
+    /// for reading; the rest of the trace goes to the FIFO.
+    ExecWait { fd: i32 },
     /// execve(2) of the container's command: the last step.
     Exec { path: String, argv: Vec<String>, env: Vec<String> },
 }

@@ -42,6 +42,22 @@ pub fn send_to_fd(fd: i32) {
     *SIDE.lock().unwrap() = Side::Container;
 }
 
+/// Hold events in memory from now on (the sink is about to change).
+pub fn hold() {
+    *SINK.lock().unwrap() = Sink::Buffer(Vec::new());
+}
+
+/// Send events to `fd` from now on, the held ones first.
+pub fn release_to_fd(fd: i32) {
+    let mut sink = SINK.lock().unwrap();
+    if let Sink::Buffer(held) = &*sink {
+        for line in held {
+            crate::sys::write_untraced(fd, format!("{}\n", line).as_bytes());
+        }
+    }
+    *sink = Sink::Fd(fd);
+}
+
 /// The plan step the following calls belong to.
 pub fn set_step(step: Option<usize>) {
     *STEP.lock().unwrap() = step;

@@ -1,14 +1,18 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { hostSnapshot, kit, requireRoot, tempKitRoot } from '../support/kit';
+import { alive, hostSnapshot, kit, requireRoot, tempKitRoot } from '../support/kit';
 
 /** kit as an OCI runtime (first step): a bundle made by hand, run with kit-runtime as with `runc run`. */
 requireRoot();
 const kr = tempKitRoot();
 const before = hostSnapshot(kr.root);
 afterEach(() => expect(hostSnapshot(kr.root)).toEqual(before));
-afterAll(() => kr.cleanup());
+afterAll(() => {
+  // what a failed test left: its init would wait on exec.fifo for ever
+  for (const id of runtime(['list', '--quiet']).stdout.split('\n').filter(Boolean)) runtime(['delete', '--force', id]);
+  kr.cleanup();
+});
 
 const RUNTIME = resolve(__dirname, '../../bin/kit-runtime.js');
 
@@ -53,24 +57,164 @@ test("run --bundle: the container's output, its exit code (7) as kit-runtime's, 
 });
 
 test('an unsupported mount type is one line naming the field, exit 1, logged as JSON with --log, nothing left', () => {
-  const bundle = makeBundle('b-bind', (c) => c.mounts.push({ destination: '/data', type: 'bind', source: '/etc', options: ['rbind'] }));
+  const bundle = makeBundle('b-nfs', (c) => c.mounts.push({ destination: '/data', type: 'nfs', source: 'server:/export' }));
   const log = join(kr.root, 'runtime.log');
-  const r = runtime(['--log', log, '--log-format', 'json', 'run', '--bundle', bundle, 'kit-oci-bind']);
+  const r = runtime(['--log', log, '--log-format', 'json', 'run', '--bundle', bundle, 'kit-oci-nfs']);
   expect(r.stdout).toBe('');
-  expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^kit-runtime: mounts\[5\]: type "bind" is not supported by kit-runtime yet; /)]);
+  expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^kit-runtime: mounts\[5\]: nfs at \/data is not supported by kit-runtime yet; /)]);
   expect(r.status).toBe(1);
   const entries = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  expect(entries).toEqual([expect.objectContaining({ level: 'error', msg: expect.stringContaining('mounts[5]: type "bind"') })]);
+  expect(entries).toEqual([expect.objectContaining({ level: 'error', msg: expect.stringContaining('mounts[5]: nfs at /data') })]);
   expect(existsSync(join(bundle, 'rootfs', 'data'))).toBe(false);
 });
 
 test('the verbs not implemented yet say so in one line and exit 1; --version answers', () => {
-  for (const verb of ['create', 'start', 'state', 'kill', 'delete', 'exec', 'ps', 'pause', 'resume', 'features', 'list']) {
+  for (const verb of ['update', 'checkpoint', 'restore', 'events']) {
     const r = runtime([verb, 'x']);
-    expect(r.stderr).toBe(`kit-runtime: "${verb}" is not implemented by kit-runtime yet; only run, spec and --version are (kit-runtime is a first step)\n`);
+    expect(r.stderr).toBe(`kit-runtime: "${verb}" is not implemented by kit-runtime yet; see \`kit-runtime --help\` for what is\n`);
     expect(r.status).toBe(1);
   }
   const v = runtime(['--version']);
   expect(v.status).toBe(0);
   expect(v.stdout).toMatch(/^kit-runtime version \d+\.\d+\.\d+\nspec: 1\.0\.2\n$/);
+});
+
+describe('create / start / state / kill / delete, as runc does them', () => {
+  const ociDir = () => join(kr.root, 'run', 'oci');
+  const containers = () => (existsSync(ociDir()) ? readdirSync(ociDir()) : []);
+  afterEach(() => expect(containers()).toEqual([]));
+
+  /** create with the container's stdio on a file: the container keeps it open after create exits. */
+  function create(bundle: string, id: string, extra: string[] = []) {
+    const output = join(kr.root, `${id}.out`);
+    const fd = openSync(output, 'w');
+    try {
+      const r = spawnSync(process.execPath, [RUNTIME, '--root', kr.root, 'create', '--bundle', bundle, ...extra, id], { env: kr.env, stdio: ['ignore', fd, fd], timeout: 60_000 });
+      return { status: r.status, output: () => readFileSync(output, 'utf8') };
+    } finally {
+      closeSync(fd);
+    }
+  }
+  const state = (id: string) => JSON.parse(runtime(['state', id]).stdout);
+  async function until(check: () => boolean) {
+    for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+    return check();
+  }
+
+  test('create leaves init waiting (pid file, no newline), start runs the command, kill stops it, delete removes it', async () => {
+    const bundle = makeBundle('b-life', (c) => (c.process.args = ['sh', '-c', 'echo started as pid $$; exec sleep 60']));
+    const pidFile = join(kr.root, 'life.pid');
+    const c = create(bundle, 'kit-oci-life', ['--pid-file', pidFile]);
+    expect(c.output()).toBe('');
+    expect(c.status).toBe(0);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(readFileSync(pidFile, 'utf8')).toBe(String(pid));
+    expect(alive(pid)).toBe(true);
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toMatch(/^kit-init/); // waiting before its execve
+    expect(state('kit-oci-life')).toEqual(expect.objectContaining({ ociVersion: '1.0.2', id: 'kit-oci-life', status: 'created', pid, bundle: realpathSync(bundle) }));
+    expect(runtime(['list']).stdout).toMatch(new RegExp(`^kit-oci-life\\s+${pid}\\s+created\\s`, 'm'));
+
+    const s = runtime(['start', 'kit-oci-life']);
+    expect(s.stderr).toBe('');
+    expect(s.status).toBe(0);
+    expect(await until(() => c.output() === 'started as pid 1\n')).toBe(true);
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).toBe('sleep\u000060\u0000');
+    expect(state('kit-oci-life').status).toBe('running');
+    const again = runtime(['start', 'kit-oci-life']);
+    expect(again.stderr).toBe('kit-runtime: cannot start container "kit-oci-life": it is running; start needs a container that is created\n');
+    expect(again.status).toBe(1);
+
+    const refused = runtime(['delete', 'kit-oci-life']);
+    expect(refused.stderr).toMatch(/^kit-runtime: cannot delete container "kit-oci-life" that is not stopped: running; /);
+    expect(refused.status).toBe(1);
+
+    expect(runtime(['kill', 'kit-oci-life', 'SIGKILL']).status).toBe(0);
+    expect(await until(() => state('kit-oci-life').status === 'stopped')).toBe(true);
+    expect(state('kit-oci-life').pid).toBe(0);
+    const d = runtime(['delete', 'kit-oci-life']);
+    expect(d.stderr).toBe('');
+    expect(d.status).toBe(0);
+    expect(runtime(['state', 'kit-oci-life']).stderr).toMatch(/^kit-runtime: container "kit-oci-life" does not exist; /);
+    // the trace outlives the container: every step, the wait at exec.fifo, the execve start released
+    const trace = readFileSync(join(kr.root, 'run', 'oci-traces', 'kit-oci-life.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => !e.verb);
+    expect(trace.map((e) => e.syscall)).toEqual(expect.arrayContaining(['clone', 'mknod', 'pivot_root', 'open', 'execve', 'kill']));
+    expect(trace.find((e) => e.syscall === 'execve' && e.side === 'container' && e.args[0] === '"/bin/sh"')).toEqual(expect.objectContaining({ ret: 0, errno: null }));
+    // kit runtime trace renders it verb by verb, as a chapter's trace
+    const shown = kit(['runtime', 'trace', '--root', kr.root, '--width', '200', 'kit-oci-life'], kr.env);
+    expect(shown.status).toBe(0);
+    expect(shown.stdout.split('\n').filter((l) => l.startsWith('kit-runtime ')).map((l) => l.split(':')[0])).toEqual(['kit-runtime create', 'kit-runtime start', 'kit-runtime kill']);
+    expect(shown.stdout).toMatch(/^\[ctr \] open\("\/proc\/self\/fd\/\d+", O_WRONLY\|O_CLOEXEC\) = \d+$/m);
+    expect(shown.stdout).toMatch(/^\[ctr \] execve\("\/bin\/sh", .* = 0$/m);
+  });
+
+  test('delete --force kills a created container (its init never ran the command)', async () => {
+    const bundle = makeBundle('b-force', (c) => (c.process.args = ['sh', '-c', 'echo never']));
+    const pidFile = join(kr.root, 'force.pid');
+    const c = create(bundle, 'kit-oci-force', ['--pid-file', pidFile]);
+    expect(c.status).toBe(0);
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const d = runtime(['delete', '--force', 'kit-oci-force']);
+    expect(d.stderr).toBe('');
+    expect(d.status).toBe(0);
+    expect(await until(() => !alive(pid))).toBe(true);
+    expect(c.output()).toBe('');
+  });
+
+  test('a bad config, an unknown id, a command not in the rootfs: one line each, runc\'s exit codes, nothing left', () => {
+    const bad = makeBundle('b-bad', (c) => (c.process.user.uid = -1));
+    const b = create(bad, 'kit-oci-bad');
+    expect(b.output()).toMatch(/^kit-runtime: config\.json: process\.user\.uid: .*\n$/);
+    expect(b.status).toBe(1);
+    for (const verb of [['kill', 'kit-oci-nope', 'TERM'], ['start', 'kit-oci-nope'], ['delete', 'kit-oci-nope'], ['state', 'kit-oci-nope']]) {
+      const r = runtime(verb);
+      expect(r.stderr).toBe('kit-runtime: container "kit-oci-nope" does not exist; `kit-runtime list` shows the containers under this --root\n');
+      expect(r.status).toBe(1);
+    }
+    const missing = makeBundle('b-missing', (c) => (c.process.args = ['no-such-program']));
+    const m = create(missing, 'kit-oci-missing');
+    expect(m.output()).toMatch(/^kit-runtime: exec: "no-such-program": executable file not found in \$PATH; /);
+    expect(m.status).toBe(127);
+  });
+});
+
+describe('hooks, as runc runs them: host programs with the state on their stdin', () => {
+  const create = (bundle: string, id: string) =>
+    spawnSync(process.execPath, [RUNTIME, '--root', kr.root, 'create', '--bundle', bundle, '--pid-file', join(kr.root, `${id}.pid`), id], { env: kr.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+  const hook = (file: string) => ({ path: '/bin/sh', args: ['sh', '-c', `{ cat; echo; echo "$WHO $HOME"; } > ${file}`], env: ['WHO=hook'] });
+  const read = (file: string) => {
+    const [state, who] = readFileSync(file, 'utf8').split('\n');
+    return { state: JSON.parse(state), who: who.trim() };
+  };
+
+  test('prestart and createRuntime at create, poststart at start, poststop at delete, each with its status and only its env', () => {
+    const dir = join(kr.root, 'hooks');
+    mkdirSync(dir);
+    const at = (name: string) => join(dir, `${name}.json`);
+    const bundle = makeBundle('b-hooks', (c) => {
+      c.process.args = ['sh', '-c', 'exit 0'];
+      c.hooks = { prestart: [hook(at('prestart'))], createRuntime: [hook(at('createRuntime'))], poststart: [hook(at('poststart'))], poststop: [hook(at('poststop'))] };
+    });
+    const c = create(bundle, 'kit-oci-hooks');
+    expect(c.stderr).toBe('');
+    expect(c.status).toBe(0);
+    const pid = Number(readFileSync(join(kr.root, 'kit-oci-hooks.pid'), 'utf8'));
+    for (const name of ['prestart', 'createRuntime']) {
+      expect(read(at(name))).toEqual({ state: expect.objectContaining({ id: 'kit-oci-hooks', status: 'created', pid, bundle: realpathSync(bundle) }), who: 'hook' });
+    }
+    expect(existsSync(at('poststart'))).toBe(false);
+    expect(runtime(['start', 'kit-oci-hooks']).status).toBe(0);
+    expect(read(at('poststart')).state).toEqual(expect.objectContaining({ status: 'running', pid }));
+    expect(existsSync(at('poststop'))).toBe(false);
+    const d = runtime(['delete', '--force', 'kit-oci-hooks']);
+    expect(d.stderr).toBe('');
+    expect(read(at('poststop')).state).toEqual(expect.objectContaining({ status: 'stopped', pid: 0 }));
+  });
+
+  test('a failing createRuntime hook fails create, naming it; the container is gone', () => {
+    const bundle = makeBundle('b-hook-fail', (c) => (c.hooks = { createRuntime: [{ path: '/bin/sh', args: ['sh', '-c', 'echo no way >&2; exit 3'] }] }));
+    const c = create(bundle, 'kit-oci-hookfail');
+    expect(c.stderr).toBe('kit-runtime: hooks.createRuntime[0] (/bin/sh) failed: exit 3: no way; fix the hook, or remove it from config.json\n');
+    expect(c.status).toBe(1);
+    expect(runtime(['list', '--quiet']).stdout).toBe('');
+  });
 });

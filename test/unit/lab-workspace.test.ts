@@ -31,7 +31,9 @@ test('kit lab lists the labs in curriculum order, each with its chapter, none st
   expect(r.status).toBe(0);
   const labs = JSON.parse(r.out) as Array<{ id: string; chapter: string; passed: boolean; checks: number }>;
   expect(labs.map((l) => l.id)).toEqual(['host', 'uts', 'pid', 'mount', 'ipc', 'chroot', 'rootfs', 'cgroup', 'limits', 'layers', 'net', 'user', 'final']);
-  expect(labs.find((l) => l.id === 'pid')).toMatchObject({ chapter: 'pid', passed: false, checks: 0 });
+  expect(labs.find((l) => l.id === 'pid')).toMatchObject({ chapter: 'pid', passed: false, checks: 0, needsRoot: null });
+  expect(labs.find((l) => l.id === 'cgroup')).toMatchObject({ needsRoot: expect.stringContaining('cgroup tree') });
+  expect(kit(['lab']).out).toMatch(/cgroup\s+not started, check with sudo/);
 });
 
 test('kit lab start copies the starter and README to ~/kit-labs/ID and points at the file to edit', () => {
@@ -39,7 +41,8 @@ test('kit lab start copies the starter and README to ~/kit-labs/ID and points at
   expect(r.status).toBe(0);
   const file = join(home, 'kit-labs', 'pid', 'lab.ts');
   expect(r.out).toContain(file);
-  expect(r.out).toContain('sudo kit lab check pid');
+  expect(r.out).toContain('Then: kit lab check pid'); // no sudo: it runs in a user namespace
+  expect(kit(['lab', 'start', 'cgroup']).out).toContain('Then: sudo kit lab check cgroup');
   expect(readFileSync(file, 'utf8')).toBe(readFileSync(join(repo, 'labs', 'pid', 'starter.ts'), 'utf8'));
   expect(existsSync(join(home, 'kit-labs', 'pid', 'README.md'))).toBe(true);
   expect(existsSync(join(home, 'kit-labs', 'pid', 'node_modules', 'kit', 'package.json'))).toBe(true); // `from 'kit'` resolves for tsx and editors
@@ -64,7 +67,7 @@ test('hints come one at a time, and are remembered', () => {
 test('the solution is shown only after a check was tried', () => {
   const before = kit(['lab', 'solution', 'uts']);
   expect(before.status).not.toBe(0);
-  expect(before.err).toContain('sudo kit lab check uts');
+  expect(before.err).toContain('run `kit lab check uts` at least once');
   mkdirSync(join(home, '.kit'), { recursive: true });
   writeFileSync(join(home, '.kit', 'progress.json'), JSON.stringify({ labs: { uts: { checks: 1, passed: false, hintsShown: 0 } } }));
   const after = kit(['lab', 'solution', 'uts']);

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { findLab, progressOf, solutionOf } from '../../../labs';
+import { checkCommandFor, findLab, progressOf, solutionOf } from '../../../labs';
 import { KitError } from '../../../core';
 import { KitCommand } from '../../base';
 
@@ -11,7 +11,7 @@ export default class LabSolution extends KitCommand {
   async run(): Promise<void> {
     const { args } = await this.parse(LabSolution);
     const lab = findLab(args.id);
-    if (progressOf(lab.id).checks === 0) throw new KitError(`try lab ${lab.id} first`, `run \`sudo kit lab check ${lab.id}\` at least once (and \`kit lab hint ${lab.id}\`): the solution is shown after a try`);
+    if (progressOf(lab.id).checks === 0) throw new KitError(`try lab ${lab.id} first`, `run \`${checkCommandFor(lab)}\` at least once (and \`kit lab hint ${lab.id}\`): the solution is shown after a try`);
     this.log(solutionOf(lab.id));
   }
 }

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core';
-import { findLab, startLab } from '../../../labs';
+import { checkCommandFor, findLab, startLab } from '../../../labs';
 import { KitCommand } from '../../base';
 
 export default class LabStart extends KitCommand {
@@ -13,6 +13,6 @@ export default class LabStart extends KitCommand {
     const file = startLab(lab.id);
     this.log(`Lab ${lab.id}: ${lab.title}\n`);
     this.log(`Edit ${file} (the TODOs), read README.md next to it, and watch the chapter: kit chapter ${lab.chapter}`);
-    this.log(`Then: sudo kit lab check ${lab.id}   (kit lab hint ${lab.id} reveals one hint at a time)`);
+    this.log(`Then: ${checkCommandFor(lab)}   (kit lab hint ${lab.id} reveals one hint at a time)`);
   }
 }

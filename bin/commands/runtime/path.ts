@@ -3,7 +3,7 @@ import { KitCommand } from '../../base';
 
 export default class RuntimePath extends KitCommand {
   static summary = "Print the path of kit-runtime, kit's OCI runtime executable.";
-  static description = 'kit-runtime takes the OCI runtime command line as runc does (run --bundle B ID, spec, --version); the other verbs are not implemented yet.';
+  static description = 'kit-runtime takes the OCI runtime command line as runc does (create, start, state, kill, delete, exec, ps, pause, resume, list, features, run, spec), so podman (--runtime), containerd and the runtime tools can drive it. kit runtime trace ID shows what a container turned into.';
   static examples = ['sudo "$(<%= config.bin %> runtime path)" run --bundle ./bundle mybox'];
 
   async run(): Promise<void> {

@@ -139,6 +139,10 @@ fn dispatch(step: &ContainerStep) -> sys::SysResult {
             let _ = sys::ptrace::traceme(); // refused, the command runs unheld: the trace says so
             Ok(0)
         }
+        Setrlimit { resource, soft, hard } => sys::rlimit::setrlimit(*resource, *soft, *hard),
+        Umask { mask } => sys::rlimit::umask(*mask),
+        SetUser { uid, gid, groups } => set_user(*uid, *gid, groups),
+        ExecWait { fd } => exec_wait(*fd),
         Exec { path, argv, env } => exec(path, argv, env),
     }
 }
@@ -172,6 +176,32 @@ fn fork_and_wait() -> sys::SysResult {
         }
     }
     unsafe { libc::_exit((status >> 8) & 0xff) }
+}
+
+/// runc's order: groups, then gid, then uid (after which setgroups and
+/// setresgid would be refused); capabilities kept across the uid change.
+fn set_user(uid: u32, gid: u32, groups: &[u32]) -> sys::SysResult {
+    sys::user::keep_caps(true)?;
+    sys::user::setgroups(groups)?;
+    sys::user::setresgid(gid)?;
+    sys::user::setresuid(uid)?;
+    sys::user::keep_caps(false)
+}
+
+/// Wait for `kit-runtime start`. The host that created the container sees
+/// the control socket close and exits; the open(2) of the FIFO blocks until
+/// start opens its read end. Its event, and every later one (execve), then
+/// goes to the FIFO, where start reads them; the fd is O_CLOEXEC, so start
+/// sees EOF once the command runs.
+fn exec_wait(fifo: i32) -> sys::SysResult {
+    trace::hold();
+    unsafe { libc::close(CONTROL_FD) };
+    let opened = sys::open::open_write(&format!("/proc/self/fd/{}", fifo));
+    if let Ok(fd) = opened {
+        trace::release_to_fd(fd as i32);
+        unsafe { libc::close(fifo) };
+    }
+    opened
 }
 
 /// execve the command: never returns on success.

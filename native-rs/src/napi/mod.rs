@@ -18,10 +18,11 @@ mod wait;
 use error::{ret, syscall};
 
 /// clone(flags) a child that execs kit-init at `initPath`; `fds[i]` becomes
-/// its fd i. Returns the child's pid.
+/// its fd i. Returns the child's pid. `dieWithParent` (default true): the
+/// child is killed if this process dies (false: kit-runtime create).
 #[napi]
-pub fn spawn(env: Env, flags: i64, init_path: String, fds: Vec<i32>) -> napi::Result<i64> {
-    ret(&env, "clone", || sys::clone::spawn(flags as u64, &init_path, &fds))
+pub fn spawn(env: Env, flags: i64, init_path: String, fds: Vec<i32>, die_with_parent: Option<bool>) -> napi::Result<i64> {
+    ret(&env, "clone", || sys::clone::spawn(flags as u64, &init_path, &fds, die_with_parent.unwrap_or(true)))
 }
 
 /// clone(CLONE_NEWUSER) a child that only waits (pause) in a user namespace
@@ -84,6 +85,12 @@ pub fn attach_device_program(env: Env, cgroup: String, rules: Vec<String>) -> na
 #[napi]
 pub fn recv_fd(env: Env, socket: i32) -> napi::Result<i64> {
     ret(&env, "recvmsg", || sys::fd_passing::recv_fd(socket))
+}
+
+/// A unix stream socket connected to the socket file at `path` (kit-runtime's --console-socket).
+#[napi]
+pub fn connect_unix(env: Env, path: String) -> napi::Result<i64> {
+    ret(&env, "connect", || sys::fd_passing::connect_unix(&path))
 }
 
 /// TIOCSWINSZ: a terminal's size in characters (the container sees SIGWINCH).

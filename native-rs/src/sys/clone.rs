@@ -31,8 +31,11 @@ const KERNEL_SIGSET_SIZE: usize = 8;
 
 /// Clone a child with `flags` (namespaces | exit signal) that execs `init`.
 /// `fds[i]` becomes the child's fd i, inheritable; every other fd is closed
-/// in the child, so nothing of kit's reaches the container.
-pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
+/// in the child, so nothing of kit's reaches the container. With
+/// `die_with_parent` the child is SIGKILLed if kit dies (PDEATHSIG); without
+/// it (kit-runtime create, which exits and leaves the container to its
+/// caller's subreaper) the child outlives kit.
+pub fn spawn(flags: u64, init: &str, fds: &[i32], die_with_parent: bool) -> SysResult {
     if fds.len() > MAX_FDS {
         return Err(libc::EINVAL);
     }
@@ -66,7 +69,7 @@ pub fn spawn(flags: u64, init: &str, fds: &[i32]) -> SysResult {
         if pid == 0 {
             default_handlers();
             set_mask(&old, std::ptr::null_mut());
-            child_exec(&path, &argv, userns_argv.as_ref(), &envp, &sources[..count]);
+            child_exec(&path, &argv, userns_argv.as_ref(), &envp, &sources[..count], die_with_parent);
         }
         let errno = super::errno();
         set_mask(&old, std::ptr::null_mut());
@@ -108,6 +111,7 @@ unsafe fn child_exec(
     userns_argv: Option<&[[*const c_char; 3]; 2]>,
     envp: &[*const c_char; 1],
     sources: &[i32],
+    die_with_parent: bool,
 ) -> ! {
     let mut high = [-1i32; MAX_FDS];
     for (i, fd) in sources.iter().enumerate() {
@@ -131,7 +135,9 @@ unsafe fn child_exec(
     // undoes the host-side changes on the next kit command. Had kit died
     // before this line, no signal would come: so kit sends the plan only
     // after kit-init's first trace line (core/engine/run.ts).
-    libc::prctl(PR_SET_PDEATHSIG, SIGKILL as libc::c_ulong);
+    if die_with_parent {
+        libc::prctl(PR_SET_PDEATHSIG, SIGKILL as libc::c_ulong);
+    }
     let argv = match userns_argv {
         None => argv.as_ptr(),
         Some(pair) => match userns_child::become_root(CONTROL_FD) {

@@ -29,6 +29,22 @@ pub fn open_tty(path: &str) -> SysResult {
     traced("open", args, || unsafe { ::libc::open(c.as_ptr(), ::libc::O_RDWR | ::libc::O_NOCTTY | ::libc::O_CLOEXEC) as i64 })
 }
 
+/// open(2) for writing only, close-on-exec. On a FIFO this blocks until a
+/// reader opens the other end: kit-runtime's exec.fifo (reopened through
+/// /proc/self/fd/N, as runc init does) holds the container there until
+/// `kit-runtime start`.
+pub fn open_write(path: &str) -> SysResult {
+    let c = cstr(path)?;
+    let args = vec![quoted(Some(path)), "O_WRONLY|O_CLOEXEC".into()];
+    traced("open", args, || loop {
+        let fd = unsafe { libc::open(c.as_ptr(), libc::O_WRONLY | O_CLOEXEC) };
+        if fd < 0 && super::errno() == libc::EINTR {
+            continue;
+        }
+        break fd as i64;
+    })
+}
+
 /// open(2) read-only, close-on-exec: a namespace file (/proc/<pid>/ns/user)
 /// held as an fd, which mount_setattr(MOUNT_ATTR_IDMAP) takes.
 pub fn open_read(path: &str) -> SysResult {
