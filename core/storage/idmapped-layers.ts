@@ -3,7 +3,7 @@ import { release } from 'node:os';
 import { join } from 'node:path';
 import { MNT_DETACH, SIG } from '../linux';
 import type { HostContext } from '../plan/plan';
-import { formatMap, type IdMaps } from '../userns/id-map';
+import { formatMap, hostId, type IdMaps } from '../userns/id-map';
 
 /**
  * Image layers for a container in a user namespace, without copying them:
@@ -70,7 +70,7 @@ export function idmappedLayers(ctx: HostContext, layers: string[], dir: string, 
 
 /** One layer bind-mounted at `target` through the maps; undefined when done, else why not. */
 function idmapOne(ctx: HostContext, layer: string, target: string, nsFd: number, maps: IdMaps): string | undefined {
-  const why = `idmapped layer: ${layer} shown with owner 0 as host uid ${maps.uid[0]?.outside}, without a copy`;
+  const why = `idmapped layer: ${layer} shown through the container's maps (owner 0 as host uid ${hostId(maps.uid, 0) ?? 'nobody'}), without a copy`;
   const fd = ctx.trace.check(why, (n) => n.openTreeClone(layer));
   try {
     const set = ctx.trace.host(why, (n) => n.mountSetIdmap(fd, nsFd));
