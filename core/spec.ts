@@ -68,6 +68,8 @@ export interface ContainerSpec {
   user?: { uid: number; gid: number; groups: number[] };
   /** The command's file-creation mask (process.user.umask); unset: kit-init's own. */
   umask?: number;
+  /** The OOM killer's bias for the command (process.oomScoreAdj, -1000..1000). */
+  oomScoreAdj?: number;
   /** Process limits (process.rlimits) kit-init sets on itself before exec; -1 is unlimited. */
   rlimits?: Rlimit[];
   /** Existing namespaces the container joins by path (setns) instead of getting new ones (linux.namespaces[].path). */

@@ -64,10 +64,11 @@ async function commandStarted(pid: number): Promise<boolean> {
 
 /**
  * Without root and without a user namespace (the host lab; the user lab
- * before the student adds CLONE_NEWUSER), kit-init holds no capability to
- * drop (dropping from the bounding set itself needs CAP_SETPCAP) and may not
- * install a seccomp filter: no_new_privs is the confinement left, as for any
- * unprivileged process.
+ * before the student adds CLONE_NEWUSER), kit-init holds no capability, and
+ * cannot even drop them from its bounding set (that needs CAP_SETPCAP): so
+ * kit's capability and seccomp steps are left out (`privileged`, which for
+ * an unprivileged process grants nothing), and no_new_privs keeps it from
+ * gaining any through a setuid program.
  */
 function noCapabilities(lab: Lab, part: PlanPart): boolean {
   return !isRoot() && !viaUserNamespace(lab) && !((part.cloneFlags ?? 0) & CLONE.NEWUSER);

@@ -22,6 +22,7 @@ export const processSchema = z
     capabilities: z.object({ bounding: capabilitySet, effective: capabilitySet, permitted: capabilitySet, inheritable: capabilitySet, ambient: capabilitySet }).strict().optional(),
     rlimits: z.array(z.object({ type: z.string(), hard: z.number().min(0), soft: z.number().min(0) }).strict()).optional(),
     noNewPrivileges: z.boolean().optional(),
+    oomScoreAdj: z.number().int().min(-1000).max(1000).optional(),
   })
   .strict();
 
@@ -61,7 +62,7 @@ const namespaceSchema = z.object({ type: z.enum(['pid', 'network', 'mount', 'ipc
 
 const resourcesSchema = z
   .object({
-    cpu: z.object({ shares: z.number().int().min(2).optional(), quota: z.number().int().optional(), period: z.number().int().min(0).optional(), cpus: z.string().optional() }).strict().optional(),
+    cpu: z.object({ shares: z.number().int().min(0).optional(), quota: z.number().int().optional(), period: z.number().int().min(0).optional(), cpus: z.string().optional() }).strict().optional(),
     memory: z.object({ limit: z.number().int().optional(), swap: z.number().int().optional() }).strict().optional(),
     pids: z.object({ limit: z.number().int() }).strict().optional(),
     /** Only runc spec's "deny all" entry: kit always applies its own device rules (Docker's). */

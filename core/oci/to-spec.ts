@@ -50,6 +50,7 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
     workdir: proc.cwd,
     ...(user.uid !== 0 || user.gid !== 0 || user.additionalGids?.length ? { user: { uid: user.uid, gid: user.gid, groups: user.additionalGids ?? [] } } : {}),
     ...(user.umask !== undefined ? { umask: user.umask } : {}),
+    ...(proc.oomScoreAdj !== undefined ? { oomScoreAdj: proc.oomScoreAdj } : {}),
     ...(proc.rlimits?.length ? { rlimits: ociRlimits(proc.rlimits) } : {}),
     ...(proc.terminal ? { tty: { rows: proc.consoleSize?.height ?? 0, cols: proc.consoleSize?.width ?? 0 } } : {}),
     ...(config.mounts?.length ? { mounts: ociMounts(config.mounts) } : {}),
@@ -159,7 +160,7 @@ function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources'
   const out: Resources = {};
   if (r.cpu?.quota !== undefined && r.cpu.quota > 0) out.cpuQuota = r.cpu.quota;
   if (r.cpu?.period !== undefined && r.cpu.period > 0) out.cpuPeriod = r.cpu.period;
-  if (r.cpu?.shares !== undefined) out.cpuShares = r.cpu.shares;
+  if (r.cpu?.shares !== undefined && r.cpu.shares > 0) out.cpuShares = r.cpu.shares; // 0: the default weight (Docker sends it)
   if (r.cpu?.cpus !== undefined) out.cpusetCpus = r.cpu.cpus;
   if (r.memory?.limit !== undefined && r.memory.limit > 0) out.memory = r.memory.limit;
   if (r.memory?.swap !== undefined && r.memory.swap !== 0) out.memorySwap = r.memory.swap;

@@ -3,7 +3,7 @@ import type { ContainerStep, PlanPart } from './plan';
 
 /**
  * What an OCI config asks of the command's process itself: its rlimits
- * (ulimit -n, -u...) and its umask. kit-init sets them on itself just
+ * (ulimit -n, -u...), its OOM score adjustment and its umask. kit-init sets them on itself just
  * before the confinement, and execve keeps both. Raising a hard limit above
  * kit's own needs CAP_SYS_RESOURCE, so a config asking for more than this
  * host gives fails here, on the setrlimit line of the trace.
@@ -17,6 +17,15 @@ export function planProcessLimits(spec: ContainerSpec): PlanPart {
     why: `${r.name}: soft ${shown(r.soft)}, hard ${shown(r.hard)} (process.rlimits); the command inherits it across execve`,
     hint: 'a hard limit above the one kit-runtime runs with needs CAP_SYS_RESOURCE: lower it in the config (podman: --ulimit)',
   }));
+  if (spec.oomScoreAdj !== undefined) {
+    container.push({
+      op: 'write',
+      path: '/proc/self/oom_score_adj',
+      data: String(spec.oomScoreAdj),
+      why: `the OOM killer's bias (process.oomScoreAdj): ${spec.oomScoreAdj}; the command inherits it`,
+      hint: 'lowering it below its current value needs CAP_SYS_RESOURCE',
+    });
+  }
   if (spec.umask !== undefined) {
     container.push({ op: 'umask', mask: spec.umask, why: `files the command creates get mode & ~0${spec.umask.toString(8)} (process.user.umask)` });
   }

@@ -11,7 +11,7 @@ function hostId(pid: number, field: 'Uid' | 'Gid'): number | undefined {
 
 const lab: Lab = {
   id: 'user',
-  order: 75,
+  order: 48,
   title: 'User namespace: root inside, an ordinary uid outside',
   chapter: 'user',
   command: WAIT,

@@ -30,7 +30,7 @@ test('kit lab lists the labs in curriculum order, each with its chapter, none st
   const r = kit(['lab', '--json']);
   expect(r.status).toBe(0);
   const labs = JSON.parse(r.out) as Array<{ id: string; chapter: string; passed: boolean; checks: number }>;
-  expect(labs.map((l) => l.id)).toEqual(['host', 'uts', 'pid', 'mount', 'ipc', 'chroot', 'rootfs', 'cgroup', 'limits', 'layers', 'net', 'user', 'final']);
+  expect(labs.map((l) => l.id)).toEqual(['host', 'uts', 'pid', 'mount', 'ipc', 'chroot', 'rootfs', 'user', 'cgroup', 'limits', 'layers', 'net', 'final']);
   expect(labs.find((l) => l.id === 'pid')).toMatchObject({ chapter: 'pid', passed: false, checks: 0, needsRoot: null });
   expect(labs.find((l) => l.id === 'cgroup')).toMatchObject({ needsRoot: expect.stringContaining('cgroup tree') });
   expect(kit(['lab']).out).toMatch(/cgroup\s+not started, check with sudo/);

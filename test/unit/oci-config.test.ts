@@ -82,6 +82,8 @@ test('resources, seccomp (read by core/security\'s Docker-profile parser) and an
 test("what podman's config.json asks converts: its user, umask, rlimits, binds, mqueue, joined network namespace, masked paths", () => {
   const config = JSON.parse(JSON.stringify(defaultOciConfig()));
   config.process.user = { uid: 1000, gid: 100, additionalGids: [10, 20], umask: 18 };
+  config.process.oomScoreAdj = 0; // Docker's
+  config.linux.resources = { cpu: { shares: 0 }, pids: { limit: 2048 } }; // shares 0: the default weight, as Docker sends it
   config.process.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 20000, hard: 20000 }, { type: 'RLIMIT_CORE', soft: 18446744073709551615, hard: 18446744073709551615 }];
   config.mounts.push({ destination: '/etc/hosts', type: 'bind', source: '/etc/hosts', options: ['bind', 'rprivate'] });
   config.mounts.push({ destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] });
@@ -92,6 +94,8 @@ test("what podman's config.json asks converts: its user, umask, rlimits, binds, 
   const spec = ociToSpec(parseOciConfig(config), '/r');
   expect(spec.user).toEqual({ uid: 1000, gid: 100, groups: [10, 20] });
   expect(spec.umask).toBe(18);
+  expect(spec.oomScoreAdj).toBe(0);
+  expect(spec.resources).toEqual({ pidsLimit: 2048 });
   expect(spec.rlimits).toEqual([{ resource: 7, name: 'RLIMIT_NOFILE', soft: 20000, hard: 20000 }, { resource: 4, name: 'RLIMIT_CORE', soft: -1, hard: -1 }]);
   expect(spec.mounts).toEqual([
     { type: 'bind', source: '/etc/hosts', target: '/etc/hosts', readOnly: false, createSource: false },
