@@ -1,6 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --
 // kit's CLI entry: oclif finds the commands in dist/bin/commands (see package.json).
 'use strict';
+// The `--` in the line above ends node's own options: node 20 looks for its
+// --env-file anywhere in argv, even after the script (nodejs/node#54232), so
+// `kit run --env-file FILE` would be node's, and a missing FILE node's exit 9.
 
 // `kit --version` answers before oclif loads: oclif's start-up (its own
 // modules, its config and plugin lookup) costs more than Node's, and a

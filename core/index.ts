@@ -20,6 +20,10 @@ export { setPaused, isPaused } from './engine/pause';
 export { containerStats, STATS_INTERVAL_MS, type ContainerStats } from './engine/stats';
 export { stopContainer, killContainer } from './engine/stop';
 export { removeContainer } from './engine/remove';
+export { renameContainer } from './engine/rename';
+export { copyFromContainer, copyToContainer, containerPath, type CopyResult } from './engine/copy';
+export { diskUsage, systemPrune, type DiskUsageRow, type SystemPruneResult } from './engine/system';
+export { planReset, resetHost, type ResetPlan, type ResetResult, type ResetItem } from './engine/reset';
 export { waitContainer } from './engine/wait';
 export { startContainer as startKeptContainer, restartContainer } from './engine/start';
 export { parseRestartPolicy } from './engine/restart-policy';
@@ -52,6 +56,8 @@ export { importImage, type ImageFormat, type ImportResult, type ProgressFactory 
 export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
 export { removeImage } from './image/remove';
 export { checkTarget as checkMountTarget } from './plan/mounts';
+export { parseUser, resolveUser } from './plan/user';
+export { parseUlimit } from './plan/ulimits';
 export { checkVolumeName, ensureVolume, listVolumes, readVolume, removeVolume, type Volume } from './storage/volumes';
 export { withStdinArchive } from './image/stdin-archive';
 export { exportImage, type ExportFormat } from './image/export';
@@ -60,7 +66,7 @@ export { buildImage } from './build/build';
 export { diffContainer, commitContainer } from './storage/containers';
 export { DRIVER_NAMES } from './storage/drivers';
 export { parseBytes, parseNumber, type Resources } from './cgroups/limits';
-export { BRIDGE, pruneHostNetwork, withNetworkLock, checkHostPortFree, formatPort, iptablesBackend, parsePort, type PortMapping } from './network';
+export { BRIDGE, pruneHostNetwork, withNetworkLock, checkHostPortFree, assignHostPorts, ANY_PORT, formatPort, iptablesBackend, parsePort, type PortMapping } from './network';
 export { systemInfo, type SystemInfo } from './info';
 export { parseMapFlag, type IdMaps } from './userns/id-map';
 /** chalk at kit's colour level (NO_COLOR honoured): what bin/ prints with. */

@@ -72,6 +72,20 @@ export interface ContainerSpec {
   oomScoreAdj?: number;
   /** Process limits (process.rlimits) kit-init sets on itself before exec; -1 is unlimited. */
   rlimits?: Rlimit[];
+  /** docker run --label: key=value metadata, shown by `kit inspect`, matched by `kit ps --filter label=`. */
+  labels?: Record<string, string>;
+  /** docker run --stop-signal: what `kit stop` sends first (default SIGTERM). */
+  stopSignal?: string;
+  /** docker run --stop-timeout: seconds `kit stop` waits before SIGKILL (default 10). */
+  stopTimeout?: number;
+  /** docker run --add-host NAME:IP: extra lines of the container's /etc/hosts. */
+  extraHosts?: Array<{ name: string; address: string }>;
+  /** docker run --dns: the nameservers of the container's /etc/resolv.conf, instead of the host's. */
+  dns?: string[];
+  /** docker run --init: kit-init stays PID 1 as a reaper and the command runs as its child. */
+  init?: boolean;
+  /** docker run --read-only: the root filesystem is remounted read-only (mounts and tmpfs on it stay writable). */
+  readOnly?: boolean;
   /** Existing namespaces the container joins by path (setns) instead of getting new ones (linux.namespaces[].path). */
   joinNamespaces?: Array<{ namespace: Namespace; path: string }>;
 }

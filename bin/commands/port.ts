@@ -19,7 +19,7 @@ export default class PortCommand extends KitCommand {
     const [wantPort, wantProto] = (args.port ?? '').split('/');
     const ports = (spec.ports ?? [])
       .filter((p) => !args.port || (String(p.containerPort) === wantPort && p.protocol === (wantProto || 'tcp')))
-      .map((p) => ({ container: `${p.containerPort}/${p.protocol}`, host: `0.0.0.0:${p.hostPort}` }));
+      .map((p) => ({ container: `${p.containerPort}/${p.protocol}`, host: `${p.hostIp ?? '0.0.0.0'}:${p.hostPort}` }));
     if (!this.jsonEnabled()) for (const p of ports) this.log(args.port ? p.host : `${p.container} -> ${p.host}`);
     return ports;
   }

@@ -20,7 +20,7 @@ export default class PsCommand extends KitCommand {
     quiet: Flags.boolean({ char: 'q', default: false, description: 'only the ids, one per line' }),
     filter: Flags.string({
       multiple: true,
-      helpValue: 'status=exited|name=NAME|id=ID|exited=CODE|ancestor=IMAGE',
+      helpValue: 'status=exited|name=NAME|id=ID|exited=CODE|ancestor=IMAGE|label=KEY[=VALUE]',
       description: 'only the containers that match (several --filter: all must match, as Docker ANDs different keys)',
     }),
     format: Flags.string({ helpValue: '"{{.ID}} {{.Status}}"|json', description: 'a Go template over ID, Image, Command, CreatedAt, RunningFor, Status, State, Names, Pid, ExitCode; or json, one object per line' }),
@@ -49,7 +49,7 @@ export default class PsCommand extends KitCommand {
 }
 
 interface Filter {
-  key: 'status' | 'name' | 'id' | 'exited' | 'ancestor';
+  key: 'status' | 'name' | 'id' | 'exited' | 'ancestor' | 'label';
   value: string;
 }
 
@@ -58,8 +58,8 @@ const STATUSES = ['created', 'running', 'paused', 'exited'];
 function parseFilter(text: string): Filter {
   const [key, ...rest] = text.split('=');
   const value = rest.join('=');
-  if (!['status', 'name', 'id', 'exited', 'ancestor'].includes(key) || value === '') {
-    throw new KitError(`bad --filter '${text}'`, 'use status=created|running|paused|exited, name=NAME, id=ID, exited=CODE or ancestor=IMAGE');
+  if (!['status', 'name', 'id', 'exited', 'ancestor', 'label'].includes(key) || value === '') {
+    throw new KitError(`bad --filter '${text}'`, 'use status=created|running|paused|exited, name=NAME, id=ID, exited=CODE, ancestor=IMAGE or label=KEY[=VALUE]');
   }
   if (key === 'status' && !STATUSES.includes(value)) throw new KitError(`bad --filter '${text}': no status '${value}'`, `statuses: ${STATUSES.join(', ')}`);
   if (key === 'exited' && !/^\d+$/.test(value)) throw new KitError(`bad --filter '${text}': the exit code is a number`, 'e.g. --filter exited=0');
@@ -72,7 +72,15 @@ function matches(c: ContainerInfo, f: Filter): boolean {
   if (f.key === 'name') return c.name.includes(f.value);
   if (f.key === 'id') return c.id.startsWith(f.value);
   if (f.key === 'ancestor') return c.image === f.value;
+  if (f.key === 'label') return hasLabel(c.labels, f.value);
   return c.state === 'exited' && c.exitCode === Number(f.value);
+}
+
+/** label=KEY: the container has that label; label=KEY=VALUE: with that value (Docker's two forms). */
+function hasLabel(labels: Record<string, string>, wanted: string): boolean {
+  const eq = wanted.indexOf('=');
+  if (eq === -1) return wanted in labels;
+  return labels[wanted.slice(0, eq)] === wanted.slice(eq + 1);
 }
 
 const sample: ContainerInfo = {
@@ -90,5 +98,6 @@ const sample: ContainerInfo = {
   oomKilled: false,
   restartCount: 0,
   autoRemove: false,
+  labels: {},
   stateDir: '',
 };

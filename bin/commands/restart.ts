@@ -12,13 +12,13 @@ export default class RestartCommand extends KitCommand {
   static kitErrorExitCode = 125;
   static usage = 'restart [-t SECONDS] CONTAINER...';
   static args = { container: Args.string({ required: true, description: 'names, ids or unique id prefixes' }) };
-  static flags = { time: Flags.integer({ char: 't', default: 10, min: 0, description: 'seconds to wait after SIGTERM before SIGKILL' }) };
+  static flags = { time: Flags.integer({ char: 't', min: 0, description: "seconds to wait after SIGTERM before SIGKILL (default: the container's --stop-timeout, else 10)" }) };
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(RestartCommand);
     const paths = kitPaths();
     await eachContainer(argv as string[], async (ref) => {
-      await restartContainer(paths, ref, flags.time * 1000, shimCommand(this));
+      await restartContainer(paths, ref, flags.time === undefined ? undefined : flags.time * 1000, shimCommand(this));
       this.log(ref);
     });
   }

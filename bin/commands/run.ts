@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { ensureImage, KitError, kitPaths, recordingHeader, runContainer, shellStatus, specFromImage } from '../../core';
+import { ensureImage, ImageStore, KitError, kitPaths, recordingHeader, runContainer, shellStatus, specFromImage } from '../../core';
 import type { RunRecord } from '../../core';
 import { outputWidth } from '../flags/view';
 import { PlainRunPrinter, processOutput } from '../render/run-plain';
@@ -7,11 +7,12 @@ import { kitInvocation } from '../invocation';
 import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags, rootlessResources } from '../flags/cgroups';
-import { containerFlags, runRequest } from '../flags/container';
+import { containerFlags, processSpec, runRequest } from '../flags/container';
 import { keepAfterExit, lifecycleFlags, logOptions, restartOption, startContainer } from '../flags/lifecycle';
-import { networkFlags, networkSpec } from '../flags/network';
+import { hostNetworkNamespaces, networkFlags, networkSpec, publishAll } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
-import { storageFlags, storageSpec } from '../flags/storage';
+import { readOnlyFlag, storageFlags, storageSpec } from '../flags/storage';
+import { metadataFlags, metadataSpec } from '../flags/metadata';
 import { stdinOption, terminalFlags, ttyOption } from '../flags/terminal';
 import { mountsFromFlags, volumeFlags } from '../flags/volumes';
 import { usernsFlags, usernsSpec } from '../flags/userns';
@@ -52,6 +53,8 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     ...cgroupFlags,
     ...networkFlags,
     ...storageFlags,
+    ...readOnlyFlag,
+    ...metadataFlags,
     ...securityFlags,
     ...usernsFlags,
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
@@ -75,6 +78,9 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       resources: rootlessResources(resourcesFromFlags(flags)),
       ...networkSpec(flags),
       ...storageSpec(flags),
+      ...(flags['read-only'] ? { readOnly: true } : {}),
+      ...metadataSpec(flags),
+      ...processSpec(flags, new ImageStore(paths).layerDirs(image).reverse()),
       ...securitySpec(flags),
       ...logOptions(flags),
       ...restartOption(flags),
@@ -82,6 +88,8 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       ...mountsFromFlags(flags),
       keepLayer: keepAfterExit(flags),
     };
+    spec.ports = publishAll(flags, image, spec.ports);
+    if (spec.network === 'host') spec.namespaces = hostNetworkNamespaces(spec.namespaces, flags.hostname);
     const json = this.jsonEnabled();
     if (flags.record && flags.detach) throw new KitError('--record records a run in the foreground', 'drop -d (a detached container\'s output is in `kit logs`)');
     const header = recordingHeader({ kind: 'run', kit: this.config.version, command: ['run', ...this.argv], invocation: kitInvocation(), trace: flags.trace });

@@ -15,20 +15,21 @@ export default class StatsCommand extends KitCommand {
     'NET I/O is what the container\'s network namespace received and sent on its links (eth0; lo aside), from /proc/<pid>/net/dev; "--" on the host\'s network. PIDS is pids.current, then pids.max when --pids-limit set one.',
     '--watch redraws every second until Ctrl-C, as docker stats does by default. --json gives the numbers (bytes, percents, counts; null where there is none); with --watch, one JSON array per line, every second.',
   ].join('\n\n');
-  static usage = 'stats [CONTAINER...] [--watch] [--json]';
+  static usage = 'stats [CONTAINER...] [--no-stream | --watch] [--json]';
   static examples = ['sudo <%= config.bin %> stats', 'sudo <%= config.bin %> stats web', 'sudo <%= config.bin %> stats --watch', 'sudo <%= config.bin %> stats --json'];
   static enableJsonFlag = true;
   /** Any number of containers, as docker stats takes them. */
   static strict = false;
   static flags = {
-    watch: Flags.boolean({ char: 'w', default: false, description: 'redraw every second until Ctrl-C' }),
+    watch: Flags.boolean({ char: 'w', default: false, description: 'redraw every second until Ctrl-C (docker stats without --no-stream)' }),
+    'no-stream': Flags.boolean({ default: false, description: 'one sample and exit: kit\'s default, accepted for scripts written for docker stats --no-stream' }),
   };
 
   async run(): Promise<ContainerStats[]> {
     const { argv, flags } = await this.parse(StatsCommand);
     const paths = kitPaths();
     const ids = argv.length === 0 ? undefined : argv.map((ref) => findContainer(paths, String(ref)).id);
-    if (!flags.watch) {
+    if (!flags.watch || flags['no-stream']) {
       const stats = await containerStats(paths, ids);
       if (!this.jsonEnabled()) this.log(renderStats(stats));
       return stats;

@@ -11,14 +11,14 @@ export default class StopCommand extends KitCommand {
   static usage = 'stop [-t SECONDS] CONTAINER...';
   static args = { container: Args.string({ required: true, description: 'names, ids or unique id prefixes' }) };
   static flags = {
-    time: Flags.integer({ char: 't', default: 10, min: 0, description: 'seconds to wait after SIGTERM before SIGKILL' }),
+    time: Flags.integer({ char: 't', min: 0, description: "seconds to wait after SIGTERM before SIGKILL (default: the container's --stop-timeout, else 10)" }),
   };
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(StopCommand);
     const paths = kitPaths();
     await eachContainer(argv as string[], async (ref) => {
-      await stopContainer(paths, findContainer(paths, ref), flags.time * 1000);
+      await stopContainer(paths, findContainer(paths, ref), flags.time === undefined ? undefined : flags.time * 1000);
       this.log(ref);
     });
   }

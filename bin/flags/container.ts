@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { readFileSync, statSync } from 'node:fs';
-import { KitError, type RunRequest } from '../../core';
+import { KitError, parseUlimit, parseUser, resolveUser, type ContainerSpec, type RunRequest } from '../../core';
 
 /**
  * `kit run` flags about the container's process, Docker's names. Other
@@ -14,7 +14,23 @@ export const containerFlags = {
   hostname: Flags.string({ char: 'h', description: 'hostname inside the container (default: its id)' }),
   entrypoint: Flags.string({ helpValue: 'COMMAND', description: "replace the image's Entrypoint (and drop its Cmd, as Docker does); --entrypoint '' clears it" }),
   name: Flags.string({ description: 'a name for the container (default: its id)' }),
+  user: Flags.string({ char: 'u', helpValue: 'UID[:GID]|NAME[:GROUP]', description: "run the command as this user: setgroups, setresgid, setresuid after the capability sets, so it keeps none; names from the image's /etc/passwd and /etc/group (docker run -u)" }),
+  ulimit: Flags.string({ multiple: true, multipleNonGreedy: true, helpValue: 'NAME=SOFT[:HARD]', description: 'a resource limit kit-init sets with setrlimit before the exec: nofile, nproc, core, stack, fsize, ... (-1 = unlimited; docker run --ulimit)' }),
+  init: Flags.boolean({ default: false, description: 'run a tiny init as PID 1 (kit-init stays, reaps orphans, passes signals on) and the command as its child (docker run --init)' }),
 };
+
+/**
+ * -u, --ulimit, --init as spec fields (checked here: a bad value is refused
+ * before anything is made). `roots` are the image's layers, top first, where
+ * a -u name is looked up.
+ */
+export function processSpec(flags: { user?: string; ulimit?: string[]; init?: boolean }, roots: string[]): Pick<ContainerSpec, 'user' | 'rlimits' | 'init'> {
+  return {
+    ...(flags.user !== undefined ? { user: resolveUser(parseUser(flags.user), roots) } : {}),
+    ...(flags.ulimit?.length ? { rlimits: flags.ulimit.map(parseUlimit) } : {}),
+    ...(flags.init ? { init: true } : {}),
+  };
+}
 
 export function runRequest(flags: { env?: string[]; 'env-file'?: string[]; workdir?: string; hostname?: string; name?: string; entrypoint?: string }, command: string[]): RunRequest {
   if (flags.workdir !== undefined && !flags.workdir.startsWith('/')) {

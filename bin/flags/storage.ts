@@ -13,6 +13,15 @@ export const storageFlags = {
   }),
 };
 
+/** docker run --read-only: for kit run only (build and chapter steps write to their root). */
+export const readOnlyFlag = {
+  'read-only': Flags.boolean({
+    default: false,
+    description: "mount the container's root filesystem read-only; -v and --tmpfs mounts stay writable (docker run --read-only)",
+    helpGroup: 'STORAGE',
+  }),
+};
+
 /** The spec field the flag sets. */
 export function storageSpec(flags: { 'storage-driver'?: string }): { storageDriver?: string } {
   return flags['storage-driver'] ? { storageDriver: flags['storage-driver'] } : {};

@@ -122,6 +122,17 @@ const STEPS: Record<Instruction['keyword'], Step> = {
     build.image.config.WorkingDir = posix.resolve(build.image.config.WorkingDir ?? '/', instruction.args);
     configOnly(build, instruction);
   },
+  /** EXPOSE 80 53/udp: documentation in the config, which `kit run -P` publishes. */
+  async EXPOSE(build, instruction) {
+    const ports = instruction.args.split(/\s+/).filter(Boolean).map((word) => {
+      const m = /^(\d{1,5})(?:\/(tcp|udp))?$/i.exec(word);
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) throw new KitError(`${build.file} line ${instruction.line}: EXPOSE ${word} is not PORT[/tcp|udp]`, 'e.g. EXPOSE 80 or EXPOSE 53/udp');
+      return `${Number(m[1])}/${(m[2] ?? 'tcp').toLowerCase()}`;
+    });
+    if (ports.length === 0) throw new KitError(`${build.file} line ${instruction.line}: EXPOSE needs a port`, 'e.g. EXPOSE 80');
+    build.image.config.ExposedPorts = [...new Set([...(build.image.config.ExposedPorts ?? []), ...ports])];
+    configOnly(build, instruction);
+  },
 };
 
 function emptyImage(name: string): Image {

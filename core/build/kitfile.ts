@@ -1,11 +1,11 @@
 import { KitError } from '../errors';
 
 /**
- * A Kitfile is a Dockerfile with the six instructions kit builds:
- * FROM, COPY, RUN, CMD, ENV, WORKDIR. One instruction per line, `#`
+ * A Kitfile is a Dockerfile with the seven instructions kit builds:
+ * FROM, COPY, RUN, CMD, ENV, WORKDIR, EXPOSE. One instruction per line, `#`
  * comments, a trailing backslash continues a line.
  */
-export const INSTRUCTIONS = ['FROM', 'COPY', 'RUN', 'CMD', 'ENV', 'WORKDIR'] as const;
+export const INSTRUCTIONS = ['FROM', 'COPY', 'RUN', 'CMD', 'ENV', 'WORKDIR', 'EXPOSE'] as const;
 export type Keyword = (typeof INSTRUCTIONS)[number];
 
 export interface Instruction {

@@ -28,6 +28,8 @@ export interface ContainerInfo {
   restartCount: number;
   /** Removed when it ends (--rm): no record, logs or layer after. */
   autoRemove: boolean;
+  /** docker run --label. */
+  labels: Record<string, string>;
   /** Its state directory while it runs: state.json, the undo journal. */
   stateDir: string;
 }
@@ -63,6 +65,7 @@ export function info(paths: KitPaths, c: ContainerRef): ContainerInfo {
     oomKilled: exit?.oomKilled ?? false,
     restartCount: c.record?.restartCount ?? 0,
     autoRemove: !c.record,
+    labels: spec.labels ?? {},
     stateDir: containerDir(paths, c.id),
   };
 }

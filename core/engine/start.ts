@@ -19,7 +19,7 @@ export async function startContainer(paths: KitPaths, ref: string, shim: string[
 }
 
 /** `kit restart`: stop (SIGTERM, then SIGKILL after the grace period) if running, then start. */
-export async function restartContainer(paths: KitPaths, ref: string, graceMs: number, shim: string[]): Promise<Detached | undefined> {
+export async function restartContainer(paths: KitPaths, ref: string, graceMs: number | undefined, shim: string[]): Promise<Detached | undefined> {
   const c = findAnyContainer(paths, ref);
   if (c.running) await stopContainer(paths, c.running, graceMs);
   return startContainer(paths, c.id, shim);

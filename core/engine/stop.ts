@@ -6,20 +6,22 @@ import { SIG } from '../linux';
 import { containerDir, type KitPaths } from '../paths';
 import { TraceRecorder } from '../trace/recorder';
 import { isPaused, setPaused } from './pause';
+import { parseSignal } from './signal';
 import { updateRecord } from './record';
 import { reapOrphans, type ContainerState } from './state';
 
 /**
- * `kit stop`, as `docker stop`: SIGTERM to the container's first process,
- * and SIGKILL if it is still there after the grace period. A PID 1 gets no
+ * `kit stop`, as `docker stop`: SIGTERM (or its --stop-signal) to the
+ * container's first process, and SIGKILL if it is still there after the
+ * grace period (-t, else its --stop-timeout, else 10 seconds). A PID 1 gets no
  * default action for signals it does not handle, so a plain `sleep` ignores
  * the SIGTERM and only the SIGKILL ends it. Returns once its owner has undone
  * the host changes (the state dir is gone).
  */
-export async function stopContainer(paths: KitPaths, state: ContainerState, graceMs: number): Promise<void> {
+export async function stopContainer(paths: KitPaths, state: ContainerState, graceMs?: number): Promise<void> {
   markManuallyStopped(paths, state.id);
-  signal(state, SIG.TERM);
-  if (await gone(paths, state, graceMs)) return;
+  signal(state, state.spec.stopSignal ? parseSignal(state.spec.stopSignal) : SIG.TERM);
+  if (await gone(paths, state, graceMs ?? (state.spec.stopTimeout ?? 10) * 1000)) return;
   await killContainer(paths, state);
 }
 

@@ -1,5 +1,4 @@
-import { lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { treeSize } from '../storage/tree';
 import type { ImageStore } from './store';
 
 export interface HistoryRow {
@@ -25,9 +24,3 @@ export function imageHistory(store: ImageStore, name: string): HistoryRow[] {
   return rows.reverse();
 }
 
-function treeSize(dir: string): number {
-  return readdirSync(dir).reduce((sum, name) => {
-    const stats = lstatSync(join(dir, name));
-    return sum + (stats.isDirectory() ? treeSize(join(dir, name)) : stats.size);
-  }, 0);
-}

@@ -20,6 +20,8 @@ export interface ImageConfig {
   Entrypoint?: string[];
   Env?: string[];
   WorkingDir?: string;
+  /** EXPOSE: the ports the image says it listens on ("80/tcp"), published by `kit run -P`. */
+  ExposedPorts?: string[];
 }
 
 export interface HistoryEntry {

@@ -8,23 +8,39 @@ import { readFileSync } from 'node:fs';
  * - resolv.conf: the host's nameservers, minus loopback ones (a resolver on
  *   the host's 127.0.0.53 is not reachable from the container's netns)
  */
-export function etcFiles(hostname: string, address: string | undefined): Record<'hostname' | 'hosts' | 'resolv.conf', string> {
+export interface EtcExtras {
+  /** --add-host NAME:IP: one more line of /etc/hosts each. */
+  extraHosts?: Array<{ name: string; address: string }>;
+  /** --dns: these nameservers instead of the host's. */
+  dns?: string[];
+}
+
+export function etcFiles(hostname: string, address: string | undefined, extras: EtcExtras = {}): Record<'hostname' | 'hosts' | 'resolv.conf', string> {
   const self = address ? `${address}\t${hostname}\n` : '';
+  const added = (extras.extraHosts ?? []).map((h) => `${h.address}\t${h.name}\n`).join('');
   return {
     hostname: `${hostname}\n`,
-    hosts: `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${self}`,
-    'resolv.conf': resolvConf(),
+    hosts: `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${added}${self}`,
+    'resolv.conf': extras.dns?.length ? ownResolvConf(extras.dns) : resolvConf(),
   };
 }
 
-function resolvConf(): string {
-  let host = '';
+/** docker run --dns: the given nameservers, and the host's search and options lines. */
+function ownResolvConf(servers: string[]): string {
+  const kept = hostResolvLines().filter((l) => /^(search|options)\s/.test(l));
+  return `# written by kit (--dns)\n${[...servers.map((s) => `nameserver ${s}`), ...kept].join('\n')}\n`;
+}
+
+function hostResolvLines(): string[] {
   try {
-    host = readFileSync('/etc/resolv.conf', 'utf8');
+    return readFileSync('/etc/resolv.conf', 'utf8').split('\n');
   } catch {
-    // no resolver configured on the host: the container gets none either
+    return []; // no resolver configured on the host: the container gets none either
   }
-  const lines = host.split('\n').filter((l) => /^(nameserver|search|options)\s/.test(l));
+}
+
+function resolvConf(): string {
+  const lines = hostResolvLines().filter((l) => /^(nameserver|search|options)\s/.test(l));
   const kept = lines.filter((l) => !/^nameserver\s+(127\.|::1)/.test(l));
   const note = kept.length === lines.length ? '' : '# loopback nameservers of the host were left out: the container cannot reach them\n';
   return `# written by kit\n${note}${kept.join('\n')}\n`;

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { KitError } from '../errors';
 import { runCommand } from '../host/command';
 import { HostChanges } from '../host/journal';
-import { registerUndo } from '../host/undo';
-import type { TraceRecorder } from '../trace/recorder';
+import { registerUndo, type Undo } from '../host/undo';
+import { TraceRecorder } from '../trace/recorder';
 import { createBridge, bridgeExists, bridgeMembers } from './bridge';
 import { BRIDGE, DEFAULT_SUBNETS, hostLinkName, NAT_CHAIN, NET_STATE_DIR, SUBNET_ENV } from './config';
 import { ensureRule, iptablesBackend, listRules, type Backend } from './iptables';
@@ -123,6 +123,18 @@ export function pruneHostNetwork(trace: TraceRecorder): PruneResult {
   rmSync(LEASE_DIR, { recursive: true, force: true });
   if (problems.length) throw new KitError(`could not remove all of kit's network: ${problems.join('; ')}`);
   return made ? { removed: true, orphanLinks, orphanRules } : { removed: false, reason: `kit has no ${BRIDGE} on this host`, orphanLinks, orphanRules };
+}
+
+/**
+ * What `kit network prune` would do now, changing nothing (`kit reset
+ * --dry-run`): the shared changes it would undo, or why it would keep them.
+ * `leaving` are containers about to end (a reset's own): their leases do not count.
+ */
+export function sharedNetworkPlan(leaving: ReadonlySet<string>): { records: Undo[]; keptBecause?: string } {
+  const records = sharedChanges(new TraceRecorder()).records();
+  const others = liveLeases().filter((l) => !leaving.has(l.id));
+  if (others.length) return { records, keptBecause: `${others.length} container(s) of other kit roots use ${BRIDGE}: ${others.map((l) => `${l.id} (${l.address})`).join(', ')}` };
+  return { records };
 }
 
 /**

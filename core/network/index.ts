@@ -5,7 +5,7 @@
  */
 export { BRIDGE, NAT_CHAIN, SUBNET_ENV } from './config';
 export { iptablesBackend, type Backend } from './iptables';
-export { parsePort, formatPort, checkHostPortFree, type PortMapping } from './ports';
+export { parsePort, formatPort, checkHostPortFree, assignHostPorts, ANY_PORT, type PortMapping } from './ports';
 export { containerAddress } from './endpoint';
 export { withNetworkLock } from './lock';
-export { pruneHostNetwork, type PruneResult } from './host-network';
+export { pruneHostNetwork, sharedNetworkPlan, type PruneResult } from './host-network';

@@ -7,7 +7,7 @@ import { checkHostPortFree, formatPort, type PortMapping } from './ports';
 
 /**
  * `-p 8080:80`: one DNAT rule in the KIT chain. A packet for any local
- * address on port 8080 (arriving from outside through PREROUTING, or sent
+ * address (or only IP, with -p IP:8080:80) on port 8080 (arriving from outside through PREROUTING, or sent
  * by the host itself through OUTPUT) gets its destination rewritten to the
  * container's address, port 80; conntrack rewrites the answers back. The
  * comment names the container, so `iptables -t nat -S KIT` says whose it is.
@@ -16,7 +16,7 @@ function dnatRule(p: PortMapping, address: string, id: string): Rule {
   return {
     table: 'nat',
     chain: NAT_CHAIN,
-    spec: ['!', '-i', BRIDGE, '-p', p.protocol, '-m', p.protocol, '--dport', String(p.hostPort), '-m', 'comment', '--comment', `kit:${id}`, '-j', 'DNAT', '--to-destination', `${address}:${p.containerPort}`],
+    spec: ['!', '-i', BRIDGE, ...(p.hostIp ? ['-d', `${p.hostIp}/32`] : []), '-p', p.protocol, '-m', p.protocol, '--dport', String(p.hostPort), '-m', 'comment', '--comment', `kit:${id}`, '-j', 'DNAT', '--to-destination', `${address}:${p.containerPort}`],
   };
 }
 

@@ -59,9 +59,20 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planProcessLimits(spec),
     planSecurity(spec),
     demo,
+    planInit(spec),
     planExec(spec, commandRoots(spec, paths)),
   ];
   return parts.reduce(addPart, emptyPlan());
+}
+
+/**
+ * docker run --init: kit-init forks once more, right before the exec, and
+ * stays behind as PID 1 (native-rs/src/init/reaper.rs): it reaps orphans and
+ * passes signals on, so the command need not be written to be an init.
+ */
+function planInit(spec: ContainerSpec): PlanPart {
+  if (!spec.init) return {};
+  return { container: [{ op: 'reaper', why: '--init: fork; this process stays PID 1, reaping orphans and passing signals on; the child runs the command' }] };
 }
 
 /** Where the command is looked up: the image's layers, top first, or the host's "/". */

@@ -32,7 +32,7 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
       {
         why: "write the container's /etc/hostname, /etc/hosts and /etc/resolv.conf in its state dir",
         run: () => {
-          const files = etcFiles(containerHostname(spec, id), attachment.address);
+          const files = etcFiles(containerHostname(spec, id), attachment.address, spec);
           for (const name of names) writeFileSync(join(dir, name), files[name]);
           if (rootfs) for (const name of names) fileInRoot(rootfs, `/etc/${name}`);
         },

@@ -3,6 +3,7 @@ import { KitError } from '../errors';
 import type { ContainerSpec } from '../spec';
 import type { ContainerRoot } from '../storage/container-root';
 import { mkdirInRoot, mountPointInRoot } from '../storage/in-root';
+import { MS } from '../linux';
 import { devSteps } from './dev';
 import { kernelFilesystemSteps } from './kernel-filesystems';
 import { maskedPathSteps } from './masked-paths';
@@ -32,6 +33,7 @@ export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined,
     ...(mounts.container ?? []),
     ...rootSwitchSteps(spec),
     ...(confinement(spec.security).maskPaths ? maskedPathSteps(spec.security?.paths) : []),
+    ...readOnlySteps(spec),
     ...workdirSteps(spec),
   ];
   placeRootfs(container, root.rootfs);
@@ -51,6 +53,17 @@ function mountPoints(rootfs: string): HostStep {
 function workdirCreation(spec: ContainerSpec, rootfs: string): HostStep[] {
   if (!spec.workdir) return [];
   return [{ why: `create the working directory ${spec.workdir} in the container's layer`, run: () => void mkdirInRoot(rootfs, posix.resolve('/', spec.workdir as string)) }];
+}
+
+/**
+ * docker run --read-only: once everything is mounted on it, "/" (the bind
+ * mount pivot_root made the root) is remounted read-only, as runc does last.
+ * Only that mount changes: -v, --tmpfs and /proc, /dev stay as they were.
+ */
+function readOnlySteps(spec: ContainerSpec): ContainerStep[] {
+  if (!spec.readOnly) return [];
+  if (spec.rootSwitch === 'chroot') throw new KitError('--read-only needs pivot_root', 'a chroot root is no mount of its own to remount read-only');
+  return [{ op: 'mount', source: '', target: '/', fstype: '', flags: MS.BIND | MS.REMOUNT | MS.RDONLY, data: '', why: '--read-only: remount the root filesystem read-only (writes there fail with EROFS)' }];
 }
 
 function workdirSteps(spec: ContainerSpec): ContainerStep[] {

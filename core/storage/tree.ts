@@ -95,3 +95,28 @@ function major(rdev: number): number {
 function minor(rdev: number): number {
   return (rdev & 0xff) | ((rdev >> 12) & 0xfff00);
 }
+
+/**
+ * Bytes in the regular files (and links) of a tree, without following a
+ * symlink or crossing into what a link names. A loop, not recursion: how deep
+ * a tree goes is up to whoever made it.
+ */
+export function treeSize(root: string): number {
+  let total = 0;
+  const todo = [root];
+  while (todo.length) {
+    const dir = todo.pop() as string;
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue; // gone meanwhile, or not ours to read
+    }
+    for (const name of names) {
+      const stats = lstatOrUndefined(join(dir, name));
+      if (stats?.isDirectory()) todo.push(join(dir, name));
+      else if (stats) total += stats.size;
+    }
+  }
+  return total;
+}

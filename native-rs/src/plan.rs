@@ -90,6 +90,9 @@ pub enum ContainerStep {
     /// whose O_PATH fd is `fd` for writing, until `kit-runtime start` opens it
     /// for reading; the rest of the trace goes to the FIFO.
     ExecWait { fd: i32 },
+    /// `kit run --init`: fork; the child goes on with the plan, this process
+    /// stays PID 1, reaps every orphan and passes signals on (src/init/reaper.rs).
+    Reaper,
     /// execve(2) of the container's command: the last step.
     Exec { path: String, argv: Vec<String>, env: Vec<String> },
 }

@@ -19,7 +19,7 @@ const paths = kitPaths({ KIT_ROOT: '/nonexistent/kit-root' });
 const spec: ContainerSpec = {
   ...defaultSpec(['/bin/httpd', '-f', '-p', '80']),
   network: 'bridge',
-  ports: [parsePort('8080:80')],
+  ports: parsePort('8080:80'),
   resources: resourcesFromFlags({ 'cpu-quota': '50000', memory: '64m' }),
 };
 

@@ -57,6 +57,12 @@ export const ConfigSchema = z
           .nullish()
           .transform((v) => v ?? undefined),
         WorkingDir: optionalString,
+        // {"80/tcp": {}}: only the keys mean anything. Bounded: an image is untrusted input.
+        ExposedPorts: z
+          .record(z.string().regex(/^\d{1,5}(\/(tcp|udp|sctp))?$/, 'is not PORT[/tcp|udp]'), z.unknown())
+          .refine((ports) => Object.keys(ports).length <= 1024, 'lists more than 1024 ports')
+          .nullish()
+          .transform((v) => (v ? Object.keys(v) : undefined)),
       })
       .passthrough()
       .nullish(),
@@ -86,6 +92,7 @@ export function configAndHistory(json: ConfigJson, layerCount: number, source: s
   if (c.Entrypoint) config.Entrypoint = c.Entrypoint;
   if (c.Env) config.Env = c.Env;
   if (c.WorkingDir) config.WorkingDir = c.WorkingDir;
+  if (c.ExposedPorts?.length) config.ExposedPorts = c.ExposedPorts;
   const history: HistoryEntry[] = (json.history ?? []).map((h) => ({ createdBy: h.created_by ?? '', ...(h.empty_layer ? { emptyLayer: true } : {}) }));
   const layerSteps = history.filter((h) => !h.emptyLayer).map((h) => h.createdBy);
   const createdBy = Array.from({ length: layerCount }, (_, i) => layerSteps[i] || `imported from ${source}`);

@@ -20,6 +20,7 @@ use kit_native::trace::{self, Event};
 mod chroot_escape;
 mod console;
 mod confine;
+mod reaper;
 
 /// fd 3 in the container: the control socket (see core/engine/spawn.ts).
 const CONTROL_FD: i32 = 3;
@@ -143,6 +144,7 @@ fn dispatch(step: &ContainerStep) -> sys::SysResult {
         Umask { mask } => sys::rlimit::umask(*mask),
         SetUser { uid, gid, groups } => set_user(*uid, *gid, groups),
         ExecWait { fd } => exec_wait(*fd),
+        Reaper => reaper::reaper(CONTROL_FD),
         Exec { path, argv, env } => exec(path, argv, env),
     }
 }
@@ -163,7 +165,11 @@ fn fork_and_wait() -> sys::SysResult {
         return Ok(0);
     }
     unsafe { libc::close(CONTROL_FD) }; // the host sees EOF when the child execs
-    let status = sys::fork::wait_status(pid as i32);
+    exit_as(sys::fork::wait_status(pid as i32))
+}
+
+/// End as a child ended (its raw wait status), so the host's wait4 sees the command's status.
+pub(crate) fn exit_as(status: i32) -> ! {
     let signal = status & 0x7f;
     if signal != 0 {
         // Die of the same signal. kit-init may have inherited it ignored

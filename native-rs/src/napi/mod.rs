@@ -203,6 +203,13 @@ pub fn chdir(env: Env, path: String) -> napi::Result<i64> {
     ret(&env, "chdir", || sys::chroot::chdir(&path))
 }
 
+/// openat2(rootFd, path, {flags, mode, RESOLVE_IN_ROOT}): a path inside a
+/// container's root, never leaving it (kit cp).
+#[napi]
+pub fn open_in_root(env: Env, root_fd: i32, path: String, flags: i32, mode: u32) -> napi::Result<i64> {
+    ret(&env, "openat2", || sys::openat2::open_in_root(root_fd, &path, flags, mode))
+}
+
 /// open(path, O_CREAT) + flock(LOCK_EX): the fd holding the lock; close() unlocks.
 #[napi]
 pub fn lock_file(env: Env, path: String) -> napi::Result<i64> {

@@ -1,0 +1,62 @@
+import { KitError } from '../errors';
+import { readFileInRoots } from './root-lookup';
+
+/**
+ * `kit run -u UID[:GID]|NAME[:GROUP]` as the numeric user kit-init switches
+ * to (spec.user; core/plan/security.ts plans it). A name is looked up in the
+ * image's own /etc/passwd and /etc/group, read from its layers on the host,
+ * never following a link out of them, as Docker does; a number needs no entry
+ * (its gid is then the entry's, or 0).
+ */
+/** Docker's -u forms: UID, UID:GID, NAME, NAME:GROUP (names from the image). */
+export function parseUser(text: string): string {
+  if (!/^([0-9]{1,10}|[A-Za-z_][A-Za-z0-9_.-]{0,31}\$?)(:([0-9]{1,10}|[A-Za-z_][A-Za-z0-9_.-]{0,31}))?$/.test(text)) {
+    throw new KitError(`bad -u value '${text}'`, 'use UID[:GID] or NAME[:GROUP], e.g. -u 1000:1000 or -u nobody');
+  }
+  for (const n of text.split(':').filter((p) => /^\d+$/.test(p))) {
+    if (Number(n) > 0xfffffffe) throw new KitError(`-u ${text}: ${n} is not a valid id`, 'ids go from 0 to 4294967294');
+  }
+  return text;
+}
+
+interface Entry {
+  name: string;
+  id: number;
+  gid?: number;
+  members?: string[];
+}
+
+const MAX_DB_BYTES = 4 * 1024 * 1024;
+
+export function resolveUser(text: string, roots: string[]): { uid: number; gid: number; groups: number[] } {
+  const [userPart, groupPart] = text.split(':');
+  const passwd = database(roots, '/etc/passwd', (f) => ({ name: f[0], id: Number(f[2]), gid: Number(f[3]) }));
+  const group = database(roots, '/etc/group', (f) => ({ name: f[0], id: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) }));
+  const numeric = /^\d+$/.test(userPart);
+  const user = numeric ? passwd.find((e) => e.id === Number(userPart)) : passwd.find((e) => e.name === userPart);
+  if (!user && !numeric) throw new KitError(`-u ${text}: no user '${userPart}' in the image's /etc/passwd`, 'give a numeric uid (-u 1000), or add the user to the image');
+  const uid = user?.id ?? Number(userPart);
+  let gid = user?.gid ?? 0;
+  if (groupPart !== undefined) {
+    if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
+    else {
+      const g = group.find((e) => e.name === groupPart);
+      if (!g) throw new KitError(`-u ${text}: no group '${groupPart}' in the image's /etc/group`, 'give a numeric gid (-u NAME:1000), or add the group to the image');
+      gid = g.id;
+    }
+  }
+  // As Docker: a user named in /etc/passwd gets the groups listing it; an explicit :GROUP replaces them.
+  const groups = user && groupPart === undefined ? [...new Set(group.filter((g) => g.members?.includes(user.name)).map((g) => g.id))] : [];
+  return { uid, gid, groups };
+}
+
+/** name:x:id:... lines; malformed ones are skipped (the image is not trusted to be tidy). */
+function database(roots: string[], path: string, entry: (fields: string[]) => Entry): Entry[] {
+  const text = readFileInRoots(roots, path, MAX_DB_BYTES) ?? '';
+  return text
+    .split('\n')
+    .map((line) => line.split(':'))
+    .filter((f) => f.length >= 3 && f[0] && /^\d{1,10}$/.test(f[2]))
+    .map(entry)
+    .filter((e) => e.id <= 0xfffffffe && (e.gid === undefined || Number.isInteger(e.gid)));
+}
