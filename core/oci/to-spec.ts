@@ -38,6 +38,9 @@ function unsupported(field: string, what: string, fix: string): never {
 export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
   const { process: proc } = config;
   if (config.root.readonly) unsupported('root.readonly', 'a read-only root is not supported by kit-runtime yet', 'set root.readonly to false');
+  for (const point of ['createContainer', 'startContainer'] as const) {
+    if (config.hooks?.[point]?.length) unsupported(`hooks.${point}`, 'hooks that run inside the container are not supported by kit-runtime yet', 'use createRuntime or poststart hooks, which run on the host');
+  }
   const { namespaces, joins } = ociNamespaces(config);
   const user = proc.user;
   return {

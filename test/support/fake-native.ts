@@ -111,6 +111,7 @@ export class FakeNative {
       return Promise.resolve(result);
     },
     kill: (pid, signal) => this.call('kill', [pid, signal], () => 0),
+    releaseHeld: (pid) => this.call('releaseHeld', [pid], () => 0),
     pipe: () => this.call('pipe', [], (): [number, number] => [this.fd(), this.fd()]),
     socketpair: () => this.call('socketpair', [], (): [number, number] => [this.fd(), this.fd()]),
     close: (fd) => this.call('close', [fd], () => 0),

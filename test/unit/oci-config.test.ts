@@ -119,6 +119,7 @@ describe('every invalid or unsupported field is one line naming it', () => {
     ['no mount namespace', (c) => (c.linux.namespaces = [{ type: 'pid' }]), 'linux.namespaces: has no new "mount" namespace: the root filesystem mounts would land on the host'],
     ['an unknown namespace type', (c) => c.linux.namespaces.push({ type: 'bogus' }), "linux.namespaces[6].type: Invalid enum value. Expected 'pid' | 'network' | 'mount' | 'ipc' | 'uts' | 'user' | 'cgroup' | 'time', received 'bogus'"],
     ['a field kit does not know', (c) => (c.linux.intelRdt = {}), 'config.json: linux.intelRdt is not supported by kit-runtime yet'],
+    ['a hook that runs inside the container', (c) => (c.hooks = { startContainer: [{ path: '/bin/true' }] }), 'hooks.startContainer: hooks that run inside the container are not supported by kit-runtime yet'],
     ['a hook with a relative path', (c) => (c.hooks = { prestart: [{ path: 'hook.sh' }] }), 'config.json: hooks.prestart[0].path: must be an absolute path on the host'],
     ['an unknown field deep inside', (c) => (c.linux.sysctl = { 'net.ipv4.ip_forward': '1' }), 'config.json: linux.sysctl is not supported by kit-runtime yet'],
     ['args missing', (c) => delete c.process.args, 'config.json: process.args is missing'],
