@@ -138,6 +138,20 @@ test('--cgroup-driver v2 on this hybrid host: the container joins kit/<id> in th
   expect(r.trace.some((e) => e.syscall === 'write' && e.args[0] === `"${UNIFIED}/kit/${r.id}/cgroup.procs"`)).toBe(true);
 });
 
+test('--cgroup-driver v2: the last container out removes the shared kit/ parent from the unified tree', async () => {
+  const parent = join(UNIFIED, 'kit');
+  const r = await run(['true'], { driver: 'v2' });
+  expect(existsSync(join(parent, r.id))).toBe(false);
+  // Other kit processes may use kit/ at this moment: then it holds their cgroups. Never left empty.
+  await eventually(() => {
+    try {
+      return readdirSync(parent, { withFileTypes: true }).some((e) => e.isDirectory());
+    } catch {
+      return true; // gone
+    }
+  });
+});
+
 test('v2 operations without controllers, for real on the unified tree: cgroup.procs, cgroup.freeze, cgroup.kill', async () => {
   const io = tracedIo(new TraceRecorder());
   const id = `t${randomBytes(5).toString('hex')}`;
