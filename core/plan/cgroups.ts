@@ -29,7 +29,7 @@ export function planCgroups(spec: ContainerSpec, id: string): PlanPart {
 function create(ctx: HostContext, { driver, dirs, limits }: ContainerCgroups): void {
   const io = tracedIo(ctx.trace);
   for (const dir of dirs) {
-    ctx.changes.make({ op: 'cgroup', path: dir.path, parent: dir.parent }, () => createCgroup(io, dir));
+    ctx.changes.make({ op: 'cgroup', path: dir.path, ...(dir.sharedParent ? { parent: dir.parent } : {}) }, () => createCgroup(io, dir));
     for (const w of driver.limitWrites(dir, limits)) ctx.trace.check(w.why, (n) => n.writeFile(w.file, w.value));
   }
 }

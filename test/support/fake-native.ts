@@ -131,6 +131,7 @@ export class FakeNative {
     lockFile: (path) => this.call('lockFile', [path], () => this.fd()),
     openInRoot: (rootFd, path, flags, mode) => this.call('openInRoot', [rootFd, path, flags, mode], () => this.fd()),
     recvFd: (socket) => this.call('recvFd', [socket], () => this.fd()),
+    connectUnix: (path) => this.call('connectUnix', [path], () => this.fd()),
     setWindowSize: (fd, rows, cols) => this.call('setWindowSize', [fd, rows, cols], () => 0),
     spawnUsernsHolder: () => this.call('spawnUsernsHolder', [], () => this.nextPid++),
     reap: (pid) => this.call('reap', [pid], () => pid),

@@ -156,7 +156,7 @@ test('v2 operations without controllers, for real on the unified tree: cgroup.pr
   const io = tracedIo(new TraceRecorder());
   const id = `t${randomBytes(5).toString('hex')}`;
   ids.push(id);
-  const dir = { path: join(UNIFIED, 'kit', id), parent: join(UNIFIED, 'kit'), controllers: [], parentWrites: [] };
+  const dir = { path: join(UNIFIED, 'kit', id), parent: join(UNIFIED, 'kit'), sharedParent: true, controllers: [], parentWrites: [] };
   createCgroup(io, dir);
   const sleeper = spawn('sleep', ['30']);
   try {
@@ -183,7 +183,7 @@ test('concurrent kit processes share the kit/ parent: creating and removing it r
     const io = tracedIo(new TraceRecorder());
     for (let i = 0; i < 300; i++) {
       const path = ${JSON.stringify(parent)} + '/' + process.pid + '-' + i;
-      createCgroup(io, { path, parent: ${JSON.stringify(parent)}, controllers: [], parentWrites: [] });
+      createCgroup(io, { path, parent: ${JSON.stringify(parent)}, sharedParent: true, controllers: [], parentWrites: [] });
       const problem = removeCgroup(io, path, ${JSON.stringify(parent)});
       if (problem) { console.error(problem); process.exit(1); }
     }`;
