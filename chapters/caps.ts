@@ -30,7 +30,7 @@ alone (kit chapter seccomp shows the filter).`,
     command: ['sh', '-c', 'grep -E "^Cap(Eff|Bnd)" /proc/self/status; mount -t tmpfs kit-demo /mnt 2>&1; echo "mount: exit code $?"'],
   },
   demo: droppedCapabilityDemo(),
-  probes: { before: [], during: ['capabilities-before'], after: [] },
+  probes: { before: [], created: ['capabilities-before'], during: [], after: [] },
   takeaway: `Before release, kit-init (pid above) had every capability this host gives kit. The trace
 then drops the others from the bounding set one prctl(PR_CAPBSET_DROP) at a time,
 and capset names the 14 kept; the command's CapEff and CapBnd, 00000000a80425fb,

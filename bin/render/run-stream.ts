@@ -16,6 +16,7 @@ export type Chunk = { section: true } | { text: string };
 
 const PHASE_LABEL: Record<ProbePhase, string> = {
   before: 'Host before',
+  created: 'Host, the container created',
   during: 'Host during',
   running: 'Host while it runs',
   compare: 'Host, the comparison run',

@@ -30,8 +30,14 @@ export interface CgroupDriver {
 /** A container's directory in one hierarchy, and the shared parent above it. */
 export interface CgroupDir {
   path: string;
-  /** The shared `kit` directory: created by whoever needs it first, removed when empty. */
+  /** The directory above it: made if missing (EEXIST is fine), its parentWrites applied. */
   parent: string;
+  /**
+   * kit's own shared `kit/` parent, removed by the last container out. False
+   * for an OCI cgroupsPath: that parent is the caller's (podman's
+   * libpod_parent), and kit never removes what it did not create for itself.
+   */
+  sharedParent: boolean;
   /** The controllers this directory is for (v1: its hierarchy's; v2: the enabled ones). */
   controllers: string[];
   /** Writes the parent needs before a child can use the controllers (v2 subtree_control, v1 cpuset). */

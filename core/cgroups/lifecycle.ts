@@ -20,7 +20,10 @@ const DRAIN_MS = 3000;
  */
 export function createCgroup(io: CgroupIo, dir: CgroupDir): void {
   for (let attempt = 1; ; attempt++) {
-    const parent = io.mkdir(dir.parent, 'the shared kit/ parent: the first container to need it makes it (EEXIST: one did)');
+    const why = dir.sharedParent
+      ? 'the shared kit/ parent: the first container to need it makes it (EEXIST: one did)'
+      : "the cgroupsPath's parent, made if missing (EEXIST: its owner made it); kit never removes it";
+    const parent = io.mkdir(dir.parent, why);
     if (parent < 0 && parent !== EEXIST) throw io.error(parent);
     const ret = writeAll(io, dir.parentWrites) ?? io.mkdir(dir.path, `the container's own cgroup (${dir.controllers.join(', ') || 'no controller'}): the kernel fills it with control files`);
     if (ret >= 0) return;
@@ -41,10 +44,10 @@ export function writeAll(io: CgroupIo, writes: KnobWrite[]): number | undefined 
  * Remove a container's cgroup: first end what is still in it (cgroup.kill
  * where the kernel has it, v2 since 5.14; else SIGKILL every process listed
  * in cgroup.procs), wait for it to empty, rmdir it, then rmdir the shared
- * parent if it is empty (EBUSY/ENOTEMPTY: another container still uses it).
- * Tolerates a cgroup already gone. Returns a problem line or undefined.
+ * parent if it is kit's and empty (EBUSY/ENOTEMPTY: another container still
+ * uses it). Tolerates a cgroup already gone. Returns a problem line or undefined.
  */
-export function removeCgroup(io: CgroupIo, path: string, parent: string): string | undefined {
+export function removeCgroup(io: CgroupIo, path: string, parent: string | undefined): string | undefined {
   const end = Date.now() + DRAIN_MS;
   for (;;) {
     // Unreadable: already gone, most likely; rmdir says so for sure (ENOENT).
@@ -55,6 +58,7 @@ export function removeCgroup(io: CgroupIo, path: string, parent: string): string
     if (ret !== EBUSY || Date.now() > end) return `could not remove ${path} (errno ${-ret})`;
     sleep(20);
   }
+  if (parent === undefined) return undefined;
   const ret = io.rmdir(parent, 'undo: remove the shared kit/ parent, unless another container is in it (EBUSY/ENOTEMPTY)');
   if (ret < 0 && ![ENOENT, EBUSY, ENOTEMPTY].includes(ret)) return `could not remove ${parent} (errno ${-ret})`;
   return undefined;

@@ -55,7 +55,7 @@ export class V1Driver implements CgroupDriver {
     return [...byHierarchy.values()].map((group) => {
       const dir = path ? join(this.root, group[0], path) : join(this.root, group[0], 'kit', id);
       const parent = dirname(dir);
-      return { path: dir, parent, controllers: group, parentWrites: group.includes('cpuset') ? this.cpusetParentWrites(parent) : [] };
+      return { path: dir, parent, sharedParent: !path, controllers: group, parentWrites: group.includes('cpuset') ? this.cpusetParentWrites(parent) : [] };
     });
   }
 

@@ -63,7 +63,7 @@ export class V2Driver implements CgroupDriver {
       value: enable,
       why: "v2: a controller works in a cgroup only if its parent enables it for its children (kit's own kit/; the root above delegates them)",
     }];
-    return [{ path: dir, parent, controllers, parentWrites }];
+    return [{ path: dir, parent, sharedParent: !path, controllers, parentWrites }];
   }
 
   limitWrites(dir: CgroupDir, limits: Limits): KnobWrite[] {

@@ -34,11 +34,13 @@ export interface Chapter {
   /** The container: namespaces, command, hostname... */
   spec: Partial<ContainerSpec> & Pick<ContainerSpec, 'command' | 'namespaces'>;
   /**
-   * Host probes: before it starts, during (created, not yet released), and
-   * after. `running` ones are taken while its command runs; when they are
-   * done the container is stopped (for commands that would run forever).
+   * Host probes: before it starts, during (its command just exec'd, held
+   * at its first instruction), and after. `created` ones are taken before
+   * kit-init is released to run its plan; `running` ones while the command
+   * runs, and when they are done the container is stopped (for commands that
+   * would run forever).
    */
-  probes: { before: string[]; during: string[]; running?: string[]; after: string[] };
+  probes: { before: string[]; created?: string[]; during: string[]; running?: string[]; after: string[] };
   /** A second run with these spec changes, its `running` probes shown next to the first's (with and without a limit). */
   compareWith?: { label: string; spec: Partial<ContainerSpec> };
   /** What to look at in the output, printed after it. */
@@ -73,6 +75,8 @@ export interface ChapterResult {
   chapter: string;
   title: string;
   before: ProbeResult[];
+  /** Probes taken before kit-init was released to run its plan. */
+  created: ProbeResult[];
   during: ProbeResult[];
   trace: TraceEvent[];
   container: ContainerOutcome;
@@ -152,20 +156,31 @@ async function runWithProbes(
     return results;
   };
   const before = await probes('before', chapter.probes.before, probeContext);
+  let created: ProbeResult[] = [];
   let during: ProbeResult[] = [];
   const spec = { ...chapterSpec(chapter, options.command), ...root };
+  // The host's view during the run, and the process tree for the picture.
+  const look = async (pid: number) => {
+    emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
+    during = await probes('during', chapter.probes.during, { ...probeContext, pid, command: spec.command });
+  };
+  // strace, attached before the release, is the command's tracer: kit cannot hold it at its exec too,
+  // so the view is taken before the release, of kit-init.
+  const hold = !options.beforeRelease;
   const main = await runWatched(chapter, spec, probeContext, emit, {
     id,
     paths: options.paths,
     demo: chapter.demo,
     beforeRelease: async (pid) => {
-      emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
-      during = await probes('during', chapter.probes.during, { ...probeContext, pid, command: spec.command });
+      created = await probes('created', chapter.probes.created ?? [], { ...probeContext, pid });
+      if (!hold) await look(pid);
       await options.beforeRelease?.(pid);
     },
+    // The command itself, held at its first instruction: what `ps` shows is it, not kit-init.
+    onExec: hold ? look : undefined,
     onRunning: (pid) => {
-      // The command itself, if it still runs: a truer picture than kit-init waiting for its plan.
-      if (processStat(pid)?.state !== 'Z') emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
+      // Not held: the command itself, if it still runs, for the picture.
+      if (!hold && processStat(pid)?.state !== 'Z') emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
     },
   });
   const compare = chapter.compareWith;
@@ -178,6 +193,7 @@ async function runWithProbes(
     chapter: chapter.id,
     title: chapter.title,
     before,
+    created,
     during,
     trace: main.result.trace,
     container: main.container,

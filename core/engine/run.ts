@@ -10,6 +10,8 @@ import { SIG } from '../linux';
 import { initPath, type NativeAddon } from '../native';
 import { checkWritable, kitPaths, containerDir, type KitPaths } from '../paths';
 import { buildPlan, type HostContext, type HostStep, type Plan, type PlanPart } from '../plan';
+import { holdAtExec } from '../plan/hold';
+import { processStat } from '../host/process';
 import type { ContainerSpec, Namespace } from '../spec';
 import { NAMESPACE_FLAG } from '../plan/namespaces';
 import { parseEvents, type TraceEvent } from '../trace/event';
@@ -49,6 +51,13 @@ export interface RunOptions {
   demo?: PlanPart;
   /** Setup steps written outside kit (a lab's student code), run before kit confines the container (see buildPlan). */
   runtime?: PlanPart;
+  /**
+   * Called once the command has exec'd, while the kernel holds it at its
+   * first instruction (core/plan/hold.ts): the moment
+   * a chapter takes the host's view of the command itself. It runs on when
+   * the promise settles; `whileRunning` starts then.
+   */
+  onExec?: (pid: number) => Promise<void>;
   /**
    * Called once the command itself runs: kit-init's execve succeeded. A
    * detached container's shim reports it to the `kit run -d` that waits.
@@ -94,7 +103,11 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
   const kept = spec.keepLayer ? keepRecord(paths, state) : undefined;
   try {
-    const result = await runPlan(() => buildPlan(spec, id, paths, options.demo, options.runtime), ctx, options, (pid) => {
+    const plan = () => {
+      const built = buildPlan(spec, id, paths, options.demo, options.runtime);
+      return options.onExec ? holdAtExec(built) : built;
+    };
+    const result = await runPlan(plan, ctx, options, (pid) => {
       writeState(paths, { ...state, pid });
       kept?.started();
     });
@@ -249,13 +262,17 @@ async function runAttached(
     for (const reader of [control, stdout, stderr]) reader?.socket.destroy(); // before the error reaches the caller
     throw err;
   }
+  let watcher: Promise<void> | undefined;
   try {
     await control.text;
     inside.end();
-    if (!inside.events.some((e) => e.errno !== null)) options.onRunning?.(pid);
+    const started = !inside.events.some((e) => refused(plan, e));
+    if (options.onExec && started) await lookAtExec(trace, pid, inside.events, options.onExec);
     // Once kit-init has run the plan (eth0 is configured from inside) and the
     // command started: the control socket closes on its execve.
-    await options.whileRunning?.(pid, ended.signal).finally(() => reaped || stop(trace, pid));
+    watcher = options.whileRunning?.(pid, ended.signal).finally(() => reaped || stop(trace, pid));
+    if (started) options.onRunning?.(pid);
+    await watcher;
   } catch (err) {
     await exited; // the watcher stopped the container
     for (const reader of [stdout, stderr]) reader?.socket.destroy();
@@ -275,10 +292,37 @@ async function runAttached(
     stdout: out ?? ttyOutput(),
     stderr: err ?? '',
     ...status,
-    failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => e.errno !== null) : undefined,
+    failed: status.exitCode !== null && status.exitCode >= 125 ? inside.events.find((e) => refused(plan, e)) : undefined,
     notes: ctx.notes,
     oomKilled: ctx.oomKilled ?? false,
   };
+}
+
+/** Steps whose refusal the plan goes on after: a chapter's attempt, the hold at exec. */
+const TOLERATED = new Set(['try', 'hold_at_exec']);
+
+/** A container-side call that failed and stopped the plan. */
+function refused(plan: Plan, event: TraceEvent): boolean {
+  return event.errno !== null && !(event.step !== null && TOLERATED.has(plan.container[event.step]?.op));
+}
+
+/** How long the kernel may take to stop a just-exec'd command, before kit looks without it. */
+const HOLD_WAIT_MS = 2000;
+
+/**
+ * The command has exec'd: let `look` see it, then let it run. Held (its
+ * PTRACE_TRACEME succeeded), it is in a ptrace stop ('t') at its first
+ * instruction; kit, the tracer, detaches and it runs as if never traced.
+ */
+async function lookAtExec(trace: TraceRecorder, pid: number, events: TraceEvent[], look: (pid: number) => Promise<void>): Promise<void> {
+  const held = events.some((e) => e.syscall === 'ptrace' && e.errno === null);
+  const end = Date.now() + HOLD_WAIT_MS;
+  while (held && processStat(pid)?.state !== 't' && Date.now() < end) await sleep(5);
+  try {
+    await look(pid);
+  } finally {
+    if (held) trace.host('let the command run: kit, its tracer, detaches (no signal), and it goes on as if never stopped', (n) => n.releaseHeld(pid));
+  }
 }
 
 /**

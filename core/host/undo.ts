@@ -33,7 +33,7 @@ export type Undo =
   /** A container joined kit0: when it leaves, kit0 and the shared rules go if no other container uses them. */
   | { op: 'network-release' }
   /** A container's cgroup: end what is left in it, rmdir it, then its shared parent if empty. */
-  | { op: 'cgroup'; path: string; parent: string }
+  | { op: 'cgroup'; path: string; parent?: string }
   /** Loop devices kit attached to a file of its own (devicemapper's sparse files): detached by file. */
   | { op: 'loop-detach'; file: string }
   /** A device-mapper device kit activated (a thin pool, a thin device): `dmsetup remove`; a busy pool is another container's. `lock`: the pool's dir, whose lock the removal of a pool holds. */

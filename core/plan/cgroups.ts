@@ -29,7 +29,7 @@ export function planCgroups(spec: ContainerSpec, id: string): PlanPart {
 /** Every controller's dir (several on cgroup v1), journaled in one batch: one fsync, then the mkdirs. */
 function create(ctx: HostContext, { driver, dirs, limits }: ContainerCgroups): void {
   const io = tracedIo(ctx.trace);
-  ctx.changes.makeAll(dirs.map((dir) => ({ op: 'cgroup' as const, path: dir.path, parent: dir.parent })), () => {
+  ctx.changes.makeAll(dirs.map((dir) => ({ op: 'cgroup' as const, path: dir.path, ...(dir.sharedParent ? { parent: dir.parent } : {}) })), () => {
     for (const dir of dirs) {
       createCgroup(io, dir);
       for (const w of driver.limitWrites(dir, limits)) ctx.trace.check(w.why, (n) => n.writeFile(w.file, w.value));

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { namespaceDiffers, statusField } from '../host/process';
+import { namespaceDiffers, processStat, statusField } from '../host/process';
 import { commandOutput } from './command';
 import type { Probe } from './probe';
 
@@ -22,15 +22,17 @@ export const containerProcess: Probe = {
       `/proc/${pid}/status NSpid: ${nspid}   (host PID, then its PID inside each nested PID namespace)`,
       `namespaces that differ from the host's: ${differingNamespaces(pid).join(', ') || 'none'}`,
     ];
-    return { title: `the container process, seen from the host (pid ${pid})${waiting(pid, command)}`, text: lines.join('\n') };
+    return { title: `the container process, seen from the host (pid ${pid})${moment(pid, command)}`, text: lines.join('\n') };
   },
 };
 
-/** Before it is released the process is still kit-init: say so, and what it will become. */
-function waiting(pid: number, command?: string[]): string {
-  const comm = statusField(pid, 'Name');
-  if (comm !== 'kit-init' || !command?.length) return '';
-  return `: still kit-init, waiting for its plan; it becomes \`${command.join(' ')}\` once released`;
+/** Where the process is in its life, when ps alone would not say: held at its exec, still kit-init, already ended. */
+function moment(pid: number, command?: string[]): string {
+  const state = processStat(pid)?.state;
+  if (state === undefined || state === 'Z') return ': it has already exited';
+  if (statusField(pid, 'Name') === 'kit-init') return command?.length ? `: still kit-init, waiting for its plan; it becomes \`${command.join(' ')}\` once released` : ': still kit-init';
+  if (state === 't') return ": just exec'd, held by kit at its first instruction while the host looks";
+  return '';
 }
 
 function differingNamespaces(pid: number): string[] {

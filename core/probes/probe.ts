@@ -10,7 +10,7 @@ export interface ProbeContext {
   pid?: number;
   /** The container's layered root (chapters with `storage`). */
   storage?: StorageView;
-  /** The command the container runs (it is still kit-init while `during` probes are taken). */
+  /** The command the container runs (the process may still be kit-init: strace attached, or the exec failed). */
   command?: string[];
   /** Aborted when the container exits by itself (`running` probes): stop waiting for it to answer. */
   ended?: AbortSignal;

@@ -27,7 +27,7 @@ export type RunRecord =
   /** The run is over: its whole result, as `--json` prints it. */
   | { type: 'end'; result: unknown; failed?: TraceEvent; claims?: CheckedClaim[] };
 
-export type ProbePhase = 'before' | 'during' | 'running' | 'compare' | 'after';
+export type ProbePhase = 'before' | 'created' | 'during' | 'running' | 'compare' | 'after';
 
 /** A record with its time: milliseconds since the run started. */
 export type TimedRecord = RunRecord & { t: number };

@@ -82,6 +82,10 @@ pub enum ContainerStep {
     /// over the unix socket at fd `socket`, its slave the controlling terminal
     /// and fds 0-2 (src/init/console.rs); a size of 0 leaves it as it is.
     Console { socket: i32, rows: u32, cols: u32 },
+    /// ptrace(PTRACE_TRACEME) just before the exec: the command stops at its
+    /// first instruction until the host lets it go (sys/ptrace.rs). Refused
+    /// (already traced by strace, a seccomp filter), the command just runs.
+    HoldAtExec,
     /// setrlimit(2) of resource number `resource`; a negative value is RLIM_INFINITY.
     Setrlimit { resource: u32, soft: i64, hard: i64 },
     /// umask(2): the command's file-creation mask.

@@ -117,6 +117,7 @@ export class FakeNative {
       return Promise.resolve(result);
     },
     kill: (pid, signal) => this.call('kill', [pid, signal], () => 0),
+    releaseHeld: (pid) => this.call('releaseHeld', [pid], () => 0),
     pipe: () => this.call('pipe', [], (): [number, number] => [this.fd(), this.fd()]),
     socketpair: () => this.call('socketpair', [], (): [number, number] => [this.fd(), this.fd()]),
     close: (fd) => this.call('close', [fd], () => 0),
@@ -136,6 +137,7 @@ export class FakeNative {
     lockFile: (path) => this.call('lockFile', [path], () => this.fd()),
     openInRoot: (rootFd, path, flags, mode) => this.call('openInRoot', [rootFd, path, flags, mode], () => this.fd()),
     recvFd: (socket) => this.call('recvFd', [socket], () => this.fd()),
+    connectUnix: (path) => this.call('connectUnix', [path], () => this.fd()),
     setWindowSize: (fd, rows, cols) => this.call('setWindowSize', [fd, rows, cols], () => 0),
     vethAdd: (host, peer) => this.call('vethAdd', [host, peer], () => 0),
     linkSet: (link, master, up) => this.call('linkSet', [link, master, up], () => 0),

@@ -138,11 +138,25 @@ test('--cgroup-driver v2 on this hybrid host: the container joins kit/<id> in th
   expect(r.trace.some((e) => e.syscall === 'write' && e.args[0] === `"${UNIFIED}/kit/${r.id}/cgroup.procs"`)).toBe(true);
 });
 
+test('--cgroup-driver v2: the last container out removes the shared kit/ parent from the unified tree', async () => {
+  const parent = join(UNIFIED, 'kit');
+  const r = await run(['true'], { driver: 'v2' });
+  expect(existsSync(join(parent, r.id))).toBe(false);
+  // Other kit processes may use kit/ at this moment: then it holds their cgroups. Never left empty.
+  await eventually(() => {
+    try {
+      return readdirSync(parent, { withFileTypes: true }).some((e) => e.isDirectory());
+    } catch {
+      return true; // gone
+    }
+  });
+});
+
 test('v2 operations without controllers, for real on the unified tree: cgroup.procs, cgroup.freeze, cgroup.kill', async () => {
   const io = tracedIo(new TraceRecorder());
   const id = `t${randomBytes(5).toString('hex')}`;
   ids.push(id);
-  const dir = { path: join(UNIFIED, 'kit', id), parent: join(UNIFIED, 'kit'), controllers: [], parentWrites: [] };
+  const dir = { path: join(UNIFIED, 'kit', id), parent: join(UNIFIED, 'kit'), sharedParent: true, controllers: [], parentWrites: [] };
   createCgroup(io, dir);
   const sleeper = spawn('sleep', ['30']);
   try {
@@ -169,7 +183,7 @@ test('concurrent kit processes share the kit/ parent: creating and removing it r
     const io = tracedIo(new TraceRecorder());
     for (let i = 0; i < 300; i++) {
       const path = ${JSON.stringify(parent)} + '/' + process.pid + '-' + i;
-      createCgroup(io, { path, parent: ${JSON.stringify(parent)}, controllers: [], parentWrites: [] });
+      createCgroup(io, { path, parent: ${JSON.stringify(parent)}, sharedParent: true, controllers: [], parentWrites: [] });
       const problem = removeCgroup(io, path, ${JSON.stringify(parent)});
       if (problem) { console.error(problem); process.exit(1); }
     }`;

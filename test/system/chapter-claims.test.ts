@@ -51,7 +51,13 @@ test('the texts the issue found false are true now', () => {
   const uts = kit(['chapter', 'uts'], kr.env).stdout;
   expect(uts).not.toContain('it is PID 1');
   expect(uts).toContain('it keeps the PID clone() returned (no PID namespace here)');
-  expect(uts).toMatch(/still kit-init, waiting for its plan; it becomes `hostname` once released/);
+  // Host during shows the command itself (held at its first instruction), not kit-init, even for one as short as hostname.
+  const during = /Host during: the container process, seen from the host \(pid (\d+)\): just exec'd, held by kit at its first\s+instruction/.exec(uts);
+  expect(during).not.toBeNull();
+  expect(uts).toMatch(new RegExp(`^ +${during![1]} +\\d+ hostname$`, 'm'));
+  expect(uts).not.toMatch(/^ +\d+ +\d+ kit-init$/m);
+  // ...and before the command's output: it has not run yet.
+  expect(uts.indexOf('Host during')).toBeLessThan(uts.indexOf('  kit-uts-demo'));
   const net = kit(['chapter', 'net', '--', 'true'], kr.env).stdout;
   expect(net).toMatch(/born in new mount, uts, pid, net namespaces/);
   expect(net).not.toMatch(/incompatible, use 'nft'/);

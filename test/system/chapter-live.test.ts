@@ -59,5 +59,31 @@ test("--strace shows the command's own calls from its execve on, kit-init's coun
   expect(lines[at + 1]).toMatch(/^ {2}\(\d+ calls by kit-init before it exec'd the command, not shown/);
   const first = lines.slice(at + 1).find((l) => /^ {2}\d+ +\S/.test(l));
   expect(first).toMatch(/^ {2}\d+ +execve\("\/usr\/bin\/ps", \["ps", "-ef"\]/);
+  // strace is the command's tracer: kit cannot hold it at its exec, so the during view is of kit-init, and says so.
+  expect(r.stdout).toMatch(/Host during: the container process, seen from the host \(pid \d+\): still\s+kit-init, waiting for its plan/);
   for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+});
+
+test('kit run --record, then kit replay: the same stdout and stderr, byte for byte, with or without the trace', () => {
+  expect(kit(['image', 'ls'], kr.env).status).toBe(0); // builds base first: building it is not part of the run
+  const traced = join(kr.root, 'run-traced.kitrec');
+  const live = kit(['run', '--trace', '--record', traced, 'base', 'sh', '-c', 'echo out; echo err >&2; echo more; exit 3'], kr.env);
+  expect(live.status).toBe(3);
+  expect(live.stdout).toBe('out\nmore\n');
+  expect(live.stderr).toMatch(/^\[host\] clone\(/m);
+  expect(live.stderr).toMatch(/^err$/m);
+  const replay = kit(['replay', traced, '--instant'], kr.env);
+  expect(replay.status).toBe(0);
+  expect(replay.stdout).toBe(live.stdout);
+  expect(replay.stderr).toBe(live.stderr);
+  expect(kit(['replay', traced, '--instant', '--no-trace'], kr.env).stderr).toBe('err\n');
+
+  // A command that cannot start: no trace asked for, the failed call is the one line, in the replay too.
+  const failed = join(kr.root, 'run-failed.kitrec');
+  const missing = kit(['run', '--record', failed, 'base', '/no/such/command'], kr.env);
+  expect(missing.status).toBe(127);
+  expect(missing.stderr).toMatch(/execve\("\/no\/such\/command".*ENOENT/);
+  const again = kit(['replay', failed, '--instant'], kr.env);
+  expect(again.stdout).toBe(missing.stdout);
+  expect(again.stderr).toBe(missing.stderr);
 });

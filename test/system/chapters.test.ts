@@ -105,7 +105,7 @@ test.each(['SIGTERM', 'SIGINT'] as const)('%s to kit during a sleep container ki
   const child = kitBackground(['chapter', 'pid', '--', 'sleep', '30'], kr.env);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   let pid = 0;
-  await eventually(() => (pid = containerRunning(kr.root, 'sleep')?.pid ?? 0) > 0);
+  await eventually(() => (pid = containerRunning(kr.root, 'sleep')?.pid ?? 0) > 0, 30000); // a loaded host takes its time
   child.kill(signal);
   expect(await exited).toBe(signal === 'SIGTERM' ? 143 : 130);
   expect(alive(pid)).toBe(false);

@@ -85,7 +85,8 @@ async function watchLines(count: number): Promise<ContainerStats[][]> {
 }
 
 test('kit stats on v1: ~50% CPU under --cpu-quota 50000, memory and pids as the cgroup files hold them', async () => {
-  const { id, name } = runDetached(['--cpu-quota', '50000', '--memory', '64m', '--pids-limit', '20'], BUSY);
+  // The largest CPU weight, so that on a busy CI machine the quota, not the other tests, bounds it.
+  const { id, name } = runDetached(['--cpu-quota', '50000', '--cpu-shares', '262144', '--memory', '64m', '--pids-limit', '20'], BUSY);
   const row = statsOf(id);
   expect(row).toMatchObject({ name, cgroup: 'v1', memoryLimit: 64 * 1024 * 1024, memoryLimited: true });
   expect(row.memoryLimit).toBe(Number(file('memory', id, 'memory.limit_in_bytes')));
@@ -118,11 +119,12 @@ test("kit exec joins the container's cgroups: inside it reads \"/\" as PID 1 doe
   expect(own).toBe(cgroupOf('1'));
   for (const controller of ['cpu', 'cpuacct', 'memory', 'pids']) expect(own).toMatch(new RegExp(`^\\d+:${controller}:/$`, 'm'));
 
-  const exec = kitBackground(['exec', name, 'sleep', '5'], kr.env);
+  // Long enough to outlast a slow `kit stats` on a busy machine; Ctrl-C ends it below.
+  const exec = kitBackground(['exec', name, 'sleep', '60'], kr.env);
   const procs = () => file('pids', id, 'cgroup.procs').split('\n').filter(Boolean);
   try {
-    await eventually(() => procs().some((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\x005\x00'));
-    const sleeper = procs().find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\x005\x00')!;
+    await eventually(() => procs().some((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\x0060\x00'));
+    const sleeper = procs().find((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8') === 'sleep\x0060\x00')!;
     const seenByHost = readFileSync(`/proc/${sleeper}/cgroup`, 'utf8');
     for (const controller of ['cpu', 'cpuacct', 'memory', 'pids']) expect(seenByHost).toMatch(new RegExp(`^\\d+:${controller}:/kit/${id}$`, 'm'));
     // PID 1, the exec's sleep and kit-init waiting for it (it forked to enter the PID namespace).

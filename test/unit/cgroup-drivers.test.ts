@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { CgroupIo } from '../../core/cgroups/driver';
 import { usageDirs } from '../../core/cgroups/container';
-import { createCgroup, writeAll } from '../../core/cgroups/lifecycle';
+import { createCgroup, removeCgroup, writeAll } from '../../core/cgroups/lifecycle';
 import { statsBetween, type UsageSample } from '../../core/cgroups/stats';
 import { readUsage } from '../../core/cgroups/usage';
 import { toLimits, sharesToWeight, parseBytes, type Resources } from '../../core/cgroups/limits';
@@ -57,6 +57,22 @@ test('v2 driver: every docker flag lands in its v2 file; controllers enabled in 
   expect(read(join(dir, 'cpuset.cpus'))).toBe('0');
   expect(read(join(root, 'cgroup.subtree_control'))).toBe('cpuset cpu io memory pids\n');
   expect(read(join(root, 'kit', 'cgroup.subtree_control'))).toBe('+cpuset +cpu +io +memory +pids');
+});
+
+test("an OCI cgroupsPath: kit makes the caller's parent if missing but never removes it; kit's own kit/ goes with its last container", () => {
+  writeFileSync(join(root, 'cgroup.controllers'), 'cpu memory pids\n');
+  writeFileSync(join(root, 'cgroup.subtree_control'), 'cpu memory pids\n');
+  const driver = new V2Driver(root);
+  const io = fixtureIo();
+  const [oci] = driver.cgroups('c1', ['pids'], 'libpod_parent/libpod-c1');
+  const [own] = driver.cgroups('c2', ['pids']);
+  expect([oci.sharedParent, own.sharedParent]).toEqual([false, true]);
+  createCgroup(io, oci);
+  createCgroup(io, own);
+  expect(removeCgroup(io, oci.path, undefined)).toBeUndefined(); // the journal records no parent for it
+  expect(removeCgroup(io, own.path, own.parent)).toBeUndefined();
+  expect([existsSync(oci.path), existsSync(join(root, 'libpod_parent'))]).toEqual([false, true]);
+  expect([existsSync(own.path), existsSync(join(root, 'kit'))]).toEqual([false, false]);
 });
 
 test('v2 driver: --cpus, a period alone, unlimited swap and the shares conversion', () => {

@@ -99,6 +99,13 @@ pub fn set_window_size(env: Env, fd: i32, rows: u32, cols: u32) -> napi::Result<
     ret(&env, "ioctl", || sys::tty::set_window_size(fd, rows as u16, cols as u16))
 }
 
+/// Let a command held at its exec run on (PTRACE_DETACH). Called on Node's
+/// main thread, the tracer: the thread that cloned the container.
+#[napi]
+pub fn release_held(env: Env, pid: i32) -> napi::Result<i64> {
+    ret(&env, "ptrace", || sys::ptrace::detach(pid))
+}
+
 #[napi]
 pub fn kill(env: Env, pid: i32, signal: i32) -> napi::Result<i64> {
     ret(&env, "kill", || sys::kill::kill(pid, signal))

@@ -36,6 +36,7 @@ pub mod open_tree;
 pub mod openat2;
 pub mod pivot_root;
 pub mod prctl;
+pub mod ptrace;
 pub mod rlimit;
 pub mod seccomp;
 pub mod setns;

@@ -17,6 +17,12 @@ pub fn wait4(pid: i32) -> Exit {
         if r == -1 && errno() == EINTR {
             continue;
         }
+        // A command held at its exec (sys/ptrace.rs) reports that stop to
+        // every thread of its tracer's process: not its end, the host's main
+        // thread lets it go.
+        if r == pid && libc::WIFSTOPPED(status) {
+            continue;
+        }
         break r as i64;
     });
     match result {
