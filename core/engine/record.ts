@@ -64,6 +64,10 @@ function recordFile(paths: KitPaths, id: string): string {
 
 export function writeRecord(paths: KitPaths, record: ContainerRecord): void {
   mkdirSync(recordDir(paths, record.id), { recursive: true });
+  replaceRecord(paths, record);
+}
+
+function replaceRecord(paths: KitPaths, record: ContainerRecord): void {
   const file = recordFile(paths, record.id);
   writeFileSync(file + '.tmp', JSON.stringify(record, null, 2));
   renameSync(file + '.tmp', file); // readers never see half a file
@@ -87,5 +91,12 @@ export function listRecords(paths: KitPaths): ContainerRecord[] {
 /** Change a kept container's record (the lifecycle updates one field or two at a time). */
 export function updateRecord(paths: KitPaths, id: string, change: (record: ContainerRecord) => ContainerRecord): void {
   const record = readRecord(paths, id);
-  if (record) writeRecord(paths, change(record));
+  if (!record) return;
+  try {
+    replaceRecord(paths, change(record));
+  } catch (err) {
+    // kit rm (or kit reset) removed it meanwhile, e.g. while its shim wrote
+    // the exit: an update never makes the directory again.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
