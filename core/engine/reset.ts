@@ -96,6 +96,15 @@ function journalChanges(file: string): string[] {
 /** A journal record as one line: its kind, then what it names (`umount /run/kit/...`, `link-delete kitv1a2b3c4d`). */
 export function describeChange(record: Undo): string {
   const { op, ...rest } = record;
-  const words = Object.values(rest).map((v) => (Array.isArray(v) ? v.join(' ') : String(v)));
-  return [op, ...words].join(' ');
+  return [op, ...Object.values(rest).map(words)].join(' ');
+}
+
+/** A record's value as words: lists joined, a rule list as `-A CHAIN spec; ...` (iptables-delete-rules). */
+function words(value: unknown): string {
+  if (Array.isArray(value)) return value.map(words).join(value.some((v) => typeof v === 'object') ? '; ' : ' ');
+  if (value && typeof value === 'object' && 'chain' in value && 'spec' in value) {
+    const rule = value as { chain: string; spec: string[] };
+    return `-A ${rule.chain} ${rule.spec.join(' ')}`;
+  }
+  return String(value);
 }
