@@ -274,7 +274,7 @@ describe('bad input: one clear line, non-zero exit, nothing half-built left', ()
 
   test('unknown driver', () => expect(attempt('FROM bb\nRUN true\n', ['--storage-driver', 'fuse-overlayfs'])).toMatch(/unknown storage driver 'fuse-overlayfs'; use one of .*overlay2.*vfs/));
   test('a driver this kernel lacks', () => expect(attempt('FROM bb\nRUN true\n', ['--storage-driver', 'aufs'])).toMatch(/storage driver 'aufs' cannot be used here: .*grep aufs \/proc\/filesystems/));
-  test('unknown instruction', () => expect(attempt('FROM bb\nCOPY a.txt /a\nEXPOSE 80\n')).toMatch(/Kitfile line 3: unknown instruction 'EXPOSE'/));
+  test('unknown instruction', () => expect(attempt('FROM bb\nCOPY a.txt /a\nHEALTHCHECK CMD true\n')).toMatch(/Kitfile line 3: unknown instruction 'HEALTHCHECK'/));
   test('a failing RUN: its line, its exit code, the COPY layer before it removed', () =>
     expect(attempt('FROM bb\nCOPY a.txt /a-unique.txt\nRUN echo oops >&2; exit 3\n')).toMatch(/Kitfile line 3: RUN echo oops >&2; exit 3 exited with code 3; oops/));
   test('COPY of a path outside the context', () => expect(attempt('FROM bb\nCOPY ../ctx /p\n')).toMatch(/line 2: COPY \.\.\/ctx: \/tmp\/kit-test-\w+\/ctx is outside the build context/));
