@@ -16,6 +16,8 @@ export interface ChapterJson {
   trace: EventJson[];
   container: { stdout: string; stderr: string; exitCode: number };
   before: Array<{ probe: string; text: string }>;
+  /** The host once the container is created, before kit-init runs its plan (chapters that look then, e.g. caps). */
+  created?: Array<{ probe: string; title: string; text: string }>;
   during: Array<{ probe: string; title: string; text: string }>;
   after: Array<{ probe: string; text: string }>;
 }
