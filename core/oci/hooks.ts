@@ -38,8 +38,11 @@ export function runHooks(trace: TraceRecorder, hooks: OciHook[] | undefined, poi
       killSignal: 'SIGKILL',
       cwd: '/',
     });
-    const status = r.error ? 127 : (r.status ?? 128);
-    const problem = r.error ? r.error.message : r.signal ? `killed by ${r.signal}${hook.timeout ? ` (timeout ${hook.timeout}s)` : ''}` : status !== 0 ? `exit ${status}: ${r.stderr.trim().split('\n')[0] ?? ''}` : undefined;
+    // A hook that exits without reading its stdin makes the write fail with
+    // EPIPE: its exit status still says how it went (runc ignores it too).
+    const error = (r.error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' ? undefined : r.error;
+    const status = error ? 127 : (r.status ?? 128);
+    const problem = error ? error.message : r.signal ? `killed by ${r.signal}${hook.timeout ? ` (timeout ${hook.timeout}s)` : ''}` : status !== 0 ? `exit ${status}: ${r.stderr.trim().split('\n')[0] ?? ''}` : undefined;
     trace.add({
       syscall: hook.path,
       args: args.slice(1),
