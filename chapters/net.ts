@@ -35,7 +35,8 @@ and kit does the same, each step a line of the trace below:
   1. the Network: a bridge, kit0 (Docker's docker0), a virtual switch on the
      host with the subnet's first address, the containers' gateway. Shared by
      every container: made by the first and kept, as Docker keeps docker0
-     (\`kit network prune\` removes it).
+     (\`kit network prune\` removes it; this chapter does too, at its end, if
+     its run is what made it).
   2. the Endpoint: a veth pair, two links joined like the ends of a cable. The
      host end, kitv<id>, is plugged into kit0.
   3. after clone(), the other end is moved into the container's namespace (by
@@ -86,9 +87,10 @@ rule is new: the rest is shared and kept). kit0 lists the container's kitv link.
 Inside, eth0 has an address on kit0's subnet and a default route via kit0's
 address. The host pings that address, and 127.0.0.1:8080 is answered by busybox
 httpd inside. Afterwards the DNAT rule and the veth are gone: the trace ends
-with their undo. kit0 and the shared rules stay, as docker0 does, so the next
-container only adds its own veth, address and DNAT rule; \`kit network prune\`
-(as root) removes them once no container uses them.`,
+with their undo. After \`kit run\`, kit0 and the shared rules stay, as docker0
+does, so the next container only adds its own veth, address and DNAT rule;
+\`kit network prune\` (as root) removes them once no container uses them. This
+chapter prunes them itself if its run made them: Host after matches Host before.`,
   claims: [
     { says: 'during the run the nat table has a DNAT rule for port 8080 to the container', holds: (r) => /--dport 8080 .*-j DNAT --to-destination [\d.]+:80/.test(claimData.probe(r, 'during', 'nat-rules')?.text ?? '') },
     { says: "inside, eth0 has an address on kit0's subnet and a default route via kit0's address", holds: (r) => /inet [\d.]+\/\d+ .*eth0/.test(claimData.probe(r, 'running', 'container-network')?.text ?? '') && /default via [\d.]+ dev eth0/.test(claimData.probe(r, 'running', 'container-network')?.text ?? '') },

@@ -10,6 +10,8 @@ import { unmet, type Requirement } from '../support';
 import { isRoot, needsRootBecause, rootlessSpec, viaUserNamespace } from './rootless';
 import type { TraceEvent } from '../trace/event';
 import { processStat } from '../host/process';
+import { bridgeExists, pruneHostNetwork, withNetworkLock } from '../network';
+import { TraceRecorder } from '../trace/recorder';
 import { checkClaims, type CheckedClaim, type Claim } from './claims';
 import { processTree } from '../record/process-tree';
 import type { ProbePhase, RunRecord } from '../record/records';
@@ -156,9 +158,11 @@ async function runWithProbes(
     return results;
   };
   const before = await probes('before', chapter.probes.before, probeContext);
+  const spec = { ...chapterSpec(chapter, options.command), ...root };
+  // A chapter is a demonstration: if its run makes kit0, it leaves the host as it found it.
+  const makesBridge = spec.network === 'bridge' && !bridgeExists();
   let created: ProbeResult[] = [];
   let during: ProbeResult[] = [];
-  const spec = { ...chapterSpec(chapter, options.command), ...root };
   // The host's view during the run, and the process tree for the picture.
   const look = async (pid: number) => {
     emit({ type: 'tree', nodes: processTree(pid), containerPid: pid });
@@ -188,6 +192,7 @@ async function runWithProbes(
   const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths, demo: chapter.demo }));
   if (compare && compared) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running.length ? compared.running : [outputView(compared.container)] });
   if (chapter.report) emit({ type: 'probes', phase: 'after', label: 'What happened', results: [chapter.report(main.container, compared?.container)] });
+  if (makesBridge) removeSharedNetwork();
   const after = await probes('after', chapter.probes.after, probeContext);
   const result: ChapterResult = {
     chapter: chapter.id,
@@ -242,4 +247,14 @@ async function runWatched(chapter: Chapter, spec: ContainerSpec, probeContext: P
   if (result.notes.length) emit({ type: 'notes', notes: result.notes });
   const container: ContainerOutcome = { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode, signal: result.signal, notes: result.notes };
   return { result, container, running };
+}
+
+/**
+ * kit0 and its shared rules, made by this chapter's run: removed as `kit
+ * network prune` does, which keeps them while any container (of any kit
+ * process) still holds an address on kit0.
+ */
+function removeSharedNetwork(): void {
+  const trace = new TraceRecorder();
+  withNetworkLock(trace, () => pruneHostNetwork(trace));
 }

@@ -8,4 +8,5 @@ export { iptablesBackend, type Backend } from './iptables';
 export { parsePort, formatPort, checkHostPortFree, assignHostPorts, ANY_PORT, type PortMapping } from './ports';
 export { containerAddress } from './endpoint';
 export { withNetworkLock } from './lock';
+export { bridgeExists } from './bridge';
 export { pruneHostNetwork, sharedNetworkPlan, type PruneResult } from './host-network';
