@@ -28,10 +28,8 @@ const CONTROL_FD: i32 = 3;
 fn main() {
     // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored
     // across execve: give the container the default behaviour back.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
-    }
+    sys::signals::reset_to_default(libc::SIGPIPE);
+    sys::signals::reset_to_default(libc::SIGXFSZ);
     trace::send_to_fd(CONTROL_FD);
     record_userns_calls();
     record_own_exec();
@@ -175,24 +173,8 @@ fn fork_and_wait() -> sys::SysResult {
     if pid == 0 {
         return Ok(0);
     }
-    unsafe { libc::close(CONTROL_FD) }; // the host sees EOF when the child execs
-    exit_as(sys::fork::wait_status(pid as i32))
-}
-
-/// End as a child ended (its raw wait status), so the host's wait4 sees the command's status.
-pub(crate) fn exit_as(status: i32) -> ! {
-    let signal = status & 0x7f;
-    if signal != 0 {
-        // Die of the same signal. kit-init may have inherited it ignored
-        // (kit run under nohup): reset it first, and should raise still
-        // return, never report 0 but 128+signal, as a shell does.
-        unsafe {
-            libc::signal(signal, libc::SIG_DFL);
-            libc::raise(signal);
-            libc::_exit(128 + signal)
-        }
-    }
-    unsafe { libc::_exit((status >> 8) & 0xff) }
+    sys::fds::close_untraced(CONTROL_FD); // the host sees EOF when the child execs
+    sys::signals::exit_as(sys::fork::wait_status(pid as i32))
 }
 
 /// runc's order: groups, then gid, then uid (after which setgroups and
@@ -212,11 +194,11 @@ fn set_user(uid: u32, gid: u32, groups: &[u32]) -> sys::SysResult {
 /// sees EOF once the command runs.
 fn exec_wait(fifo: i32) -> sys::SysResult {
     trace::hold();
-    unsafe { libc::close(CONTROL_FD) };
+    sys::fds::close_untraced(CONTROL_FD);
     let opened = sys::open::open_write(&format!("/proc/self/fd/{}", fifo));
     if let Ok(fd) = opened {
         trace::release_to_fd(fd as i32);
-        unsafe { libc::close(fifo) };
+        sys::fds::close_untraced(fifo);
     }
     opened
 }
