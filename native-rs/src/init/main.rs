@@ -1,18 +1,30 @@
 //! kit-init: the first program inside every container, like `runc init`.
 //!
-//! clone() gave it its namespaces; it is single-threaded, so unlike Node it may
-//! allocate, format and unshare freely. It reads the plan from the control
-//! socket (fd 3), runs each step through the traced wrappers in kit_native::sys
-//! (their events go back on the same socket), then execs the container's
-//! command. Exit codes follow Docker's: 125 a setup step failed, 126 the
-//! command could not be run, 127 it was not found.
+//! It reads the plan from the control socket (fd 3), runs each step through
+//! the traced wrappers in kit_native::sys (their events go back on the same
+//! socket), then execs the container's command. Exit codes follow Docker's:
+//! 125 a setup step failed, 126 the command could not be run, 127 it was not
+//! found.
 //!
-//! Crates: only `libc` (through kit_native::sys), never napi-rs (the addon is
-//! behind the `addon` feature, which this binary is built without). libc is
-//! declarations only: constants, structs and glibc's thin syscall wrappers,
-//! none of which takes a lock, allocates or starts a thread, so what runs here
-//! is the raw syscalls the trace shows. The child of clone() in Node (before
-//! this program is exec'd) is more constrained still: see sys/clone.rs.
+//! Why a separate program, and where allocation matters: Node is
+//! multi-threaded, so the child of its clone() may find a malloc or stdio
+//! lock held by a thread that does not exist on its side. That child
+//! (sys/clone.rs, sys/userns_child.rs) therefore runs only raw syscalls on
+//! data built before clone(), allocating nothing and taking no lock, until
+//! it has exec'd this program. Here there is one thread and nobody else to
+//! hold a lock, so kit-init may allocate, format and parse; it must stay
+//! single-threaded (unshare(CLONE_NEWUSER) and setns into some namespaces
+//! refuse a multi-threaded caller), and no crate it links starts a thread.
+//!
+//! Crates it links, all pure Rust (the addon's napi-rs is behind the `addon`
+//! feature, which this binary is built without): `libc` (declarations and
+//! glibc's thin syscall wrappers: no lock, no allocation); `serde` and
+//! `serde_json` (the plan's JSON lines, parsed once before any step); `caps`
+//! (capability names and numbers); `seccompiler` and `syscalls` (a filter
+//! compiled to BPF in memory, syscall names to this architecture's numbers,
+//! before it is installed); `netlink-packet-route` and `netlink-sys` (eth0's
+//! rtnetlink messages, built in a buffer and sent on a blocking socket, no
+//! async runtime).
 use kit_native::plan::{self, Attempt, ContainerStep};
 use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
