@@ -48,7 +48,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     const command = (argv as string[]).slice(1);
     const unconfined = unconfinedNote(chapter);
     if (command.length && unconfined) this.warn(`chapter ${chapter.id} ${unconfined}; your command runs so too, as root`);
-    const header = recordingHeader({ kind: 'chapter', kit: this.config.version, command: ['chapter', ...this.argv], invocation: kitInvocation(), chapter: recordedChapter(chapter) });
+    const header = recordingHeader({ kind: 'chapter', kit: this.config.version, command: ['chapter', ...this.argv], invocation: kitInvocation(this.config.root), chapter: recordedChapter(chapter) });
     const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record, html: flags.html });
     let output: unknown;
     try {
@@ -66,7 +66,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
 
   private list(): unknown {
     const rows = loadChapters().map((chapter) => ({ chapter, problems: unmet(requirementsOf(chapter)), viaUserns: viaUserNamespace(chapter) }));
-    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation(), process.getuid?.() === 0));
+    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation(this.config.root), process.getuid?.() === 0));
     return rows.map(({ chapter, problems, viaUserns }) => ({
       id: chapter.id,
       title: chapter.title,
