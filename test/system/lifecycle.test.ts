@@ -194,7 +194,7 @@ test('kill -9 of the shim kills the container (PDEATHSIG) and the next kit comma
 });
 
 test('names are unique: a second container with a taken name is refused in one line, nothing left', async () => {
-  const c = await start(spec(['sleep', '30']));
+  const c = await start(spec(['sleep', '600'])); // outlives the test at any load: it must still hold its name at the end
   const dup = await startDetachedProcess(spec(['sleep', '30'], { name: c.name }), kr.env);
   expect(dup.status).toBe(1);
   expect(dup.error!.message).toMatch(new RegExp(`did not start: the name "${c.name}" is already in use by container ${c.id}$`));
