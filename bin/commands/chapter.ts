@@ -5,6 +5,7 @@ import type { Chapter, RecordedChapter } from '../../core';
 import { KitCommand } from '../base';
 import { pacing, streamView, viewFlags } from '../flags/view';
 import { storageFlags } from '../flags/storage';
+import { cgroupFlags } from '../flags/cgroups';
 import { kitInvocation } from '../invocation';
 import { renderChapterList } from '../render/chapter';
 import { RunSession } from '../run-session';
@@ -38,6 +39,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     html: Flags.string({ description: 'also write the run as one self-contained HTML page (timeline, process tree, network, diffs)' }),
     ...viewFlags,
     ...storageFlags,
+    'cgroup-driver': cgroupFlags['cgroup-driver'],
   };
 
   async run(): Promise<unknown> {
@@ -52,7 +54,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record, html: flags.html });
     let output: unknown;
     try {
-      const result = await runChapter(chapter, { command, onRecord: session.add, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'] });
+      const result = await runChapter(chapter, { command, onRecord: session.add, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'], cgroupDriver: flags['cgroup-driver'] as 'v1' | 'v2' | undefined });
       const straceLines = await strace?.lines();
       if (straceLines) session.add({ type: 'strace', lines: straceLines });
       output = { ...result, strace: straceLines };
