@@ -202,3 +202,21 @@ test('writes aimed at /tmp through links land nowhere', async () => {
   }
   expect(victimState()).toBe(before);
 });
+
+describe('an image that points its mount targets at the host', () => {
+  test("/etc as a symlink to a host dir: /etc/hosts is mounted where the link leads inside the root, the host's file untouched", () => {
+    const decoyDir = join(victimDir, 'etc');
+    mkdirSync(decoyDir);
+    writeFileSync(join(decoyDir, 'hosts'), 'decoy\n');
+    const layer = makeTree(out('etc-link'), { busybox: readFileSync('/bin/busybox') });
+    chmodSync(join(layer, 'busybox'), 0o755);
+    symlinkSync(decoyDir, join(layer, 'etc'));
+    kitJson(['image', 'import', dockerSaveTar(out('etc-link.tar'), [layer], {}, ['etc link']), '--name', 'etc-link'], kr.env);
+    const r = kit(['run', '--rm', '--network', 'none', '--hostname', 'linked', 'etc-link', '/busybox', 'sh', '-c', '/busybox cat /etc/hostname /etc/hosts'], kr.env);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^linked\n[^]*127\.0\.0\.1\s+localhost/);
+    expect(readFileSync(join(decoyDir, 'hosts'), 'utf8')).toBe('decoy\n');
+    expect(readdirSync(decoyDir)).toEqual(['hosts']);
+    expect(victimState()).toBe(before);
+  });
+});
