@@ -98,6 +98,67 @@ describe('layer entries', () => {
   });
 });
 
+describe('huge counts in the metadata', () => {
+  /** A docker save of one small layer whose manifest.json is `manifest(layerName, configName)`. */
+  function saveListing(label: string, manifest: (layer: string, config: string) => unknown, layerCopies = 1): string {
+    const dir = makeTree(out(label), { 'l/layer.tar': readFileSync(tarOf(makeTree(out(`${label}-src`), { 'etc/motd': 'hi\n' }), out(`${label}-layer.tar`))) });
+    const diffId = sha256(readFileSync(join(dir, 'l/layer.tar')));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ rootfs: { type: 'layers', diff_ids: Array(layerCopies).fill(diffId) } }));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest('l/layer.tar', 'c.json')));
+    return tarOf(dir, `${dir}.tar`);
+  }
+
+  test('an image listing 10,000 layers is refused at once: overlay2 stacks 128', () => {
+    const file = saveListing('layers-10000', (l, c) => [{ Config: c, RepoTags: ['deep:latest'], Layers: Array(10000).fill(l) }], 10000);
+    const started = Date.now();
+    refused('layers-10000', file, /^kit: manifest\.json's image deep:latest lists 10000 layers; overlay2 stacks at most 128 \(Docker's limit\), and nothing was stored; squash the image/);
+    expect(Date.now() - started).toBeLessThan(20000);
+  });
+
+  test('a save listing 5,000 images is refused at once, in one short line', () => {
+    const file = saveListing('images-5000', (l, c) => Array.from({ length: 5000 }, (_, i) => ({ Config: c, RepoTags: [`many${i}:latest`], Layers: [l] })));
+    refused('images-5000', file, /^kit: manifest\.json lists 5000 images; kit imports at most 256 from one archive, and nothing was stored; save the images in smaller groups\n$/);
+  });
+
+  /** An OCI layout whose index.json is `index(blob)`; `blob` stores a JSON document and returns its descriptor. */
+  function layoutListing(label: string, index: (blob: (doc: unknown) => { mediaType: string; digest: string; size: number }) => unknown): string {
+    const dir = out(label);
+    const blob = (doc: unknown) => {
+      const data = Buffer.from(JSON.stringify(doc));
+      makeTree(dir, { [`blobs/sha256/${sha256(data).slice(7)}`]: data });
+      const isIndex = typeof doc === 'object' && doc !== null && 'manifests' in doc;
+      return { mediaType: `application/vnd.oci.image.${isIndex ? 'index' : 'manifest'}.v1+json`, digest: sha256(data), size: data.length };
+    };
+    makeTree(dir, { 'oci-layout': '{"imageLayoutVersion":"1.0.0"}', 'index.json': JSON.stringify(index(blob)) });
+    return tarOf(dir, `${dir}.tar`);
+  }
+
+  test('an index.json of 5,000 manifests, and indexes nested without end, are refused at once', () => {
+    const manifest = { schemaVersion: 2, config: { digest: `sha256:${'1'.repeat(64)}` }, layers: [] };
+    const wide = layoutListing('oci-5000', (blob) => {
+      const m = blob(manifest);
+      return { schemaVersion: 2, manifests: Array.from({ length: 5000 }, (_, i) => ({ ...m, annotations: { 'org.opencontainers.image.ref.name': `n${i}` } })) };
+    });
+    refused('oci-5000', wide, /^kit: index\.json lists 5000 images; kit imports at most 256 from one archive/);
+    const deep = layoutListing('oci-deep', (blob) => {
+      let doc = blob(manifest);
+      for (let i = 0; i < 50; i++) doc = blob({ schemaVersion: 2, manifests: [doc] });
+      return { schemaVersion: 2, manifests: [doc] };
+    });
+    refused('oci-deep', deep, /^kit: the image archive is corrupt: its indexes nest more than 4 deep/);
+  });
+
+  test('one layer file listed again and again is read once and stored once', () => {
+    const file = saveListing('same-layer', (l, c) => [{ Config: c, RepoTags: ['same:latest'], Layers: [l, `./${l}`, l, l] }], 4);
+    const started = Date.now();
+    const image = kitJson<{ layers: string[] }>(['image', 'import', file, '--name', 'same'], kr.env);
+    expect(new Set(image.layers).size).toBe(1);
+    expect(image.layers).toHaveLength(4);
+    expect(Date.now() - started).toBeLessThan(20000);
+    expect(kit(['image', 'rm', 'same'], kr.env).status).toBe(0);
+  });
+});
+
 describe('gzip bombs', () => {
   // 64 MiB of zeros in one file gzips to ~64 KiB.
   const bombTar = async () => {
