@@ -61,18 +61,20 @@ export function parseNumber(flag: string, value: string, integer: boolean): numb
 }
 
 /** Check every value against the range the kernel (or Docker) accepts, before anything is created. */
-export function toLimits(r: Resources, hostCpus = cpus().length): Limits {
+export function toLimits(r: Resources, hostCpus?: number): Limits {
+  // os.cpus() reads /proc/cpuinfo (milliseconds on a VM): only when a flag is checked against it.
+  const host = () => hostCpus ?? cpus().length;
   if (r.cpus !== undefined && (r.cpuQuota !== undefined || r.cpuPeriod !== undefined)) {
     throw new KitError('--cpus and --cpu-quota/--cpu-period both set the CFS quota', 'use one of them: --cpus 0.5 is --cpu-quota 50000 --cpu-period 100000');
   }
   inRange('--cpu-period', r.cpuPeriod, CPU_PERIOD.min, CPU_PERIOD.max, 'microseconds');
   inRange('--cpu-quota', r.cpuQuota, CPU_QUOTA.min, CPU_QUOTA.max, 'microseconds of CPU time per period');
   inRange('--cpu-shares', r.cpuShares, CPU_SHARES.min, CPU_SHARES.max, '(1024 is the default weight)');
-  inRange('--cpus', r.cpus, 0.01, hostCpus, `CPUs (this host has ${hostCpus})`);
+  if (r.cpus !== undefined) inRange('--cpus', r.cpus, 0.01, host(), `CPUs (this host has ${host()})`);
   inRange('--memory', r.memory, MEMORY_MIN, Number.MAX_SAFE_INTEGER, 'bytes (at least 6m)');
   inRange('--pids-limit', r.pidsLimit, 1, PIDS_MAX, 'processes');
   checkSwap(r);
-  if (r.cpusetCpus !== undefined) checkCpuList(r.cpusetCpus, hostCpus);
+  if (r.cpusetCpus !== undefined) checkCpuList(r.cpusetCpus, host());
   const fromCpus = r.cpus === undefined ? {} : { cpuQuota: Math.round(r.cpus * CPU_PERIOD.default), cpuPeriod: CPU_PERIOD.default };
   return {
     cpuQuota: r.cpuQuota,
