@@ -85,11 +85,16 @@ describe('layer entries', () => {
     expect(readdirSync(join(kr.root, 'data', 'layers'))).not.toContain(expect.stringMatching(/^\./));
   });
 
-  test('a name over NAME_MAX and a path over --max-path are one clear line', async () => {
+  test('a name over NAME_MAX, a path over --max-path and link targets over PATH_MAX are one clear line', async () => {
     const long = await craftTar(out('long.tar'), [benign, { path: `etc/${'n'.repeat(300)}`, body: 'x' }]);
     refused('long', long, /a name in its path is 300 bytes; Linux allows 255 \(NAME_MAX\)/);
     const path = await craftTar(out('path.tar'), [benign, { path: `a/${'b'.repeat(120)}`, body: 'x' }]);
     refused('maxpath', path, /its path is 122 bytes .* over the limit of 100 \(--max-path\)/, ['--max-path', '100']);
+    const target = 'a/'.repeat(3000);
+    const symlink = await craftTar(out('long-symlink.tar'), [benign, { path: 's', type: 'symlink', linkpath: target }]);
+    refused('long-symlink', symlink, /^kit: refused tar entry 's': its symlink target is 6000 bytes; Linux allows 4095 \(PATH_MAX\)/);
+    const hardlink = await craftTar(out('long-hardlink.tar'), [benign, { path: 'h', type: 'hardlink', linkpath: target }]);
+    refused('long-hardlink', hardlink, /^kit: refused tar entry 'h': its hard link target is 6000 bytes; Linux allows 4095 \(PATH_MAX\)/);
   });
 
   test('--max-entries stops a flood of entries', async () => {
