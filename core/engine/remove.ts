@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { KitError } from '../errors';
+import { KitError, NoSuchContainerError } from '../errors';
 import type { KitPaths } from '../paths';
 import { removeOrphanedLayers } from '../image/remove';
 import { removeKept } from './keep';
@@ -27,7 +27,7 @@ async function removeOne(paths: KitPaths, ref: string, force: boolean): Promise<
   if (!container) {
     // A layer kept by a kit from before container records: still removable.
     const layer = lookupContainerLayer(paths, ref);
-    if (!layer) throw new KitError(`no such container: ${ref}`, '`kit ps -a` lists the containers');
+    if (!layer) throw new NoSuchContainerError(ref);
     removeContainerLayer(paths, layer.id);
     return layer.id;
   }
