@@ -15,6 +15,9 @@ export { runContainer, newContainerId, type RunOptions, type RunResult } from '.
 export { reapOrphans } from './engine/state';
 export { startDetached, type Detached } from './engine/detached';
 export { runShim } from './engine/shim';
+export { runAttached, attachContainer, type AttachEnd, type AttachOptions } from './engine/attach';
+export { parseDetachKeys, DetachKeys, DEFAULT_DETACH_KEYS } from './engine/detach-keys';
+export type { ShimExit } from './engine/attach-protocol';
 export { startFailure, shellStatus } from './engine/outcome';
 export { execInContainer } from './engine/exec';
 export { inspectContainer } from './engine/inspect';
