@@ -69,7 +69,7 @@ export const importImage = lazy(() => require('./image/import') as typeof import
 export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
 export { removeImage } from './image/remove';
 export { checkTarget as checkMountTarget } from './plan/mounts';
-export { parseUser, resolveUser } from './plan/user';
+export { parseUser, resolveUser, withHome } from './plan/user';
 export { parseUlimit } from './plan/ulimits';
 export { checkVolumeName, ensureVolume, listVolumes, readVolume, removeVolume, type Volume } from './storage/volumes';
 export { withStdinArchive } from './image/stdin-archive';

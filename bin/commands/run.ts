@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { ensureImage, ImageStore, KitError, kitPaths, recordingHeader, runAttached, runContainer, shellStatus, specFromImage } from '../../core';
+import { ensureImage, ImageStore, KitError, kitPaths, recordingHeader, runAttached, runContainer, shellStatus, specFromImage, withHome } from '../../core';
 import type { AttachEnd, ContainerSpec, KitPaths, RunRecord, TraceEvent } from '../../core';
 import { outputWidth } from '../flags/view';
 import { PlainRunPrinter, processOutput } from '../render/run-plain';
@@ -73,6 +73,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     const paths = kitPaths();
     const image = await ensureImage(paths, args.image);
     const fromImage = specFromImage(image, runRequest(flags, command));
+    const roots = new ImageStore(paths).layerDirs(image).reverse();
     const spec = {
       ...fromImage,
       ...usernsSpec(flags, fromImage.namespaces),
@@ -81,7 +82,8 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       ...storageSpec(flags),
       ...(flags['read-only'] ? { readOnly: true } : {}),
       ...metadataSpec(flags),
-      ...processSpec(flags, new ImageStore(paths).layerDirs(image).reverse()),
+      ...processSpec(flags, roots),
+      env: withHome(fromImage.env, flags.user, roots),
       ...securitySpec(flags),
       ...logOptions(flags),
       ...restartOption(flags),

@@ -197,6 +197,15 @@ test('-u runs the command as a user of the image (no capabilities left); a passw
   expect(kit(['image', 'rm', 'linked-passwd'], kr.env).status).toBe(0);
 });
 
+test('HOME is the home of the command\'s user in the image\'s /etc/passwd, / when it has none, unless -e sets it (as Docker)', () => {
+  const home = (args: string[]) => kit(['run', ...args, 'base', 'sh', '-c', 'echo "$HOME"'], kr.env).stdout;
+  expect(home([])).toBe('/root\n');
+  expect(home(['-u', 'nobody'])).toBe('/nonexistent\n');
+  expect(home(['-u', '65534:0'])).toBe('/nonexistent\n');
+  expect(home(['-u', '4242'])).toBe('/\n');
+  expect(home(['-u', 'nobody', '-e', 'HOME=/data'])).toBe('/data\n');
+});
+
 test('--ulimit is set by kit-init before the exec; --init makes kit-init PID 1, reaping orphans and passing kit stop\'s SIGTERM on', async () => {
   expect(kit(['run', '--ulimit', 'nofile=100:200', 'base', 'sh', '-c', 'ulimit -n; ulimit -Hn'], kr.env).stdout).toBe('100\n200\n');
   const traced = kit(['run', '--trace', '--ulimit', 'core=0', 'base', 'true'], kr.env);

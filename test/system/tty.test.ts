@@ -69,3 +69,13 @@ test('-t without -i: the output comes through the pty (one stream), with the exi
   expect(screen).toContain('/dev/pts/0\nto-stderr\n');
   expect(screen).toContain('kit-exit=6');
 });
+
+test('-it -u 1000: the terminal is the user\'s (fchown, group kept), so the shell can reopen it as /dev/tty', async () => {
+  const t = terminal(`"${process.execPath}" "${BIN}" run -it -u 1000 base sh; echo "kit-exit=$?"`);
+  await t.see('$ ');
+  t.type('stat -c owner=%u $(tty); echo via-dev-tty > /dev/tty && echo reopened\n');
+  await t.see('owner=1000\n');
+  await t.see('via-dev-tty\nreopened\n');
+  t.type('exit 2\n');
+  expect(await t.done()).toContain('kit-exit=2');
+}, 90000);
