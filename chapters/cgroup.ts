@@ -37,7 +37,10 @@ CPU with the quota and about a whole one without (less on a busy host: the
 schedstat line says how long it waited for a CPU). When the container ended,
 kit killed what was left in the cgroup and removed the directories.`,
   claims: [
-    { says: 'the limit is one write: 50000 into cpu.cfs_quota_us (v1) or "50000 100000" into cpu.max (v2)', holds: (r) => claimData.calls(r, 'write', 'host').some((e) => /cpu\.cfs_quota_us"$/.test(e.args[0]) ? e.args[1] === '"50000"' : /cpu\.max"$/.test(e.args[0]) && e.args[1].startsWith('"50000 ')) },
+    {
+      says: (r) => { const w = claimData.cgroupWrite(r, CPU_LIMIT); return w ? `the limit is one write: "${w.value}" into ${w.file} (cgroup ${w.version})` : 'the limit is one write: 50000 into cpu.cfs_quota_us (v1) or "50000 100000" into cpu.max (v2)'; },
+      holds: (r) => { const w = claimData.cgroupWrite(r, CPU_LIMIT); return !!w && (w.version === 'v1' ? w.value === '50000' : w.value.startsWith('50000 ')); },
+    },
     { says: 'with the quota the loop got at most about half a CPU', holds: (r) => percent(claimData.probe(r, 'running', 'cpu-usage')?.title) <= 55 },
     { says: 'the container joined its cgroup (a write to cgroup.procs) before its command ran', holds: (r) => { const join = r.trace.findIndex((e) => /cgroup\.procs"$/.test(e.args[0] ?? '') && e.syscall === 'write'); const exec = r.trace.findIndex((e) => e.syscall === 'execve' && e.side === 'container' && e.step !== null); return join >= 0 && exec > join; } },
   ],
@@ -54,6 +57,9 @@ kit killed what was left in the cgroup and removed the directories.`,
     rmdir: `A cgroup can be removed only when no process is in it: kit first ends what is left (cgroup.kill on v2, SIGKILL to each pid on v1), then removes the directory, then the shared kit/ parent if no other container uses it.`,
   },
 };
+
+/** Where --cpu-quota goes on each cgroup version. */
+const CPU_LIMIT = { v1: 'cpu.cfs_quota_us', v2: 'cpu.max' };
 
 /** The share of a CPU in the cpu-usage probe's title (Infinity when it is missing). */
 function percent(title?: string): number {

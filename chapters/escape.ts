@@ -1,4 +1,4 @@
-import { type Chapter, chrootEscapeAttempt, ESCAPE_SCRIPT, escapeReport, LOOPBACK_SERVICE_PORT, loopbackServiceDemo } from '../core';
+import { type Chapter, chrootEscapeAttempt, deviceRulesUsed, ESCAPE_SCRIPT, escapeReport, LOOPBACK_SERVICE_PORT, loopbackServiceDemo } from '../core';
 
 const chapter: Chapter = {
   id: 'escape',
@@ -14,7 +14,8 @@ default confinement is several layers, each stopping some of that:
   - pivot_root: nothing above the image to walk to
   - capabilities: 14 kept, no SYS_ADMIN, SYS_MODULE, NET_ADMIN, SYSLOG...
   - seccomp: an allow-list of system calls, checked before anything else
-  - the devices cgroup: a node may be made, only harmless ones opened
+  - device rules (cgroup v1's devices controller, on v2 an eBPF program on the
+    container's cgroup): a node may be made, only harmless ones opened
   - runc's masked and read-only paths in /proc and /sys
   - on the host, kit's guard for route_localnet on kit0
 kit runs the same attacks twice: first as a default \`kit run\` does, then with
@@ -44,16 +45,21 @@ the loopback service hears nothing either way: by default the container cannot e
 reroute 127.0.0.1 (no CAP_NET_ADMIN), and with --privileged kit's guard rule drops the
 datagrams on the host. By default each attack is stopped, and the line says by what:
 an EPERM from seccomp comes first for calls Docker's profile does not allow (umount2,
-init_module, syslog), an EPERM from the devices cgroup when a block device is opened,
-EROFS from the read-only /proc/sys. Several layers stop most attacks: remove one and
+init_module, syslog), an EPERM from the device rules when a block device is opened
+(the table names how this run enforced them), EROFS from the read-only /proc/sys. Several layers stop most attacks: remove one and
 the next still holds. --privileged removes them all.`,
   claims: [
     { says: 'by default every attack in the table was refused', holds: (r) => { const rows = r.container.stdout.split('\n').filter((l) => l.startsWith('kit-attack|')); return rows.length > 0 && rows.every((l) => l.split('|')[2] === 'refused'); } },
+    {
+      says: (r) => `the block device was refused by ${deviceRulesUsed(r.trace) ?? 'the device rules'}`,
+      holds: (r) => !!deviceRulesUsed(r.trace) && r.container.stdout.split('\n').some((l) => /^kit-attack\|disk\|refused\|.*not permitted/.test(l)),
+    },
     { says: 'each refusal says what stopped it (an errno or the image still being "/")', holds: (r) => r.container.stdout.split('\n').filter((l) => l.startsWith('kit-attack|')).every((l) => (l.split('|')[3] ?? '').length > 0) },
   ],
   tryNext: [
     'sudo kit chapter caps        # one layer: the capabilities',
     'sudo kit chapter seccomp     # another: the filter',
+    'sudo kit chapter escape --cgroup-driver v2   # devices: an eBPF program',
     'sudo kit run --privileged --network none base dmesg | tail -3   # what --privileged hands out',
   ],
 };

@@ -27,7 +27,10 @@ and no swap (--memory-swap 32m: memory plus swap, so none of it is swap).`,
 killed by SIGKILL and printed nothing: a process gets no warning from the OOM
 killer. kit's note after the exit line comes from the cgroup's own counters.`,
   claims: [
-    { says: 'the limit is one write: memory.limit_in_bytes (v1) or memory.max (v2), 33554432 bytes', holds: (r) => claimData.calls(r, 'write', 'host').some((e) => /memory\.(limit_in_bytes|max)"$/.test(e.args[0]) && e.args[1] === '"33554432"') },
+    {
+      says: (r) => { const w = claimData.cgroupWrite(r, MEMORY_LIMIT); return w ? `the limit is one write: ${w.value} bytes into ${w.file} (cgroup ${w.version})` : 'the limit is one write: memory.limit_in_bytes (v1) or memory.max (v2), 33554432 bytes'; },
+      holds: (r) => claimData.cgroupWrite(r, MEMORY_LIMIT)?.value === '33554432',
+    },
     { says: 'dd was killed by SIGKILL and printed nothing', holds: (r) => r.container.signal === 'SIGKILL' && r.container.stdout === '' },
     { says: "kit's note says the OOM killer struck, from the cgroup's own counters", holds: (r) => r.container.notes.some((n) => /out of memory/.test(n)) },
   ],
@@ -40,5 +43,8 @@ killer. kit's note after the exit line comes from the cgroup's own counters.`,
     write: `memory.limit_in_bytes (v1) / memory.max (v2) caps the memory the cgroup's processes use, page cache included. --memory-swap is memory plus swap in Docker's terms: v1's memory.memsw.limit_in_bytes means the same, v2's memory.swap.max counts swap alone, so kit writes the difference there.`,
   },
 };
+
+/** Where --memory goes on each cgroup version. */
+const MEMORY_LIMIT = { v1: 'memory.limit_in_bytes', v2: 'memory.max' };
 
 export default chapter;

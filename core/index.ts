@@ -95,7 +95,7 @@ export type { NativeAddon } from './native';
 export { parseCapability, parseSecurityOpts, confinement, type SecurityOptions } from './security';
 export { droppedCapabilityDemo, seccompDemo } from './curriculum/demos/attempts';
 export { loopbackServiceDemo, LOOPBACK_SERVICE_PORT } from './curriculum/demos/loopback-service';
-export { ESCAPE_SCRIPT, escapeReport } from './curriculum/escape-attacks';
+export { deviceRulesUsed, ESCAPE_SCRIPT, escapeReport } from './curriculum/escape-attacks';
 export { OCI_VERSION } from './oci/default-config';
 export type { OciConfig, OciTraceSection } from './oci';
 const oci = () => require('./oci') as typeof import('./oci');

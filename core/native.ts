@@ -34,8 +34,12 @@ export function isNativeSyscallError(err: unknown): err is NativeSyscallError {
   return typeof e.message === 'string' && typeof e.errno === 'number' && typeof e.syscall === 'string' && typeof e.code === 'string';
 }
 
-/** native-rs/ next to dist/ (the built CLI) or next to core/ (tests run the TypeScript sources). */
-const nativeDir = [join(__dirname, '..', '..', 'native-rs'), join(__dirname, '..', 'native-rs')].find((d) => existsSync(join(d, 'kit.node'))) ?? join(__dirname, '..', '..', 'native-rs');
+/**
+ * native-rs/ of kit's package: this file is core/native.ts (tests run the
+ * TypeScript sources), dist/core/native.js (tsc's output) or part of
+ * dist/kit.js (the bundled CLI).
+ */
+const nativeDir = [join(__dirname, '..', 'native-rs'), join(__dirname, '..', '..', 'native-rs')].find((d) => existsSync(join(d, 'kit.node'))) ?? join(__dirname, '..', '..', 'native-rs');
 let addon: NativeAddon | undefined;
 
 const rebuild = 'run `npm install` (or `npm run build`) in the kit directory';

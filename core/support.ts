@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import type { Namespace } from './spec';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PATH, type Namespace } from './spec';
 
 /**
  * What a chapter needs from this machine, checked before it runs so that
@@ -24,9 +24,23 @@ export function missing(req: Requirement): string | undefined {
   return hasProgram(req.tool) ? undefined : `${req.tool} is not installed: ${req.install}`;
 }
 
-/** A program on this machine's PATH, found as a shell would find it. */
-export function hasProgram(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+/**
+ * A program on this machine's PATH: an executable file in one of its
+ * directories, as a shell finds it, looked for without starting a shell
+ * (kit run asks for mkfs.btrfs while choosing a storage driver).
+ */
+export function hasProgram(name: string, path = process.env.PATH ?? DEFAULT_PATH.slice('PATH='.length)): boolean {
+  return path.split(':').some((dir) => dir !== '' && isExecutableFile(join(dir, name)));
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function hasFilesystem(name: string): boolean {

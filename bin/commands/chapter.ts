@@ -5,6 +5,7 @@ import type { Chapter, RecordedChapter } from '../../core';
 import { KitCommand } from '../base';
 import { pacing, streamView, viewFlags } from '../flags/view';
 import { storageFlags } from '../flags/storage';
+import { cgroupFlags } from '../flags/cgroups';
 import { kitInvocation } from '../invocation';
 import { renderChapterList } from '../render/chapter';
 import { RunSession } from '../run-session';
@@ -38,6 +39,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     html: Flags.string({ description: 'also write the run as one self-contained HTML page (timeline, process tree, network, diffs)' }),
     ...viewFlags,
     ...storageFlags,
+    'cgroup-driver': cgroupFlags['cgroup-driver'],
   };
 
   async run(): Promise<unknown> {
@@ -48,11 +50,11 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     const command = (argv as string[]).slice(1);
     const unconfined = unconfinedNote(chapter);
     if (command.length && unconfined) this.warn(`chapter ${chapter.id} ${unconfined}; your command runs so too, as root`);
-    const header = recordingHeader({ kind: 'chapter', kit: this.config.version, command: ['chapter', ...this.argv], invocation: kitInvocation(), chapter: recordedChapter(chapter) });
+    const header = recordingHeader({ kind: 'chapter', kit: this.config.version, command: ['chapter', ...this.argv], invocation: kitInvocation(this.config.root), chapter: recordedChapter(chapter) });
     const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record, html: flags.html });
     let output: unknown;
     try {
-      const result = await runChapter(chapter, { command, onRecord: session.add, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'] });
+      const result = await runChapter(chapter, { command, onRecord: session.add, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'], cgroupDriver: flags['cgroup-driver'] as 'v1' | 'v2' | undefined });
       const straceLines = await strace?.lines();
       if (straceLines) session.add({ type: 'strace', lines: straceLines });
       output = { ...result, strace: straceLines };
@@ -66,7 +68,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
 
   private list(): unknown {
     const rows = loadChapters().map((chapter) => ({ chapter, problems: unmet(requirementsOf(chapter)), viaUserns: viaUserNamespace(chapter) }));
-    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation(), process.getuid?.() === 0));
+    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation(this.config.root), process.getuid?.() === 0));
     return rows.map(({ chapter, problems, viaUserns }) => ({
       id: chapter.id,
       title: chapter.title,

@@ -96,8 +96,8 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     if (spec.network === 'host') spec.namespaces = hostNetworkNamespaces(spec.namespaces, flags.hostname);
     const json = this.jsonEnabled();
     if (flags.record && flags.detach) throw new KitError('--record records a run in the foreground', 'drop -d (a detached container\'s output is in `kit logs`)');
-    const header = recordingHeader({ kind: 'run', kit: this.config.version, command: ['run', ...this.argv], invocation: kitInvocation(), trace: flags.trace });
-    const session = flags.record ? new RunSession(header, { record: flags.record }) : undefined;
+    // Only a recording has a header (its host facts, how kit was invoked: a walk of PATH).
+    const session = flags.record ? new RunSession(recordingHeader({ kind: 'run', kit: this.config.version, command: ['run', ...this.argv], invocation: kitInvocation(this.config.root), trace: flags.trace }), { record: flags.record }) : undefined;
     const printer = json ? undefined : new PlainRunPrinter({ trace: flags.trace, width: outputWidth(undefined, process.env, process.stderr) }, processOutput);
     // The recording and the terminal get the same records: a replay prints what this run printed.
     const emit = (record: RunRecord) => {

@@ -63,8 +63,8 @@ export interface Chapter {
    * `-- CMD` runs the learner's own command with it.
    */
   unconfined?: string;
-  /** A table made from the run's (and the comparison run's) outcome, shown after them. */
-  report?: (main: ContainerOutcome, compare?: ContainerOutcome) => ProbeResult;
+  /** A table made from the run's (and the comparison run's) outcome and the run's trace, shown after them. */
+  report?: (main: ContainerOutcome, compare: ContainerOutcome | undefined, trace: TraceEvent[]) => ProbeResult;
   /**
    * What this chapter is for a user without root, when the whole of it needs
    * root (net: a veth on the host's bridge and iptables rules): the part
@@ -113,6 +113,8 @@ export interface ChapterRunOptions {
   beforeRelease?: (pid: number) => Promise<void>;
   /** For chapters with `storage`: the driver to make the root with. */
   storageDriver?: string;
+  /** The cgroup hierarchy to use instead of the detected one (--cgroup-driver: see v2 on a hybrid host). */
+  cgroupDriver?: 'v1' | 'v2';
 }
 
 function chapterSpec(chapter: Chapter, command?: string[]): ContainerSpec {
@@ -158,7 +160,8 @@ async function runWithProbes(
     return results;
   };
   const before = await probes('before', chapter.probes.before, probeContext);
-  const spec = { ...chapterSpec(chapter, options.command), ...root };
+  const chosen = chapterSpec(chapter, options.command);
+  const spec = { ...chosen, ...root, ...(options.cgroupDriver && { resources: { ...chosen.resources, driver: options.cgroupDriver } }) };
   // A chapter is a demonstration: if its run makes kit0, it leaves the host as it found it.
   const makesBridge = spec.network === 'bridge' && !bridgeExists();
   let created: ProbeResult[] = [];
@@ -191,7 +194,7 @@ async function runWithProbes(
   // The comparison makes the same demo calls (the escape chapter's attacks, with and without protections).
   const compared = compare && (await runWatched(chapter, { ...spec, ...compare.spec }, probeContext, () => undefined, { paths: options.paths, demo: chapter.demo }));
   if (compare && compared) emit({ type: 'probes', phase: 'compare', label: `The same container ${compare.label}`, results: compared.running.length ? compared.running : [outputView(compared.container)] });
-  if (chapter.report) emit({ type: 'probes', phase: 'after', label: 'What happened', results: [chapter.report(main.container, compared?.container)] });
+  if (chapter.report) emit({ type: 'probes', phase: 'after', label: 'What happened', results: [chapter.report(main.container, compared?.container, main.result.trace)] });
   if (makesBridge) removeSharedNetwork();
   const after = await probes('after', chapter.probes.after, probeContext);
   const result: ChapterResult = {

@@ -56,6 +56,19 @@ export const run = {
   calls(result: ChapterResult, syscall: string, side?: TraceEvent['side']): TraceEvent[] {
     return result.trace.filter((e) => e.syscall === syscall && (!side || e.side === side));
   },
+  /**
+   * The host's successful write of a cgroup limit file, whichever version
+   * this run used: `files` names the file on each ("cpu.cfs_quota_us" on v1,
+   * "cpu.max" on v2). The value as written, quotes removed.
+   */
+  cgroupWrite(result: ChapterResult, files: { v1: string; v2: string }): { version: 'v1' | 'v2'; file: string; value: string } | undefined {
+    for (const e of run.calls(result, 'write', 'host')) {
+      if (e.ret < 0) continue;
+      const version = (['v1', 'v2'] as const).find((v) => (e.args[0] ?? '').endsWith(`/${files[v]}"`));
+      if (version) return { version, file: files[version], value: (e.args[1] ?? '').replace(/^"|"$/g, '') };
+    }
+    return undefined;
+  },
   /** The host pid clone() returned. */
   clonePid(result: ChapterResult): number {
     return result.trace.find((e) => e.syscall === 'clone' && e.side === 'host')?.ret ?? -1;

@@ -4,6 +4,7 @@ import { hostTarget, seccompFilters } from '../security/seccomp-resolve';
 import { LOOPBACK_SERVICE_PORT } from './demos/loopback-service';
 import type { ContainerOutcome } from './chapter';
 import type { ProbeResult } from '../probes';
+import type { TraceEvent } from '../trace/event';
 
 /**
  * The escape chapter's attacks, each one line of shell that reports
@@ -18,8 +19,8 @@ interface Attack {
   id: string;
   title: string;
   script: string;
-  /** What stops it in a default container, given the error it printed (from this run's data). */
-  stoppedBy(error: string): string;
+  /** What stops it in a default container, given the error it printed and the run's trace (this run's data). */
+  stoppedBy(error: string, trace: TraceEvent[]): string;
 }
 
 const r = (id: string) => `r ${id}`;
@@ -35,7 +36,7 @@ const ATTACKS: Attack[] = [
     id: 'disk',
     title: 'open a host block device (mknod b 7 0: loop0)',
     script: `if e=$(mknod /tmp/kit-disk b 7 0 2>&1) && e=$(head -c 512 /tmp/kit-disk 2>&1 >/dev/null); then ${r('disk')} ok "made the node and read from the host's device"; else ${r('disk')} refused "$e"; fi`,
-    stoppedBy: (e) => (/not permitted/.test(e) ? 'the devices cgroup: mknod of any node is allowed (b *:* m), opening a block device is not' : `(${e})`),
+    stoppedBy: (e, trace) => (/not permitted/.test(e) ? `${deviceRulesUsed(trace) ?? 'no device rules in the trace (EPERM from elsewhere)'}: mknod of any node is allowed, opening a block device is not` : `(${e})`),
   },
   {
     id: 'sysctl',
@@ -73,6 +74,21 @@ const ATTACKS: Attack[] = [
   },
 ];
 
+/**
+ * How this run enforced Docker's device rules, from its trace: cgroup v1's
+ * devices controller (writes to devices.deny and devices.allow), or on
+ * cgroup v2, which has no devices files, an eBPF program attached to the
+ * container's cgroup (bpf(BPF_PROG_LOAD, BPF_PROG_TYPE_CGROUP_DEVICE));
+ * undefined when the run made neither (--privileged).
+ */
+export function deviceRulesUsed(trace: TraceEvent[]): string | undefined {
+  const ok = (e: TraceEvent) => e.ret >= 0;
+  if (trace.some((e) => ok(e) && e.syscall === 'write' && /devices\.deny"$/.test(e.args[0] ?? ''))) return "cgroup v1's devices controller (devices.deny a, then devices.allow per harmless node)";
+  const load = trace.find((e) => ok(e) && e.syscall === 'bpf' && e.args.some((a) => a.includes('BPF_PROG_TYPE_CGROUP_DEVICE')));
+  if (load) return `an eBPF device program on the container's cgroup (cgroup v2 has no devices files; loaded by ${load.side === 'host' ? 'kit on the host' : 'kit-init'})`;
+  return undefined;
+}
+
 /** The container's command: every attack in turn, each reporting one line. */
 export const ESCAPE_SCRIPT = ['sh', '-c', ['r() { echo "kit-attack|$1|$2|$3"; }', ...ATTACKS.map((a) => a.script)].join('\n')];
 
@@ -107,7 +123,7 @@ function outcomes(c: ContainerOutcome | undefined): Map<string, Outcome> {
  * with --privileged and by default, and what stopped it. The loopback row
  * also takes the host service's own count (a run note).
  */
-export function escapeReport(main: ContainerOutcome, privileged?: ContainerOutcome): ProbeResult {
+export function escapeReport(main: ContainerOutcome, privileged: ContainerOutcome | undefined, trace: TraceEvent[]): ProbeResult {
   const [on, off] = [outcomes(main), outcomes(privileged)];
   const rows = ATTACKS.map((a) => {
     const [d, p] = [verdict(a, on.get(a.id), main.notes), verdict(a, off.get(a.id), privileged?.notes ?? [])];
@@ -115,7 +131,7 @@ export function escapeReport(main: ContainerOutcome, privileged?: ContainerOutco
       a.title,
       `  --privileged: ${p.text}`,
       `  default:      ${d.text}`,
-      `  stopped by:   ${d.refused ? (d.stopper ?? a.stoppedBy(d.detail)) : d.ran ? 'nothing: it worked' : '?'}`,
+      `  stopped by:   ${d.refused ? (d.stopper ?? a.stoppedBy(d.detail, trace)) : d.ran ? 'nothing: it worked' : '?'}`,
     ].join('\n');
   });
   return { probe: 'escape-report', title: 'each attack, with --privileged and by default, and what stopped it', text: rows.join('\n\n') };

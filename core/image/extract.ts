@@ -1,5 +1,4 @@
-import { constants, linkSync, lstatSync, lchownSync, lutimesSync, mkdirSync, symlinkSync, type Stats } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, linkSync, lstatSync, lchownSync, lutimesSync, mkdirSync, openSync, symlinkSync, writeSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
@@ -163,12 +162,20 @@ async function create(root: string, path: string, entry: TarEntry): Promise<void
   }
 }
 
+/**
+ * The file's bytes, written as they arrive. The open, the writes and the
+ * close are synchronous: each chunk is already in memory, and an async call
+ * would be a round trip through libuv's thread pool and back, several per
+ * file; the archive's reads still yield, so Ctrl-C is seen between chunks.
+ */
 async function writeFile(path: string, entry: TarEntry): Promise<void> {
-  const file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
-    for await (const chunk of entry.body()) await file.write(chunk);
+    for await (const chunk of entry.body()) {
+      for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done);
+    }
   } finally {
-    await file.close();
+    closeSync(fd);
   }
 }
 

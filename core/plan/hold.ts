@@ -6,8 +6,12 @@ import type { Plan } from './plan';
  * it (PTRACE_TRACEME) right before its execve, and the kernel stops a traced
  * process after a successful exec. A chapter looks at the host then ("Host
  * during") and sees the command itself, however short-lived, where it saw
- * kit-init waiting for its plan. A plan that forks first (kit exec into a
- * PID namespace) or opens a terminal is left as it is.
+ * kit-init waiting for its plan. Only a chapter asks for it (run.ts's
+ * onExec): its "Host during" view is the one place kit shows the host while
+ * a command runs. `kit exec` and `kit run -t` have no such view, so their
+ * plans, one that forks first (exec into a PID namespace: the forked child
+ * execs, not the traced one) or opens a terminal, are left as they are:
+ * held, they would only start later.
  */
 export function holdAtExec(plan: Plan): Plan {
   const exec = plan.container.findIndex((step) => step.op === 'exec');

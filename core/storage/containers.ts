@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, lchownSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
@@ -16,8 +16,8 @@ import { layerDigest } from './layer-digest';
 import { copyLayer, type WhiteoutPolicy } from './tree';
 import { layersView } from './view';
 import { makeWhiteout, markOpaque, untraced } from './whiteout';
-import { idmappedLayers } from './idmapped-layers';
-import { remappedLayerDirs, rootOf } from './remapped-layers';
+import { idmapInPlace, idmappedLayers } from './idmapped-layers';
+import { remappedLayerDirs, rootOf, shiftTree } from './remapped-layers';
 import type { IdMaps } from '../userns/id-map';
 import { checkReachable } from '../userns/reachable';
 
@@ -82,6 +82,7 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
  * "/" is root's and writable.
  */
 function createRemappedRootfs(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, dir: string, maps: IdMaps, keep: boolean): string {
+  if (ROOT_IDMAP_DRIVERS.includes(driver.name)) return createIdmappedRoot(ctx, store, image, driver, dir, maps, keep);
   const owner = (path: string) => lchownSync(path, rootOf(maps.uid), rootOf(maps.gid));
   const upper = driver.upperDir(dir);
   const fresh = !existsSync(driver.rootfsDir(dir)) || !!upper; // vfs: a kept container's copy is already made
@@ -105,6 +106,31 @@ function createRemappedRootfs(ctx: HostContext, store: ImageStore, image: Image,
 
 /** Drivers that take layers as directories and read them through whatever is mounted there (overlay2 stacks them, vfs copies them). */
 const IDMAPPED_DRIVERS: StorageDriver['name'][] = ['overlay2', 'vfs'];
+
+/** Drivers whose container root is a directory of its own, made from the layers as stored (btrfs: a snapshot). */
+const ROOT_IDMAP_DRIVERS: StorageDriver['name'][] = ['btrfs'];
+
+/**
+ * The root made from the layers as stored (shared with every container),
+ * then mounted over itself through the maps (idmapInPlace). A filesystem
+ * that refuses: the container's own root gets its owners moved instead,
+ * said in one line. A kept container started again whose root already
+ * belongs to the range (moved by an earlier start) is used as it is.
+ */
+function createIdmappedRoot(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, dir: string, maps: IdMaps, keep: boolean): string {
+  const shifted = existsSync(driver.rootfsDir(dir)) && lstatSync(driver.rootfsDir(dir)).uid === rootOf(maps.uid);
+  const rootfs = driver.createRootfs(ctx, store.layerDirs(image), dir, keep);
+  if (!shifted) {
+    const refused = idmapInPlace(ctx, rootfs, maps);
+    if (refused) {
+      shiftTree(rootfs, maps);
+      ctx.notes.push(`user namespace: no idmapped mount (${refused}): moved the owners of the container's own ${driver.name} root into ${rootOf(maps.uid)}+ (uid 0 -> ${rootOf(maps.uid)}), so root inside owns the image's files`);
+    }
+  }
+  ctx.trace.currentWhy = undefined;
+  for (const path of [rootfs, containerDir(ctx.paths, ctx.id)]) checkReachable(path, rootOf(maps.uid), rootOf(maps.gid));
+  return rootfs;
+}
 
 export function listContainerLayers(paths: KitPaths): ContainerLayer[] {
   const dir = join(paths.data, 'containers');

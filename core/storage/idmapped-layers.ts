@@ -68,9 +68,30 @@ export function idmappedLayers(ctx: HostContext, layers: string[], dir: string, 
   return { dirs: made, release: detach };
 }
 
-/** One layer bind-mounted at `target` through the maps; undefined when done, else why not. */
-function idmapOne(ctx: HostContext, layer: string, target: string, nsFd: number, maps: IdMaps): string | undefined {
-  const why = `idmapped layer: ${layer} shown through the container's maps (owner 0 as host uid ${hostId(maps.uid, 0) ?? 'nobody'}), without a copy`;
+/**
+ * A driver whose container root is one directory of its own (btrfs: the
+ * container's snapshot) needs no idmapped layers: the root itself is
+ * mounted over itself through the maps, so the snapshot and the layer
+ * subvolumes below it stay as stored (shared with every other container)
+ * and root inside owns what it sees. What the container writes lands on
+ * disk unshifted (owner 0), so `kit diff` and `kit commit` see the image's
+ * owners. Journaled first: the container's end (or the next kit after a
+ * kill -9) unmounts it. Undefined when done, else why not (the caller
+ * moves the owners instead).
+ */
+export function idmapInPlace(ctx: HostContext, root: string, maps: IdMaps): string | undefined {
+  const nsFd = usernsFd(ctx, maps);
+  if (typeof nsFd === 'string') return nsFd;
+  try {
+    return ctx.changes.make({ op: 'umount', path: root }, () => idmapOne(ctx, root, root, nsFd, maps, `idmapped root: the container's root ${root} mounted over itself through the container's maps (owner 0 as host uid ${hostId(maps.uid, 0) ?? 'nobody'}), nothing copied or chown-ed`));
+  } finally {
+    ctx.trace.host(undefined, (n) => n.close(nsFd));
+  }
+}
+
+/** `source` bind-mounted at `target` through the maps; undefined when done, else why not. */
+function idmapOne(ctx: HostContext, layer: string, target: string, nsFd: number, maps: IdMaps, reason?: string): string | undefined {
+  const why = reason ?? `idmapped layer: ${layer} shown through the container's maps (owner 0 as host uid ${hostId(maps.uid, 0) ?? 'nobody'}), without a copy`;
   const fd = ctx.trace.check(why, (n) => n.openTreeClone(layer));
   try {
     const set = ctx.trace.host(why, (n) => n.mountSetIdmap(fd, nsFd));
@@ -88,7 +109,7 @@ function idmapOne(ctx: HostContext, layer: string, target: string, nsFd: number,
  * killed (the fd keeps the namespace alive).
  */
 function usernsFd(ctx: HostContext, maps: IdMaps): number | string {
-  const why = "idmapped layers: a user namespace with the container's maps, held by a waiting child";
+  const why = "idmapped mounts: a user namespace with the container's maps, held by a waiting child";
   const pid = ctx.trace.host(why, (n) => n.spawnUsernsHolder());
   if (pid < 0) return `a user namespace for the idmapped mounts could not be made (clone errno ${-pid})`;
   try {
@@ -96,7 +117,7 @@ function usernsFd(ctx: HostContext, maps: IdMaps): number | string {
     ctx.trace.check(why, (n) => n.writeFile(`/proc/${pid}/gid_map`, formatMap(maps.gid)));
     return ctx.trace.check(why, (n) => n.openRead(`/proc/${pid}/ns/user`));
   } finally {
-    ctx.trace.host('idmapped layers: the holder is done (its namespace lives on in the fd)', (n) => n.kill(pid, SIG.KILL));
+    ctx.trace.host('idmapped mounts: the holder is done (its namespace lives on in the fd)', (n) => n.kill(pid, SIG.KILL));
     ctx.trace.host(undefined, (n) => n.reap(pid));
   }
 }

@@ -17,7 +17,7 @@ import { isOpaque, markOpaque, untraced } from './whiteout';
  * -> 100000, 33 -> 100033), as Docker's userns-remap keeps its layers under
  * /var/lib/docker/100000.100000. Later containers with the same range reuse
  * the copies: create time does not grow again with the image.
- * Where it can, kit makes idmapped mounts instead (idmapped-layers.ts),
+ * Where it can, kit makes idmapped mounts instead (idmapped-layers.ts; btrfs: its root, idmapInPlace),
  * which translate owners at the mount and copy nothing; this copy is the
  * fallback, and `kit image rm` removes it with the layer (removeRemappedCopies).
  *
@@ -87,6 +87,25 @@ function copyShifted(src: string, dest: string, maps: IdMaps): void {
       copyShifted(from, to, maps);
     }
     shiftOwner(to, maps);
+  }
+}
+
+/**
+ * The fallback for a driver whose own root copy could not be idmapped (a
+ * filesystem that refuses MOUNT_ATTR_IDMAP): every owner in `dir` moved by
+ * the maps, in place. `dir` is the container's own copy (a btrfs snapshot:
+ * only the metadata is copied on write), never a shared layer.
+ */
+export function shiftTree(dir: string, maps: IdMaps): void {
+  shiftEntries(dir, maps);
+  shiftOwner(dir, maps);
+}
+
+function shiftEntries(dir: string, maps: IdMaps): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (lstatSync(path).isDirectory()) shiftEntries(path, maps);
+    shiftOwner(path, maps);
   }
 }
 

@@ -75,3 +75,21 @@ test("kit run --help's cgroup example runs", () => {
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/cpu.*:\/$/m);
 });
+
+test('the escape chapter names the device rules this run used: v1\'s devices controller, or with --cgroup-driver v2 the eBPF program', () => {
+  const stoppedBy = (text: string) => /open a host block device[^\n]*\n(?:.*\n){2} +stopped by: +([^\n]*)/.exec(text)?.[1];
+  const v1 = kit(['chapter', 'escape', '--no-trace', '--width', '300'], kr.env);
+  expect(v1.status).toBe(0);
+  expect(stoppedBy(v1.stdout)).toMatch(/^cgroup v1's devices controller \(devices\.deny a, then devices\.allow per harmless node\): mknod of any node is allowed/);
+  expect(v1.stdout).toContain("✓ the block device was refused by cgroup v1's devices controller");
+  const v2 = kit(['chapter', 'escape', '--cgroup-driver', 'v2', '--no-trace', '--width', '300'], kr.env);
+  expect(v2.status).toBe(0);
+  expect(stoppedBy(v2.stdout)).toMatch(/^an eBPF device program on the container's cgroup \(cgroup v2 has no devices files; loaded by kit-init\)/);
+  expect(v2.stdout).toContain("✓ the block device was refused by an eBPF device program on the container's cgroup");
+  for (const text of [v1.stdout, v2.stdout]) expect(text).not.toMatch(/devices cgroup/);
+});
+
+test('the cgroup chapter\'s claim names the file and value this run wrote (cpu.cfs_quota_us on this host\'s v1 controllers)', () => {
+  const r = kitJson<{ claims: Array<{ says: string; held: boolean }> }>(['chapter', 'cgroup'], kr.env);
+  expect(r.claims).toContainEqual({ says: 'the limit is one write: "50000" into cpu.cfs_quota_us (cgroup v1)', held: true });
+});

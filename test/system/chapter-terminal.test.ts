@@ -20,11 +20,19 @@ const ERASE = '\r\x1b[K';
 function terminal(line: string) {
   const child = spawn('script', ['-qfec', `stty rows 30 cols 100 -onlcr; ${line}; echo "kit-exit=$?"`, '/dev/null'], { env: { ...kr.env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'inherit'] });
   let raw = '';
-  child.stdout.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+  // When each stretch of bytes arrived: [length of raw after it, ms since start].
+  const arrivals: Array<[number, number]> = [];
+  const start = Date.now();
+  child.stdout.on('data', (chunk: Buffer) => {
+    raw += chunk.toString('utf8');
+    arrivals.push([raw.length, Date.now() - start]);
+  });
   const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return {
     type: (keys: string) => child.stdin.write(keys),
     raw: () => raw,
+    /** When the byte at `index` of raw() reached the terminal (ms since start). */
+    shownAt: (index: number) => arrivals.find(([length]) => length > index)![1],
     async see(text: string, from = 0, timeoutMs = 30000): Promise<number> {
       const end = Date.now() + timeoutMs;
       while (raw.indexOf(text, from) < 0) {
@@ -95,3 +103,62 @@ test('--step holds each section until Enter, the run going on behind it; piped, 
   expect(piped.stdout).toContain('Try this');
   expect(piped.stdout).not.toMatch(/Enter: next|[\r\x1b]/);
 }, 90000);
+
+/** The screen's text: spinner frames and their erases taken out. */
+const plain = (raw: string) => raw.replace(FRAME, '').split(ERASE).join('');
+const SECTIONS = ['What kit did', 'Host during', 'Inside the container', 'Host after', 'What to notice', 'Try this'];
+
+/** When each section's heading reached the terminal, in order (each must appear, after the one before). */
+function headingTimes(t: ReturnType<typeof terminal>): number[] {
+  const raw = t.raw();
+  let from = 0;
+  return SECTIONS.map((heading) => {
+    const at = raw.indexOf(heading, from);
+    if (at < 0) throw new Error(`no ${heading} after byte ${from}:\n${raw}`);
+    from = at;
+    return t.shownAt(at);
+  });
+}
+
+test('--pace on a terminal: each section appears at least 2 s after the one before, plain text between; piped it adds no byte either', async () => {
+  const t = terminal(`${KIT} chapter uts --pace --width 100`);
+  const raw = await t.done();
+  expect(raw).toContain('kit-exit=0');
+  const times = headingTimes(t);
+  const gaps = times.slice(1).map((time, i) => time - times[i]);
+  for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(1900);
+  expect(plain(raw)).not.toMatch(/[\r\x1b]/);
+
+  const piped = spawnSync(process.execPath, [BIN, 'chapter', 'uts', '--pace', '--width', '100'], { env: kr.env, encoding: 'utf8' });
+  expect(piped.status).toBe(0);
+  for (const heading of SECTIONS) expect(piped.stdout).toContain(heading);
+  expect(piped.stdout).not.toMatch(/working \(|[\r\x1b]/);
+}, 120000);
+
+test('kit replay on a terminal: the recorded quiet seconds show the spinner, erased; the text is the instant replay\'s byte for byte; --pace holds each section 2 s', async () => {
+  const file = join(kr.root, 'terminal-uts.kitrec');
+  const recorded = spawnSync(process.execPath, [BIN, 'chapter', 'uts', '--width', '100', '--record', file, '--', 'sh', '-c', 'echo early; sleep 2; echo late'], { env: kr.env, encoding: 'utf8' });
+  expect(recorded.status).toBe(0);
+  const instant = spawnSync(process.execPath, [BIN, 'replay', file, '--width', '100', '--instant'], { env: kr.env, encoding: 'utf8' });
+  expect(instant.status).toBe(0);
+
+  // With the run's own timing: the two seconds between "early" and "late" are replayed, with the spinner.
+  const timed = terminal(`${KIT} replay ${file} --width 100`);
+  const raw = await timed.done();
+  expect(raw).toContain('kit-exit=0');
+  const early = raw.indexOf('  early\n');
+  const late = raw.indexOf('  late\n');
+  expect(early).toBeGreaterThan(0);
+  expect(timed.shownAt(late) - timed.shownAt(early)).toBeGreaterThanOrEqual(1500);
+  const frames = [...raw.matchAll(FRAME)].filter((f) => f.index! > early && f.index! < late);
+  expect(frames.length).toBeGreaterThan(5);
+  for (const frame of raw.matchAll(FRAME)) expect(raw.slice(frame.index! + frame[0].length).startsWith(ERASE)).toBe(true);
+  expect(plain(raw).replace(/kit-exit=0\n?$/, '')).toBe(instant.stdout);
+
+  // Paced: each section held 2 s, the same text.
+  const paced = terminal(`${KIT} replay ${file} --width 100 --pace`);
+  const pacedRaw = await paced.done();
+  const times = headingTimes(paced);
+  for (const gap of times.slice(1).map((time, i) => time - times[i])) expect(gap).toBeGreaterThanOrEqual(1900);
+  expect(plain(pacedRaw).replace(/kit-exit=0\n?$/, '')).toBe(instant.stdout);
+}, 120000);

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cleanKitRoot, containerRunning, eventually, kit, kitBackground } from '../support/kit';
+import { cleanKitRoot, containerRunning, eventually, kit, kitBackground, kitJson } from '../support/kit';
 import { statusField } from '../../core/host/process';
 import { readSubordinate, SUBUID_FILE } from '../../core/userns/subordinate';
 
@@ -115,19 +116,56 @@ test("device rules hold in a user namespace: an image's block device node cannot
   }
 });
 
-// Last: it removes the base image.
-test('a driver that cannot use idmapped mounts (btrfs) gets the chown-ed copy, said in one line; `kit image rm` removes the copy with the layer', () => {
-  const r = kit(['run', '--rm', '--userns=auto', '--storage-driver', 'btrfs', '--network', 'none', 'base', 'stat', '-c', '%u', '/bin/busybox'], kr.env);
+test('--userns=auto with btrfs: the container\'s snapshot is mounted over itself through the maps: root inside owns the image, what it writes lands on disk as the image\'s owners (commit keeps them), no copy', () => {
+  const name = `userns-bt-${process.pid}`;
+  const r = kit(['run', '--trace', '--name', name, '--userns=auto', '--storage-driver', 'btrfs', '--network', 'none', 'base', 'sh', '-c', 'id -u; stat -c %u /bin/busybox; touch /etc/made && stat -c %u /etc/made'], kr.env);
   expect(r.status).toBe(0);
-  expect(r.stdout.trim()).toBe('0');
-  expect(r.stderr).toMatch(/^kit: user namespace: no idmapped mounts \(the btrfs driver reads its layers from disk, not through mounts kit could idmap\): copied layer\(s\) [0-9a-f]{12} with their owners moved/m);
-  const remapped = join(kr.root, 'data', 'remapped');
-  const [range] = readdirSync(remapped);
-  const [copy] = readdirSync(join(remapped, range));
-  expect(statSync(join(remapped, range, copy, 'bin', 'busybox')).uid).toBe(Number(range.split('.')[0]));
-  expect(statSync(join(layerDir(), 'bin', 'busybox')).uid).toBe(0);
-  const rm = kit(['image', 'rm', 'base'], kr.env);
-  expect(rm.status).toBe(0);
-  expect(existsSync(join(remapped, range, copy))).toBe(false);
-  expect(existsSync(join(remapped, range))).toBe(false);
+  expect(r.stdout.split('\n').slice(-4)).toEqual(['0', '0', '0', '']);
+  expect(r.stderr).toMatch(/\[host\] mount_setattr\(\d+, "", AT_EMPTY_PATH, \{attr_set=MOUNT_ATTR_IDMAP, userns_fd=\d+\}, 32\) = 0/);
+  expect(r.stderr).not.toMatch(/copied layer|moved the owners/);
+  expect(existsSync(join(kr.root, 'data', 'remapped'))).toBe(false);
+  // On disk (the idmapped mount went with the container), the snapshot holds the image's owners.
+  const [id] = readdirSync(join(kr.root, 'data', 'btrfs', 'containers'));
+  const snapshot = join(kr.root, 'data', 'btrfs', 'containers', id);
+  expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(` ${snapshot} `);
+  expect(statSync(join(snapshot, 'etc', 'made')).uid).toBe(0);
+  expect(statSync(join(snapshot, 'bin', 'busybox')).uid).toBe(0);
+  try {
+    expect(kitJson<{ layers: string[] }>(['commit', name, 'kit-btuserns'], kr.env).layers).toHaveLength(2);
+    expect(kit(['run', '--rm', '--network', 'none', 'kit-btuserns', 'stat', '-c', '%u', '/etc/made'], kr.env).stdout).toBe('0\n');
+  } finally {
+    expect(kit(['rm', name], kr.env).status).toBe(0);
+    kit(['image', 'rm', 'kit-btuserns'], kr.env);
+  }
+  expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(join(kr.root, 'data'));
+  expect(existsSync(join(kr.root, 'data', 'btrfs.img'))).toBe(false);
+});
+
+test('a filesystem that refuses idmapped mounts (a kit root on ramfs): the chown-ed copy, said in one line; `kit image rm` removes the copy with the layer', () => {
+  const root = mkdtempSync(join(tmpdir(), 'kit-test-ramfs-'));
+  execFileSync('mount', ['-t', 'ramfs', 'kit-test-ramfs', root]);
+  try {
+    chmodSync(root, 0o711);
+    const env = { ...kr.env, KIT_ROOT: root };
+    const r = kit(['run', '--rm', '--userns=auto', '--storage-driver', 'vfs', '--network', 'none', 'base', 'stat', '-c', '%u', '/bin/busybox'], env);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('0');
+    expect(r.stderr).toMatch(/^kit: user namespace: no idmapped mounts \(mount_setattr\(MOUNT_ATTR_IDMAP\) on \S+ failed \(errno 22\): its filesystem or this kernel does not allow idmapped mounts\): copied layer\(s\) [0-9a-f]{12} with their owners moved/m);
+    expect(r.stderr.split('\n').filter((l) => l.includes('idmapped'))).toHaveLength(1);
+    const remapped = join(root, 'data', 'remapped');
+    const [range] = readdirSync(remapped);
+    const [copy] = readdirSync(join(remapped, range));
+    expect(statSync(join(remapped, range, copy, 'bin', 'busybox')).uid).toBe(Number(range.split('.')[0]));
+    const layers = join(root, 'data', 'layers');
+    const [digest] = readdirSync(layers).filter((d) => /^[0-9a-f]{64}$/.test(d));
+    expect(statSync(join(layers, digest, 'diff', 'bin', 'busybox')).uid).toBe(0);
+    const rm = kit(['image', 'rm', 'base'], env);
+    expect(rm.status).toBe(0);
+    expect(existsSync(join(remapped, range, copy))).toBe(false);
+    expect(existsSync(join(remapped, range))).toBe(false);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(root) && !l.includes('ramfs'))).toEqual([]);
+  } finally {
+    execFileSync('umount', [root]);
+    rmdirSync(root);
+  }
 });

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { KitCommand } from '../../base';
 
 export default class RuntimePath extends KitCommand {
@@ -8,7 +8,6 @@ export default class RuntimePath extends KitCommand {
 
   async run(): Promise<void> {
     await this.parse(RuntimePath);
-    // dist/bin/commands/runtime/path.js -> <package>/bin/kit-runtime.js
-    this.log(resolve(__dirname, '../../../../bin/kit-runtime.js'));
+    this.log(join(this.config.root, 'bin', 'kit-runtime.js'));
   }
 }

@@ -32,6 +32,7 @@ interface ChapterRun {
   running: Array<{ probe: string; text: string }>;
   after: Array<{ probe: string; text: string }>;
   comparison?: { label: string; running: Array<{ probe: string; text: string }> };
+  claims: Array<{ says: string; held: boolean }>;
 }
 
 const kitDirs = () => (existsSync(KIT) ? readdirSync(KIT, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name) : []);
@@ -67,6 +68,7 @@ test('cgroup chapter on v2: cpu.max holds "50000 100000", kit enables controller
     expect(r.before[0].text).toMatch(/layout: v2; kit uses the v2 driver/);
     expect(r.during.find((p) => p.probe === 'cgroup-dir')!.text).toMatch(/\$ cat cpu.max\n50000 100000\n/);
     expect(shown(r)).not.toMatch(V1_FILES);
+    expect(r.claims).toContainEqual({ says: 'the limit is one write: "50000 100000" into cpu.max (cgroup v2)', held: true });
     expect(r.running[0].text).toMatch(/^cpu.stat usage_usec: /);
     const percent = (text: string) => Number(/= (\d+)% of one CPU/.exec(text)![1]);
     const limited = percent(r.running[0].text);
@@ -83,6 +85,7 @@ test('memory chapter on v2: past memory.max the OOM killer strikes, kit reports 
   expect(r.container.signal).toBe('SIGKILL');
   expect(r.container.notes.join('\n')).toMatch(/OOM killer killed 1 process\(es\) that went over --memory 33554432 bytes \(32 MiB\) \(memory.events: oom_kill 1/);
   expect(r.during[0].text).toMatch(/\$ cat memory.max\n33554432\n/);
+  expect(r.claims).toContainEqual({ says: 'the limit is one write: 33554432 bytes into memory.max (cgroup v2)', held: true });
   expect(shown(r)).not.toMatch(V1_FILES);
 });
 

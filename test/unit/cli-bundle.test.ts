@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The CLI is one bundled file, dist/kit.js (bin/bundle.js), which bin/run.js
+ * loads with V8's code cache (dist/kit.js.cache.COMMAND).
+ */
+const repo = join(__dirname, '..', '..');
+const home = mkdtempSync(join(tmpdir(), 'kit-bundle-home-'));
+const env = { ...process.env, HOME: home, KIT_LABS_HOME: home, NO_COLOR: '1', FORCE_COLOR: '0' };
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+/** The files a kit command loaded (require.cache at its exit). */
+function loadedBy(args: string[]): string[] {
+  const bin = join(repo, 'bin', 'run.js');
+  const script = `process.argv.splice(1, Infinity, ${JSON.stringify(bin)}, ...${JSON.stringify(args)});
+    process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));
+    require(${JSON.stringify(bin)});`;
+  const r = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  return JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)![1]) as string[];
+}
+
+test('a command loads kit from the one bundle: no other file of dist/, no package of node_modules', () => {
+  const commands = [['chapter'], ['lab'], ['replay', join(repo, 'examples', 'uts.kitrec'), '--instant'], ['runtime', 'path'], ['image', 'ls', '--help']];
+  for (const args of commands) {
+    const loaded = loadedBy(args).filter((f) => f !== join(repo, 'package.json') && f !== join(repo, 'native-rs', 'kit.node'));
+    expect({ args, loaded }).toEqual({ args, loaded: [join(repo, 'bin', 'run.js'), join(repo, 'dist', 'kit.js')] });
+  }
+});
+
+describe('the code cache', () => {
+  // A copy of the installed CLI: its dist/ and its caches are this test's own.
+  const copy = mkdtempSync(join(tmpdir(), 'kit-bundle-'));
+  mkdirSync(join(copy, 'dist'));
+  for (const part of ['bin', 'package.json', 'oclif.manifest.json', join('dist', 'kit.js')]) cpSync(join(repo, part), join(copy, part), { recursive: true });
+  symlinkSync(join(repo, 'node_modules'), join(copy, 'node_modules'));
+  chmodSync(copy, 0o755);
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+  const cache = join(copy, 'dist', 'kit.js.cache.lab');
+  const kit = (args: string[], prefix: string[] = []) => {
+    const argv = [...prefix, process.execPath, join(copy, 'bin', 'run.js'), ...args];
+    return spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8' });
+  };
+  const caches = () => readdirSync(join(copy, 'dist')).filter((f) => f.startsWith('kit.js.cache')).sort();
+
+  test('the first run of a command writes its cache, named for the bundle; later runs print the same', () => {
+    const first = kit(['lab']);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/pid/);
+    const { size, mtimeMs } = statSync(join(copy, 'dist', 'kit.js'));
+    expect(readFileSync(cache).subarray(0, 200).toString('latin1').split('\n')[0]).toBe(`kit-code-cache ${size} ${mtimeMs} ${process.version} ${process.arch}`);
+    const second = kit(['lab']);
+    expect(second.status).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    expect(caches()).toEqual(['kit.js.cache.lab']);
+  });
+
+  test('a cache of another bundle, or one V8 refuses, is not used, and is written again', () => {
+    const expected = kit(['lab']).stdout;
+    const { size, mtimeMs } = statSync(join(copy, 'dist', 'kit.js'));
+    for (const header of [`kit-code-cache ${size + 1} ${mtimeMs} ${process.version} ${process.arch}\n`, `kit-code-cache ${size} ${mtimeMs} ${process.version} ${process.arch}\n`]) {
+      writeFileSync(cache, Buffer.concat([Buffer.from(header), Buffer.alloc(4096, 7)]));
+      const r = kit(['lab']);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(expected);
+      expect(statSync(cache).size).toBeGreaterThan(100000);
+    }
+  });
+
+  test('a failed command writes no cache; a user who may not write dist/ runs without one', () => {
+    expect(kit(['nosuchcommand']).status).not.toBe(0);
+    expect(kit(['lab', 'nosuchlab']).status).not.toBe(0);
+    expect(caches()).toEqual(['kit.js.cache.lab']);
+    if (process.getuid?.() !== 0) return; // the rest needs another user
+    const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+    const r = kit(['chapter'], asNobody);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/uts/);
+    expect(caches()).toEqual(['kit.js.cache.lab']);
+    expect(existsSync(join(copy, 'dist', 'kit.js.cache.chapter'))).toBe(false);
+  });
+});
