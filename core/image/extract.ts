@@ -108,6 +108,12 @@ function checkLength(root: string, parts: string[], entryName: string, maxPath: 
   if (full > PATH_MAX - 1) throw new UnsafeEntryError(entryName, `its path is ${full} bytes under kit's data dir; Linux allows ${PATH_MAX - 1} (PATH_MAX)`);
 }
 
+/** A link target longer than the kernel takes: one clear line, not ENAMETOOLONG. */
+function checkLinkLength(entry: TarEntry, kind: string): void {
+  const bytes = Buffer.byteLength(entry.linkpath);
+  if (bytes > PATH_MAX - 1) throw new UnsafeEntryError(entry.path, `its ${kind} target is ${bytes} bytes; Linux allows ${PATH_MAX - 1} (PATH_MAX)`);
+}
+
 /** A name fit for one line: a path thousands of bytes long is cut in the middle. */
 function shortName(name: string): string {
   return name.length <= 120 ? name : `${name.slice(0, 60)}...${name.slice(-50)} (${Buffer.byteLength(name)} bytes)`;
@@ -150,6 +156,7 @@ async function create(root: string, path: string, entry: TarEntry): Promise<void
     case 'symlink':
       // Its target is only data here: kit never follows it while extracting.
       if (!entry.linkpath) throw new UnsafeEntryError(entry.path, 'it is a symlink with an empty target');
+      checkLinkLength(entry, 'symlink');
       return symlinkSync(entry.linkpath, path);
     case 'hardlink':
       return linkSync(hardlinkTarget(root, entry), path);
@@ -181,6 +188,7 @@ async function writeFile(path: string, entry: TarEntry): Promise<void> {
 
 /** A hard link's target: an existing regular file inside root, reached without symlinks. */
 function hardlinkTarget(root: string, entry: TarEntry): string {
+  checkLinkLength(entry, 'hard link');
   const parts = safeParts(entry.linkpath, entry.path);
   let path = root;
   for (const [i, part] of parts.entries()) {

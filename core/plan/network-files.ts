@@ -7,7 +7,7 @@ import type { ContainerSpec } from '../spec';
 import { fileInRoot } from '../storage/in-root';
 import { containerHostname } from './hostname';
 import { networkContainer, type NetworkAttachment } from './network';
-import type { PlanPart } from './plan';
+import type { PlanPart, StepOf } from './plan';
 
 /**
  * /etc/hostname, /etc/hosts and /etc/resolv.conf for a container with a
@@ -53,6 +53,11 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
  */
 function mountFiles(dir: string, names: Array<(typeof NAMES)[number]>, rootfs: string | undefined, why: string, write?: () => Record<(typeof NAMES)[number], string>): PlanPart {
   const root = rootfs ?? '/';
+  const mounts: Array<StepOf<'mount'>> = names.map((name) => ({
+    op: 'mount',
+    source: join(dir, name), target: join(root, 'etc', name), fstype: '', flags: MS.BIND, data: '',
+    why: `bind-mount ${write ? "kit's" : 'its'} ${name} over /etc/${name}, in the container's mount namespace only`,
+  }));
   return {
     prepare: [
       {
@@ -60,14 +65,12 @@ function mountFiles(dir: string, names: Array<(typeof NAMES)[number]>, rootfs: s
         run: () => {
           const files = write?.();
           if (files) for (const name of names) writeFileSync(join(dir, name), files[name]);
-          if (rootfs) for (const name of names) fileInRoot(rootfs, `/etc/${name}`);
+          // The target is the file as resolved inside the root (an image's /etc may be a
+          // symlink): the kernel would follow that link from the host's / at mount time.
+          if (rootfs) names.forEach((name, i) => (mounts[i].target = fileInRoot(rootfs, `/etc/${name}`)));
         },
       },
     ],
-    container: names.map((name) => ({
-      op: 'mount',
-      source: join(dir, name), target: join(root, 'etc', name), fstype: '', flags: MS.BIND, data: '',
-      why: `bind-mount ${write ? "kit's" : 'its'} ${name} over /etc/${name}, in the container's mount namespace only`,
-    })),
+    container: mounts,
   };
 }
