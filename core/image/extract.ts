@@ -2,6 +2,7 @@ import { closeSync, constants, linkSync, lstatSync, lchownSync, lutimesSync, mkd
 import { join } from 'node:path';
 import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
+import { S_IF } from '../linux';
 import { TraceRecorder } from '../trace/recorder';
 import { NAME_MAX, PATH_MAX, type Budget } from './limits';
 import type { TarEntry } from './tar/reader';
@@ -25,10 +26,6 @@ interface DirMeta {
   path: string;
   entry: TarEntry;
 }
-
-const S_IFCHR = 0o020000;
-const S_IFBLK = 0o060000;
-const S_IFIFO = 0o010000;
 
 /**
  * Extract a tar into `root`, treating every entry as hostile (layer tars
@@ -163,9 +160,9 @@ async function create(root: string, path: string, entry: TarEntry): Promise<void
     case 'char':
     case 'block':
       if (process.getuid?.() !== 0) throw new UnsafeEntryError(entry.path, `it is a ${entry.type} device node (${entry.devmajor}:${entry.devminor}), and only root may create device nodes`);
-      return mknod(path, (entry.type === 'char' ? S_IFCHR : S_IFBLK) | entry.mode, entry.devmajor, entry.devminor);
+      return mknod(path, (entry.type === 'char' ? S_IF.CHR : S_IF.BLK) | entry.mode, entry.devmajor, entry.devminor);
     case 'fifo':
-      return mknod(path, S_IFIFO | entry.mode, 0, 0);
+      return mknod(path, S_IF.FIFO | entry.mode, 0, 0);
   }
 }
 
