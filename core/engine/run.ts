@@ -5,6 +5,8 @@ import type { Socket } from 'node:net';
 import { Interrupts } from '../host/interrupts';
 import { HostChanges } from '../host/journal';
 import { ensureImage } from '../image/ensure';
+import { ImageStore } from '../image/store';
+import { imageOfContainer } from '../storage/containers';
 import { self } from '../host/process';
 import { SIG } from '../linux';
 import { initPath, type NativeAddon } from '../native';
@@ -95,7 +97,9 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const paths = options.paths ?? kitPaths();
   checkWritable(paths);
   reapOrphans(paths);
-  if (spec.image) await ensureImage(paths, spec.image);
+  // A kept container started again runs from the layers it was made from, whatever its image's name means now.
+  const restarted = options.id !== undefined && imageOfContainer(paths, new ImageStore(paths), options.id) !== undefined;
+  if (spec.image && !restarted) await ensureImage(paths, spec.image);
   const id = options.id ?? newContainerId();
   const trace = new TraceRecorder(options.onEvent, options.native);
   const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };
