@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { KitError } from '../errors';
+import { KitError, NoSuchContainerError } from '../errors';
 import type { KitPaths } from '../paths';
+import { removeOrphanedLayers } from '../image/remove';
 import { removeKept } from './keep';
 import { lookupContainerLayer, removeContainerLayer } from '../storage/containers';
 import { lookupAnyContainer } from './names';
@@ -14,11 +15,19 @@ import { killContainer } from './stop';
  * Returns the container's id.
  */
 export async function removeContainer(paths: KitPaths, ref: string, force: boolean): Promise<string> {
+  const stacked = lookupContainerLayer(paths, ref)?.layers ?? [];
+  const id = await removeOne(paths, ref, force);
+  // The layers it stacked go too if its image was removed (kit image rm -f) meanwhile.
+  removeOrphanedLayers(paths, stacked);
+  return id;
+}
+
+async function removeOne(paths: KitPaths, ref: string, force: boolean): Promise<string> {
   const container = lookupAnyContainer(paths, ref);
   if (!container) {
     // A layer kept by a kit from before container records: still removable.
     const layer = lookupContainerLayer(paths, ref);
-    if (!layer) throw new KitError(`no such container: ${ref}`, '`kit ps -a` lists the containers');
+    if (!layer) throw new NoSuchContainerError(ref);
     removeContainerLayer(paths, layer.id);
     return layer.id;
   }
