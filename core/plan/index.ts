@@ -21,6 +21,7 @@ import { planConsole } from './console';
 import { planMounts } from './mounts';
 import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot, hostDirRoot } from '../storage/container-root';
+import { imageOfContainer } from '../storage/containers';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, StepOf, HostContext } from './plan';
 export { joinParts } from './plan';
@@ -47,20 +48,21 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planUserNamespace(spec, userns),
     planNetwork(spec, id, paths, network),
     planMountPropagation(spec),
+    // before the mounts: a cgroup2 mount made inside the namespace has the container's cgroup as its root
+    planCgroupNamespace(spec),
     root ? {} : etcFiles,
     planHostname(spec, id),
     planProc(spec),
-    planRootfs(spec, root, etcFiles, planMounts(spec, paths, root?.rootfs)),
+    planRootfs(spec, root, etcFiles, planMounts(spec, id, paths, root?.rootfs)),
     planCgroups(spec, id),
     planDevices(spec, id),
-    planCgroupNamespace(spec),
     runtime,
     planConsole(spec),
     planProcessLimits(spec),
     planSecurity(spec),
     demo,
     planInit(spec),
-    planExec(spec, commandRoots(spec, paths)),
+    planExec(spec, commandRoots(spec, paths, id)),
   ];
   return parts.reduce(addPart, emptyPlan());
 }
@@ -76,9 +78,9 @@ function planInit(spec: ContainerSpec): PlanPart {
 }
 
 /** Where the command is looked up: the image's layers, top first, or the host's "/". */
-function commandRoots(spec: ContainerSpec, paths: KitPaths): string[] {
+function commandRoots(spec: ContainerSpec, paths: KitPaths, id: string): string[] {
   if (spec.rootDir) return [spec.rootDir];
   if (!spec.image) return ['/'];
   const store = new ImageStore(paths);
-  return store.layerDirs(store.get(spec.image)).reverse();
+  return store.layerDirs(imageOfContainer(paths, store, id) ?? store.get(spec.image)).reverse();
 }
