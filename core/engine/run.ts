@@ -18,7 +18,7 @@ import type { ContainerSpec, Namespace } from '../spec';
 import { NAMESPACE_FLAG } from '../plan/namespaces';
 import { parseEvents, type TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
-import { closeChildEnds, closeKitEnds, openChannels, readAll, type Channels, type Stdin, type Stdio } from './channels';
+import { closeChildEnds, closeKitEnds, openChannels, pipeInput, readAll, type Channels, type Stdin, type Stdio } from './channels';
 import { Console } from './console';
 import { ContainerTrace } from './container-trace';
 import { decodeStatus } from './exit-status';
@@ -28,7 +28,7 @@ import { journalFile, reapOrphans, writeState, type ContainerState } from './sta
 export interface RunOptions {
   paths?: KitPaths;
   stdio?: Stdio;
-  /** The container's stdin: /dev/null unless 'pass' (kit run -i). */
+  /** The container's stdin: /dev/null unless 'pass' (kit run -i), or 'relay' (a shim's: stdio.input gets its write end). */
   stdin?: Stdin;
   /** Called with each trace event as it happens. */
   onEvent?: (event: TraceEvent) => void;
@@ -194,9 +194,11 @@ async function startAndWait(
   }
   // -t: the pty's output is the container's stdout (a terminal merges stdout and stderr).
   let ttyOut = '';
+  const relay = typeof stdio === 'object' && options.stdin === 'relay' ? stdio.input : undefined;
   const console = tty
     ? new Console(trace, channels.console, {
         input: options.stdin === 'pass',
+        relay,
         output: (text) => {
           if (stdio === 'inherit') return void process.stdout.write(text);
           if (typeof stdio === 'object') return stdio.output('stdout', text);
@@ -205,10 +207,14 @@ async function startAndWait(
         },
       })
     : undefined;
+  // -i without a terminal, relayed: the shim writes what its clients type into the stdin pipe.
+  const stdinPipe = channels.stdin === undefined ? undefined : pipeInput(channels.stdin);
+  if (stdinPipe) relay?.(stdinPipe.input);
   try {
     return await runAttached(plan, ctx, options, interrupts, onCloned, channels, pid, console, () => ttyOut);
   } finally {
     console?.close();
+    stdinPipe?.close();
   }
 }
 

@@ -201,6 +201,23 @@ function withRootfs<T>(paths: KitPaths, driver: StorageDriver, dir: string, read
 }
 
 /**
+ * A stopped container's root filesystem, readable and writable again (for
+ * `kit cp`, as Docker mounts a stopped container's layer for docker cp):
+ * overlay2 and aufs mount the image's layers under its kept upper dir, the
+ * mount journaled in ctx (undone when ctx's changes are); devicemapper
+ * mounts its device until close(); vfs, btrfs and zfs keep it as a plain
+ * directory tree.
+ */
+export function openKeptRootfs(ctx: HostContext, store: ImageStore, id: string): { rootfs: string; close: () => void } {
+  const container = findContainerLayer(ctx.paths, id);
+  const driver = driverNamed(container.driver);
+  const dir = containerLayerDir(ctx.paths, container.id);
+  if (driver.upperDir(dir)) return { rootfs: driver.createRootfs(ctx, container.layers.map((d) => store.layerDir(d)), dir, true), close: () => undefined };
+  const close = driver.openRootfs?.(ctx.paths, dir) ?? (() => undefined);
+  return { rootfs: driver.rootfsDir(dir), close };
+}
+
+/**
  * The container layer becomes the new image's top layer, in overlay form:
  * an upper dir is copied as it is (whiteouts and opaque marks included); a
  * vfs copy is first reduced to its changes.

@@ -152,7 +152,7 @@ fn dispatch(step: &ContainerStep) -> sys::SysResult {
         }
         Fork => fork_and_wait(),
         ChrootEscape { dir } => chroot_escape::chroot_escape(dir),
-        Console { socket, rows, cols } => console::console(*socket, *rows as u16, *cols as u16),
+        Console { socket, rows, cols, owner } => console::console(*socket, *rows as u16, *cols as u16, u32::try_from(*owner).ok()),
         HoldAtExec => {
             let _ = sys::ptrace::traceme(); // refused, the command runs unheld: the trace says so
             Ok(0)
