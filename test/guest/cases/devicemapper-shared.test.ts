@@ -51,6 +51,30 @@ test('kill -9 while kit makes the pool\'s devices: the next kit command deletes 
   expect(leftovers(dm)).toEqual(clean);
 }, 900_000);
 
+test('kill -9 in the middle of `kit rm`: the next kit command takes the pool down; kit rm again deletes the container\'s device and its dir; nothing is left', async () => {
+  const name = `dm-rm-${process.pid}`;
+  expect(kitSlow(['run', '--name', name, ...DM, 'base', 'sh', '-c', 'echo kept > /kept'], kr.env).status).toBe(0);
+  const [id] = Object.values(registry(dm).containers);
+  expect(id).toBeDefined();
+  const { child, done } = kitSlowBackground(['rm', name], kr.env);
+  // Killed once it has brought the pool up to delete the device (under a journal of its own).
+  while (child.exitCode === null && child.signalCode === null && journals(dm).length === 0) await sleep(20);
+  child.kill('SIGKILL');
+  expect((await done).status).toBeNull();
+  expect(journals(dm)).toHaveLength(1);
+  expect(leftovers(dm).devices).toContain(`${dm.prefix}-pool`); // the killed kit's pool is still up
+
+  expect(kitSlow(['ps', '-a'], kr.env).status).toBe(0); // any kit command recovers the pool
+  expect(journals(dm)).toEqual([]);
+  expect(leftovers(dm)).toEqual(clean);
+  const rm = kitSlow(['rm', name], kr.env); // and kit rm finishes what was left of the container
+  expect(rm).toMatchObject({ status: 0 });
+  expect(registry(dm).containers).toEqual({});
+  expect(thinIdFree(dm, id)).toBe(true);
+  expect(leftovers(dm)).toEqual(clean);
+  expect(kitSlow(['ps', '-a'], kr.env).stdout).not.toContain(name);
+}, 900_000);
+
 test('three kits at once on one pool (the first ones make the base and layer devices): each gets its own snapshot, none breaks another', async () => {
   // A fresh pool (the pool is down, nothing uses it): the three race to activate it and to make the base and layer devices.
   rmSync(dm.dir, { recursive: true });
