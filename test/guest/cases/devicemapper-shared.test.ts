@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostSnapshot } from '../../support/kit';
 import { dmRoot, journals, leftovers, registry, thinIdFree } from './dm-guest';
@@ -57,8 +57,9 @@ test('kill -9 in the middle of `kit rm`: the next kit command takes the pool dow
   const [id] = Object.values(registry(dm).containers);
   expect(id).toBeDefined();
   const { child, done } = kitSlowBackground(['rm', name], kr.env);
-  // Killed once it has brought the pool up to delete the device (under a journal of its own).
-  while (child.exitCode === null && child.signalCode === null && journals(dm).length === 0) await sleep(20);
+  // Killed once it has brought the pool up (under a journal of its own) to delete the device: the kernel names its dm devices in sysfs.
+  const poolUp = () => readdirSync('/sys/block').some((n) => n.startsWith('dm-') && readFileSync(`/sys/block/${n}/dm/name`, 'utf8').trim() === `${dm.prefix}-pool`);
+  while (child.exitCode === null && child.signalCode === null && !(journals(dm).length > 0 && poolUp())) await sleep(20);
   child.kill('SIGKILL');
   expect((await done).status).toBeNull();
   expect(journals(dm)).toHaveLength(1);
