@@ -13,7 +13,7 @@ export function outputClosed(): boolean {
 
 /**
  * kit must end promptly and leave nothing behind, whatever happens to it.
- * A thread of Node's pool blocks in wait4 while a container runs, and Node
+ * A thread of Node's pool blocks in waitid while a container runs, and Node
  * cannot exit until it returns: an error that nothing catches would leave
  * kit hanging until the container ends by itself. So:
  * - its stdout or stderr closed (EPIPE: `kit run ... | head -1`): the rest

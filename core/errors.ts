@@ -11,6 +11,14 @@ export class KitError extends Error {
   }
 }
 
+/** The name or id a user gave matches no container (Docker's "No such container"). */
+export class NoSuchContainerError extends KitError {
+  constructor(ref: string) {
+    super(`no such container: ${ref}`, '`kit ps -a` lists the containers');
+    this.name = 'NoSuchContainerError';
+  }
+}
+
 /** A syscall failed: carries its trace event so the trace can show it. */
 export class SyscallError extends KitError {
   constructor(readonly event: TraceEvent, hint?: string, exitCode = 125) {

@@ -6,7 +6,7 @@ import { lazy } from './lazy';
 /*
  * Modules that `kit run` never needs are loaded on first call (core/lazy.ts).
  */
-export { KitError, SyscallError } from './errors';
+export { KitError, NoSuchContainerError, SyscallError } from './errors';
 export { interruptAll } from './host/interrupts';
 export { kitPaths, containerDir, type KitPaths } from './paths';
 export { defaultSpec, type RestartPolicy, NAMESPACES, DEFAULT_PATH, type ContainerSpec, type Namespace, type NetworkMode, type UsernsMode, type Mount as MountSpec } from './spec';

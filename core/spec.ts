@@ -86,6 +86,12 @@ export interface ContainerSpec {
   init?: boolean;
   /** docker run --read-only: the root filesystem is remounted read-only (mounts and tmpfs on it stay writable). */
   readOnly?: boolean;
+  /**
+   * docker run --sysctl, an OCI config's linux.sysctl: kernel parameters
+   * written in /proc/sys inside the container, once its root is switched;
+   * only the ones its own namespaces hold (core/plan/sysctl.ts).
+   */
+  sysctls?: Record<string, string>;
   /** Existing namespaces the container joins by path (setns) instead of getting new ones (linux.namespaces[].path). */
   joinNamespaces?: Array<{ namespace: Namespace; path: string }>;
 }

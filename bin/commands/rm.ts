@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { kitPaths, removeContainer } from '../../core';
+import { kitPaths, NoSuchContainerError, removeContainer } from '../../core';
 import { KitCommand } from '../base';
 import { eachContainer } from '../flags/several';
 
@@ -10,14 +10,19 @@ export default class RmCommand extends KitCommand {
   static strict = false;
   static usage = 'rm [-f] CONTAINER...';
   static args = { container: Args.string({ required: true, description: 'names, ids or unique id prefixes' }) };
-  static flags = { force: Flags.boolean({ char: 'f', default: false, description: 'kill the container (SIGKILL) if it is running' }) };
+  static flags = { force: Flags.boolean({ char: 'f', default: false, description: 'kill the container (SIGKILL) if it is running; a name that matches no container is not an error (as docker rm -f)' }) };
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(RmCommand);
     const paths = kitPaths();
     await eachContainer(argv as string[], async (ref) => {
-      await removeContainer(paths, ref, flags.force);
-      this.log(ref);
+      try {
+        await removeContainer(paths, ref, flags.force);
+        this.log(ref);
+      } catch (err) {
+        // As `docker rm -f` (Docker 20.10 on): forcing the removal of what is already gone succeeds, quietly.
+        if (!(flags.force && err instanceof NoSuchContainerError)) throw err;
+      }
     });
   }
 }

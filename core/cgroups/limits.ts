@@ -23,6 +23,10 @@ export interface Resources {
   pidsLimit?: number;
   /** --cpuset-cpus, e.g. "0" or "0-1". */
   cpusetCpus?: string;
+  /** --blkio-weight: relative share of block I/O, 10..1000 (an OCI config's linux.resources.blockIO.weight). */
+  blkioWeight?: number;
+  /** --oom-kill-disable: the OOM killer leaves the cgroup alone; it waits for memory instead (v1 only: v2 has no such switch). */
+  oomKillDisable?: boolean;
   /** --cgroup-driver: use this hierarchy instead of the detected one (to compare them). */
   driver?: 'v1' | 'v2';
   /** An OCI config's cgroupsPath (kit-runtime): the container's cgroup under each hierarchy's root, instead of kit/<id>. */
@@ -38,6 +42,8 @@ const CPU_QUOTA = { min: 1000, max: 2 ** 44 - 1 } as const;
 const CPU_SHARES = { min: 2, max: 262_144 } as const;
 /** Docker refuses less: below this a container cannot even start its runtime. */
 const MEMORY_MIN = 6 * 1024 * 1024;
+/** CFQ's and BFQ's weight range (blkio.weight, blkio.bfq.weight). */
+const BLKIO_WEIGHT = { min: 10, max: 1000 } as const;
 /** PID_MAX_LIMIT on 64-bit kernels. */
 const PIDS_MAX = 4_194_304;
 
@@ -73,6 +79,7 @@ export function toLimits(r: Resources, hostCpus?: number): Limits {
   if (r.cpus !== undefined) inRange('--cpus', r.cpus, 0.01, host(), `CPUs (this host has ${host()})`);
   inRange('--memory', r.memory, MEMORY_MIN, Number.MAX_SAFE_INTEGER, 'bytes (at least 6m)');
   inRange('--pids-limit', r.pidsLimit, 1, PIDS_MAX, 'processes');
+  inRange('--blkio-weight', r.blkioWeight, BLKIO_WEIGHT.min, BLKIO_WEIGHT.max, '(a relative share of block I/O)');
   checkSwap(r);
   if (r.cpusetCpus !== undefined) checkCpuList(r.cpusetCpus, host());
   const fromCpus = r.cpus === undefined ? {} : { cpuQuota: Math.round(r.cpus * CPU_PERIOD.default), cpuPeriod: CPU_PERIOD.default };
@@ -85,6 +92,8 @@ export function toLimits(r: Resources, hostCpus?: number): Limits {
     memorySwap: r.memorySwap,
     pidsLimit: r.pidsLimit,
     cpusetCpus: r.cpusetCpus,
+    blkioWeight: r.blkioWeight,
+    oomKillDisable: r.oomKillDisable,
   };
 }
 
@@ -125,7 +134,15 @@ export function sharesToWeight(shares: number): number {
   return 1 + Math.floor(((shares - 2) * 9999) / 262_142);
 }
 
-/** Which controller each limit is enforced by, and the flag that asked for it. */
+/**
+ * --blkio-weight (10..1000) to io.weight (1..10000, default 100), runc's
+ * conversion when v2 has no io.bfq.weight (which takes the v1 value as is).
+ */
+export function blkioToIoWeight(weight: number): number {
+  return 1 + Math.floor(((weight - 10) * 9999) / 990);
+}
+
+/** Which controller each limit is enforced by (v1's names: blkio is v2's io), and the flag that asked for it. */
 export function neededControllers(limits: Limits): Array<{ controller: string; flag: string }> {
   const needed: Array<{ controller: string; flag: string }> = [];
   if (limits.cpuQuota !== undefined || limits.cpuPeriod !== undefined) needed.push({ controller: 'cpu', flag: '--cpu-quota/--cpu-period/--cpus' });
@@ -133,5 +150,7 @@ export function neededControllers(limits: Limits): Array<{ controller: string; f
   if (limits.memory !== undefined) needed.push({ controller: 'memory', flag: '--memory' });
   if (limits.pidsLimit !== undefined) needed.push({ controller: 'pids', flag: '--pids-limit' });
   if (limits.cpusetCpus !== undefined) needed.push({ controller: 'cpuset', flag: '--cpuset-cpus' });
+  if (limits.blkioWeight !== undefined) needed.push({ controller: 'blkio', flag: '--blkio-weight' });
+  if (limits.oomKillDisable) needed.push({ controller: 'memory', flag: '--oom-kill-disable' });
   return needed;
 }

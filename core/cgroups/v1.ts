@@ -73,6 +73,8 @@ export class V1Driver implements CgroupDriver {
       // memsw counts memory + swap, like --memory-swap; it may never be below limit_in_bytes, so it comes second.
       if (limits.memorySwap !== undefined) writes.push({ file: at('memory.memsw.limit_in_bytes'), value: String(limits.memorySwap), why: '--memory-swap: memory plus swap together (-1: unlimited)' });
     }
+    if (has('memory') && limits.oomKillDisable) writes.push({ file: at('memory.oom_control'), value: '1', why: '--oom-kill-disable: over the limit, the OOM killer leaves these processes alone; they wait for memory instead' });
+    if (has('blkio') && limits.blkioWeight !== undefined) writes.push(this.blkioWeightWrite(dir.path, limits.blkioWeight));
     if (has('pids') && limits.pidsLimit !== undefined) writes.push({ file: at('pids.max'), value: String(limits.pidsLimit), why: '--pids-limit: fork() fails with EAGAIN past this many processes' });
     if (has('cpuset') && limits.cpusetCpus !== undefined) {
       writes.push({ file: at('cpuset.cpus'), value: limits.cpusetCpus, why: '--cpuset-cpus: the CPUs it may run on' });
@@ -81,6 +83,15 @@ export class V1Driver implements CgroupDriver {
     return writes;
   }
 
+  /**
+   * The weight file is BFQ's when the kernel has BFQ (CFQ, whose file was
+   * blkio.weight, left Linux in 5.0), looked up in the new cgroup as runc
+   * does; with neither, the write fails with ENOENT, as runc's does.
+   */
+  private blkioWeightWrite(dir: string, weight: number): KnobWrite {
+    const bfq = existsSync(join(dir, 'blkio.bfq.weight'));
+    return { file: join(dir, bfq ? 'blkio.bfq.weight' : 'blkio.weight'), value: String(weight), why: `--blkio-weight: its share of block I/O when disks are contended (10..1000${bfq ? ', the BFQ scheduler' : ''})` };
+  }
 
   /** A new v1 cpuset starts with no CPUs and no memory nodes: the shared parent gets the host's. */
   private cpusetParentWrites(parent: string): KnobWrite[] {

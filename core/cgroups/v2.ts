@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KitError } from '../errors';
 import type { CgroupDir, CgroupDriver, KnobWrite } from './driver';
-import { CPU_PERIOD, neededControllers, sharesToWeight, type Limits } from './limits';
+import { blkioToIoWeight, CPU_PERIOD, neededControllers, sharesToWeight, type Limits } from './limits';
 
 /** Controllers kit enables for every container when they are delegated to it (io: BLOCK I/O accounting). */
 const ACCOUNTING = ['cpu', 'memory', 'pids', 'io'];
@@ -31,14 +31,14 @@ export class V2Driver implements CgroupDriver {
   }
 
   controllersFor(limits: Limits): string[] {
-    const wanted = new Set([...ACCOUNTING, ...neededControllers(limits).map((n) => n.controller)]);
+    const wanted = new Set([...ACCOUNTING, ...v2Needs(limits).map((n) => n.controller)]);
     return this.available().filter((c) => wanted.has(c));
   }
 
   check(limits: Limits): void {
     const delegated = this.available();
     const offered = this.offered();
-    for (const { controller, flag } of neededControllers(limits)) {
+    for (const { controller, flag } of v2Needs(limits)) {
       if (delegated.includes(controller)) continue;
       if (!offered.includes(controller)) {
         throw new KitError(
@@ -85,8 +85,26 @@ export class V2Driver implements CgroupDriver {
     }
     if (limits.pidsLimit !== undefined) writes.push({ file: at('pids.max'), value: String(limits.pidsLimit), why: '--pids-limit: fork() fails with EAGAIN past this many processes' });
     if (limits.cpusetCpus !== undefined) writes.push({ file: at('cpuset.cpus'), value: limits.cpusetCpus, why: '--cpuset-cpus: the CPUs it may run on' });
+    if (limits.blkioWeight !== undefined) writes.push(blkioWeightWrite(dir.path, limits.blkioWeight));
     return writes;
   }
+}
+
+/**
+ * v2 names blkio io, and has no OOM-killer switch: --oom-kill-disable is
+ * ignored there, as runc ignores disableOOMKiller (memory.oom.group is
+ * another thing), so it needs no controller.
+ */
+function v2Needs(limits: Limits): Array<{ controller: string; flag: string }> {
+  return neededControllers(limits)
+    .filter((n) => n.flag !== '--oom-kill-disable')
+    .map((n) => (n.controller === 'blkio' ? { ...n, controller: 'io' } : n));
+}
+
+/** io.bfq.weight takes the v1 value as is; without BFQ, io.weight takes it converted to 1..10000, as runc does. */
+function blkioWeightWrite(dir: string, weight: number): KnobWrite {
+  if (existsSync(join(dir, 'io.bfq.weight'))) return { file: join(dir, 'io.bfq.weight'), value: String(weight), why: '--blkio-weight: its share of block I/O when disks are contended (BFQ, 10..1000)' };
+  return { file: join(dir, 'io.weight'), value: String(blkioToIoWeight(weight)), why: `--blkio-weight ${weight} as an io.weight from 1 to 10000 (runc's conversion)` };
 }
 
 /** A space-separated controller list file (cgroup.controllers, cgroup.subtree_control); none if unreadable. */

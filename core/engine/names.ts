@@ -1,6 +1,6 @@
 import { mkdirSync, readlinkSync, rmSync, symlinkSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { KitError } from '../errors';
+import { KitError, NoSuchContainerError } from '../errors';
 import type { HostChanges } from '../host/journal';
 import { containerDir, type KitPaths } from '../paths';
 import { listContainerLayers } from '../storage/containers';
@@ -64,7 +64,7 @@ export function findContainer(paths: KitPaths, ref: string): ContainerState {
   // A stopped one still exists by its record or kept layer: "no such container" would send the user looking for a typo.
   const stopped = resolveContainer([...listRecords(paths), ...listContainerLayers(paths)], ref);
   if (stopped) throw new KitError(`container ${ref} (${stopped.id}) is not running`, `it has exited: kit start ${ref} runs it again; kit logs, inspect, diff, commit and rm still take it`);
-  throw new KitError(`no such container: ${ref}`, '`kit ps -a` lists the containers');
+  throw new NoSuchContainerError(ref);
 }
 
 /** A container as a user names it, running or not: its live state, its kept record, or both. */
@@ -89,7 +89,7 @@ export function allContainers(paths: KitPaths): ContainerRef[] {
 /** The container `ref` names, running or exited; one line naming it when there is none. */
 export function findAnyContainer(paths: KitPaths, ref: string): ContainerRef {
   const found = lookupAnyContainer(paths, ref);
-  if (!found) throw new KitError(`no such container: ${ref}`, '`kit ps -a` lists the containers');
+  if (!found) throw new NoSuchContainerError(ref);
   return found;
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { KitError } from '../errors';
+import { KitError, NoSuchContainerError } from '../errors';
 import type { KitPaths } from '../paths';
 import { removeKept } from './keep';
 import { lookupContainerLayer, removeContainerLayer } from '../storage/containers';
@@ -18,7 +18,7 @@ export async function removeContainer(paths: KitPaths, ref: string, force: boole
   if (!container) {
     // A layer kept by a kit from before container records: still removable.
     const layer = lookupContainerLayer(paths, ref);
-    if (!layer) throw new KitError(`no such container: ${ref}`, '`kit ps -a` lists the containers');
+    if (!layer) throw new NoSuchContainerError(ref);
     removeContainerLayer(paths, layer.id);
     return layer.id;
   }

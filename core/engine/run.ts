@@ -239,13 +239,19 @@ async function runAttached(
   const stderr = reader(channels.stderr, 'stderr');
   ctx.pid = pid;
   onCloned(pid);
-  interrupts.onInterrupt(() => trace.host('stop the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL)));
+  // The addon reaps the child on Node's main thread, in the turn that
+  // settles `exited` (native-rs/src/napi/wait.rs), and `reaped` is set by
+  // the first reaction to it: once it is, the pid may belong to another
+  // process, so nothing here signals it any more.
   let reaped = false;
   const ended = new AbortController();
   const exited = trace.native.wait(pid).finally(() => {
     reaped = true;
     ended.abort();
-  }); // its event comes back with it
+  }); // its events come back with it
+  interrupts.onInterrupt(() => {
+    if (!reaped) stop(trace, pid, 'stop the container: SIGKILL to its PID 1 ends its whole PID namespace');
+  });
   try {
     await runHostSteps(plan.attach, ctx, interrupts);
     if (plan.release !== undefined) await releaseChild(trace, control.socket, plan.release);
@@ -257,7 +263,7 @@ async function runAttached(
     await Promise.race([initRunning, control.text]);
     control.socket.write(trace.native.encodePlan(plan.container)); // checked against native-rs's ContainerStep
   } catch (err) {
-    trace.host('setup failed: stop the waiting container', (n) => n.kill(pid, SIG.KILL));
+    if (!reaped) stop(trace, pid, 'setup failed: stop the waiting container');
     await exited;
     for (const reader of [control, stdout, stderr]) reader?.socket.destroy(); // before the error reaches the caller
     throw err;
@@ -283,7 +289,7 @@ async function runAttached(
   if (console) await Promise.race([console.drained(), sleep(500)]);
   const status = decodeStatus(exit.status);
   options.onExited?.(status);
-  for (const event of parseEvents(exit.trace)) trace.add({ ...event, why: plan.why?.wait ?? REAP_WHY });
+  for (const event of parseEvents(exit.trace)) trace.add({ ...event, why: event.syscall === 'waitid' ? WAIT_WHY : plan.why?.wait ?? REAP_WHY });
   await runHostSteps(plan.exited, ctx, interrupts);
   return {
     id: ctx.id,
@@ -348,11 +354,12 @@ export async function releaseChild(trace: TraceRecorder, socket: Socket, byte: s
 }
 
 /** Stop a container whose first process has not been reaped yet (so its pid is still its own). */
-function stop(trace: TraceRecorder, pid: number): void {
-  trace.host('done with the container: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(pid, SIG.KILL));
+function stop(trace: TraceRecorder, pid: number, why = 'done with the container: SIGKILL to its PID 1 ends its whole PID namespace'): void {
+  trace.host(why, (n) => n.kill(pid, SIG.KILL));
 }
 
 const REAP_WHY = "reap the container's first process: its exit status is the container's";
+const WAIT_WHY = 'wait, on a worker thread, for it to end; WNOWAIT leaves it unreaped, so its pid cannot pass to another process before the main thread reaps it';
 
 /** Named from the flags clone() really gets (the network plan adds CLONE_NEWNET to the spec's namespaces). */
 export function cloneWhy(flags: number): string {

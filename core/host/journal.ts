@@ -1,11 +1,12 @@
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { TraceRecorder } from '../trace/recorder';
-import { undo, type Undo } from './undo';
+import { GONE_AT_REBOOT, undo, type Undo } from './undo';
 
 /**
  * Every change kit makes to the host goes through here. make() first appends
- * how to undo the change to a journal file (fsync'd), then makes it, so if
- * kit is killed at any point the journal still says what to undo.
+ * how to undo the change to a journal file (fsync'd, unless a reboot undoes
+ * the change anyway: GONE_AT_REBOOT), then makes it, so if kit is killed at
+ * any point the journal still says what to undo.
  * Cleanup, after a normal exit, Ctrl-C or a crash, is undoAll(): the journal
  * replayed newest first.
  */
@@ -31,7 +32,7 @@ export class HostChanges {
     const fd = openSync(this.file, 'a');
     try {
       appendFileSync(fd, records.map((r) => JSON.stringify(r) + '\n').join(''));
-      fsyncSync(fd);
+      if (!records.every((r) => GONE_AT_REBOOT.has(r.op))) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -57,6 +57,21 @@ export type Undo =
   | { op: 'acl-remove'; path: string; gid: number };
 
 export type UndoOp = Undo['op'];
+
+/**
+ * Kinds of change a reboot undoes by itself: mounts, cgroups, links,
+ * iptables rules, sysctls, System V IPC objects, loop and device-mapper
+ * devices, and leases kept in /run (a tmpfs). Their undo records are written
+ * before the change but not fsync'd (journal.ts): the journal is for kit
+ * being killed or crashing, and a dead process's writes are in the page
+ * cache, where the next kit reads them; only a power cut loses unflushed
+ * records, and it takes these changes with it. Records of what stays on
+ * disk (files, directories, users, thin volumes) are fsync'd.
+ */
+export const GONE_AT_REBOOT: ReadonlySet<UndoOp> = new Set<UndoOp>([
+  'umount', 'msgrm', 'link-delete', 'iptables-delete', 'iptables-delete-rules', 'iptables-chain-delete',
+  'sysctl', 'lease-release', 'network-release', 'cgroup', 'loop-detach', 'dm-remove',
+]);
 /** Undo one record; returns a one-line problem, or undefined when done (or already gone). */
 export type UndoHandler<K extends UndoOp> = (record: Extract<Undo, { op: K }>, trace: TraceRecorder) => string | undefined;
 type UndoTable = { [K in UndoOp]?: UndoHandler<K> };

@@ -63,9 +63,11 @@ const namespaceSchema = z.object({ type: z.enum(['pid', 'network', 'mount', 'ipc
 const resourcesSchema = z
   .object({
     cpu: z.object({ shares: z.number().int().min(0).optional(), quota: z.number().int().optional(), period: z.number().int().min(0).optional(), cpus: z.string().optional() }).strict().optional(),
-    memory: z.object({ limit: z.number().int().optional(), swap: z.number().int().optional() }).strict().optional(),
+    memory: z.object({ limit: z.number().int().optional(), swap: z.number().int().optional(), disableOOMKiller: z.boolean().optional() }).strict().optional(),
+    /** Only the weight (Docker sends 0, unset); per-device weights and throttles are refused by name. */
+    blockIO: z.object({ weight: z.number().int().min(0).max(1000).optional() }).strict().optional(),
     pids: z.object({ limit: z.number().int() }).strict().optional(),
-    /** Only runc spec's "deny all" entry: kit always applies its own device rules (Docker's). */
+    /** In order, as runc applies them (core/oci/devices.ts). */
     devices: z.array(z.object({ allow: z.boolean(), access: z.string().optional(), type: z.string().optional(), major: z.number().optional(), minor: z.number().optional() }).strict()).optional(),
   })
   .strict();
@@ -76,6 +78,8 @@ const linuxSchema = z
     /** Where the container's cgroup goes under each hierarchy (podman's cgroupfs manager: /libpod_parent/libpod-ID). */
     cgroupsPath: z.string().optional(),
     resources: resourcesSchema.optional(),
+    /** Kernel parameters written inside the container's namespaces (core/plan/sysctl.ts says which may be). */
+    sysctl: z.record(z.string()).optional(),
     maskedPaths: z.array(z.string()).optional(),
     readonlyPaths: z.array(z.string()).optional(),
     /** Checked by core/security's profile parser (the OCI format is Docker's, nearly). */

@@ -2,13 +2,14 @@ import { posix } from 'node:path';
 import { KitError } from '../errors';
 import type { Resources } from '../cgroups/limits';
 import { CAPABILITIES, DOCKER_DEFAULT_CAPS } from '../security/capabilities';
-import { DEFAULT_DEVICE_RULES } from '../security/devices';
 import { parseDockerProfile } from '../security/docker-seccomp';
 import type { SecurityOptions } from '../security/options';
 import { JOINABLE } from '../plan/join-namespaces';
+import { checkSysctls } from '../plan/sysctl';
 import { RLIMITS } from '../plan/process-limits';
 import type { ContainerSpec, Mount, Namespace, Rlimit } from '../spec';
 import type { OciConfig } from './config';
+import { ociDeviceRules } from './devices';
 
 /**
  * The mounts kit makes itself in every root filesystem (kernel-filesystems.ts,
@@ -43,12 +44,13 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
   }
   const { namespaces, joins } = ociNamespaces(config);
   const user = proc.user;
-  return {
+  const spec: ContainerSpec = {
     command: proc.args,
     env: proc.env ?? [],
     namespaces,
     ...(joins.length ? { joinNamespaces: joins } : {}),
     ...(config.hostname !== undefined ? { hostname: config.hostname } : {}),
+    ...(config.linux?.sysctl && Object.keys(config.linux.sysctl).length ? { sysctls: config.linux.sysctl } : {}),
     rootDir: rootfs,
     workdir: proc.cwd,
     ...(user.uid !== 0 || user.gid !== 0 || user.additionalGids?.length ? { user: { uid: user.uid, gid: user.gid, groups: user.additionalGids ?? [] } } : {}),
@@ -60,6 +62,8 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
     ...(config.linux?.resources || config.linux?.cgroupsPath ? { resources: { ...ociResources(config.linux?.resources ?? {}), ...cgroupsPath(config.linux?.cgroupsPath) } } : {}),
     security: ociSecurity(config),
   };
+  checkSysctls(spec);
+  return spec;
 }
 
 function ociNamespaces(config: OciConfig): { namespaces: Namespace[]; joins: NonNullable<ContainerSpec['joinNamespaces']> } {
@@ -137,29 +141,7 @@ function cgroupsPath(path: string | undefined): { path?: string } {
   return { path: normal };
 }
 
-type DeviceRuleJson = NonNullable<NonNullable<NonNullable<OciConfig['linux']>['resources']>['devices']>[number];
-
-function deniesAll(d: DeviceRuleJson): boolean {
-  return !d.allow && (d.access === undefined || d.access === 'rwm') && (d.type === undefined || d.type === 'a') && d.major === undefined && d.minor === undefined;
-}
-
-/** An allow rule that kit's defaults (runc's, Docker's) already grant: what containerd and runc spec list. */
-function grantedByDefault(d: DeviceRuleJson): boolean {
-  if (!d.allow || d.type === undefined || d.type === 'a') return false;
-  const wildcard = (v: number | undefined) => v === undefined || v === -1;
-  return DEFAULT_DEVICE_RULES.some(
-    (rule) =>
-      rule.type === d.type &&
-      (rule.major === undefined || (!wildcard(d.major) && rule.major === d.major)) &&
-      (rule.minor === undefined || (!wildcard(d.minor) && rule.minor === d.minor)) &&
-      [...(d.access ?? 'rwm')].every((a) => rule.access.includes(a)),
-  );
-}
-
 function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources']>): Resources {
-  (r.devices ?? []).forEach((d, i) => {
-    if (!deniesAll(d) && !grantedByDefault(d)) unsupported(`linux.resources.devices[${i}]`, `${d.allow ? 'allows' : 'denies'} ${d.type ?? 'a'} ${d.major ?? '*'}:${d.minor ?? '*'} ${d.access ?? 'rwm'}: kit-runtime applies Docker's default device rules only (this one is not among them)`, 'keep {"allow": false, "access": "rwm"} and allow rules for the default devices (/dev/null, zero, full, random, urandom, tty, console, ptmx, pts)');
-  });
   const out: Resources = {};
   if (r.cpu?.quota !== undefined && r.cpu.quota > 0) out.cpuQuota = r.cpu.quota;
   if (r.cpu?.period !== undefined && r.cpu.period > 0) out.cpuPeriod = r.cpu.period;
@@ -168,6 +150,8 @@ function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources'
   if (r.memory?.limit !== undefined && r.memory.limit > 0) out.memory = r.memory.limit;
   if (r.memory?.swap !== undefined && r.memory.swap !== 0) out.memorySwap = r.memory.swap;
   if (r.pids?.limit !== undefined && r.pids.limit > 0) out.pidsLimit = r.pids.limit;
+  if (r.memory?.disableOOMKiller) out.oomKillDisable = true;
+  if (r.blockIO?.weight !== undefined && r.blockIO.weight > 0) out.blkioWeight = r.blockIO.weight; // 0: unset (Docker sends it)
   return out;
 }
 
@@ -178,6 +162,7 @@ function ociSecurity(config: OciConfig): SecurityOptions {
     capDrop: DOCKER_DEFAULT_CAPS.filter((c) => !caps.includes(c)),
     noNewPrivileges: config.process.noNewPrivileges ?? false,
     seccomp: config.linux?.seccomp ? { file: 'config.json', profile: ociSeccomp(config.linux.seccomp) } : 'unconfined',
+    devices: ociDeviceRules(config.linux?.resources?.devices ?? []),
   };
   const masked = checkPaths(config.linux?.maskedPaths ?? [], 'linux.maskedPaths');
   const readOnly = checkPaths(config.linux?.readonlyPaths ?? [], 'linux.readonlyPaths');

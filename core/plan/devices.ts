@@ -1,5 +1,5 @@
 import { containerCgroups } from '../cgroups/container';
-import { DEFAULT_DEVICE_RULES, deviceRuleText } from '../security/devices';
+import { DEFAULT_DEVICE_RULES, deviceRuleText, type DeviceRule } from '../security/devices';
 import { confinement } from '../security/options';
 import type { ContainerSpec } from '../spec';
 import type { PlanPart } from './plan';
@@ -22,13 +22,18 @@ export function planDevices(spec: ContainerSpec, id: string): PlanPart {
         why: "Docker's device rules",
         run: (ctx) => {
           ctx.trace.check('devices: deny every device first (a = all types, *:*, rwm)...', (n) => n.writeFile(`${dir.path}/devices.deny`, 'a'));
-          for (const rule of DEFAULT_DEVICE_RULES) {
+          for (const rule of deviceRules(spec)) {
             ctx.trace.check(`...then allow ${rule.why}`, (n) => n.writeFile(`${dir.path}/devices.allow`, deviceRuleText(rule)));
           }
         },
       },
     ],
   };
+}
+
+/** The allow-list: an OCI config's (kit-runtime) or Docker's defaults. */
+function deviceRules(spec: ContainerSpec): DeviceRule[] {
+  return spec.security?.devices ?? DEFAULT_DEVICE_RULES;
 }
 
 /**
@@ -49,8 +54,11 @@ export function planDeviceProgram(spec: ContainerSpec, id: string): PlanPart {
   const cgroups = containerCgroups(spec, id);
   if (cgroups?.driver.version !== 'v2') return {};
   const cgroup = cgroups.dirs[0].path;
-  const rules = DEFAULT_DEVICE_RULES.map((r) => `${r.type}:${r.major ?? '*'}:${r.minor ?? '*'}:${r.access}`);
-  const why = `Docker's device rules on cgroup v2: a BPF program on the container's cgroup allows mknod of any node and only ${DEFAULT_DEVICE_RULES.filter((r) => r.access !== 'm').length} harmless devices (null, zero, full, random, urandom, tty, console, ptmx, pts)`;
+  const allowed = deviceRules(spec);
+  const rules = allowed.map((r) => `${r.type}:${r.major ?? '*'}:${r.minor ?? '*'}:${r.access}`);
+  const why = spec.security?.devices
+    ? `the config's device rules on cgroup v2: a BPF program on the container's cgroup allows ${allowed.length} rules (${allowed.map(deviceRuleText).join(', ')}) and refuses the rest`
+    : `Docker's device rules on cgroup v2: a BPF program on the container's cgroup allows mknod of any node and only ${DEFAULT_DEVICE_RULES.filter((r) => r.access !== 'm').length} harmless devices (null, zero, full, random, urandom, tty, console, ptmx, pts)`;
   if (spec.namespaces.includes('user')) {
     return { attach: [{ why: `${why}; loaded by kit on the host: in its user namespace the container's root may not load BPF`, run: (ctx) => void ctx.trace.check(undefined, (n) => n.attachDeviceProgram(cgroup, rules)) }] };
   }

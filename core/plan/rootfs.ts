@@ -11,6 +11,7 @@ import { confinement } from '../security/options';
 import type { ContainerStep, HostStep, PlanPart } from './plan';
 import { bindSelfStep, rootSwitchSteps } from './root-switch';
 import { placeRootfs } from './rootfs-path';
+import { sysctlSteps } from './sysctl';
 
 /**
  * An image as the container's root filesystem. On the host, the storage
@@ -21,7 +22,10 @@ import { placeRootfs } from './rootfs-path';
  * masked. Without an image the container keeps the host's "/" (proc.ts).
  */
 export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined, etcFiles: PlanPart, mounts: PlanPart = {}): PlanPart {
-  if (!(spec.image || spec.rootDir) || !root) return {};
+  if (!(spec.image || spec.rootDir) || !root) {
+    if (spec.sysctls && Object.keys(spec.sysctls).length) throw new KitError('sysctls need an image: kit writes them in the container\'s own /proc, mounted in its root filesystem', 'run an image, or drop --sysctl');
+    return {};
+  }
   if (!spec.namespaces.includes('mount')) {
     throw new KitError(`${spec.rootDir ? `root directory ${spec.rootDir}` : `image '${spec.image}'`} needs a mount namespace`, 'add `mount` to the namespaces: the rootfs mounts must not land on the host');
   }
@@ -32,6 +36,7 @@ export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined,
     ...(etcFiles.container ?? []),
     ...(mounts.container ?? []),
     ...rootSwitchSteps(spec),
+    ...sysctlSteps(spec),
     ...(confinement(spec.security).maskPaths ? maskedPathSteps(spec.security?.paths) : []),
     ...readOnlySteps(spec),
     ...workdirSteps(spec),

@@ -1,4 +1,5 @@
 import { KitError } from '../errors';
+import type { DeviceRule } from './devices';
 import { containerCapabilities, CAPABILITIES, DOCKER_DEFAULT_CAPS } from './capabilities';
 import { readDockerProfile } from './docker-seccomp';
 import { DEFAULT_SECCOMP_PROFILE } from './seccomp-default';
@@ -20,6 +21,8 @@ export interface SecurityOptions {
   unmaskedPaths?: boolean;
   /** An OCI config's own lists (linux.maskedPaths, linux.readonlyPaths) instead of runc's. */
   paths?: { masked: string[]; readOnly: string[] };
+  /** An OCI config's device allow-list (linux.resources.devices, core/oci/devices.ts) instead of Docker's defaults. */
+  devices?: DeviceRule[];
 }
 
 /** What the options come to for one container. */

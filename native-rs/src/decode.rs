@@ -110,9 +110,10 @@ pub fn flags(value: u64, table: &[Flag]) -> String {
 
 /// clone()'s flag word: namespace and sharing bits, plus the exit signal in the low byte.
 pub fn clone_flags(value: u64) -> String {
-    let signal = value & 0xff;
-    let mut out = flags(value & !0xff, CLONE_FLAGS);
-    if value & !0xff == 0 {
+    let csignal = libc::CSIGNAL as u64;
+    let signal = value & csignal;
+    let mut out = flags(value & !csignal, CLONE_FLAGS);
+    if value & !csignal == 0 {
         out.clear();
     }
     if signal != 0 {

@@ -72,15 +72,20 @@ thread_local! {
     static CAPTURED: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Run `work` and return, with its result, the events its calls recorded,
-/// kept out of the shared buffer: a call on a worker thread (wait4) hands its
-/// event back with its own result instead of landing in whatever the main
-/// thread drains next.
-pub fn capture<T>(work: impl FnOnce() -> T) -> (T, String) {
+/// Run `work` and return, with its result, the events its calls recorded
+/// (each a JSON object), kept out of the shared buffer: a call on a worker
+/// thread (waitid) hands its event back with its own result instead of
+/// landing in whatever the main thread drains next.
+pub fn capture<T>(work: impl FnOnce() -> T) -> (T, Vec<String>) {
     CAPTURED.with(|c| *c.borrow_mut() = Some(Vec::new()));
     let result = work();
     let events = CAPTURED.with(|c| c.borrow_mut().take()).unwrap_or_default();
-    (result, format!("[{}]", events.join(",")))
+    (result, events)
+}
+
+/// Captured events as the JSON array the addon hands to JS.
+pub fn json_array(events: &[String]) -> String {
+    format!("[{}]", events.join(","))
 }
 
 thread_local! {

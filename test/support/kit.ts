@@ -104,7 +104,12 @@ export function running(pid: number): boolean {
   return stat !== undefined && stat.state !== 'Z';
 }
 
-export async function eventually(check: () => boolean, timeoutMs = 10000): Promise<void> {
+/**
+ * Until `check` holds (polled every 25 ms). The default wait is long: a
+ * container start takes seconds when the machine runs many tests at once,
+ * and a wait that passes costs only its own time.
+ */
+export async function eventually(check: () => boolean, timeoutMs = 30000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error('timed out waiting for a condition');

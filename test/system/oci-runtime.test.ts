@@ -160,6 +160,35 @@ describe('create / start / state / kill / delete, as runc does them', () => {
     expect(c.output()).toBe('');
   });
 
+  test('linux.resources and linux.sysctl of a hand-written bundle: blkio weight and oom_control in its cgroups, sysctls inside, a device it allows opens', async () => {
+    const cgroupsPath = `/kit-oci-res-${process.pid}/c`;
+    const bundle = makeBundle('b-res', (c) => {
+      c.process.args = ['sh', '-c', 'cat /proc/sys/kernel/msgmax /proc/sys/net/ipv4/ip_default_ttl; mknod /dev/tun c 10 200 && exec 3<>/dev/tun && echo tun ok; exec sleep 60'];
+      c.linux.cgroupsPath = cgroupsPath;
+      c.linux.sysctl = { 'kernel.msgmax': '4242', 'net.ipv4.ip_default_ttl': '42' };
+      // /dev/net/tun (c 10:200) is no default device: the config's allow opens it (oci-docker.test.ts sees it refused without)
+      c.linux.resources = { blockIO: { weight: 300 }, memory: { limit: 64 * 1024 * 1024, disableOOMKiller: true }, devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 10, minor: 200, access: 'rw' }] };
+    });
+    const hostMsgmax = readFileSync('/proc/sys/kernel/msgmax', 'utf8');
+    const c = create(bundle, 'kit-oci-res');
+    try {
+      expect(c.output()).toBe('');
+      expect(c.status).toBe(0);
+      const weightFile = ['blkio.bfq.weight', 'blkio.weight'].map((f) => join('/sys/fs/cgroup/blkio', cgroupsPath, f)).find((f) => existsSync(f));
+      expect(readFileSync(weightFile as string, 'utf8').trim()).toMatch(/^(default )?300$/);
+      expect(readFileSync(join('/sys/fs/cgroup/memory', cgroupsPath, 'memory.oom_control'), 'utf8')).toMatch(/^oom_kill_disable 1$/m);
+      expect(runtime(['start', 'kit-oci-res']).status).toBe(0);
+      expect(await until(() => c.output().includes('tun ok'))).toBe(true);
+      expect(c.output()).toBe('4242\n42\ntun ok\n');
+      expect(readFileSync('/proc/sys/kernel/msgmax', 'utf8')).toBe(hostMsgmax);
+    } finally {
+      runtime(['delete', '--force', 'kit-oci-res']);
+      // the cgroupsPath's parent is the caller's: kit never removes it
+      for (const hierarchy of readdirSync('/sys/fs/cgroup')) spawnSync('rmdir', [join('/sys/fs/cgroup', hierarchy, `kit-oci-res-${process.pid}`)]);
+    }
+    for (const hierarchy of readdirSync('/sys/fs/cgroup')) expect(existsSync(join('/sys/fs/cgroup', hierarchy, cgroupsPath))).toBe(false);
+  });
+
   test('a bad config, an unknown id, a command not in the rootfs: one line each, runc\'s exit codes, nothing left', () => {
     const bad = makeBundle('b-bad', (c) => (c.process.user.uid = -1));
     const b = create(bad, 'kit-oci-bad');

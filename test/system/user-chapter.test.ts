@@ -1,12 +1,19 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { cleanKitRoot, containerRunning, eventually, kitBackground, kitJson } from '../support/kit';
 import type { ChapterJson } from '../support/json';
+import { kitRanges, kitUserReleased } from '../support/userns';
 import { readSubordinate, SUBUID_FILE } from '../../core/userns/subordinate';
 import { statusField } from '../../core/host/process';
 
 const kr = cleanKitRoot();
-const subuidBefore = readFileSync(SUBUID_FILE, 'utf8');
-const kitUserBefore = kitUser();
+// Taken when no container of any kit holds the `kit` user (other test files use it too), and only its lines.
+let subuidBefore: string[] = [];
+let kitUserBefore: string | undefined;
+beforeAll(async () => {
+  await kitUserReleased();
+  subuidBefore = kitRanges();
+  kitUserBefore = kitUser();
+});
 
 function kitUser(): string | undefined {
   return readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('kit:'));
@@ -64,11 +71,12 @@ test('user: inside, id says uid 0; the host sees the mapped uid in /proc/<pid>/s
   // Everything kit made for it is gone: the demo directory, and the user and range if kit made them.
   expect(userDemoDirs()).toEqual(dirsBefore);
   expect(existsSync(dir)).toBe(false);
-  expect(readFileSync(SUBUID_FILE, 'utf8')).toBe(subuidBefore);
+  await kitUserReleased();
+  expect(kitRanges()).toEqual(subuidBefore);
   expect(kitUser()).toBe(kitUserBefore);
 });
 
-test('user: the trace shows setgroups, uid_map and gid_map written by the host before the child becomes root and execs kit-init', () => {
+test('user: the trace shows setgroups, uid_map and gid_map written by the host before the child becomes root and execs kit-init', async () => {
   const r = kitJson<ChapterJson>(['chapter', 'user'], kr.env);
   expect(r.container.stdout).toMatch(/^uid=0\(root\) gid=0\(root\)/);
   const calls = r.trace.map((e) => `${e.side}:${e.syscall}:${e.args[0] ?? ''}`);
@@ -85,5 +93,6 @@ test('user: the trace shows setgroups, uid_map and gid_map written by the host b
   expect(at('container:setresuid')).toBeLessThan(at('container:execve'));
   const mapping = r.during.find((p) => p.probe === 'container-process')!;
   expect(mapping.text).toMatch(/namespaces that differ from the host's: user/);
+  await kitUserReleased();
   expect(kitUser()).toBe(kitUserBefore);
 });

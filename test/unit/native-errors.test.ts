@@ -45,8 +45,8 @@ test('TraceRecorder: check() throws the failed event with its errno, host() retu
   ]);
 });
 
-test('wait() is a promise: reaping a pid that is not our child fails with ECHILD and its own trace event', async () => {
+test('wait() is a promise: waiting for a pid that is not our child fails with ECHILD and its own trace event', async () => {
   const result = await native().wait(1);
   expect(result).toMatchObject({ ret: -1, errno: 10 });
-  expect(JSON.parse(result.trace)).toEqual([expect.objectContaining({ syscall: 'wait4', errno: 'ECHILD' })]);
+  expect(JSON.parse(result.trace)).toEqual([expect.objectContaining({ syscall: 'waitid', errno: 'ECHILD' })]);
 });

@@ -107,6 +107,28 @@ test("what podman's config.json asks converts: its user, umask, rlimits, binds, 
   expect(spec.security?.paths).toEqual({ masked: ['/proc/kcore', '/sys/dev/block'], readOnly: ['/proc/sys'] });
 });
 
+test("what Docker's config.json asks converts: its sysctls, its device list (deny all, allows, deny /dev/fuse), blkio weight 0, disableOOMKiller", () => {
+  const config = JSON.parse(JSON.stringify(defaultOciConfig()));
+  config.linux.sysctl = { 'net.ipv4.ip_unprivileged_port_start': '0', 'net.ipv4.ping_group_range': '0 2147483647' };
+  const allow = (major: number, minor: number) => ({ allow: true, type: 'c', major, minor, access: 'rwm' });
+  const devices = [{ allow: false, access: 'rwm' }, allow(1, 5), allow(1, 3), allow(10, 200), allow(5, 1), { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' }];
+  config.linux.resources = { devices, memory: { disableOOMKiller: false }, cpu: { shares: 0 }, blockIO: { weight: 0 } };
+  const spec = ociToSpec(parseOciConfig(config), '/r');
+  expect(spec.sysctls).toEqual(config.linux.sysctl);
+  expect(spec.resources).toEqual({});
+  // the config's allows in order, then the defaults it did not already grant (as runc appends its allowed devices); fuse stays refused
+  const rules = spec.security?.devices?.map((r) => `${r.type} ${r.major ?? '*'}:${r.minor ?? '*'} ${r.access}`);
+  expect(rules?.slice(0, 4)).toEqual(['c 1:5 rwm', 'c 1:3 rwm', 'c 10:200 rwm', 'c 5:1 rwm']);
+  expect(rules).toContain('c 136:* rwm');
+  expect(rules?.filter((r) => r === 'c 1:3 rwm')).toHaveLength(1);
+  expect(rules?.some((r) => r.startsWith('c 10:229'))).toBe(false);
+  // a deny after an exact allow takes its access away; one of everything empties the list
+  config.linux.resources = { devices: [{ allow: false, access: 'rwm' }, allow(10, 200), { allow: false, type: 'c', major: 10, minor: 200, access: 'w' }], memory: { disableOOMKiller: true }, blockIO: { weight: 300 } };
+  const more = ociToSpec(parseOciConfig(config), '/r');
+  expect(more.security?.devices?.[0]).toMatchObject({ type: 'c', major: 10, minor: 200, access: 'rm' });
+  expect(more.resources).toEqual({ oomKillDisable: true, blkioWeight: 300 });
+});
+
 describe('every invalid or unsupported field is one line naming it', () => {
   const cases: Array<[string, (c: Record<string, any>) => void, string]> = [
     ['a bind mount with a relative source', (c) => c.mounts.push({ destination: '/data', type: 'bind', source: 'etc' }), 'mounts[5].source: "etc" is not an absolute host path'],
@@ -121,7 +143,13 @@ describe('every invalid or unsupported field is one line naming it', () => {
     ['a field kit does not know', (c) => (c.linux.intelRdt = {}), 'config.json: linux.intelRdt is not supported by kit-runtime yet'],
     ['a hook that runs inside the container', (c) => (c.hooks = { startContainer: [{ path: '/bin/true' }] }), 'hooks.startContainer: hooks that run inside the container are not supported by kit-runtime yet'],
     ['a hook with a relative path', (c) => (c.hooks = { prestart: [{ path: 'hook.sh' }] }), 'config.json: hooks.prestart[0].path: must be an absolute path on the host'],
-    ['an unknown field deep inside', (c) => (c.linux.sysctl = { 'net.ipv4.ip_forward': '1' }), 'config.json: linux.sysctl is not supported by kit-runtime yet'],
+    ['an unknown field deep inside', (c) => (c.linux.resources = { blockIO: { weight: 100, weightDevice: [] } }), 'config.json: linux.resources.blockIO.weightDevice is not supported by kit-runtime yet'],
+    ['a sysctl that is host-wide', (c) => (c.linux.sysctl = { 'kernel.panic': '1' }), 'sysctl kernel.panic is not in a separate kernel namespace: writing it from the container would change the host'],
+    ['a net sysctl without a network namespace', (c) => { c.linux.sysctl = { 'net.ipv4.ip_forward': '1' }; c.linux.namespaces = c.linux.namespaces.filter((n: { type: string }) => n.type !== 'network'); }, "sysctl net.ipv4.ip_forward is not allowed in the host's network namespace"],
+    ['an IPC sysctl without an IPC namespace', (c) => { c.linux.sysctl = { 'kernel.shmmax': '1' }; c.linux.namespaces = c.linux.namespaces.filter((n: { type: string }) => n.type !== 'ipc'); }, "sysctl kernel.shmmax is not allowed in the host's IPC namespace"],
+    ['kernel.hostname as a sysctl', (c) => (c.linux.sysctl = { 'kernel.hostname': 'x' }), 'sysctl kernel.hostname is not allowed: it conflicts with the hostname field'],
+    ['a sysctl name climbing out of /proc/sys', (c) => (c.linux.sysctl = { 'net/../../kcore': 'x' }), 'sysctl "net/../../kcore" is not a sysctl name'],
+    ['a block I/O weight out of range', (c) => (c.linux.resources = { blockIO: { weight: 5000 } }), 'config.json: linux.resources.blockIO.weight: Number must be less than or equal to 1000'],
     ['args missing', (c) => delete c.process.args, 'config.json: process.args is missing'],
     ['args of the wrong type', (c) => (c.process.args = 'sh'), 'config.json: process.args: Expected array, received string'],
     ['a relative cwd', (c) => (c.process.cwd = 'tmp'), 'config.json: process.cwd: must be an absolute path inside the container'],
@@ -129,7 +157,8 @@ describe('every invalid or unsupported field is one line naming it', () => {
     ['a capability that does not exist', (c) => c.process.capabilities.bounding.push('CAP_FLY'), 'process.capabilities.bounding[14]: "CAP_FLY" is not a capability'],
     ['effective unlike bounding', (c) => c.process.capabilities.effective.pop(), 'process.capabilities.effective: differs from bounding: kit-runtime gives the process one capability set yet'],
     ['a relative masked path', (c) => c.linux.maskedPaths.push('etc/shadow'), 'linux.maskedPaths[11]: "etc/shadow" is not an absolute path'],
-    ['a device rule beyond the defaults', (c) => (c.linux.resources = { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', major: 1, minor: 3, access: 'rwm' }, { allow: true, type: 'b', major: 8, minor: 0, access: 'rw' }] }), "linux.resources.devices[2]: allows b 8:0 rw: kit-runtime applies Docker's default device rules only (this one is not among them)"],
+    ['a device deny inside a wider allow', (c) => (c.linux.resources = { devices: [{ allow: false, access: 'rwm' }, { allow: true, type: 'c', access: 'rwm' }, { allow: false, type: 'c', major: 10, minor: 229, access: 'rwm' }] }), 'linux.resources.devices[2]: denies c 10:229 rwm inside the wider allow c *:* rwm (c *:* rwm (linux.resources.devices[1]))'],
+    ['a device rule of an unknown type', (c) => (c.linux.resources = { devices: [{ allow: true, type: 'x', access: 'rwm' }] }), 'linux.resources.devices[0].type: "x" is not a device type'],
     ['a seccomp listener', (c) => (c.linux.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', listenerPath: '/run/x.sock' }), 'linux.seccomp.listenerPath: a seccomp notify listener is not supported by kit-runtime'],
     ['a bad seccomp action', (c) => (c.linux.seccomp = { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_MAYBE' }] }), "seccomp profile linux.seccomp: syscalls[0].action 'SCMP_ACT_MAYBE' is not a seccomp action"],
     ['an old ociVersion', (c) => (c.ociVersion = '0.6.0'), 'config.json: ociVersion: must be a runtime-spec version 1.x.y'],

@@ -1,18 +1,30 @@
 //! kit-init: the first program inside every container, like `runc init`.
 //!
-//! clone() gave it its namespaces; it is single-threaded, so unlike Node it may
-//! allocate, format and unshare freely. It reads the plan from the control
-//! socket (fd 3), runs each step through the traced wrappers in kit_native::sys
-//! (their events go back on the same socket), then execs the container's
-//! command. Exit codes follow Docker's: 125 a setup step failed, 126 the
-//! command could not be run, 127 it was not found.
+//! It reads the plan from the control socket (fd 3), runs each step through
+//! the traced wrappers in kit_native::sys (their events go back on the same
+//! socket), then execs the container's command. Exit codes follow Docker's:
+//! 125 a setup step failed, 126 the command could not be run, 127 it was not
+//! found.
 //!
-//! Crates: only `libc` (through kit_native::sys), never napi-rs (the addon is
-//! behind the `addon` feature, which this binary is built without). libc is
-//! declarations only: constants, structs and glibc's thin syscall wrappers,
-//! none of which takes a lock, allocates or starts a thread, so what runs here
-//! is the raw syscalls the trace shows. The child of clone() in Node (before
-//! this program is exec'd) is more constrained still: see sys/clone.rs.
+//! Why a separate program, and where allocation matters: Node is
+//! multi-threaded, so the child of its clone() may find a malloc or stdio
+//! lock held by a thread that does not exist on its side. That child
+//! (sys/clone.rs, sys/userns_child.rs) therefore runs only raw syscalls on
+//! data built before clone(), allocating nothing and taking no lock, until
+//! it has exec'd this program. Here there is one thread and nobody else to
+//! hold a lock, so kit-init may allocate, format and parse; it must stay
+//! single-threaded (unshare(CLONE_NEWUSER) and setns into some namespaces
+//! refuse a multi-threaded caller), and no crate it links starts a thread.
+//!
+//! Crates it links, all pure Rust (the addon's napi-rs is behind the `addon`
+//! feature, which this binary is built without): `libc` (declarations and
+//! glibc's thin syscall wrappers: no lock, no allocation); `serde` and
+//! `serde_json` (the plan's JSON lines, parsed once before any step); `caps`
+//! (capability names and numbers); `seccompiler` and `syscalls` (a filter
+//! compiled to BPF in memory, syscall names to this architecture's numbers,
+//! before it is installed); `netlink-packet-route` and `netlink-sys` (eth0's
+//! rtnetlink messages, built in a buffer and sent on a blocking socket, no
+//! async runtime).
 use kit_native::plan::{self, Attempt, ContainerStep};
 use kit_native::sys::{self, libc};
 use kit_native::trace::{self, Event};
@@ -28,10 +40,8 @@ const CONTROL_FD: i32 = 3;
 fn main() {
     // Node ignores SIGPIPE and SIGXFSZ, and an ignored signal stays ignored
     // across execve: give the container the default behaviour back.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
-    }
+    sys::signals::reset_to_default(libc::SIGPIPE);
+    sys::signals::reset_to_default(libc::SIGXFSZ);
     trace::send_to_fd(CONTROL_FD);
     record_userns_calls();
     record_own_exec();
@@ -175,24 +185,8 @@ fn fork_and_wait() -> sys::SysResult {
     if pid == 0 {
         return Ok(0);
     }
-    unsafe { libc::close(CONTROL_FD) }; // the host sees EOF when the child execs
-    exit_as(sys::fork::wait_status(pid as i32))
-}
-
-/// End as a child ended (its raw wait status), so the host's wait4 sees the command's status.
-pub(crate) fn exit_as(status: i32) -> ! {
-    let signal = status & 0x7f;
-    if signal != 0 {
-        // Die of the same signal. kit-init may have inherited it ignored
-        // (kit run under nohup): reset it first, and should raise still
-        // return, never report 0 but 128+signal, as a shell does.
-        unsafe {
-            libc::signal(signal, libc::SIG_DFL);
-            libc::raise(signal);
-            libc::_exit(128 + signal)
-        }
-    }
-    unsafe { libc::_exit((status >> 8) & 0xff) }
+    sys::fds::close_untraced(CONTROL_FD); // the host sees EOF when the child execs
+    sys::signals::exit_as(sys::fork::wait_status(pid as i32))
 }
 
 /// runc's order: groups, then gid, then uid (after which setgroups and
@@ -212,11 +206,11 @@ fn set_user(uid: u32, gid: u32, groups: &[u32]) -> sys::SysResult {
 /// sees EOF once the command runs.
 fn exec_wait(fifo: i32) -> sys::SysResult {
     trace::hold();
-    unsafe { libc::close(CONTROL_FD) };
+    sys::fds::close_untraced(CONTROL_FD);
     let opened = sys::open::open_write(&format!("/proc/self/fd/{}", fifo));
     if let Ok(fd) = opened {
         trace::release_to_fd(fd as i32);
-        unsafe { libc::close(fifo) };
+        sys::fds::close_untraced(fifo);
     }
     opened
 }

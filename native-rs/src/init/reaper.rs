@@ -15,18 +15,18 @@ pub fn reaper(control_fd: i32) -> sys::SysResult {
         sys::signals::set_mask(&saved)?;
         return Ok(0);
     }
-    unsafe { libc::close(control_fd) }; // the host sees EOF when the child execs
+    sys::fds::close_untraced(control_fd); // the host sees EOF when the child execs
     let child = child as i32;
     loop {
         let signal = sys::signals::wait_any();
         if signal != libc::SIGCHLD {
             // The child may be gone already (ESRCH): then the SIGCHLD below ends the loop.
-            unsafe { libc::kill(child, signal) };
+            sys::kill::forward(child, signal);
             continue;
         }
         while let Some((pid, status)) = sys::signals::reap_one() {
             if pid == child {
-                super::exit_as(status);
+                sys::signals::exit_as(status);
             }
         }
     }

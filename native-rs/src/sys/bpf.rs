@@ -2,10 +2,15 @@
 //! (crate::device_program builds it) and attach it to the container's cgroup
 //! directory. The attachment lives as long as the cgroup; the fds are closed.
 //!
-//! The kernel's BPF numbers live here, in one place: the instruction format
-//! and opcodes, the commands, the program and attach types, and what a
-//! device program's context holds (<linux/bpf.h>). The libc crate does not
-//! carry them, so they are declared by hand.
+//! The kernel's BPF numbers live here, in one place. Opcodes are built from
+//! the classic-BPF parts the libc crate carries (<linux/filter.h>: class,
+//! size, mode, operation, source); what only eBPF has (<linux/bpf.h>: the
+//! 64-bit ALU class, MOV, JNE, EXIT), the bpf(2) commands, the program and
+//! attach types and a device program's context are not in libc, nix or
+//! rustix, so they are declared here by hand, each once. (aya-obj carries
+//! generated bindings, but with an ELF loader and more behind them; youki
+//! links libbpf, which is C.)
+use super::libc;
 use super::{cstr, traced, SysResult};
 use crate::decode::quoted;
 
@@ -23,14 +28,24 @@ pub const fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
     Insn { code, regs: (src << 4) | dst, off, imm }
 }
 
+/// eBPF-only parts of an opcode (<linux/bpf.h>).
+const BPF_ALU64: u32 = 0x07;
+const BPF_MOV: u32 = 0xb0;
+const BPF_JNE: u32 = 0x50;
+const BPF_EXIT: u32 = 0x90;
+
+const fn op(bits: u32) -> u8 {
+    bits as u8
+}
+
 /// Opcodes (class | size/source | operation).
-pub const LDX_W: u8 = 0x61; // rD = *(u32 *)(rS + off)
-pub const MOV64_X: u8 = 0xbf;
-pub const MOV64_K: u8 = 0xb7;
-pub const AND64_K: u8 = 0x57;
-pub const RSH64_K: u8 = 0x77;
-pub const JNE_K: u8 = 0x55;
-pub const EXIT: u8 = 0x95;
+pub const LDX_W: u8 = op(libc::BPF_LDX | libc::BPF_W | libc::BPF_MEM); // rD = *(u32 *)(rS + off)
+pub const MOV64_X: u8 = op(BPF_ALU64 | BPF_MOV | libc::BPF_X);
+pub const MOV64_K: u8 = op(BPF_ALU64 | BPF_MOV | libc::BPF_K);
+pub const AND64_K: u8 = op(BPF_ALU64 | libc::BPF_AND | libc::BPF_K);
+pub const RSH64_K: u8 = op(BPF_ALU64 | libc::BPF_RSH | libc::BPF_K);
+pub const JNE_K: u8 = op(libc::BPF_JMP | BPF_JNE | libc::BPF_K);
+pub const EXIT: u8 = op(libc::BPF_JMP | BPF_EXIT);
 
 /// struct bpf_cgroup_dev_ctx: the device's type (BPF_DEVCG_DEV_*) and the
 /// access asked for (BPF_DEVCG_ACC_*), then major and minor.
@@ -61,7 +76,7 @@ impl Attr {
 }
 
 fn bpf(cmd: i64, attr: &Attr) -> i64 {
-    unsafe { ::libc::syscall(::libc::SYS_bpf, cmd, attr as *const Attr, ATTR_SIZE) as i64 }
+    unsafe { libc::syscall(libc::SYS_bpf, cmd, attr as *const Attr, ATTR_SIZE) as i64 }
 }
 /// BPF_PROG_LOAD of a device program: returns its fd.
 pub fn load_device_program(prog: &[Insn]) -> SysResult {
@@ -79,7 +94,7 @@ pub fn load_device_program(prog: &[Insn]) -> SysResult {
 pub fn attach_device_program(cgroup_dir: &str, prog_fd: i32) -> SysResult {
     let c = cstr(cgroup_dir)?;
     let dir = traced("open", vec![quoted(Some(cgroup_dir)), "O_RDONLY|O_DIRECTORY|O_CLOEXEC".into()], || unsafe {
-        ::libc::open(c.as_ptr(), ::libc::O_RDONLY | ::libc::O_DIRECTORY | ::libc::O_CLOEXEC) as i64
+        libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) as i64
     })? as i32;
     let mut attr = Attr([0; ATTR_SIZE]);
     attr.put_u32(0, dir as u32);
@@ -92,9 +107,18 @@ pub fn attach_device_program(cgroup_dir: &str, prog_fd: i32) -> SysResult {
         ATTR_SIZE.to_string(),
     ];
     let result = traced("bpf", args, || bpf(BPF_PROG_ATTACH, &attr));
-    unsafe {
-        ::libc::close(dir);
-        ::libc::close(prog_fd);
-    }
+    super::fds::close_untraced(dir);
+    super::fds::close_untraced(prog_fd);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opcodes_built_from_their_parts_are_the_kernels() {
+        // The values <linux/bpf.h> users write (and `bpftool prog dump` shows).
+        assert_eq!([LDX_W, MOV64_X, MOV64_K, AND64_K, RSH64_K, JNE_K, EXIT], [0x61, 0xbf, 0xb7, 0x57, 0x77, 0x55, 0x95]);
+    }
 }

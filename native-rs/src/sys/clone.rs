@@ -141,8 +141,8 @@ unsafe fn child_exec(
     let argv = match userns_argv {
         None => argv.as_ptr(),
         Some(pair) => match userns_child::become_root(CONTROL_FD) {
-            Ok(groups) => pair[groups as usize].as_ptr(),
-            Err(()) => libc::_exit(125),
+            Some(groups) => pair[groups as usize].as_ptr(),
+            None => libc::_exit(125),
         },
     };
     libc::execve(path.as_ptr(), argv, envp.as_ptr());

@@ -52,3 +52,9 @@ pub fn read_plan(fd: i32) -> Result<String, i32> {
 pub fn set_cloexec(fd: i32) {
     unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
 }
+
+/// close(2) untraced: the trace's own channel (the control socket, closed
+/// so the host sees EOF), or an fd a wrapper closes as housekeeping.
+pub fn close_untraced(fd: i32) {
+    unsafe { libc::close(fd) };
+}

@@ -237,6 +237,7 @@ mod tests {
     #[test]
     fn an_unknown_link_is_enodev_in_the_trace() {
         let (result, events) = crate::trace::capture(|| set_link("kit-no-such-link", &LinkChange { up: true, ..Default::default() }));
+        let events = crate::trace::json_array(&events);
         assert_eq!(result, Err(libc::ENODEV));
         assert!(events.contains("\"RTM_NEWLINK\""), "{}", events);
         assert!(events.contains("ENODEV"), "{}", events);

@@ -46,3 +46,26 @@ pub fn reap_one() -> Option<(i32, i32)> {
         None
     }
 }
+
+/// rt_sigaction(sig, SIG_DFL), untraced: kit-init gives the command the
+/// default action back for signals Node ignores (SIGPIPE, SIGXFSZ), which
+/// an ignored signal would otherwise keep across execve.
+pub fn reset_to_default(sig: i32) {
+    unsafe { libc::signal(sig, libc::SIG_DFL) };
+}
+
+/// End this process as a child ended: of the same signal (reset to its
+/// default action first: it may have been inherited ignored, as under
+/// nohup), or, should that return, with 128 + the signal, as a shell
+/// reports it; else with the child's exit code.
+pub fn exit_as(status: i32) -> ! {
+    if libc::WIFSIGNALED(status) {
+        let signal = libc::WTERMSIG(status);
+        reset_to_default(signal);
+        unsafe {
+            libc::raise(signal);
+            libc::_exit(128 + signal)
+        }
+    }
+    unsafe { libc::_exit(libc::WEXITSTATUS(status)) }
+}

@@ -22,9 +22,13 @@ pub const ARG_SETGROUPS: &str = "userns-setgroups";
 pub const ARG_IDS: &str = "userns";
 
 /// Wait for the host's byte on `control`, then become uid and gid 0 of the
-/// namespace. Ok(whether setgroups was called); Err on EOF (the host went
+/// namespace. Some(whether setgroups was called); None on EOF (the host went
 /// away) or a refused id.
-pub unsafe fn become_root(control: i32) -> Result<bool, ()> {
+///
+/// # Safety
+/// For the child of clone() only, before it execs: raw syscalls, no
+/// allocation, no lock (see clone.rs).
+pub unsafe fn become_root(control: i32) -> Option<bool> {
     let mut byte = 0u8;
     loop {
         let n = libc::read(control, &mut byte as *mut u8 as *mut _, 1);
@@ -34,14 +38,14 @@ pub unsafe fn become_root(control: i32) -> Result<bool, ()> {
         if n < 0 && super::errno() == libc::EINTR {
             continue;
         }
-        return Err(());
+        return None;
     }
     let groups = byte == GO_WITH_SETGROUPS;
     if groups && libc::syscall(libc::SYS_setgroups, 0usize, std::ptr::null::<u32>()) != 0 {
-        return Err(());
+        return None;
     }
     if libc::syscall(libc::SYS_setresgid, 0u32, 0u32, 0u32) != 0 || libc::syscall(libc::SYS_setresuid, 0u32, 0u32, 0u32) != 0 {
-        return Err(());
+        return None;
     }
-    Ok(groups)
+    Some(groups)
 }
