@@ -1,6 +1,8 @@
 /**
  * The Linux constants kit's plans are built from (values from <sched.h>,
- * <sys/mount.h>, <signal.h>). native-rs/src/decode.rs names them in traces.
+ * <sys/mount.h>, <signal.h>, <sys/stat.h>). native-rs/src/decode.rs names
+ * them in traces; test/unit/linux-constants.test.ts checks each against the
+ * libc crate's value for the architecture the addon was built for.
  */
 import { constants } from 'node:os';
 
@@ -30,6 +32,9 @@ export const MS = {
 export const MNT_DETACH = 2;
 
 export const SIG = { INT: 2, KILL: 9, TERM: 15, CHLD: 17 } as const;
+
+/** File types, the high bits of a mode as mknod(2) takes it. */
+export const S_IF = { REG: 0o100000, CHR: 0o020000, BLK: 0o060000, FIFO: 0o010000 } as const;
 
 /** SIGKILL for 9: Node knows every signal of this platform (os.constants.signals). */
 export function signalName(signal: number): string {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { KitError, NoSuchContainerError } from '../errors';
 import type { KitPaths } from '../paths';
+import { removeOrphanedLayers } from '../image/remove';
 import { removeKept } from './keep';
 import { lookupContainerLayer, removeContainerLayer } from '../storage/containers';
 import { lookupAnyContainer } from './names';
@@ -14,6 +15,14 @@ import { killContainer } from './stop';
  * Returns the container's id.
  */
 export async function removeContainer(paths: KitPaths, ref: string, force: boolean): Promise<string> {
+  const stacked = lookupContainerLayer(paths, ref)?.layers ?? [];
+  const id = await removeOne(paths, ref, force);
+  // The layers it stacked go too if its image was removed (kit image rm -f) meanwhile.
+  removeOrphanedLayers(paths, stacked);
+  return id;
+}
+
+async function removeOne(paths: KitPaths, ref: string, force: boolean): Promise<string> {
   const container = lookupAnyContainer(paths, ref);
   if (!container) {
     // A layer kept by a kit from before container records: still removable.

@@ -2,6 +2,7 @@ import { closeSync, constants, linkSync, lstatSync, lchownSync, lutimesSync, mkd
 import { join } from 'node:path';
 import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
+import { S_IF } from '../linux';
 import { TraceRecorder } from '../trace/recorder';
 import { NAME_MAX, PATH_MAX, type Budget } from './limits';
 import type { TarEntry } from './tar/reader';
@@ -25,10 +26,6 @@ interface DirMeta {
   path: string;
   entry: TarEntry;
 }
-
-const S_IFCHR = 0o020000;
-const S_IFBLK = 0o060000;
-const S_IFIFO = 0o010000;
 
 /**
  * Extract a tar into `root`, treating every entry as hostile (layer tars
@@ -108,6 +105,12 @@ function checkLength(root: string, parts: string[], entryName: string, maxPath: 
   if (full > PATH_MAX - 1) throw new UnsafeEntryError(entryName, `its path is ${full} bytes under kit's data dir; Linux allows ${PATH_MAX - 1} (PATH_MAX)`);
 }
 
+/** A link target longer than the kernel takes: one clear line, not ENAMETOOLONG. */
+function checkLinkLength(entry: TarEntry, kind: string): void {
+  const bytes = Buffer.byteLength(entry.linkpath);
+  if (bytes > PATH_MAX - 1) throw new UnsafeEntryError(entry.path, `its ${kind} target is ${bytes} bytes; Linux allows ${PATH_MAX - 1} (PATH_MAX)`);
+}
+
 /** A name fit for one line: a path thousands of bytes long is cut in the middle. */
 function shortName(name: string): string {
   return name.length <= 120 ? name : `${name.slice(0, 60)}...${name.slice(-50)} (${Buffer.byteLength(name)} bytes)`;
@@ -150,15 +153,16 @@ async function create(root: string, path: string, entry: TarEntry): Promise<void
     case 'symlink':
       // Its target is only data here: kit never follows it while extracting.
       if (!entry.linkpath) throw new UnsafeEntryError(entry.path, 'it is a symlink with an empty target');
+      checkLinkLength(entry, 'symlink');
       return symlinkSync(entry.linkpath, path);
     case 'hardlink':
       return linkSync(hardlinkTarget(root, entry), path);
     case 'char':
     case 'block':
       if (process.getuid?.() !== 0) throw new UnsafeEntryError(entry.path, `it is a ${entry.type} device node (${entry.devmajor}:${entry.devminor}), and only root may create device nodes`);
-      return mknod(path, (entry.type === 'char' ? S_IFCHR : S_IFBLK) | entry.mode, entry.devmajor, entry.devminor);
+      return mknod(path, (entry.type === 'char' ? S_IF.CHR : S_IF.BLK) | entry.mode, entry.devmajor, entry.devminor);
     case 'fifo':
-      return mknod(path, S_IFIFO | entry.mode, 0, 0);
+      return mknod(path, S_IF.FIFO | entry.mode, 0, 0);
   }
 }
 
@@ -181,6 +185,7 @@ async function writeFile(path: string, entry: TarEntry): Promise<void> {
 
 /** A hard link's target: an existing regular file inside root, reached without symlinks. */
 function hardlinkTarget(root: string, entry: TarEntry): string {
+  checkLinkLength(entry, 'hard link');
   const parts = safeParts(entry.linkpath, entry.path);
   let path = root;
   for (const [i, part] of parts.entries()) {

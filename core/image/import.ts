@@ -124,7 +124,8 @@ function chooseImages(images: ParsedImage[], name: string | undefined): Array<{ 
     if (!chosen) throw new KitError('the archive does not name its image', 'give it a name with --name NAME');
     return [{ parsed: images[0], name: chosen }];
   }
-  const choices = images.map((p, i) => p.tags[0] ?? `(untagged image ${i + 1})`).join(', ');
+  const all = images.map((p, i) => p.tags[0] ?? `(untagged image ${i + 1})`);
+  const choices = all.length <= 8 ? all.join(', ') : `${all.slice(0, 8).join(', ')} and ${all.length - 8} more`;
   if (name) {
     const match = images.find((p) => p.tags.includes(name) || named(p).includes(name));
     if (!match) throw new KitError(`the archive holds ${images.length} images (${choices}) and --name ${name} names none of them`, 'pick one by its name with --name, or leave --name out to import them all under their own names');
@@ -149,12 +150,14 @@ async function storeImages(store: ImageStore, images: ParsedImage[], format: Ima
     }
     const budget = new Budget(limits, "the image's layers would");
     const stored: Image[] = [];
+    const read = new ReadLayers();
     for (const { parsed, name } of targets) {
       const layers: string[] = [];
       for (const [i, layer] of parsed.layers.entries()) {
-        const { digest, isNew } = await storeLayer(store, layer, budget, options.progress?.(`${name}: layer ${i + 1}/${parsed.layers.length}`));
-        if (isNew) added.push(digest);
-        layers.push(digest);
+        const digest = read.known(layer) ?? (await storeLayer(store, layer, budget, options.progress?.(`${name}: layer ${i + 1}/${parsed.layers.length}`)));
+        if (digest.isNew) added.push(digest.digest);
+        read.add(layer, digest.digest);
+        layers.push(digest.digest);
       }
       stored.push({ name, layers, config: parsed.config, created: new Date().toISOString(), history: parsed.history, ...(parsed.platform ? { platform: parsed.platform } : {}) });
     }
@@ -170,6 +173,35 @@ async function storeImages(store: ImageStore, images: ParsedImage[], format: Ima
   } finally {
     for (const release of releases) release();
   }
+}
+
+/**
+ * The layer files this import has read already, by their place in the
+ * archive: images of one save share layers, and a manifest may list one
+ * file many times (by other names or links too), but each is extracted and verified once. A second use
+ * must name the same digests the first one was verified against.
+ */
+class ReadLayers {
+  private readonly byMember = new Map<string, { diffId: string; blobDigest?: string }>();
+
+  known(layer: ParsedLayer): { digest: string; isNew: false } | undefined {
+    if (!layer.member) return undefined;
+    const seen = this.byMember.get(fileKey(layer.member));
+    if (!seen) return undefined;
+    if (layer.diffId && layer.diffId !== seen.diffId) throw new CorruptImageError(`a layer's content has digest ${seen.diffId}, but the config says ${layer.diffId}`);
+    if (layer.blobDigest && seen.blobDigest && layer.blobDigest !== seen.blobDigest) throw new CorruptImageError(`blob ${layer.blobDigest} has digest ${seen.blobDigest}`);
+    return { digest: seen.diffId, isNew: false };
+  }
+
+  add(layer: ParsedLayer, diffId: string): void {
+    if (layer.member) this.byMember.set(fileKey(layer.member), { diffId, blobDigest: layer.blobDigest });
+  }
+}
+
+/** The file itself (device and inode), whatever name or link the manifest reached it by. */
+function fileKey(member: { root: string; rel: string }): string {
+  const { stat } = resolveMember(member.root, member.rel, 'layer');
+  return `${stat.dev}:${stat.ino}`;
 }
 
 /**

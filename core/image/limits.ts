@@ -26,6 +26,28 @@ export const DEFAULT_LIMITS: ImportLimits = {
   maxPath: PATH_MAX - 1,
 };
 
+/**
+ * Counts an archive's own metadata may ask for. overlay2 stacks at most 128
+ * layers (Docker's limit, core/storage/overlay2.ts), so an image listing more
+ * is refused at import, not at its first run; and a save listing thousands of
+ * images is an attack on time, not a real export (podman save -m and docker
+ * save of a whole machine stay far below).
+ */
+import { MAX_LAYERS } from '../storage/overlay2';
+
+export { MAX_LAYERS };
+export const MAX_IMAGES = 256;
+
+/** An archive listing more images than MAX_IMAGES: refused before any is read. */
+export function checkImageCount(what: string, count: number): void {
+  if (count > MAX_IMAGES) throw new KitError(`${what} lists ${count} images; kit imports at most ${MAX_IMAGES} from one archive, and nothing was stored`, 'save the images in smaller groups');
+}
+
+/** An image of more layers than overlay2 stacks: refused at import, not at its first run. */
+export function checkLayerCount(what: string, count: number): void {
+  if (count > MAX_LAYERS) throw new KitError(`${what} lists ${count} layers; overlay2 stacks at most ${MAX_LAYERS} (Docker's limit), and nothing was stored`, 'squash the image into fewer layers (e.g. `docker export` a container of it) and import that');
+}
+
 /** An import stopped at one of its limits: nothing was stored. */
 export class LimitError extends KitError {
   constructor(what: string, flag: string) {

@@ -5,7 +5,7 @@ import { runHostSteps } from '../engine/run';
 import { HostChanges } from '../host/journal';
 import { Interrupts } from '../host/interrupts';
 import { processStartTime } from '../host/process';
-import { SIG } from '../linux';
+import { S_IF, SIG } from '../linux';
 import type { KitPaths } from '../paths';
 import { buildPlan, type HostContext, type Plan } from '../plan';
 import type { ContainerSpec } from '../spec';
@@ -27,7 +27,6 @@ export interface CreateOptions {
 }
 
 const O_PATH = 0o10000000;
-const S_IFIFO = 0o010000;
 
 /**
  * `kit-runtime create`: everything `kit run` does up to the command's execve
@@ -86,7 +85,7 @@ export async function createContainer(options: CreateOptions): Promise<number> {
 function makeFifo(trace: TraceRecorder, paths: KitPaths, id: string): number {
   const fifo = fifoPath(paths, id);
   // O_PATH: names the FIFO without opening it for I/O (which would block, or count as a reader).
-  trace.check('exec.fifo: the container waits on it before its execve, until `start`', (n) => n.mknod(fifo, S_IFIFO | 0o622, 0, 0));
+  trace.check('exec.fifo: the container waits on it before its execve, until `start`', (n) => n.mknod(fifo, S_IF.FIFO | 0o622, 0, 0));
   return openSync(fifo, O_PATH | constants.O_NOFOLLOW);
 }
 

@@ -1,8 +1,6 @@
-import { MS } from '../linux';
+import { MS, S_IF } from '../linux';
 import type { ContainerStep } from './plan';
 import { inRootfs } from './rootfs-path';
-
-const S_IFCHR = 0o020000;
 
 /** The device nodes every container gets (the list in libcontainer's SPEC.md): name, major, minor. */
 const DEVICES: Array<[string, number, number]> = [
@@ -14,8 +12,6 @@ const DEVICES: Array<[string, number, number]> = [
   ['tty', 5, 0],
 ];
 
-const S_IFREG = 0o100000;
-
 /**
  * In a user namespace mknod of a device is refused (CAP_MKNOD counts only
  * in the host's namespace: a device node would open the host's hardware).
@@ -24,7 +20,7 @@ const S_IFREG = 0o100000;
  */
 function boundDevice(name: string, path: string): ContainerStep[] {
   return [
-    { op: 'mknod', path, mode: S_IFREG | 0o666, major: 0, minor: 0, why: `user namespace: no device nodes may be made here; an empty file as the mount point for /dev/${name}` },
+    { op: 'mknod', path, mode: S_IF.REG | 0o666, major: 0, minor: 0, why: `user namespace: no device nodes may be made here; an empty file as the mount point for /dev/${name}` },
     { op: 'mount', source: `/dev/${name}`, target: path, fstype: '', flags: MS.BIND, data: '', why: `bind the host's /dev/${name} over it (what runc does in a user namespace)` },
   ];
 }
@@ -52,7 +48,7 @@ export function devSteps(userNamespace = false): ContainerStep[] {
         : "a fresh tmpfs over /dev: none of the host's devices are in it",
     },
     ...DEVICES.flatMap(([name, major, minor]): ContainerStep[] => (userNamespace ? boundDevice(name, dev(name)) : [
-      { op: 'mknod', path: dev(name), mode: S_IFCHR | 0o666, major, minor, why: `create /dev/${name}: a character device (${major}, ${minor}) every program expects` },
+      { op: 'mknod', path: dev(name), mode: S_IF.CHR | 0o666, major, minor, why: `create /dev/${name}: a character device (${major}, ${minor}) every program expects` },
       { op: 'chmod', path: dev(name), mode: 0o666, why: 'mknod applied the umask: make it usable by every user, as on the host' },
     ])),
     { op: 'mkdir', path: dev('pts'), mode: 0o755, why: 'mount point for the pseudo-terminals' },

@@ -8,6 +8,7 @@ import { fileInRoot, mountPointInRoot } from '../storage/in-root';
 import { ensureVolume } from '../storage/volumes';
 import type { ContainerStep, HostStep, PlanPart, StepOf } from './plan';
 import { inRootfs } from './rootfs-path';
+import { cgroupMountSteps } from './cgroup-mount';
 
 /**
  * -v, --mount, --tmpfs: directories and files of the host (or a named
@@ -18,14 +19,14 @@ import { inRootfs } from './rootfs-path';
  * core/storage/in-root.ts) and made in the container's own layer. Each
  * mount is one traced mount(2) by kit-init; :ro adds a read-only remount.
  */
-export function planMounts(spec: ContainerSpec, paths: KitPaths, rootfs: string | undefined): PlanPart {
+export function planMounts(spec: ContainerSpec, id: string, paths: KitPaths, rootfs: string | undefined): PlanPart {
   const mounts = spec.mounts ?? [];
   if (mounts.length === 0) return {};
   if (!rootfs) throw new KitError('-v, --mount and --tmpfs need an image: the container has no root of its own to mount into', 'run an image (kit run base ...)');
   const prepare: HostStep[] = [];
   const container: ContainerStep[] = [];
   for (const mount of mounts) {
-    const steps = mountSteps(mount);
+    const steps = mount.type === 'cgroup' ? cgroupMountSteps(spec, id, mount) : mountSteps(mount);
     container.push(...devMountPoint(mount), ...steps);
     prepare.push({
       why: `resolve ${mount.target} inside the container's root and make the mount point in its layer`,
@@ -33,12 +34,22 @@ export function planMounts(spec: ContainerSpec, paths: KitPaths, rootfs: string 
         const source = mount.type === 'bind' || mount.type === 'volume' ? hostSource(paths, mount) : undefined;
         const file = source !== undefined && !statSync(source).isDirectory();
         const target = file ? fileInRoot(rootfs, mount.target) : mountPointInRoot(rootfs, mount.target);
-        for (const step of steps) step.target = target; // the resolved path, symlinks followed within the root only
-        if (source !== undefined) steps[0].source = source;
+        // the resolved path, symlinks followed within the root only (a cgroup mount's steps below it too)
+        for (const step of steps) relocate(step, inRootfs(mount.target), target);
+        if (source !== undefined) (steps[0] as StepOf<'mount'>).source = source;
       },
     });
   }
   return { prepare, container };
+}
+
+/** A step's paths at or below `from` moved to `to`. */
+function relocate(step: ContainerStep, from: string, to: string): void {
+  const fields = step as unknown as Record<string, unknown>;
+  for (const name of ['target', 'path', 'linkpath']) {
+    const value = fields[name];
+    if (typeof value === 'string' && (value === from || value.startsWith(`${from}/`))) fields[name] = to + value.slice(from.length);
+  }
 }
 
 /** What kit's /dev tmpfs holds already (dev.ts); a mount elsewhere directly in /dev needs its mount point made there, inside. */
@@ -53,9 +64,6 @@ function mountSteps(mount: Mount): Array<StepOf<'mount'>> {
   const target = inRootfs(mount.target);
   if (mount.type === 'mqueue') {
     return [{ op: 'mount', source: 'mqueue', target, fstype: 'mqueue', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '', why: `POSIX message queues at ${mount.target}: mqueue shows the IPC namespace of its mounter, the container's` }];
-  }
-  if (mount.type === 'cgroup') {
-    return [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC | MS.RDONLY, data: 'mode=755', why: `the config asks for the cgroup filesystem at ${mount.target}: kit-runtime gives an empty read-only tmpfs there (it does not show the container its cgroups yet), so nothing of the host's hierarchy is reachable` }];
   }
   if (mount.type === 'tmpfs') {
     return [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | (mount.readOnly ? MS.RDONLY : 0), data: 'mode=1777', why: `--tmpfs ${mount.target}: a memory filesystem of its own, gone when it ends` }];

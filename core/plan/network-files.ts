@@ -7,7 +7,7 @@ import type { ContainerSpec } from '../spec';
 import { fileInRoot } from '../storage/in-root';
 import { containerHostname } from './hostname';
 import type { NetworkAttachment } from './network';
-import type { PlanPart } from './plan';
+import type { PlanPart, StepOf } from './plan';
 
 /**
  * /etc/hostname, /etc/hosts and /etc/resolv.conf for a container with a
@@ -27,6 +27,11 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
   const dir = containerDir(paths, id);
   const root = rootfs ?? '/';
   const names = NAMES.filter((name) => rootfs || existsSync(join(root, 'etc', name)));
+  const mounts: Array<StepOf<'mount'>> = names.map((name) => ({
+    op: 'mount',
+    source: join(dir, name), target: join(root, 'etc', name), fstype: '', flags: MS.BIND, data: '',
+    why: `bind-mount kit's ${name} over /etc/${name}, in the container's mount namespace only`,
+  }));
   return {
     prepare: [
       {
@@ -34,14 +39,12 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
         run: () => {
           const files = etcFiles(containerHostname(spec, id), attachment.address, spec);
           for (const name of names) writeFileSync(join(dir, name), files[name]);
-          if (rootfs) for (const name of names) fileInRoot(rootfs, `/etc/${name}`);
+          // The target is the file as resolved inside the root (an image's /etc may be a
+          // symlink): the kernel would follow that link from the host's / at mount time.
+          if (rootfs) names.forEach((name, i) => (mounts[i].target = fileInRoot(rootfs, `/etc/${name}`)));
         },
       },
     ],
-    container: names.map((name) => ({
-      op: 'mount',
-      source: join(dir, name), target: join(root, 'etc', name), fstype: '', flags: MS.BIND, data: '',
-      why: `bind-mount kit's ${name} over /etc/${name}, in the container's mount namespace only`,
-    })),
+    container: mounts,
   };
 }

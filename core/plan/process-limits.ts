@@ -36,7 +36,7 @@ function shown(value: number): string {
   return value < 0 ? 'unlimited' : String(value);
 }
 
-/** The RLIMIT_* numbers (the generic Linux numbering, x86_64 and aarch64 alike). */
+/** The RLIMIT_* numbers (the generic Linux numbering, x86_64 and aarch64 alike; test/unit/linux-constants.test.ts checks them against libc). */
 export const RLIMITS: Record<string, number> = {
   RLIMIT_CPU: 0,
   RLIMIT_FSIZE: 1,

@@ -46,7 +46,7 @@ export const overlay2: StorageDriver = {
 };
 
 /** Docker's overlay2 refuses deeper images (overlayfs itself allows 500). */
-const MAX_LAYERS = 128;
+export const MAX_LAYERS = 128;
 
 /**
  * mount(2) copies at most one page of options into the kernel, NUL included.

@@ -1,4 +1,5 @@
 import type { Stats } from 'node:fs';
+import { S_IF } from '../linux';
 import { TraceRecorder } from '../trace/recorder';
 
 /**
@@ -17,8 +18,6 @@ export const OPAQUE_XATTR = 'trusted.overlay.opaque';
 export const WHITEOUT_PREFIX = '.wh.';
 export const OPAQUE_MARKER = '.wh..wh..opq';
 
-const S_IFCHR = 0o020000;
-
 /**
  * For calls made while walking a layer (a getxattr per directory, a mknod per
  * whiteout copied): reads and copies, not host changes, kept out of traces.
@@ -34,7 +33,7 @@ export function isOpaque(dir: string): boolean {
 }
 
 export function makeWhiteout(trace: TraceRecorder, path: string, why: string): void {
-  trace.check(why, (n) => n.mknod(path, S_IFCHR, 0, 0));
+  trace.check(why, (n) => n.mknod(path, S_IF.CHR, 0, 0));
 }
 
 export function markOpaque(trace: TraceRecorder, dir: string, why: string): void {

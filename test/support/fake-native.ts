@@ -157,5 +157,6 @@ export class FakeNative {
       return 'end\n';
     },
     drainTrace: () => JSON.stringify(this.events.splice(0)),
+    linuxConstants: () => ({}), // no syscall; only test/unit/linux-constants.test.ts reads it, from the real addon
   };
 }

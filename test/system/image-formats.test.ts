@@ -216,15 +216,44 @@ describe('platform and config', () => {
   });
 });
 
-test('kit image rm refuses an image a kept container uses, unless -f', () => {
-  expect(kit(['run', '--name', 'user-of-layered', 'layered'], kr.env).status).toBe(0);
-  const r = kit(['image', 'rm', 'layered'], kr.env);
-  expect(r.status).not.toBe(0);
-  expect(r.stderr).toMatch(/^kit: image 'layered' is used by container user-of-layered; remove it first/);
-  const forced = kitJson<{ usedBy: string[] }>(['image', 'rm', '-f', 'layered'], kr.env);
-  expect(forced.usedBy).toEqual(['user-of-layered']);
-  // Its layers stay while the container needs them: diff still works.
-  expect(kit(['diff', 'user-of-layered'], kr.env).status).toBe(0);
-  expect(kit(['rm', 'user-of-layered'], kr.env).status).toBe(0);
-  expect(existsSync(join(kr.root, 'data', 'images', 'layered.json'))).toBe(false);
+describe('kit image rm of an image a container uses', () => {
+  // Each test has a kit data dir of its own: the image's layers are its alone, and must go once nothing uses them.
+  const own = (sub: string) => {
+    const env = { ...kr.env, KIT_ROOT: join(kr.root, sub) };
+    const image = kitJson<{ name: string; layers: string[] }>(['image', 'import', file('layered.tar'), '--name', sub], env);
+    return { env, layers: image.layers.map((l) => join(kr.root, sub, 'data', 'layers', l.slice(7))) };
+  };
+
+  test("a kept container: refused with Docker's conflict message and exit code 1; -f untags, the layers go with the container", () => {
+    const { env, layers } = own('layered-kept');
+    expect(kit(['run', '--name', 'user-of-layered', 'layered-kept'], env).status).toBe(0);
+    const r = kit(['image', 'rm', 'layered-kept'], env);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^kit: conflict: unable to remove repository reference "layered-kept" \(must force\) - container [0-9a-f]{12} \(user-of-layered\) is using its referenced image; remove the container first with `kit rm -f user-of-layered`, or untag the image with `kit image rm -f layered-kept`/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(env.KIT_ROOT!, 'data', 'images', 'layered-kept.json'))).toBe(true);
+    const forced = kitJson<{ usedBy: string[] }>(['image', 'rm', '-f', 'layered-kept'], env);
+    expect(forced.usedBy).toEqual(['user-of-layered']);
+    expect(existsSync(join(env.KIT_ROOT!, 'data', 'images', 'layered-kept.json'))).toBe(false);
+    // Its layers stay while the container needs them: its root is still there to diff.
+    for (const l of layers) expect(existsSync(l)).toBe(true);
+    expect(kit(['diff', 'user-of-layered'], env).status).toBe(0);
+    expect(kit(['rm', 'user-of-layered'], env).status).toBe(0);
+    for (const l of layers) expect(existsSync(l)).toBe(false);
+  });
+
+  test('a running container: refused the same way; -f untags while it runs on, unharmed', async () => {
+    const { env, layers } = own('layered-running');
+    expect(kit(['run', '-d', '--name', 'runs-layered', 'layered-running', '/busybox', 'sleep', '300'], env).status).toBe(0);
+    try {
+      const r = kit(['image', 'rm', 'layered-running'], env);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^kit: conflict: unable to remove repository reference "layered-running" \(must force\) - container [0-9a-f]{12} \(runs-layered\) is using its referenced image/);
+      expect(kit(['image', 'rm', '-f', 'layered-running'], env).status).toBe(0);
+      expect(kit(['exec', 'runs-layered', '/busybox', 'cat', '/data/keep'], env).stdout).toBe('kept\n');
+    } finally {
+      expect(kit(['rm', '-f', 'runs-layered'], env).status).toBe(0);
+    }
+    for (const l of layers) expect(existsSync(l)).toBe(false);
+  });
 });

@@ -85,16 +85,82 @@ describe('layer entries', () => {
     expect(readdirSync(join(kr.root, 'data', 'layers'))).not.toContain(expect.stringMatching(/^\./));
   });
 
-  test('a name over NAME_MAX and a path over --max-path are one clear line', async () => {
+  test('a name over NAME_MAX, a path over --max-path and link targets over PATH_MAX are one clear line', async () => {
     const long = await craftTar(out('long.tar'), [benign, { path: `etc/${'n'.repeat(300)}`, body: 'x' }]);
     refused('long', long, /a name in its path is 300 bytes; Linux allows 255 \(NAME_MAX\)/);
     const path = await craftTar(out('path.tar'), [benign, { path: `a/${'b'.repeat(120)}`, body: 'x' }]);
     refused('maxpath', path, /its path is 122 bytes .* over the limit of 100 \(--max-path\)/, ['--max-path', '100']);
+    const target = 'a/'.repeat(3000);
+    const symlink = await craftTar(out('long-symlink.tar'), [benign, { path: 's', type: 'symlink', linkpath: target }]);
+    refused('long-symlink', symlink, /^kit: refused tar entry 's': its symlink target is 6000 bytes; Linux allows 4095 \(PATH_MAX\)/);
+    const hardlink = await craftTar(out('long-hardlink.tar'), [benign, { path: 'h', type: 'hardlink', linkpath: target }]);
+    refused('long-hardlink', hardlink, /^kit: refused tar entry 'h': its hard link target is 6000 bytes; Linux allows 4095 \(PATH_MAX\)/);
   });
 
   test('--max-entries stops a flood of entries', async () => {
     const file = await craftTar(out('flood.tar'), Array.from({ length: 200 }, (_, i) => ({ path: `f${i}`, body: '' })));
     refused('flood', file, /hold more than 100 tar entries \(--max-entries\): the import was stopped and nothing was stored/, ['--max-entries', '100']);
+  });
+});
+
+describe('huge counts in the metadata', () => {
+  /** A docker save of one small layer whose manifest.json is `manifest(layerName, configName)`. */
+  function saveListing(label: string, manifest: (layer: string, config: string) => unknown, layerCopies = 1): string {
+    const dir = makeTree(out(label), { 'l/layer.tar': readFileSync(tarOf(makeTree(out(`${label}-src`), { 'etc/motd': 'hi\n' }), out(`${label}-layer.tar`))) });
+    const diffId = sha256(readFileSync(join(dir, 'l/layer.tar')));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ rootfs: { type: 'layers', diff_ids: Array(layerCopies).fill(diffId) } }));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest('l/layer.tar', 'c.json')));
+    return tarOf(dir, `${dir}.tar`);
+  }
+
+  test('an image listing 10,000 layers is refused at once: overlay2 stacks 128', () => {
+    const file = saveListing('layers-10000', (l, c) => [{ Config: c, RepoTags: ['deep:latest'], Layers: Array(10000).fill(l) }], 10000);
+    const started = Date.now();
+    refused('layers-10000', file, /^kit: manifest\.json's image deep:latest lists 10000 layers; overlay2 stacks at most 128 \(Docker's limit\), and nothing was stored; squash the image/);
+    expect(Date.now() - started).toBeLessThan(20000);
+  });
+
+  test('a save listing 5,000 images is refused at once, in one short line', () => {
+    const file = saveListing('images-5000', (l, c) => Array.from({ length: 5000 }, (_, i) => ({ Config: c, RepoTags: [`many${i}:latest`], Layers: [l] })));
+    refused('images-5000', file, /^kit: manifest\.json lists 5000 images; kit imports at most 256 from one archive, and nothing was stored; save the images in smaller groups\n$/);
+  });
+
+  /** An OCI layout whose index.json is `index(blob)`; `blob` stores a JSON document and returns its descriptor. */
+  function layoutListing(label: string, index: (blob: (doc: unknown) => { mediaType: string; digest: string; size: number }) => unknown): string {
+    const dir = out(label);
+    const blob = (doc: unknown) => {
+      const data = Buffer.from(JSON.stringify(doc));
+      makeTree(dir, { [`blobs/sha256/${sha256(data).slice(7)}`]: data });
+      const isIndex = typeof doc === 'object' && doc !== null && 'manifests' in doc;
+      return { mediaType: `application/vnd.oci.image.${isIndex ? 'index' : 'manifest'}.v1+json`, digest: sha256(data), size: data.length };
+    };
+    makeTree(dir, { 'oci-layout': '{"imageLayoutVersion":"1.0.0"}', 'index.json': JSON.stringify(index(blob)) });
+    return tarOf(dir, `${dir}.tar`);
+  }
+
+  test('an index.json of 5,000 manifests, and indexes nested without end, are refused at once', () => {
+    const manifest = { schemaVersion: 2, config: { digest: `sha256:${'1'.repeat(64)}` }, layers: [] };
+    const wide = layoutListing('oci-5000', (blob) => {
+      const m = blob(manifest);
+      return { schemaVersion: 2, manifests: Array.from({ length: 5000 }, (_, i) => ({ ...m, annotations: { 'org.opencontainers.image.ref.name': `n${i}` } })) };
+    });
+    refused('oci-5000', wide, /^kit: index\.json lists 5000 images; kit imports at most 256 from one archive/);
+    const deep = layoutListing('oci-deep', (blob) => {
+      let doc = blob(manifest);
+      for (let i = 0; i < 50; i++) doc = blob({ schemaVersion: 2, manifests: [doc] });
+      return { schemaVersion: 2, manifests: [doc] };
+    });
+    refused('oci-deep', deep, /^kit: the image archive is corrupt: its indexes nest more than 4 deep/);
+  });
+
+  test('one layer file listed again and again is read once and stored once', () => {
+    const file = saveListing('same-layer', (l, c) => [{ Config: c, RepoTags: ['same:latest'], Layers: [l, `./${l}`, l, l] }], 4);
+    const started = Date.now();
+    const image = kitJson<{ layers: string[] }>(['image', 'import', file, '--name', 'same'], kr.env);
+    expect(new Set(image.layers).size).toBe(1);
+    expect(image.layers).toHaveLength(4);
+    expect(Date.now() - started).toBeLessThan(20000);
+    expect(kit(['image', 'rm', 'same'], kr.env).status).toBe(0);
   });
 });
 
@@ -201,4 +267,22 @@ test('writes aimed at /tmp through links land nowhere', async () => {
     if (s?.isFile() && s.size < 1 << 20) expect(readFileSync(join(tmpdir(), f), 'utf8')).not.toContain('TOP-SECRET');
   }
   expect(victimState()).toBe(before);
+});
+
+describe('an image that points its mount targets at the host', () => {
+  test("/etc as a symlink to a host dir: /etc/hosts is mounted where the link leads inside the root, the host's file untouched", () => {
+    const decoyDir = join(victimDir, 'etc');
+    mkdirSync(decoyDir);
+    writeFileSync(join(decoyDir, 'hosts'), 'decoy\n');
+    const layer = makeTree(out('etc-link'), { busybox: readFileSync('/bin/busybox') });
+    chmodSync(join(layer, 'busybox'), 0o755);
+    symlinkSync(decoyDir, join(layer, 'etc'));
+    kitJson(['image', 'import', dockerSaveTar(out('etc-link.tar'), [layer], {}, ['etc link']), '--name', 'etc-link'], kr.env);
+    const r = kit(['run', '--rm', '--network', 'none', '--hostname', 'linked', 'etc-link', '/busybox', 'sh', '-c', '/busybox cat /etc/hostname /etc/hosts'], kr.env);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^linked\n[^]*127\.0\.0\.1\s+localhost/);
+    expect(readFileSync(join(decoyDir, 'hosts'), 'utf8')).toBe('decoy\n');
+    expect(readdirSync(decoyDir)).toEqual(['hosts']);
+    expect(victimState()).toBe(before);
+  });
 });

@@ -101,13 +101,16 @@ test('docker run -d, docker exec, docker stop and rm: the container lives, answe
   expect(existsSync(state) ? readdirSync(state).filter((n) => n.includes(id)) : []).toEqual([]);
 }, 120_000);
 
-test('--oom-kill-disable reaches memory.oom_control (cgroup v1), as runc writes it', () => {
+test('--oom-kill-disable reaches memory.oom_control (cgroup v1), as runc writes it; /sys/fs/cgroup inside shows its own memory cgroup', () => {
   const d = run(['-d', '--name', 'kit-docker-oom', '--memory', '64m', '--oom-kill-disable', IMAGE, 'sleep', '60']);
   expect(d.stderr).toBe('');
   const id = d.stdout.trim();
   const memory = cgroupOf('memory', id);
   expect(hostFile(join(memory, 'memory.oom_control'))).toMatch(/^oom_kill_disable 1$/m);
   expect(hostFile(join(memory, 'memory.limit_in_bytes'))).toBe(`${64 * 1024 * 1024}\n`);
+  // Docker's /sys/fs/cgroup mount (no cgroup namespace on v1): the container's own memory cgroup, bound read-only
+  const inside = docker(['exec', 'kit-docker-oom', 'sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; echo 1 2>/dev/null > /sys/fs/cgroup/memory/memory.limit_in_bytes || echo read-only']);
+  expect(inside.stdout).toBe(`${64 * 1024 * 1024}\nread-only\n`);
   expect(docker(['rm', '--force', 'kit-docker-oom']).status).toBe(0);
   expect(existsSync(memory)).toBe(false);
 }, 120_000);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, copyFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, copyFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { alive, requireRoot, tempKitRoot } from '../support/kit';
 
@@ -28,8 +28,21 @@ function podman(args: string[], timeout = 60_000) {
   return spawnSync('podman', [...base, ...args], { encoding: 'utf8', env, timeout });
 }
 
-/** podman run with this test's cgroup parent and no network (podman's own bridge would stay on the host). */
-const run = (args: string[]) => podman(['run', '--cgroup-parent', `/${cgroupParent}`, '--network', 'none', ...args]);
+/**
+ * podman run with this test's cgroup parent and no network (podman's own
+ * bridge would stay on the host). Podman 4.3 (Debian's) has a known race at
+ * load (containers/podman#18860, seen with runc too): `run --rm` may read the
+ * exit code before its cleanup process stored it, and says "no such exit code
+ * (container in state running)". Only that message, podman's own, is retried.
+ */
+function run(args: string[]) {
+  const once = () => podman(['run', '--cgroup-parent', `/${cgroupParent}`, '--network', 'none', ...args]);
+  const first = once();
+  if (!/no such exit code \(container in state running\)/.test(first.stderr)) return first;
+  const cidfile = args[args.indexOf('--cidfile') + 1];
+  if (args.includes('--cidfile')) rmSync(cidfile, { force: true }); // podman refuses a cidfile that exists
+  return once();
+}
 
 function runtime(args: string[]) {
   return spawnSync(process.execPath, [RUNTIME, '--root', runtimeRoot, ...args], { encoding: 'utf8', env: kr.env });

@@ -160,10 +160,13 @@ describe('create / start / state / kill / delete, as runc does them', () => {
     expect(c.output()).toBe('');
   });
 
-  test('linux.resources and linux.sysctl of a hand-written bundle: blkio weight and oom_control in its cgroups, sysctls inside, a device it allows opens', async () => {
+  test('linux.resources and linux.sysctl of a hand-written bundle: blkio weight and oom_control in its cgroups, sysctls inside, a device it allows opens, /sys/fs/cgroup shows its own cgroups', async () => {
     const cgroupsPath = `/kit-oci-res-${process.pid}/c`;
     const bundle = makeBundle('b-res', (c) => {
-      c.process.args = ['sh', '-c', 'cat /proc/sys/kernel/msgmax /proc/sys/net/ipv4/ip_default_ttl; mknod /dev/tun c 10 200 && exec 3<>/dev/tun && echo tun ok; exec sleep 60'];
+      const cgroupView = 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/blkio/blkio.bfq.weight 2>/dev/null || cat /sys/fs/cgroup/blkio/blkio.weight; grep -c "^[0-9]*:memory:/$" /proc/self/cgroup; echo 1 2>/dev/null > /sys/fs/cgroup/memory/memory.limit_in_bytes || echo read-only';
+      c.process.args = ['sh', '-c', `cat /proc/sys/kernel/msgmax /proc/sys/net/ipv4/ip_default_ttl; mknod /dev/tun c 10 200 && exec 3<>/dev/tun && echo tun ok; ${cgroupView}; exec sleep 60`];
+      // runc's cgroup mount: with a cgroup namespace, /sys/fs/cgroup shows the container's own cgroups (v1: one read-only bind per hierarchy)
+      c.mounts.push({ destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['ro', 'nosuid', 'noexec', 'nodev'] });
       c.linux.cgroupsPath = cgroupsPath;
       c.linux.sysctl = { 'kernel.msgmax': '4242', 'net.ipv4.ip_default_ttl': '42' };
       // /dev/net/tun (c 10:200) is no default device: the config's allow opens it (oci-docker.test.ts sees it refused without)
@@ -178,8 +181,8 @@ describe('create / start / state / kill / delete, as runc does them', () => {
       expect(readFileSync(weightFile as string, 'utf8').trim()).toMatch(/^(default )?300$/);
       expect(readFileSync(join('/sys/fs/cgroup/memory', cgroupsPath, 'memory.oom_control'), 'utf8')).toMatch(/^oom_kill_disable 1$/m);
       expect(runtime(['start', 'kit-oci-res']).status).toBe(0);
-      expect(await until(() => c.output().includes('tun ok'))).toBe(true);
-      expect(c.output()).toBe('4242\n42\ntun ok\n');
+      expect(await until(() => c.output().includes('read-only'))).toBe(true);
+      expect(c.output()).toMatch(/^4242\n42\ntun ok\n67108864\n(default )?300\n1\nread-only\n$/);
       expect(readFileSync('/proc/sys/kernel/msgmax', 'utf8')).toBe(hostMsgmax);
     } finally {
       runtime(['delete', '--force', 'kit-oci-res']);

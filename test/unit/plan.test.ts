@@ -61,12 +61,13 @@ test('-p 8080:80 --cpu-quota 50000 --memory 64m: clone flags and the container s
     { op: 'link_set', link: 'lo', name: '', mac: '', up: true },
     { op: 'route_add_default', gateway: '' },
     { op: 'mount', source: '', target: '/', fstype: '', flags: MS.REC | MS.PRIVATE, data: '' },
+    // before any mount: a cgroup2 filesystem mounted inside the namespace is rooted at the container's cgroup
+    { op: 'unshare', flags: CLONE.NEWCGROUP },
     { op: 'mount', source: `${state}/hostname`, target: '/etc/hostname', fstype: '', flags: MS.BIND, data: '' },
     { op: 'mount', source: `${state}/hosts`, target: '/etc/hosts', fstype: '', flags: MS.BIND, data: '' },
     { op: 'mount', source: `${state}/resolv.conf`, target: '/etc/resolv.conf', fstype: '', flags: MS.BIND, data: '' },
     { op: 'sethostname', name: 'c0ffee' },
     { op: 'mount', source: 'proc', target: '/proc', fstype: 'proc', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '' },
-    { op: 'unshare', flags: CLONE.NEWCGROUP },
     { op: 'exec', path: '/bin/httpd', argv: ['/bin/httpd', '-f', '-p', '80'], env: spec.env },
   ]);
   expect(plan.container.every((step) => step.why.length > 0)).toBe(true);

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { checkImageCount, checkLayerCount } from '../limits';
 import { hasMember, readMemberJson, resolveMember } from './member';
-import { checked, configAndHistory, ConfigSchema, CorruptImageError, diffIds, type ParsedImage } from './parsed';
+import { checked, configAndHistory, ConfigSchema, CorruptImageError, diffIds, type ConfigJson, type ParsedImage } from './parsed';
 
 /**
  * `docker save`: manifest.json lists, per image, its config JSON, its names
@@ -21,8 +22,13 @@ const ManifestSchema = z
 
 export function readDockerSave(dir: string, source: string): ParsedImage[] {
   const manifest = checked(ManifestSchema, readMemberJson(dir, 'manifest.json', 'manifest.json'), 'manifest.json');
+  checkImageCount('manifest.json', manifest.length);
+  manifest.forEach((entry, i) => checkLayerCount(`manifest.json's image ${entry.RepoTags?.[0] ?? i + 1}`, entry.Layers.length));
+  // Images of one save may share a config: each is read and checked once.
+  const configs = new Map<string, ConfigJson>();
   return manifest.map((entry) => {
-    const config = checked(ConfigSchema, readMemberJson(dir, entry.Config, 'the config'), `config ${entry.Config}`);
+    const config = configs.get(entry.Config) ?? checked(ConfigSchema, readMemberJson(dir, entry.Config, 'the config'), `config ${entry.Config}`);
+    configs.set(entry.Config, config);
     const ids = diffIds(config, entry.Layers.length);
     const { createdBy, ...rest } = configAndHistory(config, entry.Layers.length, basename(source));
     const layers = entry.Layers.map((rel, i) => {
@@ -44,9 +50,6 @@ export function readDockerSave(dir: string, source: string): ParsedImage[] {
 const RepositoriesSchema = z.record(z.record(z.string().regex(/^[0-9a-f]{64}$/, 'is not a layer id')));
 const LegacyLayerSchema = ConfigSchema.and(z.object({ parent: z.string().nullish(), container_config: z.object({ Cmd: z.union([z.array(z.string()), z.string()]).nullish() }).passthrough().nullish() }));
 
-/** More than overlay2 stacks: a parent chain this long is a loop or an attack. */
-const MAX_CHAIN = 500;
-
 export function isLegacySave(dir: string, topLevel: string[]): boolean {
   return hasMember(dir, 'repositories') || topLevel.some((name) => /^[0-9a-f]{64}$/.test(name) && hasMember(dir, `${name}/layer.tar`));
 }
@@ -63,13 +66,16 @@ export function readLegacySave(dir: string, topLevel: string[], source: string):
     if (untagged.length !== 1) throw new CorruptImageError(`the save has no 'repositories' file and ${untagged.length} top layers`);
     tops.set(untagged[0], []);
   }
+  checkImageCount('repositories', tops.size);
   return [...tops].map(([top, tags]) => legacyImage(dir, top, tags, source));
 }
 
 function legacyImage(dir: string, top: string, tags: string[], source: string): ParsedImage {
   const chain: string[] = [];
   for (let id: string | undefined = top; id; id = legacyLayer(dir, id).parent ?? undefined) {
-    if (chain.includes(id) || chain.length >= MAX_CHAIN) throw new CorruptImageError(`layer ${top.slice(0, 12)}'s parent chain loops or is longer than ${MAX_CHAIN}`);
+    // More than overlay2 stacks: a parent chain this long is a loop or an attack.
+    if (chain.includes(id)) throw new CorruptImageError(`layer ${top.slice(0, 12)}'s parent chain loops`);
+    checkLayerCount(`layer ${top.slice(0, 12)}'s parent chain`, chain.length);
     chain.push(id);
   }
   chain.reverse();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { KitError } from '../../errors';
+import { checkImageCount, checkLayerCount } from '../limits';
 import { hasMember, parseJson, readMember } from './member';
 import { checked, configAndHistory, ConfigSchema, CorruptImageError, diffIds, goArch, type ParsedImage } from './parsed';
 
@@ -43,8 +44,10 @@ export function readOciLayout(dir: string, source: string): ParsedImage[] {
     byName.set(name, [...(byName.get(name) ?? []), m]);
   }
   if (byName.size === 0) throw new CorruptImageError('index.json lists no manifests');
+  checkImageCount('index.json', byName.size);
   return [...byName].map(([name, descriptors]) => {
     const manifest = resolveManifest(dir, descriptors, 0);
+    checkLayerCount(`the manifest of ${name || 'the image'}`, manifest.layers.length);
     const config = checked(ConfigSchema, blobJson(dir, manifest.config), `config ${manifest.config.digest}`);
     const ids = diffIds(config, manifest.layers.length);
     const { createdBy, ...rest } = configAndHistory(config, manifest.layers.length, basename(source));

@@ -18,7 +18,8 @@
 //!
 //! Crates it links, all pure Rust (the addon's napi-rs is behind the `addon`
 //! feature, which this binary is built without): `libc` (declarations and
-//! glibc's thin syscall wrappers: no lock, no allocation); `serde` and
+//! glibc's thin syscall wrappers: no lock, no allocation) and `linux-raw-sys`
+//! (declarations only: the kernel structs libc lacks); `serde` and
 //! `serde_json` (the plan's JSON lines, parsed once before any step); `caps`
 //! (capability names and numbers); `seccompiler` and `syscalls` (a filter
 //! compiled to BPF in memory, syscall names to this architecture's numbers,

@@ -12,6 +12,7 @@ use crate::plan::{self, ContainerStep};
 use crate::sys;
 use crate::trace;
 
+mod constants;
 mod error;
 mod wait;
 

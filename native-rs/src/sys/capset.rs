@@ -1,29 +1,15 @@
 //! capset(2): set the calling thread's effective, permitted and inheritable
 //! capability sets in one call, as runc does before the container's execve.
 //! The trace names each capability (`CAP_CHOWN|CAP_KILL|...`); the names and
-//! numbers come from the `caps` crate.
+//! numbers come from the `caps` crate, the call's structs and version from
+//! `linux-raw-sys` (the kernel's <linux/capability.h>; libc has none of them).
+use linux_raw_sys::general::{__user_cap_data_struct as Data, __user_cap_header_struct as Header, _LINUX_CAPABILITY_VERSION_3};
+
 use super::{traced, SysResult};
-
-/// `_LINUX_CAPABILITY_VERSION_3`: two 32-bit words per set (64 capabilities).
-const VERSION_3: u32 = 0x2008_0522;
-
-#[repr(C)]
-struct Header {
-    version: u32,
-    pid: i32,
-}
-
-#[repr(C)]
-#[derive(Clone, Copy, Default)]
-struct Data {
-    effective: u32,
-    permitted: u32,
-    inheritable: u32,
-}
 
 /// Each set is a bit mask: bit N = capability N.
 pub fn capset(effective: u64, permitted: u64, inheritable: u64) -> SysResult {
-    let header = Header { version: VERSION_3, pid: 0 };
+    let header = Header { version: _LINUX_CAPABILITY_VERSION_3, pid: 0 };
     let word = |mask: u64, i: usize| (mask >> (32 * i)) as u32;
     let data: [Data; 2] = [0, 1].map(|i| Data { effective: word(effective, i), permitted: word(permitted, i), inheritable: word(inheritable, i) });
     let same = |mask: u64| if mask == effective { "effective".to_string() } else { cap_names(mask) };
@@ -31,7 +17,7 @@ pub fn capset(effective: u64, permitted: u64, inheritable: u64) -> SysResult {
         "{version=_LINUX_CAPABILITY_VERSION_3, pid=0}".to_string(),
         format!("{{effective={}, permitted={}, inheritable={}}}", cap_names(effective), same(permitted), same(inheritable)),
     ];
-    traced("capset", args, || unsafe { ::libc::syscall(::libc::SYS_capset, &header as *const Header, data.as_ptr()) as i64 })
+    traced("capset", args, || unsafe { super::libc::syscall(super::libc::SYS_capset, &header as *const Header, data.as_ptr()) as i64 })
 }
 
 /// `CAP_SYS_ADMIN`, or `cap_41` for a number this kernel has but `caps` does not know.

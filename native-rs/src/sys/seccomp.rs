@@ -6,18 +6,13 @@
 use super::{traced, SysResult};
 use seccompiler::BpfProgram;
 
-use ::libc::SECCOMP_SET_MODE_FILTER;
-
-#[repr(C)]
-struct SockFprog {
-    len: u16,
-    filter: *const seccompiler::sock_filter,
-}
+use super::libc::{self, sock_fprog, sock_filter, SECCOMP_SET_MODE_FILTER};
 
 pub fn set_mode_filter(program: &BpfProgram) -> SysResult {
-    let prog = SockFprog { len: program.len() as u16, filter: program.as_ptr() };
+    // seccompiler's sock_filter is <linux/filter.h>'s, as libc's is.
+    let prog = sock_fprog { len: program.len() as u16, filter: program.as_ptr() as *mut sock_filter };
     let args = vec!["SECCOMP_SET_MODE_FILTER".into(), "0".into(), format!("{{len={}, filter={:p}}}", program.len(), program.as_ptr())];
     traced("seccomp", args, || unsafe {
-        ::libc::syscall(::libc::SYS_seccomp, SECCOMP_SET_MODE_FILTER as u64, 0u64, &prog as *const SockFprog) as i64
+        libc::syscall(libc::SYS_seccomp, SECCOMP_SET_MODE_FILTER as u64, 0u64, &prog as *const sock_fprog) as i64
     })
 }
