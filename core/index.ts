@@ -15,6 +15,9 @@ export { runContainer, newContainerId, type RunOptions, type RunResult } from '.
 export { reapOrphans } from './engine/state';
 export { startDetached, type Detached } from './engine/detached';
 export { runShim } from './engine/shim';
+export { runAttached, attachContainer, type AttachEnd, type AttachOptions } from './engine/attach';
+export { parseDetachKeys, DetachKeys, DEFAULT_DETACH_KEYS } from './engine/detach-keys';
+export type { ShimExit } from './engine/attach-protocol';
 export { startFailure, shellStatus } from './engine/outcome';
 export { execInContainer } from './engine/exec';
 export { inspectContainer } from './engine/inspect';
@@ -66,7 +69,7 @@ export const importImage = lazy(() => require('./image/import') as typeof import
 export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
 export { removeImage } from './image/remove';
 export { checkTarget as checkMountTarget } from './plan/mounts';
-export { parseUser, resolveUser } from './plan/user';
+export { parseUser, resolveUser, withHome } from './plan/user';
 export { parseUlimit } from './plan/ulimits';
 export { checkVolumeName, ensureVolume, listVolumes, readVolume, removeVolume, type Volume } from './storage/volumes';
 export { withStdinArchive } from './image/stdin-archive';

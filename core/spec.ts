@@ -49,6 +49,8 @@ export interface ContainerSpec {
   mounts?: Mount[];
   /** docker run -t: a pseudo-terminal of this size (kit's terminal's) as the command's stdio and controlling terminal. */
   tty?: { rows: number; cols: number };
+  /** docker run -i: the container's stdin stays open (Docker's OpenStdin); its shim writes what attached clients type into it. */
+  interactive?: boolean;
   /** docker run --restart: what its shim does when it exits (default: nothing). */
   restart?: RestartPolicy;
   /** A detached container's log is rotated past this size (docker run --log-opt max-size). */

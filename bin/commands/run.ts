@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { ensureImage, ImageStore, KitError, kitPaths, recordingHeader, runContainer, shellStatus, specFromImage } from '../../core';
-import type { RunRecord } from '../../core';
+import { ensureImage, ImageStore, KitError, kitPaths, recordingHeader, runAttached, runContainer, shellStatus, specFromImage, withHome } from '../../core';
+import type { AttachEnd, ContainerSpec, KitPaths, RunRecord, TraceEvent } from '../../core';
 import { outputWidth } from '../flags/view';
 import { PlainRunPrinter, processOutput } from '../render/run-plain';
 import { kitInvocation } from '../invocation';
@@ -8,12 +8,12 @@ import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags, rootlessResources } from '../flags/cgroups';
 import { containerFlags, processSpec, runRequest } from '../flags/container';
-import { keepAfterExit, lifecycleFlags, logOptions, restartOption, startContainer } from '../flags/lifecycle';
+import { keepAfterExit, lifecycleFlags, logOptions, restartOption, shimCommand, startContainer } from '../flags/lifecycle';
 import { hostNetworkNamespaces, networkFlags, networkSpec, publishAll } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
 import { readOnlyFlag, storageFlags, storageSpec } from '../flags/storage';
 import { metadataFlags, metadataSpec } from '../flags/metadata';
-import { stdinOption, terminalFlags, ttyOption } from '../flags/terminal';
+import { detachKeys, detachKeysFlag, interactiveOption, stdinOption, terminalFlags, ttyOption } from '../flags/terminal';
 import { mountsFromFlags, volumeFlags } from '../flags/volumes';
 import { usernsFlags, usernsSpec } from '../flags/userns';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
@@ -49,6 +49,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     ...containerFlags,
     ...lifecycleFlags,
     ...terminalFlags,
+    ...detachKeysFlag,
     ...volumeFlags,
     ...cgroupFlags,
     ...networkFlags,
@@ -72,6 +73,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     const paths = kitPaths();
     const image = await ensureImage(paths, args.image);
     const fromImage = specFromImage(image, runRequest(flags, command));
+    const roots = new ImageStore(paths).layerDirs(image).reverse();
     const spec = {
       ...fromImage,
       ...usernsSpec(flags, fromImage.namespaces),
@@ -80,11 +82,13 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       ...storageSpec(flags),
       ...(flags['read-only'] ? { readOnly: true } : {}),
       ...metadataSpec(flags),
-      ...processSpec(flags, new ImageStore(paths).layerDirs(image).reverse()),
+      ...processSpec(flags, roots),
+      env: withHome(fromImage.env, flags.user, roots),
       ...securitySpec(flags),
       ...logOptions(flags),
       ...restartOption(flags),
       ...ttyOption(flags),
+      ...interactiveOption(flags),
       ...mountsFromFlags(flags),
       keepLayer: keepAfterExit(flags),
     };
@@ -100,7 +104,10 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       session?.add(record);
       printer?.feed(record);
     };
+    const keys = detachKeys(flags);
     return startContainer(this, spec, flags, async () => {
+      // -it: a shim owns the container and this kit attaches to it, so Ctrl-P Ctrl-Q can leave it running.
+      if (flags.tty && flags.interactive && !json && !session) return this.runAttached(spec, paths, keys, emit, flags.trace);
       try {
         const result = await runContainer(spec, {
           paths,
@@ -118,6 +125,26 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
         await session?.finish();
       }
     });
+  }
+
+  /**
+   * `kit run -it` as docker's: the container is started by a shim (as with
+   * -d) and this kit is attached to it until the command ends (its exit code
+   * is kit's) or the detach keys leave it running (kit attach goes back).
+   */
+  private async runAttached(spec: ContainerSpec, paths: KitPaths, keys: Buffer, emit: (record: RunRecord) => void, trace: boolean): Promise<AttachEnd> {
+    const onEvent = trace ? (event: TraceEvent) => emit({ type: 'trace', event }) : undefined;
+    const end = await runAttached(spec, shimCommand(this), paths, { tty: true, stdin: true, detachKeys: keys, onEvent });
+    if ('detached' in end) {
+      process.stderr.write('read escape sequence\n');
+      return end;
+    }
+    if ('failed' in end) throw new KitError(end.failed.message, end.failed.hint ?? undefined, end.failed.exitCode);
+    if ('lost' in end) throw new KitError(`the shim of container ${end.id} ended without saying how the container did`, '`kit ps -a` and `kit logs` may tell');
+    if (end.exit.notes.length) emit({ type: 'notes', notes: end.exit.notes });
+    emit({ type: 'end', result: end.exit, failed: end.exit.failed });
+    process.exitCode = shellStatus(end.exit);
+    return end;
   }
 
   private ownArgv(): { own: string[]; command: string[] } {

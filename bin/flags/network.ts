@@ -45,9 +45,9 @@ export function networkSpec(flags: { publish?: string[]; network: string; 'add-h
   checkPorts(ports.filter((p) => p.hostPort !== ANY_PORT));
   const extraHosts = (flags['add-host'] ?? []).map(parseExtraHost);
   const dns = (flags.dns ?? []).map(parseNameserver);
-  if ((extraHosts.length || dns.length) && network !== 'bridge' && network !== 'none') {
-    throw new KitError(`--add-host and --dns need a network of the container's own, not --network ${network}`, 'kit writes /etc/hosts and /etc/resolv.conf for --network bridge or none');
-  }
+  // As Docker: a container that joins another's network shares its /etc/hosts and resolv.conf, so it cannot have its own.
+  if (network.startsWith('container:') && dns.length) throw new KitError('conflicting options: dns and the network mode', `--network ${network} shares that container's /etc/resolv.conf: drop --dns, or give it to that container`);
+  if (network.startsWith('container:') && extraHosts.length) throw new KitError('conflicting options: custom host-to-IP mapping and the network mode', `--network ${network} shares that container's /etc/hosts: drop --add-host, or give it to that container`);
   if (network === 'bridge') iptablesBackend(); // missing iptables: one line saying how to install it, before anything is made
   return { network, ports: assignHostPorts(ports), ...(extraHosts.length ? { extraHosts } : {}), ...(dns.length ? { dns } : {}) };
 }

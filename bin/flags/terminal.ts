@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { KitError, type RunOptions } from '../../core';
+import { KitError, parseDetachKeys, type RunOptions } from '../../core';
 
 /**
  * docker run/exec -i and -t. Without -i the container's stdin is /dev/null,
@@ -25,13 +25,35 @@ export function ttySize(): { rows: number; cols: number } {
   return process.stdout.isTTY && rows > 0 && columns > 0 ? { rows, cols: columns } : { rows: 24, cols: 80 };
 }
 
-/** -t as the spec's terminal; -it wants a terminal to read from, as docker says ("the input device is not a TTY"). */
-export function ttyOption(flags: { tty: boolean; interactive: boolean }): { tty?: { rows: number; cols: number } } {
+/**
+ * -t as the spec's terminal; -it wants a terminal to read from, as docker
+ * says ("the input device is not a TTY"), unless detached (-dit: kit attach
+ * brings the terminal later).
+ */
+export function ttyOption(flags: { tty: boolean; interactive: boolean; detach?: boolean }): { tty?: { rows: number; cols: number } } {
   if (!flags.tty) return {};
-  if (flags.interactive && !process.stdin.isTTY) {
+  if (flags.interactive && !flags.detach && !process.stdin.isTTY) {
     throw new KitError('the input device is not a TTY', 'drop -t to pipe input to the container (-i alone), or run kit in a terminal');
   }
   return { tty: ttySize() };
+}
+
+/** --detach-keys of kit run and kit attach. */
+export const detachKeysFlag = {
+  'detach-keys': Flags.string({
+    helpValue: 'KEYS',
+    description: "the keys that detach kit from a -it container, which runs on (kit attach goes back): comma-separated characters or ctrl-<a-z, @, [, \\, ], ^, _> (default ctrl-p,ctrl-q, as docker)",
+  }),
+};
+
+/** The detach sequence as bytes; a bad value is one line naming it. */
+export function detachKeys(flags: { 'detach-keys'?: string }): Buffer {
+  return parseDetachKeys(flags['detach-keys']);
+}
+
+/** -i in the spec (Docker's OpenStdin): a shim keeps the container's stdin open for attached clients. */
+export function interactiveOption(flags: { interactive: boolean }): { interactive?: true } {
+  return flags.interactive ? { interactive: true } : {};
 }
 
 export function stdinOption(flags: { interactive: boolean }): Pick<RunOptions, 'stdin'> {

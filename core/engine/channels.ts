@@ -10,16 +10,33 @@ export type Stdio =
   | 'capture'
   /** The container uses kit's own terminal. */
   | 'inherit'
-  /** Each chunk of output to this function as it comes (a detached container's shim writes its log). */
-  | { output: (stream: 'stdout' | 'stderr', text: string) => void };
+  /** Each chunk of output to this function as it comes (a detached container's shim writes its log and its attached clients). */
+  | Relay;
+
+/** A container's stdio relayed by its shim: the output to its log and attached clients, their input in. */
+export interface Relay {
+  output: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** With stdin 'relay': called once the container's input can be written (its stdin pipe, or its pty's master with -t). */
+  input?: (input: ContainerInput) => void;
+}
+
+/** Where input for a container goes: its stdin pipe, or its terminal (which also has a size). */
+export interface ContainerInput {
+  write(chunk: Buffer): void;
+  /** The pty's window size (-t only): the container's foreground process group gets SIGWINCH. */
+  resize?(rows: number, cols: number): void;
+}
 
 /**
  * The container's stdin: /dev/null (Docker's default), or, with -i, kit's
  * own stdin reopened through /proc/self/fd/0 (a file description of its own:
  * the flags Node set on kit's, O_NONBLOCK on a terminal, do not follow it
- * into the container, where a blocking read would fail with EAGAIN).
+ * into the container, where a blocking read would fail with EAGAIN), or,
+ * for a container its shim owns (`kit run -di`, attach), a pipe whose write
+ * end the shim keeps open and writes what attached clients type into
+ * (Docker's OpenStdin), so the container's stdin outlives any one client.
  */
-export type Stdin = 'null' | 'pass';
+export type Stdin = 'null' | 'pass' | 'relay';
 
 /**
  * The fds between kit and a container. The child gets, as fds 0-3: stdin,
@@ -34,6 +51,8 @@ export interface Channels {
   stderr?: number;
   /** With a terminal (-t): kit's end of the console socket, on which the container sends its pty's master. */
   console?: number;
+  /** With stdin 'relay' and no terminal: the write end of the container's stdin pipe. */
+  stdin?: number;
 }
 
 const CHILD_SIDE = 'the container end: handed to clone, then closed here';
@@ -67,11 +86,12 @@ export function openChannels(trace: TraceRecorder, stdio: Stdio, stdin: Stdin = 
     const devNull = file('/dev/null', 'r+');
     return { childFds: [devNull, devNull, devNull, control[1], console[1]], control: control[0], console: console[0] };
   }
-  const input = stdin === 'pass' ? passedStdin(file) : file('/dev/null', 'r');
-  if (stdio === 'inherit') return { childFds: [input, 1, 2, control[1]], control: control[0] };
+  const relayed = stdin === 'relay' ? pair(trace.host("a pipe for the container's stdin: kit's shim keeps its write end", (n) => n.pipe())) : undefined;
+  const input = relayed ? relayed[0] : stdin === 'pass' ? passedStdin(file) : file('/dev/null', 'r');
+  if (stdio === 'inherit') return { childFds: [input, 1, 2, control[1]], control: control[0], stdin: relayed?.[1] };
   const out = pair(trace.host("a pipe for the container's stdout", (n) => n.pipe()));
   const err = pair(trace.host("a pipe for the container's stderr", (n) => n.pipe()));
-  return { childFds: [input, out[1], err[1], control[1]], control: control[0], stdout: out[0], stderr: err[0] };
+  return { childFds: [input, out[1], err[1], control[1]], control: control[0], stdout: out[0], stderr: err[0], stdin: relayed?.[1] };
 }
 
 /**
@@ -91,7 +111,7 @@ export function closeChildEnds(trace: TraceRecorder, channels: Channels): void {
 
 /** Close kit's own ends, when no container was started to use the others. */
 export function closeKitEnds(trace: TraceRecorder, channels: Channels): void {
-  for (const fd of [channels.control, channels.stdout, channels.stderr, channels.console]) {
+  for (const fd of [channels.control, channels.stdout, channels.stderr, channels.console, channels.stdin]) {
     if (fd !== undefined) trace.host('no container after all: close the channel', (n) => n.close(fd));
   }
 }
@@ -121,4 +141,15 @@ export function readAll(fd: number, onChunk?: (chunk: string) => void, keep = tr
     socket.on('close', done);
   });
   return { socket, text };
+}
+
+/**
+ * The write end of a relayed stdin pipe as a ContainerInput: a socket, so a
+ * container that does not read blocks nothing (the writes queue), and one
+ * that has exited (EPIPE) is simply not written to any more.
+ */
+export function pipeInput(fd: number): { input: ContainerInput; close: () => void } {
+  const socket = new Socket({ fd, readable: false, writable: true });
+  socket.on('error', () => socket.destroy());
+  return { input: { write: (chunk) => void (socket.writable && socket.write(chunk)) }, close: () => socket.destroy() };
 }

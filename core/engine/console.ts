@@ -2,6 +2,7 @@ import { writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { ReadStream } from 'node:tty';
 import type { TraceRecorder } from '../trace/recorder';
+import type { ContainerInput } from './channels';
 
 /** What the container's terminal is connected to on kit's side. */
 export interface ConsoleIo {
@@ -9,6 +10,8 @@ export interface ConsoleIo {
   output: (text: string) => void;
   /** Pass kit's stdin to it: raw when it is a terminal, so Ctrl-C, Ctrl-Z and Ctrl-D reach the container's foreground process group, not kit. */
   input: boolean;
+  /** Or input comes from elsewhere (the shim's attached clients): handed the terminal's input once it is connected. */
+  relay?: (input: ContainerInput) => void;
 }
 
 /**
@@ -25,6 +28,7 @@ export class Console {
   private readonly ended: Promise<void>;
   private endOutput!: () => void;
   private readonly restore: Array<() => void> = [];
+  private writer?: FdWriter;
 
   constructor(
     private readonly trace: TraceRecorder,
@@ -55,6 +59,7 @@ export class Console {
     while (this.restore.length > 0) this.restore.pop()!();
     this.master?.destroy();
     this.master = undefined;
+    this.writer?.stop();
     this.closeSocket();
     this.endOutput();
   }
@@ -75,13 +80,20 @@ export class Console {
     master.on('error', () => this.endOutput());
     master.on('close', () => this.endOutput());
     master.on('end', () => this.endOutput());
+    this.writer = new FdWriter(this.fd);
     this.followWindowSize();
     if (this.io.input) this.passInput();
+    this.io.relay?.({ write: (chunk) => this.writer?.write(chunk), resize: (rows, cols) => this.resize(rows, cols, "an attached client's terminal was resized: so is the container's (it gets SIGWINCH)") });
+  }
+
+  private resize(rows: number, cols: number, why: string): void {
+    if (this.fd < 0 || !this.master || rows <= 0 || cols <= 0) return;
+    this.trace.host(why, (n) => n.setWindowSize(this.fd, rows, cols));
   }
 
   private followWindowSize(): void {
     if (!process.stdout.isTTY) return;
-    const resize = () => this.trace.host("kit's terminal was resized: so is the container's (it gets SIGWINCH)", (n) => n.setWindowSize(this.fd, process.stdout.rows, process.stdout.columns));
+    const resize = () => this.resize(process.stdout.rows, process.stdout.columns, "kit's terminal was resized: so is the container's (it gets SIGWINCH)");
     process.on('SIGWINCH', resize);
     this.restore.push(() => process.off('SIGWINCH', resize));
   }
@@ -97,7 +109,7 @@ export class Console {
         process.off('exit', back);
       });
     }
-    const forward = (chunk: Buffer) => writeAll(this.fd, chunk);
+    const forward = (chunk: Buffer) => this.writer?.write(chunk);
     stdin.on('data', forward);
     stdin.resume();
     this.restore.push(() => {
@@ -107,13 +119,49 @@ export class Console {
   }
 }
 
-/** The master is non-blocking (libuv made it so): a full pty buffer is retried, a closed one dropped. */
-function writeAll(fd: number, chunk: Buffer): void {
-  for (let off = 0; off < chunk.length; ) {
-    try {
-      off += writeSync(fd, chunk, off);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return;
+/**
+ * Writes to the pty's master, which is non-blocking (libuv made it so): what
+ * a full terminal does not take now is kept and retried shortly, so a
+ * container that does not read its terminal never blocks kit (or its shim,
+ * which relays every attached client and the log at once). A closed one is
+ * dropped.
+ */
+class FdWriter {
+  private readonly queue: Buffer[] = [];
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(private readonly fd: number) {}
+
+  write(chunk: Buffer): void {
+    if (this.stopped) return;
+    this.queue.push(chunk);
+    if (!this.timer) this.flush();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    while (this.queue.length > 0 && !this.stopped) {
+      const chunk = this.queue[0];
+      let written: number;
+      try {
+        written = writeSync(this.fd, chunk);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return this.stop();
+        this.timer = setTimeout(() => this.flush(), RETRY_MS);
+        return;
+      }
+      if (written < chunk.length) this.queue[0] = chunk.subarray(written);
+      else this.queue.shift();
     }
   }
 }
+
+/** How soon a full terminal is written to again. */
+const RETRY_MS = 10;

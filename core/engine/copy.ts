@@ -3,12 +3,16 @@ import { basename, join, posix } from 'node:path';
 import { KitError } from '../errors';
 import { native } from '../native';
 import type { KitPaths } from '../paths';
+import { ImageStore } from '../image/store';
+import { lookupContainerLayer, openKeptRootfs } from '../storage/containers';
 import { findAnyContainer } from './names';
+import { withHostChanges } from './session';
 
 /**
- * `kit cp`, as `docker cp`, both ways, for a running container. Every path
+ * `kit cp`, as `docker cp`, both ways, for a running container or a stopped
+ * one (its kept layer mounted for the copy, then unmounted). Every path
  * inside it is opened with openat2(RESOLVE_IN_ROOT) from a descriptor of its
- * root (/proc/<pid>/root): `..` stops at its "/", an absolute symlink means
+ * root (/proc/<pid>/root, or the mounted layer): `..` stops at its "/", an absolute symlink means
  * its own path, so whatever the container holds (or swaps in while kit
  * copies) no open lands on a host file. Regular files and directories are
  * copied; symlinks and special files are named and left out.
@@ -25,12 +29,34 @@ export interface CopyResult {
   skipped: string[];
 }
 
-/** A running container's root, as an O_PATH descriptor (closed by the caller). */
-function containerRoot(paths: KitPaths, ref: string): number {
+/**
+ * `use` with an O_PATH descriptor of the container's root: a running one's
+ * as its processes see it (volumes included), a stopped one's layer,
+ * mounted for the while (journaled: a kill -9 of kit cp leaves no mount).
+ */
+async function withContainerRoot<T>(paths: KitPaths, ref: string, use: (root: number) => T): Promise<T> {
   const c = findAnyContainer(paths, ref);
-  const pid = c.running?.pid;
-  if (!pid) throw new KitError(`container ${c.name} is not running`, `kit cp copies through a running container's root: start it first (kit start ${ref})`);
-  return openSync(`/proc/${pid}/root`, O_PATH | constants.O_DIRECTORY);
+  const open = (path: string) => {
+    const root = openSync(path, O_PATH | constants.O_DIRECTORY);
+    try {
+      return use(root);
+    } finally {
+      closeSync(root);
+    }
+  };
+  if (c.running) {
+    if (!c.running.pid) throw new KitError(`container ${c.name} is still being set up`, 'try again in a moment');
+    return open(`/proc/${c.running.pid}/root`);
+  }
+  if (!lookupContainerLayer(paths, c.id)) throw new KitError(`container ${c.name} has no layer left to copy through`, 'it was made without keeping its layer');
+  return withHostChanges(`cp-${c.id}`, (ctx) => {
+    const kept = openKeptRootfs(ctx, new ImageStore(paths), c.id);
+    try {
+      return open(kept.rootfs);
+    } finally {
+      kept.close();
+    }
+  }, { paths });
 }
 
 function inRoot(root: number, path: string, flags: number, mode = 0): number {
@@ -44,17 +70,14 @@ function inRoot(root: number, path: string, flags: number, mode = 0): number {
 }
 
 /** CONTAINER:PATH -> host DEST (a directory receives it under its own name, as docker cp does). */
-export function copyFromContainer(paths: KitPaths, ref: string, path: string, dest: string): CopyResult {
-  const root = containerRoot(paths, ref);
-  const result: CopyResult = { files: 0, bytes: 0, skipped: [] };
-  try {
+export function copyFromContainer(paths: KitPaths, ref: string, path: string, dest: string): Promise<CopyResult> {
+  return withContainerRoot(paths, ref, (root) => {
+    const result: CopyResult = { files: 0, bytes: 0, skipped: [] };
     const from = posix.resolve('/', path);
     const target = existsSync(dest) && lstatSync(dest).isDirectory() ? join(dest, posix.basename(from) || 'root') : dest;
     pullTree(root, from, target, result);
-  } finally {
-    closeSync(root);
-  }
-  return result;
+    return result;
+  });
 }
 
 function pullTree(root: number, from: string, to: string, result: CopyResult): void {
@@ -110,23 +133,20 @@ function inRootOrUndefined(root: number, path: string, flags: number): number | 
 }
 
 /** Host SRC -> CONTAINER:PATH. An existing directory there receives SRC under its own name. */
-export function copyToContainer(paths: KitPaths, src: string, ref: string, path: string): CopyResult {
+export function copyToContainer(paths: KitPaths, src: string, ref: string, path: string): Promise<CopyResult> {
   const stats = lstatOrThrow(src);
-  const root = containerRoot(paths, ref);
-  const result: CopyResult = { files: 0, bytes: 0, skipped: [] };
-  try {
+  if (!stats.isDirectory() && !stats.isFile()) throw new KitError(`${src} is not a regular file or a directory`, 'kit cp copies files and directories');
+  return withContainerRoot(paths, ref, (root) => {
+    const result: CopyResult = { files: 0, bytes: 0, skipped: [] };
     let to = posix.resolve('/', path);
     const existing = inRootOrUndefined(root, to, O_PATH);
     if (existing !== undefined) {
       if (fstatSync(existing).isDirectory()) to = posix.join(to, basename(src));
       closeSync(existing);
     }
-    if (!stats.isDirectory() && !stats.isFile()) throw new KitError(`${src} is not a regular file or a directory`, 'kit cp copies files and directories');
     pushTree(root, src, to, result);
-  } finally {
-    closeSync(root);
-  }
-  return result;
+    return result;
+  });
 }
 
 function pushTree(root: number, from: string, to: string, result: CopyResult): void {

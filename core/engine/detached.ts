@@ -3,6 +3,8 @@ import type { Socket } from 'node:net';
 import { KitError } from '../errors';
 import { kitPaths, type KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
+import { LineChannel, type ClientMessage, type ShimMessage, type ShimRequest } from './attach-protocol';
+import { failureOf } from './outcome';
 import { newContainerId } from './run';
 
 /**
@@ -11,18 +13,11 @@ import { newContainerId } from './run';
  * As Docker hands each container to a containerd-shim, kit starts a shim
  * (`kit shim <id>`, core/engine/shim.ts): its own session, no terminal, the
  * container's owner until the end. This side and the shim talk over one
- * socket (the shim's fd 3): the request goes in, one reply comes back once
- * the command runs or has failed to start, and `kit run -d` exits.
+ * socket (the shim's fd 3), one JSON object a line (attach-protocol.ts): the
+ * request goes in, one reply comes back once the command runs or has failed
+ * to start, and `kit run -d` exits. `kit run -it` keeps the socket as its
+ * attached client instead (attach.ts), so it can detach.
  */
-export interface ShimRequest {
-  spec: ContainerSpec;
-  paths: KitPaths;
-}
-
-export type ShimReply =
-  | { running: { id: string; pid: number } }
-  | { failed: { message: string; hint: string | null; exitCode: number } };
-
 export interface Detached {
   id: string;
   name: string;
@@ -31,36 +26,34 @@ export interface Detached {
 }
 
 /**
- * Start `spec` detached. `shim` is the argv that runs `kit shim` (the CLI
+ * Start a shim for `spec`. `shim` is the argv that runs `kit shim` (the CLI
  * knows where it is installed); the id is appended (an existing kept
- * container's, for `kit start`). Resolves once the
- * command runs; a container that failed to start throws its error here.
+ * container's, for `kit start`). `onMessage` gets every line the shim sends.
  */
-export async function startDetached(spec: ContainerSpec, shim: string[], paths: KitPaths = kitPaths(), id = newContainerId()): Promise<Detached> {
+export function spawnShim(request: ShimRequest, shim: string[], id: string, onMessage: (message: ShimMessage) => void, onClose: () => void): LineChannel<ShimRequest | ClientMessage, ShimMessage> {
   const child = spawn(shim[0], [...shim.slice(1), id], { detached: true, cwd: '/', stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
-  const channel = child.stdio[3] as Socket;
-  const request: ShimRequest = { spec, paths };
-  channel.write(JSON.stringify(request) + '\n');
-  try {
-    const reply = await readReply(channel);
-    if (reply === undefined) throw new KitError(`the shim of container ${id} ended before the container started`, 'run it in the foreground (without -d) to see why');
-    if ('failed' in reply) throw new KitError(reply.failed.message, reply.failed.hint ?? undefined, reply.failed.exitCode);
-    return { id, name: spec.name ?? id, pid: reply.running.pid };
-  } finally {
-    channel.destroy();
-    child.unref(); // the shim lives on: kit run -d exits now
-  }
+  child.unref(); // the shim lives on: kit exits without waiting for it
+  const channel = new LineChannel<ShimRequest | ClientMessage, ShimMessage>(child.stdio[3] as Socket, onMessage, onClose);
+  channel.send(request);
+  return channel;
 }
 
-/** The shim's one line, or undefined if it closed the socket without one. */
-function readReply(channel: Socket): Promise<ShimReply | undefined> {
-  return new Promise((resolve) => {
-    let text = '';
-    channel.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      if (text.includes('\n')) resolve(JSON.parse(text.slice(0, text.indexOf('\n'))) as ShimReply);
+/** Start `spec` detached. Resolves once the command runs; a container that failed to start throws its error here. */
+export async function startDetached(spec: ContainerSpec, shim: string[], paths: KitPaths = kitPaths(), id = newContainerId()): Promise<Detached> {
+  let channel: LineChannel<ShimRequest | ClientMessage, ShimMessage> | undefined;
+  try {
+    const reply = await new Promise<ShimMessage | undefined>((resolve) => {
+      channel = spawnShim({ spec, paths }, shim, id, resolve, () => resolve(undefined));
     });
-    channel.on('close', () => resolve(undefined));
-    channel.on('error', () => resolve(undefined));
-  });
+    if (reply === undefined) throw new KitError(`the shim of container ${id} ended before the container started`, 'run it in the foreground (without -d) to see why');
+    if ('failed' in reply) throw new KitError(`container ${id} did not start: ${reply.failed.message}`, reply.failed.hint ?? undefined, reply.failed.exitCode);
+    if ('exit' in reply && reply.exit.failed) {
+      const err = failureOf(reply.exit.failed, reply.exit.exitCode ?? 125);
+      throw new KitError(`container ${id} did not start: ${err.message}`, err.hint, err.exitCode);
+    }
+    if (!('running' in reply)) throw new KitError(`the shim of container ${id} answered out of turn`);
+    return { id, name: spec.name ?? id, pid: reply.running.pid };
+  } finally {
+    channel?.destroy();
+  }
 }

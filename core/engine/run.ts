@@ -5,6 +5,8 @@ import type { Socket } from 'node:net';
 import { Interrupts } from '../host/interrupts';
 import { HostChanges } from '../host/journal';
 import { ensureImage } from '../image/ensure';
+import { ImageStore } from '../image/store';
+import { imageOfContainer } from '../storage/containers';
 import { self } from '../host/process';
 import { SIG } from '../linux';
 import { initPath, type NativeAddon } from '../native';
@@ -16,7 +18,7 @@ import type { ContainerSpec, Namespace } from '../spec';
 import { NAMESPACE_FLAG } from '../plan/namespaces';
 import { parseEvents, type TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
-import { closeChildEnds, closeKitEnds, openChannels, readAll, type Channels, type Stdin, type Stdio } from './channels';
+import { closeChildEnds, closeKitEnds, openChannels, pipeInput, readAll, type Channels, type Stdin, type Stdio } from './channels';
 import { Console } from './console';
 import { ContainerTrace } from './container-trace';
 import { decodeStatus } from './exit-status';
@@ -26,7 +28,7 @@ import { journalFile, reapOrphans, writeState, type ContainerState } from './sta
 export interface RunOptions {
   paths?: KitPaths;
   stdio?: Stdio;
-  /** The container's stdin: /dev/null unless 'pass' (kit run -i). */
+  /** The container's stdin: /dev/null unless 'pass' (kit run -i), or 'relay' (a shim's: stdio.input gets its write end). */
   stdin?: Stdin;
   /** Called with each trace event as it happens. */
   onEvent?: (event: TraceEvent) => void;
@@ -95,7 +97,9 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   const paths = options.paths ?? kitPaths();
   checkWritable(paths);
   reapOrphans(paths);
-  if (spec.image) await ensureImage(paths, spec.image);
+  // A kept container started again runs from the layers it was made from, whatever its image's name means now.
+  const restarted = options.id !== undefined && imageOfContainer(paths, new ImageStore(paths), options.id) !== undefined;
+  if (spec.image && !restarted) await ensureImage(paths, spec.image);
   const id = options.id ?? newContainerId();
   const trace = new TraceRecorder(options.onEvent, options.native);
   const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };
@@ -190,9 +194,11 @@ async function startAndWait(
   }
   // -t: the pty's output is the container's stdout (a terminal merges stdout and stderr).
   let ttyOut = '';
+  const relay = typeof stdio === 'object' && options.stdin === 'relay' ? stdio.input : undefined;
   const console = tty
     ? new Console(trace, channels.console, {
         input: options.stdin === 'pass',
+        relay,
         output: (text) => {
           if (stdio === 'inherit') return void process.stdout.write(text);
           if (typeof stdio === 'object') return stdio.output('stdout', text);
@@ -201,10 +207,14 @@ async function startAndWait(
         },
       })
     : undefined;
+  // -i without a terminal, relayed: the shim writes what its clients type into the stdin pipe.
+  const stdinPipe = channels.stdin === undefined ? undefined : pipeInput(channels.stdin);
+  if (stdinPipe) relay?.(stdinPipe.input);
   try {
     return await runAttached(plan, ctx, options, interrupts, onCloned, channels, pid, console, () => ttyOut);
   } finally {
     console?.close();
+    stdinPipe?.close();
   }
 }
 

@@ -4,57 +4,107 @@ import { join } from 'node:path';
 import { KitError } from '../errors';
 import { containerDir, type KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
-import type { ShimReply, ShimRequest } from './detached';
-import { shellStatus, startFailure } from './outcome';
+import { attachSocketPath, AttachHub } from './attach-hub';
+import { LineChannel, type ClientMessage, type ShimMessage, type ShimRequest } from './attach-protocol';
+import { shellStatus } from './outcome';
 import { LogWriter } from './log-file';
 import { readRecord, recordDir, updateRecord } from './record';
 import { restartDelayMs, shouldRestart } from './restart-policy';
 import { runContainer } from './run';
 
-/** fd 3 of the shim: the socket to the `kit run -d` that started it. */
+/** fd 3 of the shim: the socket to the `kit run` that started it. */
 const CHANNEL_FD = 3;
 
+type Failed = Extract<ShimMessage, { failed: unknown }>['failed'];
+
 /**
- * The shim of a detached container (see detached.ts): reads its request,
- * runs the container to the end with its stdout and stderr going to log
- * files in the state dir, and tells the starting kit once the command runs
- * or why it did not start. It owns the container (state.json's owner): if
- * it dies, PDEATHSIG kills the container and the next kit command replays
- * its journal.
+ * The shim of a container kit does not run in its own process (`kit run -d`,
+ * `kit run -it`, `kit start`; see detached.ts): reads its request, runs the
+ * container to the end with its output going to its log and to every
+ * attached client (attach-hub.ts), what they type to its stdin, and tells a
+ * `kit run -d` once the command runs or why it did not start. It owns the
+ * container (state.json's owner): if it dies, PDEATHSIG kills the container
+ * and the next kit command replays its journal.
  */
 export async function runShim(id: string): Promise<void> {
-  const channel = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
-  channel.on('error', () => undefined); // the starting kit has gone: nobody left to tell
-  const request = JSON.parse(await readLine(channel)) as ShimRequest;
-  const reply = (message: ShimReply) => {
-    if (!channel.writable) return;
-    channel.end(JSON.stringify(message) + '\n');
+  const socket = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
+  const starter = startingChannel(socket);
+  const request = await starter.request;
+  const { spec, paths } = request;
+  const hub = new AttachHub(spec.interactive === true);
+  // `kit run -it`: the starting kit is the first attached client; `kit run -d` waits for one reply.
+  let waiting: LineChannel<ShimMessage, unknown> | undefined = starter.channel;
+  if (request.attach) {
+    starter.attach(hub.adopt(starter.channel, { stdin: true, trace: request.attach.trace }));
+    waiting = undefined;
+  }
+  const reply = (message: ShimMessage) => {
+    waiting?.end(message);
+    waiting = undefined;
   };
   let log: LogWriter | undefined;
-  const { spec, paths } = request;
+  const output = (stream: 'stdout' | 'stderr', text: string) => {
+    log ??= new LogWriter(logFile(paths, id), spec.logMaxBytes);
+    log.write(stream, text);
+  };
   try {
     for (;;) {
       const result = await runContainer(spec, {
         id,
         paths,
-        stdio: {
-          output: (stream, text) => {
-            log ??= new LogWriter(logFile(paths, id), spec.logMaxBytes);
-            log.write(stream, text);
-          },
-        },
-        onRunning: (pid) => reply({ running: { id, pid } }),
+        stdio: hub.relay(output),
+        stdin: spec.interactive ? 'relay' : 'null',
+        onEvent: (event) => hub.event(event),
+        // Once the attach socket is there, so `kit attach` works as soon as `kit run -d` returns.
+        onRunning: (pid) => void hub.listen(attachSocketPath(paths, id)).then(() => reply({ running: { id, pid } })),
       });
-      const failed = startFailure(result);
-      if (failed) reply(failure(id, failed));
+      const exit = { exitCode: result.exitCode, signal: result.signal, oomKilled: result.oomKilled, notes: result.notes, failed: result.failed };
+      reply(result.failed ? { exit } : { running: { id, pid: result.pid } }); // a command that ended before the socket was up still ran
+      hub.exited(exit);
       if (!(await restartDue(paths, id, spec, shellStatus(result)))) break;
     }
   } catch (err) {
-    reply(failure(id, err instanceof KitError ? err : new KitError((err as Error).message)));
+    const failed = failure(err instanceof KitError ? err : new KitError((err as Error).message));
+    reply({ failed });
+    hub.failed(failed);
   } finally {
     log?.close();
   }
-  channel.destroy();
+  socket.destroy();
+}
+
+/**
+ * The socket from the starting kit: its first line is the request; a
+ * `kit run -it` goes on on it as an attached client (attach() hands its
+ * later lines to the hub).
+ */
+function startingChannel(socket: Socket) {
+  let first = true;
+  let receive: (message: ClientMessage) => void = () => undefined;
+  let gone: () => void = () => undefined;
+  let resolve!: (request: ShimRequest) => void;
+  let reject!: (err: Error) => void;
+  const request = new Promise<ShimRequest>((res, rej) => ((resolve = res), (reject = rej)));
+  const channel = new LineChannel<ShimMessage, ShimRequest | ClientMessage>(
+    socket,
+    (message) => {
+      if (!first) return receive(message as ClientMessage);
+      first = false;
+      resolve(message as ShimRequest);
+    },
+    () => {
+      reject(new Error('the starting kit closed the socket before sending its request'));
+      gone();
+    },
+  );
+  return {
+    channel,
+    request,
+    attach(client: { received: (message: ClientMessage) => void; gone: () => void }) {
+      receive = client.received;
+      gone = client.gone;
+    },
+  };
 }
 
 /**
@@ -81,20 +131,6 @@ export function logFile(paths: KitPaths, id: string): string {
   return join(dir, 'container.log');
 }
 
-function failure(id: string, err: KitError): ShimReply {
-  return { failed: { message: `container ${id} did not start: ${err.message}`, hint: err.hint ?? null, exitCode: err.exitCode } };
-}
-
-function readLine(channel: Socket): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      if (!text.includes('\n')) return;
-      channel.off('data', onData);
-      resolve(text.slice(0, text.indexOf('\n')));
-    };
-    channel.on('data', onData);
-    channel.on('close', () => reject(new Error('the starting kit closed the socket before sending its request')));
-  });
+function failure(err: KitError): Failed {
+  return { message: err.message, hint: err.hint ?? null, exitCode: err.exitCode };
 }

@@ -14,9 +14,10 @@ import { ImageStore } from './store';
  * empty its root.
  */
 export function removeImage(store: ImageStore, paths: KitPaths, name: string, force = false): { removedLayers: string[]; usedBy: string[] } {
-  store.get(name);
+  const image = store.get(name);
   const containers = listContainerLayers(paths);
-  const users = containers.filter((c) => c.image === name);
+  // Made from this very image: its name and its layers (a new image under an old name is not the old one).
+  const users = containers.filter((c) => c.image === name && c.layers.join() === image.layers.join());
   if (users.length && !force) {
     const first = users[0];
     const ref = first.name ?? first.id.slice(0, 12);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 
 /**
  * The three files a networked container needs in /etc, as Docker writes
@@ -23,6 +24,32 @@ export function etcFiles(hostname: string, address: string | undefined, extras: 
     hosts: `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${added}${self}`,
     'resolv.conf': extras.dns?.length ? ownResolvConf(extras.dns) : resolvConf(),
   };
+}
+
+/**
+ * --network host, as Docker writes them: the host's own /etc/hosts (plus
+ * --add-host lines) and /etc/resolv.conf (the same network namespace, so
+ * its loopback nameservers work; --dns replaces its nameservers), and the
+ * host's hostname. Copies in the container's state dir: the host's files
+ * are never mounted into it, let alone written.
+ */
+export function hostNetworkFiles(extras: EtcExtras = {}): Record<'hostname' | 'hosts' | 'resolv.conf', string> {
+  const hosts = hostFile('/etc/hosts') || '127.0.0.1\tlocalhost\n';
+  const added = (extras.extraHosts ?? []).map((h) => `${h.address}\t${h.name}\n`).join('');
+  return {
+    hostname: `${hostname()}\n`,
+    hosts: `${hosts}${hosts.endsWith('\n') ? '' : '\n'}${added}`,
+    'resolv.conf': extras.dns?.length ? ownResolvConf(extras.dns) : hostFile('/etc/resolv.conf'),
+  };
+}
+
+/** A host file kit copies (at most 1 MiB of it); empty when there is none. */
+function hostFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').slice(0, 1 << 20);
+  } catch {
+    return '';
+  }
 }
 
 /** docker run --dns: the given nameservers, and the host's search and options lines. */

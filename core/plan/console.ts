@@ -12,16 +12,19 @@ export const CONSOLE_FD = 4;
  * TIOCSCTTY so the slave is the session's controlling terminal, and dup2 it
  * onto stdin, stdout and stderr. Each call is traced.
  */
-export function planConsole(spec: Pick<ContainerSpec, 'tty'>): PlanPart {
-  return spec.tty ? { container: [consoleStep(spec.tty)] } : {};
+export function planConsole(spec: Pick<ContainerSpec, 'tty' | 'user'>): PlanPart {
+  return spec.tty ? { container: [consoleStep(spec.tty, spec.user?.uid)] } : {};
 }
 
-export function consoleStep(size: { rows: number; cols: number }): ContainerStep {
+/** `owner`: the -u uid, given the slave (fchown, its tty group kept) so the command may reopen its own terminal, as runc does. */
+export function consoleStep(size: { rows: number; cols: number }, owner?: number): ContainerStep {
+  const given = owner !== undefined && owner !== 0 ? `, owned by uid ${owner} (-u) so it can reopen it` : '';
   return {
     op: 'console',
     socket: CONSOLE_FD,
     rows: size.rows,
     cols: size.cols,
-    why: "a pseudo-terminal in the container's own devpts: the slave becomes its controlling terminal (setsid + TIOCSCTTY) and its stdin, stdout and stderr; the master goes to kit",
+    owner: owner !== undefined && owner !== 0 ? owner : -1,
+    why: `a pseudo-terminal in the container's own devpts: the slave becomes its controlling terminal (setsid + TIOCSCTTY) and its stdin, stdout and stderr${given}; the master goes to kit`,
   };
 }

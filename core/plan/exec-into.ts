@@ -52,7 +52,7 @@ export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: {
     steps.push({ op: 'fork', why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });
   }
   // docker exec: the same capabilities, seccomp filter and no_new_privs as the container's first process.
-  if (tty) steps.push(consoleStep(tty)); // kit exec -t: a pty of the container's devpts, in the child that execs
+  if (tty) steps.push(consoleStep(tty, target.spec.user?.uid)); // kit exec -t: a pty of the container's devpts, in the child that execs
   steps.push(...confinementSteps(confinement(target.spec.security), target.spec.user));
   const exec = (planExec({ ...target.spec, command }, [root]).container ?? []).map((step) => ({ ...step, why: EXEC_WHY }));
   return { cloneFlags: SIG.CHLD, prepare: [], attach: joinContainerCgroups(target), exited: [], container: [...steps, ...exec], why: WHY };

@@ -21,6 +21,7 @@ import { planConsole } from './console';
 import { planMounts } from './mounts';
 import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot, hostDirRoot } from '../storage/container-root';
+import { imageOfContainer } from '../storage/containers';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, StepOf, HostContext } from './plan';
 export { joinParts } from './plan';
@@ -61,7 +62,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planSecurity(spec),
     demo,
     planInit(spec),
-    planExec(spec, commandRoots(spec, paths)),
+    planExec(spec, commandRoots(spec, paths, id)),
   ];
   return parts.reduce(addPart, emptyPlan());
 }
@@ -77,9 +78,9 @@ function planInit(spec: ContainerSpec): PlanPart {
 }
 
 /** Where the command is looked up: the image's layers, top first, or the host's "/". */
-function commandRoots(spec: ContainerSpec, paths: KitPaths): string[] {
+function commandRoots(spec: ContainerSpec, paths: KitPaths, id: string): string[] {
   if (spec.rootDir) return [spec.rootDir];
   if (!spec.image) return ['/'];
   const store = new ImageStore(paths);
-  return store.layerDirs(store.get(spec.image)).reverse();
+  return store.layerDirs(imageOfContainer(paths, store, id) ?? store.get(spec.image)).reverse();
 }

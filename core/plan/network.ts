@@ -1,7 +1,7 @@
 import { KitError } from '../errors';
 import { isAlive } from '../host/process';
 import { resolveContainer } from '../engine/resolve-container';
-import { listStates } from '../engine/state';
+import { listStates, type ContainerState } from '../engine/state';
 import { CLONE } from '../linux';
 import { configureInside, createVeth, loopbackUp, moveIntoContainer } from '../network/endpoint';
 import { ensureHostNetwork } from '../network/host-network';
@@ -67,10 +67,16 @@ export function planNetwork(spec: ContainerSpec, id: string, paths: KitPaths, at
   };
 }
 
-function joinContainer(name: string, paths: KitPaths): PlanPart {
+/** The running container --network container:NAME names. */
+export function networkContainer(name: string, paths: KitPaths): ContainerState & { pid: number } {
   const running = listStates(paths).filter((s) => s.pid && isAlive(s.owner));
   const target = resolveContainer(running, name);
   if (!target?.pid) throw new KitError(`--network container:${name}: no running container named '${name}'`, 'start it first, or check the name with `kit ps`');
+  return target as ContainerState & { pid: number };
+}
+
+function joinContainer(name: string, paths: KitPaths): PlanPart {
+  const target = networkContainer(name, paths);
   return {
     container: [
       { op: 'setns', path: `/proc/${target.pid}/ns/net`, nstype: CLONE.NEWNET, why: `join the network namespace of container ${name}: same links, same addresses, same ports` },

@@ -23,6 +23,7 @@ interface Entry {
   name: string;
   id: number;
   gid?: number;
+  home?: string;
   members?: string[];
 }
 
@@ -30,7 +31,7 @@ const MAX_DB_BYTES = 4 * 1024 * 1024;
 
 export function resolveUser(text: string, roots: string[]): { uid: number; gid: number; groups: number[] } {
   const [userPart, groupPart] = text.split(':');
-  const passwd = database(roots, '/etc/passwd', (f) => ({ name: f[0], id: Number(f[2]), gid: Number(f[3]) }));
+  const passwd = passwdEntries(roots);
   const group = database(roots, '/etc/group', (f) => ({ name: f[0], id: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) }));
   const numeric = /^\d+$/.test(userPart);
   const user = numeric ? passwd.find((e) => e.id === Number(userPart)) : passwd.find((e) => e.name === userPart);
@@ -48,6 +49,23 @@ export function resolveUser(text: string, roots: string[]): { uid: number; gid: 
   // As Docker: a user named in /etc/passwd gets the groups listing it; an explicit :GROUP replaces them.
   const groups = user && groupPart === undefined ? [...new Set(group.filter((g) => g.members?.includes(user.name)).map((g) => g.id))] : [];
   return { uid, gid, groups };
+}
+
+function passwdEntries(roots: string[]): Entry[] {
+  return database(roots, '/etc/passwd', (f) => ({ name: f[0], id: Number(f[2]), gid: Number(f[3]), home: f[5] }));
+}
+
+/**
+ * HOME as Docker (runc) sets it when the environment has none: the home
+ * of the command's user in the image's /etc/passwd (-u NAME or UID; root's
+ * without -u), or "/" when it has no entry there.
+ */
+export function withHome(env: string[], user: string | undefined, roots: string[]): string[] {
+  if (env.some((e) => e.startsWith('HOME='))) return env;
+  const [userPart] = (user ?? '0').split(':');
+  const entry = passwdEntries(roots).find((e) => (/^\d+$/.test(userPart) ? e.id === Number(userPart) : e.name === userPart));
+  const home = entry?.home && entry.home.startsWith('/') ? entry.home : '/';
+  return [...env, `HOME=${home}`];
 }
 
 /** name:x:id:... lines; malformed ones are skipped (the image is not trusted to be tidy). */

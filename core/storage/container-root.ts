@@ -2,7 +2,7 @@ import type { IdMaps } from '../userns/id-map';
 import { ImageStore } from '../image/store';
 import type { KitPaths } from '../paths';
 import type { HostStep } from '../plan/plan';
-import { containerLayerDir, createContainerLayer } from './containers';
+import { containerLayerDir, createContainerLayer, imageOfContainer } from './containers';
 import { chooseDriver, type DriverChoice } from './drivers';
 
 export interface ContainerRoot {
@@ -22,7 +22,8 @@ export interface ContainerRoot {
  */
 export function containerRoot(paths: KitPaths, id: string, imageName: string, requestedDriver: string | undefined, keep: boolean, userns?: { maps?: IdMaps }): ContainerRoot {
   const store = new ImageStore(paths);
-  const image = store.get(imageName);
+  // A kept container started again: the layers it was made from, whatever the name means now.
+  const image = imageOfContainer(paths, store, id) ?? store.get(imageName);
   const driver = chooseDriver(paths, requestedDriver);
   return {
     driver,

@@ -5,7 +5,7 @@ import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
 import { resolveContainer } from '../engine/resolve-container';
 import { mountAt } from '../host/mountinfo';
-import type { Image, ImageStore } from '../image/store';
+import type { HistoryEntry, Image, ImageConfig, ImageStore } from '../image/store';
 import { containerDir, type KitPaths } from '../paths';
 import type { HostContext } from '../plan/plan';
 import { copyChanges, upperChanges, type Change } from './changes';
@@ -38,7 +38,26 @@ export interface ContainerLayer {
   driver: StorageDriver['name'];
   /** The image's layer digests, bottom first, when the container was made. */
   layers: string[];
+  /** The image's config and history then: `kit start` and `kit commit` need them after `kit image rm -f`. */
+  config?: ImageConfig;
+  history?: HistoryEntry[];
   created: string;
+}
+
+/**
+ * The image a kept container was made from, as its record holds it. Docker
+ * binds a container to its image's ID, not its name: `kit start` and `kit
+ * commit` use these layers, so they work after `kit image rm -f` (the layers
+ * stay while the container does) and a new image of the same name changes
+ * nothing of the container. Undefined for a container not made yet.
+ */
+export function imageOfContainer(paths: KitPaths, store: ImageStore, id: string): Image | undefined {
+  const file = join(containerLayerDir(paths, id), 'container.json');
+  if (!existsSync(file)) return undefined;
+  const record = JSON.parse(readFileSync(file, 'utf8')) as ContainerLayer;
+  // A record from before kit kept the config: the image's, while it is there.
+  const named = record.config ? undefined : store.has(record.image) ? store.get(record.image) : undefined;
+  return { name: record.image, layers: record.layers, config: record.config ?? named?.config ?? {}, history: record.history ?? named?.history ?? [], created: record.created };
 }
 
 export function containerLayerDir(paths: KitPaths, id: string): string {
@@ -52,7 +71,7 @@ export function containerLayerDir(paths: KitPaths, id: string): string {
  */
 export function createContainerLayer(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, keep: boolean, maps?: IdMaps): string {
   const dir = containerLayerDir(ctx.paths, ctx.id);
-  const record: ContainerLayer = { id: ctx.id, name: ctx.spec.name, image: image.name, driver: driver.name, layers: image.layers, created: new Date().toISOString() };
+  const record: ContainerLayer = { id: ctx.id, name: ctx.spec.name, image: image.name, driver: driver.name, layers: image.layers, config: image.config, history: image.history, created: new Date().toISOString() };
   const write = () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'container.json'), JSON.stringify(record, null, 2));
@@ -183,13 +202,30 @@ function withRootfs<T>(paths: KitPaths, driver: StorageDriver, dir: string, read
 }
 
 /**
+ * A stopped container's root filesystem, readable and writable again (for
+ * `kit cp`, as Docker mounts a stopped container's layer for docker cp):
+ * overlay2 and aufs mount the image's layers under its kept upper dir, the
+ * mount journaled in ctx (undone when ctx's changes are); devicemapper
+ * mounts its device until close(); vfs, btrfs and zfs keep it as a plain
+ * directory tree.
+ */
+export function openKeptRootfs(ctx: HostContext, store: ImageStore, id: string): { rootfs: string; close: () => void } {
+  const container = findContainerLayer(ctx.paths, id);
+  const driver = driverNamed(container.driver);
+  const dir = containerLayerDir(ctx.paths, container.id);
+  if (driver.upperDir(dir)) return { rootfs: driver.createRootfs(ctx, container.layers.map((d) => store.layerDir(d)), dir, true), close: () => undefined };
+  const close = driver.openRootfs?.(ctx.paths, dir) ?? (() => undefined);
+  return { rootfs: driver.rootfsDir(dir), close };
+}
+
+/**
  * The container layer becomes the new image's top layer, in overlay form:
  * an upper dir is copied as it is (whiteouts and opaque marks included); a
  * vfs copy is first reduced to its changes.
  */
 export async function commitContainer(paths: KitPaths, store: ImageStore, ref: string, name: string, createdBy?: string): Promise<Image> {
   const container = findContainerLayer(paths, ref);
-  const base = store.get(container.image);
+  const base = imageOfContainer(paths, store, container.id) ?? store.get(container.image);
   const why = createdBy ?? `kit commit ${container.id}`;
   const stored = await storeContainerLayer(paths, store, container.id, why);
   const image: Image = {

@@ -81,7 +81,8 @@ pub enum ContainerStep {
     /// `kit run -t`: a pty in the container's devpts, its master sent to kit
     /// over the unix socket at fd `socket`, its slave the controlling terminal
     /// and fds 0-2 (src/init/console.rs); a size of 0 leaves it as it is.
-    Console { socket: i32, rows: u32, cols: u32 },
+    /// `owner`: the uid the slave is given (the command's -u user); -1 leaves it root's.
+    Console { socket: i32, rows: u32, cols: u32, owner: i64 },
     /// ptrace(PTRACE_TRACEME) just before the exec: the command stops at its
     /// first instruction until the host lets it go (sys/ptrace.rs). Refused
     /// (already traced by strace, a seccomp filter), the command just runs.

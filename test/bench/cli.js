@@ -4,14 +4,15 @@
 //   kit --version                       vs  node -e 0
 //   kit run --network none base true    vs  podman run --rm --network none (runc)
 //   kit run -p H:C base true            vs  podman run --rm -p H:C (runc)
-// Both container runtimes run the same busybox root filesystem. It prints
+// Both container runtimes run the same busybox root filesystem, with their
+// images on disk and their state on a tmpfs, as by default. It prints
 // medians, ratios and peak RSS; nothing is asserted. Needs root and a build;
 // podman is installed with apt-get when missing (Debian's, with the settings
 // this host needs: runc, the cgroupfs manager, the file events logger).
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
+const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 const RUNS = Number(process.env.KIT_BENCH_CLI_RUNS || 15);
@@ -25,25 +26,46 @@ function must(argv, options = {}) {
 
 const installed = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
-/** Median wall time (ms) and median peak RSS (KiB, of the biggest process) of argv, from GNU time. */
-function measure(argv, env) {
-  const times = [];
-  const rss = [];
+/** One run of argv: wall time (ms) and peak RSS (KiB, of the biggest process, from GNU time). */
+function once(argv, env) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { encoding: 'utf8', env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+  return { ms, rssKiB: Number(r.stderr.trim().split('\n').pop()) };
+}
+
+/**
+ * Medians of two commands run in turn (a, b, a, b...): on a machine others
+ * share, the load moves from minute to minute, and a ratio of two blocks
+ * timed minutes apart measures the load as much as the commands.
+ */
+function measurePair([argvA, envA], [argvB, envB]) {
+  const runs = [[], []];
   for (let i = 0; i < RUNS + 2; i++) {
-    const start = process.hrtime.bigint();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', ...argv], { encoding: 'utf8', env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);
+    const a = once(argvA, envA);
+    const b = once(argvB, envB);
     if (i < 2) continue; // warm-up: caches, the base image, podman's storage
-    times.push(ms);
-    rss.push(Number(r.stderr.trim().split('\n').pop()));
+    runs[0].push(a);
+    runs[1].push(b);
   }
-  const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
-  return { ms: median(times), rssKiB: median(rss) };
+  const median = (v) => [...v].sort((x, y) => x - y)[v.length >> 1];
+  return runs.map((r) => ({ ms: median(r.map((x) => x.ms)), rssKiB: median(r.map((x) => x.rssKiB)) }));
+}
+
+/**
+ * A tmpfs mounted at dir, for a tool's state: both keep theirs on a tmpfs by
+ * default (kit in /run/kit, podman in /run/containers) and their images on
+ * disk, and so do they here. Returns its unmount.
+ */
+function stateTmpfs(dir) {
+  mkdirSync(dir, { recursive: true });
+  must(['mount', '-t', 'tmpfs', '-o', 'mode=0700', 'kit-bench-state', dir]);
+  return () => spawnSync('umount', [dir]).status === 0 || spawnSync('umount', ['-l', dir]);
 }
 
 /** podman with a private root and the settings this sandbox needs; the busybox rootfs imported as an image. */
-function podman(work) {
+function podman(work, runroot) {
   if (!installed('podman')) {
     console.log('podman: not installed, installing it with apt-get (Debian)');
     must(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'podman', 'runc'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -54,7 +76,7 @@ function podman(work) {
     '[engine]', 'runtime = "runc"', 'cgroup_manager = "cgroupfs"', 'events_logger = "file"', '',
   ].join('\n'));
   const env = { ...process.env, CONTAINERS_CONF: conf };
-  const base = ['podman', '--root', join(work, 'podman-root'), '--runroot', join(work, 'podman-run')];
+  const base = ['podman', '--root', join(work, 'podman-root'), '--runroot', runroot];
   must([...base, 'import', join(work, 'base-rootfs.tar'), 'kit-bench-busybox'], { env });
   return { base, env, cleanup: () => spawnSync(base[0], [...base.slice(1), 'system', 'reset', '--force'], { env, stdio: 'ignore' }) };
 }
@@ -70,25 +92,32 @@ function main() {
   const kitEnv = { ...process.env, KIT_ROOT: join(work, 'kit'), NO_COLOR: '1' };
   const kit = [process.execPath, BIN];
   const rows = [];
+  const unmounts = [];
   let pm;
   try {
+    unmounts.push(stateTmpfs(join(work, 'kit', 'run')), stateTmpfs(join(work, 'podman-run')));
     must([...kit, 'image', 'ls'], { env: kitEnv }); // builds base
     exportBase(kitEnv, work);
-    pm = podman(work);
+    pm = podman(work, join(work, 'podman-run'));
     const port = 40000 + (process.pid % 10000);
-    rows.push(['start-up', 'kit --version', measure([...kit, '--version'], kitEnv), 'node -e 0', measure([process.execPath, '-e', '0'])]);
-    rows.push(['no network', 'kit run --network none base true', measure([...kit, 'run', '--network', 'none', 'base', 'true'], kitEnv),
-      'podman run --rm --network none', measure([...pm.base, 'run', '--rm', '--network', 'none', 'kit-bench-busybox', '/bin/true'], pm.env)]);
-    rows.push(['tracing (printed on stderr)', 'kit run --trace --network none base true', measure([...kit, 'run', '--trace', '--network', 'none', 'base', 'true'], kitEnv),
-      'kit run --network none base true', measure([...kit, 'run', '--network', 'none', 'base', 'true'], kitEnv)]);
-    rows.push(['bridge + -p', `kit run -p ${port}:80 base true`, measure([...kit, 'run', '-p', `${port}:80`, 'base', 'true'], kitEnv),
-      `podman run --rm -p ${port + 1}:80`, measure([...pm.base, 'run', '--rm', '-p', `${port + 1}:80`, 'kit-bench-busybox', '/bin/true'], pm.env)]);
+    const row = (what, kitName, kitRun, otherName, otherRun) => {
+      const [k, o] = measurePair(kitRun, otherRun);
+      rows.push([what, kitName, k, otherName, o]);
+    };
+    row('start-up', 'kit --version', [[...kit, '--version'], kitEnv], 'node -e 0', [[process.execPath, '-e', '0']]);
+    row('no network', 'kit run --network none base true', [[...kit, 'run', '--network', 'none', 'base', 'true'], kitEnv],
+      'podman run --rm --network none', [[...pm.base, 'run', '--rm', '--network', 'none', 'kit-bench-busybox', '/bin/true'], pm.env]);
+    row('tracing (printed on stderr)', 'kit run --trace --network none base true', [[...kit, 'run', '--trace', '--network', 'none', 'base', 'true'], kitEnv],
+      'kit run --network none base true', [[...kit, 'run', '--network', 'none', 'base', 'true'], kitEnv]);
+    row('bridge + -p', `kit run -p ${port}:80 base true`, [[...kit, 'run', '-p', `${port}:80`, 'base', 'true'], kitEnv],
+      `podman run --rm -p ${port + 1}:80`, [[...pm.base, 'run', '--rm', '-p', `${port + 1}:80`, 'kit-bench-busybox', '/bin/true'], pm.env]);
   } finally {
     if (pm) pm.cleanup();
     spawnSync(process.execPath, [BIN, 'network', 'prune'], { env: kitEnv, stdio: 'ignore' });
+    for (const unmount of unmounts) unmount();
     rmSync(work, { recursive: true, force: true });
   }
-  console.log(`the commands as users type them: median of ${RUNS} runs, wall time and peak RSS (GNU time)`);
+  console.log(`the commands as users type them: median of ${RUNS} runs, each pair run in turn; wall time and peak RSS (GNU time); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   for (const [what, kitName, k, otherName, o] of rows) {
     console.log(`  ${what}`);
     console.log(`    ${kitName.padEnd(40)} ${k.ms.toFixed(0).padStart(6)} ms ${String(Math.round(k.rssKiB / 1024)).padStart(4)} MB`);

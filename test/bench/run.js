@@ -5,7 +5,7 @@
 // Needs root; crun and runc are skipped with a note when not installed.
 const { spawnSync } = require('node:child_process');
 const { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
+const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { runContainer, ensureImage } = require('../../dist/core');
 
@@ -19,15 +19,21 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function measure(run) {
-  for (let i = 0; i < WARMUP; i++) await run();
-  const times = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    await run();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+/**
+ * Median milliseconds of each [name, run], the runs taken in turn (one of
+ * each, then again): on a machine others share, the load moves from minute
+ * to minute, and blocks timed minutes apart would measure it, not the tools.
+ */
+async function measureInTurn(tools) {
+  const times = tools.map(() => []);
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    for (const [t, [, run]] of tools.entries()) {
+      const start = process.hrtime.bigint();
+      await run();
+      if (i >= WARMUP) times[t].push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
   }
-  return median(times);
+  return tools.map(([name], t) => [name, median(times[t])]);
 }
 
 function must(argv, options = {}) {
@@ -52,9 +58,9 @@ function makeBundle(dir, tool) {
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
 }
 
-function ociTool(tool, work) {
+function ociTool(tool, work, stateDir) {
   const bundle = join(work, `${tool}-bundle`);
-  const state = join(work, `${tool}-state`); // a private --root: no clash with other users of the tool
+  const state = join(stateDir, tool); // a private --root: no clash with other users of the tool
   makeBundle(bundle, tool);
   let n = 0;
   const run = async () => {
@@ -74,35 +80,43 @@ async function main() {
   const cleanups = [];
   const results = [];
   try {
+    // State on a tmpfs, as by default (kit's /run/kit, runc's /run/runc); images and bundles on disk.
+    for (const dir of [paths.state, join(work, 'oci-state')]) {
+      mkdirSync(dir, { recursive: true });
+      must(['mount', '-t', 'tmpfs', '-o', 'mode=0700', 'kit-bench-state', dir]);
+      cleanups.push(() => spawnSync('umount', [dir]).status === 0 || spawnSync('umount', ['-l', dir]));
+    }
     const kitSpec = { command: ['/bin/true'], env: [], namespaces: NAMESPACES };
-    results.push(['kit (runContainer)', await measure(async () => {
-      const r = await runContainer(kitSpec, { paths });
-      if (r.exitCode !== 0) throw new Error(`kit container exited ${r.exitCode}`);
-    })]);
-    results.push(['unshare -fpmui --mount-proc', await measure(async () => must(['unshare', '-fpmui', '--mount-proc', 'true']))]);
     // What runc does for its bundle: the image as root (pivot_root), /proc /sys /dev, a cgroup with a limit.
     await ensureImage(paths, 'base', () => undefined);
     const fullSpec = { ...kitSpec, image: 'base', env: ['PATH=/bin'], resources: { cpuQuota: 50000 } };
-    results.push(['kit (runContainer) + rootfs + cgroup', await measure(async () => {
-      const r = await runContainer(fullSpec, { paths });
+    const kitRun = (spec) => async () => {
+      const r = await runContainer(spec, { paths });
       if (r.exitCode !== 0) throw new Error(`kit container exited ${r.exitCode}`);
-    })]);
+    };
+    const tools = [
+      ['kit (runContainer)', kitRun(kitSpec)],
+      ['unshare -fpmui --mount-proc', async () => must(['unshare', '-fpmui', '--mount-proc', 'true'])],
+      ['kit (runContainer) + rootfs + cgroup', kitRun(fullSpec)],
+    ];
     for (const tool of ['crun', 'runc']) {
       if (!installed(tool)) {
         console.log(`${tool}: not installed, skipped`);
         continue;
       }
-      const oci = ociTool(tool, work);
+      const oci = ociTool(tool, work, join(work, 'oci-state'));
       cleanups.push(oci.cleanup);
       try {
-        results.push([`${tool} run (busybox bundle)`, await measure(oci.run)]);
+        await oci.run();
+        tools.push([`${tool} run (busybox bundle)`, oci.run]);
       } catch (err) {
         // e.g. crun 1.8 refuses a hybrid cgroup host whose cgroup2 has a controller
         console.log(`${tool}: cannot run containers on this host, skipped (${err.message.trim().split('\n').pop()})`);
       }
     }
+    results.push(...(await measureInTurn(tools)));
   } finally {
-    for (const cleanup of cleanups) cleanup();
+    for (const cleanup of cleanups.reverse()) cleanup(); // the tools' own clean-up before their state is unmounted
     rmSync(work, { recursive: true, force: true });
   }
   report(results);
@@ -111,7 +125,7 @@ async function main() {
 function report(results) {
   const kitMs = results[0][1];
   const fullMs = results.find(([name]) => name.includes('rootfs'))[1];
-  console.log(`container start + run /bin/true + exit, median of ${RUNS} runs (${NAMESPACES.join(', ')} namespaces)`);
+  console.log(`container start + run /bin/true + exit, median of ${RUNS} runs taken in turn (${NAMESPACES.join(', ')} namespaces); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   for (const [name, ms] of results) {
     // runc and crun make a root filesystem and a cgroup: compared with kit doing the same.
     const ratio = name.startsWith('kit') ? '' : `   kit takes ${((/run \(/.test(name) ? fullMs : kitMs) / ms).toFixed(2)}x its time`;

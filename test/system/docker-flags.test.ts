@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -98,6 +98,29 @@ test('--network host keeps the host\'s hostname (its UTS namespace), as Docker d
   expect(kit(['run', '--network', 'host', 'base', 'hostname'], kr.env).stdout).toBe(`${hostname()}\n`);
 });
 
+test('--network host: /etc/hosts and resolv.conf are copies of the host\'s, with --add-host and --dns applied, the host\'s files untouched (as Docker); container:NAME shares that container\'s', () => {
+  const hostHosts = readFileSync('/etc/hosts', 'utf8');
+  const hostResolv = readFileSync('/etc/resolv.conf', 'utf8');
+  const plain = kit(['run', '--network', 'host', 'base', 'cat', '/etc/hosts', '/etc/hostname'], kr.env);
+  expect(plain.stdout).toBe(`${hostHosts}${hostHosts.endsWith('\n') ? '' : '\n'}${hostname()}\n`);
+  const added = kit(['run', '--network', 'host', '--add-host', 'db:10.1.2.3', '--dns', '9.9.9.9', 'base', 'cat', '/etc/hosts', '/etc/resolv.conf'], kr.env);
+  expect(added.status).toBe(0);
+  expect(added.stdout).toContain('10.1.2.3\tdb\n');
+  expect(added.stdout).toMatch(/^nameserver 9\.9\.9\.9$/m);
+  expect(added.stdout.match(/^nameserver /gm)).toHaveLength(1);
+  expect(kit(['run', '--network', 'host', 'base', 'cat', '/etc/resolv.conf'], kr.env).stdout).toBe(hostResolv);
+  expect(readFileSync('/etc/hosts', 'utf8')).toBe(hostHosts);
+  expect(readFileSync('/etc/resolv.conf', 'utf8')).toBe(hostResolv);
+
+  const web = `hostsweb${process.pid}`;
+  expect(kit(['run', '-d', '--name', web, '--add-host', 'api:10.9.8.7', '--dns', '1.1.1.1', 'base', 'sleep', '60'], kr.env).status).toBe(0);
+  const joined = kit(['run', '--network', `container:${web}`, 'base', 'cat', '/etc/hosts', '/etc/resolv.conf'], kr.env);
+  expect(joined.status).toBe(0);
+  expect(joined.stdout).toContain('10.9.8.7\tapi\n');
+  expect(joined.stdout).toMatch(/^nameserver 1\.1\.1\.1$/m);
+  expect(kit(['rm', '-f', web], kr.env).status).toBe(0);
+});
+
 test('each new flag\'s bad value is one line naming it, exit 125, nothing left', () => {
   const cases: Array<[string[], RegExp]> = [
     [['--label', '=x'], /^kit: bad --label '=x'; use KEY=VALUE/],
@@ -106,7 +129,8 @@ test('each new flag\'s bad value is one line naming it, exit 125, nothing left',
     [['--add-host', 'db'], /^kit: bad --add-host 'db'; use NAME:IP/],
     [['--add-host', 'db:999.1.1.1'], /^kit: bad --add-host 'db:999.1.1.1'; use NAME:IP/],
     [['--dns', 'resolver'], /^kit: bad --dns 'resolver': not an IP address/],
-    [['--network', 'host', '--dns', '9.9.9.9'], /^kit: --add-host and --dns need a network of the container's own, not --network host/],
+    [['--network', 'container:other', '--dns', '9.9.9.9'], /^kit: conflicting options: dns and the network mode; /],
+    [['--network', 'container:other', '--add-host', 'db:10.0.0.1'], /^kit: conflicting options: custom host-to-IP mapping and the network mode; /],
     [['--network', 'host', '-h', 'box'], /^kit: -h box and --network host conflict/],
   ];
   expectRefused(cases);
@@ -195,6 +219,15 @@ test('-u runs the command as a user of the image (no capabilities left); a passw
   expect(leak.status).toBe(125);
   expect(leak.stderr.trim()).toBe("kit: -u leak: no user 'leak' in the image's /etc/passwd; give a numeric uid (-u 1000), or add the user to the image");
   expect(kit(['image', 'rm', 'linked-passwd'], kr.env).status).toBe(0);
+});
+
+test('HOME is the home of the command\'s user in the image\'s /etc/passwd, / when it has none, unless -e sets it (as Docker)', () => {
+  const home = (args: string[]) => kit(['run', ...args, 'base', 'sh', '-c', 'echo "$HOME"'], kr.env).stdout;
+  expect(home([])).toBe('/root\n');
+  expect(home(['-u', 'nobody'])).toBe('/nonexistent\n');
+  expect(home(['-u', '65534:0'])).toBe('/nonexistent\n');
+  expect(home(['-u', '4242'])).toBe('/\n');
+  expect(home(['-u', 'nobody', '-e', 'HOME=/data'])).toBe('/data\n');
 });
 
 test('--ulimit is set by kit-init before the exec; --init makes kit-init PID 1, reaping orphans and passing kit stop\'s SIGTERM on', async () => {

@@ -224,7 +224,7 @@ describe('kit image rm of an image a container uses', () => {
     return { env, layers: image.layers.map((l) => join(kr.root, sub, 'data', 'layers', l.slice(7))) };
   };
 
-  test("a kept container: refused with Docker's conflict message and exit code 1; -f untags, the layers go with the container", () => {
+  test("a kept container: refused with Docker's conflict message and exit code 1; -f untags; the container still starts and commits, and its layers go with it", () => {
     const { env, layers } = own('layered-kept');
     expect(kit(['run', '--name', 'user-of-layered', 'layered-kept'], env).status).toBe(0);
     const r = kit(['image', 'rm', 'layered-kept'], env);
@@ -235,9 +235,18 @@ describe('kit image rm of an image a container uses', () => {
     const forced = kitJson<{ usedBy: string[] }>(['image', 'rm', '-f', 'layered-kept'], env);
     expect(forced.usedBy).toEqual(['user-of-layered']);
     expect(existsSync(join(env.KIT_ROOT!, 'data', 'images', 'layered-kept.json'))).toBe(false);
-    // Its layers stay while the container needs them: its root is still there to diff.
+    // Its layers stay while the container needs them: it diffs, starts again and commits, as in Docker.
     for (const l of layers) expect(existsSync(l)).toBe(true);
     expect(kit(['diff', 'user-of-layered'], env).status).toBe(0);
+    // A new image under the old name changes nothing of the container: it was made from the old layers.
+    kitJson(['image', 'import', file('scratch-docker.tar'), '--name', 'layered-kept'], env);
+    expect(kit(['start', 'user-of-layered'], env).status).toBe(0);
+    expect(kit(['wait', 'user-of-layered'], env).stdout).toBe('0\n');
+    expect(kit(['logs', 'user-of-layered'], env).stdout).toMatch(/^(keep\nnew\n)+$/);
+    const committed = kitJson<{ layers: string[]; config: { Cmd?: string[] } }>(['commit', 'user-of-layered', 'from-untagged'], env);
+    expect(committed.config.Cmd).toEqual(['/busybox', 'ls', '/data']);
+    expect(kit(['image', 'rm', 'from-untagged'], env).status).toBe(0);
+    expect(kit(['image', 'rm', 'layered-kept'], env).status).toBe(0);
     expect(kit(['rm', 'user-of-layered'], env).status).toBe(0);
     for (const l of layers) expect(existsSync(l)).toBe(false);
   });

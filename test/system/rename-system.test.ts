@@ -100,3 +100,31 @@ test('kit cp both ways through a running container\'s root; a symlink in the con
   expect(kit(['rm', '-f', 'box'], kr.env).status).toBe(0);
   expect(kit(['cp', join(host, 'note'), 'box:/tmp'], kr.env).stderr).toMatch(/^kit: no such container: box/);
 });
+
+test('kit cp both ways with a stopped container: its kept layer is mounted for the copy and unmounted after; kit start sees the copied file; symlinks still stay inside', () => {
+  const host = mkdtempSync(join(kr.root, 'cpx-'));
+  writeFileSync(join(host, 'secret'), 'host only\n');
+  const setup = `mkdir -p /srv/d; echo written > /srv/d/f; ln -s ${host} /srv/abs; test -e /srv/in && cat /srv/in`;
+  expect(kit(['run', '--name', 'stopped', 'base', 'sh', '-c', setup], kr.env).status).toBe(1); // exited: /srv/in is not there yet
+  const mountsBefore = hostSnapshot(kr.root).mounts;
+  expect(mountsBefore).toEqual([]);
+  // out: what it wrote in its layer, and what its image has
+  expect(kit(['cp', 'stopped:/srv/d/f', join(host, 'f')], kr.env).status).toBe(0);
+  expect(readFileSync(join(host, 'f'), 'utf8')).toBe('written\n');
+  expect(kit(['cp', 'stopped:/etc/passwd', join(host, 'passwd')], kr.env).status).toBe(0);
+  expect(readFileSync(join(host, 'passwd'), 'utf8')).toMatch(/^root:/);
+  const leak = kit(['cp', 'stopped:/srv/abs/secret', join(host, 'leaked')], kr.env);
+  expect(leak.stderr.trim()).toMatch(/^kit: cannot open \/srv\/abs\/secret in the container: .*ENOENT/);
+  expect(existsSync(join(host, 'leaked'))).toBe(false);
+  // in: a file the next start of the container reads
+  writeFileSync(join(host, 'in'), 'copied in while stopped\n');
+  expect(kit(['cp', join(host, 'in'), 'stopped:/srv/in'], kr.env).status).toBe(0);
+  expect(hostSnapshot(kr.root).mounts).toEqual([]); // the layer was unmounted after each copy
+  expect(hostSnapshot(kr.root).containers).toEqual([]);
+  expect(kit(['start', 'stopped'], kr.env).status).toBe(0);
+  expect(kit(['wait', 'stopped'], kr.env).stdout).toBe('0\n');
+  expect(kit(['logs', 'stopped'], kr.env).stdout).toBe('copied in while stopped\n');
+  expect(kit(['diff', 'stopped'], kr.env).stdout).toContain('A /srv/in');
+  expect(kit(['rm', 'stopped'], kr.env).status).toBe(0);
+  expect(kit(['cp', 'stopped:/etc/passwd', host], kr.env).stderr).toMatch(/^kit: no such container: stopped/);
+});

@@ -1,6 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cleanKitRoot, kit } from '../support/kit';
+import { terminal as terminalWith } from '../support/terminal';
 
 /**
  * -it through a real terminal: `script` gives kit a pty as its stdin and
@@ -12,31 +13,7 @@ const kr = cleanKitRoot(() => kit(['rm', '-f', name], kr.env));
 
 beforeAll(() => expect(kit(['image', 'ls'], kr.env).status).toBe(0)); // builds base once
 
-/** A shell line run in a fresh terminal of 30x90 rows, driven by typing. */
-function terminal(line: string) {
-  const child = spawn('script', ['-qec', `stty rows 30 cols 90; ${line}`, '/dev/null'], { env: { ...kr.env, TERM: 'dumb' }, stdio: ['pipe', 'pipe', 'inherit'] });
-  let screen = '';
-  child.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString('utf8').replace(/\r/g, '')));
-  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  return {
-    type: (keys: string) => child.stdin.write(keys),
-    screen: () => screen,
-    /** Resolves once the screen shows `text` (after `from` characters of it). */
-    async see(text: string | RegExp, from = 0, timeoutMs = 30000): Promise<void> {
-      const end = Date.now() + timeoutMs;
-      const seen = () => (typeof text === 'string' ? screen.slice(from).includes(text) : text.test(screen.slice(from)));
-      while (!seen()) {
-        if (Date.now() > end) throw new Error(`the terminal never showed ${text}; it shows:\n${screen}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    async done(): Promise<string> {
-      child.stdin.end();
-      await closed;
-      return screen;
-    },
-  };
-}
+const terminal = (line: string) => terminalWith(line, kr.env);
 
 test('-it: a shell on /dev/pts/0 of its own devpts, Ctrl-C reaches the container, its exit code is kit\'s, the host terminal is restored', async () => {
   const t = terminal(`"${process.execPath}" "${BIN}" run -it base sh; echo "kit-exit=$?"; stty -a`);
@@ -92,3 +69,13 @@ test('-t without -i: the output comes through the pty (one stream), with the exi
   expect(screen).toContain('/dev/pts/0\nto-stderr\n');
   expect(screen).toContain('kit-exit=6');
 });
+
+test('-it -u 1000: the terminal is the user\'s (fchown, group kept), so the shell can reopen it as /dev/tty', async () => {
+  const t = terminal(`"${process.execPath}" "${BIN}" run -it -u 1000 base sh; echo "kit-exit=$?"`);
+  await t.see('$ ');
+  t.type('stat -c owner=%u $(tty); echo via-dev-tty > /dev/tty && echo reopened\n');
+  await t.see('owner=1000\n');
+  await t.see('via-dev-tty\nreopened\n');
+  t.type('exit 2\n');
+  expect(await t.done()).toContain('kit-exit=2');
+}, 90000);

@@ -38,3 +38,13 @@ pub fn set_window_size(fd: i32, rows: u16, cols: u16) -> SysResult {
     let args = vec![fd.to_string(), "TIOCSWINSZ".into(), format!("{{ws_row={}, ws_col={}}}", rows, cols)];
     traced("ioctl", args, || unsafe { ::libc::ioctl(fd, ::libc::TIOCSWINSZ, &size as *const ::libc::winsize) as i64 })
 }
+
+/// Give the terminal to the user the command runs as (`-u`), keeping its
+/// group (tty, from devpts' gid=5), as runc fixes the stdio of its process:
+/// the slave is created owned by whoever opened it (root, here), and the
+/// user could not reopen its own terminal (/dev/tty, /proc/self/fd/0).
+pub fn set_owner(fd: i32, uid: u32) -> SysResult {
+    traced("fchown", vec![fd.to_string(), uid.to_string(), "-1".into()], || unsafe {
+        ::libc::fchown(fd, uid, u32::MAX) as i64
+    })
+}
