@@ -193,11 +193,11 @@ fn fork_and_wait() -> sys::SysResult {
 /// runc's order: groups, then gid, then uid (after which setgroups and
 /// setresgid would be refused); capabilities kept across the uid change.
 fn set_user(uid: u32, gid: u32, groups: &[u32]) -> sys::SysResult {
-    sys::user::keep_caps(true)?;
+    sys::prctl::keep_caps(true)?;
     sys::user::setgroups(groups)?;
     sys::user::setresgid(gid)?;
     sys::user::setresuid(uid)?;
-    sys::user::keep_caps(false)
+    sys::prctl::keep_caps(false)
 }
 
 /// Wait for `kit-runtime start`. The host that created the container sees

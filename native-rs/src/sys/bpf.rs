@@ -11,8 +11,7 @@
 //! generated bindings, but with an ELF loader and more behind them; youki
 //! links libbpf, which is C.)
 use super::libc;
-use super::{cstr, traced, SysResult};
-use crate::decode::quoted;
+use super::{traced, SysResult};
 
 /// One eBPF instruction (struct bpf_insn).
 #[repr(C)]
@@ -92,10 +91,7 @@ pub fn load_device_program(prog: &[Insn]) -> SysResult {
 
 /// Open the cgroup directory and attach the program to it (BPF_F_ALLOW_MULTI: kit's parent may have one too).
 pub fn attach_device_program(cgroup_dir: &str, prog_fd: i32) -> SysResult {
-    let c = cstr(cgroup_dir)?;
-    let dir = traced("open", vec![quoted(Some(cgroup_dir)), "O_RDONLY|O_DIRECTORY|O_CLOEXEC".into()], || unsafe {
-        libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) as i64
-    })? as i32;
+    let dir = super::open::open_dir(cgroup_dir)? as i32;
     let mut attr = Attr([0; ATTR_SIZE]);
     attr.put_u32(0, dir as u32);
     attr.put_u32(4, prog_fd as u32);

@@ -110,3 +110,54 @@ pub fn write_untraced(fd: i32, mut bytes: &[u8]) {
         bytes = &bytes[n as usize..];
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every literal syscall name passed to traced()/traced_out() in `text`.
+    fn traced_names(text: &str) -> Vec<String> {
+        ["traced(\"", "traced_out(\""]
+            .iter()
+            .flat_map(|call| text.match_indices(call).map(move |(i, _)| &text[i + call.len()..]))
+            .filter_map(|rest| rest.split('"').next().map(String::from))
+            .collect()
+    }
+
+    /// "A reader finds any syscall in one place": each syscall kit traces is
+    /// wrapped in one file, and only under src/sys.
+    #[test]
+    fn each_traced_syscall_lives_in_one_file_under_sys() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let mut homes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for file in files {
+            let relative = file.strip_prefix(&src).unwrap().display().to_string();
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap(); // this test's own strings aside
+            for name in traced_names(code) {
+                assert!(relative.starts_with("sys/"), "{} traces {} outside src/sys", relative, name);
+                let places = homes.entry(name).or_default();
+                if !places.contains(&relative) {
+                    places.push(relative.clone());
+                }
+            }
+        }
+        assert!(homes.len() > 40, "{:?}", homes.keys());
+        let scattered: Vec<_> = homes.iter().filter(|(_, places)| places.len() > 1).collect();
+        assert!(scattered.is_empty(), "traced in more than one file: {:?}", scattered);
+    }
+}

@@ -8,16 +8,22 @@ use super::{cstr, traced, SysResult};
 use crate::decode::quoted;
 
 pub fn open_dir_as(path: &str, fd: i32) -> SysResult {
-    let c = cstr(path)?;
-    let args = vec![quoted(Some(path)), "O_RDONLY|O_DIRECTORY|O_CLOEXEC".into()];
-    let opened = traced("open", args, || unsafe { libc::open(c.as_ptr(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) as i64 })? as i32;
+    let opened = open_dir(path)? as i32;
     if opened == fd {
         return Ok(fd as i64);
     }
     let args = vec![opened.to_string(), fd.to_string(), "O_CLOEXEC".into()];
     let result = traced("dup3", args, || unsafe { libc::dup3(opened, fd, O_CLOEXEC) as i64 });
-    unsafe { libc::close(opened) };
+    super::fds::close_untraced(opened);
     result
+}
+
+/// open(2) of a directory, read-only, close-on-exec: a directory to name by
+/// fd (a cgroup for bpf(BPF_PROG_ATTACH), a root to come back to).
+pub fn open_dir(path: &str) -> SysResult {
+    let c = cstr(path)?;
+    let args = vec![quoted(Some(path)), "O_RDONLY|O_DIRECTORY|O_CLOEXEC".into()];
+    traced("open", args, || unsafe { libc::open(c.as_ptr(), O_RDONLY | O_DIRECTORY | O_CLOEXEC) as i64 })
 }
 
 /// open(2) of a terminal device (/dev/ptmx, /dev/pts/N): read-write, and

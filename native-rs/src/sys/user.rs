@@ -1,6 +1,6 @@
 //! The user the container's command runs as (an OCI config's process.user):
 //! supplementary groups, then gid, then uid, as runc sets them. Changing uid
-//! away from 0 clears the capabilities unless PR_SET_KEEPCAPS is set: it is,
+//! away from 0 clears the capabilities unless PR_SET_KEEPCAPS is set (prctl.rs): it is,
 //! for the change only, so the capset that follows can still grant what the
 //! config lists.
 use super::libc;
@@ -22,9 +22,4 @@ pub fn setresgid(gid: u32) -> SysResult {
 
 pub fn setresuid(uid: u32) -> SysResult {
     traced("setresuid", vec![uid.to_string(); 3], || unsafe { libc::syscall(libc::SYS_setresuid, uid, uid, uid) as i64 })
-}
-
-pub fn keep_caps(on: bool) -> SysResult {
-    let args = vec!["PR_SET_KEEPCAPS".into(), (on as u8).to_string(), "0".into(), "0".into(), "0".into()];
-    traced("prctl", args, || unsafe { libc::prctl(libc::PR_SET_KEEPCAPS, on as libc::c_ulong, 0, 0, 0) as i64 })
 }
