@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CLONE, DEFAULT_PATH, joinParts, kitPaths, newContainerId, runContainer, type PlanPart, type TraceEvent } from '../core';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CLONE, DEFAULT_PATH, interruptAll, joinParts, kitPaths, newContainerId, runContainer, type PlanPart, type TraceEvent } from '../core';
 import { findLab } from './catalog';
 import type { Given, Lab, Observation } from './lab';
 import { readProc, sleep } from './observe';
@@ -115,12 +115,48 @@ export async function runLab(lab: Lab, file: string, out: string): Promise<Runne
   return result;
 }
 
+/** The pid of this process's parent now (/proc: a parent that died is replaced by init or a subreaper). */
+function parentPid(): number {
+  const stat = readProc(process.pid, 'stat') ?? '';
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** How long a run stopped for its checker's death may take to undo its changes before the runner leaves anyway. */
+const ORPHAN_GRACE_MS = 5000;
+
+/**
+ * `kit lab check` killed (kill -9: it could not stop this runner, as its
+ * time limit or Ctrl-C would): stop the run as Ctrl-C does, so kit kills
+ * the container and undoes what it made, and remove the checker's scratch
+ * dir (`out`'s) on the way out. Student code that will not let the run end
+ * is left after ORPHAN_GRACE_MS: the runner exits, and its journal, its
+ * owner dead, is replayed by the next kit command (kit's reaping).
+ */
+function stopWithChecker(out: string): void {
+  const checker = parentPid();
+  const watch = setInterval(() => {
+    if (parentPid() === checker) return;
+    clearInterval(watch);
+    orphaned = true;
+    process.once('exit', () => rmSync(dirname(out), { recursive: true, force: true }));
+    interruptAll('SIGTERM', 'kit lab check was killed');
+    setTimeout(() => process.exit(1), ORPHAN_GRACE_MS).unref();
+  }, 200);
+  watch.unref();
+}
+
+let orphaned = false;
+
 if (require.main === module) {
   const [id, file, out] = process.argv.slice(2);
+  stopWithChecker(out);
+  const write = (result: unknown) => {
+    if (!orphaned) writeFileSync(out, JSON.stringify(result)); // nobody reads it: the checker is gone
+  };
   runLab(findLab(id), file, out)
-    .then((result) => writeFileSync(out, JSON.stringify(result)))
+    .then(write)
     .catch((err) => {
-      writeFileSync(out, JSON.stringify({ error: String(err) }));
+      write({ error: String(err) });
       process.exitCode = 1;
     });
 }

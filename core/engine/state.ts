@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { HostChanges } from '../host/journal';
-import { isAlive, self, type ProcessRef } from '../host/process';
+import { isAlive, processStat, self, type ProcessRef } from '../host/process';
+import { removeAll } from '../host/remove-tree';
 import { containerDir, containersDir, type KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { TraceRecorder } from '../trace/recorder';
@@ -61,6 +62,7 @@ const UNBORN_GRACE_MS = 60_000;
  */
 export function reapOrphans(paths: KitPaths): string[] {
   const reaped = reapContainers(paths);
+  finishAbandonedRemovals(join(paths.data, 'containers'));
   recoverDevicemapper(paths); // a killed kit rm, kit diff or layer device made outside any container's journal
   return reaped;
 }
@@ -89,6 +91,27 @@ function reapContainers(paths: KitPaths): string[] {
     reaped.push(id);
   }
   return reaped;
+}
+
+/**
+ * `kit rm` killed while it deleted a kept container's dir: the dir is off
+ * its name already (`.<id>.removing-<pid>`, remove-tree.ts), so no command
+ * lists the container, but its files (what the container wrote) would stay
+ * on disk. Finished here once the remover is dead.
+ */
+function finishAbandonedRemovals(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const remover = /^\..+\.removing-(\d+)$/.exec(name);
+    if (!remover) continue;
+    const stat = processStat(Number(remover[1]));
+    if (stat && stat.state !== 'Z') continue; // still at it
+    try {
+      removeAll(join(dir, name));
+    } catch {
+      // another kit finishing it too; whatever is left goes next time
+    }
+  }
 }
 
 /** Best effort: the kit that renamed it may still be removing it. */

@@ -54,6 +54,9 @@ export async function extractTar(entries: AsyncIterable<TarEntry>, root: string,
       await extractEntry(entry, root, options, dirs);
     } catch (err) {
       if (err instanceof KitError || !(err as NodeJS.ErrnoException).code) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // Not the archive's fault: the disk (or the user's quota) is full.
+      if (code === 'ENOSPC' || code === 'EDQUOT') throw new KitError(`no space left for '${shortName(entry.path)}' (${code}): the import was stopped and nothing was stored`, "free some space on the disk of kit's data dir (`kit image rm` images you no longer need), then import again");
       // Whatever the kernel refused (EEXIST, ENOTDIR...): one line naming the entry.
       throw new UnsafeEntryError(entry.path, `it could not be written (${(err as NodeJS.ErrnoException).code})`);
     }

@@ -126,19 +126,20 @@ function createRemappedRootfs(ctx: HostContext, store: ImageStore, image: Image,
 /** Drivers that take layers as directories and read them through whatever is mounted there (overlay2 stacks them, vfs copies them). */
 const IDMAPPED_DRIVERS: StorageDriver['name'][] = ['overlay2', 'vfs'];
 
-/** Drivers whose container root is a directory of its own, made from the layers as stored (btrfs: a snapshot). */
-const ROOT_IDMAP_DRIVERS: StorageDriver['name'][] = ['btrfs'];
+/** Drivers whose container root is a filesystem of its own, made from the layers as stored (btrfs: a snapshot; devicemapper: a thin snapshot's ext4). */
+const ROOT_IDMAP_DRIVERS: StorageDriver['name'][] = ['btrfs', 'devicemapper'];
 
 /**
  * The root made from the layers as stored (shared with every container),
- * then mounted over itself through the maps (idmapInPlace). A filesystem
+ * then mounted over itself through the maps (idmapInPlace): for
+ * devicemapper on top of the device's own mount, detached first. A filesystem
  * that refuses: the container's own root gets its owners moved instead,
  * said in one line. A kept container started again whose root already
  * belongs to the range (moved by an earlier start) is used as it is.
  */
 function createIdmappedRoot(ctx: HostContext, store: ImageStore, image: Image, driver: StorageDriver, dir: string, maps: IdMaps, keep: boolean): string {
-  const shifted = existsSync(driver.rootfsDir(dir)) && lstatSync(driver.rootfsDir(dir)).uid === rootOf(maps.uid);
   const rootfs = driver.createRootfs(ctx, store.layerDirs(image), dir, keep);
+  const shifted = lstatSync(rootfs).uid === rootOf(maps.uid);
   if (!shifted) {
     const refused = idmapInPlace(ctx, rootfs, maps);
     if (refused) {

@@ -164,6 +164,26 @@ describe('huge counts in the metadata', () => {
   });
 });
 
+test("a full disk is one line saying so, not 'unsafe or damaged', and nothing is left on it", () => {
+  const small = join(kr.root, 'small');
+  mkdirSync(small);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'kit-test-small', small]);
+  try {
+    const src = makeTree(out('big-src'), { 'big.bin': Buffer.alloc(8 << 20, 7) });
+    const env = { ...kr.env, KIT_ROOT: join(small, 'root') };
+    const r = kit(['image', 'import', tarOf(src, out('big.tar')), '--name', 'big'], env);
+    expect(r.status).toBe(1);
+    // The progress bar of the read is not part of the error.
+    const lines = r.stderr.split(/[\r\n]+/).filter((l) => l && !l.startsWith('reading '));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^kit: no space left for '\.\/big\.bin' \(ENOSPC\): the import was stopped and nothing was stored; free some space/);
+    expect(readdirSync(join(small, 'root', 'data', 'tmp'))).toEqual([]);
+    expect(existsSync(join(small, 'root', 'data', 'images', 'big.json'))).toBe(false);
+  } finally {
+    execFileSync('umount', [small]);
+  }
+});
+
 describe('gzip bombs', () => {
   // 64 MiB of zeros in one file gzips to ~64 KiB.
   const bombTar = async () => {

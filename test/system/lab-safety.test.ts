@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { checkLab, findLab } from '../../labs';
-import { requireRoot, tempKitRoot } from '../support/kit';
+import { requireRoot, running, tempKitRoot } from '../support/kit';
 
 /**
  * A student's code that dies or hangs midway leaves the host as it was:
@@ -72,3 +72,64 @@ test('Ctrl-C on `kit lab check` stops the run and leaves the host clean', async 
   expect(report.run.leftovers).toEqual([]);
   expect(hostHolds(report.run.given.cgroup.split('kit-lab-')[1])).toEqual([]);
 }, 90000);
+
+/** The pids whose parent is `pid`. */
+function children(pid: number): number[] {
+  return spawnSync('ps', ['--ppid', String(pid), '-o', 'pid='], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+}
+
+/** What an unprivileged user's check keeps under their home (kit's dirs, progress) and the mounts naming it. */
+function homeSnapshot(home: string) {
+  const files = spawnSync('find', [home], { encoding: 'utf8' }).stdout.trim().split('\n').sort();
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(home)).length;
+  return { files, mounts };
+}
+
+test.each([
+  ['slow', 'uts-slow.ts', 'its runner stops the run and cleans up'],
+  ['never-ending', 'uts-hangs.ts', 'its runner leaves after its grace, and the next kit command reaps what the run made'],
+])('rootless: `kit lab check` of %s student code killed with SIGKILL midway (an unprivileged user): %s; nothing is left', async (_kind, fixture) => {
+  const uid = 65534;
+  const home = mkdtempSync(join(tmpdir(), 'kit-lab-rootless-kill-'));
+  chownSync(home, uid, uid);
+  const env = { PATH: process.env.PATH, HOME: home, KIT_LABS_HOME: home, NO_COLOR: '1' };
+  const asUser = [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, join(__dirname, '..', '..', 'bin', 'run.js')];
+  const check = (file: string) => spawn('setpriv', [...asUser, 'lab', 'check', 'uts', '--file', file, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'], cwd: tmpdir() });
+  const made: number[] = [];
+  try {
+    // A whole check first, so that what a check keeps (kit's dirs under the home) is in the snapshot.
+    const first = check(join(__dirname, '..', '..', 'labs', 'uts', 'solution.ts'));
+    expect(await new Promise((resolve) => first.on('close', resolve))).toBe(0);
+    expect(spawnSync('setpriv', [...asUser, 'ps', '-a'], { env, cwd: tmpdir() }).status).toBe(0); // and what `kit ps` keeps
+    const before = homeSnapshot(home);
+
+    const child = check(join(fixtures, fixture)); // setpriv exec's node: child.pid is `kit lab check` itself
+    const closed = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    // Midway: the runner has cloned the container (kit-init, waiting for its plan) while the student's slow attach step runs.
+    let runner = 0;
+    let container: number[] = [];
+    for (let i = 0; i < 400 && container.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      [runner] = children(child.pid!);
+      container = runner ? children(runner) : [];
+    }
+    expect(container.length).toBeGreaterThan(0);
+    made.push(runner, ...container);
+    // The runner's arguments: lab, file, and the result file in the checker's scratch dir.
+    const scratch = dirname(readFileSync(`/proc/${runner}/cmdline`, 'utf8').split('\0').filter(Boolean).at(-1)!);
+    expect(scratch).toMatch(/\/kit-lab-[^/]+$/);
+    expect(existsSync(scratch)).toBe(true);
+    child.kill('SIGKILL');
+    expect(await closed).toBe('SIGKILL');
+    const gone = () => made.every((pid) => !running(pid)) && !existsSync(scratch);
+    for (let i = 0; i < 300 && !gone(); i++) await new Promise((r) => setTimeout(r, 50));
+    // Code that never ends kept the run from undoing itself: its journal is the next kit command's (any command reaps).
+    if (fixture === 'uts-hangs.ts') expect(spawnSync('setpriv', [...asUser, 'ps', '-a'], { env, cwd: tmpdir() }).status).toBe(0);
+    expect(made.filter(running)).toEqual([]);
+    expect(existsSync(scratch)).toBe(false);
+    expect(homeSnapshot(home)).toEqual(before);
+  } finally {
+    for (const pid of made.filter(running)) process.kill(pid, 'SIGKILL'); // a failed test's leftovers, by pid
+    rmSync(home, { recursive: true, force: true });
+  }
+}, 120000);
