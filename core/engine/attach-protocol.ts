@@ -56,7 +56,13 @@ export type ShimMessage =
   | { out: string; stream: 'stdout' | 'stderr' }
   | { exit: ShimExit };
 
-/** One JSON object a line each way on a socket; a malformed line ends the conversation. */
+/** The longest line kept waiting for its end: a peer that sends more without a newline is cut off. */
+const MAX_LINE = 4 * 1024 * 1024;
+
+/** What may wait unsent to a peer that does not read: past it the peer is let go, the container's output is never held back for it. */
+const MAX_UNSENT = 8 * 1024 * 1024;
+
+/** One JSON object a line each way on a socket; a malformed or overlong line ends the conversation. */
 export class LineChannel<Send, Receive> {
   private buffered = '';
   private closed = false;
@@ -82,6 +88,7 @@ export class LineChannel<Send, Receive> {
         }
         onMessage(message);
       }
+      if (this.buffered.length > MAX_LINE) socket.destroy();
     });
     const close = () => {
       if (this.closed) return;
@@ -97,7 +104,9 @@ export class LineChannel<Send, Receive> {
   }
 
   send(message: Send): void {
-    if (this.open) this.socket.write(JSON.stringify(message) + '\n');
+    if (!this.open) return;
+    if (this.socket.writableLength > MAX_UNSENT) return void this.socket.destroy();
+    this.socket.write(JSON.stringify(message) + '\n');
   }
 
   /** Send the last message, then close once it is written. */
