@@ -1,4 +1,4 @@
-import { constants, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
+import { chownSync, constants, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KitError } from '../errors';
 import { runHostSteps } from '../engine/run';
@@ -10,6 +10,7 @@ import type { KitPaths } from '../paths';
 import { buildPlan, type HostContext, type Plan } from '../plan';
 import type { ContainerSpec } from '../spec';
 import type { TraceRecorder } from '../trace/recorder';
+import { hostId } from '../userns/id-map';
 import { startTrace, traceRecorder } from './trace-file';
 import { readBundle } from './bundle';
 import { launchDetached } from './launch';
@@ -57,15 +58,13 @@ export async function createContainer(options: CreateOptions): Promise<number> {
     const bundle = readBundle(options.bundle);
     const spec: ContainerSpec = { ...ociToSpec(bundle.config, bundle.rootfs), name: id };
     checkConsole(spec, options.consoleSocket);
-    // Under create, a user-namespaced init dies before it waits on exec.fifo (not understood yet): refused rather than left a zombie.
-    if (spec.namespaces.includes('user')) throw new KitError('linux.namespaces: a "user" namespace is supported by `kit-runtime run` only yet, not by create', 'run the bundle with `kit-runtime run`, or remove {"type": "user"}');
     const container: OciContainer = { id, bundle: bundle.dir, init: { pid: 0, startTime: 0 }, created: new Date().toISOString(), annotations: bundle.config.annotations ?? {}, spec };
     const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
     const plan = buildPlan(spec, id, paths);
     checkCommandFound(plan, spec);
     await runHostSteps(plan.prepare, ctx, interrupts);
     interrupts.throwIfInterrupted();
-    const fifoFd = makeFifo(trace, paths, id);
+    const fifoFd = makeFifo(trace, paths, id, spec);
     pid = await launchDetached(ctx, plan, interrupts, { consoleSocket: options.consoleSocket, fifoFd, why: '; it outlives kit-runtime create, whose caller reaps it' });
     container.init = { pid, startTime: processStartTime(pid) ?? 0 };
     runHooks(trace, bundle.config.hooks?.prestart, 'prestart', stateJson(paths, container, 'created'));
@@ -84,10 +83,13 @@ export async function createContainer(options: CreateOptions): Promise<number> {
   }
 }
 
-function makeFifo(trace: TraceRecorder, paths: KitPaths, id: string): number {
+function makeFifo(trace: TraceRecorder, paths: KitPaths, id: string, spec: ContainerSpec): number {
   const fifo = fifoPath(paths, id);
   // O_PATH: names the FIFO without opening it for I/O (which would block, or count as a reader).
   trace.check('exec.fifo: the container waits on it before its execve, until `start`', (n) => n.mknod(fifo, S_IF.FIFO | 0o622, 0, 0));
+  // The init opens it for writing: in a user namespace its root is another host uid, so the FIFO becomes its (as runc chowns it).
+  const maps = typeof spec.userns === 'object' ? spec.userns : undefined;
+  if (maps && spec.namespaces.includes('user')) chownSync(fifo, hostId(maps.uid, 0) ?? 0, hostId(maps.gid, 0) ?? 0);
   return openSync(fifo, O_PATH | constants.O_NOFOLLOW);
 }
 

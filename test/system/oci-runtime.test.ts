@@ -192,7 +192,7 @@ describe('create / start / state / kill / delete, as runc does them', () => {
     for (const hierarchy of readdirSync('/sys/fs/cgroup')) expect(existsSync(join('/sys/fs/cgroup', hierarchy, cgroupsPath))).toBe(false);
   });
 
-  test('user and time namespaces from config.json, and a relative cgroupsPath (run): mapped ids, shifted clocks, a cgroup below our own', () => {
+  test('user and time namespaces from config.json, and a relative cgroupsPath (run, create): mapped ids, shifted clocks, a cgroup below our own', async () => {
     const rel = `kit-oci-rel-${process.pid}`;
     const bundle = makeBundle('b-userns', (c) => {
       c.process.args = ['sh', '-c', 'cat /proc/self/uid_map /proc/self/gid_map /proc/uptime /proc/self/cgroup'];
@@ -218,7 +218,17 @@ describe('create / start / state / kill / delete, as runc does them', () => {
       const hostUptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
       expect(Number(lines[2].split(' ')[0]) - hostUptime).toBeGreaterThan(400 * 86400 - 60);
       expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\d+:pids:${posix.join(ownIn('pids'), rel, 'c')}$`)));
+      // as podman and Docker drive it: create leaves the init (the host sees uid 100000) waiting on exec.fifo, which it may open
+      const c = create(bundle, 'kit-oci-userns', ['--pid-file', join(kr.root, 'userns.pid')]);
+      expect(c.output()).toBe('');
+      expect(c.status).toBe(0);
+      const pid = Number(readFileSync(join(kr.root, 'userns.pid'), 'utf8'));
+      expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(/^Uid:\s+100000\s+100000/m);
+      expect(runtime(['start', 'kit-oci-userns']).status).toBe(0);
+      expect(await until(() => c.output().split('\n').length > 4)).toBe(true);
+      expect(c.output().split('\n')[0].trim().split(/\s+/)).toEqual(['0', '100000', '65536']);
     } finally {
+      runtime(['delete', '--force', 'kit-oci-userns']);
       chmodSync(kr.root, 0o700);
       for (const hierarchy of readdirSync('/sys/fs/cgroup')) spawnSync('rmdir', [join('/sys/fs/cgroup', hierarchy, ownIn(hierarchy), rel)]);
     }
