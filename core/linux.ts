@@ -9,6 +9,8 @@ import { constants } from 'node:os';
 export const CLONE = {
   NEWNS: 0x00020000,
   NEWCGROUP: 0x02000000,
+  /** unshare() only (clone() has no bit left for it): the caller's children get the new time namespace. */
+  NEWTIME: 0x00000080,
   NEWUTS: 0x04000000,
   NEWIPC: 0x08000000,
   NEWUSER: 0x10000000,

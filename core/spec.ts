@@ -94,8 +94,16 @@ export interface ContainerSpec {
    * only the ones its own namespaces hold (core/plan/sysctl.ts).
    */
   sysctls?: Record<string, string>;
+  /** A time namespace of its own, with these clock offsets (an OCI config's linux.timeOffsets; core/plan/timens.ts). */
+  timeOffsets?: { monotonic?: ClockOffset; boottime?: ClockOffset };
   /** Existing namespaces the container joins by path (setns) instead of getting new ones (linux.namespaces[].path). */
   joinNamespaces?: Array<{ namespace: Namespace; path: string }>;
+}
+
+/** How far a time namespace's clock is ahead of the host's (negative: behind). */
+export interface ClockOffset {
+  secs?: number;
+  nanosecs?: number;
 }
 
 /** One setrlimit(2): the resource's number and name (RLIMIT_NOFILE), soft and hard values (-1: unlimited). */

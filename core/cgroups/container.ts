@@ -22,7 +22,7 @@ export function containerCgroups(spec: ContainerSpec, id: string): ContainerCgro
   const limits = toLimits(spec.resources);
   const driver = chooseDriver(detectHost(), spec.resources.driver);
   driver.check(limits);
-  return { driver, limits, dirs: driver.cgroups(id, driver.controllersFor(limits), spec.resources.path) };
+  return { driver, limits, dirs: driver.cgroups(id, driver.controllersFor(limits), spec.resources.path, spec.resources.below) };
 }
 
 /** The directory holding a controller's files: v2 has one for all (cpu.stat even with no controller enabled). */

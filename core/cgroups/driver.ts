@@ -20,9 +20,10 @@ export interface CgroupDriver {
   /**
    * One cgroup directory per hierarchy, in creation order: <root>/kit/<id>,
    * or at `path` below each root (an OCI config's cgroupsPath, e.g. podman's
-   * /libpod_parent/libpod-<id>), whose parent must exist or be one level up.
+   * /libpod_parent/libpod-<id>), whose parent must exist or be one level up;
+   * a relative `path` is taken below `below`'s cgroup of each hierarchy.
    */
-  cgroups(id: string, controllers: string[], path?: string): CgroupDir[];
+  cgroups(id: string, controllers: string[], path?: string, below?: Record<string, string>): CgroupDir[];
   /** Writes to a fresh container directory that set the limits, in order. */
   limitWrites(dir: CgroupDir, limits: Limits): KnobWrite[];
 }

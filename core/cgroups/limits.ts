@@ -31,10 +31,12 @@ export interface Resources {
   driver?: 'v1' | 'v2';
   /** An OCI config's cgroupsPath (kit-runtime): the container's cgroup under each hierarchy's root, instead of kit/<id>. */
   path?: string;
+  /** A relative path's base, per hierarchy (v1 controller name, '' for v2): the cgroups of the kit-runtime that created it. */
+  below?: Record<string, string>;
 }
 
 /** What the drivers write: Resources checked and with --cpus folded into quota/period. */
-export type Limits = Omit<Resources, 'cpus' | 'driver' | 'path'>;
+export type Limits = Omit<Resources, 'cpus' | 'driver' | 'path' | 'below'>;
 
 /** The kernel's bounds (kernel/sched/core.c): 1 ms <= period <= 1 s, quota >= 1 ms, quota < 2^44 us. */
 export const CPU_PERIOD = { min: 1000, max: 1_000_000, default: 100_000 } as const;

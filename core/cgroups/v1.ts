@@ -46,14 +46,14 @@ export class V1Driver implements CgroupDriver {
   }
 
   /** One directory per hierarchy: controllers mounted together share one. */
-  cgroups(id: string, controllers: string[], path?: string): CgroupDir[] {
+  cgroups(id: string, controllers: string[], path?: string, below: Record<string, string> = {}): CgroupDir[] {
     const byHierarchy = new Map<string, string[]>();
     for (const controller of controllers) {
       const mount = realpathSync(join(this.root, controller));
       byHierarchy.set(mount, [...(byHierarchy.get(mount) ?? []), controller]);
     }
     return [...byHierarchy.values()].map((group) => {
-      const dir = path ? join(this.root, group[0], path) : join(this.root, group[0], 'kit', id);
+      const dir = path ? join(this.root, group[0], path.startsWith('/') ? '' : below[group[0]] ?? '/', path) : join(this.root, group[0], 'kit', id);
       const parent = dirname(dir);
       return { path: dir, parent, sharedParent: !path, controllers: group, parentWrites: group.includes('cpuset') ? this.cpusetParentWrites(parent) : [] };
     });

@@ -54,8 +54,8 @@ export class V2Driver implements CgroupDriver {
     }
   }
 
-  cgroups(id: string, controllers: string[], path?: string): CgroupDir[] {
-    const dir = path ? join(this.root, path) : join(this.root, 'kit', id);
+  cgroups(id: string, controllers: string[], path?: string, below: Record<string, string> = {}): CgroupDir[] {
+    const dir = path ? join(this.root, path.startsWith('/') ? '' : below[''] ?? '/', path) : join(this.root, 'kit', id);
     const parent = dirname(dir);
     const enable = controllers.map((c) => `+${c}`).join(' ');
     const parentWrites: KnobWrite[] = controllers.length === 0 ? [] : [{

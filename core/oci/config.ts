@@ -72,9 +72,17 @@ const resourcesSchema = z
   })
   .strict();
 
+const idMappingSchema = z.object({ containerID: z.number().int().min(0), hostID: z.number().int().min(0), size: z.number().int().min(1) }).strict();
+const clockOffsetSchema = z.object({ secs: z.number().int().optional(), nanosecs: z.number().int().min(0).max(999_999_999).optional() }).strict();
+
 const linuxSchema = z
   .object({
     namespaces: z.array(namespaceSchema).optional(),
+    /** With a user namespace: which host ids its ids are (reused from kit's own --uidmap, core/plan/userns.ts). */
+    uidMappings: z.array(idMappingSchema).optional(),
+    gidMappings: z.array(idMappingSchema).optional(),
+    /** With a time namespace: its clocks' offsets from the host's. */
+    timeOffsets: z.object({ monotonic: clockOffsetSchema.optional(), boottime: clockOffsetSchema.optional() }).strict().optional(),
     /** Where the container's cgroup goes under each hierarchy (podman's cgroupfs manager: /libpod_parent/libpod-ID). */
     cgroupsPath: z.string().optional(),
     resources: resourcesSchema.optional(),

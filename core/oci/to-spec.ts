@@ -9,6 +9,8 @@ import { checkSysctls } from '../plan/sysctl';
 import { RLIMITS } from '../plan/process-limits';
 import type { ContainerSpec, Mount, Namespace, Rlimit } from '../spec';
 import type { OciConfig } from './config';
+import { ownCgroups } from '../cgroups/own';
+import { checkMap, type IdMaps } from '../userns/id-map';
 import { ociDeviceRules } from './devices';
 
 /**
@@ -24,7 +26,7 @@ const KIT_MOUNTS: Record<string, string> = {
   '/sys': 'sysfs',
 };
 
-const NAMESPACE_NAMES: Record<string, Namespace | undefined> = { pid: 'pid', network: 'net', mount: 'mount', ipc: 'ipc', uts: 'uts', cgroup: 'cgroup' };
+const NAMESPACE_NAMES: Record<string, Namespace | undefined> = { pid: 'pid', network: 'net', mount: 'mount', ipc: 'ipc', uts: 'uts', cgroup: 'cgroup', user: 'user' };
 
 function unsupported(field: string, what: string, fix: string): never {
   throw new KitError(`${field}: ${what}`, fix);
@@ -42,13 +44,15 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
   for (const point of ['createContainer', 'startContainer'] as const) {
     if (config.hooks?.[point]?.length) unsupported(`hooks.${point}`, 'hooks that run inside the container are not supported by kit-runtime yet', 'use createRuntime or poststart hooks, which run on the host');
   }
-  const { namespaces, joins } = ociNamespaces(config);
+  const { namespaces, joins, time } = ociNamespaces(config);
   const user = proc.user;
   const spec: ContainerSpec = {
     command: proc.args,
     env: proc.env ?? [],
     namespaces,
     ...(joins.length ? { joinNamespaces: joins } : {}),
+    ...(namespaces.includes('user') ? { userns: ociIdMaps(config) } : {}),
+    ...(time ? { timeOffsets: config.linux?.timeOffsets ?? {} } : {}),
     ...(config.hostname !== undefined ? { hostname: config.hostname } : {}),
     ...(config.linux?.sysctl && Object.keys(config.linux.sysctl).length ? { sysctls: config.linux.sysctl } : {}),
     rootDir: rootfs,
@@ -66,11 +70,18 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
   return spec;
 }
 
-function ociNamespaces(config: OciConfig): { namespaces: Namespace[]; joins: NonNullable<ContainerSpec['joinNamespaces']> } {
+function ociNamespaces(config: OciConfig): { namespaces: Namespace[]; joins: NonNullable<ContainerSpec['joinNamespaces']>; time: boolean } {
   const result: Namespace[] = [];
   const joins: NonNullable<ContainerSpec['joinNamespaces']> = [];
+  let time = false;
   (config.linux?.namespaces ?? []).forEach((ns, i) => {
     const field = `linux.namespaces[${i}]`;
+    if (ns.type === 'time') {
+      if (time) unsupported(field, '"time" is listed twice', 'list each namespace once');
+      if (ns.path !== undefined) unsupported(`${field}.path`, 'joining an existing time namespace is not supported by kit-runtime yet', 'remove "path" to get a new time namespace');
+      time = true;
+      return;
+    }
     const name = NAMESPACE_NAMES[ns.type] ?? unsupported(`${field}.type`, `"${ns.type}" namespaces are not supported by kit-runtime yet`, 'remove this namespace');
     if (result.includes(name) || joins.some((j) => j.namespace === name)) unsupported(field, `"${ns.type}" is listed twice`, 'list each namespace once');
     if (ns.path === undefined) return void result.push(name);
@@ -79,7 +90,23 @@ function ociNamespaces(config: OciConfig): { namespaces: Namespace[]; joins: Non
     joins.push({ namespace: name, path: ns.path });
   });
   if (!result.includes('mount')) unsupported('linux.namespaces', 'has no new "mount" namespace: the root filesystem mounts would land on the host', 'add {"type": "mount"}');
-  return { namespaces: result, joins };
+  if (!time && config.linux?.timeOffsets) unsupported('linux.timeOffsets', 'is set, but there is no new "time" namespace to apply it to', 'add {"type": "time"} to linux.namespaces, or remove timeOffsets');
+  const mapped = config.linux?.uidMappings?.length || config.linux?.gidMappings?.length;
+  if (mapped && !result.includes('user')) unsupported('linux.uidMappings', 'is set, but there is no new "user" namespace to map', 'add {"type": "user"} to linux.namespaces, or remove the mappings');
+  return { namespaces: result, joins, time };
+}
+
+/** linux.uidMappings/gidMappings -> kit's --uidmap/--gidmap maps (checked, and written, by core/plan/userns.ts). */
+function ociIdMaps(config: OciConfig): IdMaps {
+  const maps = (field: 'uidMappings' | 'gidMappings') => {
+    const list = config.linux?.[field] ?? [];
+    if (!list.length) unsupported(`linux.${field}`, 'is empty, but the config asks for a user namespace: nobody inside would be mapped', `give at least one {"containerID": 0, "hostID": ..., "size": ...}`);
+    return list.map((m) => ({ inside: m.containerID, outside: m.hostID, count: m.size }));
+  };
+  const result = { uid: maps('uidMappings'), gid: maps('gidMappings') };
+  checkMap('linux.uidMappings', result.uid);
+  checkMap('linux.gidMappings', result.gid);
+  return result;
 }
 
 /** Past 2^63 (RLIM_INFINITY is 2^64-1, read by JSON as a float) a limit is no limit. */
@@ -127,18 +154,19 @@ function ociMounts(mounts: NonNullable<OciConfig['mounts']>): Mount[] {
 
 /**
  * linux.cgroupsPath, as the cgroupfs manager writes it: one absolute path
- * below each hierarchy's root. systemd's slice:prefix:name form is refused
+ * below each hierarchy's root, or a relative one below kit-runtime's own cgroup. systemd's slice:prefix:name form is refused
  * (kit-runtime has no systemd driver), and so is any ".." climbing out.
  */
-function cgroupsPath(path: string | undefined): { path?: string } {
+function cgroupsPath(path: string | undefined): Pick<Resources, 'path' | 'below'> {
   if (path === undefined || path === '') return {};
-  const fix = 'give an absolute path like /mygroup/mycontainer (podman: --cgroup-manager cgroupfs)';
+  const fix = 'give an absolute path like /mygroup/mycontainer (podman: --cgroup-manager cgroupfs), or one relative to kit-runtime\'s own cgroup';
   if (path.includes(':')) unsupported('linux.cgroupsPath', `"${path}" is a systemd slice: kit-runtime has no systemd cgroup driver`, fix);
-  if (!path.startsWith('/')) unsupported('linux.cgroupsPath', `"${path}" is not an absolute path`, fix);
   if (path.split('/').includes('..')) unsupported('linux.cgroupsPath', `"${path}" climbs out with ".."`, fix);
   const normal = posix.normalize(path).replace(/\/$/, '');
-  if (normal === '' || normal === '/') unsupported('linux.cgroupsPath', 'is the root cgroup itself', fix);
-  return { path: normal };
+  if (normal === '' || normal === '/' || normal === '.') unsupported('linux.cgroupsPath', 'is the root cgroup itself', fix);
+  if (normal.startsWith('/')) return { path: normal };
+  // Relative: below kit-runtime's own cgroup in each hierarchy, as runc takes it below its own (read now, kept in the container's state).
+  return { path: normal, below: ownCgroups() };
 }
 
 function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources']>): Resources {

@@ -10,6 +10,7 @@ import { planMountPropagation } from './mount-propagation';
 import { planName } from './name';
 import { planNamespaces } from './namespaces';
 import { planJoinNamespaces } from './join-namespaces';
+import { planTimeNamespace } from './timens';
 import { planProcessLimits } from './process-limits';
 import { planNetwork, type NetworkAttachment } from './network';
 import { planNetworkFiles } from './network-files';
@@ -44,6 +45,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     planName(spec),
     planNamespaces(spec),
     planJoinNamespaces(spec),
+    planTimeNamespace(spec),
     planDeviceProgram(spec, id),
     planUserNamespace(spec, userns),
     planNetwork(spec, id, paths, network),

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join, posix, resolve } from 'node:path';
 import { alive, hostSnapshot, kit, requireRoot, tempKitRoot } from '../support/kit';
 
 /** kit as an OCI runtime (first step): a bundle made by hand, run with kit-runtime as with `runc run`. */
@@ -190,6 +190,38 @@ describe('create / start / state / kill / delete, as runc does them', () => {
       for (const hierarchy of readdirSync('/sys/fs/cgroup')) spawnSync('rmdir', [join('/sys/fs/cgroup', hierarchy, `kit-oci-res-${process.pid}`)]);
     }
     for (const hierarchy of readdirSync('/sys/fs/cgroup')) expect(existsSync(join('/sys/fs/cgroup', hierarchy, cgroupsPath))).toBe(false);
+  });
+
+  test('user and time namespaces from config.json, and a relative cgroupsPath (run): mapped ids, shifted clocks, a cgroup below our own', () => {
+    const rel = `kit-oci-rel-${process.pid}`;
+    const bundle = makeBundle('b-userns', (c) => {
+      c.process.args = ['sh', '-c', 'cat /proc/self/uid_map /proc/self/gid_map /proc/uptime /proc/self/cgroup'];
+      // no cgroup namespace here, so /proc/self/cgroup shows where the relative path put it
+      c.linux.namespaces = c.linux.namespaces.filter((n: { type: string }) => n.type !== 'cgroup').concat({ type: 'user' }, { type: 'time' });
+      c.linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      c.linux.gidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+      c.linux.timeOffsets = { boottime: { secs: 400 * 86400 }, monotonic: { secs: 400 * 86400 } };
+      c.linux.cgroupsPath = `${rel}/c`;
+      c.linux.resources = { pids: { limit: 50 } };
+    });
+    // the rootfs belongs to the container's root, which must reach it through the bundle's parents, as runc wants it
+    spawnSync('chown', ['-R', '100000:100000', join(bundle, 'rootfs')]);
+    chmodSync(kr.root, 0o711);
+    const ownIn = (hierarchy: string) => readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.split(':')[1]?.split(',').includes(hierarchy))?.split(':')[2] ?? '/';
+    try {
+      const r = runtime(['run', '--bundle', bundle, 'kit-oci-userns']);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const lines = r.stdout.split('\n');
+      expect(lines[0].trim().split(/\s+/)).toEqual(['0', '100000', '65536']);
+      expect(lines[1].trim().split(/\s+/)).toEqual(['0', '100000', '65536']);
+      const hostUptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+      expect(Number(lines[2].split(' ')[0]) - hostUptime).toBeGreaterThan(400 * 86400 - 60);
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\d+:pids:${posix.join(ownIn('pids'), rel, 'c')}$`)));
+    } finally {
+      chmodSync(kr.root, 0o700);
+      for (const hierarchy of readdirSync('/sys/fs/cgroup')) spawnSync('rmdir', [join('/sys/fs/cgroup', hierarchy, ownIn(hierarchy), rel)]);
+    }
   });
 
   test('a bad config, an unknown id, a command not in the rootfs: one line each, runc\'s exit codes, nothing left', () => {

@@ -107,6 +107,22 @@ test("what podman's config.json asks converts: its user, umask, rlimits, binds, 
   expect(spec.security?.paths).toEqual({ masked: ['/proc/kcore', '/sys/dev/block'], readOnly: ['/proc/sys'] });
 });
 
+test('user and time namespaces and a relative cgroupsPath convert: maps as --uidmap takes them, the offsets, the path below our own cgroups', () => {
+  const config = JSON.parse(JSON.stringify(defaultOciConfig()));
+  config.linux.namespaces.push({ type: 'user' }, { type: 'time' });
+  config.linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 65536 }];
+  config.linux.gidMappings = [{ containerID: 0, hostID: 200000, size: 1000 }];
+  config.linux.timeOffsets = { boottime: { secs: 86400, nanosecs: 5 } };
+  config.linux.cgroupsPath = 'mine/c1';
+  const spec = ociToSpec(parseOciConfig(config), '/r');
+  expect(spec.namespaces).toContain('user');
+  expect(spec.userns).toEqual({ uid: [{ inside: 0, outside: 100000, count: 65536 }], gid: [{ inside: 0, outside: 200000, count: 1000 }] });
+  expect(spec.timeOffsets).toEqual({ boottime: { secs: 86400, nanosecs: 5 } });
+  expect(spec.resources?.path).toBe('mine/c1');
+  const own = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::'))?.slice(3);
+  expect(spec.resources?.below?.['']).toBe(own);
+});
+
 test("what Docker's config.json asks converts: its sysctls, its device list (deny all, allows, deny /dev/fuse), blkio weight 0, disableOOMKiller", () => {
   const config = JSON.parse(JSON.stringify(defaultOciConfig()));
   config.linux.sysctl = { 'net.ipv4.ip_unprivileged_port_start': '0', 'net.ipv4.ping_group_range': '0 2147483647' };
@@ -137,7 +153,12 @@ describe('every invalid or unsupported field is one line naming it', () => {
     ['a namespace path that is relative', (c) => (c.linux.namespaces[1] = { type: 'network', path: 'netns/x' }), 'linux.namespaces[1].path: "netns/x" is not an absolute path'],
     ['an rlimit that does not exist', (c) => (c.process.rlimits = [{ type: 'RLIMIT_FUN', soft: 1, hard: 1 }]), 'process.rlimits[0].type: "RLIMIT_FUN" is not a resource limit'],
     ['an rlimit whose soft is above its hard', (c) => (c.process.rlimits = [{ type: 'RLIMIT_NOFILE', soft: 20, hard: 10 }]), 'process.rlimits[0]: soft 20 is above hard 10'],
-    ['a user namespace', (c) => c.linux.namespaces.push({ type: 'user' }), 'linux.namespaces[6].type: "user" namespaces are not supported by kit-runtime yet'],
+    ['a user namespace without mappings', (c) => c.linux.namespaces.push({ type: 'user' }), 'linux.uidMappings: is empty, but the config asks for a user namespace: nobody inside would be mapped'],
+    ['mappings without a user namespace', (c) => (c.linux.uidMappings = [{ containerID: 0, hostID: 100000, size: 1 }]), 'linux.uidMappings: is set, but there is no new "user" namespace to map'],
+    ['overlapping mappings', (c) => { c.linux.namespaces.push({ type: 'user' }); c.linux.uidMappings = [{ containerID: 0, hostID: 1000, size: 10 }, { containerID: 5, hostID: 5000, size: 10 }]; c.linux.gidMappings = [{ containerID: 0, hostID: 1000, size: 1 }]; }, 'linux.uidMappings'],
+    ['time offsets without a time namespace', (c) => (c.linux.timeOffsets = { boottime: { secs: 1 } }), 'linux.timeOffsets: is set, but there is no new "time" namespace to apply it to'],
+    ['joining a time namespace by path', (c) => c.linux.namespaces.push({ type: 'time', path: '/proc/1/ns/time' }), 'linux.namespaces[6].path: joining an existing time namespace is not supported by kit-runtime yet'],
+    ['a cgroupsPath climbing out', (c) => (c.linux.cgroupsPath = 'a/../../b'), 'linux.cgroupsPath: "a/../../b" climbs out with ".."'],
     ['no mount namespace', (c) => (c.linux.namespaces = [{ type: 'pid' }]), 'linux.namespaces: has no new "mount" namespace: the root filesystem mounts would land on the host'],
     ['an unknown namespace type', (c) => c.linux.namespaces.push({ type: 'bogus' }), "linux.namespaces[6].type: Invalid enum value. Expected 'pid' | 'network' | 'mount' | 'ipc' | 'uts' | 'user' | 'cgroup' | 'time', received 'bogus'"],
     ['a field kit does not know', (c) => (c.linux.intelRdt = {}), 'config.json: linux.intelRdt is not supported by kit-runtime yet'],

@@ -19,6 +19,7 @@ pub fn linux_constants() -> HashMap<String, i64> {
         ("CLONE_NEWUSER", libc::CLONE_NEWUSER),
         ("CLONE_NEWPID", libc::CLONE_NEWPID),
         ("CLONE_NEWNET", libc::CLONE_NEWNET),
+        ("CLONE_NEWTIME", libc::CLONE_NEWTIME),
     ]
     .map(|(name, v)| (name, v as u32 as i64));
     let mount = [
