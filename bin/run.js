@@ -7,7 +7,7 @@
 // --env-file anywhere in argv, even after the script (nodejs/node#54232), so
 // `kit run --env-file FILE` would be node's, and a missing FILE node's exit 9.
 
-const { readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 
 // `kit --version` answers before oclif loads: oclif's start-up (its own
@@ -20,7 +20,12 @@ if (process.argv.length === 3 && ['--version', '-v'].includes(process.argv[2])) 
   // kit runs its bundle, never its TypeScript sources: when NODE_ENV is test
   // or development (jest sets it), oclif would load typescript and tsx to look for them.
   globalThis.oclif = Object.assign(globalThis.oclif ?? {}, { enableAutoTranspile: false });
-  const { oclif } = loadBundle(join(__dirname, '..', 'dist', 'kit.js'));
+  const bundleFile = join(__dirname, '..', 'dist', 'kit.js');
+  if (!existsSync(bundleFile)) {
+    process.stderr.write(`kit: ${bundleFile} is missing: kit is not built; run \`npm run build\` in ${join(__dirname, '..')}\n`);
+    process.exit(1);
+  }
+  const { oclif } = loadBundle(bundleFile);
   oclif.execute({ dir: __dirname }).catch(oclif.handle);
 }
 

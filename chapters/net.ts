@@ -1,4 +1,4 @@
-import { type Chapter, claimData } from '../core';
+import { type Chapter, type ChapterResultData as ClaimRun, claimData } from '../core';
 
 /** The server inside: a tmpfs page (the host's files stay untouched) and busybox httpd on port 80. */
 const SERVER = [
@@ -15,6 +15,17 @@ const LO_ONLY = [
   'ping -c 1 -W 1 127.0.0.1 | grep transmitted',
   'ip route get 1.1.1.1 2>&1 | head -n 1',
 ].join('; ');
+
+/**
+ * The nat table's line for the DNAT rule this run added, as a probe of
+ * `phase` listed it, found by the rule's comment (the container's id): the
+ * table also holds other containers' rules, which may reuse the address.
+ */
+function natRuleOf(r: ClaimRun, phase: 'during' | 'after'): string | undefined {
+  const rule = claimData.dnatRule(r);
+  const text = claimData.probe(r, phase, 'nat-rules')?.text ?? '';
+  return rule && text.split('\n').find((l) => l.includes(`"${rule.comment}"`) || l.includes(` ${rule.comment} `));
+}
 
 /** The links `ip -o link` printed inside ("1: lo: <LOOPBACK,UP,LOWER_UP> ..."). */
 function linksInside(stdout: string): string[] {
@@ -92,10 +103,10 @@ does, so the next container only adds its own veth, address and DNAT rule;
 \`kit network prune\` (as root) removes them once no container uses them. This
 chapter prunes them itself if its run made them: Host after matches Host before.`,
   claims: [
-    { says: 'during the run the nat table has a DNAT rule for port 8080 to the container', holds: (r) => /--dport 8080 .*-j DNAT --to-destination [\d.]+:80/.test(claimData.probe(r, 'during', 'nat-rules')?.text ?? '') },
+    { says: 'during the run the nat table has a DNAT rule for port 8080 to the container', holds: (r) => natRuleOf(r, 'during')?.includes('--dport 8080 ') ?? false },
     { says: "inside, eth0 has an address on kit0's subnet and a default route via kit0's address", holds: (r) => /inet [\d.]+\/\d+ .*eth0/.test(claimData.probe(r, 'running', 'container-network')?.text ?? '') && /default via [\d.]+ dev eth0/.test(claimData.probe(r, 'running', 'container-network')?.text ?? '') },
     { says: 'the host pinged the container, and 127.0.0.1:8080 was answered by busybox httpd inside', holds: (r) => / 0% packet loss/.test(claimData.probe(r, 'running', 'reach-container')?.text ?? '') && /hello from the container/.test(claimData.probe(r, 'running', 'reach-container')?.text ?? '') },
-    { says: "afterwards this container's DNAT rule is gone", holds: (r) => { const to = /--to-destination ([\d.]+:80)/.exec(claimData.probe(r, 'during', 'nat-rules')?.text ?? '')?.[1]; return to !== undefined && !(claimData.probe(r, 'after', 'nat-rules')?.text ?? to).includes(to); } },
+    { says: "afterwards this container's DNAT rule is gone", holds: (r) => natRuleOf(r, 'during') !== undefined && claimData.probe(r, 'after', 'nat-rules') !== undefined && natRuleOf(r, 'after') === undefined },
   ],
   tryNext: [
     'sudo kit chapter net -- ip addr                       # the Sandbox with its Endpoint, and nothing else',

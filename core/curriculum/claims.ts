@@ -69,6 +69,19 @@ export const run = {
     }
     return undefined;
   },
+  /**
+   * The DNAT rule this run added (from its iptables-restore in the trace):
+   * its port, destination and the comment that names the container. Other
+   * containers' rules, of other kit processes, appear in the same table.
+   */
+  dnatRule(result: ChapterResult): { dport: string; to: string; comment: string } | undefined {
+    for (const e of run.calls(result, 'iptables-restore', 'host')) {
+      if (e.ret !== 0) continue;
+      const m = /^-A \S+ .*--dport (\d+) .*--comment (kit:[0-9a-f]+) -j DNAT --to-destination (\S+)$/m.exec(e.input ?? '');
+      if (m) return { dport: m[1], comment: m[2], to: m[3] };
+    }
+    return undefined;
+  },
   /** The host pid clone() returned. */
   clonePid(result: ChapterResult): number {
     return result.trace.find((e) => e.syscall === 'clone' && e.side === 'host')?.ret ?? -1;

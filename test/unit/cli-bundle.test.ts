@@ -83,3 +83,16 @@ describe('the code cache', () => {
     expect(existsSync(join(copy, 'dist', 'kit.js.cache.chapter'))).toBe(false);
   });
 });
+
+test('kit before `npm run build`: one line naming the missing bundle and the fix, exit 1', () => {
+  const copy = mkdtempSync(join(tmpdir(), 'kit-unbuilt-'));
+  try {
+    cpSync(join(repo, 'bin'), join(copy, 'bin'), { recursive: true });
+    cpSync(join(repo, 'package.json'), join(copy, 'package.json'));
+    const r = spawnSync(process.execPath, [join(copy, 'bin', 'run.js'), 'ps'], { env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`kit: ${join(copy, 'dist', 'kit.js')} is missing: kit is not built; run \`npm run build\` in ${copy}\n`);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+});
