@@ -4,6 +4,7 @@
 //   kit --version                       vs  node -e 0
 //   kit run --network none base true    vs  podman run --rm --network none (runc)
 //   kit run -p H:C base true            vs  podman run --rm -p H:C (runc)
+//   podman --runtime kit-runtime run    vs  podman run (runc): kit as podman's OCI runtime
 // Both container runtimes run the same busybox root filesystem, with their
 // images on disk and their state on a tmpfs, as by default. It prints
 // medians, ratios and peak RSS; nothing is asserted. Needs root and a build;
@@ -81,6 +82,14 @@ function podman(work, runroot) {
   return { base, env, cleanup: () => spawnSync(base[0], [...base.slice(1), 'system', 'reset', '--force'], { env, stdio: 'ignore' }) };
 }
 
+/** kit-runtime as podman runs a custom runtime (no --root passed): a wrapper giving it a root of its own in the work dir. */
+function kitRuntimeWrapper(work) {
+  const wrapper = join(work, 'kit-runtime-wrapper');
+  const runtime = join(__dirname, '..', '..', 'bin', 'kit-runtime.js');
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(runtime)} --root ${JSON.stringify(join(work, 'kit-runtime'))} "$@"\n`, { mode: 0o755 });
+  return wrapper;
+}
+
 /** kit's base image as a flat root filesystem tarball, which podman imports: both run the very same files. */
 function exportBase(kitEnv, work) {
   must([process.execPath, BIN, 'image', 'export', 'base', '-o', join(work, 'base-rootfs.tar')], { env: kitEnv });
@@ -109,6 +118,9 @@ function main() {
       'podman run --rm --network none', [[...pm.base, 'run', '--rm', '--network', 'none', 'kit-bench-busybox', '/bin/true'], pm.env]);
     row('tracing (printed on stderr)', 'kit run --trace --network none base true', [[...kit, 'run', '--trace', '--network', 'none', 'base', 'true'], kitEnv],
       'kit run --network none base true', [[...kit, 'run', '--network', 'none', 'base', 'true'], kitEnv]);
+    const ociRun = ['run', '--rm', '--network', 'none', 'kit-bench-busybox', '/bin/true'];
+    row('podman with kit as its OCI runtime', 'podman --runtime kit-runtime run --rm', [[...pm.base, '--runtime', kitRuntimeWrapper(work), ...ociRun], pm.env],
+      'podman run --rm (runc)', [[...pm.base, ...ociRun], pm.env]);
     row('bridge + -p', `kit run -p ${port}:80 base true`, [[...kit, 'run', '-p', `${port}:80`, 'base', 'true'], kitEnv],
       `podman run --rm -p ${port + 1}:80`, [[...pm.base, 'run', '--rm', '-p', `${port + 1}:80`, 'kit-bench-busybox', '/bin/true'], pm.env]);
   } finally {
@@ -121,7 +133,7 @@ function main() {
   for (const [what, kitName, k, otherName, o] of rows) {
     console.log(`  ${what}`);
     console.log(`    ${kitName.padEnd(40)} ${k.ms.toFixed(0).padStart(6)} ms ${String(Math.round(k.rssKiB / 1024)).padStart(4)} MB`);
-    console.log(`    ${otherName.padEnd(40)} ${o.ms.toFixed(0).padStart(6)} ms ${String(Math.round(o.rssKiB / 1024)).padStart(4)} MB   ${otherName.startsWith('kit') ? 'on/off' : `kit/${otherName.split(' ')[0]}`}: ${(k.ms / o.ms).toFixed(2)}x`);
+    console.log(`    ${otherName.padEnd(40)} ${o.ms.toFixed(0).padStart(6)} ms ${String(Math.round(o.rssKiB / 1024)).padStart(4)} MB   ${otherName.startsWith('kit') ? 'on/off' : kitName.startsWith('podman') ? 'kit-runtime/runc' : `kit/${otherName.split(' ')[0]}`}: ${(k.ms / o.ms).toFixed(2)}x`);
   }
 }
 
