@@ -39,7 +39,7 @@ export const networkFlags = {
   }),
 };
 
-export function networkSpec(flags: { publish?: string[]; network: string; 'add-host'?: string[]; dns?: string[] }): Pick<ContainerSpec, 'network' | 'ports' | 'extraHosts' | 'dns'> {
+export function networkSpec(flags: { publish?: string[]; network: string; 'add-host'?: string[]; dns?: string[]; hostname?: string }): Pick<ContainerSpec, 'network' | 'ports' | 'extraHosts' | 'dns'> {
   const network = parseNetworkMode(flags.network);
   const ports = (flags.publish ?? []).flatMap(parsePort);
   checkPorts(ports.filter((p) => p.hostPort !== ANY_PORT));
@@ -47,6 +47,7 @@ export function networkSpec(flags: { publish?: string[]; network: string; 'add-h
   const dns = (flags.dns ?? []).map(parseNameserver);
   // As Docker: a container that joins another's network shares its /etc/hosts and resolv.conf, so it cannot have its own.
   if (network.startsWith('container:') && dns.length) throw new KitError('conflicting options: dns and the network mode', `--network ${network} shares that container's /etc/resolv.conf: drop --dns, or give it to that container`);
+  if (network.startsWith('container:') && flags.hostname !== undefined) throw new KitError('conflicting options: hostname and the network mode', `--network ${network} joins that container's network, whose name it keeps: drop -h`);
   if (network.startsWith('container:') && extraHosts.length) throw new KitError('conflicting options: custom host-to-IP mapping and the network mode', `--network ${network} shares that container's /etc/hosts: drop --add-host, or give it to that container`);
   if (network === 'bridge') iptablesBackend(); // missing iptables: one line saying how to install it, before anything is made
   return { network, ports: assignHostPorts(ports), ...(extraHosts.length ? { extraHosts } : {}), ...(dns.length ? { dns } : {}) };

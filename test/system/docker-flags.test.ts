@@ -131,6 +131,7 @@ test('each new flag\'s bad value is one line naming it, exit 125, nothing left',
     [['--dns', 'resolver'], /^kit: bad --dns 'resolver': not an IP address/],
     [['--network', 'container:other', '--dns', '9.9.9.9'], /^kit: conflicting options: dns and the network mode; /],
     [['--network', 'container:other', '--add-host', 'db:10.0.0.1'], /^kit: conflicting options: custom host-to-IP mapping and the network mode; /],
+    [['--network', 'container:other', '-h', 'box'], /^kit: conflicting options: hostname and the network mode; /],
     [['--network', 'host', '-h', 'box'], /^kit: -h box and --network host conflict/],
   ];
   expectRefused(cases);
