@@ -34,8 +34,9 @@ export function planMounts(spec: ContainerSpec, id: string, paths: KitPaths, roo
         const source = mount.type === 'bind' || mount.type === 'volume' ? hostSource(paths, mount) : undefined;
         const file = source !== undefined && !statSync(source).isDirectory();
         const target = file ? fileInRoot(rootfs, mount.target) : mountPointInRoot(rootfs, mount.target);
-        // the resolved path, symlinks followed within the root only (a cgroup mount's steps below it too)
-        for (const step of steps) relocate(step, inRootfs(mount.target), target);
+        // the resolved path, symlinks followed within the root only (a cgroup mount's steps below it too);
+        // by now planRootfs has put the real root in place of the <rootfs> token (placeRootfs)
+        for (const step of steps) relocate(step, [inRootfs(mount.target), rootfs + mount.target], target);
         if (source !== undefined) (steps[0] as StepOf<'mount'>).source = source;
       },
     });
@@ -43,12 +44,13 @@ export function planMounts(spec: ContainerSpec, id: string, paths: KitPaths, roo
   return { prepare, container };
 }
 
-/** A step's paths at or below `from` moved to `to`. */
-function relocate(step: ContainerStep, from: string, to: string): void {
+/** A step's paths at or below one of `froms` (the same place, written with or without the <rootfs> token) moved to `to`. */
+function relocate(step: ContainerStep, froms: string[], to: string): void {
   const fields = step as unknown as Record<string, unknown>;
   for (const name of ['target', 'path', 'linkpath']) {
     const value = fields[name];
-    if (typeof value === 'string' && (value === from || value.startsWith(`${from}/`))) fields[name] = to + value.slice(from.length);
+    const from = froms.find((f) => typeof value === 'string' && (value === f || value.startsWith(`${f}/`)));
+    if (from !== undefined) fields[name] = to + (value as string).slice(from.length);
   }
 }
 
