@@ -9,7 +9,7 @@ import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags, rootlessResources } from '../flags/cgroups';
 import { containerFlags, processSpec, runRequest } from '../flags/container';
 import { keepAfterExit, lifecycleFlags, logOptions, restartOption, shimCommand, startContainer } from '../flags/lifecycle';
-import { hostNetworkNamespaces, networkFlags, networkSpec, publishAll } from '../flags/network';
+import { hostNetworkHostname, networkFlags, networkSpec, publishAll } from '../flags/network';
 import { securityFlags, securitySpec } from '../flags/security';
 import { readOnlyFlag, storageFlags, storageSpec } from '../flags/storage';
 import { metadataFlags, metadataSpec } from '../flags/metadata';
@@ -93,7 +93,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       keepLayer: keepAfterExit(flags),
     };
     spec.ports = publishAll(flags, image, spec.ports);
-    if (spec.network === 'host') spec.namespaces = hostNetworkNamespaces(spec.namespaces, flags.hostname);
+    if (spec.network === 'host') spec.hostname = hostNetworkHostname(flags.hostname);
     const json = this.jsonEnabled();
     if (flags.record && flags.detach) throw new KitError('--record records a run in the foreground', 'drop -d (a detached container\'s output is in `kit logs`)');
     // Only a recording has a header (its host facts, how kit was invoked: a walk of PATH).

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
+import { hostname as osHostname } from 'node:os';
 import { Flags } from '@oclif/core';
-import { ANY_PORT, assignHostPorts, checkHostPortFree, type Image, type ContainerSpec, formatPort, iptablesBackend, KitError, type Namespace, type NetworkMode, parsePort, type PortMapping } from '../../core';
+import { ANY_PORT, assignHostPorts, checkHostPortFree, type Image, type ContainerSpec, formatPort, iptablesBackend, KitError, type NetworkMode, parsePort, type PortMapping } from '../../core';
 
 /**
  * docker run's network flags, for `kit run` (and any command that starts a
@@ -81,12 +82,11 @@ export function publishAll(flags: { 'publish-all'?: boolean }, image: Image, por
 }
 
 /**
- * --network host shares the host's UTS namespace too, as Docker does: the
- * container keeps the host's hostname, and -h is refused (it would rename the host).
+ * --network host, as Docker: the container still has a UTS namespace of its
+ * own, named as the host unless -h names it (only the container sees that).
  */
-export function hostNetworkNamespaces(namespaces: Namespace[], hostname: string | undefined): Namespace[] {
-  if (hostname !== undefined) throw new KitError(`-h ${hostname} and --network host conflict: the container shares the host's hostname`, 'drop -h, or use --network bridge');
-  return namespaces.filter((n) => n !== 'uts');
+export function hostNetworkHostname(hostname: string | undefined): string {
+  return hostname ?? osHostname();
 }
 
 function parseNetworkMode(text: string): NetworkMode {

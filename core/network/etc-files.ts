@@ -14,6 +14,8 @@ export interface EtcExtras {
   extraHosts?: Array<{ name: string; address: string }>;
   /** --dns: these nameservers instead of the host's. */
   dns?: string[];
+  /** -h: the container's own hostname (with --network host, in place of the host's). */
+  hostname?: string;
 }
 
 export function etcFiles(hostname: string, address: string | undefined, extras: EtcExtras = {}): Record<'hostname' | 'hosts' | 'resolv.conf', string> {
@@ -37,7 +39,7 @@ export function hostNetworkFiles(extras: EtcExtras = {}): Record<'hostname' | 'h
   const hosts = hostFile('/etc/hosts') || '127.0.0.1\tlocalhost\n';
   const added = (extras.extraHosts ?? []).map((h) => `${h.address}\t${h.name}\n`).join('');
   return {
-    hostname: `${hostname()}\n`,
+    hostname: `${extras.hostname ?? hostname()}\n`,
     hosts: `${hosts}${hosts.endsWith('\n') ? '' : '\n'}${added}`,
     'resolv.conf': extras.dns?.length ? ownResolvConf(extras.dns) : hostFile('/etc/resolv.conf'),
   };
