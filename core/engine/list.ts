@@ -41,21 +41,32 @@ export interface ContainerInfo {
  */
 export function listContainers(paths: KitPaths, options: { all?: boolean } = {}): ContainerInfo[] {
   return allContainers(paths)
+    .filter(listable)
     .map((c) => info(paths, c))
     .filter((c) => options.all || c.state === 'running' || c.state === 'paused' || (c.state === 'created' && c.ownerPid !== null))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+/**
+ * Kept (a record), or run by a live owner. A container whose kit was killed
+ * before it wrote the record has only its state dir, which the next reap
+ * undoes once past its grace period: it is not a container to list.
+ */
+function listable(c: ContainerRef): boolean {
+  return c.record !== undefined || (c.running !== undefined && isAlive(c.running.owner));
+}
+
 export function info(paths: KitPaths, c: ContainerRef): ContainerInfo {
   const running = c.running && isAlive(c.running.owner) ? c.running : undefined;
-  const spec = running?.spec ?? c.record!.spec;
+  // A ref has a record or a state (names.ts); the state's owner may have died unreaped (inspect's view).
+  const spec = running?.spec ?? c.record?.spec ?? c.running!.spec;
   const exit = running ? undefined : c.record?.exit;
   return {
     id: c.id,
     name: c.name,
     image: spec.image ?? null,
     command: spec.command,
-    createdAt: c.record?.createdAt ?? running!.createdAt,
+    createdAt: c.record?.createdAt ?? (running ?? c.running)!.createdAt,
     state: running ? runningState(running)  : exit ? 'exited' : 'created',
     pid: running?.pid ?? null,
     ownerPid: running?.owner.pid ?? null,
