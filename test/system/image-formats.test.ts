@@ -10,7 +10,7 @@ import { cleanKitRoot, kit, kitJson } from '../support/kit';
  * test's kit root, removed with it), and the legacy and Docker 25+ `docker
  * save` layouts built to their specification.
  */
-const kr = cleanKitRoot();
+const kr = cleanKitRoot(() => removeToolState());
 const store = join(kr.root, 'containers-storage');
 const common = ['--root', join(store, 'root'), '--runroot', join(store, 'run'), '--storage-driver', 'vfs'];
 const buildah = (...args: string[]) => execFileSync('buildah', [...common, ...args], { encoding: 'utf8' }).trim();
@@ -61,7 +61,12 @@ beforeAll(() => {
 const cgroupParent = `kit-images-test-${process.pid}`;
 const libpodExisted = existsSync('/sys/fs/cgroup/pids/libpod_parent') || existsSync('/sys/fs/cgroup/libpod_parent');
 
-afterAll(() => {
+/**
+ * The tools' images and podman's cgroups: run by cleanKitRoot before it
+ * removes the kit root (an afterAll of this file would run after that, and
+ * buildah would make its storage dirs in the removed root again).
+ */
+function removeToolState(): void {
   try {
     buildah('rmi', '--all', '--force');
   } catch {
@@ -74,7 +79,7 @@ afterAll(() => {
       if (existsSync(dir)) spawnSync('find', [dir, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
     }
   }
-});
+}
 
 describe('FROM scratch, from every tool', () => {
   test.each([
