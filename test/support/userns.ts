@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSubordinate, SUBUID_FILE } from '../../core/userns/subordinate';
 import { USERNS_STATE_DIR } from '../../core/userns/remap-user';
@@ -23,4 +23,9 @@ export function kitRanges(): string[] {
 export async function kitUserReleased(): Promise<void> {
   const holders = join(USERNS_STATE_DIR, 'holders');
   await eventually(() => !existsSync(holders) || readdirSync(holders).length === 0, 45000);
+}
+
+/** The `kit` user as kit may make and undo it: its /etc/passwd line and its subordinate ranges. */
+export function kitUserState(): { passwd: string | undefined; ranges: string[] } {
+  return { passwd: readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('kit:')), ranges: kitRanges() };
 }

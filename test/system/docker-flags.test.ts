@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { httpGet } from '../support/http';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cleanKitRoot, eventually, hostSnapshot, kit } from '../support/kit';
@@ -151,18 +151,6 @@ function expectRefused(cases: Array<[string[], RegExp]>): void {
   expect(kit(['ps', '-aq'], kr.env).stdout).toBe('');
 }
 
-function get(port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/hostname', timeout: 3000 }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 test('-P publishes the image\'s EXPOSE ports on free host ports; -p IP:HOST:CTR binds one address; -p ranges map port by port', async () => {
   const context = mkdtempSync(join(kr.root, 'ctx-'));
@@ -182,7 +170,7 @@ test('-P publishes the image\'s EXPOSE ports on free host ports; -p IP:HOST:CTR 
   const id = kit(['ps', '-q', '--filter', 'name=pub'], kr.env).stdout.trim();
   await eventually(() => kit(['top', 'pub'], kr.env).stdout.includes('httpd'));
   // Each published port answers with the container's /etc/hostname (its id), through its own DNAT rule.
-  for (const port of [random, base, base + 2]) expect((await get(port)).trim()).toBe(id);
+  for (const port of [random, base, base + 2]) expect((await httpGet(port, '/hostname')).trim()).toBe(id);
   const rules = spawnSync('iptables', ['-w', '-t', 'nat', '-S', 'KIT'], { encoding: 'utf8' }).stdout;
   expect(rules).toMatch(new RegExp(`-d 127\\.0\\.0\\.1/32 .*--dport ${base} .*kit:${id}`));
   expect(kit(['rm', '-f', 'pub'], kr.env).status).toBe(0);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { httpGet } from '../support/http';
 import { join } from 'node:path';
 import { alive, cleanKitRoot, containerRunning, eventually, hostSnapshot, kit, kitBackground } from '../support/kit';
 
@@ -16,24 +16,12 @@ async function started(args: string[], command: string) {
   return { child, exited, ...container! };
 }
 
-function getOnce(port: number, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve(body));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** The server inside needs a moment to listen after its process starts: ask until it answers (bounded). */
 async function get(port: number, path: string): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await getOnce(port, path);
+      return await httpGet(port, path, 2000);
     } catch (err) {
       if (attempt >= 20) throw err;
       await new Promise((r) => setTimeout(r, 250));

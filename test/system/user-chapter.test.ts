@@ -1,23 +1,17 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { cleanKitRoot, containerRunning, eventually, kitBackground, kitJson } from '../support/kit';
 import type { ChapterJson } from '../support/json';
-import { kitRanges, kitUserReleased } from '../support/userns';
+import { kitUserReleased, kitUserState } from '../support/userns';
 import { readSubordinate, SUBUID_FILE } from '../../core/userns/subordinate';
 import { statusField } from '../../core/host/process';
 
 const kr = cleanKitRoot();
 // Taken when no container of any kit holds the `kit` user (other test files use it too), and only its lines.
-let subuidBefore: string[] = [];
-let kitUserBefore: string | undefined;
+let kitUserBefore: ReturnType<typeof kitUserState>;
 beforeAll(async () => {
   await kitUserReleased();
-  subuidBefore = kitRanges();
-  kitUserBefore = kitUser();
+  kitUserBefore = kitUserState();
 });
-
-function kitUser(): string | undefined {
-  return readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('kit:'));
-}
 
 function comm(pid: number): string {
   try {
@@ -72,8 +66,7 @@ test('user: inside, id says uid 0; the host sees the mapped uid in /proc/<pid>/s
   expect(userDemoDirs()).toEqual(dirsBefore);
   expect(existsSync(dir)).toBe(false);
   await kitUserReleased();
-  expect(kitRanges()).toEqual(subuidBefore);
-  expect(kitUser()).toBe(kitUserBefore);
+  expect(kitUserState()).toEqual(kitUserBefore);
 });
 
 test('user: the trace shows setgroups, uid_map and gid_map written by the host before the child becomes root and execs kit-init', async () => {
@@ -94,5 +87,5 @@ test('user: the trace shows setgroups, uid_map and gid_map written by the host b
   const mapping = r.during.find((p) => p.probe === 'container-process')!;
   expect(mapping.text).toMatch(/namespaces that differ from the host's: user/);
   await kitUserReleased();
-  expect(kitUser()).toBe(kitUserBefore);
+  expect(kitUserState()).toEqual(kitUserBefore);
 });

@@ -4,27 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cleanKitRoot, containerRunning, eventually, kit, kitBackground, kitJson } from '../support/kit';
 import { statusField } from '../../core/host/process';
-import { kitRanges, kitUserReleased } from '../support/userns';
+import { kitUserReleased, kitUserState } from '../support/userns';
 import { readSubordinate, SUBUID_FILE } from '../../core/userns/subordinate';
 
 const kr = cleanKitRoot();
 // mkdtemp made it 0700: the container's root (an ordinary host uid) must pass through it, as through /var/lib.
 chmodSync(kr.root, 0o711);
-const passwdKit = () => readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('kit:'));
 // Taken when no container of any kit holds the `kit` user (other test files use it too), and only its lines.
-let subuidBefore: string[] = [];
-let kitBefore: string | undefined;
+let kitUserBefore: ReturnType<typeof kitUserState>;
 beforeAll(async () => {
   await kitUserReleased();
-  subuidBefore = kitRanges();
-  kitBefore = passwdKit();
+  kitUserBefore = kitUserState();
 });
 
 afterAll(async () => {
   // The last container out undid the `kit` user and its range, when kit made them.
   await kitUserReleased();
-  expect(kitRanges()).toEqual(subuidBefore);
-  expect(passwdKit()).toBe(kitBefore);
+  expect(kitUserState()).toEqual(kitUserBefore);
 });
 
 /** The base image's one layer, as stored. */
