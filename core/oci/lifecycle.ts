@@ -14,7 +14,6 @@ import { traceRecorder } from './trace-file';
 import { runHooks } from './hooks';
 import { fifoPath, findContainer, ociDir, stateJson, statusOf, type OciContainer, type OciStatus } from './state';
 import { join } from 'node:path';
-import '../undo-handlers'; // delete replays a journal, which may hold any kind of host change
 
 
 function expectStatus(paths: KitPaths, container: OciContainer, verb: string, allowed: OciStatus[]): OciStatus {
@@ -123,6 +122,7 @@ export async function deleteContainer(paths: KitPaths, id: string, force: boolea
     trace.host('delete: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(container.init.pid, SIG.KILL));
     await waitStopped(paths, container);
   }
+  require('../undo-handlers'); // the journal may hold any kind of host change (loaded here only: start and kill need none)
   const problems = new HostChanges(join(ociDir(paths, id), 'journal'), trace).undoAll();
   if (problems.length) throw new KitError(`container "${id}" was only partly deleted: ${problems.join('; ')}`, 'run delete again once what holds it is gone');
   try {
