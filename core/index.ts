@@ -117,3 +117,7 @@ export const ociFeatures = lazy(oci, 'ociFeatures');
 export const ociTracePath = lazy(oci, 'ociTracePath');
 export const ociExec = lazy(oci, 'ociExec');
 export const ociTrace = lazy(oci, 'ociTrace');
+export const ociUpdate = lazy(oci, 'ociUpdate');
+export const ociReadResources = lazy(oci, 'ociReadResources');
+export const ociResourcesFromFlags = lazy(oci, 'ociResourcesFromFlags');
+export const ociEvents = lazy(oci, 'ociEvents');

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { KitError } from '../errors';
+import { checkBlkioDevices, hasBlkioDevices, type BlkioDevices } from './blkio-devices';
 
 /**
  * A container's resource limits as `docker run` takes them (--cpu-quota,
@@ -25,6 +26,14 @@ export interface Resources {
   cpusetCpus?: string;
   /** --blkio-weight: relative share of block I/O, 10..1000 (an OCI config's linux.resources.blockIO.weight). */
   blkioWeight?: number;
+  /** Per-device block I/O weights and throttles (an OCI config's blockIO.weightDevice, throttle*Device). */
+  blkioDevices?: BlkioDevices;
+  /**
+   * kit-runtime: put the container in the blkio hierarchy (v1) even without a
+   * block I/O limit, so `kit-runtime update` can set one later (runc puts a
+   * container in every hierarchy it knows).
+   */
+  updatable?: boolean;
   /** --oom-kill-disable: the OOM killer leaves the cgroup alone; it waits for memory instead (v1 only: v2 has no such switch). */
   oomKillDisable?: boolean;
   /** --cgroup-driver: use this hierarchy instead of the detected one (to compare them). */
@@ -83,6 +92,7 @@ export function toLimits(r: Resources, hostCpus?: number): Limits {
   inRange('--pids-limit', r.pidsLimit, 1, PIDS_MAX, 'processes');
   inRange('--blkio-weight', r.blkioWeight, BLKIO_WEIGHT.min, BLKIO_WEIGHT.max, '(a relative share of block I/O)');
   checkSwap(r);
+  checkBlkioDevices(r.blkioDevices);
   if (r.cpusetCpus !== undefined) checkCpuList(r.cpusetCpus, host());
   const fromCpus = r.cpus === undefined ? {} : { cpuQuota: Math.round(r.cpus * CPU_PERIOD.default), cpuPeriod: CPU_PERIOD.default };
   return {
@@ -95,6 +105,8 @@ export function toLimits(r: Resources, hostCpus?: number): Limits {
     pidsLimit: r.pidsLimit,
     cpusetCpus: r.cpusetCpus,
     blkioWeight: r.blkioWeight,
+    blkioDevices: r.blkioDevices,
+    updatable: r.updatable,
     oomKillDisable: r.oomKillDisable,
   };
 }
@@ -136,14 +148,6 @@ export function sharesToWeight(shares: number): number {
   return 1 + Math.floor(((shares - 2) * 9999) / 262_142);
 }
 
-/**
- * --blkio-weight (10..1000) to io.weight (1..10000, default 100), runc's
- * conversion when v2 has no io.bfq.weight (which takes the v1 value as is).
- */
-export function blkioToIoWeight(weight: number): number {
-  return 1 + Math.floor(((weight - 10) * 9999) / 990);
-}
-
 /** Which controller each limit is enforced by (v1's names: blkio is v2's io), and the flag that asked for it. */
 export function neededControllers(limits: Limits): Array<{ controller: string; flag: string }> {
   const needed: Array<{ controller: string; flag: string }> = [];
@@ -153,6 +157,7 @@ export function neededControllers(limits: Limits): Array<{ controller: string; f
   if (limits.pidsLimit !== undefined) needed.push({ controller: 'pids', flag: '--pids-limit' });
   if (limits.cpusetCpus !== undefined) needed.push({ controller: 'cpuset', flag: '--cpuset-cpus' });
   if (limits.blkioWeight !== undefined) needed.push({ controller: 'blkio', flag: '--blkio-weight' });
+  if (hasBlkioDevices(limits.blkioDevices)) needed.push({ controller: 'blkio', flag: '--blkio-weight-device/--device-read-bps/...' });
   if (limits.oomKillDisable) needed.push({ controller: 'memory', flag: '--oom-kill-disable' });
   return needed;
 }

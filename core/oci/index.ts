@@ -20,3 +20,5 @@ export { runtimeFeatures as ociFeatures } from './features';
 export { execProcess as ociExec } from './exec';
 export { tracePath as ociTracePath } from './state';
 export { readTrace as ociTrace, type TraceSection as OciTraceSection } from './trace-file';
+export { updateContainer as ociUpdate, readResources as ociReadResources, resourcesFromFlags as ociResourcesFromFlags } from './update';
+export { watchEvents as ociEvents } from './events';
