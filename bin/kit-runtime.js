@@ -17,7 +17,7 @@ const USAGE = 'usage: kit-runtime [--root DIR] [--log FILE] [--log-format text|j
   '  create [--bundle DIR] [--pid-file F] [--console-socket S] ID | start ID | state ID | kill [--all] ID [SIG]\n' +
   '  delete [--force] ID | list [--format table|json] [--quiet] | ps [--format table|json] ID | pause ID | resume ID\n' +
   '  exec --process FILE [--detach] [--pid-file F] [--console-socket S] ID\n' +
-  '  update [--resources FILE|-] [--memory N] [--memory-swap N] [--cpu-quota N] [--cpu-period N] [--cpu-share N] [--cpuset-cpus L] [--pids-limit N] [--blkio-weight N] ID\n' +
+  '  update [--resources FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N] [--cpu-quota N] [--cpu-period N] [--cpu-share N] [--cpuset-cpus L] [--pids-limit N] [--blkio-weight N] ID\n' +
   '  events [--stats] [--interval 5s] ID\n' +
   '  features | run [--bundle DIR] ID | spec [--bundle DIR] | --version';
 const NOT_YET = ['checkpoint', 'restore'];
@@ -188,7 +188,7 @@ async function verb_(global, name, args) {
     case 'resume':
       return core.ociPause(p, parseVerb(name, args, {}, [1, 1])._[0], name === 'pause'), 0;
     case 'update': {
-      const flags = { '--resources|-r': 'value', '--memory': 'value', '--memory-swap': 'value', '--cpu-quota': 'value', '--cpu-period': 'value', '--cpu-share': 'value', '--cpuset-cpus': 'value', '--pids-limit': 'value', '--blkio-weight': 'value' };
+      const flags = { '--resources|-r': 'value', '--memory': 'value', '--memory-swap': 'value', '--memory-reservation': 'value', '--cpu-quota': 'value', '--cpu-period': 'value', '--cpu-share': 'value', '--cpuset-cpus': 'value', '--pids-limit': 'value', '--blkio-weight': 'value' };
       const a = parseVerb(name, args, flags, [1, 1]);
       const given = Object.keys(a).filter((k) => k !== '_' && k !== 'resources');
       if (a.resources !== undefined && given.length) usage(`update: --resources and --${given[0]} both set limits; give one or the other`);

@@ -18,6 +18,8 @@ export interface Resources {
   cpuShares?: number;
   /** --memory, bytes. */
   memory?: number;
+  /** --memory-reservation: a soft limit, bytes; reclaim pushes the group back to it when memory runs short. */
+  memoryReservation?: number;
   /** --memory-swap: memory plus swap, bytes; -1 = unlimited swap. */
   memorySwap?: number;
   /** --pids-limit. */
@@ -89,6 +91,7 @@ export function toLimits(r: Resources, hostCpus?: number): Limits {
   inRange('--cpu-shares', r.cpuShares, CPU_SHARES.min, CPU_SHARES.max, '(1024 is the default weight)');
   if (r.cpus !== undefined) inRange('--cpus', r.cpus, 0.01, host(), `CPUs (this host has ${host()})`);
   inRange('--memory', r.memory, MEMORY_MIN, Number.MAX_SAFE_INTEGER, 'bytes (at least 6m)');
+  inRange('--memory-reservation', r.memoryReservation, 0, Number.MAX_SAFE_INTEGER, 'bytes');
   inRange('--pids-limit', r.pidsLimit, 1, PIDS_MAX, 'processes');
   inRange('--blkio-weight', r.blkioWeight, BLKIO_WEIGHT.min, BLKIO_WEIGHT.max, '(a relative share of block I/O)');
   checkSwap(r);
@@ -102,6 +105,7 @@ export function toLimits(r: Resources, hostCpus?: number): Limits {
     cpuShares: r.cpuShares,
     memory: r.memory,
     memorySwap: r.memorySwap,
+    memoryReservation: r.memoryReservation,
     pidsLimit: r.pidsLimit,
     cpusetCpus: r.cpusetCpus,
     blkioWeight: r.blkioWeight,
@@ -154,6 +158,7 @@ export function neededControllers(limits: Limits): Array<{ controller: string; f
   if (limits.cpuQuota !== undefined || limits.cpuPeriod !== undefined) needed.push({ controller: 'cpu', flag: '--cpu-quota/--cpu-period/--cpus' });
   if (limits.cpuShares !== undefined) needed.push({ controller: 'cpu', flag: '--cpu-shares' });
   if (limits.memory !== undefined) needed.push({ controller: 'memory', flag: '--memory' });
+  if (limits.memoryReservation !== undefined) needed.push({ controller: 'memory', flag: '--memory-reservation' });
   if (limits.pidsLimit !== undefined) needed.push({ controller: 'pids', flag: '--pids-limit' });
   if (limits.cpusetCpus !== undefined) needed.push({ controller: 'cpuset', flag: '--cpuset-cpus' });
   if (limits.blkioWeight !== undefined) needed.push({ controller: 'blkio', flag: '--blkio-weight' });

@@ -74,6 +74,7 @@ export class V1Driver implements CgroupDriver {
       // memsw counts memory + swap, like --memory-swap; it may never be below limit_in_bytes, so it comes second.
       if (limits.memorySwap !== undefined) writes.push({ file: at('memory.memsw.limit_in_bytes'), value: String(limits.memorySwap), why: '--memory-swap: memory plus swap together (-1: unlimited)' });
     }
+    if (has('memory') && limits.memoryReservation !== undefined) writes.push({ file: at('memory.soft_limit_in_bytes'), value: String(limits.memoryReservation), why: '--memory-reservation: a soft limit; when the host runs short of memory, reclaim pushes the group back to it' });
     if (has('memory') && limits.oomKillDisable) writes.push({ file: at('memory.oom_control'), value: '1', why: '--oom-kill-disable: over the limit, the OOM killer leaves these processes alone; they wait for memory instead' });
     if (has('blkio') && limits.blkioWeight !== undefined) writes.push(this.blkioWeightWrite(dir.path, limits.blkioWeight));
     if (has('blkio') && limits.blkioDevices) writes.push(...v1BlkioDeviceWrites(dir.path, limits.blkioDevices));

@@ -66,7 +66,18 @@ const throttleSchema = z.array(z.object({ major: z.number().int().min(0), minor:
 export const resourcesSchema = z
   .object({
     cpu: z.object({ shares: z.number().int().min(0).optional(), quota: z.number().int().optional(), period: z.number().int().min(0).optional(), cpus: z.string().optional() }).strict().optional(),
-    memory: z.object({ limit: z.number().int().optional(), swap: z.number().int().optional(), disableOOMKiller: z.boolean().optional() }).strict().optional(),
+    memory: z
+      .object({
+        limit: z.number().int().optional(),
+        reservation: z.number().int().optional(),
+        swap: z.number().int().optional(),
+        /** Kernel memory limits (v1 kmem), gone from Linux 5.16: 0 (Docker's update sends it) is accepted, a limit refused. */
+        kernel: z.number().int().optional(),
+        kernelTCP: z.number().int().optional(),
+        disableOOMKiller: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
     /** The weight (Docker sends 0, unset), per-device weights and throttles (core/cgroups/blkio-devices.ts). */
     blockIO: z
       .object({

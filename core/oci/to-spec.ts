@@ -179,6 +179,10 @@ export function ociResources(r: OciResources): Resources {
   if (r.cpu?.cpus !== undefined) out.cpusetCpus = r.cpu.cpus;
   if (r.memory?.limit !== undefined && r.memory.limit > 0) out.memory = r.memory.limit;
   if (r.memory?.swap !== undefined && r.memory.swap !== 0) out.memorySwap = r.memory.swap;
+  if (r.memory?.reservation !== undefined && r.memory.reservation > 0) out.memoryReservation = r.memory.reservation;
+  for (const field of ['kernel', 'kernelTCP'] as const) {
+    if (r.memory?.[field]) unsupported(`linux.resources.memory.${field}`, 'kernel memory limits (v1 kmem) left Linux in 5.16, and runc ignores them', `remove it, or set it to 0 (docker: drop --kernel-memory)`);
+  }
   if (r.pids?.limit !== undefined && r.pids.limit > 0) out.pidsLimit = r.pids.limit;
   if (r.memory?.disableOOMKiller) out.oomKillDisable = true;
   if (r.blockIO?.weight !== undefined && r.blockIO.weight > 0) out.blkioWeight = r.blockIO.weight; // 0: unset (Docker sends it)

@@ -53,6 +53,7 @@ export function resourcesFromFlags(flags: Record<string, string | undefined>): R
   const changes: ResourceChanges = {
     memory: bytes('memory'),
     memorySwap: swap,
+    memoryReservation: bytes('memory-reservation'),
     cpuQuota: int('cpu-quota'),
     cpuPeriod: int('cpu-period'),
     cpuShares: int('cpu-share'),
