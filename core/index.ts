@@ -33,7 +33,7 @@ export { copyFromContainer, copyToContainer, containerPath, type CopyResult } fr
 export { diskUsage, systemPrune, type DiskUsageRow, type SystemPruneResult } from './engine/system';
 export { planReset, resetHost, type ResetPlan, type ResetResult, type ResetItem } from './engine/reset';
 export { waitContainer } from './engine/wait';
-export { startContainer as startKeptContainer, restartContainer } from './engine/start';
+export { startContainer as startKeptContainer, restartContainer, startAttached, startsWithTerminal } from './engine/start';
 export { parseRestartPolicy } from './engine/restart-policy';
 export { parseSignal, signalContainer } from './engine/signal';
 export { containerPids } from './engine/top';
@@ -117,7 +117,3 @@ export const ociFeatures = lazy(oci, 'ociFeatures');
 export const ociTracePath = lazy(oci, 'ociTracePath');
 export const ociExec = lazy(oci, 'ociExec');
 export const ociTrace = lazy(oci, 'ociTrace');
-export const ociUpdate = lazy(oci, 'ociUpdate');
-export const ociReadResources = lazy(oci, 'ociReadResources');
-export const ociResourcesFromFlags = lazy(oci, 'ociResourcesFromFlags');
-export const ociEvents = lazy(oci, 'ociEvents');

@@ -53,7 +53,7 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
     // before the mounts: a cgroup2 mount made inside the namespace has the container's cgroup as its root
     planCgroupNamespace(spec),
     root ? {} : etcFiles,
-    planHostname(spec, id),
+    planHostname(spec, id, paths),
     planProc(spec),
     planRootfs(spec, root, etcFiles, planMounts(spec, id, paths, root?.rootfs)),
     planCgroups(spec, id),

@@ -101,7 +101,7 @@ test('--network host: the container is named as the host, and -h renames only th
   expect(hostname()).toBe(before);
 });
 
-test('--network host: /etc/hosts and resolv.conf are copies of the host\'s, with --add-host and --dns applied, the host\'s files untouched (as Docker); container:NAME shares that container\'s', () => {
+test('--network host: /etc/hosts and resolv.conf are copies of the host\'s, with --add-host and --dns applied, the host\'s files untouched (as Docker); container:NAME shares that container\'s, and its hostname', () => {
   const hostHosts = readFileSync('/etc/hosts', 'utf8');
   const hostResolv = readFileSync('/etc/resolv.conf', 'utf8');
   const plain = kit(['run', '--network', 'host', 'base', 'cat', '/etc/hosts', '/etc/hostname'], kr.env);
@@ -121,6 +121,10 @@ test('--network host: /etc/hosts and resolv.conf are copies of the host\'s, with
   expect(joined.status).toBe(0);
   expect(joined.stdout).toContain('10.9.8.7\tapi\n');
   expect(joined.stdout).toMatch(/^nameserver 1\.1\.1\.1$/m);
+  // Docker's container:NAME takes that container's hostname too, and its /etc/hostname.
+  const webName = kit(['exec', web, 'hostname'], kr.env).stdout;
+  expect(webName).toMatch(/^[0-9a-f]{12}\n$/);
+  expect(kit(['run', '--network', `container:${web}`, 'base', 'sh', '-c', 'hostname; cat /etc/hostname'], kr.env)).toMatchObject({ status: 0, stdout: `${webName}${webName}` });
   expect(kit(['rm', '-f', web], kr.env).status).toBe(0);
 });
 
