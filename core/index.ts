@@ -19,7 +19,7 @@ export { runAttached, attachContainer, type AttachEnd, type AttachOptions } from
 export { parseDetachKeys, DetachKeys, DEFAULT_DETACH_KEYS } from './engine/detach-keys';
 export type { ShimExit } from './engine/attach-protocol';
 export { startFailure, shellStatus } from './engine/outcome';
-export { execInContainer } from './engine/exec';
+export { execInContainer, type ExecProcess } from './engine/exec';
 export { inspectContainer } from './engine/inspect';
 export { findContainer, findAnyContainer, lookupAnyContainer, allContainers, type ContainerRef } from './engine/names';
 export { listContainers, type ContainerInfo, type ContainerStatus } from './engine/list';
