@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { extractTar } from '../../core/image/extract';
 import { openArchive, PARALLEL_HASH_FROM } from '../../core/image/tar/archive';
+import { TarWriter } from '../../core/image/tar/writer';
 
 let dir: string;
 beforeAll(() => {
@@ -51,4 +52,18 @@ test("a large plain tar is hashed on a worker while its files are written: the s
   const names = readdirSync(join(dir, 'big')).sort();
   expect(readdirSync(out).sort()).toEqual(names);
   for (const name of names) expect(readFileSync(join(out, name)).equals(readFileSync(join(dir, 'big', name)))).toBe(true);
+});
+
+test('a large tar with a hostile entry after its data is refused on the worker path too: nothing outside, and the import does not hang', async () => {
+  const file = join(dir, 'hostile-big.tar');
+  const writer = new TarWriter(createWriteStream(file));
+  const meta = { mode: 0o644, uid: 0, gid: 0, mtime: 0, linkpath: '', devmajor: 0, devminor: 0 };
+  await writer.add({ ...meta, path: 'big.bin', type: 'file', size: PARALLEL_HASH_FROM + 1 }, randomBytes(PARALLEL_HASH_FROM + 1));
+  await writer.add({ ...meta, path: '../escaped', type: 'file', size: 4 }, Buffer.from('evil'));
+  await writer.finish();
+  const out = join(dir, 'hostile-out', 'root');
+  mkdirSync(out, { recursive: true });
+  const archive = openArchive(openSync(file, 'r'));
+  await expect(extractTar(archive.entries, out, { whiteouts: true })).rejects.toThrow(/refused tar entry '\.\.\/escaped': it has a '\.\.' component/);
+  expect(existsSync(join(dir, 'hostile-out', 'escaped'))).toBe(false);
 });
