@@ -11,6 +11,10 @@
 // oclif.commands): COMMANDS maps each id to its class, each a getter that
 // loads the one command being run. The list is read from dist/bin/commands,
 // so adding a command is still adding one file.
+//
+// It also builds dist/kit-runtime.js, kit's OCI runtime (bin/runtime-cli.js
+// and the part of core it reaches through core/runtime.ts), loaded the same
+// way by bin/kit-runtime.js.
 'use strict';
 const { readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
@@ -40,26 +44,36 @@ const entry = [
   "exports.oclif = require('@oclif/core');",
 ].join('\n');
 
-const result = esbuild.buildSync({
-  stdin: { contents: entry, resolveDir: dist, sourcefile: 'kit-entry.js', loader: 'js' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  outfile: join(dist, 'kit.js'),
-  write: false, // written below, whole: a kit started meanwhile reads the old bundle or the new one
-  // the addon is loaded by path at run time (core/native.ts); tsx only by the lab runner, a process of its
-  // own; oclif loads typescript and ts-node only to run a plugin's sources in development
-  external: ['*.node', 'tsx', 'tsx/*', 'typescript', 'ts-node'],
-  logLevel: 'warning',
-  legalComments: 'none',
-  // Not minified: with V8's code cache (bin/run.js) a smaller file starts no faster, and stack traces stay readable.
-  // KIT_BUNDLE_META=FILE: what went into the bundle and how big (esbuild's metafile, for its analyzer).
-  metafile: Boolean(process.env.KIT_BUNDLE_META),
-});
-if (result.metafile) writeFileSync(process.env.KIT_BUNDLE_META, JSON.stringify(result.metafile));
-const [bundle] = result.outputFiles;
-writeFileSync(`${bundle.path}.tmp`, bundle.contents);
-renameSync(`${bundle.path}.tmp`, bundle.path);
-// V8's code caches of the old bundle (bin/run.js) are for other code.
-for (const name of readdirSync(dist)) if (name.startsWith('kit.js.cache')) rmSync(join(dist, name), { force: true });
+/**
+ * One bundle: built in memory, then written whole (temp + rename), so a kit
+ * started meanwhile reads the old bundle or the new one; V8's code caches of
+ * the old one (bin/load-bundle.js) are for other code and go.
+ */
+function bundle(name, build, meta) {
+  const result = esbuild.buildSync({
+    ...build,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: join(dist, name),
+    write: false,
+    // the addon is loaded by path at run time (core/native.ts); tsx only by the lab runner, a process of its
+    // own; oclif loads typescript and ts-node only to run a plugin's sources in development
+    external: ['*.node', 'tsx', 'tsx/*', 'typescript', 'ts-node'],
+    logLevel: 'warning',
+    legalComments: 'none',
+    // Not minified: with V8's code cache a smaller file starts no faster, and stack traces stay readable.
+    metafile: Boolean(meta),
+  });
+  if (result.metafile) writeFileSync(meta, JSON.stringify(result.metafile));
+  const [file] = result.outputFiles;
+  writeFileSync(`${file.path}.tmp`, file.contents);
+  renameSync(`${file.path}.tmp`, file.path);
+  for (const old of readdirSync(dist)) if (old.startsWith(`${name}.cache`)) rmSync(join(dist, old), { force: true });
+}
+
+// KIT_BUNDLE_META=FILE: what went into the CLI's bundle and how big (esbuild's metafile, for its analyzer).
+bundle('kit.js', { stdin: { contents: entry, resolveDir: dist, sourcefile: 'kit-entry.js', loader: 'js' } }, process.env.KIT_BUNDLE_META);
+// kit-runtime (bin/kit-runtime.js loads it): its verbs and what of core they use (core/runtime.ts).
+bundle('kit-runtime.js', { entryPoints: [join(root, 'bin', 'runtime-cli.js')] });

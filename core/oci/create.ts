@@ -58,7 +58,7 @@ export async function createContainer(options: CreateOptions): Promise<number> {
     const bundle = readBundle(options.bundle);
     const spec: ContainerSpec = { ...ociToSpec(bundle.config, bundle.rootfs), name: id };
     checkConsole(spec, options.consoleSocket);
-    const container: OciContainer = { id, bundle: bundle.dir, init: { pid: 0, startTime: 0 }, created: new Date().toISOString(), annotations: bundle.config.annotations ?? {}, spec };
+    const container: OciContainer = { id, bundle: bundle.dir, init: { pid: 0, startTime: 0 }, created: new Date().toISOString(), annotations: bundle.config.annotations ?? {}, spec, hooks: { poststart: bundle.config.hooks?.poststart, poststop: bundle.config.hooks?.poststop } };
     const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
     const plan = buildPlan(spec, id, paths);
     checkCommandFound(plan, spec);

@@ -15,7 +15,8 @@ export function bundleSpec(bundleDir: string): ContainerSpec {
 }
 /** kit-runtime's verbs (bin/kit-runtime.js), named apart from kit's own container verbs. */
 export { createContainer as ociCreate, type CreateOptions } from './create';
-export { startContainer as ociStart, killContainer as ociKill, deleteContainer as ociDelete, containerState as ociState, allStates as ociStates, pauseContainer as ociPause, containerProcesses as ociProcesses } from './lifecycle';
+export { startContainer as ociStart, killContainer as ociKill, deleteContainer as ociDelete, pauseContainer as ociPause, containerProcesses as ociProcesses } from './lifecycle';
+export { containerState as ociState, allStates as ociStates } from './state';
 export { runtimeFeatures as ociFeatures } from './features';
 export { execProcess as ociExec } from './exec';
 export { tracePath as ociTracePath } from './state';

@@ -11,11 +11,9 @@ import { SIG } from '../linux';
 import type { KitPaths } from '../paths';
 import { hintFor } from '../trace/hints';
 import { traceRecorder } from './trace-file';
-import { readBundle } from './bundle';
 import { runHooks } from './hooks';
-import { fifoPath, findContainer, listContainers, ociDir, stateJson, statusOf, type OciContainer, type OciStatus } from './state';
+import { fifoPath, findContainer, ociDir, stateJson, statusOf, type OciContainer, type OciStatus } from './state';
 import { join } from 'node:path';
-import '../undo-handlers'; // delete replays a journal, which may hold any kind of host change
 
 
 function expectStatus(paths: KitPaths, container: OciContainer, verb: string, allowed: OciStatus[]): OciStatus {
@@ -50,9 +48,8 @@ export async function startContainer(paths: KitPaths, id: string): Promise<void>
     const exec = failed.syscall === 'execve';
     throw new KitError(`${failed.syscall}(${failed.args.join(', ')}) failed: ${failed.errno} (${failed.errnoMessage})`, hintFor(failed), exec && failed.errno === 'ENOENT' ? 127 : exec ? 126 : 1);
   }
-  const config = readBundle(container.bundle).config;
   try {
-    runHooks(trace, config.hooks?.poststart, 'poststart', stateJson(paths, container, 'running'));
+    runHooks(trace, container.hooks?.poststart, 'poststart', stateJson(paths, container, 'running'));
   } catch (err) {
     trace.host('a poststart hook failed: stop the container, as runc does', (n) => n.kill(container.init.pid, SIG.KILL));
     throw err;
@@ -125,16 +122,11 @@ export async function deleteContainer(paths: KitPaths, id: string, force: boolea
     trace.host('delete: SIGKILL to its PID 1 ends its whole PID namespace', (n) => n.kill(container.init.pid, SIG.KILL));
     await waitStopped(paths, container);
   }
-  let config;
-  try {
-    config = readBundle(container.bundle).config;
-  } catch {
-    config = undefined; // the bundle may be gone already: nothing to run then
-  }
+  require('../undo-handlers'); // the journal may hold any kind of host change (loaded here only: start and kill need none)
   const problems = new HostChanges(join(ociDir(paths, id), 'journal'), trace).undoAll();
   if (problems.length) throw new KitError(`container "${id}" was only partly deleted: ${problems.join('; ')}`, 'run delete again once what holds it is gone');
   try {
-    runHooks(trace, config?.hooks?.poststop, 'poststop', stateJson(paths, container, 'stopped'));
+    runHooks(trace, container.hooks?.poststop, 'poststop', stateJson(paths, container, 'stopped'));
   } catch (err) {
     warn((err as Error).message);
   }
@@ -146,14 +138,6 @@ async function waitStopped(paths: KitPaths, container: OciContainer): Promise<vo
     await sleep(5);
   }
   throw new KitError(`container "${container.id}" did not stop after SIGKILL`, 'it may be in uninterruptible sleep: try again');
-}
-
-export function containerState(paths: KitPaths, id: string): Record<string, unknown> {
-  return stateJson(paths, findContainer(paths, id));
-}
-
-export function allStates(paths: KitPaths): Array<Record<string, unknown>> {
-  return listContainers(paths).map((c) => stateJson(paths, c));
 }
 
 /** `kit-runtime pause|resume`: the cgroup freezer, as kit pause does it. */

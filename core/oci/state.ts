@@ -5,6 +5,7 @@ import { processStat, type ProcessRef } from '../host/process';
 import { isPaused } from '../engine/pause';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
+import type { OciConfig } from './config';
 import { OCI_VERSION } from './default-config';
 
 /**
@@ -24,6 +25,12 @@ export interface OciContainer {
   annotations: Record<string, string>;
   /** What it was made from: `kit-runtime exec` joins it, pause/resume find its cgroups. */
   spec: ContainerSpec;
+  /**
+   * The hooks that run after create (poststart, poststop), as config.json had
+   * them at create: start and delete run them without reading (and checking
+   * again) the bundle, which may be gone by then, as runc keeps its config.
+   */
+  hooks?: Pick<NonNullable<OciConfig['hooks']>, 'poststart' | 'poststop'>;
 }
 
 /** runc's statuses. */
@@ -103,6 +110,21 @@ export function stateJson(paths: KitPaths, container: OciContainer, status = sta
     owner: '',
     annotations: container.annotations,
   };
+}
+
+/** `kit-runtime state ID`. */
+export function containerState(paths: KitPaths, id: string): Record<string, unknown> {
+  return stateJson(paths, findContainer(paths, id));
+}
+
+/** `kit-runtime list`. */
+export function allStates(paths: KitPaths): Array<Record<string, unknown>> {
+  return listContainers(paths).map((c) => stateJson(paths, c));
+}
+
+/** Whether kit-runtime knows the id (`delete --force` of an unknown one is no error), without reading the others. */
+export function containerExists(paths: KitPaths, id: string): boolean {
+  return ID_PATTERN.test(id) && readContainer(paths, id) !== undefined;
 }
 
 /** Where traces are kept: beside the containers, not in their dirs, so a trace outlives `delete` (podman run --rm). */

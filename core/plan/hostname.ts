@@ -1,13 +1,19 @@
+import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
+import { networkContainer } from './network';
 import type { PlanPart } from './plan';
 
-/** In its own UTS namespace the container can have its own hostname. */
-export function planHostname(spec: ContainerSpec, id: string): PlanPart {
+/**
+ * In its own UTS namespace the container can have its own hostname. One that
+ * joins another's network (--network container:NAME) takes that container's
+ * name, as Docker does: the two look like one host from inside.
+ */
+export function planHostname(spec: ContainerSpec, id: string, paths: KitPaths): PlanPart {
   if (!spec.namespaces.includes('uts')) return {};
-  const name = containerHostname(spec, id);
-  return {
-    container: [{ op: 'sethostname', name, why: 'change the hostname: only this UTS namespace sees it' }],
-  };
+  const other = spec.hostname === undefined && spec.network?.startsWith('container:') ? networkContainer(spec.network.slice('container:'.length), paths) : undefined;
+  const name = other ? containerHostname(other.spec, other.id) : containerHostname(spec, id);
+  const why = other ? `change the hostname to that of container ${other.name}, whose network it joins (as Docker): only this UTS namespace sees it` : 'change the hostname: only this UTS namespace sees it';
+  return { container: [{ op: 'sethostname', name, why }] };
 }
 
 /** The container's hostname: its own, or the start of its id (as Docker does). */

@@ -22,8 +22,8 @@ import type { PlanPart, StepOf } from './plan';
  *
  * --network host (with an image): copies of the host's files (hostNetworkFiles),
  * --add-host and --dns applied, as Docker does. --network container:NAME:
- * that container's own files are mounted, so both see the same hosts and
- * nameservers (Docker shares them; it refuses --add-host and --dns there).
+ * that container's own files are mounted, so both see the same hostname, hosts
+ * and nameservers (Docker shares them; it refuses -h, --add-host and --dns there).
  */
 const NAMES = ['hostname', 'hosts', 'resolv.conf'] as const;
 
@@ -38,7 +38,7 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
     if (!rootfs) return {};
     const other = networkContainer(spec.network.slice('container:'.length), paths);
     const shared = containerDir(paths, other.id);
-    const names = (['hosts', 'resolv.conf'] as const).filter((name) => existsSync(join(shared, name))); // its hostname stays its own (its UTS namespace is)
+    const names = NAMES.filter((name) => existsSync(join(shared, name))); // its hostname too: planHostname names this one as that one
     return mountFiles(shared, names, rootfs, `the container's /etc files are those of container ${other.name}, whose network it joins`);
   }
   const root = rootfs ?? '/';

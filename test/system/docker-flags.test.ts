@@ -101,7 +101,7 @@ test('--network host: the container is named as the host, and -h renames only th
   expect(hostname()).toBe(before);
 });
 
-test('--network host: /etc/hosts and resolv.conf are copies of the host\'s, with --add-host and --dns applied, the host\'s files untouched (as Docker); container:NAME shares that container\'s', () => {
+test('--network host: /etc/hosts and resolv.conf are copies of the host\'s, with --add-host and --dns applied, the host\'s files untouched (as Docker); container:NAME shares that container\'s, and its hostname', () => {
   const hostHosts = readFileSync('/etc/hosts', 'utf8');
   const hostResolv = readFileSync('/etc/resolv.conf', 'utf8');
   const plain = kit(['run', '--network', 'host', 'base', 'cat', '/etc/hosts', '/etc/hostname'], kr.env);
@@ -121,6 +121,10 @@ test('--network host: /etc/hosts and resolv.conf are copies of the host\'s, with
   expect(joined.status).toBe(0);
   expect(joined.stdout).toContain('10.9.8.7\tapi\n');
   expect(joined.stdout).toMatch(/^nameserver 1\.1\.1\.1$/m);
+  // Docker's container:NAME takes that container's hostname too, and its /etc/hostname.
+  const webName = kit(['exec', web, 'hostname'], kr.env).stdout;
+  expect(webName).toMatch(/^[0-9a-f]{12}\n$/);
+  expect(kit(['run', '--network', `container:${web}`, 'base', 'sh', '-c', 'hostname; cat /etc/hostname'], kr.env)).toMatchObject({ status: 0, stdout: `${webName}${webName}` });
   expect(kit(['rm', '-f', web], kr.env).status).toBe(0);
 });
 
@@ -219,6 +223,22 @@ test('HOME is the home of the command\'s user in the image\'s /etc/passwd, / whe
   expect(home(['-u', '65534:0'])).toBe('/nonexistent\n');
   expect(home(['-u', '4242'])).toBe('/\n');
   expect(home(['-u', 'nobody', '-e', 'HOME=/data'])).toBe('/data\n');
+});
+
+test('kit exec as docker exec: the container\'s user, environment and working directory by default; -u (its HOME, no capabilities), -e, --env-file and -w its own; a bad one is one line', () => {
+  const name = `execflags${process.pid}`;
+  expect(kit(['run', '-d', '--name', name, '-u', 'nobody', '-w', '/tmp', '-e', 'FOO=bar', 'base', 'sleep', '120'], kr.env).status).toBe(0);
+  const show = 'pwd; echo "$FOO|$NEW|$HOME"; id -u; grep CapEff /proc/self/status';
+  const same = kit(['exec', name, 'sh', '-c', show], kr.env);
+  expect(same.stdout).toMatch(/^\/tmp\nbar\|\|\/nonexistent\n65534\nCapEff:\s+0+\n$/);
+  const envFile = join(kr.root, 'exec.env');
+  writeFileSync(envFile, '# exec\nNEW=from-file\nFOO=file\n');
+  const own = kit(['exec', '-u', 'root', '--env-file', envFile, '-e', 'FOO=baz', '-w', '/etc', name, 'sh', '-c', show], kr.env);
+  expect(own.status).toBe(0);
+  expect(own.stdout).toMatch(/^\/etc\nbaz\|from-file\|\/root\n0\nCapEff:\s+0*a80425fb\n$/); // root, with Docker's default capability set
+  expect(kit(['exec', '-u', 'nosuch', name, 'true'], kr.env)).toMatchObject({ status: 1, stderr: "kit: -u nosuch: no user 'nosuch' in the container's /etc/passwd; give a numeric uid (-u 1000), or add the user to the image\n" });
+  expect(kit(['exec', '-w', 'tmp', name, 'true'], kr.env).stderr).toMatch(/^kit: --workdir 'tmp' is not an absolute path; /);
+  expect(kit(['rm', '-f', name], kr.env).status).toBe(0);
 });
 
 test('--ulimit is set by kit-init before the exec; --init makes kit-init PID 1, reaping orphans and passing kit stop\'s SIGTERM on', async () => {
