@@ -12,7 +12,8 @@ import { requireRoot, tempKitRoot } from '../support/kit';
  */
 requireRoot();
 const kr = tempKitRoot();
-const RUNTIME = resolve(__dirname, '../../bin/kit-runtime.js');
+/** What `kit runtime path` prints: the native fast path, which execs bin/kit-runtime.js for all but start and delete. */
+const RUNTIME = resolve(__dirname, '../../native-rs/kit-runtime');
 const socket = join(kr.root, 'containerd.sock');
 /** ctr's namespace: also the shim's runc root (/run/containerd/runc/<ns>) and the cgroups' parent (/<ns>/<id>). */
 const ns = `kit-ctr-test-${process.pid}`;

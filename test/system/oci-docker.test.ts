@@ -14,7 +14,8 @@ import { requireRoot, tempKitRoot } from '../support/kit';
  */
 requireRoot();
 const kr = tempKitRoot();
-const RUNTIME = resolve(__dirname, '../../bin/kit-runtime.js');
+/** What `kit runtime path` prints: the native fast path, which execs bin/kit-runtime.js for all but start and delete. */
+const RUNTIME = resolve(__dirname, '../../native-rs/kit-runtime');
 const socket = join(kr.root, 'docker.sock');
 const execRoot = join(kr.root, 'x');
 const cgroupParent = `kit-docker-test-${process.pid}`;

@@ -14,7 +14,8 @@ afterAll(() => {
   kr.cleanup();
 });
 
-const RUNTIME = resolve(__dirname, '../../bin/kit-runtime.js');
+/** What `kit runtime path` prints: the native fast path, which execs bin/kit-runtime.js for all but start and delete. */
+const RUNTIME = resolve(__dirname, '../../native-rs/kit-runtime');
 
 /** A bundle: busybox (the host's, static) as rootfs/bin, config.json from `kit runtime spec`, changed by `edit`. */
 function makeBundle(name: string, edit: (config: Record<string, any>) => void): string {
@@ -32,7 +33,7 @@ function makeBundle(name: string, edit: (config: Record<string, any>) => void): 
 }
 
 function runtime(args: string[]) {
-  return spawnSync(process.execPath, [RUNTIME, '--root', kr.root, ...args], { encoding: 'utf8', env: kr.env, timeout: 60_000 });
+  return spawnSync(RUNTIME, ['--root', kr.root, ...args], { encoding: 'utf8', env: kr.env, timeout: 60_000 });
 }
 
 test('kit runtime path prints the kit-runtime executable', () => {
@@ -89,7 +90,7 @@ describe('create / start / state / kill / delete, as runc does them', () => {
     const output = join(kr.root, `${id}.out`);
     const fd = openSync(output, 'w');
     try {
-      const r = spawnSync(process.execPath, [RUNTIME, '--root', kr.root, 'create', '--bundle', bundle, ...extra, id], { env: kr.env, stdio: ['ignore', fd, fd], timeout: 60_000 });
+      const r = spawnSync(RUNTIME, ['--root', kr.root, 'create', '--bundle', bundle, ...extra, id], { env: kr.env, stdio: ['ignore', fd, fd], timeout: 60_000 });
       return { status: r.status, output: () => readFileSync(output, 'utf8') };
     } finally {
       closeSync(fd);
@@ -253,7 +254,7 @@ describe('create / start / state / kill / delete, as runc does them', () => {
 
 describe('hooks, as runc runs them: host programs with the state on their stdin', () => {
   const create = (bundle: string, id: string) =>
-    spawnSync(process.execPath, [RUNTIME, '--root', kr.root, 'create', '--bundle', bundle, '--pid-file', join(kr.root, `${id}.pid`), id], { env: kr.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+    spawnSync(RUNTIME, ['--root', kr.root, 'create', '--bundle', bundle, '--pid-file', join(kr.root, `${id}.pid`), id], { env: kr.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
   const hook = (file: string) => ({ path: '/bin/sh', args: ['sh', '-c', `{ cat; echo; echo "$WHO $HOME"; } > ${file}`], env: ['WHO=hook'] });
   const read = (file: string) => {
     const [state, who] = readFileSync(file, 'utf8').split('\n');
