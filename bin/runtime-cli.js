@@ -18,8 +18,10 @@ const USAGE = 'usage: kit-runtime [--root DIR] [--log FILE] [--log-format text|j
   '  create [--bundle DIR] [--pid-file F] [--console-socket S] ID | start ID | state ID | kill [--all] ID [SIG]\n' +
   '  delete [--force] ID | list [--format table|json] [--quiet] | ps [--format table|json] ID | pause ID | resume ID\n' +
   '  exec --process FILE [--detach] [--pid-file F] [--console-socket S] ID\n' +
+  '  update [--resources FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N] [--cpu-quota N] [--cpu-period N] [--cpu-share N] [--cpuset-cpus L] [--pids-limit N] [--blkio-weight N] ID\n' +
+  '  events [--stats] [--interval 5s] ID\n' +
   '  features | run [--bundle DIR] ID | spec [--bundle DIR] | --version';
-const NOT_YET = ['update', 'checkpoint', 'restore', 'events'];
+const NOT_YET = ['checkpoint', 'restore'];
 /** Where runc keeps its state is /run/runc; kit-runtime's, when no --root is given. */
 const DEFAULT_ROOT = '/run/kit-runtime';
 
@@ -186,12 +188,32 @@ async function verb_(global, name, args) {
     case 'pause':
     case 'resume':
       return core.ociPause(p, parseVerb(name, args, {}, [1, 1])._[0], name === 'pause'), 0;
+    case 'update': {
+      const flags = { '--resources|-r': 'value', '--memory': 'value', '--memory-swap': 'value', '--memory-reservation': 'value', '--cpu-quota': 'value', '--cpu-period': 'value', '--cpu-share': 'value', '--cpuset-cpus': 'value', '--pids-limit': 'value', '--blkio-weight': 'value' };
+      const a = parseVerb(name, args, flags, [1, 1]);
+      const given = Object.keys(a).filter((k) => k !== '_' && k !== 'resources');
+      if (a.resources !== undefined && given.length) usage(`update: --resources and --${given[0]} both set limits; give one or the other`);
+      return core.ociUpdate(p, a._[0], a.resources !== undefined ? core.ociReadResources(a.resources) : core.ociResourcesFromFlags(a)), 0;
+    }
+    case 'events': {
+      const a = parseVerb(name, args, { '--stats': 'bool', '--interval': 'value' }, [1, 1]);
+      const intervalMs = a.interval === undefined ? 5000 : duration(a.interval);
+      return await core.ociEvents(p, a._[0], { stats: a.stats === true, intervalMs }, json), 0;
+    }
     case 'features':
       parseVerb(name, args, {}, [0, 0]);
       return out(JSON.stringify(core.ociFeatures(), null, 2) + '\n'), 0;
     default:
       return undefined;
   }
+}
+
+/** A Go duration as runc's --interval takes it: 5s, 250ms, 1m, 1.5s (at least 1ms). */
+function duration(text) {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  const ms = match && Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2]];
+  if (!ms || ms < 1 || ms > 86_400_000) usage(`events: --interval ${text}: give a duration like 5s, 250ms or 1m (1ms to 24h)`);
+  return ms;
 }
 
 /** Errors go to stderr and, with --log, to that file as runc writes them (containerd and podman read it). */

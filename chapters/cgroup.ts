@@ -31,8 +31,9 @@ loop twice: with --cpu-quota=50000, then without.`,
   compareWith: { label: 'without --cpu-quota', spec: { resources: {} } },
   takeaway: `The limit is a few mkdir and write calls in the trace: write(".../cpu.cfs_quota_us",
 "50000") on v1, write(".../cpu.max", "50000 100000") on v2. The container joined
-its cgroup (the write to cgroup.procs) while it was still waiting, before its
-command ran. The kernel's own counter then shows the loop getting about half a
+its cgroup before its command ran: on v1 kit-init's first steps write "0" (itself)
+into each hierarchy's tasks file, on v2 the host writes its pid into cgroup.procs
+while it waits. The kernel's own counter then shows the loop getting about half a
 CPU with the quota and about a whole one without (less on a busy host: the
 schedstat line says how long it waited for a CPU). When the container ended,
 kit killed what was left in the cgroup and removed the directories.`,
@@ -42,7 +43,7 @@ kit killed what was left in the cgroup and removed the directories.`,
       holds: (r) => { const w = claimData.cgroupWrite(r, CPU_LIMIT); return !!w && (w.version === 'v1' ? w.value === '50000' : w.value.startsWith('50000 ')); },
     },
     { says: 'with the quota the loop got at most about half a CPU', holds: (r) => percent(claimData.probe(r, 'running', 'cpu-usage')?.title) <= 55 },
-    { says: 'the container joined its cgroup (a write to cgroup.procs) before its command ran', holds: (r) => { const join = r.trace.findIndex((e) => /cgroup\.procs"$/.test(e.args[0] ?? '') && e.syscall === 'write'); const exec = r.trace.findIndex((e) => e.syscall === 'execve' && e.side === 'container' && e.step !== null); return join >= 0 && exec > join; } },
+    { says: 'the container joined its cgroup (a write to tasks or cgroup.procs) before its command ran', holds: (r) => { const join = r.trace.findIndex((e) => /\/(cgroup\.procs|tasks)"$/.test(e.args[0] ?? '') && e.syscall === 'write'); const exec = r.trace.findIndex((e) => e.syscall === 'execve' && e.side === 'container' && e.step !== null); return join >= 0 && exec > join; } },
   ],
   tryNext: [
     "sudo kit chapter cgroup -- sh -c 'while :; do :; done & while :; do :; done'   # two loops share one quota",
@@ -53,7 +54,7 @@ kit killed what was left in the cgroup and removed the directories.`,
   ],
   explain: {
     mkdir: `mkdir in a cgroup filesystem creates a cgroup: the kernel fills the new directory with its control files. kit's directories are <hierarchy>/kit/<id>; the kit/ parent is shared by every kit container and removed by the last one out.`,
-    write: `Writing a cgroup file sets a limit: cpu.cfs_quota_us (v1) or cpu.max (v2) is the CPU time the group may use per period. Writing a pid into cgroup.procs moves that process (all its threads) into the cgroup; v1's tasks file moves a single thread. On v2 a controller's files appear only once the parent enables it in cgroup.subtree_control. v2 also offers clone3() with CLONE_INTO_CGROUP and a cgroup directory fd, so the child is born inside; kit writes the pid while the child waits instead, which works on both versions.`,
+    write: `Writing a cgroup file sets a limit: cpu.cfs_quota_us (v1) or cpu.max (v2) is the CPU time the group may use per period. Writing a pid into cgroup.procs moves that process (all its threads) into the cgroup; v1's tasks file moves a single thread. Moving another process makes the kernel wait for an RCU grace period (every CPU passing a quiescent state, milliseconds on a busy host); a thread moving itself ("0") does not, so on v1 kit-init, which has one thread, joins by itself before any other step. On v2 a controller's files appear only once the parent enables it in cgroup.subtree_control, and the host writes the waiting child's pid into cgroup.procs (v2 also offers clone3() with CLONE_INTO_CGROUP, so the child is born inside).`,
     rmdir: `A cgroup can be removed only when no process is in it: kit first ends what is left (cgroup.kill on v2, SIGKILL to each pid on v1), then removes the directory, then the shared kit/ parent if no other container uses it.`,
   },
 };

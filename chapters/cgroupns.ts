@@ -9,9 +9,10 @@ const chapter: Chapter = {
   story: `A container in its own cgroup could still read /proc/self/cgroup and learn where
 the host put it (/kit/<id>), and could look at its siblings. A cgroup namespace
 hides that: it makes the cgroup a process is in at the moment of unshare() the
-root of what it sees. So the order matters. The host first writes the waiting
-child's pid into its new cgroup's cgroup.procs; only then does kit-init call
-unshare(CLONE_NEWCGROUP), and the cgroup it is in becomes its "/".`,
+root of what it sees. So the order matters. kit-init first joins its new
+cgroups (on cgroup v1 it writes "0", itself, into each hierarchy's tasks file;
+on v2 the host writes its pid into cgroup.procs while it waits); only then does
+it call unshare(CLONE_NEWCGROUP), and the cgroup it is in becomes its "/".`,
   spec: {
     namespaces: ['cgroup', 'pid', 'mount'],
     command: ['cat', '/proc/self/cgroup'],
@@ -20,11 +21,11 @@ unshare(CLONE_NEWCGROUP), and the cgroup it is in becomes its "/".`,
   probes: { before: [], during: ['cgroup-of-process'], after: ['kit-cgroups'] },
   takeaway: `From the host, /proc/<pid>/cgroup names kit/<id> in each hierarchy kit used. Inside,
 every line ends in "/": the same cgroups, named relative to the namespace's root.
-The unshare in the trace comes after the host's writes to cgroup.procs.`,
+The unshare in the trace comes after the writes that moved it into its cgroups.`,
   claims: [
     { says: 'inside, every line of /proc/self/cgroup ends in "/"', holds: (r) => r.container.stdout.trim().split('\n').every((l) => l.endsWith(':/')) && r.container.stdout.trim() !== '' },
     { says: 'from the host, /proc/<pid>/cgroup names kit/<id>', holds: (r) => /\/kit\/\w+/.test(claimData.probe(r, 'during', 'cgroup-of-process')?.text ?? '') },
-    { says: "the unshare comes after the host's writes to cgroup.procs", holds: (r) => { const u = r.trace.findIndex((e) => e.syscall === 'unshare'); const w = r.trace.findIndex((e) => e.syscall === 'write' && /cgroup\.procs"$/.test(e.args[0] ?? '')); return w >= 0 && u > w; } },
+    { says: 'the unshare comes after the writes that moved it into its cgroups (tasks on v1, cgroup.procs on v2)', holds: (r) => { const u = r.trace.findIndex((e) => e.syscall === 'unshare'); const w = r.trace.findIndex((e) => e.syscall === 'write' && /\/(cgroup\.procs|tasks)"$/.test(e.args[0] ?? '')); return w >= 0 && u > w; } },
   ],
   tryNext: [
     "sudo kit chapter cgroupns -- sh -c 'ls /sys/fs/cgroup/cpu'   # the host's cgroupfs is still mounted: a cgroup namespace renames, it does not hide files",
@@ -32,7 +33,7 @@ The unshare in the trace comes after the host's writes to cgroup.procs.`,
   ],
   explain: {
     unshare: `CLONE_NEWCGROUP makes the caller's current cgroup (in every hierarchy) the root of a new cgroup namespace. /proc/self/cgroup and /proc/self/mountinfo then show paths relative to it. It does not move the process or change any limit.`,
-    write: `The host writes the child's pid into cgroup.procs while the child waits for its plan: by the time kit-init unshares, it is already in kit/<id>.`,
+    write: `On cgroup v1 kit-init's first steps write "0" (the calling thread: kit-init has one) into each hierarchy's tasks file; on v2 the host writes the child's pid into cgroup.procs while the child waits for its plan. Either way, by the time kit-init unshares it is already in kit/<id>.`,
   },
 };
 

@@ -19,7 +19,7 @@ export { runAttached, attachContainer, type AttachEnd, type AttachOptions } from
 export { parseDetachKeys, DetachKeys, DEFAULT_DETACH_KEYS } from './engine/detach-keys';
 export type { ShimExit } from './engine/attach-protocol';
 export { startFailure, shellStatus } from './engine/outcome';
-export { execInContainer } from './engine/exec';
+export { execInContainer, type ExecProcess } from './engine/exec';
 export { inspectContainer } from './engine/inspect';
 export { findContainer, findAnyContainer, lookupAnyContainer, allContainers, type ContainerRef } from './engine/names';
 export { listContainers, type ContainerInfo, type ContainerStatus } from './engine/list';
@@ -33,7 +33,7 @@ export { copyFromContainer, copyToContainer, containerPath, type CopyResult } fr
 export { diskUsage, systemPrune, type DiskUsageRow, type SystemPruneResult } from './engine/system';
 export { planReset, resetHost, type ResetPlan, type ResetResult, type ResetItem } from './engine/reset';
 export { waitContainer } from './engine/wait';
-export { startContainer as startKeptContainer, restartContainer } from './engine/start';
+export { startContainer as startKeptContainer, restartContainer, startAttached, startsWithTerminal } from './engine/start';
 export { parseRestartPolicy } from './engine/restart-policy';
 export { parseSignal, signalContainer } from './engine/signal';
 export { containerPids } from './engine/top';

@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
-import { attachContainer, findAnyContainer, KitError, kitPaths, shellStatus } from '../../core';
+import { attachContainer, findAnyContainer, KitError, kitPaths } from '../../core';
 import { KitCommand } from '../base';
 import { containerArg } from '../flags/lifecycle';
 import { detachKeys, detachKeysFlag } from '../flags/terminal';
+import { finishAttached } from '../render/attach-end';
 
 export default class AttachCommand extends KitCommand {
   static summary = "Attach kit's stdin, stdout and stderr to a running container.";
@@ -24,14 +25,6 @@ export default class AttachCommand extends KitCommand {
     const tty = c.running.spec.tty !== undefined;
     const stdin = !flags['no-stdin'];
     if (tty && stdin && !process.stdin.isTTY) throw new KitError('the input device is not a TTY', 'run kit attach in a terminal, or add --no-stdin to watch only');
-    const end = await attachContainer(paths, c.running, { tty, stdin, detachKeys: keys, sigProxy: flags['sig-proxy'] === 'true' ? c.running : undefined });
-    if ('detached' in end) {
-      process.stderr.write('read escape sequence\n');
-      process.exitCode = 1; // as docker attach
-    } else if ('exit' in end) {
-      process.exitCode = shellStatus(end.exit);
-    } else if ('lost' in end) {
-      throw new KitError(`container ${c.name}'s shim closed the connection`, '`kit ps -a` shows whether it still runs');
-    }
+    finishAttached(await attachContainer(paths, c.running, { tty, stdin, detachKeys: keys, sigProxy: flags['sig-proxy'] === 'true' }), c.name);
   }
 }

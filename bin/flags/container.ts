@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { readFileSync, statSync } from 'node:fs';
-import { KitError, parseUlimit, parseUser, resolveUser, type ContainerSpec, type RunRequest } from '../../core';
+import { KitError, parseUlimit, parseUser, resolveUser, type ContainerSpec, type ExecProcess, type RunRequest } from '../../core';
 
 /**
  * `kit run` flags about the container's process, Docker's names. Other
@@ -33,11 +33,33 @@ export function processSpec(flags: { user?: string; ulimit?: string[]; init?: bo
 }
 
 export function runRequest(flags: { env?: string[]; 'env-file'?: string[]; workdir?: string; hostname?: string; name?: string; entrypoint?: string }, command: string[]): RunRequest {
-  if (flags.workdir !== undefined && !flags.workdir.startsWith('/')) {
-    throw new KitError(`--workdir '${flags.workdir}' is not an absolute path`, `give it from the container's /, e.g. -w /${flags.workdir.replace(/^\.?\/?/, '')}`);
+  checkWorkdir(flags.workdir);
+  return { command, env: envFromFlags(flags), workdir: flags.workdir, hostname: flags.hostname, name: flags.name, entrypoint: flags.entrypoint };
+}
+
+/** docker exec's -u, -e, --env-file and -w: the exec'd process's own, over the container's. */
+export const execProcessFlags = {
+  env: containerFlags.env,
+  'env-file': containerFlags['env-file'],
+  workdir: Flags.string({ char: 'w', description: "working directory inside the container, an absolute path (default: the container's)" }),
+  user: Flags.string({ char: 'u', helpValue: 'UID[:GID]|NAME[:GROUP]', description: "run the command as this user (names from the container's /etc/passwd and /etc/group; HOME is theirs), with no capabilities left (docker exec -u)" }),
+};
+
+/** The -u, -e and -w of kit exec, checked before anything is made. */
+export function execProcess(flags: { env?: string[]; 'env-file'?: string[]; workdir?: string; user?: string }): ExecProcess {
+  checkWorkdir(flags.workdir);
+  return { env: envFromFlags(flags), ...(flags.workdir !== undefined ? { workdir: flags.workdir } : {}), ...(flags.user !== undefined ? { user: parseUser(flags.user) } : {}) };
+}
+
+function checkWorkdir(workdir: string | undefined): void {
+  if (workdir !== undefined && !workdir.startsWith('/')) {
+    throw new KitError(`--workdir '${workdir}' is not an absolute path`, `give it from the container's /, e.g. -w /${workdir.replace(/^\.?\/?/, '')}`);
   }
-  const env = [...(flags['env-file'] ?? []).flatMap(readEnvFile), ...(flags.env ?? [])];
-  return { command, env, workdir: flags.workdir, hostname: flags.hostname, name: flags.name, entrypoint: flags.entrypoint };
+}
+
+/** --env-file lines first, then -e, so -e wins (as Docker). */
+function envFromFlags(flags: { env?: string[]; 'env-file'?: string[] }): string[] {
+  return [...(flags['env-file'] ?? []).flatMap(readEnvFile), ...(flags.env ?? [])];
 }
 
 /** docker run --env-file: NAME=value (or NAME, the host's value) per line; # comments and blank lines skipped. */

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { KitError } from '../errors';
+import { checkBlkioDevices, hasBlkioDevices, type BlkioDevices } from './blkio-devices';
 
 /**
  * A container's resource limits as `docker run` takes them (--cpu-quota,
@@ -17,6 +18,8 @@ export interface Resources {
   cpuShares?: number;
   /** --memory, bytes. */
   memory?: number;
+  /** --memory-reservation: a soft limit, bytes; reclaim pushes the group back to it when memory runs short. */
+  memoryReservation?: number;
   /** --memory-swap: memory plus swap, bytes; -1 = unlimited swap. */
   memorySwap?: number;
   /** --pids-limit. */
@@ -25,6 +28,14 @@ export interface Resources {
   cpusetCpus?: string;
   /** --blkio-weight: relative share of block I/O, 10..1000 (an OCI config's linux.resources.blockIO.weight). */
   blkioWeight?: number;
+  /** Per-device block I/O weights and throttles (an OCI config's blockIO.weightDevice, throttle*Device). */
+  blkioDevices?: BlkioDevices;
+  /**
+   * kit-runtime: put the container in the blkio hierarchy (v1) even without a
+   * block I/O limit, so `kit-runtime update` can set one later (runc puts a
+   * container in every hierarchy it knows).
+   */
+  updatable?: boolean;
   /** --oom-kill-disable: the OOM killer leaves the cgroup alone; it waits for memory instead (v1 only: v2 has no such switch). */
   oomKillDisable?: boolean;
   /** --cgroup-driver: use this hierarchy instead of the detected one (to compare them). */
@@ -80,9 +91,11 @@ export function toLimits(r: Resources, hostCpus?: number): Limits {
   inRange('--cpu-shares', r.cpuShares, CPU_SHARES.min, CPU_SHARES.max, '(1024 is the default weight)');
   if (r.cpus !== undefined) inRange('--cpus', r.cpus, 0.01, host(), `CPUs (this host has ${host()})`);
   inRange('--memory', r.memory, MEMORY_MIN, Number.MAX_SAFE_INTEGER, 'bytes (at least 6m)');
+  inRange('--memory-reservation', r.memoryReservation, 0, Number.MAX_SAFE_INTEGER, 'bytes');
   inRange('--pids-limit', r.pidsLimit, 1, PIDS_MAX, 'processes');
   inRange('--blkio-weight', r.blkioWeight, BLKIO_WEIGHT.min, BLKIO_WEIGHT.max, '(a relative share of block I/O)');
   checkSwap(r);
+  checkBlkioDevices(r.blkioDevices);
   if (r.cpusetCpus !== undefined) checkCpuList(r.cpusetCpus, host());
   const fromCpus = r.cpus === undefined ? {} : { cpuQuota: Math.round(r.cpus * CPU_PERIOD.default), cpuPeriod: CPU_PERIOD.default };
   return {
@@ -92,9 +105,12 @@ export function toLimits(r: Resources, hostCpus?: number): Limits {
     cpuShares: r.cpuShares,
     memory: r.memory,
     memorySwap: r.memorySwap,
+    memoryReservation: r.memoryReservation,
     pidsLimit: r.pidsLimit,
     cpusetCpus: r.cpusetCpus,
     blkioWeight: r.blkioWeight,
+    blkioDevices: r.blkioDevices,
+    updatable: r.updatable,
     oomKillDisable: r.oomKillDisable,
   };
 }
@@ -136,23 +152,17 @@ export function sharesToWeight(shares: number): number {
   return 1 + Math.floor(((shares - 2) * 9999) / 262_142);
 }
 
-/**
- * --blkio-weight (10..1000) to io.weight (1..10000, default 100), runc's
- * conversion when v2 has no io.bfq.weight (which takes the v1 value as is).
- */
-export function blkioToIoWeight(weight: number): number {
-  return 1 + Math.floor(((weight - 10) * 9999) / 990);
-}
-
 /** Which controller each limit is enforced by (v1's names: blkio is v2's io), and the flag that asked for it. */
 export function neededControllers(limits: Limits): Array<{ controller: string; flag: string }> {
   const needed: Array<{ controller: string; flag: string }> = [];
   if (limits.cpuQuota !== undefined || limits.cpuPeriod !== undefined) needed.push({ controller: 'cpu', flag: '--cpu-quota/--cpu-period/--cpus' });
   if (limits.cpuShares !== undefined) needed.push({ controller: 'cpu', flag: '--cpu-shares' });
   if (limits.memory !== undefined) needed.push({ controller: 'memory', flag: '--memory' });
+  if (limits.memoryReservation !== undefined) needed.push({ controller: 'memory', flag: '--memory-reservation' });
   if (limits.pidsLimit !== undefined) needed.push({ controller: 'pids', flag: '--pids-limit' });
   if (limits.cpusetCpus !== undefined) needed.push({ controller: 'cpuset', flag: '--cpuset-cpus' });
   if (limits.blkioWeight !== undefined) needed.push({ controller: 'blkio', flag: '--blkio-weight' });
+  if (hasBlkioDevices(limits.blkioDevices)) needed.push({ controller: 'blkio', flag: '--blkio-weight-device/--device-read-bps/...' });
   if (limits.oomKillDisable) needed.push({ controller: 'memory', flag: '--oom-kill-disable' });
   return needed;
 }

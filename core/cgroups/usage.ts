@@ -6,6 +6,9 @@ import { CGROUP_ROOT, detectHost } from './detect';
 export interface Usage {
   /** CPU time used, microseconds (v1 cpuacct.usage, v2 cpu.stat usage_usec). */
   cpuUsec?: number;
+  /** CPU time in user and in kernel mode, microseconds (v1 cpuacct.stat, in USER_HZ ticks; v2 cpu.stat user_usec, system_usec). */
+  cpuUserUsec?: number;
+  cpuSystemUsec?: number;
   /** Time the CFS quota held the group off the CPU, microseconds (cpu.stat throttled_time / throttled_usec). */
   throttledUsec?: number;
   /** Periods in which the group ran, and in which it ran out of quota (cpu.stat). */
@@ -13,6 +16,8 @@ export interface Usage {
   throttledPeriods?: number;
   memoryBytes?: number;
   memoryLimit?: number;
+  /** The most it was ever charged (v1 memory.max_usage_in_bytes, v2 memory.peak: Linux 5.19+). */
+  memoryMaxBytes?: number;
   /** Times the memory limit was hit (v1 memory.failcnt, v2 memory.events max). */
   memoryFailcnt?: number;
   /** Processes the OOM killer ended (oom_kill in memory.oom_control / memory.events). */
@@ -39,9 +44,12 @@ export function readUsage(dirs: UsageDirs): Usage {
     const usageNs = num(file('cpuacct', 'cpuacct.usage'));
     return {
       cpuUsec: usageNs === undefined ? undefined : Math.round(usageNs / 1000),
+      cpuUserUsec: ticks(field(file('cpuacct', 'cpuacct.stat'), 'user')),
+      cpuSystemUsec: ticks(field(file('cpuacct', 'cpuacct.stat'), 'system')),
       ...cfs(file('cpu', 'cpu.stat'), 'throttled_time', 1000),
       memoryBytes: num(file('memory', 'memory.usage_in_bytes')),
       memoryLimit: num(file('memory', 'memory.limit_in_bytes')),
+      memoryMaxBytes: num(file('memory', 'memory.max_usage_in_bytes')),
       memoryFailcnt: num(file('memory', 'memory.failcnt')),
       oomKills: field(file('memory', 'memory.oom_control'), 'oom_kill'),
       pids: num(file('pids', 'pids.current')),
@@ -51,9 +59,12 @@ export function readUsage(dirs: UsageDirs): Usage {
   }
   return {
     cpuUsec: field(file('cpu', 'cpu.stat'), 'usage_usec'),
+    cpuUserUsec: field(file('cpu', 'cpu.stat'), 'user_usec'),
+    cpuSystemUsec: field(file('cpu', 'cpu.stat'), 'system_usec'),
     ...cfs(file('cpu', 'cpu.stat'), 'throttled_usec', 1),
     memoryBytes: num(file('memory', 'memory.current')),
     memoryLimit: num(file('memory', 'memory.max')),
+    memoryMaxBytes: num(file('memory', 'memory.peak')),
     memoryFailcnt: field(file('memory', 'memory.events'), 'max'),
     oomKills: field(file('memory', 'memory.events'), 'oom_kill'),
     pids: num(file('pids', 'pids.current')),
@@ -94,6 +105,11 @@ function cfs(stat: string | undefined, throttledKey: string, per: number): Pick<
     periods: field(stat, 'nr_periods'),
     throttledPeriods: field(stat, 'nr_throttled'),
   };
+}
+
+/** v1's cpuacct.stat counts USER_HZ ticks: 100 a second on every Linux architecture kit builds for. */
+function ticks(n: number | undefined): number | undefined {
+  return n === undefined ? undefined : n * 10_000;
 }
 
 function read(path: string): string | undefined {

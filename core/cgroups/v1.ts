@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { KitError } from '../errors';
 import type { CgroupDir, CgroupDriver, KnobWrite } from './driver';
 import { neededControllers, type Limits } from './limits';
+import { v1BlkioDeviceWrites } from './blkio-devices';
 
 /**
  * Controllers kit puts every container under on v1: the accounting ones, so
@@ -27,7 +28,7 @@ export class V1Driver implements CgroupDriver {
   }
 
   controllersFor(limits: Limits): string[] {
-    const wanted = new Set([...ACCOUNTING, ...neededControllers(limits).map((n) => n.controller)]);
+    const wanted = new Set([...ACCOUNTING, ...neededControllers(limits).map((n) => n.controller), ...(limits.updatable ? ['blkio'] : [])]);
     return this.controllers.filter((c) => wanted.has(c));
   }
 
@@ -73,8 +74,10 @@ export class V1Driver implements CgroupDriver {
       // memsw counts memory + swap, like --memory-swap; it may never be below limit_in_bytes, so it comes second.
       if (limits.memorySwap !== undefined) writes.push({ file: at('memory.memsw.limit_in_bytes'), value: String(limits.memorySwap), why: '--memory-swap: memory plus swap together (-1: unlimited)' });
     }
+    if (has('memory') && limits.memoryReservation !== undefined) writes.push({ file: at('memory.soft_limit_in_bytes'), value: String(limits.memoryReservation), why: '--memory-reservation: a soft limit; when the host runs short of memory, reclaim pushes the group back to it' });
     if (has('memory') && limits.oomKillDisable) writes.push({ file: at('memory.oom_control'), value: '1', why: '--oom-kill-disable: over the limit, the OOM killer leaves these processes alone; they wait for memory instead' });
     if (has('blkio') && limits.blkioWeight !== undefined) writes.push(this.blkioWeightWrite(dir.path, limits.blkioWeight));
+    if (has('blkio') && limits.blkioDevices) writes.push(...v1BlkioDeviceWrites(dir.path, limits.blkioDevices));
     if (has('pids') && limits.pidsLimit !== undefined) writes.push({ file: at('pids.max'), value: String(limits.pidsLimit), why: '--pids-limit: fork() fails with EAGAIN past this many processes' });
     if (has('cpuset') && limits.cpusetCpus !== undefined) {
       writes.push({ file: at('cpuset.cpus'), value: limits.cpusetCpus, why: '--cpuset-cpus: the CPUs it may run on' });

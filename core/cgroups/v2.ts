@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KitError } from '../errors';
 import type { CgroupDir, CgroupDriver, KnobWrite } from './driver';
-import { blkioToIoWeight, CPU_PERIOD, neededControllers, sharesToWeight, type Limits } from './limits';
+import { CPU_PERIOD, neededControllers, sharesToWeight, type Limits } from './limits';
+import { blkioToIoWeight, v2BlkioDeviceWrites } from './blkio-devices';
 
 /** Controllers kit enables for every container when they are delegated to it (io: BLOCK I/O accounting). */
 const ACCOUNTING = ['cpu', 'memory', 'pids', 'io'];
@@ -83,9 +84,11 @@ export class V2Driver implements CgroupDriver {
         writes.push({ file: at('memory.swap.max'), value: swap, why: '--memory-swap minus --memory: v2 limits swap alone, Docker counts memory plus swap' });
       }
     }
+    if (limits.memoryReservation !== undefined) writes.push({ file: at('memory.low'), value: String(limits.memoryReservation), why: "--memory-reservation as v2's memory.low, as runc writes it: memory below it is reclaimed only when nothing else can be (v1: soft_limit_in_bytes)" });
     if (limits.pidsLimit !== undefined) writes.push({ file: at('pids.max'), value: String(limits.pidsLimit), why: '--pids-limit: fork() fails with EAGAIN past this many processes' });
     if (limits.cpusetCpus !== undefined) writes.push({ file: at('cpuset.cpus'), value: limits.cpusetCpus, why: '--cpuset-cpus: the CPUs it may run on' });
     if (limits.blkioWeight !== undefined) writes.push(blkioWeightWrite(dir.path, limits.blkioWeight));
+    if (limits.blkioDevices) writes.push(...v2BlkioDeviceWrites(dir.path, limits.blkioDevices));
     return writes;
   }
 }

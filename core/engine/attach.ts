@@ -31,8 +31,8 @@ export interface AttachOptions {
   stdin: boolean;
   /** The detach sequence (parseDetachKeys); watched only on a terminal's input, as Docker does. */
   detachKeys: Buffer;
-  /** Without a terminal: signals kit gets go to the container's PID 1 (docker attach --sig-proxy). */
-  sigProxy?: ContainerState;
+  /** Without a terminal: signals kit gets go to the container's PID 1 (docker attach --sig-proxy; docker start -a), from when it runs. */
+  sigProxy?: boolean;
   /** --trace: the shim's trace events (kit run -it). */
   onEvent?: (event: TraceEvent) => void;
 }
@@ -54,7 +54,7 @@ export function runAttached(spec: ContainerSpec, shim: string[], paths: KitPaths
 /** `kit attach`: a client on the running container's attach socket. */
 export async function attachContainer(paths: KitPaths, target: ContainerState, options: AttachOptions): Promise<AttachEnd> {
   const socket = await connectTo(attachSocketPath(paths, target.id), target.name);
-  const session = new AttachSession(target.id, options);
+  const session = new AttachSession(target.id, options, target);
   const channel = new LineChannel<ShimRequest | ClientMessage, ShimMessage>(socket, session.receive, session.lost);
   channel.send({ hello: { stdin: options.stdin } });
   return session.run(channel);
@@ -83,9 +83,13 @@ class AttachSession {
   private readonly cleanup: Array<() => void> = [];
   private done = false;
 
+  private proxying = false;
+
   constructor(
     private readonly id: string,
     private readonly options: AttachOptions,
+    /** The container, when it already runs (kit attach); else its PID 1 comes with the shim's `running`. */
+    private readonly target?: Pick<ContainerState, 'name' | 'pid'>,
   ) {
     this.ended = new Promise((resolve) => (this.finish = resolve));
   }
@@ -94,12 +98,13 @@ class AttachSession {
     this.channel = channel;
     if (this.options.tty) this.followWindowSize();
     if (this.options.stdin) this.passStdin();
-    if (!this.options.tty && this.options.sigProxy) this.proxySignals(this.options.sigProxy);
+    if (this.target) this.proxySignals(this.target);
     return this.ended;
   }
 
   readonly receive = (message: ShimMessage): void => {
     if ('out' in message) (message.stream === 'stderr' ? process.stderr : process.stdout).write(message.out);
+    else if ('running' in message) this.proxySignals({ name: this.id, pid: message.running.pid });
     else if ('event' in message) this.options.onEvent?.(message.event);
     else if ('exit' in message) this.end({ exit: message.exit, id: this.id });
     else if ('failed' in message) this.end({ failed: message.failed, id: this.id });
@@ -157,7 +162,9 @@ class AttachSession {
     this.cleanup.push(() => process.off('SIGWINCH', resize));
   }
 
-  private proxySignals(target: ContainerState): void {
+  private proxySignals(target: Pick<ContainerState, 'name' | 'pid'>): void {
+    if (this.options.tty || !this.options.sigProxy || this.proxying || this.done) return;
+    this.proxying = true;
     for (const name of PROXIED) {
       const pass = () => {
         try {

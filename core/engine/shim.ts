@@ -38,7 +38,11 @@ export async function runShim(id: string): Promise<void> {
     starter.attach(hub.adopt(starter.channel, { stdin: true, trace: request.attach.trace }));
     waiting = undefined;
   }
+  // The attached starter hears that the container runs too (kit start -a passes signals on from then).
+  let attached = request.attach ? starter.channel : undefined;
   const reply = (message: ShimMessage) => {
+    if (!waiting && 'running' in message) attached?.send(message);
+    attached = undefined; // once: the reply after the exit is not news to it
     waiting?.end(message);
     waiting = undefined;
   };
@@ -80,7 +84,9 @@ export async function runShim(id: string): Promise<void> {
  */
 function startingChannel(socket: Socket) {
   let first = true;
-  let receive: (message: ClientMessage) => void = () => undefined;
+  // Lines after the request may come in the same read, before attach(): kept for it (input typed ahead).
+  const early: ClientMessage[] = [];
+  let receive: (message: ClientMessage) => void = (message) => void (early.length < 1024 && early.push(message));
   let gone: () => void = () => undefined;
   let resolve!: (request: ShimRequest) => void;
   let reject!: (err: Error) => void;
@@ -103,6 +109,7 @@ function startingChannel(socket: Socket) {
     attach(client: { received: (message: ClientMessage) => void; gone: () => void }) {
       receive = client.received;
       gone = client.gone;
+      for (const message of early.splice(0)) receive(message);
     },
   };
 }

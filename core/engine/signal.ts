@@ -22,7 +22,7 @@ export function parseSignal(text: string): number {
  * signals it has no handler for, except those sent from an ancestor
  * namespace: SIGKILL and SIGSTOP from the host always act.
  */
-export function signalContainer(trace: TraceRecorder, state: ContainerState, signal: number): void {
+export function signalContainer(trace: TraceRecorder, state: Pick<ContainerState, 'name' | 'pid'>, signal: number): void {
   if (state.pid === undefined) throw new KitError(`container ${state.name} has no process yet`, 'it is still being set up: try again');
   trace.check(`deliver signal ${signal} to the container's PID 1 (host pid ${state.pid})`, (n) => n.kill(state.pid!, signal));
 }

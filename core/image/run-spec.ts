@@ -40,7 +40,8 @@ export function specFromImage(image: Image, request: RunRequest): ContainerSpec 
   };
 }
 
-function mergeEnv(base: string[], overrides: string[]): string[] {
+/** -e values over a base environment: NAME=value replaces NAME; a bare NAME takes the host's value (or drops it if unset), as Docker. */
+export function mergeEnv(base: string[], overrides: string[]): string[] {
   const env = new Map(base.map((e) => [e.split('=')[0], e]));
   for (const entry of overrides) {
     const name = entry.split('=')[0];

@@ -60,12 +60,37 @@ export type OciHook = z.infer<typeof hookSchema>;
 
 const namespaceSchema = z.object({ type: z.enum(['pid', 'network', 'mount', 'ipc', 'uts', 'user', 'cgroup', 'time']), path: z.string().optional() }).strict();
 
-const resourcesSchema = z
+/** One device's cap: bytes or I/Os per second. */
+const throttleSchema = z.array(z.object({ major: z.number().int().min(0), minor: z.number().int().min(0), rate: z.number().int().min(0) }).strict()).max(256).optional();
+
+export const resourcesSchema = z
   .object({
     cpu: z.object({ shares: z.number().int().min(0).optional(), quota: z.number().int().optional(), period: z.number().int().min(0).optional(), cpus: z.string().optional() }).strict().optional(),
-    memory: z.object({ limit: z.number().int().optional(), swap: z.number().int().optional(), disableOOMKiller: z.boolean().optional() }).strict().optional(),
-    /** Only the weight (Docker sends 0, unset); per-device weights and throttles are refused by name. */
-    blockIO: z.object({ weight: z.number().int().min(0).max(1000).optional() }).strict().optional(),
+    memory: z
+      .object({
+        limit: z.number().int().optional(),
+        reservation: z.number().int().optional(),
+        swap: z.number().int().optional(),
+        /** Kernel memory limits (v1 kmem), gone from Linux 5.16: 0 (Docker's update sends it) is accepted, a limit refused. */
+        kernel: z.number().int().optional(),
+        kernelTCP: z.number().int().optional(),
+        disableOOMKiller: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
+    /** The weight (Docker sends 0, unset), per-device weights and throttles (core/cgroups/blkio-devices.ts). */
+    blockIO: z
+      .object({
+        weight: z.number().int().min(0).max(1000).optional(),
+        leafWeight: z.number().int().min(0).max(1000).optional(),
+        weightDevice: z.array(z.object({ major: z.number().int().min(0), minor: z.number().int().min(0), weight: z.number().int().min(0).max(1000).optional(), leafWeight: z.number().int().min(0).max(1000).optional() }).strict()).max(256).optional(),
+        throttleReadBpsDevice: throttleSchema,
+        throttleWriteBpsDevice: throttleSchema,
+        throttleReadIOPSDevice: throttleSchema,
+        throttleWriteIOPSDevice: throttleSchema,
+      })
+      .strict()
+      .optional(),
     pids: z.object({ limit: z.number().int() }).strict().optional(),
     /** In order, as runc applies them (core/oci/devices.ts). */
     devices: z.array(z.object({ allow: z.boolean(), access: z.string().optional(), type: z.string().optional(), major: z.number().optional(), minor: z.number().optional() }).strict()).optional(),
@@ -111,6 +136,7 @@ export const ociConfigSchema = z
 
 export type OciConfig = z.infer<typeof ociConfigSchema>;
 export type OciProcess = z.infer<typeof processSchema>;
+export type OciResources = z.infer<typeof resourcesSchema>;
 
 const FIX = 'see the runtime-spec config.md, or start from `kit runtime spec`';
 
@@ -124,7 +150,7 @@ export function parseOciProcess(json: unknown, name: string): OciProcess {
   return parsed(processSchema, json, name);
 }
 
-function parsed<T>(schema: z.ZodType<T>, json: unknown, name: string): T {
+export function parsed<T>(schema: z.ZodType<T>, json: unknown, name: string): T {
   const result = schema.safeParse(json);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -8,7 +8,8 @@ import { JOINABLE } from '../plan/join-namespaces';
 import { checkSysctls } from '../plan/sysctl';
 import { RLIMITS } from '../plan/process-limits';
 import type { ContainerSpec, Mount, Namespace, Rlimit } from '../spec';
-import type { OciConfig } from './config';
+import type { OciConfig, OciResources } from './config';
+import { hasBlkioDevices, type BlkioDevices } from '../cgroups/blkio-devices';
 import { ownCgroups } from '../cgroups/own';
 import { checkMap, type IdMaps } from '../userns/id-map';
 import { ociDeviceRules } from './devices';
@@ -63,7 +64,7 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
     ...(proc.rlimits?.length ? { rlimits: ociRlimits(proc.rlimits) } : {}),
     ...(proc.terminal ? { tty: { rows: proc.consoleSize?.height ?? 0, cols: proc.consoleSize?.width ?? 0 } } : {}),
     ...(config.mounts?.length ? { mounts: ociMounts(config.mounts) } : {}),
-    ...(config.linux?.resources || config.linux?.cgroupsPath ? { resources: { ...ociResources(config.linux?.resources ?? {}), ...cgroupsPath(config.linux?.cgroupsPath) } } : {}),
+    ...(config.linux?.resources || config.linux?.cgroupsPath ? { resources: { ...ociResources(config.linux?.resources ?? {}), ...cgroupsPath(config.linux?.cgroupsPath), updatable: true } } : {}),
     security: ociSecurity(config),
   };
   checkSysctls(spec);
@@ -169,7 +170,8 @@ function cgroupsPath(path: string | undefined): Pick<Resources, 'path' | 'below'
   return { path: normal, below: ownCgroups() };
 }
 
-function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources']>): Resources {
+/** linux.resources -> kit's Resources (`kit-runtime update --resources` reads the same object). */
+export function ociResources(r: OciResources): Resources {
   const out: Resources = {};
   if (r.cpu?.quota !== undefined && r.cpu.quota > 0) out.cpuQuota = r.cpu.quota;
   if (r.cpu?.period !== undefined && r.cpu.period > 0) out.cpuPeriod = r.cpu.period;
@@ -177,10 +179,31 @@ function ociResources(r: NonNullable<NonNullable<OciConfig['linux']>['resources'
   if (r.cpu?.cpus !== undefined) out.cpusetCpus = r.cpu.cpus;
   if (r.memory?.limit !== undefined && r.memory.limit > 0) out.memory = r.memory.limit;
   if (r.memory?.swap !== undefined && r.memory.swap !== 0) out.memorySwap = r.memory.swap;
+  if (r.memory?.reservation !== undefined && r.memory.reservation > 0) out.memoryReservation = r.memory.reservation;
+  for (const field of ['kernel', 'kernelTCP'] as const) {
+    if (r.memory?.[field]) unsupported(`linux.resources.memory.${field}`, 'kernel memory limits (v1 kmem) left Linux in 5.16, and runc ignores them', `remove it, or set it to 0 (docker: drop --kernel-memory)`);
+  }
   if (r.pids?.limit !== undefined && r.pids.limit > 0) out.pidsLimit = r.pids.limit;
   if (r.memory?.disableOOMKiller) out.oomKillDisable = true;
   if (r.blockIO?.weight !== undefined && r.blockIO.weight > 0) out.blkioWeight = r.blockIO.weight; // 0: unset (Docker sends it)
+  const devices = ociBlkioDevices(r.blockIO ?? {});
+  if (hasBlkioDevices(devices)) out.blkioDevices = devices;
   return out;
+}
+
+/** blockIO's per-device lists -> kit's; a weight of 0 is unset (as runc skips it), leaf weights went with CFQ. */
+function ociBlkioDevices(b: NonNullable<OciResources['blockIO']>): BlkioDevices {
+  const leaf = b.leafWeight ? 'linux.resources.blockIO.leafWeight' : b.weightDevice?.some((w) => w.leafWeight) ? 'linux.resources.blockIO.weightDevice[].leafWeight' : undefined;
+  if (leaf) unsupported(leaf, "leaf weights were CFQ's, which left Linux in 5.0: no kernel kit runs on has the file", 'remove it (blockIO.weight and weightDevice[].weight are applied)');
+  const rates = (list: Array<{ major: number; minor: number; rate: number }> | undefined) => list?.map(({ major, minor, rate }) => ({ major, minor, value: rate }));
+  const devices: BlkioDevices = {
+    weight: b.weightDevice?.filter((w) => w.weight).map(({ major, minor, weight }) => ({ major, minor, value: weight! })),
+    readBps: rates(b.throttleReadBpsDevice),
+    writeBps: rates(b.throttleWriteBpsDevice),
+    readIops: rates(b.throttleReadIOPSDevice),
+    writeIops: rates(b.throttleWriteIOPSDevice),
+  };
+  return Object.fromEntries(Object.entries(devices).filter(([, list]) => list?.length)) as BlkioDevices;
 }
 
 function ociSecurity(config: OciConfig): SecurityOptions {

@@ -21,9 +21,41 @@ export function planCgroups(spec: ContainerSpec, id: string): PlanPart {
   if (!cgroups) return {};
   return {
     prepare: [{ why: `the container's cgroup (${cgroups.driver.version}): a directory kit creates, whose files set the limits`, run: (ctx) => create(ctx, cgroups) }],
-    attach: [{ why: 'join the cgroup before running anything: the child is waiting, so no instruction of it runs unlimited', run: (ctx) => joinCgroups(ctx, cgroups.dirs) }],
+    attach: joinsItself(spec, cgroups) ? [] : [{ why: 'join the cgroup before running anything: the child is waiting, so no instruction of it runs unlimited', run: (ctx) => joinCgroups(ctx, cgroups.dirs) }],
     exited: [{ why: 'read what the kernel counted before the cgroup is removed', run: (ctx) => report(ctx, cgroups) }],
   };
+}
+
+/**
+ * On cgroup v1, kit-init joins the container's cgroups itself, as the
+ * plan's first steps (buildPlan puts them before any other): a write of
+ * "0" into each hierarchy's `tasks` file moves the calling thread, and
+ * kit-init has only one. Why not the host writing the child's pid into
+ * cgroup.procs, as runc does: moving another process (or a whole thread
+ * group) takes the kernel's cgroup_threadgroup_rwsem for writing, and the
+ * first writer after a quiet spell waits for an RCU grace period, every CPU
+ * passing a quiescent state: 5-10 ms on a busy host, for each container. A
+ * thread moving itself cannot exit or exec under the kernel's feet, so the
+ * kernel skips that lock. Nothing of the plan runs before these writes, so
+ * the container is no less confined than when the host moved it.
+ * Not in a new user namespace: root there is not root over the host's
+ * cgroup files, so the host moves the child (an attach step, joinCgroups).
+ */
+export function planCgroupSelfJoin(spec: ContainerSpec, id: string): PlanPart {
+  const cgroups = containerCgroups(spec, id);
+  if (!cgroups || !joinsItself(spec, cgroups)) return {};
+  return {
+    container: cgroups.dirs.map((dir) => ({
+      op: 'write' as const,
+      path: join(dir.path, 'tasks'),
+      data: '0',
+      why: `join the container's ${dir.controllers.join(',')} cgroup first, before any other step: "0" is the caller, this single-threaded kit-init (a thread moving itself spares the kernel an RCU grace period)`,
+    })),
+  };
+}
+
+function joinsItself(spec: ContainerSpec, { driver }: ContainerCgroups): boolean {
+  return driver.version === 'v1' && !spec.namespaces.includes('user');
 }
 
 /** Every controller's dir (several on cgroup v1), journaled in one batch: one fsync, then the mkdirs. */

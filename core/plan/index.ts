@@ -2,7 +2,7 @@ import { ImageStore } from '../image/store';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { planCgroupNamespace } from './cgroupns';
-import { planCgroups } from './cgroups';
+import { planCgroupSelfJoin, planCgroups } from './cgroups';
 import { planDeviceProgram, planDevices } from './devices';
 import { planExec } from './exec';
 import { planHostname } from './hostname';
@@ -42,6 +42,8 @@ export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo
   // With an image, the /etc files are mounted into it before the root switch (planRootfs places them).
   const etcFiles = planNetworkFiles(spec, id, paths, network, root?.rootfs);
   const parts: PlanPart[] = [
+    // first: on cgroup v1 kit-init moves itself into the container's cgroups before it runs any other step
+    planCgroupSelfJoin(spec, id),
     planName(spec),
     planNamespaces(spec),
     planJoinNamespaces(spec),

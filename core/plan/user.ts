@@ -29,20 +29,21 @@ interface Entry {
 
 const MAX_DB_BYTES = 4 * 1024 * 1024;
 
-export function resolveUser(text: string, roots: string[]): { uid: number; gid: number; groups: number[] } {
+/** `whose`: where the names are looked up, as the error says it ("the image's", or kit exec's "the container's"). */
+export function resolveUser(text: string, roots: string[], whose = "the image's"): { uid: number; gid: number; groups: number[] } {
   const [userPart, groupPart] = text.split(':');
   const passwd = passwdEntries(roots);
   const group = database(roots, '/etc/group', (f) => ({ name: f[0], id: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) }));
   const numeric = /^\d+$/.test(userPart);
   const user = numeric ? passwd.find((e) => e.id === Number(userPart)) : passwd.find((e) => e.name === userPart);
-  if (!user && !numeric) throw new KitError(`-u ${text}: no user '${userPart}' in the image's /etc/passwd`, 'give a numeric uid (-u 1000), or add the user to the image');
+  if (!user && !numeric) throw new KitError(`-u ${text}: no user '${userPart}' in ${whose} /etc/passwd`, 'give a numeric uid (-u 1000), or add the user to the image');
   const uid = user?.id ?? Number(userPart);
   let gid = user?.gid ?? 0;
   if (groupPart !== undefined) {
     if (/^\d+$/.test(groupPart)) gid = Number(groupPart);
     else {
       const g = group.find((e) => e.name === groupPart);
-      if (!g) throw new KitError(`-u ${text}: no group '${groupPart}' in the image's /etc/group`, 'give a numeric gid (-u NAME:1000), or add the group to the image');
+      if (!g) throw new KitError(`-u ${text}: no group '${groupPart}' in ${whose} /etc/group`, 'give a numeric gid (-u NAME:1000), or add the group to the image');
       gid = g.id;
     }
   }

@@ -15,7 +15,19 @@ export function stripAnsi(text: string): string {
 
 /** Columns a line takes (tabs expanded to 8, as a terminal shows them). */
 export function visibleWidth(line: string): number {
-  return [...expandTabs(stripAnsi(line))].length;
+  // Called for every trace line and every word of its prose: no regex, spread or copy when the line has no escape and no tab.
+  const plain = line.includes('\x1b') ? stripAnsi(line) : line;
+  return codePoints(plain.includes('\t') ? expandTabs(plain) : plain);
+}
+
+/** How many code points a string holds (a surrogate pair is one), without making an array of them. */
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff) count--; // the second half of a pair
+  }
+  return count;
 }
 
 /** Tabs as the spaces a terminal would show: column widths stay the same when the line is cut. */
@@ -63,13 +75,19 @@ export function wrapWords(line: string, width: number): string[] {
   const words = flat.trimStart().split(/ +/);
   const lines: string[] = [];
   let current = '';
+  let columns = 0; // visibleWidth(current), kept as words are added rather than measured again
   for (const word of words) {
-    const candidate = current ? `${current} ${word}` : indent + word;
-    if (current && visibleWidth(candidate) > width) {
+    const wordColumns = visibleWidth(word);
+    if (current && columns + 1 + wordColumns > width) {
       lines.push(current);
-      current = indent + word;
+      current = '';
+    }
+    if (current) {
+      current += ` ${word}`;
+      columns += 1 + wordColumns;
     } else {
-      current = candidate;
+      current = indent + word;
+      columns = indent.length + wordColumns;
     }
   }
   if (current) lines.push(current);

@@ -1,22 +1,40 @@
 #!/usr/bin/env node
-// `npm run bench`: how long kit takes to start, run and reap a container
-// (/bin/true in new pid, mount, uts and ipc namespaces), next to the real
-// tools doing the same on this machine. Runs over dist/ (npm run build first).
-// Needs root; crun and runc are skipped with a note when not installed.
+// `npm run bench` part 2: kit's engine in one process (runContainer, no CLI
+// start-up) against the real tools doing the same work on this machine:
+//   namespaces only (pid, mount, uts, ipc; /bin/true)   vs  unshare -fpmui --mount-proc
+//   the very bundle runc runs (its config.json, its     vs  runc run (crun too, where it
+//   rootfs dir: pivot_root, /proc /sys /dev, masked         can run on this host)
+//   paths, the devices cgroup, capabilities, rlimits)
+//   kit's own image (overlay2) + a --cpu-quota cgroup       (shown, not compared: runc has no image)
+// and then tracing on (every event rendered, as --trace prints it) against
+// off, in the same process, interleaved. Runs over dist/ (npm run build
+// first). Needs root; crun and runc are skipped with a note when missing.
+'use strict';
 const { spawnSync } = require('node:child_process');
-const { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } = require('node:fs');
+const { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } = require('node:fs');
 const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { runContainer, ensureImage } = require('../../dist/core');
+const { runContainer, ensureImage, bundleSpec, renderEvent } = require('../../dist/core');
 
 const RUNS = Number(process.env.KIT_BENCH_RUNS || 50);
+/** Trace on/off: pairs of runs (each pair in both orders, on-off then off-on, so a drifting load favours neither). */
+const TRACE_PAIRS = Number(process.env.KIT_BENCH_TRACE_PAIRS || 4 * RUNS);
 const WARMUP = 3;
 const NAMESPACES = ['pid', 'mount', 'uts', 'ipc'];
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+const sorted = (values) => [...values].sort((a, b) => a - b);
+function quantile(values, q) {
+  const s = sorted(values);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
+}
+const median = (values) => quantile(values, 0.5);
+
+async function timed(run) {
+  const start = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /**
@@ -28,9 +46,8 @@ async function measureInTurn(tools) {
   const times = tools.map(() => []);
   for (let i = 0; i < WARMUP + RUNS; i++) {
     for (const [t, [, run]] of tools.entries()) {
-      const start = process.hrtime.bigint();
-      await run();
-      if (i >= WARMUP) times[t].push(Number(process.hrtime.bigint() - start) / 1e6);
+      const ms = await timed(run);
+      if (i >= WARMUP) times[t].push(ms);
     }
   }
   return tools.map(([name], t) => [name, median(times[t])]);
@@ -45,7 +62,13 @@ function installed(tool) {
   return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 }
 
-/** A minimal OCI bundle: busybox as the rootfs, `true` as the process, kit's namespaces. */
+/**
+ * A minimal OCI bundle: `<tool> spec`'s config (its mounts, masked and
+ * read-only paths, capabilities, rlimits, devices cgroup; no seccomp), busybox
+ * as the rootfs, `true` as the process, kit's four namespaces. The root stays
+ * writable: kit-runtime does not take a read-only root yet, and runc then
+ * skips its remount too.
+ */
 function makeBundle(dir, tool) {
   mkdirSync(join(dir, 'rootfs', 'bin'), { recursive: true });
   copyFileSync('/bin/busybox', join(dir, 'rootfs', 'bin', 'busybox'));
@@ -54,14 +77,13 @@ function makeBundle(dir, tool) {
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
   config.process.terminal = false;
   config.process.args = ['/bin/true'];
+  config.root.readonly = false;
   config.linux.namespaces = NAMESPACES.map((type) => ({ type }));
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
 }
 
-function ociTool(tool, work, stateDir) {
-  const bundle = join(work, `${tool}-bundle`);
+function ociTool(tool, bundle, stateDir) {
   const state = join(stateDir, tool); // a private --root: no clash with other users of the tool
-  makeBundle(bundle, tool);
   let n = 0;
   const run = async () => {
     const id = `kit-bench-${process.pid}-${n++}`;
@@ -78,7 +100,6 @@ async function main() {
   const work = mkdtempSync(join(tmpdir(), 'kit-bench-'));
   const paths = { data: join(work, 'data'), state: join(work, 'run') };
   const cleanups = [];
-  const results = [];
   try {
     // State on a tmpfs, as by default (kit's /run/kit, runc's /run/runc); images and bundles on disk.
     for (const dir of [paths.state, join(work, 'oci-state')]) {
@@ -86,52 +107,95 @@ async function main() {
       must(['mount', '-t', 'tmpfs', '-o', 'mode=0700', 'kit-bench-state', dir]);
       cleanups.push(() => spawnSync('umount', [dir]).status === 0 || spawnSync('umount', ['-l', dir]));
     }
-    const kitSpec = { command: ['/bin/true'], env: [], namespaces: NAMESPACES };
-    // What runc does for its bundle: the image as root (pivot_root), /proc /sys /dev, a cgroup with a limit.
+    const bundle = join(work, 'bundle');
+    makeBundle(bundle, installed('runc') ? 'runc' : 'crun');
     await ensureImage(paths, 'base', () => undefined);
-    const fullSpec = { ...kitSpec, image: 'base', env: ['PATH=/bin'], resources: { cpuQuota: 50000 } };
-    const kitRun = (spec) => async () => {
-      const r = await runContainer(spec, { paths });
-      if (r.exitCode !== 0) throw new Error(`kit container exited ${r.exitCode}`);
+    const kitRun = (spec, onEvent) => async () => {
+      const r = await runContainer(spec, { paths, onEvent });
+      if (r.exitCode !== 0) throw new Error(`kit container exited ${r.exitCode}: ${r.stderr}`);
     };
+    const sameBundle = bundleSpec(bundle);
     const tools = [
-      ['kit (runContainer)', kitRun(kitSpec)],
+      ['kit, namespaces only', kitRun({ command: ['/bin/true'], env: [], namespaces: NAMESPACES })],
       ['unshare -fpmui --mount-proc', async () => must(['unshare', '-fpmui', '--mount-proc', 'true'])],
-      ['kit (runContainer) + rootfs + cgroup', kitRun(fullSpec)],
+      ['kit, the bundle', kitRun(sameBundle)],
+      ['kit, image base (overlay2) + --cpu-quota', kitRun({ command: ['/bin/true'], env: ['PATH=/bin'], namespaces: NAMESPACES, image: 'base', resources: { cpuQuota: 50000 } })],
     ];
     for (const tool of ['crun', 'runc']) {
       if (!installed(tool)) {
         console.log(`${tool}: not installed, skipped`);
         continue;
       }
-      const oci = ociTool(tool, work, join(work, 'oci-state'));
+      const oci = ociTool(tool, bundle, join(work, 'oci-state'));
       cleanups.push(oci.cleanup);
       try {
         await oci.run();
-        tools.push([`${tool} run (busybox bundle)`, oci.run]);
+        tools.push([`${tool} run, the bundle`, oci.run]);
       } catch (err) {
         // e.g. crun 1.8 refuses a hybrid cgroup host whose cgroup2 has a controller
         console.log(`${tool}: cannot run containers on this host, skipped (${err.message.trim().split('\n').pop()})`);
       }
     }
-    results.push(...(await measureInTurn(tools)));
+    const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+    const loadBefore = load();
+    report(await measureInTurn(tools), `${loadBefore} -> ${load()}`);
+    reportTrace(await traceOnOff(kitRun, sameBundle), load());
   } finally {
     for (const cleanup of cleanups.reverse()) cleanup(); // the tools' own clean-up before their state is unmounted
     rmSync(work, { recursive: true, force: true });
   }
-  report(results);
 }
 
-function report(results) {
-  const kitMs = results[0][1];
-  const fullMs = results.find(([name]) => name.includes('rootfs'))[1];
-  console.log(`container start + run /bin/true + exit, median of ${RUNS} runs taken in turn (${NAMESPACES.join(', ')} namespaces); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  for (const [name, ms] of results) {
-    // runc and crun make a root filesystem and a cgroup: compared with kit doing the same.
-    const ratio = name.startsWith('kit') ? '' : `   kit takes ${((/run \(/.test(name) ? fullMs : kitMs) / ms).toFixed(2)}x its time`;
-    console.log(`  ${name.padEnd(38)} ${ms.toFixed(2).padStart(8)} ms${ratio}`);
+/**
+ * Tracing on against off, where the noise is small: the engine in this one
+ * process (no CLI start-up, whose time would swamp a few percent), the same
+ * bundle, runs in pairs whose order alternates. "On" renders every event as
+ * `kit run --trace` does and writes it to /dev/null (a terminal's own speed
+ * is not kit's); "off" records the events only, as a run without --trace.
+ * Returns each run's time and each pair's ratio.
+ */
+async function traceOnOff(kitRun, spec) {
+  const sink = openSync('/dev/null', 'w');
+  try {
+    const on = kitRun(spec, (event) => writeSync(sink, renderEvent(event, { width: 120 }) + '\n'));
+    const off = kitRun(spec);
+    const times = { on: [], off: [] };
+    const ratios = [];
+    for (let i = 0; i < WARMUP + TRACE_PAIRS; i++) {
+      const first = i % 2 ? 'off' : 'on';
+      const second = first === 'on' ? 'off' : 'on';
+      const a = await timed(first === 'on' ? on : off);
+      const b = await timed(second === 'on' ? on : off);
+      if (i < WARMUP) continue;
+      const ms = { [first]: a, [second]: b };
+      times.on.push(ms.on);
+      times.off.push(ms.off);
+      ratios.push(ms.on / ms.off);
+    }
+    return { times, ratios };
+  } finally {
+    closeSync(sink);
   }
-  console.log('note: unshare is compared with kit\'s namespaces alone; crun and runc (a rootfs, /dev, a cgroup) with kit + rootfs + cgroup.');
+}
+
+function report(results, load) {
+  const ms = Object.fromEntries(results);
+  console.log(`container start + run /bin/true + exit, kit's engine in this process, median of ${RUNS} runs taken in turn (${NAMESPACES.join(', ')} namespaces); load average ${load}`);
+  for (const [name, value] of results) {
+    // unshare against kit's namespaces alone; runc and crun against kit running their very bundle.
+    const mine = name.startsWith('unshare') ? ms['kit, namespaces only'] : name.includes(' run, the bundle') ? ms['kit, the bundle'] : undefined;
+    const ratio = mine === undefined ? '' : `   kit takes ${(mine / value).toFixed(2)}x its time`;
+    console.log(`  ${name.padEnd(42)} ${value.toFixed(2).padStart(8)} ms${ratio}`);
+  }
+  console.log("note: \"the bundle\" is one OCI bundle (runc spec's config.json, busybox rootfs dir) that kit (bundleSpec, as kit-runtime reads it) and runc both run: the same mounts, masked paths, devices cgroup, capabilities; neither adds seccomp. The image row adds kit's overlay2 mount and a cpu limit, which runc's bundle has not.");
+}
+
+function reportTrace({ times, ratios }, load) {
+  const spread = `${((quantile(ratios, 0.25) - 1) * 100).toFixed(1)}%..${((quantile(ratios, 0.75) - 1) * 100).toFixed(1)}%`;
+  console.log(`tracing on (every event rendered as --trace prints it, to /dev/null) vs off, kit's engine running the bundle, ${ratios.length} pairs in alternating order; load average ${load}`);
+  console.log(`  on  ${median(times.on).toFixed(2).padStart(8)} ms (quartiles ${quantile(times.on, 0.25).toFixed(2)}..${quantile(times.on, 0.75).toFixed(2)})`);
+  console.log(`  off ${median(times.off).toFixed(2).padStart(8)} ms (quartiles ${quantile(times.off, 0.25).toFixed(2)}..${quantile(times.off, 0.75).toFixed(2)})`);
+  console.log(`  on/off, median of the pairs' ratios: ${((median(ratios) - 1) * 100).toFixed(1)}% (middle half of the pairs: ${spread})`);
 }
 
 main().catch((err) => {

@@ -10,8 +10,8 @@ import { terminal } from '../support/terminal';
  */
 const BIN = join(__dirname, '..', '..', 'bin', 'run.js');
 const KIT = `"${process.execPath}" "${BIN}"`;
-const names = ['it', 'dit', 'di', 'sig', 'plain'].map((n) => `att${n}${process.pid}`);
-const [itName, ditName, diName, sigName, plainName] = names;
+const names = ['it', 'dit', 'di', 'sig', 'plain', 'sa', 'sai', 'sit'].map((n) => `att${n}${process.pid}`);
+const [itName, ditName, diName, sigName, plainName, saName, saiName, sitName] = names;
 const kr = cleanKitRoot(() => kit(['rm', '-f', ...names], kr.env));
 
 beforeAll(() => expect(kit(['image', 'ls'], kr.env).status).toBe(0)); // builds base once
@@ -113,6 +113,53 @@ test('attach without a terminal passes the signals kit gets to the container (--
   expect(kit(['rm', '-f', plainName], kr.env).status).toBe(0);
   await new Promise((r) => fg.on('close', r));
 }, 60000);
+
+test('kit start -a: attached from before the command runs (its first line is not missed), stdout and stderr apart, its exit code; -ai passes stdin; several at once is refused', () => {
+  const script = 'echo "out-$((6*7))"; echo err-line >&2; exit 3';
+  expect(kit(['run', '--name', saName, 'base', 'sh', '-c', script], kr.env).status).toBe(3);
+  const again = kit(['start', '-a', saName], kr.env);
+  expect(again).toMatchObject({ status: 3, stdout: 'out-42\n', stderr: 'err-line\n' });
+  expect(kit(['logs', saName], kr.env).stdout).toBe('out-42\n'); // in its log too, as kit start's (the foreground run's went to its terminal only)
+  expect(kit(['start', '-a', saName, plainName], kr.env)).toMatchObject({ status: 125, stderr: expect.stringMatching(/^kit: you cannot start and attach multiple containers at once; /) });
+
+  expect(kit(['run', '-i', '--name', saiName, 'base', 'sh', '-c', 'read line; echo "got:$line"'], kr.env).status).toBe(0);
+  const piped = spawnSync(process.execPath, [BIN, 'start', '-ai', saiName], { env: kr.env, input: 'second\n', encoding: 'utf8', timeout: 30000 });
+  expect(piped).toMatchObject({ status: 0, stdout: 'got:second\n' });
+  expect(kit(['rm', saName, saiName], kr.env).status).toBe(0);
+}, 60000);
+
+test('kit start -a without a terminal passes the signals kit gets to the container once it runs', async () => {
+  const script = 'trap "echo got-int; exit 9" INT; while :; do echo tick; sleep 0.2; done';
+  expect(kit(['run', '-d', '--name', sigName, 'base', 'sh', '-c', script], kr.env).status).toBe(0);
+  expect(kit(['stop', '-t', '0', sigName], kr.env).status).toBe(0);
+  const a = spawn(process.execPath, [BIN, 'start', '-a', sigName], { env: kr.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  a.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => a.on('close', (code) => resolve(code)));
+  await eventually(() => out.includes('tick'), 20000);
+  a.kill('SIGINT');
+  expect(await exited).toBe(9);
+  expect(out).toContain('got-int');
+  expect(kit(['rm', sigName], kr.env).status).toBe(0);
+}, 60000);
+
+test('kit start -ai of a -it container: its terminal again, and Ctrl-P Ctrl-Q leaves it running', async () => {
+  const t = terminal(`${KIT} run -it --name ${sitName} base sh; echo "run-exit=$?"`, kr.env);
+  await t.see('/ # ');
+  t.type('exit 4\n');
+  await t.see('run-exit=4');
+  await t.done();
+  const s = terminal(`${KIT} start -ai ${sitName}; echo "start-exit=$?"`, kr.env);
+  await s.see('/ # ');
+  s.type('echo again-$((5*5))\n');
+  await s.see('again-25\n');
+  s.type('\x10\x11');
+  await s.see('read escape sequence\n');
+  await s.see('start-exit=1');
+  await s.done();
+  expect(state(sitName).Running).toBe(true);
+  expect(kit(['rm', '-f', sitName], kr.env).status).toBe(0);
+}, 90000);
 
 test('a bad --detach-keys is one line naming it', () => {
   const r = kit(['run', '--detach-keys', 'ctrl-1', 'base', 'true'], kr.env);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { runContainer, defaultSpec, kitPaths, type RunResult } from '../../dist/core';
@@ -57,7 +57,7 @@ test('cgroupns: inside, /proc/self/cgroup shows "/" while the host sees kit/<id>
   expect(r.during[0].text).toContain(`cpu:/kit/${id}`);
   expect(r.during[0].text).toContain(`memory:/kit/${id}`);
   const calls = r.trace.map((e) => `${e.syscall}:${e.args[0]}`);
-  const joined = calls.findIndex((c) => c.includes(`/kit/${id}/cgroup.procs`));
+  const joined = calls.findIndex((c) => c.includes(`/kit/${id}/tasks`)); // v1: kit-init joins by itself
   expect(joined).toBeGreaterThan(-1);
   expect(joined).toBeLessThan(calls.indexOf('unshare:CLONE_NEWCGROUP'));
 });
@@ -68,8 +68,9 @@ test('every flag on this v1 host: the files hold the values before the command r
   const resources: Resources = { cpus: 0.5, cpuShares: 512, memory: 64 << 20, memorySwap: 128 << 20, pidsLimit: 20, cpusetCpus: '1' };
   const result = await runContainer({ ...defaultSpec(['grep', 'Cpus_allowed_list', '/proc/self/status']), namespaces: ['pid', 'mount'], resources }, {
     paths,
-    beforeRelease: async (pid) => {
-      const id = /:cpu:\/kit\/(\w+)/.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))![1];
+    // held at its first instruction: kit-init joined its cgroups (its first steps) and the command has not run
+    onExec: async (pid) => {
+      const id = /:cpu(,cpuacct)?:\/kit\/(\w+)/.exec(readFileSync(`/proc/${pid}/cgroup`, 'utf8'))![2];
       for (const knob of knobs) files[knob] = readFileSync(join('/sys/fs/cgroup', knob.replace('/', `/kit/${id}/`)), 'utf8').trim();
     },
   });
@@ -85,6 +86,36 @@ test('every flag on this v1 host: the files hold the values before the command r
     'cpuset/cpuset.mems': readFileSync('/sys/fs/cgroup/cpuset/cpuset.mems', 'utf8').trim(),
   });
   expect(result.stdout).toMatch(/Cpus_allowed_list:\s+1\n/);
+});
+
+test('v1: kit-init joins each hierarchy itself, "0" into tasks, before any other step; Docker\'s devices rules hold the command', async () => {
+  const script = 'cat /proc/self/cgroup; mknod /dev/kitblk b 7 0 && head -c 1 /dev/kitblk; echo "open: $?"';
+  const r = await runContainer({ ...defaultSpec(['sh', '-c', script]), image: 'base', namespaces: ['pid', 'mount'], resources: {} }, { paths });
+  ids.push(r.id);
+  const steps = r.trace.filter((e) => e.side === 'container' && e.step !== null);
+  // The plan's first steps: one write of "0" into tasks per hierarchy, nothing before them.
+  const joins = steps.slice(0, steps.findIndex((e) => !/\/tasks"$/.test(e.args[0] ?? '')));
+  for (const e of joins) {
+    expect([e.syscall, e.args[1], e.errno]).toEqual(['write', '"0"', null]);
+    expect(e.args[0]).toMatch(new RegExp(`^"/sys/fs/cgroup/[\\w,]+/kit/${r.id}/tasks"$`));
+  }
+  const joined = new Set(joins.map((e) => realpathSync(e.args[0].slice(1, -1).replace(/\/kit\/.*/, ''))));
+  for (const controller of ['cpu', 'cpuacct', 'devices', 'freezer', 'memory', 'pids']) expect(joined).toContain(realpathSync(`/sys/fs/cgroup/${controller}`));
+  expect(r.trace.some((e) => e.side === 'host' && /cgroup\.procs"$/.test(e.args[0] ?? ''))).toBe(false);
+  // The command (kit-init's child by exec) is in every hierarchy kit made, the devices one too.
+  for (const controller of ['cpu', 'memory', 'pids', 'devices', 'freezer']) expect(r.stdout).toMatch(new RegExp(`^\\d+:[\\w,]*\\b${controller}\\b[\\w,]*:/kit/${r.id}$`, 'm'));
+  // mknod is allowed (c/b *:* m, as Docker), opening a block device no rule allows is not.
+  expect(r.stderr).toMatch(/kitblk: Operation not permitted/);
+  expect(r.stdout).toMatch(/open: 1/);
+});
+
+test('in a new user namespace the host moves the child (cgroup.procs): root there is not root over the host\'s cgroup files', async () => {
+  const r = await runContainer({ ...defaultSpec(['cat', '/proc/self/cgroup']), namespaces: ['user', 'pid', 'mount'], resources: {} }, { paths });
+  ids.push(r.id);
+  expect(r.exitCode).toBe(0);
+  expect(r.trace.some((e) => e.side === 'host' && e.syscall === 'write' && e.args[0] === `"/sys/fs/cgroup/pids/kit/${r.id}/cgroup.procs"`)).toBe(true);
+  expect(r.trace.some((e) => /\/tasks"$/.test(e.args[0] ?? ''))).toBe(false);
+  expect(r.stdout).toMatch(new RegExp(`^\\d+:pids:/kit/${r.id}$`, 'm'));
 });
 
 interface LimitChapter {

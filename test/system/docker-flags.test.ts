@@ -225,6 +225,22 @@ test('HOME is the home of the command\'s user in the image\'s /etc/passwd, / whe
   expect(home(['-u', 'nobody', '-e', 'HOME=/data'])).toBe('/data\n');
 });
 
+test('kit exec as docker exec: the container\'s user, environment and working directory by default; -u (its HOME, no capabilities), -e, --env-file and -w its own; a bad one is one line', () => {
+  const name = `execflags${process.pid}`;
+  expect(kit(['run', '-d', '--name', name, '-u', 'nobody', '-w', '/tmp', '-e', 'FOO=bar', 'base', 'sleep', '120'], kr.env).status).toBe(0);
+  const show = 'pwd; echo "$FOO|$NEW|$HOME"; id -u; grep CapEff /proc/self/status';
+  const same = kit(['exec', name, 'sh', '-c', show], kr.env);
+  expect(same.stdout).toMatch(/^\/tmp\nbar\|\|\/nonexistent\n65534\nCapEff:\s+0+\n$/);
+  const envFile = join(kr.root, 'exec.env');
+  writeFileSync(envFile, '# exec\nNEW=from-file\nFOO=file\n');
+  const own = kit(['exec', '-u', 'root', '--env-file', envFile, '-e', 'FOO=baz', '-w', '/etc', name, 'sh', '-c', show], kr.env);
+  expect(own.status).toBe(0);
+  expect(own.stdout).toMatch(/^\/etc\nbaz\|from-file\|\/root\n0\nCapEff:\s+0*a80425fb\n$/); // root, with Docker's default capability set
+  expect(kit(['exec', '-u', 'nosuch', name, 'true'], kr.env)).toMatchObject({ status: 1, stderr: "kit: -u nosuch: no user 'nosuch' in the container's /etc/passwd; give a numeric uid (-u 1000), or add the user to the image\n" });
+  expect(kit(['exec', '-w', 'tmp', name, 'true'], kr.env).stderr).toMatch(/^kit: --workdir 'tmp' is not an absolute path; /);
+  expect(kit(['rm', '-f', name], kr.env).status).toBe(0);
+});
+
 test('--ulimit is set by kit-init before the exec; --init makes kit-init PID 1, reaping orphans and passing kit stop\'s SIGTERM on', async () => {
   expect(kit(['run', '--ulimit', 'nofile=100:200', 'base', 'sh', '-c', 'ulimit -n; ulimit -Hn'], kr.env).stdout).toBe('100\n200\n');
   const traced = kit(['run', '--trace', '--ulimit', 'core=0', 'base', 'true'], kr.env);

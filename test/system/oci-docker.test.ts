@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { requireRoot, tempKitRoot } from '../support/kit';
+import { RUNTIME } from '../support/oci-bundle';
 
 /**
  * Docker drives kit-runtime: `docker run --runtime kit` makes dockerd hand
@@ -14,8 +15,6 @@ import { requireRoot, tempKitRoot } from '../support/kit';
  */
 requireRoot();
 const kr = tempKitRoot();
-/** What `kit runtime path` prints: the native fast path, which execs bin/kit-runtime.js for all but start and delete. */
-const RUNTIME = resolve(__dirname, '../../native-rs/kit-runtime');
 const socket = join(kr.root, 'docker.sock');
 const execRoot = join(kr.root, 'x');
 const cgroupParent = `kit-docker-test-${process.pid}`;
@@ -102,7 +101,7 @@ test('docker run -d, docker exec, docker stop and rm: the container lives, answe
   expect(existsSync(state) ? readdirSync(state).filter((n) => n.includes(id)) : []).toEqual([]);
 }, 120_000);
 
-test('--oom-kill-disable reaches memory.oom_control (cgroup v1), as runc writes it; /sys/fs/cgroup inside shows its own memory cgroup', () => {
+test('--oom-kill-disable reaches memory.oom_control (cgroup v1), as runc writes it; /sys/fs/cgroup inside shows its own memory cgroup; docker update changes its limits', () => {
   const d = run(['-d', '--name', 'kit-docker-oom', '--memory', '64m', '--oom-kill-disable', IMAGE, 'sleep', '60']);
   expect(d.stderr).toBe('');
   const id = d.stdout.trim();
@@ -112,6 +111,13 @@ test('--oom-kill-disable reaches memory.oom_control (cgroup v1), as runc writes 
   // Docker's /sys/fs/cgroup mount (no cgroup namespace on v1): the container's own memory cgroup, bound read-only
   const inside = docker(['exec', 'kit-docker-oom', 'sh', '-c', 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes; echo 1 2>/dev/null > /sys/fs/cgroup/memory/memory.limit_in_bytes || echo read-only']);
   expect(inside.stdout).toBe(`${64 * 1024 * 1024}\nread-only\n`);
+  // docker update: dockerd -> containerd's shim -> `kit-runtime update --resources -`, the new limits in the running container's cgroup files
+  const u = docker(['update', '--memory', '96m', '--cpu-shares', '512', '--pids-limit', '30', 'kit-docker-oom']);
+  expect(u.stderr).toBe('');
+  expect(u.status).toBe(0);
+  expect(hostFile(join(memory, 'memory.limit_in_bytes'))).toBe(`${96 * 1024 * 1024}\n`);
+  expect(hostFile(join(cgroupOf('cpu', id), 'cpu.shares'))).toBe('512\n');
+  expect(hostFile(join(cgroupOf('pids', id), 'pids.max'))).toBe('30\n');
   expect(docker(['rm', '--force', 'kit-docker-oom']).status).toBe(0);
   expect(existsSync(memory)).toBe(false);
 }, 120_000);

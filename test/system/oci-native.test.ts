@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, cpSync, openSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { hostSnapshot, kit, requireRoot, tempKitRoot } from '../support/kit';
+import { ociHarness, until } from '../support/oci-bundle';
 
 /**
  * kit-runtime's native fast path (native-rs/src/runtime): `start` and
@@ -21,24 +22,12 @@ afterAll(() => {
   kr.cleanup();
 });
 
+const { makeBundle } = ociHarness(kr);
 const repo = resolve(__dirname, '../..');
 const NATIVE = join(repo, 'native-rs', 'kit-runtime');
 
 function runtime(args: string[], native = true, bin = NATIVE) {
   return spawnSync(bin, ['--root', kr.root, ...args], { encoding: 'utf8', env: { ...kr.env, KIT_RUNTIME_NATIVE: native ? '1' : '0' }, timeout: 60_000 });
-}
-
-/** A bundle of busybox (the host's, static) with config.json from `kit runtime spec`, changed by `edit`. */
-function makeBundle(name: string, edit: (config: Record<string, any>) => void): string {
-  const dir = join(kr.root, name);
-  mkdirSync(join(dir, 'rootfs', 'bin'), { recursive: true });
-  copyFileSync('/bin/busybox', join(dir, 'rootfs', 'bin', 'busybox'));
-  for (const applet of ['sh', 'true', 'sleep']) spawnSync('ln', ['-s', 'busybox', join(dir, 'rootfs', 'bin', applet)]);
-  expect(kit(['runtime', 'spec', dir], kr.env).status).toBe(0);
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-  edit(config);
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-  return dir;
 }
 
 /** create, its init left to this test's process as its caller's subreaper would be. */
@@ -54,11 +43,6 @@ function create(bundle: string, id: string, bin = NATIVE) {
   }
   expect(readFileSync(output, 'utf8')).toBe('');
   return Number(readFileSync(join(kr.root, `${id}.pid`), 'utf8'));
-}
-
-async function until(check: () => boolean) {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-  return check();
 }
 
 /** Exited: gone, or a zombie its parent (whoever reaps for this test's process) has not reaped yet. */
@@ -83,7 +67,7 @@ describe.each([
     const bundle = makeBundle(`b-life-${tag}`, (c) => {
       c.process.args = ['sleep', '1'];
       c.linux.cgroupsPath = `/kit-native-${tag}-${process.pid}`; // its cgroups: what delete's journal replay removes
-    });
+    }, ['sleep']);
     const pid = create(bundle, id);
     const s = runtime(['start', id], native);
     expect(s.stderr).toBe('');
@@ -169,7 +153,7 @@ test('kit-runtime needs no dist/core beside it: a copy with only its bundle (and
     const v = runtime(['--version'], true, bin);
     expect(v.stdout).toMatch(/^kit-runtime version \d+\.\d+\.\d+\nspec: 1\.0\.2\n$/);
     const id = 'kit-native-alone';
-    const pid = create(makeBundle('b-alone', (c) => (c.process.args = ['true'])), id, bin);
+    const pid = create(makeBundle('b-alone', (c) => (c.process.args = ['true']), ['true']), id, bin);
     expect(runtime(['start', id], true, bin).status).toBe(0);
     expect(await until(() => exited(pid))).toBe(true);
     const d = runtime(['delete', id], true, bin);

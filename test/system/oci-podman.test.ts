@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, copyFileSync, writeFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { alive, requireRoot, tempKitRoot } from '../support/kit';
+import { RUNTIME } from '../support/oci-bundle';
 
 /**
  * podman drives kit-runtime for real: conmon runs `kit-runtime create`,
@@ -14,8 +15,6 @@ import { alive, requireRoot, tempKitRoot } from '../support/kit';
  */
 requireRoot();
 const kr = tempKitRoot();
-/** What `kit runtime path` prints: the native fast path, which execs bin/kit-runtime.js for all but start and delete. */
-const RUNTIME = resolve(__dirname, '../../native-rs/kit-runtime');
 const runtimeRoot = join(kr.root, 'kit-runtime');
 const wrapper = join(kr.root, 'kit-runtime-wrapper');
 const cgroupParent = `kit-podman-test-${process.pid}`;

@@ -1,40 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join, posix, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { alive, hostSnapshot, kit, requireRoot, tempKitRoot } from '../support/kit';
+import { ociHarness, RUNTIME, until } from '../support/oci-bundle';
 
 /** kit as an OCI runtime (first step): a bundle made by hand, run with kit-runtime as with `runc run`. */
 requireRoot();
 const kr = tempKitRoot();
 const before = hostSnapshot(kr.root);
 afterEach(() => expect(hostSnapshot(kr.root)).toEqual(before));
+const { makeBundle, runtime, create, state, deleteAll } = ociHarness(kr);
 afterAll(() => {
-  // what a failed test left: its init would wait on exec.fifo for ever
-  for (const id of runtime(['list', '--quiet']).stdout.split('\n').filter(Boolean)) runtime(['delete', '--force', id]);
+  deleteAll();
   kr.cleanup();
 });
-
-/** What `kit runtime path` prints: the native fast path, which execs bin/kit-runtime.js for all but start and delete. */
-const RUNTIME = resolve(__dirname, '../../native-rs/kit-runtime');
-
-/** A bundle: busybox (the host's, static) as rootfs/bin, config.json from `kit runtime spec`, changed by `edit`. */
-function makeBundle(name: string, edit: (config: Record<string, any>) => void): string {
-  const dir = join(kr.root, name);
-  mkdirSync(join(dir, 'rootfs', 'bin'), { recursive: true });
-  copyFileSync('/bin/busybox', join(dir, 'rootfs', 'bin', 'busybox'));
-  for (const applet of ['sh', 'echo', 'hostname', 'cat']) spawnSync('ln', ['-s', 'busybox', join(dir, 'rootfs', 'bin', applet)]);
-  const spec = kit(['runtime', 'spec', dir], kr.env);
-  expect(spec.stderr).toBe('');
-  expect(spec.status).toBe(0);
-  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-  edit(config);
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
-  return dir;
-}
-
-function runtime(args: string[]) {
-  return spawnSync(RUNTIME, ['--root', kr.root, ...args], { encoding: 'utf8', env: kr.env, timeout: 60_000 });
-}
 
 test('kit runtime path prints the kit-runtime executable', () => {
   const r = kit(['runtime', 'path'], kr.env);
@@ -70,7 +49,7 @@ test('an unsupported mount type is one line naming the field, exit 1, logged as 
 });
 
 test('the verbs not implemented yet say so in one line and exit 1; --version answers', () => {
-  for (const verb of ['update', 'checkpoint', 'restore', 'events']) {
+  for (const verb of ['checkpoint', 'restore']) {
     const r = runtime([verb, 'x']);
     expect(r.stderr).toBe(`kit-runtime: "${verb}" is not implemented by kit-runtime yet; see \`kit-runtime --help\` for what is\n`);
     expect(r.status).toBe(1);
@@ -84,23 +63,6 @@ describe('create / start / state / kill / delete, as runc does them', () => {
   const ociDir = () => join(kr.root, 'run', 'oci');
   const containers = () => (existsSync(ociDir()) ? readdirSync(ociDir()) : []);
   afterEach(() => expect(containers()).toEqual([]));
-
-  /** create with the container's stdio on a file: the container keeps it open after create exits. */
-  function create(bundle: string, id: string, extra: string[] = []) {
-    const output = join(kr.root, `${id}.out`);
-    const fd = openSync(output, 'w');
-    try {
-      const r = spawnSync(RUNTIME, ['--root', kr.root, 'create', '--bundle', bundle, ...extra, id], { env: kr.env, stdio: ['ignore', fd, fd], timeout: 60_000 });
-      return { status: r.status, output: () => readFileSync(output, 'utf8') };
-    } finally {
-      closeSync(fd);
-    }
-  }
-  const state = (id: string) => JSON.parse(runtime(['state', id]).stdout);
-  async function until(check: () => boolean) {
-    for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
-    return check();
-  }
 
   test('create leaves init waiting (pid file, no newline), start runs the command, kill stops it, delete removes it', async () => {
     const bundle = makeBundle('b-life', (c) => (c.process.args = ['sh', '-c', 'echo started as pid $$; exec sleep 60']));

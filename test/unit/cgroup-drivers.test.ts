@@ -208,3 +208,45 @@ test('v1 stats from a fixture tree: cpuacct.usage in nanoseconds, the "unlimited
   const stats = statsFrom(driver, {}, 'c3', () => writeFileSync(at('cpuacct', 'cpuacct.usage'), '5500000000\n'));
   expect(stats).toEqual({ cpuPercent: 25, memoryUsage: 1 << 20, memoryLimit: HOST_MEMORY, memoryLimited: false, memoryPercent: 0.01, pids: 1, pidsLimit: null });
 });
+
+describe('per-device block I/O (an OCI blockIO: weightDevice, throttle*Device), as runc writes it', () => {
+  const devices: Resources['blkioDevices'] = {
+    weight: [{ major: 8, minor: 0, value: 300 }],
+    readBps: [{ major: 8, minor: 0, value: 1048576 }, { major: 7, minor: 3, value: 2048 }],
+    writeIops: [{ major: 8, minor: 16, value: 100 }],
+  };
+  const lines = (driver: V1Driver | V2Driver, dir: string) => {
+    const limits = toLimits({ blkioDevices: devices }, 2);
+    const [cgroup] = driver.cgroups('c', driver.controllersFor(limits)).filter((d) => d.controllers.includes('blkio') || driver.version === 'v2');
+    return driver.limitWrites(cgroup, limits).map((w) => `${w.file.slice(dir.length + 1)} ${w.value}`);
+  };
+
+  test('v1: one "major:minor value" line per write, to the BFQ weight file when the cgroup has it, and the four throttle files', () => {
+    mkdirSync(join(root, 'blkio', 'kit', 'c'), { recursive: true });
+    writeFileSync(join(root, 'blkio', 'kit', 'c', 'blkio.bfq.weight_device'), '');
+    const driver = new V1Driver(root, ['blkio']);
+    expect(driver.controllersFor(toLimits({ blkioDevices: devices }, 2))).toContain('blkio');
+    expect(lines(driver, join(root, 'blkio', 'kit', 'c'))).toEqual([
+      'blkio.bfq.weight_device 8:0 300',
+      'blkio.throttle.read_bps_device 8:0 1048576',
+      'blkio.throttle.read_bps_device 7:3 2048',
+      'blkio.throttle.write_iops_device 8:16 100',
+    ]);
+  });
+
+  test('v2: io.max lines with their key; a device weight to io.bfq.weight as is, or to io.weight converted', () => {
+    writeFileSync(join(root, 'cgroup.controllers'), 'io memory\n');
+    writeFileSync(join(root, 'cgroup.subtree_control'), 'io memory\n');
+    const driver = new V2Driver(root);
+    const dir = join(root, 'kit', 'c');
+    expect(lines(driver, dir)).toEqual(['io.weight 8:0 2930', 'io.max 8:0 rbps=1048576', 'io.max 7:3 rbps=2048', 'io.max 8:16 wiops=100']);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'io.bfq.weight'), 'default 100\n');
+    expect(lines(driver, dir)[0]).toBe('io.bfq.weight 8:0 300');
+  });
+
+  test('a weight out of 10..1000 or a device number that is not one is refused before anything is made', () => {
+    expect(() => toLimits({ blkioDevices: { weight: [{ major: 8, minor: 0, value: 5 }] } }, 2)).toThrow('--blkio-weight-device 8:0 5: a weight goes from 10 to 1000');
+    expect(() => toLimits({ blkioDevices: { readBps: [{ major: -1, minor: 0, value: 5 }] } }, 2)).toThrow('--device-read-bps -1:0 5: the device number is not a major:minor pair');
+  });
+});

@@ -60,7 +60,7 @@ test('a config made by `runc spec` is refused on what kit cannot apply, one fiel
   // runc's default keeps 3 capabilities: kit drops the rest of Docker's 14.
   expect(spec.security?.capAdd).toEqual([]);
   expect(spec.security?.capDrop).toEqual(DOCKER_DEFAULT_CAPS.filter((c) => !['AUDIT_WRITE', 'KILL', 'NET_BIND_SERVICE'].includes(c)));
-  expect(spec.resources).toEqual({});
+  expect(spec.resources).toEqual({ updatable: true });
 });
 
 test('resources, seccomp (read by core/security\'s Docker-profile parser) and an empty masked-path list convert', () => {
@@ -73,7 +73,7 @@ test('resources, seccomp (read by core/security\'s Docker-profile parser) and an
     seccomp: { defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86_64'], syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO', errnoRet: 13 }] },
   };
   const spec = ociToSpec(parseOciConfig(config), '/r');
-  expect(spec.resources).toEqual({ cpuQuota: 50000, cpuPeriod: 100000, memory: 64 * 1024 * 1024, pidsLimit: 20 });
+  expect(spec.resources).toEqual({ cpuQuota: 50000, cpuPeriod: 100000, memory: 64 * 1024 * 1024, pidsLimit: 20, updatable: true });
   expect(spec.security?.unmaskedPaths).toBe(true);
   const seccomp = spec.security?.seccomp;
   expect(seccomp !== 'unconfined' && seccomp?.profile.rules[0]).toMatchObject({ names: ['mkdir'], action: { kind: 'errno', data: 13 } });
@@ -95,7 +95,7 @@ test("what podman's config.json asks converts: its user, umask, rlimits, binds, 
   expect(spec.user).toEqual({ uid: 1000, gid: 100, groups: [10, 20] });
   expect(spec.umask).toBe(18);
   expect(spec.oomScoreAdj).toBe(0);
-  expect(spec.resources).toEqual({ pidsLimit: 2048 });
+  expect(spec.resources).toEqual({ pidsLimit: 2048, updatable: true });
   expect(spec.rlimits).toEqual([{ resource: 7, name: 'RLIMIT_NOFILE', soft: 20000, hard: 20000 }, { resource: 4, name: 'RLIMIT_CORE', soft: -1, hard: -1 }]);
   expect(spec.mounts).toEqual([
     { type: 'bind', source: '/etc/hosts', target: '/etc/hosts', readOnly: false, createSource: false },
@@ -131,7 +131,7 @@ test("what Docker's config.json asks converts: its sysctls, its device list (den
   config.linux.resources = { devices, memory: { disableOOMKiller: false }, cpu: { shares: 0 }, blockIO: { weight: 0 } };
   const spec = ociToSpec(parseOciConfig(config), '/r');
   expect(spec.sysctls).toEqual(config.linux.sysctl);
-  expect(spec.resources).toEqual({});
+  expect(spec.resources).toEqual({ updatable: true });
   // the config's allows in order, then the defaults it did not already grant (as runc appends its allowed devices); fuse stays refused
   const rules = spec.security?.devices?.map((r) => `${r.type} ${r.major ?? '*'}:${r.minor ?? '*'} ${r.access}`);
   expect(rules?.slice(0, 4)).toEqual(['c 1:5 rwm', 'c 1:3 rwm', 'c 10:200 rwm', 'c 5:1 rwm']);
@@ -142,7 +142,7 @@ test("what Docker's config.json asks converts: its sysctls, its device list (den
   config.linux.resources = { devices: [{ allow: false, access: 'rwm' }, allow(10, 200), { allow: false, type: 'c', major: 10, minor: 200, access: 'w' }], memory: { disableOOMKiller: true }, blockIO: { weight: 300 } };
   const more = ociToSpec(parseOciConfig(config), '/r');
   expect(more.security?.devices?.[0]).toMatchObject({ type: 'c', major: 10, minor: 200, access: 'rm' });
-  expect(more.resources).toEqual({ oomKillDisable: true, blkioWeight: 300 });
+  expect(more.resources).toEqual({ oomKillDisable: true, blkioWeight: 300, updatable: true });
 });
 
 describe('every invalid or unsupported field is one line naming it', () => {
@@ -164,7 +164,8 @@ describe('every invalid or unsupported field is one line naming it', () => {
     ['a field kit does not know', (c) => (c.linux.intelRdt = {}), 'config.json: linux.intelRdt is not supported by kit-runtime yet'],
     ['a hook that runs inside the container', (c) => (c.hooks = { startContainer: [{ path: '/bin/true' }] }), 'hooks.startContainer: hooks that run inside the container are not supported by kit-runtime yet'],
     ['a hook with a relative path', (c) => (c.hooks = { prestart: [{ path: 'hook.sh' }] }), 'config.json: hooks.prestart[0].path: must be an absolute path on the host'],
-    ['an unknown field deep inside', (c) => (c.linux.resources = { blockIO: { weight: 100, weightDevice: [] } }), 'config.json: linux.resources.blockIO.weightDevice is not supported by kit-runtime yet'],
+    ['an unknown field deep inside', (c) => (c.linux.resources = { blockIO: { weight: 100, weightDevice: [{ major: 7, minor: 0, weight: 200, extra: 1 }] } }), 'config.json: linux.resources.blockIO.weightDevice[0].extra is not supported by kit-runtime yet'],
+    ['a CFQ leaf weight', (c) => (c.linux.resources = { blockIO: { leafWeight: 100 } }), "linux.resources.blockIO.leafWeight: leaf weights were CFQ's"],
     ['a sysctl that is host-wide', (c) => (c.linux.sysctl = { 'kernel.panic': '1' }), 'sysctl kernel.panic is not in a separate kernel namespace: writing it from the container would change the host'],
     ['a net sysctl without a network namespace', (c) => { c.linux.sysctl = { 'net.ipv4.ip_forward': '1' }; c.linux.namespaces = c.linux.namespaces.filter((n: { type: string }) => n.type !== 'network'); }, "sysctl net.ipv4.ip_forward is not allowed in the host's network namespace"],
     ['an IPC sysctl without an IPC namespace', (c) => { c.linux.sysctl = { 'kernel.shmmax': '1' }; c.linux.namespaces = c.linux.namespaces.filter((n: { type: string }) => n.type !== 'ipc'); }, "sysctl kernel.shmmax is not allowed in the host's IPC namespace"],
