@@ -104,11 +104,16 @@ function podmanRules() {
   return new Set((r.stdout ?? '').split('\n').filter((l) => /CNI|cni-podman|podman/i.test(l)));
 }
 
-/** kit-runtime as podman runs a custom runtime (no --root passed): a wrapper giving it a root of its own in the work dir. */
+/**
+ * kit-runtime as podman runs a custom runtime (no --root passed): a wrapper
+ * giving it a root of its own in the work dir. The executable is what `kit
+ * runtime path` prints: the native fast path (start, delete), which execs
+ * Node's bin/kit-runtime.js for the rest (create).
+ */
 function kitRuntimeWrapper(work) {
   const wrapper = join(work, 'kit-runtime-wrapper');
-  const runtime = join(__dirname, '..', '..', 'bin', 'kit-runtime.js');
-  writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(runtime)} --root ${JSON.stringify(join(work, 'kit-runtime'))} "$@"\n`, { mode: 0o755 });
+  const runtime = join(__dirname, '..', '..', 'native-rs', 'kit-runtime');
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(runtime)} --root ${JSON.stringify(join(work, 'kit-runtime'))} "$@"\n`, { mode: 0o755 });
   return wrapper;
 }
 
