@@ -21,7 +21,16 @@ const PUBLISHED = 0; // chunks handed over
 const HASHED = 1; // chunks the worker has hashed
 const STATE = 2; // 0 while chunks come, then ENDED (no more chunks), DONE (digest written), FAILED
 const SEQ = 3; // bumped at every hand-over and at the end: what the worker sleeps on
-const LENGTHS = 4; // then one length per slot
+const WORKER_ASLEEP = 4; // 1 while the worker waits for chunks
+const CALLER_WAITING = 5; // 1 while the caller waits for a slot or the digest
+const LENGTHS = 6; // then one length per slot
+
+/**
+ * The worker is woken once this many chunks wait for it (or at the end),
+ * not at every chunk: each wake-up is a futex call and, on a busy host, a
+ * trip through the scheduler.
+ */
+const WAKE_AFTER = 4;
 
 const ENDED = 1;
 const DONE = 2;
@@ -45,13 +54,16 @@ try {
       const seq = Atomics.load(c, ${SEQ});
       if (Atomics.load(c, ${PUBLISHED}) > n) break;
       if (Atomics.load(c, ${STATE}) === ${ENDED}) { ended = true; break; }
-      Atomics.wait(c, ${SEQ}, seq);
+      // Said before the last look, so a hand-over after it either is seen or wakes this wait.
+      Atomics.store(c, ${WORKER_ASLEEP}, 1);
+      if (Atomics.load(c, ${PUBLISHED}) <= n && Atomics.load(c, ${STATE}) !== ${ENDED}) Atomics.wait(c, ${SEQ}, seq);
+      Atomics.store(c, ${WORKER_ASLEEP}, 0);
     }
     if (ended) break;
     const slot = n % slots;
     hash.update(new Uint8Array(ring, slot * slotBytes, c[${LENGTHS} + slot]));
     Atomics.store(c, ${HASHED}, n + 1);
-    Atomics.notify(c, ${HASHED});
+    if (Atomics.load(c, ${CALLER_WAITING})) Atomics.notify(c, ${HASHED});
   }
   new Uint8Array(result).set(Buffer.from(hash.digest('hex'), 'latin1'));
   Atomics.store(c, ${STATE}, ${DONE});
@@ -112,7 +124,7 @@ export class ParallelSha256 {
     if (this.ended) return;
     this.ended = true;
     Atomics.store(this.control, STATE, ENDED);
-    this.wake();
+    this.wake(true);
   }
 
   /** The hex digest of every byte handed over (ends the input). */
@@ -127,12 +139,13 @@ export class ParallelSha256 {
   private publish(length: number): void {
     this.control[LENGTHS + (this.published % SLOTS)] = length;
     Atomics.store(this.control, PUBLISHED, ++this.published);
-    this.wake();
+    this.wake(this.published - Atomics.load(this.control, HASHED) >= WAKE_AFTER);
   }
 
-  private wake(): void {
+  /** Tell the worker something changed; wake it if it sleeps and `now` (enough chunks wait, or the end). */
+  private wake(now: boolean): void {
     Atomics.add(this.control, SEQ, 1);
-    Atomics.notify(this.control, SEQ);
+    if (now && Atomics.load(this.control, WORKER_ASLEEP)) Atomics.notify(this.control, SEQ);
   }
 
   /** Block (this thread only) while `busy`, waking when the worker changes `index`. */
@@ -141,8 +154,10 @@ export class ParallelSha256 {
     let since = Date.now();
     while (busy()) {
       if (Atomics.load(this.control, STATE) === FAILED) throw new Error('the sha256 worker thread failed');
-      // A timeout, so a notify missed between the check and the wait costs 50 ms, not a hang.
-      Atomics.wait(this.control, index, Atomics.load(this.control, index), 50);
+      // Said before the last look, as the worker does; the timeout is only a safety net.
+      Atomics.store(this.control, CALLER_WAITING, 1);
+      if (busy()) Atomics.wait(this.control, index, Atomics.load(this.control, index), 50);
+      Atomics.store(this.control, CALLER_WAITING, 0);
       const hashed = Atomics.load(this.control, HASHED);
       if (hashed !== last) [last, since] = [hashed, Date.now()];
       else if (Date.now() - since > STALL_MS) throw new Error(`the sha256 worker thread made no progress for ${STALL_MS / 1000} s`);
