@@ -10,7 +10,7 @@
 import { lazy } from './lazy';
 
 export { kitPaths, type KitPaths } from './paths';
-export { OCI_VERSION } from './oci/default-config';
+export { OCI_VERSION } from './oci/version';
 
 const state = () => require('./oci/state') as typeof import('./oci/state');
 const lifecycle = () => require('./oci/lifecycle') as typeof import('./oci/lifecycle');

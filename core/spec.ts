@@ -152,6 +152,11 @@ export type NetworkMode = 'bridge' | 'none' | 'host' | `container:${string}`;
 
 export const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** Whether the container has a namespace of this type other than the host's: a new one, or one joined by path. */
+export function hasNamespace(spec: ContainerSpec, ns: Namespace): boolean {
+  return spec.namespaces.includes(ns) || (spec.joinNamespaces ?? []).some((j) => j.namespace === ns);
+}
+
 /** Whether the container has a network namespace other than the host's (new from `namespaces` or --network, or joined by path). */
 export function hasOwnNetworkNamespace(spec: ContainerSpec): boolean {
   const joined = spec.joinNamespaces?.some((j) => j.namespace === 'net') ?? false;

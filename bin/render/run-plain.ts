@@ -23,16 +23,26 @@ export const processOutput: PlainOutput = { stdout: (text) => void process.stdou
  * its recording both print through it, so a replay gives the same bytes.
  */
 export class PlainRunPrinter {
+  /**
+   * Trace lines rendered but not written yet. kit-init's events come in
+   * bursts (one read of its socket holds dozens): they go out as one write
+   * at the end of the burst (a microtask) instead of one write(2) each, and
+   * anything else printed writes them first, so the order stays the run's.
+   */
+  private pending = '';
+
   constructor(
     private readonly view: PlainView,
     private readonly out: PlainOutput,
   ) {}
 
   feed(record: RunRecord): void {
+    if (record.type === 'trace') {
+      if (this.view.trace) this.queue(renderEvent(record.event, { width: this.view.width }) + '\n');
+      return;
+    }
+    this.flush();
     switch (record.type) {
-      case 'trace':
-        if (this.view.trace) this.out.stderr(renderEvent(record.event, { width: this.view.width }) + '\n');
-        return;
       case 'output':
         return this.out[record.stream](record.text);
       case 'notes':
@@ -45,5 +55,18 @@ export class PlainRunPrinter {
       default:
         return; // the exit status is kit's exit code, not a line
     }
+  }
+
+  /** Write the trace lines held so far. */
+  flush(): void {
+    if (!this.pending) return;
+    const text = this.pending;
+    this.pending = '';
+    this.out.stderr(text);
+  }
+
+  private queue(line: string): void {
+    if (!this.pending) queueMicrotask(() => this.flush());
+    this.pending += line;
   }
 }

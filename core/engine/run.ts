@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cloneInPidNamespace } from './pid-join';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -185,7 +186,7 @@ async function startAndWait(
   const channels = openChannels(trace, stdio, options.stdin, tty);
   let pid: number;
   try {
-    pid = trace.check(plan.why?.clone ?? cloneWhy(plan.cloneFlags), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds));
+    pid = cloneInPidNamespace(trace, plan.joinPid, () => trace.check(plan.why?.clone ?? cloneWhy(plan.cloneFlags), (n) => n.spawn(plan.cloneFlags, initPath(), channels.childFds)));
   } catch (err) {
     closeKitEnds(trace, channels); // no container: nobody will ever write to them
     throw err;

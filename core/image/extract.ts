@@ -1,4 +1,4 @@
-import { closeSync, constants, linkSync, lstatSync, lchownSync, lutimesSync, mkdirSync, openSync, symlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fchownSync, futimesSync, linkSync, lstatSync, lchownSync, lutimesSync, mkdirSync, openSync, symlinkSync, writeSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
@@ -42,9 +42,10 @@ interface DirMeta {
  * - device nodes need root (as they do for Docker);
  * - names longer than the kernel takes (NAME_MAX per component, PATH_MAX in
  *   all, --max-path) are one clear error, not a raw ENAMETOOLONG.
- * Modes, owners (when root) and mtimes are kept with the no-follow calls
- * (lchown, fchmodat AT_SYMLINK_NOFOLLOW, lutimes); directories get theirs
- * last, since writing their children changes them.
+ * Modes, owners (when root) and mtimes are kept on a regular file's own fd,
+ * and on other entries with the no-follow calls (lchown, fchmodat
+ * AT_SYMLINK_NOFOLLOW, lutimes); directories get theirs last, since writing
+ * their children changes them.
  */
 export async function extractTar(entries: AsyncIterable<TarEntry>, root: string, options: ExtractOptions): Promise<void> {
   const dirs: DirMeta[] = [];
@@ -87,7 +88,7 @@ async function extractEntry(entry: TarEntry, root: string, options: ExtractOptio
   if (marker) makeWhiteout(untraced, target, 'an OCI whiteout becomes an overlay whiteout (char device 0/0)');
   else await create(root, target, entry);
   if (entry.type === 'dir') dirs.push({ path: target, entry });
-  else if (!marker) applyMeta(target, entry);
+  else if (!marker && entry.type !== 'file') applyMeta(target, entry); // a file got its own on its fd
 }
 
 /** Path components of a tar name, refusing what could leave the target. */
@@ -170,7 +171,9 @@ async function create(root: string, path: string, entry: TarEntry): Promise<void
 }
 
 /**
- * The file's bytes, written as they arrive. The open, the writes and the
+ * The file's bytes, written as they arrive, then its owner, mode and times,
+ * set on the open fd (the file just created, whatever happens to its name;
+ * no path walked again). The open, the writes and the
  * close are synchronous: each chunk is already in memory, and an async call
  * would be a round trip through libuv's thread pool and back, several per
  * file; the archive's reads still yield, so Ctrl-C is seen between chunks.
@@ -181,6 +184,10 @@ async function writeFile(path: string, entry: TarEntry): Promise<void> {
     for await (const chunk of entry.body()) {
       for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done);
     }
+    // chown first: it clears setuid/setgid bits, which chmod then restores; the times last, after every write.
+    if (process.getuid?.() === 0) fchownSync(fd, entry.uid, entry.gid);
+    fchmodSync(fd, entry.mode);
+    futimesSync(fd, entry.mtime, entry.mtime);
   } finally {
     closeSync(fd);
   }

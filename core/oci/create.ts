@@ -8,7 +8,7 @@ import { processStartTime } from '../host/process';
 import { S_IF, SIG } from '../linux';
 import type { KitPaths } from '../paths';
 import { buildPlan, type HostContext, type Plan } from '../plan';
-import type { ContainerSpec } from '../spec';
+import { hasNamespace, type ContainerSpec } from '../spec';
 import type { TraceRecorder } from '../trace/recorder';
 import { hostId } from '../userns/id-map';
 import { startTrace, traceRecorder } from './trace-file';
@@ -89,7 +89,7 @@ function makeFifo(trace: TraceRecorder, paths: KitPaths, id: string, spec: Conta
   trace.check('exec.fifo: the container waits on it before its execve, until `start`', (n) => n.mknod(fifo, S_IF.FIFO | 0o622, 0, 0));
   // The init opens it for writing: in a user namespace its root is another host uid, so the FIFO becomes its (as runc chowns it).
   const maps = typeof spec.userns === 'object' ? spec.userns : undefined;
-  if (maps && spec.namespaces.includes('user')) chownSync(fifo, hostId(maps.uid, 0) ?? 0, hostId(maps.gid, 0) ?? 0);
+  if (maps && hasNamespace(spec, 'user')) chownSync(fifo, hostId(maps.uid, 0) ?? 0, hostId(maps.gid, 0) ?? 0);
   return openSync(fifo, O_PATH | constants.O_NOFOLLOW);
 }
 

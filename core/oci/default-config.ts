@@ -2,8 +2,9 @@ import { MASKED_PATHS, READ_ONLY_PATHS } from '../plan/masked-paths';
 import { DOCKER_DEFAULT_CAPS } from '../security/capabilities';
 import { DEFAULT_PATH } from '../spec';
 import type { OciConfig } from './config';
+import { OCI_VERSION } from './version';
 
-export const OCI_VERSION = '1.0.2';
+export { OCI_VERSION };
 
 /**
  * What `kit runtime spec` writes, like `runc spec`: busybox's sh in rootfs/,

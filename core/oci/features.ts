@@ -1,7 +1,7 @@
 import { CAPABILITIES } from '../security/capabilities';
 import { RLIMITS } from '../plan/process-limits';
 import { HOST_HOOKS } from './hooks';
-import { OCI_VERSION } from './default-config';
+import { OCI_VERSION } from './version';
 
 /**
  * `kit-runtime features`: what this runtime implements, in the runtime-spec's

@@ -1,6 +1,7 @@
 import { ContainerTrace } from '../engine/container-trace';
 import { readAll } from '../engine/channels';
 import { cloneWhy, releaseChild, runHostSteps } from '../engine/run';
+import { cloneInPidNamespace } from '../engine/pid-join';
 import { KitError, SyscallError } from '../errors';
 import type { Interrupts } from '../host/interrupts';
 import { processStartTime } from '../host/process';
@@ -37,7 +38,7 @@ export async function launchDetached(ctx: HostContext, plan: Plan, interrupts: I
   if (consoleFd !== undefined && fds.indexOf(consoleFd) !== CONSOLE_FD) throw new Error("the console socket must be the child's fd 4");
   const steps = options.fifoFd === undefined ? plan.container : withExecWait(plan.container, fds.length - 1);
   try {
-    ctx.pid = trace.check(cloneWhy(plan.cloneFlags) + options.why, (n) => n.spawn(plan.cloneFlags, initPath(), fds, false));
+    ctx.pid = cloneInPidNamespace(trace, plan.joinPid, () => trace.check(cloneWhy(plan.cloneFlags) + options.why, (n) => n.spawn(plan.cloneFlags, initPath(), fds, false)));
   } finally {
     for (const fd of new Set(fds.slice(3))) trace.host("the child's end: handed to clone, then closed here", (n) => n.close(fd));
   }

@@ -1,7 +1,7 @@
-import { closeSync, constants, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KitError } from '../errors';
-import { ContainerTrace } from '../engine/container-trace';
+import type { TraceEvent } from '../trace/event';
 import { setPaused } from '../engine/pause';
 import { parseSignal } from '../engine/signal';
 import { containerPids } from '../engine/top';
@@ -27,23 +27,34 @@ function expectStatus(paths: KitPaths, container: OciContainer, verb: string, al
  * container's init (blocked opening its write end) go on to execve. What it
  * traces from then on comes through the FIFO, which closes on the execve
  * (O_CLOEXEC): its end is the sign the command runs, or the error of its
- * execve. exec.fifo is removed: the container is running.
+ * execve. exec.fifo is removed: the container is running. kit-init's lines
+ * go to the trace as they came (readTrace gives them their why), as the
+ * native fast path writes them (native-rs/src/runtime/start.rs), which
+ * leaves what it read in start.read for this function to finish a start
+ * that failed.
  */
 export async function startContainer(paths: KitPaths, id: string): Promise<void> {
   const container = findContainer(paths, id);
-  expectStatus(paths, container, 'start', ['created']);
-  const trace = traceRecorder(paths, id, 'start');
   const fifo = fifoPath(paths, id);
-  const fd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-  const inside = new ContainerTrace([], (event) => trace.add({ ...event, why: event.why ?? WHY[event.syscall] }));
-  try {
-    await readFifo(fd, container, (text) => inside.push(text));
-  } finally {
-    closeSync(fd);
+  const handedOver = takeStartRead(paths, id);
+  let text = handedOver ?? '';
+  if (handedOver === undefined) {
+    expectStatus(paths, container, 'start', ['created']);
+    const fd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    try {
+      await readFifo(fd, container, (chunk) => (text += chunk));
+    } finally {
+      closeSync(fd);
+      rmSync(fifo, { force: true });
+    }
+  } else {
     rmSync(fifo, { force: true });
   }
-  inside.end();
-  const failed = inside.events.find((e) => e.errno !== null);
+  const trace = traceRecorder(paths, id, 'start');
+  const events = text.split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line) as TraceEvent);
+  for (const event of events) trace.add(event);
+  if (handedOver !== undefined && events.length === 0) throw new KitError(`container "${id}" ended before it started`, 'its init died while waiting: see kit runtime trace ID');
+  const failed = events.find((e) => e.errno !== null);
   if (failed) {
     const exec = failed.syscall === 'execve';
     throw new KitError(`${failed.syscall}(${failed.args.join(', ')}) failed: ${failed.errno} (${failed.errnoMessage})`, hintFor(failed), exec && failed.errno === 'ENOENT' ? 127 : exec ? 126 : 1);
@@ -56,10 +67,17 @@ export async function startContainer(paths: KitPaths, id: string): Promise<void>
   }
 }
 
-const WHY: Record<string, string> = {
-  open: '`kit-runtime start` opened exec.fifo: this open returns, and the container goes on',
-  execve: "replace kit-init with the container's command",
-};
+/** What the native fast path read from exec.fifo before it handed the start over, if it did (taken: read once). */
+function takeStartRead(paths: KitPaths, id: string): string | undefined {
+  const file = join(ociDir(paths, id), 'start.read');
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
 
 /**
  * Read the FIFO until EOF. Opened O_NONBLOCK, a read returns 0 both before

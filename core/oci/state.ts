@@ -6,7 +6,7 @@ import { isPaused } from '../engine/pause';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import type { OciConfig } from './config';
-import { OCI_VERSION } from './default-config';
+import { OCI_VERSION } from './version';
 
 /**
  * A container kit-runtime created, in <state>/oci/<id>/ under --root: its

@@ -12,6 +12,7 @@ import type { OciConfig, OciResources } from './config';
 import { hasBlkioDevices, type BlkioDevices } from '../cgroups/blkio-devices';
 import { ownCgroups } from '../cgroups/own';
 import { checkMap, type IdMaps } from '../userns/id-map';
+import { readIdMaps } from '../userns/joined-maps';
 import { ociDeviceRules } from './devices';
 
 /**
@@ -46,6 +47,7 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
     if (config.hooks?.[point]?.length) unsupported(`hooks.${point}`, 'hooks that run inside the container are not supported by kit-runtime yet', 'use createRuntime or poststart hooks, which run on the host');
   }
   const { namespaces, joins, time } = ociNamespaces(config);
+  const userJoin = joins.find((j) => j.namespace === 'user');
   const user = proc.user;
   const spec: ContainerSpec = {
     command: proc.args,
@@ -53,6 +55,9 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
     namespaces,
     ...(joins.length ? { joinNamespaces: joins } : {}),
     ...(namespaces.includes('user') ? { userns: ociIdMaps(config) } : {}),
+    ...(userJoin ? { userns: joinedIdMaps(config, userJoin.path) } : {}),
+    // a joined mount namespace is shared: pivot_root there would move every process of it into this root, and detaching the old root would take theirs
+    ...(joins.some((j) => j.namespace === 'mount') ? { rootSwitch: 'chroot' as const } : {}),
     ...(time ? { timeOffsets: config.linux?.timeOffsets ?? {} } : {}),
     ...(config.hostname !== undefined ? { hostname: config.hostname } : {}),
     ...(config.linux?.sysctl && Object.keys(config.linux.sysctl).length ? { sysctls: config.linux.sysctl } : {}),
@@ -90,11 +95,33 @@ function ociNamespaces(config: OciConfig): { namespaces: Namespace[]; joins: Non
     if (!ns.path.startsWith('/')) unsupported(`${field}.path`, `"${ns.path}" is not an absolute path`, 'give the namespace file, e.g. /run/netns/NAME or /proc/PID/ns/net');
     joins.push({ namespace: name, path: ns.path });
   });
-  if (!result.includes('mount')) unsupported('linux.namespaces', 'has no new "mount" namespace: the root filesystem mounts would land on the host', 'add {"type": "mount"}');
+  const joined = (name: Namespace) => joins.some((j) => j.namespace === name);
+  if (!result.includes('mount') && !joined('mount')) unsupported('linux.namespaces', 'has no "mount" namespace, new or joined: the root filesystem mounts would land on the host', 'add {"type": "mount"}');
   if (!time && config.linux?.timeOffsets) unsupported('linux.timeOffsets', 'is set, but there is no new "time" namespace to apply it to', 'add {"type": "time"} to linux.namespaces, or remove timeOffsets');
   const mapped = config.linux?.uidMappings?.length || config.linux?.gidMappings?.length;
-  if (mapped && !result.includes('user')) unsupported('linux.uidMappings', 'is set, but there is no new "user" namespace to map', 'add {"type": "user"} to linux.namespaces, or remove the mappings');
+  if (mapped && !result.includes('user') && !joined('user')) unsupported('linux.uidMappings', 'is set, but there is no "user" namespace to map', 'add {"type": "user"} to linux.namespaces, or remove the mappings');
+  // joined user namespace: the new ones are unshared in it by kit-init; a PID namespace would take a fork there that kit-init does not make
+  if (joined('user') && result.includes('pid')) unsupported('linux.namespaces', 'joins a user namespace by path and asks for a new "pid" namespace: kit-runtime cannot make a PID namespace owned by a joined user namespace yet', 'join a PID namespace of that user namespace by path too, or do not join the user namespace');
+  if (joined('user') && time) unsupported('linux.namespaces', 'joins a user namespace by path and asks for a new "time" namespace: not supported by kit-runtime yet', 'remove the time namespace');
   return { namespaces: result, joins, time };
+}
+
+/**
+ * A joined user namespace's maps, as runc takes them: read from the
+ * namespace (they are its, not the config's to choose); mappings in the
+ * config too must be the same, or it is refused.
+ */
+function joinedIdMaps(config: OciConfig, path: string): IdMaps {
+  const maps = readIdMaps(path);
+  for (const [field, kind] of [['uidMappings', 'uid'], ['gidMappings', 'gid']] as const) {
+    const given = config.linux?.[field];
+    if (!given?.length) continue;
+    const wanted = given.map((m) => ({ inside: m.containerID, outside: m.hostID, count: m.size }));
+    if (JSON.stringify(wanted) !== JSON.stringify(maps[kind])) {
+      unsupported(`linux.${field}`, `differs from the ${kind} map of the user namespace it joins at ${path} (${maps[kind].map((m) => `${m.inside} ${m.outside} ${m.count}`).join(', ') || 'empty'})`, 'remove the mappings (the joined namespace has its own), or make them the same, as runc wants');
+    }
+  }
+  return maps;
 }
 
 /** linux.uidMappings/gidMappings -> kit's --uidmap/--gidmap maps (checked, and written, by core/plan/userns.ts). */

@@ -1,5 +1,6 @@
 import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ContainerTrace } from '../engine/container-trace';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import type { TraceEvent } from '../trace/event';
@@ -13,6 +14,8 @@ const KEPT_TRACES = 200;
 export interface TraceSection {
   verb: string;
   at: string;
+  /** 'native': the verb was done by kit-runtime's native fast path (native-rs/src/runtime), not by Node. */
+  by?: string;
   events: TraceEvent[];
 }
 
@@ -39,16 +42,35 @@ export function readTrace(paths: KitPaths, id: string): TraceSection[] {
   const sections: TraceSection[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    let record: TraceEvent | { verb: string; at: string };
+    let record: TraceEvent | { verb: string; at: string; by?: string };
     try {
       record = JSON.parse(line);
     } catch {
       continue; // a line cut short by a kill mid-write
     }
-    if ('verb' in record) sections.push({ verb: record.verb, at: record.at, events: [] });
+    if ('verb' in record) sections.push({ verb: record.verb, at: record.at, ...(record.by ? { by: record.by } : {}), events: [] });
     else (sections[sections.length - 1] ?? (sections[sections.push({ verb: '?', at: '', events: [] }) - 1])).events.push(record);
   }
-  return sections;
+  return sections.map((s) => (s.verb === 'start' ? { ...s, events: startEvents(s.events) } : s));
+}
+
+/** What start's events are: kit-init's own, as exec.fifo carried them. */
+const START_WHY: Record<string, string> = {
+  open: '`kit-runtime start` opened exec.fifo: this open returns, and the container goes on',
+  execve: "replace kit-init with the container's command",
+};
+
+/**
+ * start writes kit-init's lines as they came through exec.fifo (in Node or
+ * in the native fast path): here they get their why, and the execve reported
+ * before it was called is settled, as kit run settles it (ContainerTrace).
+ */
+function startEvents(raw: TraceEvent[]): TraceEvent[] {
+  const events: TraceEvent[] = [];
+  const inside = new ContainerTrace([], (event) => events.push({ ...event, why: event.why ?? START_WHY[event.syscall] }));
+  inside.push(raw.map((e) => JSON.stringify(e) + '\n').join(''));
+  inside.end();
+  return events;
 }
 
 /** A fresh trace file for this id; the oldest beyond KEPT_TRACES go. */

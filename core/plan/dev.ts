@@ -1,5 +1,5 @@
 import { MS, S_IF } from '../linux';
-import type { ContainerSpec } from '../spec';
+import { hasNamespace, type ContainerSpec } from '../spec';
 import { boundDevice, deviceNodeSteps } from './device-nodes';
 import type { ContainerStep } from './plan';
 import { inRootfs } from './rootfs-path';
@@ -31,7 +31,7 @@ const LINKS: Array<[string, string]> = [
  * host), /dev/shm for POSIX shared memory, and the usual symlinks.
  */
 export function devSteps(spec: ContainerSpec): ContainerStep[] {
-  const userNamespace = spec.namespaces.includes('user');
+  const userNamespace = hasNamespace(spec, 'user');
   const dev = (name: string) => inRootfs(`/dev/${name}`);
   return [
     {

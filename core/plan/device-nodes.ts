@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { MS, S_IF } from '../linux';
 import type { DeviceRule } from '../security/devices';
-import type { ContainerSpec, DeviceMapping } from '../spec';
+import { hasNamespace, type ContainerSpec, type DeviceMapping } from '../spec';
 import type { ContainerStep } from './plan';
 import { inRootfs } from './rootfs-path';
 
@@ -25,7 +25,7 @@ export function deviceMappingRules(spec: ContainerSpec): DeviceRule[] {
 
 function nodeSteps(spec: ContainerSpec, d: DeviceMapping): ContainerStep[] {
   const path = inRootfs(d.path);
-  if (spec.namespaces.includes('user')) return boundDevice(d.hostPath, path);
+  if (hasNamespace(spec, 'user')) return boundDevice(d.hostPath, path);
   return [
     { op: 'mknod', path, mode: (d.type === 'b' ? S_IF.BLK : S_IF.CHR) | d.fileMode, major: d.major, minor: d.minor, why: `--device ${d.hostPath}: make ${d.path}, a ${d.type === 'b' ? 'block' : 'character'} device (${d.major}, ${d.minor}) as on the host` },
     { op: 'chmod', path, mode: d.fileMode, why: `mknod applied the umask: give it the host node's mode (${d.fileMode.toString(8)})` },

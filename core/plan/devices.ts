@@ -1,7 +1,7 @@
 import { containerCgroups } from '../cgroups/container';
 import { DEFAULT_DEVICE_RULES, deviceRuleText, type DeviceRule } from '../security/devices';
 import { confinement } from '../security/options';
-import type { ContainerSpec } from '../spec';
+import { hasNamespace, type ContainerSpec } from '../spec';
 import { deviceMappingRules } from './device-nodes';
 import type { PlanPart } from './plan';
 
@@ -60,7 +60,7 @@ export function planDeviceProgram(spec: ContainerSpec, id: string): PlanPart {
   const why = spec.security?.devices || spec.devices?.length
     ? `the device rules on cgroup v2: a BPF program on the container's cgroup allows ${allowed.length} rules (${allowed.map(deviceRuleText).join(', ')}) and refuses the rest`
     : `Docker's device rules on cgroup v2: a BPF program on the container's cgroup allows mknod of any node and only ${DEFAULT_DEVICE_RULES.filter((r) => r.access !== 'm').length} harmless devices (null, zero, full, random, urandom, tty, console, ptmx, pts)`;
-  if (spec.namespaces.includes('user')) {
+  if (hasNamespace(spec, 'user')) {
     return { attach: [{ why: `${why}; loaded by kit on the host: in its user namespace the container's root may not load BPF`, run: (ctx) => void ctx.trace.check(undefined, (n) => n.attachDeviceProgram(cgroup, rules)) }] };
   }
   return { container: [{ op: 'device_program', cgroup, rules, why }] };

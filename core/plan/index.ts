@@ -9,8 +9,9 @@ import { planHostname } from './hostname';
 import { planMountPropagation } from './mount-propagation';
 import { planName } from './name';
 import { planNamespaces } from './namespaces';
-import { planJoinNamespaces } from './join-namespaces';
+import { newAfterUserJoin, planJoinNamespaces } from './join-namespaces';
 import { resolveModeContainers } from './namespace-modes';
+import { SIG } from '../linux';
 import { planTimeNamespace } from './timens';
 import { planProcessLimits } from './process-limits';
 import { planNetwork, type NetworkAttachment } from './network';
@@ -70,7 +71,9 @@ export function buildPlan(given: ContainerSpec, id: string, paths: KitPaths, dem
     planInit(spec),
     planExec(spec, commandRoots(spec, paths, id)),
   ];
-  return parts.reduce(addPart, emptyPlan());
+  const plan = parts.reduce(addPart, emptyPlan());
+  // a joined user namespace: kit-init makes the new ones once in it (join-namespaces.ts)
+  return newAfterUserJoin(spec) ? { ...plan, cloneFlags: SIG.CHLD } : plan;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { MS } from '../linux';
-import { hasOwnNetworkNamespace, type ContainerSpec } from '../spec';
+import { hasNamespace, hasOwnNetworkNamespace, type ContainerSpec } from '../spec';
 import type { ContainerStep } from './plan';
 import { inRootfs } from './rootfs-path';
 
@@ -24,7 +24,7 @@ export function kernelFilesystemSteps(spec: ContainerSpec): ContainerStep[] {
   }
   return [
     proc,
-    spec.namespaces.includes('user')
+    hasNamespace(spec, 'user')
       ? { op: 'mount', source: '/sys', target: inRootfs('/sys'), fstype: '', flags: MS.BIND | MS.REC, data: '', why: "no new net namespace: bind the host's /sys with its submounts (in a user namespace they are locked to it: a bind without them is refused)" }
       : { op: 'mount', source: '/sys', target: inRootfs('/sys'), fstype: '', flags: MS.BIND, data: '', why: "no new net namespace: a fresh sysfs would be the host's anyway, so bind the host's /sys (without its cgroup submounts)" },
     { op: 'mount', source: '', target: inRootfs('/sys'), fstype: '', flags: MS.BIND | MS.REMOUNT | MS.RDONLY | SAFE, data: '', why: 'make that bind read-only: the container may read /sys, not change the host through it' },

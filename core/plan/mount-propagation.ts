@@ -1,5 +1,5 @@
 import { MS } from '../linux';
-import type { ContainerSpec } from '../spec';
+import { hasNamespace, type ContainerSpec } from '../spec';
 import type { PlanPart } from './plan';
 
 /**
@@ -8,7 +8,7 @@ import type { PlanPart } from './plan';
  * Making everything private first is what keeps the container's mounts its own.
  */
 export function planMountPropagation(spec: ContainerSpec): PlanPart {
-  if (!spec.namespaces.includes('mount')) return {};
+  if (!hasNamespace(spec, 'mount')) return {};
   return {
     container: [
       {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MS } from '../linux';
 import { etcFiles, hostNetworkFiles } from '../network/etc-files';
 import { containerDir, type KitPaths } from '../paths';
-import type { ContainerSpec } from '../spec';
+import { hasNamespace, type ContainerSpec } from '../spec';
 import { fileInRoot } from '../storage/in-root';
 import { containerHostname } from './hostname';
 import { networkContainer, type NetworkAttachment } from './network';
@@ -28,7 +28,7 @@ import type { PlanPart, StepOf } from './plan';
 const NAMES = ['hostname', 'hosts', 'resolv.conf'] as const;
 
 export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPaths, attachment: NetworkAttachment, rootfs?: string): PlanPart {
-  if (!spec.network || !spec.namespaces.includes('mount')) return {};
+  if (!spec.network || !hasNamespace(spec, 'mount')) return {};
   const dir = containerDir(paths, id);
   if (spec.network === 'host') {
     if (!rootfs) return {}; // the host's own /etc is already what it sees

@@ -27,6 +27,8 @@ export interface Plan {
    * attach steps have written its maps (see core/plan/userns.ts).
    */
   release?: string;
+  /** An existing PID namespace (its path) the first process is cloned into, instead of a new one (core/engine/pid-join.ts). */
+  joinPid?: string;
   /** Why the engine's own clone and wait4 happen, when not to start a new container (kit exec). */
   why?: { clone: string; wait: string };
 }
@@ -79,11 +81,12 @@ export function addPart(plan: Plan, part: PlanPart): Plan {
     container: [...plan.container, ...(part.container ?? [])],
     exited: [...plan.exited, ...(part.exited ?? [])],
     release: part.release ?? plan.release,
+    joinPid: part.joinPid ?? plan.joinPid,
   };
 }
 
 /** Several parts as one, in order (a lab's student code combines its own pieces with it). */
 export function joinParts(...parts: PlanPart[]): PlanPart {
-  const { cloneFlags, prepare, attach, container, exited, release } = parts.reduce(addPart, emptyPlan());
-  return { cloneFlags, prepare, attach, container, exited, ...(release === undefined ? {} : { release }) };
+  const { cloneFlags, prepare, attach, container, exited, release, joinPid } = parts.reduce(addPart, emptyPlan());
+  return { cloneFlags, prepare, attach, container, exited, ...(release === undefined ? {} : { release }), ...(joinPid === undefined ? {} : { joinPid }) };
 }

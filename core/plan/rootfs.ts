@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { KitError } from '../errors';
-import type { ContainerSpec } from '../spec';
+import { hasNamespace, type ContainerSpec } from '../spec';
 import type { ContainerRoot } from '../storage/container-root';
 import { mkdirInRoot, mountPointInRoot } from '../storage/in-root';
 import { MS } from '../linux';
@@ -26,7 +26,7 @@ export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined,
     if (spec.sysctls && Object.keys(spec.sysctls).length) throw new KitError('sysctls need an image: kit writes them in the container\'s own /proc, mounted in its root filesystem', 'run an image, or drop --sysctl');
     return {};
   }
-  if (!spec.namespaces.includes('mount')) {
+  if (!hasNamespace(spec, 'mount')) {
     throw new KitError(`${spec.rootDir ? `root directory ${spec.rootDir}` : `image '${spec.image}'`} needs a mount namespace`, 'add `mount` to the namespaces: the rootfs mounts must not land on the host');
   }
   const container: ContainerStep[] = [

@@ -36,12 +36,30 @@ export function renderEvent(event: TraceEvent, options: RenderOptions = {}): str
   // Wrapped lines hang under the text, past its "# " or "hint: ".
   const prose = (lead: string, text: string, style: (t: string) => string) =>
     wrapWords(text, width - indent.length - lead.length).map((l, i) => indent + style((i === 0 ? lead : ' '.repeat(lead.length)) + l));
-  if (event.why) lines.push(...prose('# ', event.why, dim));
+  if (event.why) lines.push(whyLines(event.why, width, options.big ?? false, () => prose('# ', event.why!, dim).join('\n')));
   const hint = hintFor(event);
   if (hint) lines.push(...prose('hint: ', hint, chalk.yellow));
   const longer = explanationFor(event, options);
   if (longer) lines.push(...wrapWords(longer, Math.min(88, width - indent.length - 2)).map((l) => indent + dim(`  ${l}`)));
   return lines.join('\n');
+}
+
+/**
+ * A run's whys repeat (one per plan step, its every call; the same host
+ * steps each run): each is wrapped and styled once per width, and kept. The
+ * cache is emptied when it grows past a run's worth, so it stays small.
+ */
+const WHY_CACHE_SIZE = 512;
+const whyCache = new Map<string, string>();
+function whyLines(why: string, width: number, big: boolean, render: () => string): string {
+  const key = `${width}\0${big ? 1 : 0}\0${chalk.level}\0${why}`;
+  let lines = whyCache.get(key);
+  if (lines === undefined) {
+    if (whyCache.size >= WHY_CACHE_SIZE) whyCache.clear();
+    lines = render();
+    whyCache.set(key, lines);
+  }
+  return lines;
 }
 
 /** The longer text for this kind of call, the first time it is rendered. */

@@ -15,19 +15,36 @@ export function stripAnsi(text: string): string {
 
 /** Columns a line takes (tabs expanded to 8, as a terminal shows them). */
 export function visibleWidth(line: string): number {
-  // Called for every trace line and every word of its prose: no regex, spread or copy when the line has no escape and no tab.
-  const plain = line.includes('\x1b') ? stripAnsi(line) : line;
-  return codePoints(plain.includes('\t') ? expandTabs(plain) : plain);
+  // Called for every trace line and every word of its prose: one pass over
+  // the characters, no regex, copy or array (--trace must cost little).
+  let columns = 0;
+  for (let i = 0; i < line.length; ) {
+    const unit = line.charCodeAt(i);
+    const escape = unit === 0x1b ? escapeEnd(line, i) : -1;
+    if (escape > 0) {
+      i = escape;
+      continue;
+    }
+    columns += unit === 0x09 ? 8 - (columns % 8) : 1;
+    i += codePointLength(line, i);
+  }
+  return columns;
 }
 
-/** How many code points a string holds (a surrogate pair is one), without making an array of them. */
-function codePoints(text: string): number {
-  let count = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xdc00 && unit <= 0xdfff) count--; // the second half of a pair
-  }
-  return count;
+/** Where the ANSI colour sequence (ESC [ digits and ; m) starting at `i` ends, or -1 if none starts there. */
+function escapeEnd(line: string, i: number): number {
+  if (line.charCodeAt(i + 1) !== 0x5b) return -1;
+  let j = i + 2;
+  for (let unit = line.charCodeAt(j); (unit >= 0x30 && unit <= 0x39) || unit === 0x3b; unit = line.charCodeAt(++j));
+  return line.charCodeAt(j) === 0x6d ? j + 1 : -1;
+}
+
+/** 2 for a surrogate pair (one code point, one column), else 1. */
+function codePointLength(line: string, i: number): number {
+  const unit = line.charCodeAt(i);
+  if (unit < 0xd800 || unit > 0xdbff) return 1;
+  const next = line.charCodeAt(i + 1);
+  return next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
 }
 
 /** Tabs as the spaces a terminal would show: column widths stay the same when the line is cut. */
@@ -99,14 +116,18 @@ export function wrapWords(line: string, width: number): string[] {
 function keepColumns(line: string, keep: (column: number) => boolean, at: number): string {
   let out = '';
   let column = 0;
-  for (const token of tokens(line)) {
-    if (token.startsWith('\x1b')) {
-      out += token;
+  for (let i = 0; i < line.length; ) {
+    const escape = line.charCodeAt(i) === 0x1b ? escapeEnd(line, i) : -1;
+    if (escape > 0) {
+      out += line.slice(i, escape); // colours are all kept
+      i = escape;
       continue;
     }
+    const length = codePointLength(line, i);
     if (column === at) out += ELLIPSIS;
-    if (keep(column)) out += token;
+    if (keep(column)) out += line.slice(i, i + length);
     column += 1;
+    i += length;
   }
   if (column === at) out += ELLIPSIS;
   return out;

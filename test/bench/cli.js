@@ -82,11 +82,38 @@ function podman(work, runroot) {
   return { base, env, cleanup: () => spawnSync(base[0], [...base.slice(1), 'system', 'reset', '--force'], { env, stdio: 'ignore' }) };
 }
 
-/** kit-runtime as podman runs a custom runtime (no --root passed): a wrapper giving it a root of its own in the work dir. */
+/**
+ * A network namespace of the bench's own, for podman -p. podman's CNI
+ * plugins add iptables chains when they publish a port, and keep the
+ * shared ones (CNI-HOSTPORT-DNAT, CNI-FORWARD...) after the container is
+ * gone, as Docker keeps DOCKER; on the host they would stay behind, and the
+ * bench cannot tell them from another podman user's to remove them. Run in
+ * here (nsenter --net: the same podman, bridge, veth and rules, only in
+ * another netns), they go with it when the bench deletes it by its name.
+ */
+function privateNetns() {
+  const name = `kit-bench-${process.pid}`;
+  must(['ip', 'netns', 'add', name]);
+  must(['ip', '-n', name, 'link', 'set', 'lo', 'up']);
+  return { enter: ['nsenter', `--net=/run/netns/${name}`], remove: () => spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' }) };
+}
+
+/** The host's iptables lines (every table) that are podman's: its CNI chains and rules, its bridge. */
+function podmanRules() {
+  const r = spawnSync('iptables-save', [], { encoding: 'utf8' });
+  return new Set((r.stdout ?? '').split('\n').filter((l) => /CNI|cni-podman|podman/i.test(l)));
+}
+
+/**
+ * kit-runtime as podman runs a custom runtime (no --root passed): a wrapper
+ * giving it a root of its own in the work dir. The executable is what `kit
+ * runtime path` prints: the native fast path (start, delete), which execs
+ * Node's bin/kit-runtime.js for the rest (create).
+ */
 function kitRuntimeWrapper(work) {
   const wrapper = join(work, 'kit-runtime-wrapper');
-  const runtime = join(__dirname, '..', '..', 'bin', 'kit-runtime.js');
-  writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(runtime)} --root ${JSON.stringify(join(work, 'kit-runtime'))} "$@"\n`, { mode: 0o755 });
+  const runtime = join(__dirname, '..', '..', 'native-rs', 'kit-runtime');
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(runtime)} --root ${JSON.stringify(join(work, 'kit-runtime'))} "$@"\n`, { mode: 0o755 });
   return wrapper;
 }
 
@@ -103,6 +130,8 @@ function main() {
   const rows = [];
   const unmounts = [];
   let pm;
+  let netns;
+  const podmanBefore = podmanRules();
   try {
     unmounts.push(stateTmpfs(join(work, 'kit', 'run')), stateTmpfs(join(work, 'podman-run')));
     must([...kit, 'image', 'ls'], { env: kitEnv }); // builds base
@@ -121,20 +150,25 @@ function main() {
     const ociRun = ['run', '--rm', '--network', 'none', 'kit-bench-busybox', '/bin/true'];
     row('podman with kit as its OCI runtime', 'podman --runtime kit-runtime run --rm', [[...pm.base, '--runtime', kitRuntimeWrapper(work), ...ociRun], pm.env],
       'podman run --rm (runc)', [[...pm.base, ...ociRun], pm.env]);
+    netns = privateNetns();
     row('bridge + -p', `kit run -p ${port}:80 base true`, [[...kit, 'run', '-p', `${port}:80`, 'base', 'true'], kitEnv],
-      `podman run --rm -p ${port + 1}:80`, [[...pm.base, 'run', '--rm', '-p', `${port + 1}:80`, 'kit-bench-busybox', '/bin/true'], pm.env]);
+      `podman run --rm -p ${port + 1}:80`, [[...netns.enter, ...pm.base, 'run', '--rm', '-p', `${port + 1}:80`, 'kit-bench-busybox', '/bin/true'], pm.env]);
   } finally {
     if (pm) pm.cleanup();
+    netns?.remove();
     spawnSync(process.execPath, [BIN, 'network', 'prune'], { env: kitEnv, stdio: 'ignore' });
     for (const unmount of unmounts) unmount();
     rmSync(work, { recursive: true, force: true });
   }
+  const left = [...podmanRules()].filter((l) => !podmanBefore.has(l));
+  const podmanLeft = left.length ? `podman left ${left.length} iptables lines on the host: ${left.join(' | ')}` : "nothing of podman's left in the host's iptables (podman -p ran in a network namespace of the bench's, now deleted)";
   console.log(`the commands as users type them: median of ${RUNS} runs, each pair run in turn; wall time and peak RSS (GNU time); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   for (const [what, kitName, k, otherName, o] of rows) {
     console.log(`  ${what}`);
     console.log(`    ${kitName.padEnd(40)} ${k.ms.toFixed(0).padStart(6)} ms ${String(Math.round(k.rssKiB / 1024)).padStart(4)} MB`);
     console.log(`    ${otherName.padEnd(40)} ${o.ms.toFixed(0).padStart(6)} ms ${String(Math.round(o.rssKiB / 1024)).padStart(4)} MB   ${otherName.startsWith('kit') ? 'on/off' : kitName.startsWith('podman') ? 'kit-runtime/runc' : `kit/${otherName.split(' ')[0]}`}: ${(k.ms / o.ms).toFixed(2)}x`);
   }
+  console.log(podmanLeft);
 }
 
 try {

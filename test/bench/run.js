@@ -14,7 +14,8 @@ const { spawnSync } = require('node:child_process');
 const { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, writeSync } = require('node:fs');
 const { loadavg, tmpdir } = require('node:os');
 const { join } = require('node:path');
-const { runContainer, ensureImage, bundleSpec, renderEvent } = require('../../dist/core');
+const { runContainer, ensureImage, bundleSpec } = require('../../dist/core');
+const { PlainRunPrinter } = require('../../dist/bin/render/run-plain');
 
 const RUNS = Number(process.env.KIT_BENCH_RUNS || 50);
 /** Trace on/off: pairs of runs (each pair in both orders, on-off then off-on, so a drifting load favours neither). */
@@ -149,30 +150,43 @@ async function main() {
 /**
  * Tracing on against off, where the noise is small: the engine in this one
  * process (no CLI start-up, whose time would swamp a few percent), the same
- * bundle, runs in pairs whose order alternates. "On" renders every event as
- * `kit run --trace` does and writes it to /dev/null (a terminal's own speed
- * is not kit's); "off" records the events only, as a run without --trace.
- * Returns each run's time and each pair's ratio.
+ * bundle, runs in pairs whose order alternates. Both feed every event to
+ * `kit run`'s own printer (bin/render/run-plain.ts), as the CLI does: with
+ * --trace it renders each one and writes them to stderr, here /dev/null (a
+ * terminal's own speed is not kit's); without, it prints nothing. Wall time
+ * and this process's CPU time (user + system, all its threads) per run: on
+ * a shared machine the wall time carries the load; CPU time is kit's work.
  */
 async function traceOnOff(kitRun, spec) {
   const sink = openSync('/dev/null', 'w');
   try {
-    const on = kitRun(spec, (event) => writeSync(sink, renderEvent(event, { width: 120 }) + '\n'));
-    const off = kitRun(spec);
+    const out = { stdout: (text) => writeSync(sink, text), stderr: (text) => writeSync(sink, text) };
+    const printing = (trace) => {
+      const printer = new PlainRunPrinter({ trace, width: 120 }, out);
+      return kitRun(spec, (event) => printer.feed({ type: 'trace', event }));
+    };
+    const runs = { on: printing(true), off: printing(false) };
     const times = { on: [], off: [] };
+    const cpu = { on: [], off: [] };
     const ratios = [];
     for (let i = 0; i < WARMUP + TRACE_PAIRS; i++) {
-      const first = i % 2 ? 'off' : 'on';
-      const second = first === 'on' ? 'off' : 'on';
-      const a = await timed(first === 'on' ? on : off);
-      const b = await timed(second === 'on' ? on : off);
+      const order = i % 2 ? ['off', 'on'] : ['on', 'off'];
+      const ms = {};
+      const cpuMs = {};
+      for (const which of order) {
+        const before = process.cpuUsage();
+        ms[which] = await timed(runs[which]);
+        const used = process.cpuUsage(before);
+        cpuMs[which] = (used.user + used.system) / 1000;
+      }
       if (i < WARMUP) continue;
-      const ms = { [first]: a, [second]: b };
-      times.on.push(ms.on);
-      times.off.push(ms.off);
+      for (const which of order) {
+        times[which].push(ms[which]);
+        cpu[which].push(cpuMs[which]);
+      }
       ratios.push(ms.on / ms.off);
     }
-    return { times, ratios };
+    return { times, cpu, ratios };
   } finally {
     closeSync(sink);
   }
@@ -190,12 +204,14 @@ function report(results, load) {
   console.log("note: \"the bundle\" is one OCI bundle (runc spec's config.json, busybox rootfs dir) that kit (bundleSpec, as kit-runtime reads it) and runc both run: the same mounts, masked paths, devices cgroup, capabilities; neither adds seccomp. The image row adds kit's overlay2 mount and a cpu limit, which runc's bundle has not.");
 }
 
-function reportTrace({ times, ratios }, load) {
-  const spread = `${((quantile(ratios, 0.25) - 1) * 100).toFixed(1)}%..${((quantile(ratios, 0.75) - 1) * 100).toFixed(1)}%`;
-  console.log(`tracing on (every event rendered as --trace prints it, to /dev/null) vs off, kit's engine running the bundle, ${ratios.length} pairs in alternating order; load average ${load}`);
-  console.log(`  on  ${median(times.on).toFixed(2).padStart(8)} ms (quartiles ${quantile(times.on, 0.25).toFixed(2)}..${quantile(times.on, 0.75).toFixed(2)})`);
-  console.log(`  off ${median(times.off).toFixed(2).padStart(8)} ms (quartiles ${quantile(times.off, 0.25).toFixed(2)}..${quantile(times.off, 0.75).toFixed(2)})`);
-  console.log(`  on/off, median of the pairs' ratios: ${((median(ratios) - 1) * 100).toFixed(1)}% (middle half of the pairs: ${spread})`);
+function reportTrace({ times, cpu, ratios }, load) {
+  const percent = (x) => `${x >= 1 ? '+' : ''}${((x - 1) * 100).toFixed(1)}%`;
+  const spread = (v) => `quartiles ${quantile(v, 0.25).toFixed(2)}..${quantile(v, 0.75).toFixed(2)}`;
+  console.log(`tracing on (kit run's printer, every event rendered, to /dev/null) vs off (the same printer, no --trace), kit's engine running the bundle, ${ratios.length} pairs in alternating order; load average ${load}`);
+  for (const which of ['on', 'off']) {
+    console.log(`  ${which.padEnd(3)} wall ${median(times[which]).toFixed(2).padStart(7)} ms (${spread(times[which])})   cpu ${median(cpu[which]).toFixed(2).padStart(6)} ms (${spread(cpu[which])})`);
+  }
+  console.log(`  on/off: wall ${percent(median(times.on) / median(times.off))} (median of the pairs' ratios ${percent(median(ratios))}, middle half ${percent(quantile(ratios, 0.25))}..${percent(quantile(ratios, 0.75))}); cpu ${percent(median(cpu.on) / median(cpu.off))}`);
 }
 
 main().catch((err) => {

@@ -3,7 +3,8 @@ import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, writeFileSy
 import { join, resolve } from 'node:path';
 import { kit, type tempKitRoot } from './kit';
 
-export const RUNTIME = resolve(__dirname, '../../bin/kit-runtime.js');
+/** What `kit runtime path` prints: the native fast path (native-rs/src/runtime), which execs bin/kit-runtime.js for all but start and delete. */
+export const RUNTIME = resolve(__dirname, '../../native-rs/kit-runtime');
 
 /**
  * kit-runtime driven by hand, as runc is: bundles made from the host's
@@ -26,7 +27,7 @@ export function ociHarness(kr: ReturnType<typeof tempKitRoot>) {
   }
 
   function runtime(args: string[], input?: string) {
-    return spawnSync(process.execPath, [RUNTIME, '--root', kr.root, ...args], { encoding: 'utf8', env: kr.env, timeout: 60_000, input });
+    return spawnSync(RUNTIME, ['--root', kr.root, ...args], { encoding: 'utf8', env: kr.env, timeout: 60_000, input });
   }
 
   /** create with the container's stdio on a file: the container keeps it open after create exits. */
@@ -34,7 +35,7 @@ export function ociHarness(kr: ReturnType<typeof tempKitRoot>) {
     const output = join(kr.root, `${id}.out`);
     const fd = openSync(output, 'w');
     try {
-      const r = spawnSync(process.execPath, [RUNTIME, '--root', kr.root, 'create', '--bundle', bundle, ...extra, id], { env: kr.env, stdio: ['ignore', fd, fd], timeout: 60_000 });
+      const r = spawnSync(RUNTIME, ['--root', kr.root, 'create', '--bundle', bundle, ...extra, id], { env: kr.env, stdio: ['ignore', fd, fd], timeout: 60_000 });
       return { status: r.status, output: () => readFileSync(output, 'utf8') };
     } finally {
       closeSync(fd);

@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { requireRoot, tempKitRoot } from '../support/kit';
+import { RUNTIME } from '../support/oci-bundle';
 
 /**
  * containerd drives kit-runtime through its runc shim (containerd-shim-runc-v2
@@ -12,7 +13,6 @@ import { requireRoot, tempKitRoot } from '../support/kit';
  */
 requireRoot();
 const kr = tempKitRoot();
-const RUNTIME = resolve(__dirname, '../../bin/kit-runtime.js');
 const socket = join(kr.root, 'containerd.sock');
 /** ctr's namespace: also the shim's runc root (/run/containerd/runc/<ns>) and the cgroups' parent (/<ns>/<id>). */
 const ns = `kit-ctr-test-${process.pid}`;

@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { requireRoot, tempKitRoot } from '../support/kit';
+import { RUNTIME } from '../support/oci-bundle';
 
 /**
  * Docker drives kit-runtime: `docker run --runtime kit` makes dockerd hand
@@ -14,7 +15,6 @@ import { requireRoot, tempKitRoot } from '../support/kit';
  */
 requireRoot();
 const kr = tempKitRoot();
-const RUNTIME = resolve(__dirname, '../../bin/kit-runtime.js');
 const socket = join(kr.root, 'docker.sock');
 const execRoot = join(kr.root, 'x');
 const cgroupParent = `kit-docker-test-${process.pid}`;

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, copyFileSync, writeFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { alive, requireRoot, tempKitRoot } from '../support/kit';
+import { RUNTIME } from '../support/oci-bundle';
 
 /**
  * podman drives kit-runtime for real: conmon runs `kit-runtime create`,
@@ -14,7 +15,6 @@ import { alive, requireRoot, tempKitRoot } from '../support/kit';
  */
 requireRoot();
 const kr = tempKitRoot();
-const RUNTIME = resolve(__dirname, '../../bin/kit-runtime.js');
 const runtimeRoot = join(kr.root, 'kit-runtime');
 const wrapper = join(kr.root, 'kit-runtime-wrapper');
 const cgroupParent = `kit-podman-test-${process.pid}`;
@@ -45,7 +45,7 @@ function run(args: string[]) {
 }
 
 function runtime(args: string[]) {
-  return spawnSync(process.execPath, [RUNTIME, '--root', runtimeRoot, ...args], { encoding: 'utf8', env: kr.env });
+  return spawnSync(RUNTIME, ['--root', runtimeRoot, ...args], { encoding: 'utf8', env: kr.env });
 }
 
 beforeAll(() => {
@@ -55,7 +55,7 @@ beforeAll(() => {
   for (const applet of ['sh', 'echo', 'id', 'sleep', 'cat', 'ps', 'pwd', 'true']) symlinkSync('busybox', join(rootfs, 'bin', applet));
   spawnSync('tar', ['-C', rootfs, '-cf', join(kr.root, 'busybox.tar'), '.']);
   writeFileSync(conf, ['[containers]', 'default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]', '[engine]', 'cgroup_manager = "cgroupfs"', 'events_logger = "file"', ''].join('\n'));
-  writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(RUNTIME)} --root ${JSON.stringify(runtimeRoot)} "$@"\n`);
+  writeFileSync(wrapper, `#!/bin/sh\nexec ${JSON.stringify(RUNTIME)} --root ${JSON.stringify(runtimeRoot)} "$@"\n`);
   chmodSync(wrapper, 0o755);
   const imported = podman(['import', '-q', join(kr.root, 'busybox.tar'), IMAGE]);
   expect(imported.stderr).toBe('');
@@ -101,6 +101,8 @@ test('podman run --rm busybox echo hi: the output, exit 0, the host clean, the t
   expect(calls.find((e) => e.syscall === 'write' && /pids\.max/.test(e.args[0]))).toEqual(expect.objectContaining({ args: expect.arrayContaining(['"2048"']), ret: 4 }));
   expect(calls.find((e) => e.syscall === 'setrlimit' && e.args[0] === 'RLIMIT_NOFILE')).toEqual(expect.objectContaining({ ret: 0, args: ['RLIMIT_NOFILE', '{rlim_cur=20000, rlim_max=20000}'] }));
   expect(calls.find((e) => e.syscall === 'execve' && e.side === 'container' && e.args[0] === '"/bin/echo"')).toEqual(expect.objectContaining({ ret: 0 }));
+  // podman's three calls: create in Node, start and delete by kit-runtime's native fast path (native-rs/src/runtime)
+  expect(calls.filter((e) => e.verb).map((e) => [e.verb, e.by])).toEqual([['create', undefined], ['start', 'native'], ['delete', 'native']]);
 }, 120_000);
 
 test('exit codes pass through: 7 from the command, 137 for a container killed with SIGKILL, 127 for a command not in the image', () => {

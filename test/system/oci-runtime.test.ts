@@ -216,7 +216,7 @@ describe('create / start / state / kill / delete, as runc does them', () => {
 
 describe('hooks, as runc runs them: host programs with the state on their stdin', () => {
   const create = (bundle: string, id: string) =>
-    spawnSync(process.execPath, [RUNTIME, '--root', kr.root, 'create', '--bundle', bundle, '--pid-file', join(kr.root, `${id}.pid`), id], { env: kr.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+    spawnSync(RUNTIME, ['--root', kr.root, 'create', '--bundle', bundle, '--pid-file', join(kr.root, `${id}.pid`), id], { env: kr.env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
   const hook = (file: string) => ({ path: '/bin/sh', args: ['sh', '-c', `{ cat; echo; echo "$WHO $HOME"; } > ${file}`], env: ['WHO=hook'] });
   const read = (file: string) => {
     const [state, who] = readFileSync(file, 'utf8').split('\n');

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { decodeStatus } from '../../core/engine/exit-status';
 import { SIG } from '../../core/linux';
 import { initPath, native } from '../../core/native';
@@ -47,5 +47,22 @@ test('until the main thread takes the result, the ended child is a zombie: its p
     ['wait4', null],
   ]);
   expect(events[0].args).toEqual(['P_PID', String(pid), '{si_code=CLD_EXITED, si_status=125}', 'WEXITED|WNOWAIT', 'NULL']);
+  native().drainTrace();
+});
+
+test('spawn returns once the child has exec\'d kit-init (CLONE_VM|CLONE_VFORK): it never runs as a copy of kit', async () => {
+  const devnull = openSync('/dev/null', 'r');
+  const [ours, theirs] = native().socketpair(); // kit-init blocks reading its plan until `ours` closes
+  const pid = native().spawn(SIG.CHLD, initPath(), [devnull, devnull, devnull, theirs]);
+  closeSync(devnull);
+  native().close(theirs);
+  try {
+    // No wait at all: already kit-init, not Node (a fork-like clone could still be running kit's copy here).
+    expect(readlinkSync(`/proc/${pid}/exe`)).toBe(realpathSync(initPath()));
+  } finally {
+    native().close(ours);
+  }
+  // No plan (EOF): it exits 125, or SIGPIPE ends it first as it reports that read on the closed socket.
+  expect([125, 'SIGPIPE']).toContain(Object.values(decodeStatus((await native().wait(pid)).status)).find((v) => v !== null));
   native().drainTrace();
 });

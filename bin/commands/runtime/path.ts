@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { KitCommand } from '../../base';
 
@@ -8,6 +9,8 @@ export default class RuntimePath extends KitCommand {
 
   async run(): Promise<void> {
     await this.parse(RuntimePath);
-    this.log(join(this.config.root, 'bin', 'kit-runtime.js'));
+    // The native fast path (native-rs/src/runtime) when it is built; it execs bin/kit-runtime.js for the rest.
+    const native = join(this.config.root, 'native-rs', 'kit-runtime');
+    this.log(existsSync(native) ? native : join(this.config.root, 'bin', 'kit-runtime.js'));
   }
 }

@@ -32,7 +32,8 @@ export default class RuntimeTrace extends KitCommand {
     if (this.jsonEnabled()) return sections;
     const view = streamView({ width: flags.width, big: flags.big });
     for (const section of sections) {
-      this.log(chalk.bold(`kit-runtime ${VERB[section.verb] ?? section.verb}`) + (section.at ? chalk.dim(`  (${section.at})`) : ''));
+      const by = section.by === 'native' ? ', by the native fast path (native-rs/src/runtime), not Node' : '';
+      this.log(chalk.bold(`kit-runtime ${VERB[section.verb] ?? section.verb}`) + (section.at ? chalk.dim(`  (${section.at}${by})`) : ''));
       for (const event of section.events) this.log(renderEvent(event, { width: view.width, big: view.big }));
       this.log('');
     }

@@ -5,6 +5,7 @@ import { createGunzip } from 'node:zlib';
 import { stopIfInterrupted } from '../interrupts';
 import type { Budget } from '../limits';
 import { TarFormatError } from './header';
+import { ParallelSha256, SLOT_BYTES } from './parallel-hash';
 import { readTar, type TarEntry } from './reader';
 
 /** Bytes read so far out of a file's size; called as a large file is read. */
@@ -26,20 +27,38 @@ export interface ArchiveOptions {
 }
 
 /**
+ * A plain tar at least this large is hashed on a worker thread (a worker's
+ * start costs about what hashing 16 MiB on this thread does).
+ */
+export const PARALLEL_HASH_FROM = 16 << 20;
+
+/** One sha256, on this thread or on a worker. */
+interface Sha256 {
+  update(chunk: Buffer): void;
+  digest(): string;
+  end?(): void;
+}
+
+/**
  * Read a tar file from an open fd (taken over, closed at the end), gzipped
  * or not: gzip is recognised by its magic bytes (1f 8b), not by the file
  * name, and inflated as it streams. Both digests are computed on the way, so
- * a layer is read once. Ctrl-C or SIGTERM aborts the read at once.
+ * a layer is read once. A large plain tar is read into the shared memory of
+ * a worker thread that hashes it while this thread writes the files (see
+ * ParallelSha256). Ctrl-C or SIGTERM aborts the read at once.
  */
 export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchive {
   const gzipped = hasGzipMagic(fd);
   const total = fstatSync(fd).size;
-  const fileHash = createHash('sha256');
-  const tarHash = createHash('sha256');
+  // gzip's chunks are held by the inflate stream for a while: only a plain tar's may be read into the ring.
+  const parallel = !gzipped && total >= PARALLEL_HASH_FROM ? new ParallelSha256() : undefined;
+  const fileHash: Sha256 = parallel ?? hexHash();
+  const tarHash = hexHash();
+  const nextBuffer = parallel ? () => parallel.buffer() : () => Buffer.allocUnsafe(CHUNK);
   let done = 0;
   let closed = false;
   async function* fileChunks(): AsyncGenerator<Buffer> {
-    for await (const chunk of readChunks(fd, () => closed)) {
+    for await (const chunk of readChunks(fd, () => closed, nextBuffer)) {
       fileHash.update(chunk);
       done += chunk.length;
       options.onProgress?.(done, total);
@@ -63,19 +82,25 @@ export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchi
       // No read is in flight (they are synchronous), and none comes after: the fd number may be reused.
       closed = true;
       closeSync(fd);
+      fileHash.end?.(); // the worker finishes and exits, whether the digest is asked for or not
     }
   }
   let fileDigest: string | undefined;
   let tarDigest: string | undefined;
   return {
     entries: readTar(tarChunks()),
-    fileDigest: () => (fileDigest ??= `sha256:${fileHash.digest('hex')}`),
+    fileDigest: () => (fileDigest ??= `sha256:${fileHash.digest()}`),
     // Not gzipped, the tar is the file as stored: one hash serves both digests.
-    tarDigest: () => (tarDigest ??= gzipped ? `sha256:${tarHash.digest('hex')}` : (fileDigest ??= `sha256:${fileHash.digest('hex')}`)),
+    tarDigest: () => (tarDigest ??= gzipped ? `sha256:${tarHash.digest()}` : (fileDigest ??= `sha256:${fileHash.digest()}`)),
   };
 }
 
-const CHUNK = 1 << 20;
+function hexHash(): Sha256 {
+  const hash = createHash('sha256');
+  return { update: (chunk) => hash.update(chunk), digest: () => hash.digest('hex') };
+}
+
+const CHUNK = SLOT_BYTES;
 /** Reads between two turns of the event loop: 16 MiB, tens of milliseconds. */
 const CHUNKS_PER_TURN = 16;
 
@@ -86,12 +111,12 @@ const CHUNKS_PER_TURN = 16;
  * The event loop gets a turn every 16 MiB, so Ctrl-C and SIGTERM still stop
  * the import within one turn (their handlers run there).
  */
-async function* readChunks(fd: number, closed: () => boolean): AsyncGenerator<Buffer> {
+async function* readChunks(fd: number, closed: () => boolean, nextBuffer: () => Buffer): AsyncGenerator<Buffer> {
   for (let position = 0, n = 1; ; n++) {
     if (n % CHUNKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     if (closed()) return; // the reader stopped early (an error, a gzip stream torn down)
     stopIfInterrupted();
-    const chunk = Buffer.allocUnsafe(CHUNK);
+    const chunk = nextBuffer();
     const read = readSync(fd, chunk, 0, CHUNK, position);
     if (read === 0) return;
     position += read;

@@ -46,6 +46,21 @@ pub fn open_read(env: Env, path: String) -> napi::Result<i64> {
     ret(&env, "open", || sys::open::open_read(&path))
 }
 
+/// setns(open(path), nstype) on the calling thread. Used on the host only for
+/// CLONE_NEWPID, which the kernel allows a multi-threaded process and which
+/// changes only this thread's namespace for its next children (the clone of
+/// a container joining a PID namespace by path).
+#[napi]
+pub fn setns(env: Env, path: String, nstype: i64) -> napi::Result<i64> {
+    ret(&env, "setns", || sys::setns::setns(&path, nstype as u64))
+}
+
+/// setns(fd, nstype): back to the namespace an fd from openRead names.
+#[napi]
+pub fn setns_fd(env: Env, fd: i32, nstype: i64) -> napi::Result<i64> {
+    ret(&env, "setns", || sys::setns::setns_fd(fd, nstype as u64))
+}
+
 /// open_tree(path, OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC): a detached bind mount of `path`, as an fd.
 #[napi]
 pub fn open_tree_clone(env: Env, path: String) -> napi::Result<i64> {

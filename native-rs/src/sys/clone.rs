@@ -57,6 +57,8 @@ pub fn spawn(flags: u64, init: &str, fds: &[i32], die_with_parent: bool) -> SysR
     sources[..fds.len()].copy_from_slice(fds);
     let count = fds.len();
 
+    // A child that waits for its maps (user namespace) needs kit running meanwhile: a copy of kit's memory, as fork().
+    let shares_memory = userns_argv.is_none();
     let args = vec![decode::clone_flags(flags)];
     traced("clone", args, || unsafe {
         // Signals stay blocked across clone(): until the child has dropped
@@ -65,17 +67,67 @@ pub fn spawn(flags: u64, init: &str, fds: &[i32], die_with_parent: bool) -> SysR
         let all: u64 = !0;
         let mut old: u64 = 0;
         set_mask(&all, &mut old);
-        let pid = libc::syscall(SYS_clone, flags as i64, 0i64, 0i64, 0i64, 0i64);
-        if pid == 0 {
-            default_handlers();
-            set_mask(&old, std::ptr::null_mut());
-            child_exec(&path, &argv, userns_argv.as_ref(), &envp, &sources[..count], die_with_parent);
-        }
+        let child = Child { path: &path, argv: &argv, userns_argv: userns_argv.as_ref(), envp: &envp, sources: &sources[..count], die_with_parent, old_mask: old };
+        let pid = if shares_memory {
+            clone_vfork(flags, &child)
+        } else {
+            let pid = libc::syscall(SYS_clone, flags as i64, 0i64, 0i64, 0i64, 0i64);
+            if pid == 0 {
+                child.run();
+            }
+            pid
+        };
         let errno = super::errno();
         set_mask(&old, std::ptr::null_mut());
         *libc::__errno_location() = errno; // clone's, for the trace
         pid as i64
     })
+}
+
+/** What the child needs, all built before clone(): it only reads it. */
+struct Child<'a> {
+    path: &'a CString,
+    argv: &'a [*const c_char; 2],
+    userns_argv: Option<&'a [[*const c_char; 3]; 2]>,
+    envp: &'a [*const c_char; 1],
+    sources: &'a [i32],
+    die_with_parent: bool,
+    old_mask: u64,
+}
+
+impl Child<'_> {
+    /// In the child: Node's handlers dropped, the caller's signal mask back, then kit-init.
+    unsafe fn run(&self) -> ! {
+        default_handlers();
+        set_mask(&self.old_mask, std::ptr::null_mut());
+        child_exec(self.path, self.argv, self.userns_argv, self.envp, self.sources, self.die_with_parent)
+    }
+}
+
+/// The child's own stack while it shares kit's memory (it only runs a few raw calls, then execve).
+const VFORK_STACK: usize = 256 * 1024;
+
+/// clone() with CLONE_VM | CLONE_VFORK, as posix_spawn does: the child runs
+/// in kit's memory, on a stack of its own, and this thread sleeps until it
+/// has exec'd kit-init (or died), so nothing of kit's can change under it.
+/// A plain fork-like clone copies the page tables of all of Node's heap
+/// (milliseconds for a big process), then makes each page kit writes to
+/// before the child's exec a copy: here nothing is copied. Returns the pid,
+/// or -1 with errno set, as clone(2).
+unsafe fn clone_vfork(flags: u64, child: &Child) -> i64 {
+    let stack = libc::mmap(std::ptr::null_mut(), VFORK_STACK, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK, -1, 0);
+    if stack == libc::MAP_FAILED {
+        return -1;
+    }
+    extern "C" fn start(arg: *mut libc::c_void) -> libc::c_int {
+        unsafe { (*(arg as *const Child)).run() }
+    }
+    let top = (stack as *mut u8).add(VFORK_STACK) as *mut libc::c_void; // stacks grow down on every Linux architecture kit builds for
+    let pid = libc::clone(start, top, (flags as i32) | libc::CLONE_VM | libc::CLONE_VFORK, child as *const Child as *mut libc::c_void);
+    let errno = super::errno();
+    libc::munmap(stack, VFORK_STACK); // the child has exec'd or exited: its stack is no longer used
+    *libc::__errno_location() = errno;
+    pid as i64
 }
 
 /// rt_sigprocmask(SIG_SETMASK) of the calling thread, raw: no lock, no allocation.

@@ -19,3 +19,10 @@ pub fn setns(path: &str, nstype: u64) -> SysResult {
     unsafe { libc::close(fd) };
     result
 }
+
+/// setns(2) through an fd already open on a namespace file: how kit's own
+/// thread goes back to the PID namespace it had for its children, opened
+/// before it joined a container's (see core/engine/pid-join.ts).
+pub fn setns_fd(fd: i32, nstype: u64) -> SysResult {
+    traced("setns", vec![fd.to_string(), clone_flags(nstype)], || unsafe { libc::setns(fd, nstype as i32) as i64 })
+}

@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * kit-runtime is its own bundle, dist/kit-runtime.js (bin/bundle.js), and
+ * each verb evaluates only the modules it needs (core/runtime.ts): podman
+ * starts it once per verb. Which modules a verb evaluated is read from
+ * esbuild's module wrappers, counted by a copy of the bundle.
+ */
+const repo = join(__dirname, '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'kit-runtime-bundle-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** The bundle's modules `kit-runtime ARGS` evaluated (dist/core/... paths), with its exit code. */
+function evaluatedBy(args: string[]): { status: number | null; modules: string[] } {
+  const source = readFileSync(join(repo, 'dist', 'kit-runtime.js'), 'utf8');
+  const wrapper = 'return mod || (0, cb[__getOwnPropNames(cb)[0]])(';
+  expect(source).toContain(wrapper); // esbuild's __commonJS: each module runs on its first require
+  const counted = join(repo, 'dist', `kit-runtime.counted-${process.pid}.js`);
+  writeFileSync(counted, source.replace(wrapper, 'return mod || (globalThis.evaluated.push(__getOwnPropNames(cb)[0]), 0, cb[__getOwnPropNames(cb)[0]])('));
+  try {
+    const script = `globalThis.evaluated = []; process.on('exit', () => process.stderr.write('\\nEVALUATED ' + JSON.stringify(globalThis.evaluated) + '\\n')); require(${JSON.stringify(counted)}).main();`;
+    const r = spawnSync(process.execPath, ['-e', script, '--', '--root', join(work, 'root'), ...args], { encoding: 'utf8' });
+    return { status: r.status, modules: JSON.parse(/^EVALUATED (.*)$/m.exec(r.stderr)![1]) as string[] };
+  } finally {
+    rmSync(counted, { force: true });
+  }
+}
+
+test('the bundle holds kit-runtime and the part of core it uses, not the CLI', () => {
+  const source = readFileSync(join(repo, 'dist', 'kit-runtime.js'), 'utf8');
+  expect(source).toContain('"dist/core/oci/create.js"');
+  expect(source).not.toContain('"dist/bin/commands/run.js"');
+  expect(source).not.toContain('node_modules/@oclif/core');
+});
+
+test.each([['state'], ['start'], ['kill'], ['delete']])('%s loads no engine, image, network or config-schema code', (verb) => {
+  const { status, modules } = evaluatedBy([verb, 'kit-no-such-container']);
+  expect(status).toBe(1); // no such container: the error path is the one a verb always starts on
+  expect(modules).toContain('dist/core/runtime.js');
+  const heavy = modules.filter((m) => /dist\/core\/(engine\/run|plan\/|image\/|network\/|build\/|oci\/(config|create|to-spec)\.js)|node_modules\/zod/.test(m));
+  expect(heavy).toEqual([]);
+});
