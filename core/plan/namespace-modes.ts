@@ -2,7 +2,6 @@ import { hostname as osHostname } from 'node:os';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec, Namespace } from '../spec';
-import { JOINABLE } from './join-namespaces';
 import { networkContainer } from './network';
 
 /** docker run --pid, --ipc, --uts as given on the command line. */
@@ -31,10 +30,7 @@ export function namespaceModes(modes: NamespaceModes, spec: Pick<ContainerSpec, 
     const pid = modes.pid;
     if (pid !== 'host' && !/^container:.+/.test(pid)) throw new KitError(`bad --pid value '${pid}'`, 'use host or container:NAME');
     if (pid === 'host' && userns) throw new KitError("--pid host cannot be used in a user namespace: its root would see and signal the host's processes it cannot own", process.getuid?.() === 0 ? 'drop --userns/--uidmap, or --pid host' : 'run it with sudo, without --userns');
-    if (pid !== 'host') {
-      if (!JOINABLE.includes('pid')) throw new KitError(`--pid ${pid}: kit cannot join another container's PID namespace yet`, 'run the command in that container with kit exec, or use --pid host');
-      networkContainer(pid.slice('container:'.length), paths, '--pid');
-    }
+    if (pid !== 'host') networkContainer(pid.slice('container:'.length), paths, '--pid');
     drop.add('pid');
     out.pidMode = pid;
   }

@@ -11,13 +11,18 @@ const shell = (args: string[], script: string) => run([...args, 'base', 'sh', '-
 
 beforeAll(() => expect(kit(['image', 'ls'], kr.env).status).toBe(0)); // builds base once
 
-test('--pid host sees the host\'s processes (this test\'s own pid); without it the container sees only its own; refused with --userns', () => {
+test('--pid host sees the host\'s processes (this test\'s own pid), container:NAME another\'s; without it the container sees only its own; refused with --userns', () => {
   const mine = new RegExp(`^\\s*${process.pid}\\s`, 'm');
   expect(shell(['--pid', 'host'], 'ps -o pid,comm').stdout).toMatch(mine);
   expect(shell([], 'ps -o pid,comm').stdout).not.toMatch(mine);
+  // --pid container:NAME: the other's processes, its sleep as PID 1
+  expect(kit(['run', '-d', '--name', 'piddonor', 'base', 'sleep', '300'], kr.env).status).toBe(0);
+  expect(shell(['--pid', 'container:piddonor'], 'ps -o pid,comm').stdout).toMatch(/^\s*1 sleep$/m);
+  expect(kit(['rm', '-f', 'piddonor'], kr.env).status).toBe(0);
   expectRunRefused(kr, [
     [['--pid', 'host', '--userns', 'auto'], /^kit: --pid host cannot be used in a user namespace.*; drop --userns/],
     [['--pid', 'nope'], /^kit: bad --pid value 'nope'; use host or container:NAME\n$/],
+    [['--pid', 'container:nosuch'], /^kit: --pid container:nosuch: no running container named 'nosuch'/],
   ]);
 });
 
