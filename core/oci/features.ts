@@ -15,7 +15,7 @@ export function runtimeFeatures(): Record<string, unknown> {
     hooks: [...HOST_HOOKS],
     mountOptions: ['bind', 'rbind', 'ro', 'rw', 'rprivate', 'private', 'nosuid', 'nodev', 'noexec'],
     linux: {
-      namespaces: ['pid', 'network', 'mount', 'ipc', 'uts', 'cgroup'],
+      namespaces: ['pid', 'network', 'mount', 'ipc', 'uts', 'cgroup', 'user', 'time'],
       capabilities: CAPABILITIES.map((c) => `CAP_${c}`),
       cgroup: { v1: true, v2: true, systemd: false, systemdUser: false },
       seccomp: { enabled: true, actions: ['SCMP_ACT_ALLOW', 'SCMP_ACT_ERRNO', 'SCMP_ACT_KILL', 'SCMP_ACT_KILL_PROCESS', 'SCMP_ACT_KILL_THREAD', 'SCMP_ACT_LOG', 'SCMP_ACT_TRACE'] },
