@@ -96,6 +96,8 @@ export interface ContainerSpec {
   sysctls?: Record<string, string>;
   /** A time namespace of its own, with these clock offsets (an OCI config's linux.timeOffsets; core/plan/timens.ts). */
   timeOffsets?: { monotonic?: ClockOffset; boottime?: ClockOffset };
+  /** An existing time namespace the container joins by path (linux.namespaces time path), instead of timeOffsets in a new one. */
+  joinTime?: string;
   /** Existing namespaces the container joins by path (setns) instead of getting new ones (linux.namespaces[].path). */
   joinNamespaces?: Array<{ namespace: Namespace; path: string }>;
 }
