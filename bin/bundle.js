@@ -76,4 +76,4 @@ function bundle(name, build, meta) {
 // KIT_BUNDLE_META=FILE: what went into the CLI's bundle and how big (esbuild's metafile, for its analyzer).
 bundle('kit.js', { stdin: { contents: entry, resolveDir: dist, sourcefile: 'kit-entry.js', loader: 'js' } }, process.env.KIT_BUNDLE_META);
 // kit-runtime (bin/kit-runtime.js loads it): its verbs and what of core they use (core/runtime.ts).
-bundle('kit-runtime.js', { entryPoints: [join(root, 'bin', 'runtime-cli.js')] });
+bundle('kit-runtime.js', { entryPoints: [join(root, 'bin', 'runtime-cli.js')], alias: { 'node:child_process': join(root, 'bin', 'lazy-child-process.js') } });

@@ -133,7 +133,8 @@ function main() {
   let netns;
   const podmanBefore = podmanRules();
   try {
-    unmounts.push(stateTmpfs(join(work, 'kit', 'run')), stateTmpfs(join(work, 'podman-run')));
+    // kit-runtime's --root too: its default, /run/kit-runtime, is on a tmpfs, as runc's /run/runc
+    unmounts.push(stateTmpfs(join(work, 'kit', 'run')), stateTmpfs(join(work, 'podman-run')), stateTmpfs(join(work, 'kit-runtime')));
     must([...kit, 'image', 'ls'], { env: kitEnv }); // builds base
     exportBase(kitEnv, work);
     pm = podman(work, join(work, 'podman-run'));

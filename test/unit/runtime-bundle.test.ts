@@ -43,3 +43,13 @@ test.each([['state'], ['start'], ['kill'], ['delete']])('%s loads no engine, ima
   const heavy = modules.filter((m) => /dist\/core\/(engine\/run|plan\/|image\/|network\/|build\/|oci\/(config|create|to-spec)\.js)|node_modules\/zod/.test(m));
   expect(heavy).toEqual([]);
 });
+
+test("node:child_process is loaded on first use only (bin/lazy-child-process.js): create spawns nothing unless a hook runs", () => {
+  const source = readFileSync(join(repo, 'dist', 'kit-runtime.js'), 'utf8');
+  expect(source).not.toContain('require("node:child_process")');
+  const script = `const cp = require(${JSON.stringify(join(repo, 'bin', 'lazy-child-process.js'))});
+    const before = process.moduleLoadList.some((m) => m.endsWith(' child_process'));
+    const r = cp.spawnSync('sh', ['-c', 'exit 3']);
+    process.stdout.write(JSON.stringify([before, r.status, process.moduleLoadList.some((m) => m.endsWith(' child_process'))]));`;
+  expect(JSON.parse(spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout)).toEqual([false, 3, true]);
+});
