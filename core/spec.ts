@@ -68,6 +68,8 @@ export interface ContainerSpec {
   userns?: UsernsMode;
   /** The command's user (an OCI config's process.user); unset: root. Set by kit-init just before exec. */
   user?: { uid: number; gid: number; groups: number[] };
+  /** docker run --group-add as given (kit inspect's GroupAdd); their gids are in user.groups. */
+  groupAdd?: string[];
   /** The command's file-creation mask (process.user.umask); unset: kit-init's own. */
   umask?: number;
   /** The OOM killer's bias for the command (process.oomScoreAdj, -1000..1000). */
@@ -98,8 +100,38 @@ export interface ContainerSpec {
   timeOffsets?: { monotonic?: ClockOffset; boottime?: ClockOffset };
   /** An existing time namespace the container joins by path (linux.namespaces time path), instead of timeOffsets in a new one. */
   joinTime?: string;
+  /** docker run --pid, --ipc, --uts as given (host, container:NAME, none...): shown by kit inspect; the plan follows namespaces and joinNamespaces. */
+  pidMode?: string;
+  ipcMode?: string;
+  utsMode?: string;
+  /** docker run --shm-size: the size of the container's /dev/shm tmpfs, bytes (default 64 MiB). */
+  shmSize?: number;
+  /**
+   * What /dev/shm is: a tmpfs of its own (default), the host's /dev/shm or
+   * another container's bound in (--ipc host|container:NAME: a host path),
+   * or nothing (--ipc none).
+   */
+  shmSource?: string | 'none';
+  /** docker run --domainname: the NIS domain name of its UTS namespace. */
+  domainname?: string;
+  /** docker run --device: host device nodes made (or bound) in the container's /dev, and allowed by its device rules. */
+  devices?: DeviceMapping[];
   /** Existing namespaces the container joins by path (setns) instead of getting new ones (linux.namespaces[].path). */
   joinNamespaces?: Array<{ namespace: Namespace; path: string }>;
+}
+
+/** One --device HOST[:CTR[:PERMS]]: the host node's type and numbers, read when the flag was given. */
+export interface DeviceMapping {
+  hostPath: string;
+  /** Absolute, inside the container (under /dev). */
+  path: string;
+  type: 'c' | 'b';
+  major: number;
+  minor: number;
+  /** The host node's permission bits, given to the container's. */
+  fileMode: number;
+  /** r, w, m: what the device rules allow on it (Docker's default rwm). */
+  access: string;
 }
 
 /** How far a time namespace's clock is ahead of the host's (negative: behind). */

@@ -1,12 +1,12 @@
 import { Args, Flags } from '@oclif/core';
-import { ensureImage, ImageStore, KitError, kitPaths, recordingHeader, runAttached, runContainer, shellStatus, specFromImage, withHome } from '../../core';
+import { ensureImage, ImageStore, KitError, kitPaths, newContainerId, recordingHeader, runAttached, runContainer, shellStatus, specFromImage, withHome } from '../../core';
 import type { AttachEnd, ContainerSpec, KitPaths, RunRecord, TraceEvent } from '../../core';
 import { outputWidth } from '../flags/view';
 import { PlainRunPrinter, processOutput } from '../render/run-plain';
 import { kitInvocation } from '../invocation';
 import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
-import { cgroupFlags, resourcesFromFlags, rootlessResources } from '../flags/cgroups';
+import { cgroupFlags, resourcesFromFlags, rootlessResources, warnIgnoredLimits } from '../flags/cgroups';
 import { containerFlags, processSpec, runRequest } from '../flags/container';
 import { keepAfterExit, lifecycleFlags, logOptions, restartOption, shimCommand, startContainer } from '../flags/lifecycle';
 import { hostNetworkHostname, networkFlags, networkSpec, publishAll } from '../flags/network';
@@ -17,6 +17,9 @@ import { detachKeys, detachKeysFlag, interactiveOption, stdinOption, terminalFla
 import { mountsFromFlags, volumeFlags } from '../flags/volumes';
 import { usernsFlags, usernsSpec } from '../flags/userns';
 import { optionNames, splitAtFirstArg } from '../flags/split-argv';
+import { namespaceFlags, namespaceSpec } from '../flags/namespaces';
+import { deviceFlags, deviceSpec } from '../flags/devices';
+import { cidfileFlag, writeCidfile } from '../flags/cidfile';
 
 export default class RunCommand extends KitCommand {
   static summary = 'Run a command in a new container made from an image.';
@@ -58,6 +61,9 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     ...metadataFlags,
     ...securityFlags,
     ...usernsFlags,
+    ...namespaceFlags,
+    ...deviceFlags,
+    ...cidfileFlag,
     trace: Flags.boolean({ default: false, description: 'print every syscall kit makes (host and container side) on stderr' }),
     record: Flags.string({ description: 'also write the run (trace, output, exit) to this file for `kit replay`; the container then gets no terminal of its own, stdin is /dev/null' }),
   };
@@ -74,9 +80,10 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     const image = await ensureImage(paths, args.image);
     const fromImage = specFromImage(image, runRequest(flags, command));
     const roots = new ImageStore(paths).layerDirs(image).reverse();
+    const userns = usernsSpec(flags, fromImage.namespaces);
     const spec = {
       ...fromImage,
-      ...usernsSpec(flags, fromImage.namespaces),
+      ...userns,
       resources: rootlessResources(resourcesFromFlags(flags)),
       ...networkSpec(flags),
       ...storageSpec(flags),
@@ -90,10 +97,13 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       ...ttyOption(flags),
       ...interactiveOption(flags),
       ...mountsFromFlags(flags),
+      ...deviceSpec(flags),
       keepLayer: keepAfterExit(flags),
     };
     spec.ports = publishAll(flags, image, spec.ports);
     if (spec.network === 'host') spec.hostname = hostNetworkHostname(flags.hostname);
+    Object.assign(spec, namespaceSpec(flags, { ...spec, ...userns }, paths));
+    warnIgnoredLimits(spec.resources);
     const json = this.jsonEnabled();
     if (flags.record && flags.detach) throw new KitError('--record records a run in the foreground', 'drop -d (a detached container\'s output is in `kit logs`)');
     // Only a recording has a header (its host facts, how kit was invoked: a walk of PATH).
@@ -105,11 +115,14 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       printer?.feed(record);
     };
     const keys = detachKeys(flags);
-    return startContainer(this, spec, flags, async () => {
+    const id = newContainerId();
+    const removeCidfile = writeCidfile(flags.cidfile, id);
+    return startContainer(this, spec, { ...flags, id }, async () => {
       // -it: a shim owns the container and this kit attaches to it, so Ctrl-P Ctrl-Q can leave it running.
-      if (flags.tty && flags.interactive && !json && !session) return this.runAttached(spec, paths, keys, emit, flags.trace);
+      if (flags.tty && flags.interactive && !json && !session) return this.runAttached(spec, paths, keys, emit, flags.trace, id);
       try {
         const result = await runContainer(spec, {
+          id,
           paths,
           stdio: json || session ? 'capture' : 'inherit',
           ...stdinOption(flags),
@@ -119,11 +132,15 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
         });
         if (result.notes.length) emit({ type: 'notes', notes: result.notes });
         emit({ type: 'end', result, failed: result.failed });
+        if (result.failed) removeCidfile(); // the plan stopped before the command ran
         process.exitCode = shellStatus(result);
         return result;
       } finally {
         await session?.finish();
       }
+    }).catch((err) => {
+      removeCidfile(); // as Docker: a container that did not start leaves no id file
+      throw err;
     });
   }
 
@@ -132,9 +149,9 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
    * -d) and this kit is attached to it until the command ends (its exit code
    * is kit's) or the detach keys leave it running (kit attach goes back).
    */
-  private async runAttached(spec: ContainerSpec, paths: KitPaths, keys: Buffer, emit: (record: RunRecord) => void, trace: boolean): Promise<AttachEnd> {
+  private async runAttached(spec: ContainerSpec, paths: KitPaths, keys: Buffer, emit: (record: RunRecord) => void, trace: boolean, id: string): Promise<AttachEnd> {
     const onEvent = trace ? (event: TraceEvent) => emit({ type: 'trace', event }) : undefined;
-    const end = await runAttached(spec, shimCommand(this), paths, { tty: true, stdin: true, detachKeys: keys, onEvent });
+    const end = await runAttached(spec, shimCommand(this), paths, { tty: true, stdin: true, detachKeys: keys, onEvent }, id);
     if ('detached' in end) {
       process.stderr.write('read escape sequence\n');
       return end;

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { KitError, parseBytes, parseNumber, type Resources } from '../../core';
+import { cgroupHost, KitError, parseBytes, parseNumber, type Resources } from '../../core';
 
 /**
  * `docker run`'s resource flags, for `kit run`. Values are parsed here and
@@ -15,12 +15,14 @@ export const cgroupFlags = {
   'cpu-shares': Flags.string({ helpGroup: 'CGROUP', description: 'relative CPU weight under contention (default 1024)' }),
   memory: Flags.string({ char: 'm', helpGroup: 'CGROUP', description: 'memory limit, e.g. 64m (past it: reclaim, then the OOM killer)' }),
   'memory-swap': Flags.string({ helpGroup: 'CGROUP', description: 'memory plus swap, e.g. 128m; -1 = unlimited swap' }),
+  'memory-reservation': Flags.string({ helpGroup: 'CGROUP', description: 'a soft memory limit, e.g. 32m: when the host runs short, reclaim pushes the container back under it (v1 memory.soft_limit_in_bytes, v2 memory.low)' }),
+  'oom-kill-disable': Flags.boolean({ helpGroup: 'CGROUP', description: "past --memory, the OOM killer leaves the container's processes alone: they wait for memory instead (cgroup v1 memory.oom_control; v2 has no such switch)" }),
   'pids-limit': Flags.string({ helpGroup: 'CGROUP', description: 'most processes at once (fork fails past it)' }),
   'cpuset-cpus': Flags.string({ helpGroup: 'CGROUP', description: 'CPUs it may run on, e.g. 0 or 0-1' }),
   'cgroup-driver': Flags.string({ helpGroup: 'CGROUP', options: ['v1', 'v2'], description: 'use this cgroup hierarchy instead of the detected one' }),
 };
 
-type CgroupFlagValues = { [K in keyof typeof cgroupFlags]?: string };
+type CgroupFlagValues = { [K in Exclude<keyof typeof cgroupFlags, 'oom-kill-disable'>]?: string } & { 'oom-kill-disable'?: boolean };
 
 /** The parsed flags as spec.resources: every container gets cgroups of its own, as with Docker. */
 /**
@@ -36,7 +38,7 @@ export function rootlessResources(resources: Resources): Resources | undefined {
 }
 
 export function resourcesFromFlags(flags: CgroupFlagValues): Resources {
-  const int = (flag: keyof CgroupFlagValues) => (flags[flag] === undefined ? undefined : parseNumber(`--${flag}`, flags[flag]!, true));
+  const int = (flag: 'cpu-quota' | 'cpu-period' | 'cpu-shares' | 'pids-limit') => (flags[flag] === undefined ? undefined : parseNumber(`--${flag}`, flags[flag]!, true));
   const swap = flags['memory-swap'];
   return {
     cpuQuota: int('cpu-quota'),
@@ -45,8 +47,20 @@ export function resourcesFromFlags(flags: CgroupFlagValues): Resources {
     cpuShares: int('cpu-shares'),
     memory: flags.memory === undefined ? undefined : parseBytes('--memory', flags.memory),
     memorySwap: swap === undefined ? undefined : swap.trim() === '-1' ? -1 : parseBytes('--memory-swap', swap),
+    memoryReservation: flags['memory-reservation'] === undefined ? undefined : parseBytes('--memory-reservation', flags['memory-reservation']),
+    oomKillDisable: flags['oom-kill-disable'] || undefined,
     pidsLimit: int('pids-limit'),
     cpusetCpus: flags['cpuset-cpus'],
     driver: flags['cgroup-driver'] as Resources['driver'],
   };
+}
+
+/**
+ * cgroup v2 has no OOM-killer switch: like Docker, kit runs the container
+ * without it and says so on stderr, rather than pretend.
+ */
+export function warnIgnoredLimits(resources: Resources | undefined): void {
+  if (!resources?.oomKillDisable) return;
+  const v2 = resources.driver === 'v2' || (resources.driver === undefined && cgroupHost().layout === 'v2');
+  if (v2) process.stderr.write('kit: warning: --oom-kill-disable is ignored: cgroup v2 has no switch to keep the OOM killer away (as Docker, the container runs without it)\n');
 }

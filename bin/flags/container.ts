@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { readFileSync, statSync } from 'node:fs';
-import { KitError, parseUlimit, parseUser, resolveUser, type ContainerSpec, type ExecProcess, type RunRequest } from '../../core';
+import { KitError, parseUlimit, parseUser, resolveGroup, resolveUser, type ContainerSpec, type ExecProcess, type RunRequest } from '../../core';
 
 /**
  * `kit run` flags about the container's process, Docker's names. Other
@@ -16,6 +16,7 @@ export const containerFlags = {
   name: Flags.string({ description: 'a name for the container (default: its id)' }),
   user: Flags.string({ char: 'u', helpValue: 'UID[:GID]|NAME[:GROUP]', description: "run the command as this user: setgroups, setresgid, setresuid after the capability sets, so it keeps none; names from the image's /etc/passwd and /etc/group (docker run -u)" }),
   ulimit: Flags.string({ multiple: true, multipleNonGreedy: true, helpValue: 'NAME=SOFT[:HARD]', description: 'a resource limit kit-init sets with setrlimit before the exec: nofile, nproc, core, stack, fsize, ... (-1 = unlimited; docker run --ulimit)' }),
+  'group-add': Flags.string({ multiple: true, multipleNonGreedy: true, helpValue: 'GROUP', description: "one more supplementary group for the command, a gid or a name from the image's /etc/group (docker run --group-add)" }),
   init: Flags.boolean({ default: false, description: 'run a tiny init as PID 1 (kit-init stays, reaps orphans, passes signals on) and the command as its child (docker run --init)' }),
 };
 
@@ -24,12 +25,20 @@ export const containerFlags = {
  * before anything is made). `roots` are the image's layers, top first, where
  * a -u name is looked up.
  */
-export function processSpec(flags: { user?: string; ulimit?: string[]; init?: boolean }, roots: string[]): Pick<ContainerSpec, 'user' | 'rlimits' | 'init'> {
+export function processSpec(flags: { user?: string; ulimit?: string[]; init?: boolean; 'group-add'?: string[] }, roots: string[]): Pick<ContainerSpec, 'user' | 'rlimits' | 'init' | 'groupAdd'> {
   return {
-    ...(flags.user !== undefined ? { user: resolveUser(parseUser(flags.user), roots) } : {}),
+    ...userSpec(flags, roots),
     ...(flags.ulimit?.length ? { rlimits: flags.ulimit.map(parseUlimit) } : {}),
     ...(flags.init ? { init: true } : {}),
   };
+}
+
+/** -u and --group-add: the groups add to the user's (root's from the image without -u), as Docker. */
+function userSpec(flags: { user?: string; 'group-add'?: string[] }, roots: string[]): Pick<ContainerSpec, 'user' | 'groupAdd'> {
+  const added = (flags['group-add'] ?? []).map((g) => resolveGroup(g, roots));
+  if (flags.user === undefined && !added.length) return {};
+  const user = resolveUser(parseUser(flags.user ?? '0'), roots);
+  return { user: { ...user, groups: [...new Set([...user.groups, ...added])] }, ...(added.length ? { groupAdd: flags['group-add'] } : {}) };
 }
 
 export function runRequest(flags: { env?: string[]; 'env-file'?: string[]; workdir?: string; hostname?: string; name?: string; entrypoint?: string }, command: string[]): RunRequest {

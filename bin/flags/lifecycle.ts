@@ -70,11 +70,11 @@ export function logOptions(flags: { 'log-opt'?: string[] }): { logMaxBytes?: num
 export async function startContainer<T>(
   command: Command,
   spec: ContainerSpec,
-  flags: { detach: boolean },
+  flags: { detach: boolean; id?: string },
   foreground: () => Promise<T>,
 ): Promise<T | Detached> {
   if (!flags.detach) return foreground();
-  const started = await startDetached(spec, shimCommand(command), kitPaths());
+  const started = await startDetached(spec, shimCommand(command), kitPaths(), flags.id);
   if (!command.jsonEnabled()) command.log(started.id);
   return started;
 }

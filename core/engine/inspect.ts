@@ -3,7 +3,8 @@ import { containerCgroups } from '../cgroups/container';
 import { liveLeases } from '../network/ipam';
 import { formatPort } from '../network/ports';
 import type { KitPaths } from '../paths';
-import { NAMESPACES } from '../spec';
+import { NAMESPACES, type ContainerSpec } from '../spec';
+import { DEFAULT_SHM_BYTES } from '../plan/dev';
 import { containerLayerDir, lookupContainerLayer } from '../storage/containers';
 import { driverNamed } from '../storage/drivers';
 import { info } from './list';
@@ -44,12 +45,27 @@ export function inspectContainer(paths: KitPaths, ref: ContainerRef): Record<str
     AutoRemove: c.autoRemove,
     LogPath: logFile(paths, c.id),
     Config: { Hostname: spec.hostname ?? c.id, Env: spec.env, Cmd: spec.command, WorkingDir: spec.workdir ?? '', Image: spec.image ?? null, Labels: spec.labels ?? {}, User: spec.user ? `${spec.user.uid}:${spec.user.gid}` : '', StopSignal: spec.stopSignal ?? 'SIGTERM', StopTimeout: spec.stopTimeout ?? 10 },
-    HostConfig: { NetworkMode: spec.network ?? null, PortBindings: (spec.ports ?? []).map(formatPort), Resources: spec.resources ?? null, StorageDriver: spec.storageDriver ?? null, ReadonlyRootfs: spec.readOnly ?? false, Init: spec.init ?? false, Ulimits: (spec.rlimits ?? []).map((u) => ({ Name: u.name.slice(7).toLowerCase(), Soft: u.soft, Hard: u.hard })), ExtraHosts: (spec.extraHosts ?? []).map((h) => `${h.name}:${h.address}`), Dns: spec.dns ?? [] },
+    HostConfig: { NetworkMode: spec.network ?? null, PortBindings: (spec.ports ?? []).map(formatPort), Resources: spec.resources ?? null, StorageDriver: spec.storageDriver ?? null, ReadonlyRootfs: spec.readOnly ?? false, Init: spec.init ?? false, Ulimits: (spec.rlimits ?? []).map((u) => ({ Name: u.name.slice(7).toLowerCase(), Soft: u.soft, Hard: u.hard })), ExtraHosts: (spec.extraHosts ?? []).map((h) => `${h.name}:${h.address}`), Dns: spec.dns ?? [], ...namespaceHostConfig(spec) },
     NetworkSettings: { IPAddress: lease?.address ?? '', Ports: (spec.ports ?? []).map(formatPort) },
     Namespaces: pid ? namespacesOf(pid) : {},
     Cgroups: cgroupPaths(spec, c.id),
     GraphDriver: graphDriver(paths, c.id),
     StateDir: ref.running ? c.stateDir : null,
+  };
+}
+
+/** docker inspect's HostConfig fields of --pid, --ipc, --uts, --sysctl, --device, --group-add, --shm-size and the memory flags. */
+function namespaceHostConfig(spec: ContainerSpec): Record<string, unknown> {
+  return {
+    PidMode: spec.pidMode ?? '',
+    IpcMode: spec.ipcMode ?? 'private',
+    UTSMode: spec.utsMode ?? '',
+    Sysctls: spec.sysctls ?? {},
+    Devices: (spec.devices ?? []).map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.path, CgroupPermissions: d.access })),
+    GroupAdd: spec.groupAdd ?? [],
+    ShmSize: spec.shmSource ? 0 : (spec.shmSize ?? DEFAULT_SHM_BYTES),
+    OomKillDisable: spec.resources?.oomKillDisable ?? false,
+    MemoryReservation: spec.resources?.memoryReservation ?? 0,
   };
 }
 

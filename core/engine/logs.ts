@@ -9,6 +9,19 @@ export type { LogEntry } from './log-file';
 export interface LogOptions {
   /** Only the last N lines (docker logs --tail). */
   tail?: number;
+  /** Only lines written at or after this time, ms since the epoch (docker logs --since). */
+  since?: number;
+  /** Only lines written at or before this time (docker logs --until); -f stops once it has passed. */
+  until?: number;
+}
+
+/** --since and --until as a test of an entry's time. */
+function inWindow(options: LogOptions): (entry: LogEntry) => boolean {
+  if (options.since === undefined && options.until === undefined) return () => true;
+  return (entry) => {
+    const t = Date.parse(entry.time);
+    return (options.since === undefined || t >= options.since) && (options.until === undefined || t <= options.until);
+  };
 }
 
 /**
@@ -17,7 +30,7 @@ export interface LogOptions {
  * terminal of the kit that ran it: it has none).
  */
 export function readLogs(paths: KitPaths, id: string, options: LogOptions = {}): LogEntry[] {
-  const entries = readLogEntries(logFile(paths, id));
+  const entries = readLogEntries(logFile(paths, id)).filter(inWindow(options));
   return options.tail === undefined ? entries : entries.slice(Math.max(0, entries.length - options.tail));
 }
 
@@ -29,12 +42,13 @@ export async function followLogs(paths: KitPaths, id: string, onEntry: (entry: L
   const file = logFile(paths, id);
   const tail = new LogTail(file);
   try {
-    const first = [...readLogEntries(`${file}.1`), ...tail.next()];
+    const shown = inWindow(options);
+    const first = [...readLogEntries(`${file}.1`), ...tail.next()].filter(shown);
     for (const entry of options.tail === undefined ? first : first.slice(Math.max(0, first.length - options.tail))) onEntry(entry);
     for (;;) {
       const ended = !existsSync(containerDir(paths, id));
-      for (const entry of tail.next()) onEntry(entry);
-      if (ended) return;
+      for (const entry of tail.next().filter(shown)) onEntry(entry);
+      if (ended || (options.until !== undefined && Date.now() > options.until)) return;
       await sleep(100);
     }
   } finally {

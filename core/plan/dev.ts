@@ -1,9 +1,11 @@
 import { MS, S_IF } from '../linux';
+import { hasNamespace, type ContainerSpec } from '../spec';
+import { boundDevice, deviceNodeSteps } from './device-nodes';
 import type { ContainerStep } from './plan';
 import { inRootfs } from './rootfs-path';
 
 /** The device nodes every container gets (the list in libcontainer's SPEC.md): name, major, minor. */
-const DEVICES: Array<[string, number, number]> = [
+export const DEVICES: Array<[string, number, number]> = [
   ['null', 1, 3],
   ['zero', 1, 5],
   ['full', 1, 7],
@@ -12,18 +14,8 @@ const DEVICES: Array<[string, number, number]> = [
   ['tty', 5, 0],
 ];
 
-/**
- * In a user namespace mknod of a device is refused (CAP_MKNOD counts only
- * in the host's namespace: a device node would open the host's hardware).
- * So, as runc does there, an empty file is bind-mounted over by the host's
- * own node: the same device, opened with the container's own permissions.
- */
-function boundDevice(name: string, path: string): ContainerStep[] {
-  return [
-    { op: 'mknod', path, mode: S_IF.REG | 0o666, major: 0, minor: 0, why: `user namespace: no device nodes may be made here; an empty file as the mount point for /dev/${name}` },
-    { op: 'mount', source: `/dev/${name}`, target: path, fstype: '', flags: MS.BIND, data: '', why: `bind the host's /dev/${name} over it (what runc does in a user namespace)` },
-  ];
-}
+/** Docker's default /dev/shm: 64 MiB. */
+export const DEFAULT_SHM_BYTES = 64 * 1024 * 1024;
 
 const LINKS: Array<[string, string]> = [
   ['/proc/self/fd', 'fd'],
@@ -38,7 +30,8 @@ const LINKS: Array<[string, string]> = [
  * Plus a private devpts (newinstance: ptys numbered from 0, unseen by the
  * host), /dev/shm for POSIX shared memory, and the usual symlinks.
  */
-export function devSteps(userNamespace = false): ContainerStep[] {
+export function devSteps(spec: ContainerSpec): ContainerStep[] {
+  const userNamespace = hasNamespace(spec, 'user');
   const dev = (name: string) => inRootfs(`/dev/${name}`);
   return [
     {
@@ -47,15 +40,33 @@ export function devSteps(userNamespace = false): ContainerStep[] {
         ? "a fresh tmpfs over /dev: none of the host's devices are in it. Mounted in a user namespace, the kernel makes it nodev, and mknod of a device is refused here: without root (no cgroup for device rules) that is what keeps the host's devices out"
         : "a fresh tmpfs over /dev: none of the host's devices are in it",
     },
-    ...DEVICES.flatMap(([name, major, minor]): ContainerStep[] => (userNamespace ? boundDevice(name, dev(name)) : [
+    ...DEVICES.flatMap(([name, major, minor]): ContainerStep[] => (userNamespace ? boundDevice(`/dev/${name}`, dev(name)) : [
       { op: 'mknod', path: dev(name), mode: S_IF.CHR | 0o666, major, minor, why: `create /dev/${name}: a character device (${major}, ${minor}) every program expects` },
       { op: 'chmod', path: dev(name), mode: 0o666, why: 'mknod applied the umask: make it usable by every user, as on the host' },
     ])),
     { op: 'mkdir', path: dev('pts'), mode: 0o755, why: 'mount point for the pseudo-terminals' },
     { op: 'mount', source: 'devpts', target: dev('pts'), fstype: 'devpts', flags: MS.NOSUID | MS.NOEXEC, data: 'newinstance,ptmxmode=0666,mode=0620', why: "a devpts instance of the container's own: its ptys are not the host's" },
     { op: 'symlink', target: 'pts/ptmx', linkpath: dev('ptmx'), why: "/dev/ptmx -> pts/ptmx: opening it makes a new pty in the container's devpts" },
-    { op: 'mkdir', path: dev('shm'), mode: 0o1777, why: 'mount point for POSIX shared memory' },
-    { op: 'mount', source: 'shm', target: dev('shm'), fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: 'mode=1777,size=65536k', why: 'a private /dev/shm: shared memory stays inside the container' },
+    ...shmSteps(spec),
+    ...deviceNodeSteps(spec),
     ...LINKS.map(([target, name]): ContainerStep => ({ op: 'symlink', target, linkpath: dev(name), why: `/dev/${name} -> ${target}, as every Linux system has it` })),
   ];
+}
+
+/**
+ * /dev/shm, where POSIX shared memory lives: a tmpfs of the container's own
+ * (--shm-size sets its size); with --ipc host or container:NAME the other
+ * side's /dev/shm, bound in, as Docker does, so shm_open sees the same
+ * objects as the shared IPC namespace; with --ipc none, none at all.
+ */
+function shmSteps(spec: ContainerSpec): ContainerStep[] {
+  if (spec.shmSource === 'none') return [];
+  const target = inRootfs('/dev/shm');
+  const mkdir: ContainerStep = { op: 'mkdir', path: target, mode: 0o1777, why: 'mount point for POSIX shared memory' };
+  if (spec.shmSource) {
+    return [mkdir, { op: 'mount', source: spec.shmSource, target, fstype: '', flags: MS.BIND, data: '', why: `--ipc ${spec.ipcMode}: bind ${spec.shmSource} as /dev/shm, so POSIX shared memory is shared with the IPC namespace it joins` }];
+  }
+  const kib = Math.ceil((spec.shmSize ?? DEFAULT_SHM_BYTES) / 1024);
+  const why = spec.shmSize === undefined ? 'a private /dev/shm: shared memory stays inside the container' : `a private /dev/shm of ${kib} KiB (--shm-size): shared memory stays inside the container, and past its size writes fail with ENOSPC`;
+  return [mkdir, { op: 'mount', source: 'shm', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: `mode=1777,size=${kib}k`, why }];
 }

@@ -2,6 +2,7 @@ import { containerCgroups } from '../cgroups/container';
 import { DEFAULT_DEVICE_RULES, deviceRuleText, type DeviceRule } from '../security/devices';
 import { confinement } from '../security/options';
 import { hasNamespace, type ContainerSpec } from '../spec';
+import { deviceMappingRules } from './device-nodes';
 import type { PlanPart } from './plan';
 
 /**
@@ -31,9 +32,9 @@ export function planDevices(spec: ContainerSpec, id: string): PlanPart {
   };
 }
 
-/** The allow-list: an OCI config's (kit-runtime) or Docker's defaults. */
+/** The allow-list: an OCI config's (kit-runtime) or Docker's defaults, then each --device's own. */
 function deviceRules(spec: ContainerSpec): DeviceRule[] {
-  return spec.security?.devices ?? DEFAULT_DEVICE_RULES;
+  return [...(spec.security?.devices ?? DEFAULT_DEVICE_RULES), ...deviceMappingRules(spec)];
 }
 
 /**
@@ -56,8 +57,8 @@ export function planDeviceProgram(spec: ContainerSpec, id: string): PlanPart {
   const cgroup = cgroups.dirs[0].path;
   const allowed = deviceRules(spec);
   const rules = allowed.map((r) => `${r.type}:${r.major ?? '*'}:${r.minor ?? '*'}:${r.access}`);
-  const why = spec.security?.devices
-    ? `the config's device rules on cgroup v2: a BPF program on the container's cgroup allows ${allowed.length} rules (${allowed.map(deviceRuleText).join(', ')}) and refuses the rest`
+  const why = spec.security?.devices || spec.devices?.length
+    ? `the device rules on cgroup v2: a BPF program on the container's cgroup allows ${allowed.length} rules (${allowed.map(deviceRuleText).join(', ')}) and refuses the rest`
     : `Docker's device rules on cgroup v2: a BPF program on the container's cgroup allows mknod of any node and only ${DEFAULT_DEVICE_RULES.filter((r) => r.access !== 'm').length} harmless devices (null, zero, full, random, urandom, tty, console, ptmx, pts)`;
   if (hasNamespace(spec, 'user')) {
     return { attach: [{ why: `${why}; loaded by kit on the host: in its user namespace the container's root may not load BPF`, run: (ctx) => void ctx.trace.check(undefined, (n) => n.attachDeviceProgram(cgroup, rules)) }] };

@@ -1,7 +1,7 @@
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { networkContainer } from './network';
-import type { PlanPart } from './plan';
+import type { ContainerStep, PlanPart } from './plan';
 
 /**
  * In its own UTS namespace the container can have its own hostname. One that
@@ -13,7 +13,17 @@ export function planHostname(spec: ContainerSpec, id: string, paths: KitPaths): 
   const other = spec.hostname === undefined && spec.network?.startsWith('container:') ? networkContainer(spec.network.slice('container:'.length), paths) : undefined;
   const name = other ? containerHostname(other.spec, other.id) : containerHostname(spec, id);
   const why = other ? `change the hostname to that of container ${other.name}, whose network it joins (as Docker): only this UTS namespace sees it` : 'change the hostname: only this UTS namespace sees it';
-  return { container: [{ op: 'sethostname', name, why }] };
+  return { container: [{ op: 'sethostname', name, why }, ...domainnameSteps(spec)] };
+}
+
+/**
+ * docker run --domainname: the UTS namespace's other name (uname's NIS
+ * domain), written to /proc/sys/kernel/domainname, which is per UTS
+ * namespace: the host keeps its own.
+ */
+function domainnameSteps(spec: ContainerSpec): ContainerStep[] {
+  if (spec.domainname === undefined) return [];
+  return [{ op: 'write', path: '/proc/sys/kernel/domainname', data: spec.domainname, why: "--domainname: set the NIS domain name of the container's own UTS namespace" }];
 }
 
 /** The container's hostname: its own, or the start of its id (as Docker does). */

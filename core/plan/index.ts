@@ -10,6 +10,7 @@ import { planMountPropagation } from './mount-propagation';
 import { planName } from './name';
 import { planNamespaces } from './namespaces';
 import { newAfterUserJoin, planJoinNamespaces } from './join-namespaces';
+import { resolveModeContainers } from './namespace-modes';
 import { SIG } from '../linux';
 import { planTimeNamespace } from './timens';
 import { planProcessLimits } from './process-limits';
@@ -36,7 +37,8 @@ export { joinParts } from './plan';
  * code): it runs where a runtime's own setup runs, before the confinement,
  * so the command is confined as any container's.
  */
-export function buildPlan(spec: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}, runtime: PlanPart = {}): Plan {
+export function buildPlan(given: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}, runtime: PlanPart = {}): Plan {
+  const spec = resolveModeContainers(given, paths);
   const network: NetworkAttachment = {};
   const userns: UsernsMaps = {};
   const root = spec.rootDir ? hostDirRoot(spec.rootDir) : spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false, spec.namespaces.includes('user') ? userns : undefined) : undefined;

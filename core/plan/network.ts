@@ -67,11 +67,11 @@ export function planNetwork(spec: ContainerSpec, id: string, paths: KitPaths, at
   };
 }
 
-/** The running container --network container:NAME names. */
-export function networkContainer(name: string, paths: KitPaths): ContainerState & { pid: number } {
+/** The running container --network container:NAME (or --ipc, --pid container:NAME: `flag`) names. */
+export function networkContainer(name: string, paths: KitPaths, flag = '--network'): ContainerState & { pid: number } {
   const running = listStates(paths).filter((s) => s.pid && isAlive(s.owner));
   const target = resolveContainer(running, name);
-  if (!target?.pid) throw new KitError(`--network container:${name}: no running container named '${name}'`, 'start it first, or check the name with `kit ps`');
+  if (!target?.pid) throw new KitError(`${flag} container:${name}: no running container named '${name}'`, 'start it first, or check the name with `kit ps`');
   return target as ContainerState & { pid: number };
 }
 

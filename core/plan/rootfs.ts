@@ -32,7 +32,7 @@ export function planRootfs(spec: ContainerSpec, root: ContainerRoot | undefined,
   const container: ContainerStep[] = [
     ...(spec.rootSwitch === 'chroot' ? [] : [bindSelfStep()]),
     ...kernelFilesystemSteps(spec),
-    ...devSteps(hasNamespace(spec, 'user')),
+    ...devSteps(spec),
     ...(etcFiles.container ?? []),
     ...(mounts.container ?? []),
     ...rootSwitchSteps(spec),

@@ -41,7 +41,7 @@ function namespaceHolding(spec: ContainerSpec, key: string): Namespace {
   const own = (ns: Namespace) => spec.namespaces.includes(ns) || (spec.joinNamespaces ?? []).some((j) => j.namespace === ns);
   if (IPC_SYSCTLS.includes(key) || key.startsWith('fs.mqueue.')) {
     if (own('ipc')) return 'ipc';
-    throw new KitError(`sysctl ${key} is not allowed in the host's IPC namespace: writing it would change the host`, 'give the container an IPC namespace of its own (linux.namespaces: {"type": "ipc"})');
+    throw new KitError(`sysctl ${key} is not allowed in the host's IPC namespace: writing it would change the host`, 'give the container an IPC namespace of its own (kit run: drop --ipc host/container:NAME; an OCI config: linux.namespaces {"type": "ipc"})');
   }
   if (key.startsWith('net.')) {
     if (!hasOwnNetworkNamespace(spec)) throw new KitError(`sysctl ${key} is not allowed in the host's network namespace: writing it would change the host`, 'give the container a network namespace of its own (--network none or bridge; linux.namespaces: {"type": "network"})');
@@ -51,7 +51,7 @@ function namespaceHolding(spec: ContainerSpec, key: string): Namespace {
   }
   if (key === 'kernel.hostname') throw new KitError('sysctl kernel.hostname is not allowed: it conflicts with the hostname field', 'set the hostname with --hostname (an OCI config\'s "hostname")');
   if (key === 'kernel.domainname' && own('uts')) return 'uts';
-  throw new KitError(`sysctl ${key} is not in a separate kernel namespace: writing it from the container would change the host`, 'only IPC sysctls (kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*), net.* and kernel.domainname are namespaced');
+  throw new KitError(`sysctl ${key} is not in a separate kernel namespace: writing it from the container would change the host`, 'only IPC sysctls (kernel.msg*, kernel.sem, kernel.shm*, fs.mqueue.*), net.* and kernel.domainname (in a UTS namespace of its own) are namespaced');
 }
 
 function sameFile(a: string, b: string): boolean {

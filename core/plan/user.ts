@@ -52,6 +52,18 @@ export function resolveUser(text: string, roots: string[], whose = "the image's"
   return { uid, gid, groups };
 }
 
+/**
+ * docker run --group-add GROUP: a gid, or a group name from the image's
+ * /etc/group (one missing there is an error, as in Docker).
+ */
+export function resolveGroup(text: string, roots: string[]): number {
+  if (/^\d{1,10}$/.test(text) && Number(text) <= 0xfffffffe) return Number(text);
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/.test(text)) throw new KitError(`bad --group-add '${text}'`, 'give a gid or a group name, e.g. --group-add 44 or --group-add video');
+  const entry = database(roots, '/etc/group', (f) => ({ name: f[0], id: Number(f[2]) })).find((e) => e.name === text);
+  if (!entry) throw new KitError(`--group-add ${text}: no group '${text}' in the image's /etc/group`, 'give a numeric gid (--group-add 1000), or add the group to the image');
+  return entry.id;
+}
+
 function passwdEntries(roots: string[]): Entry[] {
   return database(roots, '/etc/passwd', (f) => ({ name: f[0], id: Number(f[2]), gid: Number(f[3]), home: f[5] }));
 }

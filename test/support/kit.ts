@@ -146,3 +146,15 @@ export function zombieChildren(): number[] {
 export function openFdCount(): number {
   return readdirSync('/proc/self/fd').length;
 }
+
+/** Each `kit run ARGS base true` refused as Docker refuses a bad flag value: exit 125, one line matching, no container left. */
+export function expectRunRefused(kr: { root: string; env: NodeJS.ProcessEnv }, cases: Array<[string[], RegExp]>): void {
+  for (const [args, line] of cases) {
+    const r = kit(['run', ...args, 'base', 'true'], kr.env);
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(line);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  }
+  expect(hostSnapshot(kr.root).containers).toEqual([]);
+  expect(kit(['ps', '-aq'], kr.env).stdout).toBe('');
+}

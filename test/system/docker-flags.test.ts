@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { httpGet } from '../support/http';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { cleanKitRoot, eventually, hostSnapshot, kit } from '../support/kit';
+import { cleanKitRoot, eventually, expectRunRefused, hostSnapshot, kit } from '../support/kit';
 
 /** kit run flags copied from Docker tutorials: -h, --env-file, --entrypoint, an absolute --workdir. */
 const kr = cleanKitRoot(() => kit(['reset'], kr.env)); // what a failed test left
@@ -145,14 +145,7 @@ test('each new flag\'s bad value is one line naming it, exit 125, nothing left',
 
 /** Each `kit run ARGS base true`: one line matching, exit 125, and no container left. */
 function expectRefused(cases: Array<[string[], RegExp]>): void {
-  for (const [args, line] of cases) {
-    const r = kit(['run', ...args, 'base', 'true'], kr.env);
-    expect(r.status).toBe(125);
-    expect(r.stderr).toMatch(line);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  }
-  expect(hostSnapshot(kr.root).containers).toEqual([]);
-  expect(kit(['ps', '-aq'], kr.env).stdout).toBe('');
+  expectRunRefused(kr, cases);
 }
 
 
