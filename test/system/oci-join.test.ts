@@ -65,6 +65,11 @@ test("pid, network, ipc and uts joined from a running container: the same namesp
   expect(ps).toContainEqual(expect.stringMatching(/^\s*1 sleep 600$/));
   // the host sees b's pid in both namespaces (NSpid: host, then a's)
   expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`^NSpid:\\s+${pid}\\s+${first.split(' ')[1]}$`, 'm'));
+  // a's mount namespace pivoted into a's root: a bundle's host paths do not exist there, said in one line
+  const lost = makeBundle('b-join-lost', (c) => (c.linux.namespaces = [{ type: 'mount', path: `/proc/${a}/ns/mnt` }, { type: 'pid' }]), APPLETS);
+  const l = runtime(['run', '--bundle', lost, 'kit-oci-join-lost']);
+  expect(l.stderr).toBe(`kit-runtime: chdir("${join(lost, 'rootfs')}") failed: ENOENT (No such file or directory); root.path ${join(lost, 'rootfs')} must exist in the joined mount namespace (/proc/${a}/ns/mnt); one that pivoted into its own root (another container's) has no host paths left\n`);
+  expect(l.status).not.toBe(0);
   runtime(['delete', '--force', 'kit-oci-join-b']);
   runtime(['delete', '--force', 'kit-oci-join-a']);
   expect(await until(() => !alive(a))).toBe(true);
@@ -143,4 +148,24 @@ test('a user namespace joined with the pid and network namespaces of a container
     runtime(['delete', '--force', 'kit-oci-join-d']);
     chmodSync(kr.root, 0o700);
   }
+});
+
+test('a time namespace joined from a container that made one with a boot-time offset: the same namespace, the same shifted uptime', async () => {
+  const days = 400 * 86400;
+  const t = await sleeper('kit-oci-join-t', (c) => {
+    c.linux.namespaces.push({ type: 'time' });
+    c.linux.timeOffsets = { boottime: { secs: days } };
+  });
+  const bundle = makeBundle('b-join-time', (c) => {
+    c.process.args = ['sh', '-c', 'cat /proc/uptime; readlink /proc/self/ns/time'];
+    c.linux.namespaces.push({ type: 'time', path: `/proc/${t}/ns/time` });
+  }, [...APPLETS, 'readlink']);
+  const r = runtime(['run', '--bundle', bundle, 'kit-oci-join-time']);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const [uptime, link] = r.stdout.trim().split('\n');
+  const host = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  expect(Number(uptime.split(' ')[0]) - host).toBeGreaterThan(days - 60);
+  expect(link).toBe(ns(t, 'time'));
+  expect(ns(t, 'time')).not.toBe(readlinkSync('/proc/self/ns/time'));
 });
