@@ -50,14 +50,17 @@ export function renderEvent(event: TraceEvent, options: RenderOptions = {}): str
  * cache is emptied when it grows past a run's worth, so it stays small.
  */
 const WHY_CACHE_SIZE = 512;
-const whyCache = new Map<string, string>();
+/** By width, style (colour level, big) and why: the why itself is a key as it is, its hash computed once per string. */
+const whyCache = new Map<string, Map<string, string>>();
 function whyLines(why: string, width: number, big: boolean, render: () => string): string {
-  const key = `${width}\0${big ? 1 : 0}\0${chalk.level}\0${why}`;
-  let lines = whyCache.get(key);
+  const style = `${width} ${big ? 1 : 0} ${chalk.level}`;
+  let byWhy = whyCache.get(style);
+  if (byWhy === undefined) whyCache.set(style, (byWhy = new Map()));
+  let lines = byWhy.get(why);
   if (lines === undefined) {
-    if (whyCache.size >= WHY_CACHE_SIZE) whyCache.clear();
+    if (byWhy.size >= WHY_CACHE_SIZE) byWhy.clear();
     lines = render();
-    whyCache.set(key, lines);
+    byWhy.set(why, lines);
   }
   return lines;
 }

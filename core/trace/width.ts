@@ -31,6 +31,11 @@ export function visibleWidth(line: string): number {
   return columns;
 }
 
+/** Without a tab no character takes more than one column: a line no longer than the width fits, unmeasured. */
+function fitsByLength(line: string, width: number): boolean {
+  return line.length <= width && !line.includes('\t');
+}
+
 /** Where the ANSI colour sequence (ESC [ digits and ; m) starting at `i` ends, or -1 if none starts there. */
 function escapeEnd(line: string, i: number): number {
   if (line.charCodeAt(i + 1) !== 0x5b) return -1;
@@ -67,6 +72,7 @@ export function expandTabs(line: string): string {
 
 /** The line, or its start and its end with "…" between them (a trace line keeps its call and its result). */
 export function elideMiddle(line: string, width: number): string {
+  if (fitsByLength(line, width)) return line;
   const flat = expandTabs(line);
   const total = visibleWidth(flat);
   if (total <= width) return flat;
@@ -78,6 +84,7 @@ export function elideMiddle(line: string, width: number): string {
 
 /** The line cut at the width, "…" in its last column (a table row keeps its first columns). */
 export function cutEnd(line: string, width: number): string {
+  if (fitsByLength(line, width)) return line;
   const flat = expandTabs(line);
   if (visibleWidth(flat) <= width) return flat;
   const keep = Math.max(width - 1, 0);
@@ -86,6 +93,7 @@ export function cutEnd(line: string, width: number): string {
 
 /** Prose wrapped at word boundaries; continuation lines keep the first line's indentation. */
 export function wrapWords(line: string, width: number): string[] {
+  if (fitsByLength(line, width)) return [line];
   const flat = expandTabs(line);
   if (visibleWidth(flat) <= width) return [flat];
   const indent = /^ */.exec(stripAnsi(flat))?.[0] ?? '';
