@@ -296,7 +296,8 @@ async function runAttached(
     for (const reader of [stdout, stderr]) reader?.socket.destroy();
     throw err;
   }
-  if (!(plan.cloneFlags & CLONE.NEWPID)) await exited.then(() => endWhatIsLeft(trace, ctx.spec, ctx.id));
+  // (Not after kit exec, whose plan has a why: its process shares the container's cgroup, and the rest of it is the container.)
+  if (!plan.why && !(plan.cloneFlags & CLONE.NEWPID)) await exited.then(() => endWhatIsLeft(trace, ctx.spec, ctx.id));
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
   // The last output of a terminal: read until the pty closes (a process that kept it open is given half a second).
   if (console) await Promise.race([console.drained(), sleep(500)]);
