@@ -98,6 +98,8 @@ export interface ContainerSpec {
   sysctls?: Record<string, string>;
   /** A time namespace of its own, with these clock offsets (an OCI config's linux.timeOffsets; core/plan/timens.ts). */
   timeOffsets?: { monotonic?: ClockOffset; boottime?: ClockOffset };
+  /** An existing time namespace the container joins by path (linux.namespaces time path), instead of timeOffsets in a new one. */
+  joinTime?: string;
   /** docker run --pid, --ipc, --uts as given (host, container:NAME, none...): shown by kit inspect; the plan follows namespaces and joinNamespaces. */
   pidMode?: string;
   ipcMode?: string;

@@ -50,7 +50,8 @@ export class V1Driver implements CgroupDriver {
   cgroups(id: string, controllers: string[], path?: string, below: Record<string, string> = {}): CgroupDir[] {
     const byHierarchy = new Map<string, string[]>();
     for (const controller of controllers) {
-      const mount = realpathSync(join(this.root, controller));
+      // .native: one realpath(3), where Node's own walks each component in JavaScript (~0.4 ms a call; a plan asks ~30 times)
+      const mount = realpathSync.native(join(this.root, controller));
       byHierarchy.set(mount, [...(byHierarchy.get(mount) ?? []), controller]);
     }
     return [...byHierarchy.values()].map((group) => {

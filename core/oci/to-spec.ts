@@ -46,7 +46,7 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
   for (const point of ['createContainer', 'startContainer'] as const) {
     if (config.hooks?.[point]?.length) unsupported(`hooks.${point}`, 'hooks that run inside the container are not supported by kit-runtime yet', 'use createRuntime or poststart hooks, which run on the host');
   }
-  const { namespaces, joins, time } = ociNamespaces(config);
+  const { namespaces, joins, time, timePath } = ociNamespaces(config);
   const userJoin = joins.find((j) => j.namespace === 'user');
   const user = proc.user;
   const spec: ContainerSpec = {
@@ -58,7 +58,7 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
     ...(userJoin ? { userns: joinedIdMaps(config, userJoin.path) } : {}),
     // a joined mount namespace is shared: pivot_root there would move every process of it into this root, and detaching the old root would take theirs
     ...(joins.some((j) => j.namespace === 'mount') ? { rootSwitch: 'chroot' as const } : {}),
-    ...(time ? { timeOffsets: config.linux?.timeOffsets ?? {} } : {}),
+    ...(timePath ? { joinTime: timePath } : time ? { timeOffsets: config.linux?.timeOffsets ?? {} } : {}),
     ...(config.hostname !== undefined ? { hostname: config.hostname } : {}),
     ...(config.linux?.sysctl && Object.keys(config.linux.sysctl).length ? { sysctls: config.linux.sysctl } : {}),
     rootDir: rootfs,
@@ -76,15 +76,20 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
   return spec;
 }
 
-function ociNamespaces(config: OciConfig): { namespaces: Namespace[]; joins: NonNullable<ContainerSpec['joinNamespaces']>; time: boolean } {
+function ociNamespaces(config: OciConfig): { namespaces: Namespace[]; joins: NonNullable<ContainerSpec['joinNamespaces']>; time: boolean; timePath?: string } {
   const result: Namespace[] = [];
   const joins: NonNullable<ContainerSpec['joinNamespaces']> = [];
   let time = false;
+  let timePath: string | undefined;
   (config.linux?.namespaces ?? []).forEach((ns, i) => {
     const field = `linux.namespaces[${i}]`;
     if (ns.type === 'time') {
       if (time) unsupported(field, '"time" is listed twice', 'list each namespace once');
-      if (ns.path !== undefined) unsupported(`${field}.path`, 'joining an existing time namespace is not supported by kit-runtime yet', 'remove "path" to get a new time namespace');
+      if (ns.path !== undefined) {
+        if (!ns.path.startsWith('/')) unsupported(`${field}.path`, `"${ns.path}" is not an absolute path`, 'give the namespace file, e.g. /proc/PID/ns/time');
+        if (config.linux?.timeOffsets) unsupported('linux.timeOffsets', 'is set, but the time namespace is joined by path: its offsets are the ones it was made with (runc refuses both too)', 'remove timeOffsets, or "path" to get a new time namespace');
+        timePath = ns.path;
+      }
       time = true;
       return;
     }
@@ -102,8 +107,8 @@ function ociNamespaces(config: OciConfig): { namespaces: Namespace[]; joins: Non
   if (mapped && !result.includes('user') && !joined('user')) unsupported('linux.uidMappings', 'is set, but there is no "user" namespace to map', 'add {"type": "user"} to linux.namespaces, or remove the mappings');
   // joined user namespace: the new ones are unshared in it by kit-init; a PID namespace would take a fork there that kit-init does not make
   if (joined('user') && result.includes('pid')) unsupported('linux.namespaces', 'joins a user namespace by path and asks for a new "pid" namespace: kit-runtime cannot make a PID namespace owned by a joined user namespace yet', 'join a PID namespace of that user namespace by path too, or do not join the user namespace');
-  if (joined('user') && time) unsupported('linux.namespaces', 'joins a user namespace by path and asks for a new "time" namespace: not supported by kit-runtime yet', 'remove the time namespace');
-  return { namespaces: result, joins, time };
+  if (joined('user') && time && !timePath) unsupported('linux.namespaces', 'joins a user namespace by path and asks for a new "time" namespace: not supported by kit-runtime yet', 'remove the time namespace');
+  return { namespaces: result, joins, time, timePath };
 }
 
 /**

@@ -37,7 +37,7 @@ export function cgroupMountSteps(spec: ContainerSpec, id: string, mount: Mount):
   }
   const steps: ContainerStep[] = [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: FLAGS, data: 'mode=755', why: `cgroup v1 at ${mount.target}: a tmpfs to hold one mount per hierarchy, as runc makes it` }];
   for (const dir of cgroups.dirs) {
-    const name = basename(realpathSync(join(cgroups.driver.root, dir.controllers[0])));
+    const name = basename(realpathSync.native(join(cgroups.driver.root, dir.controllers[0])));
     const at = posix.join(target, name);
     steps.push({ op: 'mkdir', path: at, mode: 0o755, why: `the mount point of the ${name} hierarchy` });
     steps.push(...bindReadOnly(dir.path, at, ro, `the container's own ${name} cgroup ${dir.path}, bound at ${posix.join(mount.target, name)}: its files are its limits and usage`));

@@ -11,6 +11,10 @@ import type { PlanPart } from './plan';
  * right away, in /proc/self/timens_offsets; the command's execve enters it.
  */
 export function planTimeNamespace(spec: ContainerSpec): PlanPart {
+  if (spec.joinTime) {
+    // unlike the others, setns into a time namespace moves the caller itself (it must be single-threaded: kit-init is)
+    return { container: [{ op: 'setns', path: spec.joinTime, nstype: CLONE.NEWTIME, why: `join the existing time namespace at ${spec.joinTime} (its path in the config): its clocks' offsets, as they were set when it was made` }] };
+  }
   const offsets = spec.timeOffsets;
   if (!offsets) return {};
   const lines = (['monotonic', 'boottime'] as const)

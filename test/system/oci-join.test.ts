@@ -144,3 +144,23 @@ test('a user namespace joined with the pid and network namespaces of a container
     chmodSync(kr.root, 0o700);
   }
 });
+
+test('a time namespace joined from a container that made one with a boot-time offset: the same namespace, the same shifted uptime', async () => {
+  const days = 400 * 86400;
+  const t = await sleeper('kit-oci-join-t', (c) => {
+    c.linux.namespaces.push({ type: 'time' });
+    c.linux.timeOffsets = { boottime: { secs: days } };
+  });
+  const bundle = makeBundle('b-join-time', (c) => {
+    c.process.args = ['sh', '-c', 'cat /proc/uptime; readlink /proc/self/ns/time'];
+    c.linux.namespaces.push({ type: 'time', path: `/proc/${t}/ns/time` });
+  }, [...APPLETS, 'readlink']);
+  const r = runtime(['run', '--bundle', bundle, 'kit-oci-join-time']);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const [uptime, link] = r.stdout.trim().split('\n');
+  const host = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  expect(Number(uptime.split(' ')[0]) - host).toBeGreaterThan(days - 60);
+  expect(link).toBe(ns(t, 'time'));
+  expect(ns(t, 'time')).not.toBe(readlinkSync('/proc/self/ns/time'));
+});
