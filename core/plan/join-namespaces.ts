@@ -33,6 +33,16 @@ export function planJoinNamespaces(spec: ContainerSpec): PlanPart {
     { op: 'setns', path, nstype: NAMESPACE_FLAG[namespace], why: `join the existing ${namespace} namespace at ${path} (its path in the config), instead of a new one` },
     ...(namespace === 'user' ? [BECOME_ROOT] : []),
   ]);
+  const mount = joins.find((j) => j.namespace === 'mount');
+  if (mount && spec.rootDir) {
+    // the rootfs steps use host paths: in a joined mount namespace they must lead to the same directory there
+    container.push({
+      op: 'chdir',
+      path: spec.rootDir,
+      why: `the root filesystem, as the joined mount namespace sees it: its steps happen there`,
+      hint: `root.path ${spec.rootDir} must exist in the joined mount namespace (${mount.path}); one that pivoted into its own root (another container's) has no host paths left`,
+    });
+  }
   const fresh = newAfterUserJoin(spec);
   if (fresh) container.push({ op: 'unshare', flags: fresh, why: 'the new namespaces, made now that the user namespace is joined: they belong to it, so its root may mount and name them (runc unshares them there too)' });
   return { container, ...(pid ? { joinPid: pid.path } : {}) };

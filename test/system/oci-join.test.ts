@@ -65,6 +65,11 @@ test("pid, network, ipc and uts joined from a running container: the same namesp
   expect(ps).toContainEqual(expect.stringMatching(/^\s*1 sleep 600$/));
   // the host sees b's pid in both namespaces (NSpid: host, then a's)
   expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`^NSpid:\\s+${pid}\\s+${first.split(' ')[1]}$`, 'm'));
+  // a's mount namespace pivoted into a's root: a bundle's host paths do not exist there, said in one line
+  const lost = makeBundle('b-join-lost', (c) => (c.linux.namespaces = [{ type: 'mount', path: `/proc/${a}/ns/mnt` }, { type: 'pid' }]), APPLETS);
+  const l = runtime(['run', '--bundle', lost, 'kit-oci-join-lost']);
+  expect(l.stderr).toBe(`kit-runtime: chdir("${join(lost, 'rootfs')}") failed: ENOENT (No such file or directory); root.path ${join(lost, 'rootfs')} must exist in the joined mount namespace (/proc/${a}/ns/mnt); one that pivoted into its own root (another container's) has no host paths left\n`);
+  expect(l.status).not.toBe(0);
   runtime(['delete', '--force', 'kit-oci-join-b']);
   runtime(['delete', '--force', 'kit-oci-join-a']);
   expect(await until(() => !alive(a))).toBe(true);
