@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cloneInPidNamespace } from './pid-join';
+import { endWhatIsLeft } from './shared-pid';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -9,7 +10,7 @@ import { ensureImage } from '../image/ensure';
 import { ImageStore } from '../image/store';
 import { imageOfContainer } from '../storage/containers';
 import { self } from '../host/process';
-import { SIG } from '../linux';
+import { CLONE, SIG } from '../linux';
 import { initPath, type NativeAddon } from '../native';
 import { checkWritable, kitPaths, containerDir, type KitPaths } from '../paths';
 import { buildPlan, type HostContext, type HostStep, type Plan, type PlanPart } from '../plan';
@@ -261,7 +262,7 @@ async function runAttached(
     ended.abort();
   }); // its events come back with it
   interrupts.onInterrupt(() => {
-    if (!reaped) stop(trace, pid, 'stop the container: SIGKILL to its PID 1 ends its whole PID namespace');
+    if (!reaped) stop(trace, pid, `stop the container: ${killWhy(plan)}`);
   });
   try {
     await runHostSteps(plan.attach, ctx, interrupts);
@@ -287,7 +288,7 @@ async function runAttached(
     if (options.onExec && started) await lookAtExec(trace, pid, inside.events, options.onExec);
     // Once kit-init has run the plan (eth0 is configured from inside) and the
     // command started: the control socket closes on its execve.
-    watcher = options.whileRunning?.(pid, ended.signal).finally(() => reaped || stop(trace, pid));
+    watcher = options.whileRunning?.(pid, ended.signal).finally(() => reaped || stop(trace, pid, `done with the container: ${killWhy(plan)}`));
     if (started) options.onRunning?.(pid);
     await watcher;
   } catch (err) {
@@ -295,6 +296,8 @@ async function runAttached(
     for (const reader of [stdout, stderr]) reader?.socket.destroy();
     throw err;
   }
+  // (Not after kit exec, whose plan has a why: its process shares the container's cgroup, and the rest of it is the container.)
+  if (!plan.why && !(plan.cloneFlags & CLONE.NEWPID)) await exited.then(() => endWhatIsLeft(trace, ctx.spec, ctx.id));
   const [out, err, exit] = await Promise.all([stdout?.text, stderr?.text, exited]);
   // The last output of a terminal: read until the pty closes (a process that kept it open is given half a second).
   if (console) await Promise.race([console.drained(), sleep(500)]);
@@ -362,6 +365,12 @@ export async function releaseChild(trace: TraceRecorder, socket: Socket, byte: s
     pending: false,
     why: 'the maps are written: release the child, which becomes root of its user namespace and execs kit-init',
   });
+}
+
+/** What SIGKILL to the first process ends: its whole PID namespace only when it is that namespace's PID 1 (not with --pid host or container:NAME). */
+function killWhy(plan: Plan): string {
+  if (plan.cloneFlags & CLONE.NEWPID) return 'SIGKILL to its PID 1 ends its whole PID namespace';
+  return "SIGKILL to its first process (no PID namespace's PID 1 here: this ends only it)";
 }
 
 /** Stop a container whose first process has not been reaped yet (so its pid is still its own). */

@@ -27,6 +27,9 @@ export function parseDevice(text: string): DeviceMapping {
   const node = nodeOf(text, host);
   if (!path.startsWith('/dev/') || posix.normalize(path) !== path) throw new KitError(`bad --device '${text}': kit makes device nodes in the container's /dev, and ${path} is not a clean path under it`, `say where inside, e.g. --device ${host}:/dev/${posix.basename(path) || 'mydevice'}`);
   if (MADE.has(path)) throw new KitError(`--device ${text}: every container already has ${path}`, 'give the device another path inside, e.g. HOST:/dev/mydevice');
+  // Not in what kit mounts or links there: /dev/shm may be the host's (--ipc host), /dev/fd leads into /proc.
+  const under = [...MADE].find((m) => path.startsWith(`${m}/`));
+  if (under) throw new KitError(`--device ${text}: ${under} in the container is kit's own (a mount or a link), not a place for a device`, `give a path such as /dev/${posix.basename(path)}`);
   return { hostPath, path, access, ...node };
 }
 

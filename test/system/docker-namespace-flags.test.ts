@@ -15,6 +15,15 @@ test('--pid host sees the host\'s processes (this test\'s own pid), container:NA
   const mine = new RegExp(`^\\s*${process.pid}\\s`, 'm');
   expect(shell(['--pid', 'host'], 'ps -o pid,comm').stdout).toMatch(mine);
   expect(shell([], 'ps -o pid,comm').stdout).not.toMatch(mine);
+  // no PID namespace to end with it: what its first process left behind is killed when it exits (its cgroup), as runc does
+  const marker = `sleep ${70000 + (process.pid % 10000)}`;
+  expect(shell(['--pid', 'host'], `${marker} & echo started`).stdout).toBe('started\n');
+  expect(spawnSync('pgrep', ['-fx', marker]).stdout.toString()).toBe('');
+  // ...but a kit exec into it, ending, leaves the container running
+  const hostPid = kit(['run', '-d', '--name', 'pidhost', '--pid', 'host', 'base', 'sleep', '300'], kr.env).stdout.trim();
+  expect(kit(['exec', 'pidhost', 'true'], kr.env).status).toBe(0);
+  expect(kit(['ps', '-q'], kr.env).stdout.trim()).toBe(hostPid);
+  expect(kit(['rm', '-f', 'pidhost'], kr.env).status).toBe(0);
   // --pid container:NAME: the other's processes, its sleep as PID 1
   expect(kit(['run', '-d', '--name', 'piddonor', 'base', 'sleep', '300'], kr.env).status).toBe(0);
   expect(shell(['--pid', 'container:piddonor'], 'ps -o pid,comm').stdout).toMatch(/^\s*1 sleep$/m);

@@ -20,6 +20,8 @@ test('--device reads the host node (type, numbers, mode) and Docker\'s HOST[:CTR
   expect(() => parseDevice('/dev/null:rw')).toThrow('every container already has /dev/null');
   expect(() => parseDevice('dev/null:/dev/x')).toThrow('is not an absolute path');
   expect(() => parseDevice('/dev/null:/dev/../etc/x')).toThrow("kit makes device nodes in the container's /dev");
+  expect(() => parseDevice('/dev/null:/dev/shm/x')).toThrow("/dev/shm in the container is kit's own");
+  expect(() => parseDevice('/dev/null:/dev/fd/x')).toThrow("/dev/fd in the container is kit's own");
   expect(() => parseDevice('/dev/null:/dev/x:rx')).toThrow("'rx' is not a set of permissions");
   expect(() => parseDevice('/etc/hostname:/dev/x')).toThrow('is not a device node');
   expect(() => parseDevice('a:b:c:d')).toThrow("bad --device 'a:b:c:d'");
