@@ -18,6 +18,35 @@ export interface ContainerCgroups {
  * without limits). Throws a KitError for limits this host cannot enforce.
  */
 export function containerCgroups(spec: ContainerSpec, id: string): ContainerCgroups | undefined {
+  if (!shared) return findCgroups(spec, id);
+  const key = `${id}\0${JSON.stringify(spec.resources ?? null)}`;
+  let bySpec = shared.get(spec);
+  if (bySpec === undefined) shared.set(spec, (bySpec = new Map()));
+  if (!bySpec.has(key)) bySpec.set(key, findCgroups(spec, id));
+  return bySpec.get(key);
+}
+
+/** The answers given during sharingCgroups' work, by spec and id. */
+let shared: Map<ContainerSpec, Map<string, ContainerCgroups | undefined>> | undefined;
+
+/**
+ * Run `work` (one plan build, synchronous) answering containerCgroups once
+ * per spec and id: a plan asks several times (the join, the limits, the
+ * device rules, the cgroup mount) and each answer reads the host's cgroup
+ * layout (statfs, readdir, realpath: ~0.3 ms). Outside, every call reads it
+ * afresh, so nothing kept goes stale.
+ */
+export function sharingCgroups<T>(work: () => T): T {
+  if (shared) return work();
+  shared = new Map();
+  try {
+    return work();
+  } finally {
+    shared = undefined;
+  }
+}
+
+function findCgroups(spec: ContainerSpec, id: string): ContainerCgroups | undefined {
   if (!spec.resources) return undefined;
   const limits = toLimits(spec.resources);
   const driver = chooseDriver(detectHost(), spec.resources.driver);

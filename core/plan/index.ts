@@ -24,6 +24,7 @@ import { planConsole } from './console';
 import { planMounts } from './mounts';
 import { planUserNamespace, type UsernsMaps } from './userns';
 import { containerRoot, hostDirRoot } from '../storage/container-root';
+import { sharingCgroups } from '../cgroups/container';
 import { imageOfContainer } from '../storage/containers';
 
 export type { Plan, PlanPart, HostStep, ContainerStep, StepOf, HostContext } from './plan';
@@ -38,6 +39,10 @@ export { joinParts } from './plan';
  * so the command is confined as any container's.
  */
 export function buildPlan(given: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart = {}, runtime: PlanPart = {}): Plan {
+  return sharingCgroups(() => planOf(given, id, paths, demo, runtime));
+}
+
+function planOf(given: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart, runtime: PlanPart): Plan {
   const spec = resolveModeContainers(given, paths);
   const network: NetworkAttachment = {};
   const userns: UsernsMaps = {};

@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { hostSnapshot, requireRoot, tempKitRoot } from '../support/kit';
-import { ociHarness, until } from '../support/oci-bundle';
+import { ociHarness, RUNTIME, until } from '../support/oci-bundle';
 
 /**
  * kit-runtime's cgroup verbs on this (v1) host: per-device block I/O from
@@ -115,8 +115,8 @@ test('events --stats: runc\'s stats line, whose cpu, memory and pids numbers mov
   const bundle = makeBundle(
     'b-events',
     (c) => {
-      // a busy loop (cpu, one more pid), then dd asking for 64 MiB in a 32 MiB cgroup: the OOM killer takes dd, sh goes on
-      c.process.args = ['sh', '-c', 'while :; do :; done & echo up; sleep 3; kill $!; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 1'];
+      // a busy loop (cpu, one more pid) until the test says go, then dd asking for 64 MiB in a 32 MiB cgroup: the OOM killer takes dd, sh goes on
+      c.process.args = ['sh', '-c', 'while :; do :; done & echo up; while [ ! -e /go ]; do sleep 0.1; done; kill $!; dd if=/dev/zero of=/dev/null bs=64M count=1; sleep 1'];
       c.linux.cgroupsPath = `/${parent}/ev`;
       c.linux.resources = { memory: { limit: 32 * MiB }, pids: { limit: 50 } };
     },
@@ -146,11 +146,19 @@ test('events --stats: runc\'s stats line, whose cpu, memory and pids numbers mov
   expect(busy.cpu.usage.user).toBeGreaterThan(0);
   expect(busy.memory.usage.usage).toBeGreaterThan(0);
 
-  const stream = runtime(['events', '--interval', '250ms', 'kit-oci-ev']);
-  expect(stream.stderr).toBe('');
-  expect(stream.status).toBe(0);
-  const lines = stream.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  expect(lines.filter((e) => e.type === 'stats').length).toBeGreaterThanOrEqual(3);
+  // streaming: once its first stats line is out, the container is told to go and runs out of memory
+  const stream = spawn(RUNTIME, ['--root', kr.root, 'events', '--interval', '250ms', 'kit-oci-ev'], { env: kr.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  stream.stdout.on('data', (d) => (out += d));
+  stream.stderr.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => stream.on('close', resolve));
+  expect(await until(() => out.includes('"type":"stats"'))).toBe(true);
+  writeFileSync(join(bundle, 'rootfs', 'go'), '');
+  expect(await exited).toBe(0);
+  expect(err).toBe('');
+  const lines = out.trim().split('\n').map((l) => JSON.parse(l));
+  expect(lines.filter((e) => e.type === 'stats').length).toBeGreaterThanOrEqual(2);
   expect(lines.filter((e) => e.type === 'oom')).toEqual([{ type: 'oom', id: 'kit-oci-ev' }]);
   expect(readFileSync(join('/sys/fs/cgroup/memory', parent, 'ev', 'memory.oom_control'), 'utf8')).toMatch(/^oom_kill 1$/m);
   expect(runtime(['state', 'kit-oci-ev']).stdout).toMatch(/"status":"stopped"/);

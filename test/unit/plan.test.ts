@@ -76,3 +76,12 @@ test('-p 8080:80 --cpu-quota 50000 --memory 64m: clone flags and the container s
 test('a bad value makes no plan: -p with --network none', () => {
   expect(() => buildPlan({ ...spec, network: 'none' }, 'c0ffee', paths)).toThrow('-p needs --network bridge, not none');
 });
+
+test("one plan reads the host's cgroup layout once, however many of its parts ask; the next plan reads it again", () => {
+  const detectHost = jest.spyOn(jest.requireActual<typeof import('../../core/cgroups/detect')>('../../core/cgroups/detect'), 'detectHost');
+  detectHost.mockClear();
+  buildPlan(spec, 'c0ffee', paths);
+  expect(detectHost).toHaveBeenCalledTimes(1); // the join, the limits, the device rules and the cgroup mount share its answer
+  buildPlan(spec, 'c0ffee', paths);
+  expect(detectHost).toHaveBeenCalledTimes(2); // nothing kept between plans: a layout that changed is seen
+});
