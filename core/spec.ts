@@ -107,9 +107,8 @@ export interface ContainerSpec {
   /** docker run --shm-size: the size of the container's /dev/shm tmpfs, bytes (default 64 MiB). */
   shmSize?: number;
   /**
-   * What /dev/shm is: a tmpfs of its own (default), the host's /dev/shm or
-   * another container's bound in (--ipc host|container:NAME: a host path),
-   * or nothing (--ipc none).
+   * What /dev/shm is: a tmpfs of its own (default), the host's /dev/shm
+   * bound in (--ipc host: a host path), or nothing (--ipc none).
    */
   shmSource?: string | 'none';
   /** docker run --domainname: the NIS domain name of its UTS namespace. */

@@ -55,9 +55,10 @@ export function devSteps(spec: ContainerSpec): ContainerStep[] {
 
 /**
  * /dev/shm, where POSIX shared memory lives: a tmpfs of the container's own
- * (--shm-size sets its size); with --ipc host or container:NAME the other
- * side's /dev/shm, bound in, as Docker does, so shm_open sees the same
- * objects as the shared IPC namespace; with --ipc none, none at all.
+ * (--shm-size sets its size); with --ipc host the host's /dev/shm, bound
+ * in as Docker does, so shm_open sees the host's objects; with --ipc none,
+ * none at all. (--ipc container:NAME keeps its own: that container's
+ * /dev/shm is a mount of another mount namespace, which cannot be bound.)
  */
 function shmSteps(spec: ContainerSpec): ContainerStep[] {
   if (spec.shmSource === 'none') return [];
