@@ -33,6 +33,9 @@ export const MS = {
 
 export const MNT_DETACH = 2;
 
+/** open(2)'s O_PATH: a descriptor that names a file without opening it for I/O (fstat, openat2's root, a reopen through /proc/self/fd). */
+export const O_PATH = 0o10000000;
+
 export const SIG = { INT: 2, KILL: 9, TERM: 15, CHLD: 17 } as const;
 
 /** File types, the high bits of a mode as mknod(2) takes it. */

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, writeSync, constants, existsSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import { KitError } from '../errors';
+import { O_PATH } from '../linux';
 import { native } from '../native';
 import type { KitPaths } from '../paths';
 import { ImageStore } from '../image/store';
@@ -18,7 +19,6 @@ import { withHostChanges } from './session';
  * copied; symlinks and special files are named and left out.
  */
 
-const O_PATH = 0o10000000;
 const ELOOP = 40;
 const CHUNK = 1 << 16;
 

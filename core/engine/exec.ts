@@ -6,7 +6,7 @@ import { containerDir, kitPaths } from '../paths';
 import type { HostContext } from '../plan';
 import { mergeEnv } from '../image/run-spec';
 import { buildExecIntoPlan } from '../plan/exec-into';
-import { parseUser, resolveUser, withHome } from '../plan/user';
+import { parseUser, resolveUser, withHome, type UserRoots } from '../plan/user';
 import type { ContainerSpec } from '../spec';
 import { TraceRecorder } from '../trace/recorder';
 import { newContainerId, runPlan, type RunOptions, type RunResult } from './run';
@@ -33,7 +33,7 @@ export async function execInContainer(target: ContainerState, command: string[],
   if (pid === undefined || processStartTime(pid) === undefined) {
     throw new KitError(`container ${target.name} is not running`, '`kit ps` lists the running containers');
   }
-  const spec = execSpec(target.spec, options.process ?? {}, [`/proc/${pid}/root`]);
+  const spec = execSpec(target.spec, options.process ?? {}, { running: `/proc/${pid}/root` });
   const paths = options.paths ?? kitPaths();
   const trace = new TraceRecorder(options.onEvent, options.native);
   // Host steps of a join that need undoing would journal here (joining the cgroups needs none: see exec-into.ts).
@@ -46,9 +46,9 @@ export async function execInContainer(target: ContainerState, command: string[],
  * The exec'd process as docker exec makes it: the container's user,
  * environment and working directory unless -u, -e and -w say otherwise.
  * Another user gets its own HOME (runc sets it from /etc/passwd), read
- * through the container's root (`roots`), never following a link out of it.
+ * through the running container's root with openat2(RESOLVE_IN_ROOT).
  */
-function execSpec(spec: ContainerSpec, process: ExecProcess, roots: string[]): ContainerSpec {
+function execSpec(spec: ContainerSpec, process: ExecProcess, roots: UserRoots): ContainerSpec {
   if (process.user === undefined && !process.env?.length && process.workdir === undefined) return spec;
   const user = process.user === undefined ? spec.user : resolveUser(parseUser(process.user), roots, "the container's");
   const base = process.user === undefined ? spec.env : withHome(spec.env.filter((e) => !e.startsWith('HOME=')), process.user, roots);

@@ -1,6 +1,6 @@
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
-import { networkContainer } from './network';
+import { sharedContainer } from './shared-container';
 import type { ContainerStep, PlanPart } from './plan';
 
 /**
@@ -10,7 +10,7 @@ import type { ContainerStep, PlanPart } from './plan';
  */
 export function planHostname(spec: ContainerSpec, id: string, paths: KitPaths): PlanPart {
   if (!spec.namespaces.includes('uts')) return {};
-  const other = spec.hostname === undefined && spec.network?.startsWith('container:') ? networkContainer(spec.network.slice('container:'.length), paths) : undefined;
+  const other = spec.hostname === undefined && spec.network?.startsWith('container:') ? sharedContainer(spec.network.slice('container:'.length), paths) : undefined;
   const name = other ? containerHostname(other.spec, other.id) : containerHostname(spec, id);
   const why = other ? `change the hostname to that of container ${other.name}, whose network it joins (as Docker): only this UTS namespace sees it` : 'change the hostname: only this UTS namespace sees it';
   return { container: [{ op: 'sethostname', name, why }, ...domainnameSteps(spec)] };

@@ -2,7 +2,7 @@ import { hostname as osHostname } from 'node:os';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec, Namespace } from '../spec';
-import { networkContainer } from './network';
+import { sharedContainer } from './shared-container';
 
 /** docker run --pid, --ipc, --uts as given on the command line. */
 export interface NamespaceModes {
@@ -30,7 +30,7 @@ export function namespaceModes(modes: NamespaceModes, spec: Pick<ContainerSpec, 
     const pid = modes.pid;
     if (pid !== 'host' && !/^container:.+/.test(pid)) throw new KitError(`bad --pid value '${pid}'`, 'use host or container:NAME');
     if (pid === 'host' && userns) throw new KitError("--pid host cannot be used in a user namespace: its root would see and signal the host's processes it cannot own", process.getuid?.() === 0 ? 'drop --userns/--uidmap, or --pid host' : 'run it with sudo, without --userns');
-    if (pid !== 'host') networkContainer(pid.slice('container:'.length), paths, '--pid');
+    if (pid !== 'host') sharedContainer(pid.slice('container:'.length), paths, '--pid');
     drop.add('pid');
     out.pidMode = pid;
   }
@@ -43,7 +43,7 @@ export function namespaceModes(modes: NamespaceModes, spec: Pick<ContainerSpec, 
     out.shmSource = '/dev/shm';
   }
   if (ipc.startsWith('container:')) {
-    const donor = networkContainer(ipc.slice('container:'.length), paths, '--ipc');
+    const donor = sharedContainer(ipc.slice('container:'.length), paths, '--ipc');
     const mode = donor.spec.ipcMode ?? 'private';
     if (mode !== 'shareable' && mode !== 'host') throw new KitError(`--ipc ${ipc}: that container's IPC is ${mode}, not shareable`, `start it with --ipc shareable (Docker's rule: a container shares its IPC only when it says so)`);
     drop.add('ipc');
@@ -68,11 +68,11 @@ export function resolveModeContainers(spec: ContainerSpec, paths: KitPaths): Con
   const joins: NonNullable<ContainerSpec['joinNamespaces']> = [];
   let shmSource = spec.shmSource;
   if (spec.pidMode?.startsWith('container:')) {
-    const other = networkContainer(spec.pidMode.slice('container:'.length), paths, '--pid');
+    const other = sharedContainer(spec.pidMode.slice('container:'.length), paths, '--pid');
     joins.push({ namespace: 'pid', path: `/proc/${other.pid}/ns/pid` });
   }
   if (spec.ipcMode?.startsWith('container:')) {
-    const other = networkContainer(spec.ipcMode.slice('container:'.length), paths, '--ipc');
+    const other = sharedContainer(spec.ipcMode.slice('container:'.length), paths, '--ipc');
     joins.push({ namespace: 'ipc', path: `/proc/${other.pid}/ns/ipc` });
     // Its /dev/shm is a mount in that container's mount namespace, which a bind from here may not take (EINVAL): only the host's can be shared.
     if (other.spec.ipcMode === 'host') shmSource = '/dev/shm';

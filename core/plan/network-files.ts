@@ -6,7 +6,8 @@ import { containerDir, type KitPaths } from '../paths';
 import { hasNamespace, type ContainerSpec } from '../spec';
 import { fileInRoot } from '../storage/in-root';
 import { containerHostname } from './hostname';
-import { networkContainer, type NetworkAttachment } from './network';
+import type { NetworkAttachment } from './network';
+import { sharedContainer } from './shared-container';
 import type { PlanPart, StepOf } from './plan';
 
 /**
@@ -36,7 +37,7 @@ export function planNetworkFiles(spec: ContainerSpec, id: string, paths: KitPath
   }
   if (spec.network.startsWith('container:')) {
     if (!rootfs) return {};
-    const other = networkContainer(spec.network.slice('container:'.length), paths);
+    const other = sharedContainer(spec.network.slice('container:'.length), paths);
     const shared = containerDir(paths, other.id);
     const names = NAMES.filter((name) => existsSync(join(shared, name))); // its hostname too: planHostname names this one as that one
     return mountFiles(shared, names, rootfs, `the container's /etc files are those of container ${other.name}, whose network it joins`);

@@ -1,7 +1,4 @@
 import { KitError } from '../errors';
-import { isAlive } from '../host/process';
-import { resolveContainer } from '../engine/resolve-container';
-import { listStates, type ContainerState } from '../engine/state';
 import { CLONE } from '../linux';
 import { configureInside, createVeth, loopbackUp, moveIntoContainer } from '../network/endpoint';
 import { ensureHostNetwork } from '../network/host-network';
@@ -12,6 +9,7 @@ import type { Subnet } from '../network/subnet';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import type { PlanPart } from './plan';
+import { sharedContainer } from './shared-container';
 
 /** What the network part learns while it runs, for the parts after it (/etc/hosts needs the address). */
 export interface NetworkAttachment {
@@ -67,16 +65,8 @@ export function planNetwork(spec: ContainerSpec, id: string, paths: KitPaths, at
   };
 }
 
-/** The running container --network container:NAME (or --ipc, --pid container:NAME: `flag`) names. */
-export function networkContainer(name: string, paths: KitPaths, flag = '--network'): ContainerState & { pid: number } {
-  const running = listStates(paths).filter((s) => s.pid && isAlive(s.owner));
-  const target = resolveContainer(running, name);
-  if (!target?.pid) throw new KitError(`${flag} container:${name}: no running container named '${name}'`, 'start it first, or check the name with `kit ps`');
-  return target as ContainerState & { pid: number };
-}
-
 function joinContainer(name: string, paths: KitPaths): PlanPart {
-  const target = networkContainer(name, paths);
+  const target = sharedContainer(name, paths);
   return {
     container: [
       { op: 'setns', path: `/proc/${target.pid}/ns/net`, nstype: CLONE.NEWNET, why: `join the network namespace of container ${name}: same links, same addresses, same ports` },

@@ -1,5 +1,7 @@
-import { closeSync, constants, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readlinkSync, readSync, type Stats } from 'node:fs';
 import { join, posix } from 'node:path';
+import { O_PATH } from '../linux';
+import { native } from '../native';
 import { lstatOrUndefined } from '../storage/tree';
 
 /** Linux gives up after 40 links (ELOOP); so does kit. */
@@ -29,16 +31,47 @@ export function readFileInRoots(roots: string[], path: string, maxBytes: number)
     const stats = host === undefined ? undefined : lstatOrUndefined(host);
     if (!stats) continue;
     if (!stats.isFile() || stats.size > maxBytes) return undefined; // a whiteout, a device, a huge file: not one to read
-    const fd = openSync(host!, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    try {
-      const buffer = Buffer.alloc(maxBytes + 1);
-      const n = readSync(fd, buffer, 0, buffer.length, 0);
-      return n > maxBytes ? undefined : buffer.subarray(0, n).toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
+    return readAtMost(openSync(host!, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK), maxBytes);
   }
   return undefined;
+}
+
+/**
+ * readFileInRoots for a running container's root (/proc/<pid>/root, for
+ * kit exec): its processes may swap any directory on the path for a link
+ * while kit looks, so the kernel resolves the whole path in one call,
+ * openat2(RESOLVE_IN_ROOT), never leaving that root. The O_PATH descriptor
+ * is checked to be a regular file of at most `maxBytes` before the same file
+ * is opened for reading through it (no device or FIFO is ever opened).
+ */
+export function readFileInRunningRoot(root: string, path: string, maxBytes: number): string | undefined {
+  const rootFd = openSync(root, O_PATH | constants.O_DIRECTORY);
+  let found: number;
+  try {
+    found = native().openInRoot(rootFd, path, O_PATH, 0);
+  } catch {
+    return undefined; // missing, or a link loop: the container has no such file
+  } finally {
+    closeSync(rootFd);
+  }
+  try {
+    const stats = fstatSync(found);
+    if (!stats.isFile() || stats.size > maxBytes) return undefined;
+    return readAtMost(openSync(`/proc/self/fd/${found}`, constants.O_RDONLY | constants.O_NONBLOCK), maxBytes);
+  } finally {
+    closeSync(found);
+  }
+}
+
+/** The text of an open file if it holds at most `maxBytes`; the fd is closed. */
+function readAtMost(fd: number, maxBytes: number): string | undefined {
+  try {
+    const buffer = Buffer.alloc(maxBytes + 1);
+    const n = readSync(fd, buffer, 0, buffer.length, 0);
+    return n > maxBytes ? undefined : buffer.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The host path `path` names inside `root`, every symlink resolved within it; undefined if a part is missing. */

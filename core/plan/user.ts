@@ -1,5 +1,12 @@
 import { KitError } from '../errors';
-import { readFileInRoots } from './root-lookup';
+import { readFileInRoots, readFileInRunningRoot } from './root-lookup';
+
+/**
+ * Where /etc/passwd and /etc/group are read: an image's layers on the host,
+ * top first (kit run -u), or a running container's root (kit exec -u), whose
+ * processes may change it while kit reads.
+ */
+export type UserRoots = string[] | { running: string };
 
 /**
  * `kit run -u UID[:GID]|NAME[:GROUP]` as the numeric user kit-init switches
@@ -30,7 +37,7 @@ interface Entry {
 const MAX_DB_BYTES = 4 * 1024 * 1024;
 
 /** `whose`: where the names are looked up, as the error says it ("the image's", or kit exec's "the container's"). */
-export function resolveUser(text: string, roots: string[], whose = "the image's"): { uid: number; gid: number; groups: number[] } {
+export function resolveUser(text: string, roots: UserRoots, whose = "the image's"): { uid: number; gid: number; groups: number[] } {
   const [userPart, groupPart] = text.split(':');
   const passwd = passwdEntries(roots);
   const group = database(roots, '/etc/group', (f) => ({ name: f[0], id: Number(f[2]), members: (f[3] ?? '').split(',').filter(Boolean) }));
@@ -56,7 +63,7 @@ export function resolveUser(text: string, roots: string[], whose = "the image's"
  * docker run --group-add GROUP: a gid, or a group name from the image's
  * /etc/group (one missing there is an error, as in Docker).
  */
-export function resolveGroup(text: string, roots: string[]): number {
+export function resolveGroup(text: string, roots: UserRoots): number {
   if (/^\d{1,10}$/.test(text) && Number(text) <= 0xfffffffe) return Number(text);
   if (!/^[A-Za-z_][A-Za-z0-9_.-]{0,31}$/.test(text)) throw new KitError(`bad --group-add '${text}'`, 'give a gid or a group name, e.g. --group-add 44 or --group-add video');
   const entry = database(roots, '/etc/group', (f) => ({ name: f[0], id: Number(f[2]) })).find((e) => e.name === text);
@@ -64,7 +71,7 @@ export function resolveGroup(text: string, roots: string[]): number {
   return entry.id;
 }
 
-function passwdEntries(roots: string[]): Entry[] {
+function passwdEntries(roots: UserRoots): Entry[] {
   return database(roots, '/etc/passwd', (f) => ({ name: f[0], id: Number(f[2]), gid: Number(f[3]), home: f[5] }));
 }
 
@@ -73,7 +80,7 @@ function passwdEntries(roots: string[]): Entry[] {
  * of the command's user in the image's /etc/passwd (-u NAME or UID; root's
  * without -u), or "/" when it has no entry there.
  */
-export function withHome(env: string[], user: string | undefined, roots: string[]): string[] {
+export function withHome(env: string[], user: string | undefined, roots: UserRoots): string[] {
   if (env.some((e) => e.startsWith('HOME='))) return env;
   const [userPart] = (user ?? '0').split(':');
   const entry = passwdEntries(roots).find((e) => (/^\d+$/.test(userPart) ? e.id === Number(userPart) : e.name === userPart));
@@ -82,8 +89,8 @@ export function withHome(env: string[], user: string | undefined, roots: string[
 }
 
 /** name:x:id:... lines; malformed ones are skipped (the image is not trusted to be tidy). */
-function database(roots: string[], path: string, entry: (fields: string[]) => Entry): Entry[] {
-  const text = readFileInRoots(roots, path, MAX_DB_BYTES) ?? '';
+function database(roots: UserRoots, path: string, entry: (fields: string[]) => Entry): Entry[] {
+  const text = (Array.isArray(roots) ? readFileInRoots(roots, path, MAX_DB_BYTES) : readFileInRunningRoot(roots.running, path, MAX_DB_BYTES)) ?? '';
   return text
     .split('\n')
     .map((line) => line.split(':'))

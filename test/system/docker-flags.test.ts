@@ -231,6 +231,11 @@ test('kit exec as docker exec: the container\'s user, environment and working di
   expect(own.stdout).toMatch(/^\/etc\nbaz\|from-file\|\/root\n0\nCapEff:\s+0*a80425fb\n$/); // root, with Docker's default capability set
   expect(kit(['exec', '-u', 'nosuch', name, 'true'], kr.env)).toMatchObject({ status: 1, stderr: "kit: -u nosuch: no user 'nosuch' in the container's /etc/passwd; give a numeric uid (-u 1000), or add the user to the image\n" });
   expect(kit(['exec', '-w', 'tmp', name, 'true'], kr.env).stderr).toMatch(/^kit: --workdir 'tmp' is not an absolute path; /);
+  // The container's /etc/passwd made a link to a host file with user 'leak': resolved inside the container, it names nothing.
+  const hostEtc = mkdtempSync(join(kr.root, 'host-etc-'));
+  writeFileSync(join(hostEtc, 'passwd'), 'leak:x:4242:4242::/leak:/bin/sh\n');
+  expect(kit(['exec', '-u', 'root', name, 'sh', '-c', `ln -sf ${hostEtc}/passwd /etc/passwd`], kr.env).status).toBe(0);
+  expect(kit(['exec', '-u', 'leak', name, 'true'], kr.env)).toMatchObject({ status: 1, stderr: expect.stringContaining("no user 'leak' in the container's /etc/passwd") });
   expect(kit(['rm', '-f', name], kr.env).status).toBe(0);
 });
 

@@ -1,4 +1,4 @@
-import { CLONE, MNT_DETACH, MS, S_IF, SIG } from '../../core/linux';
+import { CLONE, MNT_DETACH, MS, O_PATH, S_IF, SIG } from '../../core/linux';
 import { native } from '../../core/native';
 import { RLIMITS } from '../../core/plan/process-limits';
 
@@ -14,6 +14,7 @@ test.each([
   ...prefixed('CLONE_', CLONE),
   ...prefixed('MS_', MS),
   ['MNT_DETACH', MNT_DETACH] as [string, number],
+  ['O_PATH', O_PATH] as [string, number],
   ...prefixed('SIG', SIG),
   ...prefixed('S_IF', S_IF).map(([name, value]): [string, number] => [name === 'S_IFFIFO' ? 'S_IFIFO' : name, value]), // <sys/stat.h> spells it S_IFIFO
   ...prefixed('', RLIMITS),

@@ -37,6 +37,7 @@ pub fn linux_constants() -> HashMap<String, i64> {
     .map(|(name, v)| (name, v as i64));
     let ints = [
         ("MNT_DETACH", libc::MNT_DETACH),
+        ("O_PATH", libc::O_PATH),
         ("SIGINT", libc::SIGINT),
         ("SIGKILL", libc::SIGKILL),
         ("SIGTERM", libc::SIGTERM),
