@@ -6,6 +6,7 @@
 //!   of its shared parent if empty;
 //! - `remove` (core/host/remove-tree.ts): its state dirs, renamed off their
 //!   name first, then removed.
+//!
 //! Any other kind, a cgroup still holding a process, an error: Node replays
 //! the journal (again: every undo treats "already gone" as done).
 use std::path::Path;
