@@ -15,7 +15,7 @@ export const namespaceFlags = {
   ipc: Flags.string({
     helpGroup: 'NAMESPACES',
     helpValue: 'private|shareable|none|host|container:NAME',
-    description: "private (default) or shareable: an IPC namespace and /dev/shm of its own, shareable lets --ipc container:NAME join it; none: no /dev/shm; host: the host's System V IPC and /dev/shm (turns that protection off); container:NAME: a shareable container's System V IPC (its /dev/shm is not shared)",
+    description: "private (default) or shareable: an IPC namespace and /dev/shm of its own, shareable lets --ipc container:NAME join it (its /dev/shm is then a tmpfs kit mounts on the host, needs root); none: no /dev/shm; host: the host's System V IPC and /dev/shm (turns that protection off); container:NAME: a shareable container's System V IPC and /dev/shm (docker run --ipc)",
   }),
   uts: Flags.string({ helpGroup: 'NAMESPACES', helpValue: 'host', description: "host: the host's UTS namespace, so its hostname (no -h then; turns that protection off: sethostname inside would rename the host)" }),
   sysctl: Flags.string({

@@ -56,18 +56,23 @@ export function devSteps(spec: ContainerSpec): ContainerStep[] {
 /**
  * /dev/shm, where POSIX shared memory lives: a tmpfs of the container's own
  * (--shm-size sets its size); with --ipc host the host's /dev/shm, bound
- * in as Docker does, so shm_open sees the host's objects; with --ipc none,
- * none at all. (--ipc container:NAME keeps its own: that container's
- * /dev/shm is a mount of another mount namespace, which cannot be bound.)
+ * in as Docker does, so shm_open sees the host's objects; with --ipc
+ * shareable and container:NAME the donor's tmpfs kit mounted on the host
+ * (shareable-shm.ts); with --ipc none, none at all.
  */
 function shmSteps(spec: ContainerSpec): ContainerStep[] {
   if (spec.shmSource === 'none') return [];
   const target = inRootfs('/dev/shm');
   const mkdir: ContainerStep = { op: 'mkdir', path: target, mode: 0o1777, why: 'mount point for POSIX shared memory' };
   if (spec.shmSource) {
-    return [mkdir, { op: 'mount', source: spec.shmSource, target, fstype: '', flags: MS.BIND, data: '', why: `--ipc ${spec.ipcMode}: bind ${spec.shmSource} as /dev/shm, so POSIX shared memory is shared with the IPC namespace it joins` }];
+    return [mkdir, { op: 'mount', source: spec.shmSource, target, fstype: '', flags: MS.BIND, data: '', why: shmWhy(spec) }];
   }
   const kib = Math.ceil((spec.shmSize ?? DEFAULT_SHM_BYTES) / 1024);
   const why = spec.shmSize === undefined ? 'a private /dev/shm: shared memory stays inside the container' : `a private /dev/shm of ${kib} KiB (--shm-size): shared memory stays inside the container, and past its size writes fail with ENOSPC`;
   return [mkdir, { op: 'mount', source: 'shm', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: `mode=1777,size=${kib}k`, why }];
+}
+
+function shmWhy(spec: ContainerSpec): string {
+  if (spec.ipcMode === 'shareable') return `--ipc shareable: bind the tmpfs kit mounted at ${spec.shmSource} as /dev/shm, so containers that join this IPC namespace share its POSIX shared memory too`;
+  return `--ipc ${spec.ipcMode}: bind ${spec.shmSource} as /dev/shm, so POSIX shared memory is shared with the IPC namespace it joins`;
 }

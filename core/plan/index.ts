@@ -11,6 +11,7 @@ import { planName } from './name';
 import { planNamespaces } from './namespaces';
 import { newAfterUserJoin, planJoinNamespaces } from './join-namespaces';
 import { resolveModeContainers } from './namespace-modes';
+import { planShareableShm } from './shareable-shm';
 import { SIG } from '../linux';
 import { planTimeNamespace } from './timens';
 import { planProcessLimits } from './process-limits';
@@ -43,7 +44,9 @@ export function buildPlan(given: ContainerSpec, id: string, paths: KitPaths, dem
 }
 
 function planOf(given: ContainerSpec, id: string, paths: KitPaths, demo: PlanPart, runtime: PlanPart): Plan {
-  const spec = resolveModeContainers(given, paths);
+  // --ipc shareable: its /dev/shm a tmpfs on the host, which the container (and its joiners) bind
+  const shm = planShareableShm(resolveModeContainers(given, paths), id, paths);
+  const spec = shm.spec;
   const network: NetworkAttachment = {};
   const userns: UsernsMaps = {};
   const root = spec.rootDir ? hostDirRoot(spec.rootDir) : spec.image ? containerRoot(paths, id, spec.image, spec.storageDriver, spec.keepLayer ?? false, spec.namespaces.includes('user') ? userns : undefined) : undefined;
@@ -59,6 +62,7 @@ function planOf(given: ContainerSpec, id: string, paths: KitPaths, demo: PlanPar
     planDeviceProgram(spec, id),
     planUserNamespace(spec, userns),
     planNetwork(spec, id, paths, network),
+    shm.part,
     planMountPropagation(spec),
     // before the mounts: a cgroup2 mount made inside the namespace has the container's cgroup as its root
     planCgroupNamespace(spec),

@@ -3,6 +3,7 @@ import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec, Namespace } from '../spec';
 import { sharedContainer } from './shared-container';
+import { donorShm } from './shareable-shm';
 
 /** docker run --pid, --ipc, --uts as given on the command line. */
 export interface NamespaceModes {
@@ -60,8 +61,8 @@ export function namespaceModes(modes: NamespaceModes, spec: Pick<ContainerSpec, 
 
 /**
  * --pid/--ipc container:NAME become joins of that container's namespaces
- * (System V IPC; /dev/shm stays the joiner's own unless the other shares
- * the host's), with the pid it has when this container
+ * (System V IPC, and /dev/shm bound from the donor's host-side tmpfs or the
+ * host's), with the pid it has when this container
  * starts, so a restarted container joins the running one, not a stale pid.
  */
 export function resolveModeContainers(spec: ContainerSpec, paths: KitPaths): ContainerSpec {
@@ -74,8 +75,8 @@ export function resolveModeContainers(spec: ContainerSpec, paths: KitPaths): Con
   if (spec.ipcMode?.startsWith('container:')) {
     const other = sharedContainer(spec.ipcMode.slice('container:'.length), paths, '--ipc');
     joins.push({ namespace: 'ipc', path: `/proc/${other.pid}/ns/ipc` });
-    // Its /dev/shm is a mount in that container's mount namespace, which a bind from here may not take (EINVAL): only the host's can be shared.
-    if (other.spec.ipcMode === 'host') shmSource = '/dev/shm';
+    // POSIX shared memory with the System V IPC, as Docker: the donor's /dev/shm, a tmpfs it has on the host (shareable-shm.ts).
+    shmSource = donorShm(other, paths, spec.ipcMode);
   }
   if (!joins.length) return spec;
   return { ...spec, joinNamespaces: [...(spec.joinNamespaces ?? []), ...joins], shmSource };

@@ -54,10 +54,20 @@ test('--ipc host shares the host\'s IPC namespace and /dev/shm; none has no /dev
   const donor = kit(['exec', 'ipcdonor', 'readlink', '/proc/self/ns/ipc'], kr.env).stdout;
   expect(donor).toMatch(/^ipc:\[\d+\]\n$/);
   expect(run(['--ipc', 'container:ipcdonor', 'base', 'readlink', '/proc/self/ns/ipc']).stdout).toBe(donor);
+  // ...and its /dev/shm, as Docker's: a file the donor writes there the joiner reads, and back
+  expect(kit(['exec', 'ipcdonor', 'sh', '-c', 'echo from-donor > /dev/shm/note'], kr.env).status).toBe(0);
+  expect(shell(['--ipc', 'container:ipcdonor'], 'cat /dev/shm/note; echo from-joiner > /dev/shm/reply').stdout).toBe('from-donor\n');
+  expect(kit(['exec', 'ipcdonor', 'cat', '/dev/shm/reply'], kr.env).stdout).toBe('from-joiner\n');
+  // a private container's /dev/shm is not that one
+  expect(kit(['exec', 'ipcprivate', 'sh', '-c', 'ls /dev/shm'], kr.env).stdout).toBe('');
+  // the donor's tmpfs is on the host only while it runs (checked below, after kit rm)
+  const shmMounts = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(kr.root) && / \/[^ ]*\/shm /.test(l));
+  expect(shmMounts()).toHaveLength(1);
   const refused = run(['--ipc', 'container:ipcprivate', 'base', 'true']);
   expect(refused.status).toBe(125);
   expect(refused.stderr.trim()).toBe("kit: --ipc container:ipcprivate: that container's IPC is private, not shareable; start it with --ipc shareable (Docker's rule: a container shares its IPC only when it says so)");
   expect(kit(['rm', '-f', 'ipcdonor', 'ipcprivate'], kr.env).status).toBe(0);
+  expect(shmMounts()).toEqual([]);
 });
 
 test('--uts host keeps the host\'s hostname and refuses -h; --domainname is the container\'s own', () => {
