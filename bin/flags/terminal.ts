@@ -46,6 +46,19 @@ export const detachKeysFlag = {
   }),
 };
 
+/** docker exec -d and --detach-keys: the exec'd process handed to a shim that outlives kit (core/engine/exec-session.ts). */
+export const execDetachFlags = {
+  detach: Flags.boolean({
+    char: 'd',
+    default: false,
+    description: 'start the command in the container and return at once, printing nothing; it runs on, its output dropped, held and reaped by a shim of its own (kit inspect lists it in ExecIDs while it runs; docker exec -d)',
+  }),
+  'detach-keys': Flags.string({
+    helpValue: 'KEYS',
+    description: "the keys that detach kit from an -it exec, whose command runs on: comma-separated characters or ctrl-<a-z, @, [, \\, ], ^, _> (default ctrl-p,ctrl-q, as docker)",
+  }),
+};
+
 /** The detach sequence as bytes; a bad value is one line naming it. */
 export function detachKeys(flags: { 'detach-keys'?: string }): Buffer {
   return parseDetachKeys(flags['detach-keys']);

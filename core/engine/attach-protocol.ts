@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
+import type { ExecProcess } from './exec';
 import type { TraceEvent } from '../trace/event';
 
 /**
@@ -11,8 +12,11 @@ import type { TraceEvent } from '../trace/event';
  * names its stream.
  */
 
-/** The first line from `kit run` to its shim. */
-export interface ShimRequest {
+/** The first line from the starting kit to its shim: a container to run, or a process to exec in one. */
+export type ShimRequest = ContainerShimRequest | ExecShimRequest;
+
+/** From `kit run -d`/`-it` and `kit start`: the container to run. */
+export interface ContainerShimRequest {
   spec: ContainerSpec;
   paths: KitPaths;
   /**
@@ -21,6 +25,23 @@ export interface ShimRequest {
    * first prompt), until it detaches or the container ends. `trace`: the
    * trace events too, for --trace.
    */
+  attach?: { trace: boolean };
+}
+
+/** From `kit exec -d`/`-it`: a process to start in a running container, which the shim then waits for (exec-shim.ts). */
+export interface ExecShimRequest {
+  exec: {
+    /** The container's id. */
+    container: string;
+    command: string[];
+    process: ExecProcess;
+    /** -t: the pty's first size. */
+    tty?: { rows: number; cols: number };
+    /** -i: its stdin stays open for the attached client. */
+    interactive: boolean;
+  };
+  paths: KitPaths;
+  /** `kit exec -it`: the first attached client, as ContainerShimRequest's. */
   attach?: { trace: boolean };
 }
 

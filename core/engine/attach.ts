@@ -46,8 +46,17 @@ const PROXIED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2']
  * attached client, from before the container starts.
  */
 export function runAttached(spec: ContainerSpec, shim: string[], paths: KitPaths, options: AttachOptions, id = newContainerId()): Promise<AttachEnd> {
+  return shimAttached({ spec, paths }, shim, options, id);
+}
+
+/**
+ * A shim started with this kit as its first attached client (`kit run -it`,
+ * `kit exec -it`): it sees the first prompt, and the detach keys leave the
+ * process running, owned by the shim.
+ */
+export function shimAttached(request: ShimRequest, shim: string[], options: AttachOptions, id: string): Promise<AttachEnd> {
   const session = new AttachSession(id, options);
-  const channel = spawnShim({ spec, paths, attach: { trace: options.onEvent !== undefined } }, shim, id, session.receive, session.lost);
+  const channel = spawnShim({ ...request, attach: { trace: options.onEvent !== undefined } }, shim, id, session.receive, session.lost);
   return session.run(channel);
 }
 

@@ -40,19 +40,31 @@ export function spawnShim(request: ShimRequest, shim: string[], id: string, onMe
 
 /** Start `spec` detached. Resolves once the command runs; a container that failed to start throws its error here. */
 export async function startDetached(spec: ContainerSpec, shim: string[], paths: KitPaths = kitPaths(), id = newContainerId()): Promise<Detached> {
+  const pid = await shimStarted({ spec, paths }, shim, id, { what: `container ${id}`, hint: 'run it in the foreground (without -d) to see why' });
+  return { id, name: spec.name ?? id, pid };
+}
+
+/**
+ * Start a shim for `request` and wait for its one reply: the pid of the
+ * process once its command runs. One that did not start throws its error,
+ * after `prefix` (`container <id> did not start: `); a command that could
+ * not be exec'd throws the error a foreground run gives (126, 127...).
+ */
+export async function shimStarted(request: ShimRequest, shim: string[], id: string, about: { what: string; hint: string; prefix?: string }): Promise<number> {
+  const prefix = about.prefix ?? `${about.what} did not start: `;
   let channel: LineChannel<ShimRequest | ClientMessage, ShimMessage> | undefined;
   try {
     const reply = await new Promise<ShimMessage | undefined>((resolve) => {
-      channel = spawnShim({ spec, paths }, shim, id, resolve, () => resolve(undefined));
+      channel = spawnShim(request, shim, id, resolve, () => resolve(undefined));
     });
-    if (reply === undefined) throw new KitError(`the shim of container ${id} ended before the container started`, 'run it in the foreground (without -d) to see why');
-    if ('failed' in reply) throw new KitError(`container ${id} did not start: ${reply.failed.message}`, reply.failed.hint ?? undefined, reply.failed.exitCode);
+    if (reply === undefined) throw new KitError(`the shim of ${about.what} ended before its command started`, about.hint);
+    if ('failed' in reply) throw new KitError(prefix + reply.failed.message, reply.failed.hint ?? undefined, reply.failed.exitCode);
     if ('exit' in reply && reply.exit.failed) {
       const err = failureOf(reply.exit.failed, reply.exit.exitCode ?? 125);
-      throw new KitError(`container ${id} did not start: ${err.message}`, err.hint, err.exitCode);
+      throw new KitError(prefix + err.message, err.hint, err.exitCode);
     }
-    if (!('running' in reply)) throw new KitError(`the shim of container ${id} answered out of turn`);
-    return { id, name: spec.name ?? id, pid: reply.running.pid };
+    if (!('running' in reply)) throw new KitError(`the shim of ${about.what} answered out of turn`);
+    return reply.running.pid;
   } finally {
     channel?.destroy();
   }

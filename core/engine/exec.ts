@@ -12,12 +12,6 @@ import { TraceRecorder } from '../trace/recorder';
 import { newContainerId, runPlan, type RunOptions, type RunResult } from './run';
 import type { ContainerState } from './state';
 
-/**
- * `kit exec`: run a command inside a running container, through the same
- * engine as a new container but with a plan that joins its namespaces
- * instead of creating them. The process is not a container of its own: it
- * has no state dir, and ends when the container does.
- */
 /** docker exec -u, -e/--env-file and -w: the exec'd process's own, over the container's. */
 export interface ExecProcess {
   /** UID[:GID] or NAME[:GROUP], looked up in the container's /etc/passwd and /etc/group. */
@@ -28,6 +22,13 @@ export interface ExecProcess {
   workdir?: string;
 }
 
+/**
+ * `kit exec`: run a command inside a running container, through the same
+ * engine as a new container but with a plan that joins its namespaces
+ * instead of creating them. The process is not a container of its own: it
+ * has no state dir, and ends when the container does. Run by the kit exec
+ * itself, or by a shim (exec-shim.ts) for -d and -it.
+ */
 export async function execInContainer(target: ContainerState, command: string[], options: RunOptions & { tty?: { rows: number; cols: number }; process?: ExecProcess } = {}): Promise<RunResult> {
   const pid = target.pid;
   if (pid === undefined || processStartTime(pid) === undefined) {
@@ -37,7 +38,7 @@ export async function execInContainer(target: ContainerState, command: string[],
   const paths = options.paths ?? kitPaths();
   const trace = new TraceRecorder(options.onEvent, options.native);
   // Host steps of a join that need undoing would journal here (joining the cgroups needs none: see exec-into.ts).
-  const changes = new HostChanges(join(containerDir(paths, target.id), `exec-${newContainerId()}.journal`), trace);
+  const changes = new HostChanges(join(containerDir(paths, target.id), `exec-${options.id ?? newContainerId()}.journal`), trace);
   const ctx: HostContext = { id: target.id, spec: target.spec, paths, trace, changes, pid: 0, notes: [] };
   return runPlan(() => buildExecIntoPlan({ id: target.id, pid, spec }, command, options.tty, spec.workdir), ctx, options, () => undefined);
 }

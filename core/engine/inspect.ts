@@ -9,6 +9,7 @@ import { containerLayerDir, lookupContainerLayer } from '../storage/containers';
 import { driverNamed } from '../storage/drivers';
 import { info } from './list';
 import type { ContainerRef } from './names';
+import { runningExecs } from './exec-record';
 import { logFile } from './shim';
 
 /**
@@ -44,6 +45,8 @@ export function inspectContainer(paths: KitPaths, ref: ContainerRef): Record<str
     RestartCount: c.restartCount,
     AutoRemove: c.autoRemove,
     LogPath: logFile(paths, c.id),
+    // kit exec -d / -it processes still running in it (exec-record.ts), null when none, as Docker's
+    ExecIDs: ref.running ? runningExecs(paths, c.id) : null,
     Config: { Hostname: spec.hostname ?? c.id, Env: spec.env, Cmd: spec.command, WorkingDir: spec.workdir ?? '', Image: spec.image ?? null, Labels: spec.labels ?? {}, User: spec.user ? `${spec.user.uid}:${spec.user.gid}` : '', StopSignal: spec.stopSignal ?? 'SIGTERM', StopTimeout: spec.stopTimeout ?? 10 },
     HostConfig: { NetworkMode: spec.network ?? null, PortBindings: (spec.ports ?? []).map(formatPort), Resources: spec.resources ?? null, StorageDriver: spec.storageDriver ?? null, ReadonlyRootfs: spec.readOnly ?? false, Init: spec.init ?? false, Ulimits: (spec.rlimits ?? []).map((u) => ({ Name: u.name.slice(7).toLowerCase(), Soft: u.soft, Hard: u.hard })), ExtraHosts: (spec.extraHosts ?? []).map((h) => `${h.name}:${h.address}`), Dns: spec.dns ?? [], ...namespaceHostConfig(spec) },
     NetworkSettings: { IPAddress: lease?.address ?? '', Ports: (spec.ports ?? []).map(formatPort) },

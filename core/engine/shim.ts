@@ -1,21 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { KitError } from '../errors';
 import { containerDir, type KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { attachSocketPath, AttachHub } from './attach-hub';
-import { LineChannel, type ClientMessage, type ShimMessage, type ShimRequest } from './attach-protocol';
+import { runExecShim } from './exec-shim';
+import { shimFailure, starterReplies, startingChannel } from './shim-channel';
 import { shellStatus } from './outcome';
 import { LogWriter } from './log-file';
 import { readRecord, recordDir, updateRecord } from './record';
 import { restartDelayMs, shouldRestart } from './restart-policy';
 import { runContainer } from './run';
-
-/** fd 3 of the shim: the socket to the `kit run` that started it. */
-const CHANNEL_FD = 3;
-
-type Failed = Extract<ShimMessage, { failed: unknown }>['failed'];
 
 /**
  * The shim of a container kit does not run in its own process (`kit run -d`,
@@ -24,28 +18,16 @@ type Failed = Extract<ShimMessage, { failed: unknown }>['failed'];
  * attached client (attach-hub.ts), what they type to its stdin, and tells a
  * `kit run -d` once the command runs or why it did not start. It owns the
  * container (state.json's owner): if it dies, PDEATHSIG kills the container
- * and the next kit command replays its journal.
+ * and the next kit command replays its journal. A `kit exec -d` or `-it`
+ * starts one for its process instead (exec-shim.ts).
  */
 export async function runShim(id: string): Promise<void> {
-  const socket = new Socket({ fd: CHANNEL_FD, readable: true, writable: true });
-  const starter = startingChannel(socket);
+  const starter = startingChannel();
   const request = await starter.request;
+  if ('exec' in request) return runExecShim(id, request, starter);
   const { spec, paths } = request;
   const hub = new AttachHub(spec.interactive === true);
-  // `kit run -it`: the starting kit is the first attached client; `kit run -d` waits for one reply.
-  let waiting: LineChannel<ShimMessage, unknown> | undefined = starter.channel;
-  if (request.attach) {
-    starter.attach(hub.adopt(starter.channel, { stdin: true, trace: request.attach.trace }));
-    waiting = undefined;
-  }
-  // The attached starter hears that the container runs too (kit start -a passes signals on from then).
-  let attached = request.attach ? starter.channel : undefined;
-  const reply = (message: ShimMessage) => {
-    if (!waiting && 'running' in message) attached?.send(message);
-    attached = undefined; // once: the reply after the exit is not news to it
-    waiting?.end(message);
-    waiting = undefined;
-  };
+  const reply = starterReplies(starter, hub, request.attach);
   let log: LogWriter | undefined;
   const output = (stream: 'stdout' | 'stderr', text: string) => {
     log ??= new LogWriter(logFile(paths, id), spec.logMaxBytes);
@@ -68,50 +50,13 @@ export async function runShim(id: string): Promise<void> {
       if (!(await restartDue(paths, id, spec, shellStatus(result)))) break;
     }
   } catch (err) {
-    const failed = failure(err instanceof KitError ? err : new KitError((err as Error).message));
+    const failed = shimFailure(err);
     reply({ failed });
     hub.failed(failed);
   } finally {
     log?.close();
   }
-  socket.destroy();
-}
-
-/**
- * The socket from the starting kit: its first line is the request; a
- * `kit run -it` goes on on it as an attached client (attach() hands its
- * later lines to the hub).
- */
-function startingChannel(socket: Socket) {
-  let first = true;
-  // Lines after the request may come in the same read, before attach(): kept for it (input typed ahead).
-  const early: ClientMessage[] = [];
-  let receive: (message: ClientMessage) => void = (message) => void (early.length < 1024 && early.push(message));
-  let gone: () => void = () => undefined;
-  let resolve!: (request: ShimRequest) => void;
-  let reject!: (err: Error) => void;
-  const request = new Promise<ShimRequest>((res, rej) => ((resolve = res), (reject = rej)));
-  const channel = new LineChannel<ShimMessage, ShimRequest | ClientMessage>(
-    socket,
-    (message) => {
-      if (!first) return receive(message as ClientMessage);
-      first = false;
-      resolve(message as ShimRequest);
-    },
-    () => {
-      reject(new Error('the starting kit closed the socket before sending its request'));
-      gone();
-    },
-  );
-  return {
-    channel,
-    request,
-    attach(client: { received: (message: ClientMessage) => void; gone: () => void }) {
-      receive = client.received;
-      gone = client.gone;
-      for (const message of early.splice(0)) receive(message);
-    },
-  };
+  starter.socket.destroy();
 }
 
 /**
@@ -136,8 +81,4 @@ async function restartDue(paths: KitPaths, id: string, spec: ContainerSpec, exit
 export function logFile(paths: KitPaths, id: string): string {
   const dir = readRecord(paths, id) ? recordDir(paths, id) : containerDir(paths, id);
   return join(dir, 'container.log');
-}
-
-function failure(err: KitError): Failed {
-  return { message: err.message, hint: err.hint ?? null, exitCode: err.exitCode };
 }
