@@ -163,7 +163,13 @@ async function traceOnOff(kitRun, spec) {
     const out = { stdout: (text) => writeSync(sink, text), stderr: (text) => writeSync(sink, text) };
     const printing = (trace) => {
       const printer = new PlainRunPrinter({ trace, width: 120 }, out);
-      return kitRun(spec, (event) => printer.feed({ type: 'trace', event }));
+      const run = kitRun(spec, (event) => printer.feed({ type: 'trace', event }));
+      // The printer renders a burst in the event loop's next turn: what is still held when the run ends
+      // is printed inside the timed run, as `kit run` prints it at the end record.
+      return async () => {
+        await run();
+        printer.flush();
+      };
     };
     const runs = { on: printing(true), off: printing(false) };
     const times = { on: [], off: [] };
