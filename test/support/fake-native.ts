@@ -161,5 +161,11 @@ export class FakeNative {
     },
     drainTrace: () => JSON.stringify(this.events.splice(0)),
     linuxConstants: () => ({}), // no syscall; only test/unit/linux-constants.test.ts reads it, from the real addon
+    // No syscall, no trace: hashing is kit's own work; the import's tests use the real thread.
+    Sha256Thread: class {
+      constructor() {
+        throw new Error('FakeNative: Sha256Thread is not recorded (use the real addon)');
+      }
+    } as unknown as NativeAddon['Sha256Thread'],
   };
 }

@@ -15,7 +15,7 @@ beforeAll(() => {
   writeFileSync(join(dir, 'a'), 'hello\n'.repeat(5000));
   expect(spawnSync('tar', ['-C', dir, '-cf', join(dir, 'l.tar'), 'a']).status).toBe(0);
   expect(spawnSync('sh', ['-c', `gzip -c ${join(dir, 'l.tar')} > ${join(dir, 'l.tar.gz')}`]).status).toBe(0);
-  // Large enough to be hashed on the worker thread: files of odd sizes, so entries straddle its chunks.
+  // Large enough to be hashed on its own thread: files of odd sizes, so entries straddle its chunks.
   mkdirSync(join(dir, 'big'));
   for (let i = 0, total = 0; total < PARALLEL_HASH_FROM + (3 << 20); i++, total += 1_500_001 + i) writeFileSync(join(dir, 'big', `f${i}`), randomBytes(1_500_001 + i));
   expect(spawnSync('tar', ['-C', join(dir, 'big'), '-cf', join(dir, 'big.tar'), '.']).status).toBe(0);
@@ -40,7 +40,7 @@ test('a gzipped tar: the blob digest is of the file as stored, the diffID of the
   expect(await digests(join(dir, 'l.tar.gz'))).toEqual({ file: sha256(gz), tar: sha256(gunzipSync(gz)) });
 });
 
-test("a large plain tar is hashed on a worker while its files are written: the same diffID (sha256 of the file) and the same files", async () => {
+test("a large plain tar is hashed on a thread of its own while its files are written: the same diffID (sha256 of the file) and the same files", async () => {
   const file = join(dir, 'big.tar');
   const tar = readFileSync(file);
   expect(tar.length).toBeGreaterThanOrEqual(PARALLEL_HASH_FROM);
@@ -54,7 +54,7 @@ test("a large plain tar is hashed on a worker while its files are written: the s
   for (const name of names) expect(readFileSync(join(out, name)).equals(readFileSync(join(dir, 'big', name)))).toBe(true);
 });
 
-test('a large tar with a hostile entry after its data is refused on the worker path too: nothing outside, and the import does not hang', async () => {
+test('a large tar with a hostile entry after its data is refused on the hashing-thread path too: nothing outside, and the import does not hang', async () => {
   const file = join(dir, 'hostile-big.tar');
   const writer = new TarWriter(createWriteStream(file));
   const meta = { mode: 0o644, uid: 0, gid: 0, mtime: 0, linkpath: '', devmajor: 0, devminor: 0 };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { KitError } from '../../errors';
 import { stopIfInterrupted } from '../interrupts';
 import type { Budget } from '../limits';
 import { TarFormatError } from './header';
@@ -27,12 +28,12 @@ export interface ArchiveOptions {
 }
 
 /**
- * A plain tar at least this large is hashed on a worker thread (a worker's
- * start costs about what hashing 16 MiB on this thread does).
+ * A plain tar at least this large is hashed on a thread of its own (below
+ * that, hashing here costs less than handing chunks over).
  */
 export const PARALLEL_HASH_FROM = 16 << 20;
 
-/** One sha256, on this thread or on a worker. */
+/** One sha256, on this thread or on a thread of its own. */
 interface Sha256 {
   update(chunk: Buffer): void;
   digest(): string;
@@ -43,15 +44,15 @@ interface Sha256 {
  * Read a tar file from an open fd (taken over, closed at the end), gzipped
  * or not: gzip is recognised by its magic bytes (1f 8b), not by the file
  * name, and inflated as it streams. Both digests are computed on the way, so
- * a layer is read once. A large plain tar is read into the shared memory of
- * a worker thread that hashes it while this thread writes the files (see
+ * a layer is read once. A large plain tar is read into the memory of a
+ * native thread that hashes it while this thread writes the files (see
  * ParallelSha256). Ctrl-C or SIGTERM aborts the read at once.
  */
 export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchive {
   const gzipped = hasGzipMagic(fd);
   const total = fstatSync(fd).size;
   // gzip's chunks are held by the inflate stream for a while: only a plain tar's may be read into the ring.
-  const parallel = !gzipped && total >= PARALLEL_HASH_FROM ? new ParallelSha256() : undefined;
+  const parallel = !gzipped && total >= PARALLEL_HASH_FROM ? hashingThread() : undefined;
   const fileHash: Sha256 = parallel ?? hexHash();
   const tarHash = hexHash();
   const nextBuffer = parallel ? () => parallel.buffer() : () => Buffer.allocUnsafe(CHUNK);
@@ -82,7 +83,7 @@ export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchi
       // No read is in flight (they are synchronous), and none comes after: the fd number may be reused.
       closed = true;
       closeSync(fd);
-      fileHash.end?.(); // the worker finishes and exits, whether the digest is asked for or not
+      fileHash.end?.(); // the hashing thread finishes and exits, whether the digest is asked for or not
     }
   }
   let fileDigest: string | undefined;
@@ -95,6 +96,16 @@ export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchi
   };
 }
 
+/** The hashing thread, or none where the native addon cannot load (the import hashes here instead). */
+function hashingThread(): ParallelSha256 | undefined {
+  try {
+    return new ParallelSha256();
+  } catch (err) {
+    if (err instanceof KitError) return undefined;
+    throw err;
+  }
+}
+
 function hexHash(): Sha256 {
   const hash = createHash('sha256');
   return { update: (chunk) => hash.update(chunk), digest: () => hash.digest('hex') };
@@ -102,7 +113,7 @@ function hexHash(): Sha256 {
 
 const CHUNK = SLOT_BYTES;
 /** Reads between two turns of the event loop: 16 MiB, tens of milliseconds. */
-const CHUNKS_PER_TURN = 16;
+const CHUNKS_PER_TURN = (16 << 20) / CHUNK;
 
 /**
  * The file's bytes in 1 MiB chunks, read synchronously: an async read is a

@@ -14,6 +14,7 @@ use crate::trace;
 
 mod constants;
 mod error;
+mod sha256_thread;
 mod wait;
 
 use error::{ret, syscall};
