@@ -2,10 +2,10 @@ import { Args } from '@oclif/core';
 import { runShim } from '../../core';
 import { KitCommand } from '../base';
 
-/** Started by `kit run -d` only (core/engine/detached.ts), never by hand. */
+/** Started by kit itself only (core/engine/detached.ts, exec-session.ts), never by hand. */
 export default class ShimCommand extends KitCommand {
   static hidden = true;
-  static summary = 'Own one detached container until it ends (started by kit run -d).';
+  static summary = 'Own one detached container, or one exec\'d process, until it ends (started by kit run -d/-it, kit start, kit exec -d/-it).';
   static args = { id: Args.string({ required: true }) };
 
   async run(): Promise<void> {

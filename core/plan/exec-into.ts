@@ -53,9 +53,22 @@ export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: {
   }
   // docker exec: the same capabilities, seccomp filter and no_new_privs as the container's first process.
   if (tty) steps.push(consoleStep(tty, target.spec.user?.uid)); // kit exec -t: a pty of the container's devpts, in the child that execs
-  steps.push(...confinementSteps(confinement(target.spec.security), target.spec.user));
+  steps.push(...confinementSteps(confinement(target.spec.security), execUser(target.spec, joined)));
   const exec = (planExec({ ...target.spec, command }, [root]).container ?? []).map((step) => ({ ...step, why: EXEC_WHY }));
   return { cloneFlags: SIG.CHLD, prepare: [], attach: joinContainerCgroups(target), exited: [], container: [...steps, ...exec], why: WHY };
+}
+
+/**
+ * Who the exec'd process is. setns into a user namespace changes no uid:
+ * host root joining a --userns=auto container would stay host uid 0, which
+ * the namespace has no name for (ps and id show nobody) and which still owns
+ * every host-root file it can reach. As runc's exec does, it becomes the
+ * namespace's root (the map's first host uid) unless -u names another user.
+ * (A rootless kit's own uid is the one mapped to 0: nothing to change.)
+ */
+function execUser(spec: ContainerSpec, joined: Namespace[]): ContainerSpec['user'] {
+  if (spec.user || !joined.includes('user') || process.getuid?.() !== 0) return spec.user;
+  return { uid: 0, gid: 0, groups: [] };
 }
 
 /**

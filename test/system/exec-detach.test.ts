@@ -68,6 +68,22 @@ test('kit rm -f of a container with a kit exec -d running ends the process and i
   expect(spawnSync('pgrep', ['-fx', marker]).stdout.toString()).toBe('');
 }, 90000);
 
+test('a kill -9 of an exec\'s shim takes its process along (PDEATHSIG): nothing runs on unowned, ExecIDs forgets it', async () => {
+  const name = `exdk${process.pid}`;
+  expect(kit(['run', '-d', '--name', name, 'base', 'sleep', '300'], kr.env).status).toBe(0);
+  try {
+    expect(kit(['exec', '-d', name, 'sleep', '4321'], kr.env).status).toBe(0);
+    const [pid] = pidsOf(name, 'sleep 4321');
+    const shim = shimOf(execIds(name)![0])!;
+    process.kill(shim, 'SIGKILL');
+    await eventually(() => !alive(pid) && !alive(shim));
+    expect(execIds(name)).toBeNull();
+    expect(kit(['top', name], kr.env).stdout).toMatch(/sleep 300\n$/);
+  } finally {
+    expect(kit(['rm', '-f', name], kr.env).status).toBe(0);
+  }
+}, 90000);
+
 test('kit exec -it: Ctrl-P Ctrl-Q detach ("read escape sequence", exit 1) and the shell runs on; --detach-keys; a plain exit is kit\'s exit code', async () => {
   expect(kit(['run', '-d', '--name', itName, 'base', 'sleep', '300'], kr.env).status).toBe(0);
   const t = terminal(`${KIT} exec -it ${itName} sh; echo "kit-exit=$?"`, kr.env);

@@ -63,6 +63,24 @@ test.each(['overlay2', 'vfs'])('--userns=auto (%s): root inside owns the image a
   expect(stderr).not.toMatch(/EACCES|Error/);
 });
 
+test('kit exec into a --userns=auto container is its root, the range\'s first uid on the host, not host root (nobody inside)', async () => {
+  const name = `usexec${process.pid}`;
+  const pid = Number(kit(['run', '-d', '--name', name, '--userns=auto', 'base', 'sleep', '300'], kr.env).stdout.trim() && kit(['inspect', '-f', '{{.State.Pid}}', name], kr.env).stdout.trim());
+  try {
+    const range = readSubordinate(SUBUID_FILE).find((r) => r.user === 'kit')!;
+    for (const detach of [[], ['-d']]) {
+      expect(kit(['exec', ...detach, name, 'sh', '-c', `id -u > /tmp/exec${detach.length}`], kr.env).status).toBe(0);
+    }
+    for (const n of [0, 1]) {
+      const file = `/proc/${pid}/root/tmp/exec${n}`;
+      await eventually(() => existsSync(file) && readFileSync(file, 'utf8') === '0\n'); // -d: written once its shim started it
+      expect(statSync(file).uid).toBe(range.start);
+    }
+  } finally {
+    expect(kit(['rm', '-f', name], kr.env).status).toBe(0);
+  }
+});
+
 test.each([
   [['--uidmap', '0:100000:65536', '--uidmap', '1000:300000:10'], /--uidmap: 0:100000:65536 and 1000:300000:10 overlap inside the container/],
   [['--uidmap', '0:100000:100,100:100050:10'], /overlap on the host/],
