@@ -103,12 +103,18 @@ export function registerUndo<K extends UndoOp>(op: K, handler: UndoHandler<K>): 
 }
 
 /**
- * Undo one change; returns a one-line problem, or undefined when done. A kind
- * whose module is not loaded is a problem, so its record stays in the
- * journal for a replay that has it (core/undo-handlers.ts loads them all).
+ * Undo one change; returns a one-line problem, or undefined when done. A
+ * handler that throws is a problem, and so is a kind whose module is not
+ * loaded: its record stays in the journal for a replay that has it
+ * (core/undo-handlers.ts loads them all).
  */
 export function undo(record: Undo, trace: TraceRecorder): string | undefined {
   const handler = handlers[record.op] as UndoHandler<UndoOp> | undefined;
   if (!handler) return `no undo for '${record.op}' is loaded: kept in the journal`;
-  return handler(record as never, trace);
+  try {
+    return handler(record as never, trace);
+  } catch (err) {
+    // A throw would end undoAll() half-way, and replace the error that made kit undo (the one the user must see).
+    return `could not undo ${record.op} (${(err as Error).message})`;
+  }
 }

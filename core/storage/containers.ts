@@ -83,13 +83,13 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
     ctx.changes.make({ op: 'remove', path: dir }, write);
     return create(false);
   }
+  // A kept container whose root could not be made is not removed here: what
+  // create() mounted before it failed (overlay's merged dir) is still there
+  // until the journal is undone, and rm -rf through it would fail with EBUSY
+  // (hiding why it failed) or delete through a mount. Its owner removes it
+  // after the undo: a new container's record (keep.ts), a build step's journal.
   write();
-  try {
-    return create(true);
-  } catch (err) {
-    removeAll(dir); // a container that never got a root is not kept
-    throw err;
-  }
+  return create(true);
 }
 
 /**
