@@ -38,7 +38,7 @@ export { startContainer as startKeptContainer, restartContainer, startAttached, 
 export { parseRestartPolicy } from './engine/restart-policy';
 export { parseSignal, signalContainer } from './engine/signal';
 export { containerPids } from './engine/top';
-export { readLogs, followLogs, type LogEntry } from './engine/logs';
+export { readLogs, followLogs, checkLogged, type LogEntry } from './engine/logs';
 export { parseLogTime } from './engine/log-time';
 export type { ContainerState } from './engine/state';
 export { renderTrace, renderEvent, type RenderOptions } from './trace/render';

@@ -53,8 +53,10 @@ export interface ContainerSpec {
   interactive?: boolean;
   /** docker run --restart: what its shim does when it exits (default: nothing). */
   restart?: RestartPolicy;
-  /** A detached container's log is rotated past this size (docker run --log-opt max-size). */
+  /** A container's log is rotated past this size (docker run --log-opt max-size). */
   logMaxBytes?: number;
+  /** 'none': its output is not logged (docker run --log-driver none); else json-file, Docker's default. */
+  logDriver?: 'json-file' | 'none';
   /** cgroup limits (--cpu-quota, --memory ...); present = the container gets cgroups of its own. */
   resources?: Resources;
   /** Capabilities, seccomp, masked paths (--cap-add, --privileged, --security-opt); absent = Docker's defaults. */

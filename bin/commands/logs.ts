@@ -1,11 +1,11 @@
 import { Flags } from '@oclif/core';
-import { findAnyContainer, followLogs, KitError, kitPaths, parseLogTime, readLogs, type LogEntry } from '../../core';
+import { checkLogged, findAnyContainer, followLogs, KitError, kitPaths, parseLogTime, readLogs, type LogEntry } from '../../core';
 import { KitCommand } from '../base';
 import { containerArg } from '../flags/lifecycle';
 
 export default class LogsCommand extends KitCommand {
-  static summary = "Show what a detached container has written to stdout and stderr, while it runs or after it exits.";
-  static description = `Like docker logs. A detached container's shim writes each line of its output to container.log in the container's directory, as JSON with its time and stream (Docker's json-file driver), kept after the container exits until kit rm. The log is rotated past 10 MiB (--log-opt max-size=SIZE on kit run): one previous file is kept. kit logs prints each line to the stream it came from; -f keeps printing what it writes until it ends. A foreground container's output went to the terminal of the kit that ran it: it has no log.`;
+  static summary = 'Show what a container has written to stdout and stderr, while it runs or after it exits.';
+  static description = `Like docker logs. Each line a container writes goes to container.log in its directory, as JSON with its time and stream (Docker's json-file driver): a detached container's shim writes it, and a foreground kit run writes it while it passes the output on to your terminal. It is kept after the container exits until kit rm (a --rm container's goes with it). The log is rotated past 10 MiB (--log-opt max-size=SIZE on kit run): one previous file is kept. kit logs prints each line to the stream it came from; -f keeps printing what it writes until it ends. With -t (a terminal) stdout and stderr are one stream, logged as stdout, as Docker does. kit run --log-driver none logs nothing.`;
   static examples = ['sudo <%= config.bin %> logs web', 'sudo <%= config.bin %> logs -f --tail 10 web', 'sudo <%= config.bin %> logs -t web', 'sudo <%= config.bin %> logs --since 10m web'];
   static enableJsonFlag = true;
   static args = { container: containerArg };
@@ -21,6 +21,7 @@ export default class LogsCommand extends KitCommand {
     const { args, flags } = await this.parse(LogsCommand);
     const paths = kitPaths();
     const container = findAnyContainer(paths, args.container);
+    checkLogged(container);
     const tail = parseTail(flags.tail);
     const since = flags.since === undefined ? undefined : parseLogTime('--since', flags.since);
     const until = flags.until === undefined ? undefined : parseLogTime('--until', flags.until);

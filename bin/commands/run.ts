@@ -23,7 +23,7 @@ import { cidfileFlag, writeCidfile } from '../flags/cidfile';
 
 export default class RunCommand extends KitCommand {
   static summary = 'Run a command in a new container made from an image.';
-  static description = `Like docker run, in the foreground: the container gets its own mount, UTS, IPC, PID, network (unless --network host) and cgroup namespaces and the image as its root filesystem (pivot_root), and its output is yours. Its exit code is kit's. --trace also prints every syscall kit makes, on stderr. The image \`base\` is built on first use.
+  static description = `Like docker run, in the foreground: the container gets its own mount, UTS, IPC, PID, network (unless --network host) and cgroup namespaces and the image as its root filesystem (pivot_root), and its output is yours as it comes (and logged: kit logs shows it after the run, as docker logs does). Its exit code is kit's. --trace also prints every syscall kit makes, on stderr. The image \`base\` is built on first use.
 
 Exited containers: a container started with -d or --name is kept after it exits, as Docker keeps every container: kit ps -a shows it with its exit code, kit logs its output, kit inspect its state, kit diff and kit commit its layer, until kit rm removes it. --rm removes it when it ends. A plain foreground run without --name is removed too, as if --rm were given (kit's default, unlike Docker's: nothing could name it later).
 
@@ -124,7 +124,8 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
         const result = await runContainer(spec, {
           id,
           paths,
-          stdio: json || session ? 'capture' : 'inherit',
+          // Passed on byte for byte as it comes, and logged (kit logs after the run, as docker logs).
+          stdio: json || session ? 'capture' : 'copy',
           ...stdinOption(flags),
           onEvent: (event) => emit({ type: 'trace', event }),
           onOutput: (stream, text) => emit({ type: 'output', stream, text }),

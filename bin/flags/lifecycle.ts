@@ -27,7 +27,12 @@ export const lifecycleFlags = {
     multiple: true,
     multipleNonGreedy: true,
     helpValue: 'max-size=SIZE',
-    description: "a detached container's log is rotated past max-size (default 10m; one rotated file is kept), as docker run --log-opt max-size",
+    description: "the container's log is rotated past max-size (default 10m; one rotated file is kept), as docker run --log-opt max-size",
+  }),
+  'log-driver': Flags.string({
+    options: ['json-file', 'none'],
+    helpValue: 'json-file|none',
+    description: "json-file (the default): the container's output, foreground or -d, is kept for kit logs; none: not logged at all (docker run --log-driver)",
   }),
 };
 
@@ -50,15 +55,15 @@ export function restartOption(flags: { restart?: string; detach: boolean; rm: bo
   return { restart };
 }
 
-/** --log-opt max-size=10m as spec.logMaxBytes. */
-export function logOptions(flags: { 'log-opt'?: string[] }): { logMaxBytes?: number } {
+/** --log-opt max-size=10m as spec.logMaxBytes, --log-driver none as spec.logDriver. */
+export function logOptions(flags: { 'log-opt'?: string[]; 'log-driver'?: string }): { logMaxBytes?: number; logDriver?: 'none' } {
   let logMaxBytes: number | undefined;
   for (const opt of flags['log-opt'] ?? []) {
     const [key, value] = opt.split('=', 2);
     if (key !== 'max-size' || value === undefined) throw new KitError(`bad --log-opt '${opt}'`, 'kit knows max-size=SIZE (e.g. max-size=10m)');
     logMaxBytes = parseBytes('--log-opt max-size', value);
   }
-  return logMaxBytes === undefined ? {} : { logMaxBytes };
+  return { ...(logMaxBytes === undefined ? {} : { logMaxBytes }), ...(flags['log-driver'] === 'none' ? { logDriver: 'none' as const } : {}) };
 }
 
 /**

@@ -8,8 +8,10 @@ import { KitError } from '../errors';
 export type Stdio =
   /** kit reads stdout and stderr (chapters show them after the trace). */
   | 'capture'
-  /** The container uses kit's own terminal. */
+  /** The container uses kit's own stdout and stderr (kit exec: nothing is logged). */
   | 'inherit'
+  /** kit copies the output, byte for byte as it comes, to its own stdout and stderr, and to the container's log (a foreground kit run: foreground-output.ts). */
+  | 'copy'
   /** Each chunk of output to this function as it comes (a detached container's shim writes its log and its attached clients). */
   | Relay;
 

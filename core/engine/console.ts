@@ -1,5 +1,4 @@
 import { writeSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { ReadStream } from 'node:tty';
 import type { TraceRecorder } from '../trace/recorder';
 import type { ContainerInput } from './channels';
@@ -7,7 +6,7 @@ import type { ContainerInput } from './channels';
 /** What the container's terminal is connected to on kit's side. */
 export interface ConsoleIo {
   /** The pty's output (the container's stdout and stderr, merged as a terminal merges them). */
-  output: (text: string) => void;
+  output: (chunk: Buffer) => void;
   /** Pass kit's stdin to it: raw when it is a terminal, so Ctrl-C, Ctrl-Z and Ctrl-D reach the container's foreground process group, not kit. */
   input: boolean;
   /** Or input comes from elsewhere (the shim's attached clients): handed the terminal's input once it is connected. */
@@ -74,8 +73,7 @@ export class Console {
   private connect(): void {
     const master = new ReadStream(this.fd);
     this.master = master;
-    const decoder = new StringDecoder('utf8');
-    master.on('data', (chunk: Buffer) => this.io.output(decoder.write(chunk)));
+    master.on('data', (chunk: Buffer) => this.io.output(chunk)); // bytes: whoever wants text decodes them
     // Once every process of the container has closed the slave, reading the master fails with EIO: that is its end.
     master.on('error', () => this.endOutput());
     master.on('close', () => this.endOutput());

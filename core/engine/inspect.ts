@@ -10,7 +10,7 @@ import { driverNamed } from '../storage/drivers';
 import { info } from './list';
 import type { ContainerRef } from './names';
 import { runningExecs } from './exec-record';
-import { logFile } from './shim';
+import { logFile } from './log-path';
 
 /**
  * `kit inspect` of a container, in Docker's shape (Id, State, Config,

@@ -32,32 +32,51 @@ export class LogWriter {
     this.size = statSync(file).size;
   }
 
-  /** A chunk as the pipe gave it: complete lines are written now, the rest waits for its newline. */
+  /**
+   * A chunk as the pipe gave it: complete lines are written now, the rest
+   * waits for its newline. All the lines of a chunk go out in one write (a
+   * container printing many short lines costs one syscall per read, not
+   * one per line), stamped with the time the chunk was read.
+   */
   write(stream: Stream, chunk: string): void {
-    let text = this.partial[stream] + chunk;
-    for (let nl = text.indexOf('\n'); nl >= 0 || text.length > MAX_LINE; nl = text.indexOf('\n')) {
-      const end = nl >= 0 && nl < MAX_LINE ? nl + 1 : MAX_LINE;
-      this.append({ time: new Date().toISOString(), stream, log: text.slice(0, end) });
-      text = text.slice(end);
+    const text = this.partial[stream] + chunk;
+    const time = new Date().toISOString();
+    const lines: string[] = [];
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      const end = nl >= 0 && nl - start < MAX_LINE ? nl + 1 : text.length - start > MAX_LINE ? start + MAX_LINE : -1;
+      if (end < 0) break;
+      lines.push(entryLine({ time, stream, log: text.slice(start, end) }));
+      start = end;
     }
-    this.partial[stream] = text;
+    this.partial[stream] = text.slice(start);
+    this.append(lines);
   }
 
   /** The streams closed: what is left of a line without its newline is written as it is. */
   close(): void {
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (this.partial[stream]) this.append({ time: new Date().toISOString(), stream, log: this.partial[stream] });
+      if (this.partial[stream]) this.append([entryLine({ time: new Date().toISOString(), stream, log: this.partial[stream] })]);
       this.partial[stream] = '';
     }
     closeSync(this.fd);
   }
 
-  private append(entry: LogEntry): void {
-    const line = JSON.stringify(entry) + '\n';
-    const bytes = Buffer.byteLength(line);
-    if (this.size > 0 && this.size + bytes > this.maxBytes) this.rotate();
-    writeSync(this.fd, line);
-    this.size += bytes;
+  /** Lines in as few writes as the size cap allows: the file is rotated between two lines, never inside one. */
+  private append(lines: string[]): void {
+    let batch = '';
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line);
+      if (this.size > 0 && this.size + bytes > this.maxBytes) {
+        if (batch) writeSync(this.fd, batch);
+        batch = '';
+        this.rotate();
+      }
+      batch += line;
+      this.size += bytes;
+    }
+    if (batch) writeSync(this.fd, batch);
   }
 
   private rotate(): void {
@@ -66,6 +85,10 @@ export class LogWriter {
     this.fd = openSync(this.file, 'a');
     this.size = 0;
   }
+}
+
+function entryLine(entry: LogEntry): string {
+  return JSON.stringify(entry) + '\n';
 }
 
 /** Every entry kept, oldest first (the rotated file, then the current one). */

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { KitError } from '../errors';
 import { containerDir, type KitPaths } from '../paths';
+import type { ContainerRef } from './names';
 import { LogTail, readLogEntries, type LogEntry } from './log-file';
-import { logFile } from './shim';
+import { logFile } from './log-path';
 
 export type { LogEntry } from './log-file';
 
@@ -24,10 +26,17 @@ function inWindow(options: LogOptions): (entry: LogEntry) => boolean {
   };
 }
 
+/** A container run with --log-driver none has no log to read: said as Docker says it, not shown as an empty one. */
+export function checkLogged(container: ContainerRef): void {
+  const spec = container.record?.spec ?? container.running?.spec;
+  if (spec?.logDriver === 'none') {
+    throw new KitError(`container ${container.name} was run with --log-driver none (configured logging driver does not support reading)`, 'its output was not logged: run it without --log-driver none to keep it for kit logs');
+  }
+}
+
 /**
- * What a container has written (`kit logs`): a detached container's output,
- * kept after it exits until `kit rm` (a foreground container's went to the
- * terminal of the kit that ran it: it has none).
+ * What a container has written (`kit logs`), in the foreground or detached,
+ * kept after it exits until `kit rm`.
  */
 export function readLogs(paths: KitPaths, id: string, options: LogOptions = {}): LogEntry[] {
   const entries = readLogEntries(logFile(paths, id)).filter(inWindow(options));

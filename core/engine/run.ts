@@ -4,6 +4,7 @@ import { endWhatIsLeft } from './shared-pid';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
 import { Interrupts } from '../host/interrupts';
 import { HostChanges } from '../host/journal';
 import { ensureImage } from '../image/ensure';
@@ -24,7 +25,10 @@ import { closeChildEnds, closeKitEnds, openChannels, pipeInput, readAll, type Ch
 import { Console } from './console';
 import { ContainerTrace } from './container-trace';
 import { decodeStatus } from './exit-status';
+import { ForegroundOutput } from './foreground-output';
 import { keepRecord } from './keep';
+import { LogWriter } from './log-file';
+import { logFile } from './log-path';
 import { journalFile, reapOrphans, writeState, type ContainerState } from './state';
 
 export interface RunOptions {
@@ -194,15 +198,20 @@ async function startAndWait(
   } finally {
     closeChildEnds(trace, channels);
   }
+  // stdio 'copy' (a foreground kit run): kit passes the output on and logs it.
+  const copied = stdio === 'copy' ? new ForegroundOutput(logOpener(ctx)) : undefined;
   // -t: the pty's output is the container's stdout (a terminal merges stdout and stderr).
   let ttyOut = '';
   const relay = typeof stdio === 'object' && options.stdin === 'relay' ? stdio.input : undefined;
+  const decoder = new StringDecoder('utf8'); // for those who take the terminal's output as text
   const console = tty
     ? new Console(trace, channels.console, {
         input: options.stdin === 'pass',
         relay,
-        output: (text) => {
-          if (stdio === 'inherit') return void process.stdout.write(text);
+        output: (chunk) => {
+          if (copied) return copied.terminal(chunk);
+          if (stdio === 'inherit') return void process.stdout.write(chunk);
+          const text = decoder.write(chunk);
           if (typeof stdio === 'object') return stdio.output('stdout', text);
           ttyOut += text;
           options.onOutput?.('stdout', text);
@@ -213,11 +222,18 @@ async function startAndWait(
   const stdinPipe = channels.stdin === undefined ? undefined : pipeInput(channels.stdin);
   if (stdinPipe) relay?.(stdinPipe.input);
   try {
-    return await runAttached(plan, ctx, options, interrupts, onCloned, channels, pid, console, () => ttyOut);
+    return await runAttached(plan, ctx, options, interrupts, onCloned, channels, pid, console, () => ttyOut, copied);
   } finally {
     console?.close();
     stdinPipe?.close();
+    copied?.close(); // before the journal's undo removes a --rm container's dir, and its log with it
   }
+}
+
+/** The container's log, unless its spec says none (--log-driver none). */
+function logOpener(ctx: HostContext): (() => LogWriter) | undefined {
+  if (ctx.spec.logDriver === 'none') return undefined;
+  return () => new LogWriter(logFile(ctx.paths, ctx.id), ctx.spec.logMaxBytes);
 }
 
 async function runAttached(
@@ -230,6 +246,7 @@ async function runAttached(
   pid: number,
   console: Console | undefined,
   ttyOutput: () => string,
+  copied?: ForegroundOutput,
 ): Promise<RunResult> {
   const { trace } = ctx;
   const stdio = options.stdio ?? 'capture';
@@ -245,8 +262,12 @@ async function runAttached(
   });
   // A detached container's output goes only to its log; a chapter's (onOutput) is kept and seen as it comes.
   const output = typeof stdio === 'object' ? stdio.output : options.onOutput;
-  const reader = (fd: number | undefined, stream: 'stdout' | 'stderr') =>
-    fd === undefined ? undefined : readAll(fd, output && ((text) => output(stream, text)), typeof stdio !== 'object');
+  const reader = (fd: number | undefined, stream: 'stdout' | 'stderr') => {
+    if (fd === undefined) return undefined;
+    if (!copied) return readAll(fd, output && ((text) => output(stream, text)), typeof stdio !== 'object');
+    const copy = copied.copy(fd, stream);
+    return { socket: copy.socket, text: copy.done.then(() => '') }; // kit's own streams got it: nothing kept
+  };
   const stdout = reader(channels.stdout, 'stdout');
   const stderr = reader(channels.stderr, 'stderr');
   ctx.pid = pid;

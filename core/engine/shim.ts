@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { join } from 'node:path';
-import { containerDir, type KitPaths } from '../paths';
+import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { attachSocketPath, AttachHub } from './attach-hub';
 import { runExecShim } from './exec-shim';
 import { shimFailure, starterReplies, startingChannel } from './shim-channel';
 import { shellStatus } from './outcome';
 import { LogWriter } from './log-file';
-import { readRecord, recordDir, updateRecord } from './record';
+import { logFile } from './log-path';
+import { readRecord, updateRecord } from './record';
 import { restartDelayMs, shouldRestart } from './restart-policy';
 import { runContainer } from './run';
 
@@ -30,6 +30,7 @@ export async function runShim(id: string): Promise<void> {
   const reply = starterReplies(starter, hub, request.attach);
   let log: LogWriter | undefined;
   const output = (stream: 'stdout' | 'stderr', text: string) => {
+    if (spec.logDriver === 'none') return; // attached clients still get it
     log ??= new LogWriter(logFile(paths, id), spec.logMaxBytes);
     log.write(stream, text);
   };
@@ -71,14 +72,4 @@ async function restartDue(paths: KitPaths, id: string, spec: ContainerSpec, exit
   if (!shouldRestart(spec.restart, readRecord(paths, id), exitCode)) return false;
   updateRecord(paths, id, (r) => ({ ...r, restartCount: r.restartCount + 1 }));
   return true;
-}
-
-/**
- * Where a container's output is logged: with its record when it is kept
- * (the log outlives the run, for `kit logs` after the exit), else in its
- * state dir (gone with it).
- */
-export function logFile(paths: KitPaths, id: string): string {
-  const dir = readRecord(paths, id) ? recordDir(paths, id) : containerDir(paths, id);
-  return join(dir, 'container.log');
 }

@@ -1,0 +1,69 @@
+import type { Writable } from 'node:stream';
+import { Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import type { LogWriter, Stream } from './log-file';
+
+/**
+ * A foreground `kit run`'s output, as Docker's client and its json-file
+ * driver together: the container writes to pipes, and kit copies each read
+ * (up to 64 KiB, libuv's) to its own stdout or stderr as it comes, the bytes
+ * untouched (never decoded: a binary piped through `kit run ... > file`
+ * arrives whole), and gives the same read to the container's log, where it
+ * becomes lines (log-file.ts). Inheriting kit's fds would cost a little less,
+ * but then kit never sees the output and `kit logs` has nothing after the run.
+ * Backpressure is kept: a slow reader of kit's output pauses the copy, so the
+ * container blocks on a full pipe as it would writing to the reader itself.
+ */
+export class ForegroundOutput {
+  private log?: LogWriter;
+  private readonly decoders: Record<Stream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+
+  /** openLog: undefined when nothing is logged (--log-driver none); called at the first output, so a silent run makes no file. */
+  constructor(private openLog: (() => LogWriter) | undefined) {}
+
+  /**
+   * Copy one of the container's output pipes (the socket takes the fd).
+   * `done` resolves once the pipe is read to its end and kit's stream has
+   * taken all of it, so kit does not end with output still queued.
+   */
+  copy(fd: number, stream: Stream): { socket: Socket; done: Promise<void> } {
+    const socket = new Socket({ fd, readable: true, writable: true });
+    const target: Writable = stream === 'stdout' ? process.stdout : process.stderr;
+    socket.pipe(target, { end: false });
+    socket.on('data', (chunk: Buffer) => this.logged(stream, chunk));
+    const done = new Promise<void>((resolve) => {
+      const drained = () => (target.writableNeedDrain ? target.once('drain', resolve) : resolve());
+      socket.on('close', drained);
+      socket.on('error', () => resolve());
+    });
+    return { socket, done };
+  }
+
+  /** A terminal's output (-t): stdout and stderr are one stream there, logged as stdout as Docker logs a tty container. */
+  terminal(chunk: Buffer): void {
+    process.stdout.write(chunk);
+    this.logged('stdout', chunk);
+  }
+
+  /** The output has ended: a last line without its newline is logged as it is. */
+  close(): void {
+    if (!this.log) return;
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const rest = this.decoders[stream].end();
+      if (rest) this.log.write(stream, rest);
+    }
+    this.log.close();
+    this.log = undefined;
+  }
+
+  /** A log that cannot be written (the disk is full, `kit rm -f` took its dir) stops logging: the output itself goes on. */
+  private logged(stream: Stream, chunk: Buffer): void {
+    if (!this.openLog) return;
+    try {
+      this.log ??= this.openLog();
+      this.log.write(stream, this.decoders[stream].write(chunk));
+    } catch {
+      this.openLog = undefined;
+    }
+  }
+}
