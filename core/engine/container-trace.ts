@@ -44,7 +44,7 @@ export class ContainerTrace {
   private take(event: TraceEvent): void {
     const step = event.step === null ? undefined : this.steps[event.step];
     const why = event.step === null ? INIT_WHY[event.syscall] : step?.why;
-    const annotated = { ...event, why, hint: event.errno ? step?.hint : undefined };
+    const annotated = { ...event, why, hint: event.errno && (!step?.hintErrno || step.hintErrno === event.errno) ? step?.hint : undefined };
     const settles = this.pending?.syscall === event.syscall && this.pending.step === event.step;
     if (this.pending && !settles) this.flush({ ...this.pending, pending: false });
     this.pending = undefined;

@@ -22,6 +22,7 @@ export function planExec(spec: ContainerSpec, roots: string[] = ['/']): PlanPart
         env: spec.env,
         why: execWhy(spec),
         hint: spec.image ? `no such file in the image's rootfs: see what '${spec.image}' holds with \`kit run ${spec.image} ls /bin\`` : undefined,
+        hintErrno: 'ENOENT', // EACCES (not executable) has its own
       },
     ],
   };

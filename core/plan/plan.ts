@@ -64,6 +64,8 @@ export type ContainerStep = NativeContainerStep & {
   why: string;
   /** What to do when this step's call fails, when it says more than the generic hint. */
   hint?: string;
+  /** The one errno `hint` is about; another failure of the call gets the generic hint for its errno (core/trace/hints.ts). */
+  hintErrno?: string;
 };
 
 /** The steps of one op: `StepOf<'mount'>` has source, target, fstype, flags, data. */

@@ -15,7 +15,8 @@ export function planProcessLimits(spec: ContainerSpec): PlanPart {
     soft: r.soft,
     hard: r.hard,
     why: `${r.name}: soft ${shown(r.soft)}, hard ${shown(r.hard)} (process.rlimits); the command inherits it across execve`,
-    hint: 'a hard limit above the one kit-runtime runs with needs CAP_SYS_RESOURCE: lower it in the config (podman: --ulimit)',
+    hint: 'a hard limit above the one kit runs with needs CAP_SYS_RESOURCE, which this host does not give: lower it (--ulimit, or process.rlimits in an OCI config)',
+    hintErrno: 'EPERM',
   }));
   if (spec.oomScoreAdj !== undefined) {
     container.push({

@@ -99,7 +99,8 @@ test('a kept container whose `kit start` fails (its root cannot be reached) says
 test.each([
   [['--device', '/dev/kit-no-such-device'], ['true'], 125, /--device \/dev\/kit-no-such-device: cannot find \/dev\/kit-no-such-device on the host \(ENOENT\)/],
   [['--workdir', '/etc/passwd'], ['true'], 125, /the image's \/etc\/passwd: \/etc\/passwd is not a directory/],
-  [[], ['kit-no-such-command'], 127, /execve\("kit-no-such-command".*ENOENT/],
+  [[], ['kit-no-such-command'], 127, /execve\("kit-no-such-command".*ENOENT[\s\S]*no such file in the image's rootfs/],
+  [[], ['/etc/passwd'], 126, /execve\("\/etc\/passwd".*EACCES[\s\S]*the file exists but is not executable/],
 ])('-d with %j %j: the error the foreground run gives, in one line, and nothing left', async (flags, command, code, cause) => {
   chmodSync(kr.root, 0o711);
   const fg = kit(['run', '--rm', '--network', 'none', ...flags, 'base', ...command], kr.env);

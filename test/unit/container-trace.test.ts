@@ -54,3 +54,11 @@ test('a pending execve followed by another call was a success (kit-init exec, th
   trace.push(line(event('execve', null, { pending: true })) + line(event('read', null)));
   expect(emitted.map((e) => [e.syscall, e.pending, e.errno])).toEqual([['execve', false, null], ['read', false, null]]);
 });
+
+test("a step's hint for one errno is not given for another: an EACCES execve gets the generic hint, not the ENOENT one", () => {
+  const emitted: TraceEvent[] = [];
+  const exec: ContainerStep = { op: 'exec', path: '/etc/passwd', argv: ['/etc/passwd'], env: [], why: 'run the command', hint: 'no such file in the image', hintErrno: 'ENOENT' };
+  const trace = new ContainerTrace([exec], (e) => emitted.push(e));
+  trace.push(line(event('execve', 0, { ret: -1, errno: 'EACCES', errnoMessage: 'Permission denied' })) + line(event('execve', 0, { ret: -1, errno: 'ENOENT', errnoMessage: 'No such file or directory' })));
+  expect(emitted.map((e) => e.hint)).toEqual([undefined, 'no such file in the image']);
+});

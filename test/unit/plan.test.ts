@@ -51,7 +51,7 @@ test('-p 8080:80 --cpu-quota 50000 --memory 64m: clone flags and the container s
   expect(ops.slice(first, -1).every((op) => confinement.includes(op))).toBe(true);
   expect(ops.slice(first)).toEqual(expect.arrayContaining(['capset', 'seccomp', 'exec']));
   const steps = plan.container.filter((step) => !confinement.includes(step.op));
-  expect(steps.map(({ why: _why, hint: _hint, ...step }) => step)).toEqual([
+  expect(steps.map(({ why: _why, hint: _hint, hintErrno: _hintErrno, ...step }) => step)).toEqual([
     // cgroup v2: Docker's device rules as a BPF program on the container's cgroup (v1 writes devices.allow from the host)
     { op: 'device_program', cgroup: `${cgroups.root}/kit/c0ffee`, rules: expect.arrayContaining(['c:1:3:rwm', 'c:136:*:rwm']) },
     // eth0, configured by kit-init over rtnetlink; its address is filled in once IPAM leases it (a prepare step)
