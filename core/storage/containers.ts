@@ -78,7 +78,12 @@ export function createContainerLayer(ctx: HostContext, store: ImageStore, image:
   };
   // Without root the layers are already the caller's, and the caller is root inside: nothing to move.
   const remap = maps && rootOf(maps.uid) !== process.getuid?.() ? maps : undefined;
-  const create = (kept: boolean) => (remap ? createRemappedRootfs(ctx, store, image, driver, dir, remap, kept) : driver.createRootfs(ctx, store.layerDirs(image), dir, kept));
+  const create = (kept: boolean) => {
+    if (!remap) return driver.createRootfs(ctx, store.layerDirs(image), dir, kept);
+    // A closed dir on the way (a KIT_ROOT of mode 0700) is said before anything is mounted or copied for the root.
+    checkRootReaches([dir, containerDir(ctx.paths, ctx.id)], remap);
+    return createRemappedRootfs(ctx, store, image, driver, dir, remap, kept);
+  };
   if (!keep) {
     ctx.changes.make({ op: 'remove', path: dir }, write);
     return create(false);
@@ -119,8 +124,16 @@ function createRemappedRootfs(ctx: HostContext, store: ImageStore, image: Image,
     if (typeof idmapped === 'object') idmapped.release();
   }
   if (!upper) owner(rootfs);
-  for (const path of [rootfs, containerDir(ctx.paths, ctx.id)]) checkReachable(path, rootOf(maps.uid), rootOf(maps.gid));
+  checkRootReaches([rootfs], maps);
   return rootfs;
+}
+
+/**
+ * kit-init runs as the container's root, an ordinary host uid in a user
+ * namespace: it must pass through every directory on the way to these.
+ */
+function checkRootReaches(paths: string[], maps: IdMaps): void {
+  for (const path of paths) checkReachable(path, rootOf(maps.uid), rootOf(maps.gid));
 }
 
 /** Drivers that take layers as directories and read them through whatever is mounted there (overlay2 stacks them, vfs copies them). */
@@ -148,7 +161,7 @@ function createIdmappedRoot(ctx: HostContext, store: ImageStore, image: Image, d
     }
   }
   ctx.trace.currentWhy = undefined;
-  for (const path of [rootfs, containerDir(ctx.paths, ctx.id)]) checkReachable(path, rootOf(maps.uid), rootOf(maps.gid));
+  checkRootReaches([rootfs], maps);
   return rootfs;
 }
 
