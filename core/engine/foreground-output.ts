@@ -18,19 +18,39 @@ export class ForegroundOutput {
   private log?: LogWriter;
   private readonly decoders: Record<Stream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
 
-  /** openLog: undefined when nothing is logged (--log-driver none); called at the first output, so a silent run makes no file. */
-  constructor(private openLog: (() => LogWriter) | undefined) {}
+  /**
+   * openLog: undefined when nothing is logged (--log-driver none); called at
+   * the first output, so a silent run makes no file. beforeWrite: called
+   * before each piece goes to kit's terminal (a --trace printer writes the
+   * lines it holds first, so the order stays the run's).
+   */
+  constructor(
+    private openLog: (() => LogWriter) | undefined,
+    private readonly beforeWrite?: () => void,
+  ) {}
 
   /**
-   * Copy one of the container's output pipes (the socket takes the fd).
-   * `done` resolves once the pipe is read to its end and kit's stream has
-   * taken all of it, so kit does not end with output still queued.
+   * Copy one of the container's output pipes (the socket takes the fd),
+   * from the moment `after` settles: kit-init's trace is then whole, up to
+   * its execve, so with --trace the command's output follows that line, as
+   * it did when the container wrote to kit's terminal itself. `done`
+   * resolves once the pipe is read to its end and kit's stream has taken
+   * all of it, so kit does not end with output still queued.
    */
-  copy(fd: number, stream: Stream): { socket: Socket; done: Promise<void> } {
+  copy(fd: number, stream: Stream, after: Promise<unknown>): { socket: Socket; done: Promise<void> } {
     const socket = new Socket({ fd, readable: true, writable: true });
     const target: Writable = stream === 'stdout' ? process.stdout : process.stderr;
-    socket.pipe(target, { end: false });
-    socket.on('data', (chunk: Buffer) => this.logged(stream, chunk));
+    const start = () =>
+      socket.on('data', (chunk: Buffer) => {
+        this.beforeWrite?.();
+        // A slow reader of kit's output: stop reading until it drains (the container then blocks on a full pipe).
+        if (!target.write(chunk)) {
+          socket.pause();
+          target.once('drain', () => socket.resume());
+        }
+        this.logged(stream, chunk);
+      });
+    after.then(start, start);
     const done = new Promise<void>((resolve) => {
       const drained = () => (target.writableNeedDrain ? target.once('drain', resolve) : resolve());
       socket.on('close', drained);
@@ -41,6 +61,7 @@ export class ForegroundOutput {
 
   /** A terminal's output (-t): stdout and stderr are one stream there, logged as stdout as Docker logs a tty container. */
   terminal(chunk: Buffer): void {
+    this.beforeWrite?.();
     process.stdout.write(chunk);
     this.logged('stdout', chunk);
   }

@@ -38,6 +38,8 @@ export interface RunOptions {
   stdin?: Stdin;
   /** Called with each trace event as it happens. */
   onEvent?: (event: TraceEvent) => void;
+  /** stdio 'copy': called before each piece of output kit writes to its own stdout or stderr (a --trace printer writes what it holds first). */
+  beforeCopy?: () => void;
   /** Called with the container's output as it comes (stdio 'capture'). */
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
   /** Called as soon as the container's first process is reaped, before kit undoes its host changes. */
@@ -199,7 +201,7 @@ async function startAndWait(
     closeChildEnds(trace, channels);
   }
   // stdio 'copy' (a foreground kit run): kit passes the output on and logs it.
-  const copied = stdio === 'copy' ? new ForegroundOutput(logOpener(ctx)) : undefined;
+  const copied = stdio === 'copy' ? new ForegroundOutput(logOpener(ctx), options.beforeCopy) : undefined;
   // -t: the pty's output is the container's stdout (a terminal merges stdout and stderr).
   let ttyOut = '';
   const relay = typeof stdio === 'object' && options.stdin === 'relay' ? stdio.input : undefined;
@@ -260,12 +262,14 @@ async function runAttached(
     initStarted();
     inside.push(chunk);
   });
+  // kit-init's trace is whole once the control socket closes (on its execve): its last calls are known then.
+  const traced = control.text.then(() => inside.end());
   // A detached container's output goes only to its log; a chapter's (onOutput) is kept and seen as it comes.
   const output = typeof stdio === 'object' ? stdio.output : options.onOutput;
   const reader = (fd: number | undefined, stream: 'stdout' | 'stderr') => {
     if (fd === undefined) return undefined;
     if (!copied) return readAll(fd, output && ((text) => output(stream, text)), typeof stdio !== 'object');
-    const copy = copied.copy(fd, stream);
+    const copy = copied.copy(fd, stream, traced);
     return { socket: copy.socket, text: copy.done.then(() => '') }; // kit's own streams got it: nothing kept
   };
   const stdout = reader(channels.stdout, 'stdout');
@@ -303,8 +307,7 @@ async function runAttached(
   }
   let watcher: Promise<void> | undefined;
   try {
-    await control.text;
-    inside.end();
+    await traced;
     const started = !inside.events.some((e) => refused(plan, e));
     if (options.onExec && started) await lookAtExec(trace, pid, inside.events, options.onExec);
     // Once kit-init has run the plan (eth0 is configured from inside) and the

@@ -109,3 +109,17 @@ test('--log-driver none: nothing is logged, and kit logs says so as Docker does'
   expect(logFiles()).toEqual(before);
   expect(kit(['run', '--log-driver', 'syslog', 'base', 'true'], kr.env).status).toBe(125);
 });
+
+test('--trace: the command\'s output comes after its execve line and before the wait for it, as when it wrote to kit\'s terminal itself', () => {
+  for (let i = 0; i < 3; i++) {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" run --trace --network none base sh -c 'echo from-the-command' 2>&1`], { env: kr.env, encoding: 'utf8', timeout: 60000 });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    const execve = lines.findIndex((l) => l.startsWith('[ctr ] execve('));
+    const output = lines.indexOf('from-the-command');
+    const wait = lines.findIndex((l) => l.startsWith('[host] waitid('));
+    expect(execve).toBeGreaterThan(0);
+    expect(output).toBeGreaterThan(execve);
+    expect(wait).toBeGreaterThan(output);
+  }
+});
