@@ -102,6 +102,7 @@ export interface RunResult {
  * container steps (kit-init) -> execve -> wait -> undo the journal.
  */
 export async function runContainer(spec: ContainerSpec, options: RunOptions = {}): Promise<RunResult> {
+  useContainerUmask();
   const paths = options.paths ?? kitPaths();
   checkWritable(paths);
   reapOrphans(paths);
@@ -148,6 +149,7 @@ export async function runPlan(
   options: RunOptions,
   onCloned: (pid: number) => void,
 ): Promise<RunResult> {
+  useContainerUmask();
   const interrupts = new Interrupts(`container ${ctx.id} was stopped and its host changes undone`);
   try {
     const plan = makePlan();
@@ -160,6 +162,16 @@ export async function runPlan(
     ctx.changes.undoAll();
     interrupts.throwIfInterrupted();
   }
+}
+
+/**
+ * As dockerd and podman do, kit makes a container's files under umask 022,
+ * whatever the caller's: under a hardened 077 its own dirs and the /etc files
+ * it mounts would be closed to the container's root (an ordinary host uid
+ * with --userns), and the command would start with 077, not Docker's 022.
+ */
+function useContainerUmask(): void {
+  process.umask(0o022);
 }
 
 /** The container's state dir is itself a journaled change, undone last. */

@@ -112,3 +112,18 @@ test.each([
   expect(d.stderr).toMatch(cause);
   await expectNothingLeft(idsIn(d.stderr));
 });
+
+test("under the caller's umask 077 (a hardened host), --userns=auto still runs: kit makes the container's dirs and files under 022 as dockerd and podman do, and the command starts with 0022", () => {
+  chmodSync(kr.root, 0o711);
+  expect(kit(['run', '--rm', '--network', 'none', 'base', 'true'], kr.env).status).toBe(0); // the base image, whichever test runs first
+  const before = process.umask(0o077);
+  try {
+    for (const flags of [['--rm'], ['--name', `kitumask${process.pid}`]]) {
+      const r = kit(['run', ...flags, '--userns=auto', '--network', 'none', 'base', 'sh', '-c', 'umask; cat /etc/hostname >/dev/null && touch /made && echo ok'], kr.env);
+      expect({ flags, status: r.status, stdout: r.stdout, stderr: r.stderr }).toEqual({ flags, status: 0, stdout: '0022\nok\n', stderr: '' });
+    }
+  } finally {
+    process.umask(before);
+  }
+  expect(kit(['rm', `kitumask${process.pid}`], kr.env).status).toBe(0);
+});
