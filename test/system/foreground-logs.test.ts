@@ -106,6 +106,10 @@ test('--log-driver none: nothing is logged, and kit logs says so as Docker does'
   const logs = kit(['logs', c], kr.env);
   expect(logs.status).toBe(1);
   expect(logs.stderr).toMatch(/--log-driver none \(configured logging driver does not support reading\)/);
+  const detached = named('none-d'); // the shim of a -d container honours it too
+  expect(kit(['run', '-d', '--name', detached, '--log-driver', 'none', 'base', 'echo', 'unlogged'], kr.env).status).toBe(0);
+  expect(kit(['wait', detached], kr.env).stdout).toBe('0\n');
+  expect(kit(['logs', detached], kr.env).status).toBe(1);
   expect(logFiles()).toEqual(before);
   expect(kit(['run', '--log-driver', 'syslog', 'base', 'true'], kr.env).status).toBe(125);
 });
