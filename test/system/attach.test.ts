@@ -119,7 +119,7 @@ test('kit start -a: attached from before the command runs (its first line is not
   expect(kit(['run', '--name', saName, 'base', 'sh', '-c', script], kr.env).status).toBe(3);
   const again = kit(['start', '-a', saName], kr.env);
   expect(again).toMatchObject({ status: 3, stdout: 'out-42\n', stderr: 'err-line\n' });
-  expect(kit(['logs', saName], kr.env).stdout).toBe('out-42\n'); // in its log too, as kit start's (the foreground run's went to its terminal only)
+  expect(kit(['logs', saName], kr.env).stdout).toBe('out-42\nout-42\n'); // as Docker's: the log holds both runs' stdout, the foreground run's and kit start's
   expect(kit(['start', '-a', saName, plainName], kr.env)).toMatchObject({ status: 125, stderr: expect.stringMatching(/^kit: you cannot start and attach multiple containers at once; /) });
 
   expect(kit(['run', '-i', '--name', saiName, 'base', 'sh', '-c', 'read line; echo "got:$line"'], kr.env).status).toBe(0);

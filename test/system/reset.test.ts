@@ -39,10 +39,17 @@ test('kit reset undoes containers, kit0 use, a kill -9 of kit mid-run; --dry-run
   const killed = kitBackground(['run', 'base', 'sleep', '301'], kr.env);
   const exited = new Promise((resolve) => killed.on('exit', resolve));
   let pid = 0;
-  await eventually(() => (pid = containerRunning(kr.root, '301')?.pid ?? 0) > 0);
+  let killedId = '';
+  await eventually(() => {
+    const c = containerRunning(kr.root, '301');
+    [pid, killedId] = [c?.pid ?? 0, c?.id ?? ''];
+    return pid > 0;
+  });
   killed.kill('SIGKILL');
   await exited;
   await eventually(() => !running(pid));
+  // Its netns died with its last process; the kernel removes the veth pair with it a moment later, in a work queue.
+  await eventually(() => !existsSync(join('/sys/class/net', hostLinkName(killedId))));
 
   const all = ids();
   expect(all).toHaveLength(3);
