@@ -21,6 +21,34 @@ const { join, relative } = require('node:path');
 const esbuild = require('esbuild');
 
 const root = join(__dirname, '..');
+
+/**
+ * Edits to oclif's code in the CLI's bundle (esbuild's output, which keeps
+ * oclif's lines as they are), each one for start-up time; the build fails
+ * when a text is not there exactly once (an oclif upgrade: look again).
+ * - Plugin.load sorts the command list with localeCompare at every start:
+ *   the first localeCompare of a process builds ICU's collator, 12-30 ms,
+ *   more than the rest of oclif's work for `kit run`. kit's command ids are
+ *   lowercase letters, ':' and '-', which ICU's root collation orders as
+ *   UTF-16 code units do (test/unit/cli-bundle.test.ts checks it for every
+ *   command), so the list comes out in the same order.
+ */
+const OCLIF_PATCHES = [
+  {
+    from: '.sort((a, b) => a.id.localeCompare(b.id));',
+    to: '.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);',
+  },
+];
+
+function patchOclif(text) {
+  for (const { from, to } of OCLIF_PATCHES) {
+    const at = text.indexOf(from);
+    if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`bin/bundle.js: the bundle holds ${JSON.stringify(from)} ${at < 0 ? 'nowhere' : 'more than once'}: look at OCLIF_PATCHES again`);
+    text = text.slice(0, at) + to + text.slice(at + from.length);
+  }
+  return text;
+}
+
 const dist = join(root, 'dist');
 
 /** dist/bin/commands/image/ls.js -> ['image:ls', './bin/commands/image/ls.js'] */
@@ -49,7 +77,7 @@ const entry = [
  * started meanwhile reads the old bundle or the new one; V8's code caches of
  * the old one (bin/load-bundle.js) are for other code and go.
  */
-function bundle(name, build, meta) {
+function bundle(name, build, meta, edit = (text) => text) {
   const result = esbuild.buildSync({
     ...build,
     bundle: true,
@@ -68,12 +96,12 @@ function bundle(name, build, meta) {
   });
   if (result.metafile) writeFileSync(meta, JSON.stringify(result.metafile));
   const [file] = result.outputFiles;
-  writeFileSync(`${file.path}.tmp`, file.contents);
+  writeFileSync(`${file.path}.tmp`, edit(file.text));
   renameSync(`${file.path}.tmp`, file.path);
   for (const old of readdirSync(dist)) if (old.startsWith(`${name}.cache`)) rmSync(join(dist, old), { force: true });
 }
 
 // KIT_BUNDLE_META=FILE: what went into the CLI's bundle and how big (esbuild's metafile, for its analyzer).
-bundle('kit.js', { stdin: { contents: entry, resolveDir: dist, sourcefile: 'kit-entry.js', loader: 'js' } }, process.env.KIT_BUNDLE_META);
+bundle('kit.js', { stdin: { contents: entry, resolveDir: dist, sourcefile: 'kit-entry.js', loader: 'js' } }, process.env.KIT_BUNDLE_META, patchOclif);
 // kit-runtime (bin/kit-runtime.js loads it): its verbs and what of core they use (core/runtime.ts).
 bundle('kit-runtime.js', { entryPoints: [join(root, 'bin', 'runtime-cli.js')], alias: { 'node:child_process': join(root, 'bin', 'lazy-child-process.js') } });

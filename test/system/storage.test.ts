@@ -208,6 +208,23 @@ test('two containers of one image share the same layer dirs (the same lowerdir),
   expect(upper(options[0])).not.toBe(upper(options[1]));
 });
 
+test('overlay2: a layer removed with its container is mounted volatile (no sync at unmount), a kept one is not', async () => {
+  const mounted = (keep: boolean) =>
+    withHostChanges('vol', (ctx) => {
+      const rootfs = createContainerLayer(ctx, store, store.get('bb'), overlay2, keep);
+      writeFileSync(join(rootfs, 'written'), 'x\n');
+      return (overlayMounts().find((l) => l.split(' ')[4] === rootfs) as string).split(' - overlay ')[1];
+    }, { paths });
+  const removed = await mounted(false);
+  const kept = await mounted(true);
+  // the kernel shows it as "volatile" (5.10-6.x) or "fsync=volatile" (6.11 on)
+  expect(removed).toMatch(/[,=]volatile(,|$)/);
+  expect(kept).not.toMatch(/volatile/);
+  for (const id of readdirSync(join(paths.data, 'containers')).filter((d) => !d.startsWith('.'))) {
+    if (existsSync(join(containerLayerDir(paths, id), 'diff', 'written'))) removeContainerLayer(paths, id);
+  }
+});
+
 test.each([
   [60, 'short links', /\/l\/[0-9A-F]{26}:/],
   [128, 'relative paths from a chdir', /^"lowerdir=l\/[0-9A-F]{26}:/],

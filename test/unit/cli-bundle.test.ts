@@ -96,3 +96,13 @@ test('kit before `npm run build`: one line naming the missing bundle and the fix
     rmSync(copy, { recursive: true, force: true });
   }
 });
+
+test("oclif's command list is sorted without ICU's collator (bin/bundle.js), in the order localeCompare gave", () => {
+  const bundle = readFileSync(join(repo, 'dist', 'kit.js'), 'utf8');
+  expect(bundle).not.toContain('a.id.localeCompare(b.id)');
+  expect(bundle).toContain('.sort((a, b) => a.id < b.id ? -1 : a.id > b.id ? 1 : 0);');
+  // the premise of that edit, for every command kit has: code-unit order is ICU's order
+  const ids = Object.keys((JSON.parse(readFileSync(join(repo, 'oclif.manifest.json'), 'utf8')) as { commands: object }).commands);
+  expect(ids.length).toBeGreaterThan(40);
+  expect([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual([...ids].sort((a, b) => a.localeCompare(b)));
+});
