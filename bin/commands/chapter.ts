@@ -3,7 +3,7 @@ import { findChapter, loadChapters } from '../../chapters';
 import { recordingHeader, requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet, viaUserNamespace } from '../../core';
 import type { Chapter, RecordedChapter } from '../../core';
 import { KitCommand } from '../base';
-import { pacing, streamView, viewFlags } from '../flags/view';
+import { outputWidth, pacing, streamView, viewFlags } from '../flags/view';
 import { storageFlags } from '../flags/storage';
 import { cgroupFlags } from '../flags/cgroups';
 import { kitInvocation } from '../invocation';
@@ -44,7 +44,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
 
   async run(): Promise<unknown> {
     const { args, argv, flags } = await this.parse(ChapterCommand);
-    if (!args.id) return this.list();
+    if (!args.id) return this.list(flags.width);
     const chapter = findChapter(args.id);
     const strace = flags.strace ? (StraceObserver.check(), new StraceObserver()) : undefined;
     const command = (argv as string[]).slice(1);
@@ -66,9 +66,9 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     return output;
   }
 
-  private list(): unknown {
+  private list(width: number | undefined): unknown {
     const rows = loadChapters().map((chapter) => ({ chapter, problems: unmet(requirementsOf(chapter)), viaUserns: viaUserNamespace(chapter) }));
-    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation(this.config.root), process.getuid?.() === 0));
+    if (!this.jsonEnabled()) this.log(renderChapterList(rows, kitInvocation(this.config.root), process.getuid?.() === 0, outputWidth(width)));
     return rows.map(({ chapter, problems, viaUserns }) => ({
       id: chapter.id,
       title: chapter.title,
