@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node
 // kit-runtime: kit as an OCI runtime, with runc's command line (the verbs are
 // in bin/runtime-cli.js). podman (through conmon) and containerd's shim start
 // it several times per container, each call a new process, so it starts as

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS node --
 // kit's CLI entry: the CLI is one file, dist/kit.js (oclif and every command,
 // bundled by bin/bundle.js at build), where oclif finds the commands (see
 // package.json oclif.commands).
@@ -6,6 +6,11 @@
 // The `--` in the line above ends node's own options: node 20 looks for its
 // --env-file anywhere in argv, even after the script (nodejs/node#54232), so
 // `kit run --env-file FILE` would be node's, and a missing FILE node's exit 9.
+// `-u NODE_EXTRA_CA_CERTS`: Node 20 reads and parses that file of CA
+// certificates (often the system's whole bundle, ~140 certificates) at every
+// start, before any of kit runs: 50-100 ms on the project's machine, half of
+// a `kit run`. kit never makes a TLS connection (it has no registry access),
+// so kit, and the processes it starts, run without it.
 
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');

@@ -126,7 +126,7 @@ function main() {
   if (process.getuid() !== 0) throw new Error('the benchmark runs containers: run it as root (sudo npm run bench)');
   const work = mkdtempSync(join(tmpdir(), 'kit-bench-cli-'));
   const kitEnv = { ...process.env, KIT_ROOT: join(work, 'kit'), NO_COLOR: '1' };
-  const kit = [process.execPath, BIN];
+  const kit = [BIN]; // run as `kit` on PATH runs: through its #! line (which leaves NODE_EXTRA_CA_CERTS out)
   const rows = [];
   const unmounts = [];
   let pm;

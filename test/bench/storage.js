@@ -68,7 +68,7 @@ function importAgainstTar(root, megabytes) {
   // removal is in the time (tar's `rm -rf` was, until 2026-11-30: in kit's favour).
   const fresh = (prefix) => mkdtempSync(join(root, prefix));
   const [kitMs, tarMs] = medianMsInTurn([
-    { before: () => fresh('kit-root-'), run: (dir) => must([process.execPath, bin, 'image', 'import', tar, '--name', 'bench'], { env: { ...process.env, KIT_ROOT: dir } }) },
+    { before: () => fresh('kit-root-'), run: (dir) => must([bin, 'image', 'import', tar, '--name', 'bench'], { env: { ...process.env, KIT_ROOT: dir } }) },
     { before: () => fresh('tar-x-'), run: (dir) => must(['tar', '-C', dir, '-xf', tar]) },
   ], (dir) => rmSync(dir, { recursive: true, force: true }));
   console.log(`import of a ${megabytes} MB tarball (median of ${RUNS}, in turn; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}): kit image import ${kitMs.toFixed(0)} ms, tar -x ${tarMs.toFixed(0)} ms: kit has ${(tarMs / kitMs).toFixed(2)}x tar's speed`);

@@ -130,7 +130,9 @@ fn exec_node(args: &[std::ffi::OsString]) -> ! {
         std::process::exit(1);
     };
     let node = option_env!("KIT_NODE").filter(|n| std::path::Path::new(n).exists()).unwrap_or("node");
-    let err = Command::new(node).arg(&script).args(args).exec();
+    // Without NODE_EXTRA_CA_CERTS: Node parses that file at start-up (50-100 ms
+    // for a system bundle) and kit-runtime makes no TLS connection (bin/run.js).
+    let err = Command::new(node).env_remove("NODE_EXTRA_CA_CERTS").arg(&script).args(args).exec();
     eprintln!("kit-runtime: cannot run {} {}: {}", node, script.display(), err);
     std::process::exit(1);
 }
