@@ -1,5 +1,7 @@
 import { kitPaths, systemInfo, type SystemInfo } from '../../core';
 import { KitCommand } from '../base';
+import { outputWidth } from '../flags/view';
+import { wrapHanging } from '../render/hang';
 import { humanSize } from '../render/stats';
 
 export default class InfoCommand extends KitCommand {
@@ -25,7 +27,7 @@ export default class InfoCommand extends KitCommand {
           `Kernel Version: ${info.kernel}`,
           `Namespaces: ${info.namespaces.join(', ')}`,
           `Union filesystems in /proc/filesystems: overlay ${yes(info.unionFilesystems.overlay)}, aufs ${yes(info.unionFilesystems.aufs)}`,
-        ].join('\n'),
+        ].flatMap((line) => wrapHanging(line, outputWidth(undefined), 2)).join('\n'),
       );
     }
     return info;

@@ -1,5 +1,6 @@
 import { chalk, renderTrace, wrapWords } from '../../core';
 import type { CheckReport, Lab, LabProgress } from '../../labs';
+import { wrapHanging } from './hang';
 
 /** `kit lab`: the labs in curriculum order, each with its chapter and this student's progress. */
 export function renderLabList(rows: Array<{ lab: Lab; progress: LabProgress }>, width: number): string {
@@ -15,7 +16,7 @@ export function renderLabList(rows: Array<{ lab: Lab; progress: LabProgress }>, 
 
 /** Lines of a lab command's message, each wrapped at the width, continuations indented two columns. */
 export function renderLabText(lines: string[], width: number): string {
-  return lines.flatMap((line) => (line === '' ? [''] : wrapWords(line, width - 2).map((l, i) => (i === 0 ? l : `  ${l}`)))).join('\n');
+  return lines.flatMap((line) => (line === '' ? [''] : wrapHanging(line, width))).join('\n');
 }
 
 /** The checklist: one line per check, then what went wrong and the hint for the first failure, fitted to `width`. */
