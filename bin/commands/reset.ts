@@ -1,6 +1,8 @@
 import { Flags } from '@oclif/core';
-import { KitError, kitPaths, planReset, resetHost, type ResetItem, type ResetPlan } from '../../core';
+import { KitError, kitPaths, planReset, resetHost } from '../../core';
 import { KitCommand } from '../base';
+import { outputWidth } from '../flags/view';
+import { renderReset } from '../render/reset';
 
 export default class ResetCommand extends KitCommand {
   static summary = 'Undo every host change kit journaled: all containers of this kit root, their mounts, cgroups and links, then kit0 and its iptables rules.';
@@ -19,25 +21,12 @@ export default class ResetCommand extends KitCommand {
     const paths = kitPaths();
     if (flags['dry-run']) {
       const plan = planReset(paths);
-      if (!this.jsonEnabled()) this.render(plan, 'would undo');
+      if (!this.jsonEnabled()) this.log(renderReset(plan, 'would undo', outputWidth(undefined)));
       return plan;
     }
     const result = await resetHost(paths);
-    if (!this.jsonEnabled()) this.render(result, 'undid');
+    if (!this.jsonEnabled()) this.log(renderReset(result, 'undid', outputWidth(undefined)));
     if (result.problems.length) throw new KitError(`could not undo everything: ${result.problems.join('; ')}`, 'what is left stays journaled: run kit reset again once it is free (a busy mount, a process holding it)');
     return result;
-  }
-
-  private render(plan: ResetPlan, verb: string): void {
-    const items: ResetItem[] = plan.containers;
-    for (const item of items) this.item(item, verb);
-    if (plan.network.keptBecause) this.log(`kept ${plan.network.what}: ${plan.network.keptBecause}`);
-    else if (plan.network.changes.length) this.item(plan.network, verb);
-    if (items.length === 0 && plan.network.changes.length === 0) this.log('nothing to undo: kit has no container and no network on this host for this kit root');
-  }
-
-  private item(item: ResetItem, verb: string): void {
-    this.log(`${verb} ${item.what}`);
-    for (const change of item.changes) this.log(`  ${change}`);
   }
 }

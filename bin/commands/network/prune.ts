@@ -1,4 +1,6 @@
 import { KitCommand } from '../../base';
+import { outputWidth } from '../../flags/view';
+import { wrapHanging } from '../../render/hang';
 import { BRIDGE, pruneHostNetwork, renderTrace, TraceRecorder, withNetworkLock } from '../../../core';
 
 export default class NetworkPrune extends KitCommand {
@@ -17,9 +19,10 @@ export default class NetworkPrune extends KitCommand {
     const trace = new TraceRecorder();
     const result = withNetworkLock(trace, () => pruneHostNetwork(trace));
     if (!this.jsonEnabled()) {
-      this.log(renderTrace(trace.events));
-      for (const orphan of [...result.orphanLinks, ...result.orphanRules]) this.log(`deleted ${orphan}: its kit process is gone`);
-      this.log(result.removed ? `removed ${BRIDGE} and kit's iptables rules` : `nothing removed: ${result.reason}`);
+      const width = outputWidth(undefined);
+      this.log(renderTrace(trace.events, { width }));
+      const said = [...[...result.orphanLinks, ...result.orphanRules].map((orphan) => `deleted ${orphan}: its kit process is gone`), result.removed ? `removed ${BRIDGE} and kit's iptables rules` : `nothing removed: ${result.reason}`];
+      this.log(said.flatMap((line) => wrapHanging(line, width)).join('\n'));
     }
     return { ...result, trace: trace.events };
   }
