@@ -39,6 +39,9 @@ export const btrfs: StorageDriver = {
   unsupported(paths?: KitPaths): string | undefined {
     if (!hasFilesystem('btrfs')) return 'this kernel has no btrfs filesystem (grep btrfs /proc/filesystems; try `modprobe btrfs`)';
     if (paths && onBtrfs(paths)) return undefined;
+    // Before the tools: a user without root cannot mount the image file whatever is installed (and a
+    // user's PATH often lacks /usr/sbin, where mkfs.btrfs is: "apt-get install btrfs-progs" misled).
+    if (process.getuid?.() !== 0) return "kit's data dir is not on btrfs, and mounting a btrfs image file needs root";
     if (!existsSync('/dev/loop-control')) return `kit's data dir is not on btrfs, and there are no loop devices (/dev/loop-control) to mount a btrfs image file`;
     if (!hasProgram('mkfs.btrfs') || !hasProgram('btrfs')) return "kit's data dir is not on btrfs, and btrfs-progs (mkfs.btrfs, btrfs) is missing to make an image file (apt-get install btrfs-progs)";
     return undefined;
