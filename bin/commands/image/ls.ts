@@ -9,6 +9,7 @@ export default class ImageLs extends KitCommand {
   static aliases = ['images']; // docker images
 
   async run(): Promise<unknown> {
+    await this.parse(ImageLs); // an unknown flag or argument is refused, as by every command
     const paths = kitPaths();
     await ensureImage(paths, BASE_IMAGE);
     const images = new ImageStore(paths).list();

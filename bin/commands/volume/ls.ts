@@ -8,6 +8,7 @@ export default class VolumeLs extends KitCommand {
   static enableJsonFlag = true;
 
   async run(): Promise<unknown> {
+    await this.parse(VolumeLs); // an unknown flag or argument is refused, as by every command
     const volumes = listVolumes(kitPaths());
     if (!this.jsonEnabled()) this.log(table(['DRIVER', 'VOLUME NAME'], volumes.map((v) => ['local', v.name])));
     return volumes;
