@@ -27,6 +27,16 @@ The unshare in the trace comes after the writes that moved it into its cgroups.`
     { says: 'from the host, /proc/<pid>/cgroup names kit/<id>', holds: (r) => /\/kit\/\w+/.test(claimData.probe(r, 'during', 'cgroup-of-process')?.text ?? '') },
     { says: 'the unshare comes after the writes that moved it into its cgroups (tasks on v1, cgroup.procs on v2)', holds: (r) => { const u = r.trace.findIndex((e) => e.syscall === 'unshare'); const w = r.trace.findIndex((e) => e.syscall === 'write' && /\/(cgroup\.procs|tasks)"$/.test(e.args[0] ?? '')); return w >= 0 && u > w; } },
   ],
+  withoutRoot: {
+    takeaway: `Without root kit makes no cgroup of its own (no cgroup is delegated to you): the
+container stays in the cgroups kit runs in. From the host, /proc/<pid>/cgroup names
+them by their full path; inside, every line ends in "/": the same cgroups, named
+relative to the namespace's root, made when kit-init unshared.`,
+    claims: [
+      { says: 'inside, every line of /proc/self/cgroup ends in "/"', holds: (r) => r.container.stdout.trim().split('\n').every((l) => l.endsWith(':/')) && r.container.stdout.trim() !== '' },
+      { says: 'from the host, /proc/<pid>/cgroup names a path below "/" that inside is "/"', holds: (r) => (claimData.probe(r, 'during', 'cgroup-of-process')?.text ?? '').split('\n').some((l) => /:\/\S/.test(l)) },
+    ],
+  },
   tryNext: [
     "sudo kit chapter cgroupns -- sh -c 'ls /sys/fs/cgroup/cpu'   # the host's cgroupfs is still mounted: a cgroup namespace renames, it does not hide files",
     'sudo kit chapter cgroup                   # the limits themselves',

@@ -29,7 +29,7 @@ pivot_root.`,
   claims: [
     { says: 'the escape worked: the command says ESCAPED and lists the host\'s /', holds: (r) => r.container.stdout.startsWith('ESCAPED') },
     { says: 'the trace shows chroot("kit-escape"), then chdir("..") up the host\'s tree, then chroot(".")', holds: (r) => claimData.calls(r, 'chroot', 'container').some((e) => e.args[0] === '"kit-escape"') && claimData.calls(r, 'chdir', 'container').some((e) => e.args[0] === '".."') },
-    { says: "after the run the host has no mount of the container's (none with a kit-… source)", holds: (r) => /^no mount with a kit-/m.test(claimData.probe(r, 'after', 'mounts')?.text ?? '') },
+    { says: "after the run the host has no mount of the container's (no kit-… mount it did not have before)", holds: (r) => claimData.kitMountsAdded(r)?.length === 0 },
   ],
   tryNext: [
     'sudo kit chapter rootfs                     # the same escape after pivot_root',

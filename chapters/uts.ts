@@ -20,6 +20,16 @@ The only namespace that differs from the host's is uts.`,
     { says: "the host's hostname was the same before and after", holds: (r) => claimData.probe(r, 'before', 'hostname')?.text === claimData.probe(r, 'after', 'hostname')?.text },
     { says: 'uts is the only namespace that differs from the host\'s', holds: (r) => claimData.differing(r).join() === 'uts' },
   ],
+  withoutRoot: {
+    takeaway: `Inside, hostname prints kit-uts-demo; the host's hostname is the same before and after.
+Two namespaces differ from the host's: uts, and the user namespace kit made so that
+a user without root may make the others (root inside it is you outside).`,
+    claims: [
+      { says: 'inside, hostname printed kit-uts-demo', holds: (r) => r.container.stdout.trim() === 'kit-uts-demo' },
+      { says: "the host's hostname was the same before and after", holds: (r) => claimData.probe(r, 'before', 'hostname')?.text === claimData.probe(r, 'after', 'hostname')?.text },
+      { says: "uts and the user namespace are the only ones that differ from the host's", holds: (r) => [...claimData.differing(r)].sort().join() === 'user,uts' },
+    ],
+  },
   tryNext: [
     'sudo kit chapter uts -- uname -a          # the nodename field comes from the same namespace',
     'sudo kit chapter pid                      # next: a process tree of its own',

@@ -10,7 +10,7 @@ export function renderImageList(images: Image[]): string {
     i.created.replace('T', ' ').slice(0, 19),
     i.layers[i.layers.length - 1]?.slice(7, 19) ?? '',
   ]);
-  return table(['NAME', 'LAYERS', 'COMMAND', 'CREATED', 'TOP LAYER'], rows, 2);
+  return table(['NAME', 'LAYERS', 'COMMAND', 'CREATED', 'TOP LAYER'], rows, 2, undefined, [0]);
 }
 
 /** "1 layer", "3 layers", for the one-line results of kit commit and kit build. */

@@ -9,7 +9,13 @@ export function renderLabList(rows: Array<{ lab: Lab; progress: LabProgress }>, 
     const sudo = typeof lab.withoutRoot === 'object' ? chalk.dim(', check with sudo') : '';
     return [`${String(i + 1).padStart(2)}. ${lab.id.padEnd(8)} ${status}${hints}${sudo}`, ...wrapWords(`    ${lab.title} ${chalk.dim(`(kit chapter ${lab.chapter})`)}`, width)];
   });
-  return [...lines, '', chalk.dim('Start one with `kit lab start ID`, check it with `kit lab check ID` (with sudo where marked: those change the host itself).')].join('\n');
+  const footer = 'Start one with `kit lab start ID`, check it with `kit lab check ID` (with sudo where marked: those change the host itself).';
+  return [...lines, '', ...wrapWords(footer, width).map((l) => chalk.dim(l))].join('\n');
+}
+
+/** Lines of a lab command's message, each wrapped at the width, continuations indented two columns. */
+export function renderLabText(lines: string[], width: number): string {
+  return lines.flatMap((line) => (line === '' ? [''] : wrapWords(line, width - 2).map((l, i) => (i === 0 ? l : `  ${l}`)))).join('\n');
 }
 
 /** The checklist: one line per check, then what went wrong and the hint for the first failure, fitted to `width`. */
@@ -23,7 +29,7 @@ export function renderReport(report: CheckReport, options: { trace: boolean; wid
   } else {
     lines.push('', chalk.green(`Lab ${report.lab} passed.`));
   }
-  if (options.trace) lines.push('', chalk.bold('Trace of your run'), renderTrace(report.run.trace));
-  else if (report.failure) lines.push(chalk.dim(`(the whole trace of your run: kit lab check ${report.lab} --trace)`));
+  if (options.trace) lines.push('', chalk.bold('Trace of your run'), renderTrace(report.run.trace, { width: options.width }));
+  else if (report.failure) lines.push(...fit(`(the whole trace of your run: kit lab check ${report.lab} --trace)`, chalk.dim));
   return lines.join('\n');
 }

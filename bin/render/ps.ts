@@ -9,7 +9,7 @@ export function renderPs(containers: ContainerInfo[], now = Date.now()): string 
     const row = psFields(c, now);
     return [c.id, c.image ?? '-', `"${shorten(c.command.join(' '), 20)}"`, String(row.RunningFor), statusText(c, now), String(c.pid ?? '-'), c.name];
   });
-  return table(COLUMNS, rows);
+  return table(COLUMNS, rows, 3, undefined, [0, COLUMNS.length - 1]);
 }
 
 /** The fields `docker ps --format` knows, by its names ({{.ID}}, {{.Status}}...). */

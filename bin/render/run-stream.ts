@@ -23,20 +23,43 @@ const PHASE_LABEL: Record<ProbePhase, string> = {
   after: 'Host after',
 };
 
+/** A paragraph of prose, and the column its wrapped lines start at (a list item's text). */
+interface Paragraph {
+  text: string;
+  hang: number;
+  item: boolean;
+}
+
 /**
- * Hard-wrapped text as paragraphs: a line joins the one before it unless
- * it is blank, indented (a list, a command) or follows a blank line.
+ * Hard-wrapped text as paragraphs: an unindented line joins the one before
+ * it unless that is blank; an indented line starts a paragraph of its own (a
+ * command, a list item) unless it sits at a list item's text, where it goes on
+ * with that item ("  1. the bridge..." then "     host with...").
  */
-function paragraphs(lines: string[]): string[] {
-  const out: string[] = [];
-  let joinable = false;
+function paragraphs(lines: string[]): Paragraph[] {
+  const out: Paragraph[] = [];
+  let open: Paragraph | undefined; // the paragraph the next line may continue
   for (const line of lines) {
-    const starts = line.trim() === '' || /^\s/.test(line) || /^(\d+\.|-|\*) /.test(line);
-    if (joinable && !starts) out[out.length - 1] += ` ${line.trim()}`;
-    else out.push(line);
-    joinable = line.trim() !== '';
+    const indent = /^ */.exec(line)?.[0].length ?? 0;
+    const item = /^( *)((\d+\.|-|\*) +)/.exec(line);
+    const continues = indent === 0 ? open?.hang === 0 : open !== undefined && open.item && indent === open.hang;
+    if (open && line.trim() !== '' && !item && continues) {
+      open.text += ` ${line.trim()}`;
+      continue;
+    }
+    const paragraph = { text: line, hang: item ? item[0].length : indent, item: Boolean(item) };
+    out.push(paragraph);
+    open = line.trim() === '' ? undefined : paragraph;
   }
   return out;
+}
+
+/** A paragraph wrapped at words; its lines after the first start at its hang (a list item's text). */
+function wrapParagraph({ text, hang }: Paragraph, width: number): string[] {
+  const indent = /^ */.exec(text)?.[0].length ?? 0;
+  if (hang <= indent || hang >= width / 2) return wrapWords(text, width);
+  const [first, ...rest] = wrapWords(' '.repeat(hang) + text.slice(hang), width);
+  return [text.slice(0, hang) + first.slice(hang), ...rest];
 }
 
 /** A shell command's words (a quoted string is one word), greedily in lines of at most `width` characters. */
@@ -150,7 +173,7 @@ export class RunRenderer {
       : record.signal
         ? `(killed by ${record.signal})`
         : `(exit code ${record.exitCode})`;
-    this.text(`  ${this.dim(line)}`);
+    this.text(...wrapWords(`  ${line}`, this.view.width).map((l) => this.dim(l)));
   }
 
   private notes(notes: string[]): void {
@@ -173,9 +196,9 @@ export class RunRenderer {
         // The title may hold a count the lines shown do not (ps: how many processes): then only the lines are the same.
         const sameTitle = earlier.title === result.title;
         this.heading(same && sameTitle ? `${heading}: no change` : heading);
-        if (same && !sameTitle) this.text(this.dim(`  (these ${diff.length} lines: no change since before the run)`));
+        if (same && !sameTitle) this.text(...wrapWords(`  (these ${diff.length} lines: no change since before the run)`, this.view.width).map((l) => this.dim(l)));
         if (same && diff.length > SHOW_UNCHANGED_UP_TO) {
-          if (sameTitle) this.text(this.dim(`  (the same ${diff.length} lines as before the run)`));
+          if (sameTitle) this.text(...wrapWords(`  (the same ${diff.length} lines as before the run)`, this.view.width).map((l) => this.dim(l)));
         } else {
           this.view_(diff, !same);
         }
@@ -266,7 +289,7 @@ export class RunRenderer {
   private prose(text: string): void {
     const lines = text.split('\n');
     if (lines.every((l) => visibleWidth(l) <= this.view.width)) return this.text(...lines);
-    for (const paragraph of paragraphs(lines)) this.text(...wrapWords(paragraph, this.view.width));
+    for (const paragraph of paragraphs(lines)) this.text(...wrapParagraph(paragraph, this.view.width));
   }
 
   private dim(text: string): string {

@@ -18,7 +18,7 @@ export function renderStats(stats: ContainerStats[]): string {
     s.netRxBytes === null || s.netTxBytes === null ? '--' : `${humanSize(s.netRxBytes)} / ${humanSize(s.netTxBytes)}`,
     s.pids === null ? '--' : s.pidsLimit === null ? String(s.pids) : `${s.pids} / ${s.pidsLimit}`,
   ]);
-  return table(COLUMNS, rows);
+  return table(COLUMNS, rows, 3, undefined, [0, 1]);
 }
 
 /** Docker's memory sizes: binary units, four significant digits ("1.523MiB", "64MiB"). */

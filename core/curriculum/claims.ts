@@ -86,6 +86,19 @@ export const run = {
   clonePid(result: ChapterResult): number {
     return result.trace.find((e) => e.syscall === 'clone' && e.side === 'host')?.ret ?? -1;
   },
+  /**
+   * kit-… mounts the host has after the run that it did not have before
+   * (the mounts probe's rows): another kit container, or another kit
+   * process's state, may hold one all along; only a new one is the run's.
+   * Undefined when either probe is missing.
+   */
+  kitMountsAdded(result: ChapterResult): string[] | undefined {
+    const rows = (phase: 'before' | 'after') => run.probe(result, phase, 'mounts')?.text.split('\n').slice(1);
+    const before = rows('before');
+    const after = rows('after');
+    if (!before || !after) return undefined;
+    return after.filter((row) => !row.startsWith('no mount with a kit-') && !before.includes(row));
+  },
   /** The namespaces the container-process probe saw differ from the host's. */
   differing(result: ChapterResult): string[] {
     const text = run.probe(result, 'during', 'container-process')?.text ?? '';

@@ -82,6 +82,12 @@ test('output that never came is "(no output)"; a stop by kit says so instead of 
   expect(text).toContain('once the probes above were taken');
 });
 
+test('the exit line fits a narrow terminal: a stop by kit wraps at 60 columns, no word lost', () => {
+  const { text } = render([{ type: 'exit', exitCode: null, signal: 'SIGKILL', stoppedByKit: true }], { width: 60 });
+  expect(text.split('\n').filter((l) => l.length > 60)).toEqual([]);
+  expect(text.replace(/\s+/g, ' ')).toContain('(stopped by kit with SIGKILL once the probes above were taken)');
+});
+
 test('a Try line too wide breaks between shell words, never inside quotes; kit is named as this machine starts it', () => {
   const tryNext = [
     "sudo kit chapter user -- sh -c 'cat /proc/self/uid_map; touch /etc/kit-test'   # root inside",
@@ -96,4 +102,31 @@ test('a Try line too wide breaks between shell words, never inside quotes; kit i
   expect(text).toContain('  ipcmk -Q && ipcs -q && sudo npx kit chapter ipc');
   expect(text).toContain('  npx kit chapter user   # without sudo');
   for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+});
+
+test("a story's numbered list rewraps at a narrow width: an item's lines hang under its text, commands stay lines of their own", () => {
+  const story = [
+    'A first paragraph that is long enough to be wrapped at sixty columns, at least once.',
+    '  1. the Network: a bridge, kit0 (Docker\'s docker0), a virtual switch on the',
+    '     host with the subnet\'s first address, the containers\' gateway. Shared by',
+    '     every container.',
+    '  2. the Endpoint: a veth pair.',
+    'After the list, a paragraph of its own.',
+    '  chroot(".")        # a command line, kept',
+    '  chdir("..")        # and the next one',
+  ].join('\n');
+  const chunks: Chunk[] = [];
+  const renderer = new RunRenderer({ ...header, chapter: { ...header.chapter!, story } }, { trace: true, explain: false, width: 60, big: false }, (c) => chunks.push(c));
+  renderer.start();
+  const lines = chunks.flatMap((c) => ('text' in c ? [c.text] : []));
+  expect(lines.filter((l) => l.length > 60)).toEqual([]);
+  const one = lines.indexOf(lines.find((l) => l.startsWith('  1. '))!);
+  const two = lines.indexOf(lines.find((l) => l.startsWith('  2. '))!);
+  expect(two - one).toBeGreaterThan(2);
+  for (const l of lines.slice(one + 1, two)) expect(l).toMatch(/^ {5}\S/);
+  expect(lines).toContain('After the list, a paragraph of its own.');
+  expect(lines).toContain('  chroot(".")        # a command line, kept');
+  expect(lines).toContain('  chdir("..")        # and the next one');
+  const words = (s: string) => s.split(/\s+/).filter(Boolean);
+  expect(words(lines.join(' '))).toEqual(expect.arrayContaining(words(story)));
 });

@@ -12,6 +12,7 @@ Progress is kept in ~/.kit/progress.json; your code in ~/kit-labs/ID/.`;
   static enableJsonFlag = true;
 
   async run(): Promise<unknown> {
+    await this.parse(LabList); // an unknown flag or argument is refused, as by every command
     const progress = readProgress();
     const rows = loadLabs().map((lab) => ({ lab, progress: progress[lab.id] ?? { checks: 0, passed: false, hintsShown: 0 } }));
     if (!this.jsonEnabled()) this.log(renderLabList(rows, outputWidth(undefined)));

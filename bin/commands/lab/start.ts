@@ -1,6 +1,8 @@
 import { Args } from '@oclif/core';
 import { checkCommandFor, findLab, startLab } from '../../../labs';
 import { KitCommand } from '../../base';
+import { outputWidth } from '../../flags/view';
+import { renderLabText } from '../../render/lab';
 
 export default class LabStart extends KitCommand {
   static summary = 'Copy a lab\'s starter to ~/kit-labs/ID/ and print the task.';
@@ -11,8 +13,11 @@ export default class LabStart extends KitCommand {
     const { args } = await this.parse(LabStart);
     const lab = findLab(args.id);
     const file = startLab(lab.id);
-    this.log(`Lab ${lab.id}: ${lab.title}\n`);
-    this.log(`Edit ${file} (the TODOs), read README.md next to it, and watch the chapter: kit chapter ${lab.chapter}`);
-    this.log(`Then: ${checkCommandFor(lab)}   (kit lab hint ${lab.id} reveals one hint at a time)`);
+    this.log(renderLabText([
+      `Lab ${lab.id}: ${lab.title}`,
+      '',
+      `Edit ${file} (the TODOs), read README.md next to it, and watch the chapter: kit chapter ${lab.chapter}`,
+      `Then: ${checkCommandFor(lab)}   (kit lab hint ${lab.id} reveals one hint at a time)`,
+    ], outputWidth(undefined)));
   }
 }
