@@ -26,6 +26,7 @@ if (process.argv.length === 3 && ['--version', '-v'].includes(process.argv[2])) 
   // kit runs its bundle, never its TypeScript sources: when NODE_ENV is test
   // or development (jest sets it), oclif would load typescript and tsx to look for them.
   globalThis.oclif = Object.assign(globalThis.oclif ?? {}, { enableAutoTranspile: false });
+  warnOldNode();
   const bundleFile = join(__dirname, '..', 'dist', 'kit.js');
   if (!existsSync(bundleFile)) {
     process.stderr.write(`kit: ${bundleFile} is missing: kit is not built; run \`npm run build\` in ${join(__dirname, '..')}\n`);
@@ -33,6 +34,18 @@ if (process.argv.length === 3 && ['--version', '-v'].includes(process.argv[2])) 
   }
   const { oclif } = loadBundle(bundleFile, cacheName(), module);
   oclif.execute({ dir: __dirname }).catch(oclif.handle);
+}
+
+/**
+ * oclif's warning for a Node older than package.json's engines, without
+ * oclif's semver (bin/bundle.js drops oclif's check): kit's engines is ">=N".
+ */
+function warnOldNode() {
+  const { engines } = require('../package.json');
+  const minimum = Number(/^>=\s*(\d+)$/.exec(engines.node)?.[1]);
+  if (Number(process.versions.node.split('.')[0]) < minimum) {
+    process.emitWarning(`Node version must be ${engines.node} to use this CLI. Current node version: ${process.versions.node}`);
+  }
 }
 
 /**

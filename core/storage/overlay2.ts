@@ -70,9 +70,10 @@ interface OverlayDirs {
  * (without it, the umount of every container waits for a syncfs of the disk
  * kit's data dir is on, with whatever else is being written to it: 1 to 70
  * ms measured on a shared machine). kit uses it for a layer removed when
- * the container ends (`--rm`, chapters), as podman does for `--rm` and CRI-O
- * for every container: after a crash the layer is removed by the journal,
- * never mounted again, so no write it lost could be missed.
+ * the container ends (`--rm`, an unnamed foreground run, chapters), as
+ * podman does for `--rm` and CRI-O for every container: after a crash the
+ * layer is removed by the journal, never mounted again, so no write it lost
+ * could be missed.
  */
 const VOLATILE_KERNEL = '5.10';
 

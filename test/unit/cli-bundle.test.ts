@@ -106,3 +106,18 @@ test("oclif's command list is sorted without ICU's collator (bin/bundle.js), in 
   expect(ids.length).toBeGreaterThan(40);
   expect([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual([...ids].sort((a, b) => a.localeCompare(b)));
 });
+
+test("a Node older than package.json's engines gets oclif's warning, from bin/run.js, without oclif's semver check", () => {
+  expect(readFileSync(join(repo, 'dist', 'kit.js'), 'utf8')).not.toContain('    checkNodeVersion();\n');
+  const bin = join(repo, 'bin', 'run.js');
+  const withNode = (version: string) => {
+    const script = `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: ${JSON.stringify(version)} } });
+      process.argv.splice(1, Infinity, ${JSON.stringify(bin)}, 'ps', '--help');
+      require(${JSON.stringify(bin)});`;
+    return spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
+  };
+  const old = withNode('18.19.0');
+  expect(old.status).toBe(0);
+  expect(old.stderr.match(/Warning: Node version must be >=20 to use this CLI\. Current node version: 18\.19\.0/g)).toHaveLength(1);
+  expect(withNode('20.20.2').stderr).not.toMatch(/Node version must be/);
+});
