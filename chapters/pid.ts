@@ -22,7 +22,7 @@ a fresh /proc inside it, leaving the host's /proc alone.`,
 host, the same process has an ordinary PID (clone's return value), kit as its
 parent, and an NSpid line with both of its PIDs.`,
   claims: [
-    { says: 'inside, ps -ef lists its own command as PID 1, and nothing of the host', holds: (r) => /^\S+\s+1\s+0\s.*ps -ef$/m.test(r.container.stdout) && r.container.stdout.trim().split('\n').length === 2 },
+    { says: 'inside, ps -ef lists its own command as PID 1, and nothing of the host', holds: (r) => insideTreeIsOwn(r.container.stdout) },
     { says: "from the host, the same process has an ordinary PID (clone's return value) and both PIDs in NSpid", holds: (r) => (claimData.probe(r, 'during', 'container-process')?.text ?? '').includes(`NSpid: ${claimData.clonePid(r)} 1`) },
     { says: 'its parent on the host is kit', holds: (r) => parentOf(r, claimData.clonePid(r)) === kitRow(r) },
   ],
@@ -37,6 +37,20 @@ parent, and an NSpid line with both of its PIDs.`,
     execve: `execve replaces the program running in a process, keeping its PID. After kit-init execs the command, the command is PID 1.`,
   },
 };
+
+/**
+ * What ps -ef printed inside (the chapter's command, or a learner's `sh -c '...; ps -ef'`):
+ * PID 1 is a child of no one (PPID 0), and every other process descends from a
+ * process in the table: none of the host's (its kthreadd is a second PPID-0 row).
+ */
+function insideTreeIsOwn(stdout: string): boolean {
+  const lines = stdout.split('\n');
+  const header = lines.findIndex((l) => /^\s*UID\s+PID\s+PPID\s/.test(l));
+  if (header < 0) return false;
+  const rows = lines.slice(header + 1).map((l) => /^\S+\s+(\d+)\s+(\d+)\s/.exec(l)).filter((m) => m !== null).map((m) => [Number(m[1]), Number(m[2])]);
+  const pids = new Set(rows.map(([pid]) => pid));
+  return rows.some(([pid, ppid]) => pid === 1 && ppid === 0) && rows.every(([pid, ppid]) => pid === 1 || pids.has(ppid));
+}
 
 /** The PID and PPID rows of the container-process probe's ps table. */
 function psRows(r: ChapterResultData): Array<[number, number]> {
