@@ -62,6 +62,19 @@ function wrapParagraph({ text, hang }: Paragraph, width: number): string[] {
   return [text.slice(0, hang) + first.slice(hang), ...rest];
 }
 
+/**
+ * Why a chapter's points may not show, from the command line it ran with:
+ * the learner's own command after `--`, a flag that changes how it runs
+ * (`--storage-driver vfs` has no upper dir), or else this host.
+ */
+function missedBecause(command: string[]): string {
+  const dashes = command.indexOf('--');
+  if (dashes >= 0) return 'your own command, or this host';
+  const flags = command.flatMap((arg, i) => (/^--(storage|cgroup)-driver(=|$)/.test(arg) ? [arg.includes('=') ? arg : `${arg} ${command[i + 1] ?? ''}`.trim()] : []));
+  if (flags.length) return `${flags.join(', ')}, or this host`;
+  return 'this host';
+}
+
 /** A shell command's words (a quoted string is one word), greedily in lines of at most `width` characters. */
 function shellLines(command: string, width: number): string[] {
   const words = command.match(/(?:[^\s'"]+|'[^']*'|"(?:[^"\\]|\\.)*")+/g) ?? [];
@@ -236,7 +249,7 @@ export class RunRenderer {
     if (!chapter) return;
     this.open('other', 'What to notice');
     const missed = claims.some((c) => !c.held);
-    if (missed) this.prose("Not everything this chapter points out happened in this run (your own command, or this host). What the run showed:");
+    if (missed) this.prose(`Not everything this chapter points out happened in this run (${missedBecause(this.header.command)}). What the run showed:`);
     else this.prose(chapter.takeaway);
     if (claims.length && !missed) this.text('', 'Checked against this run:');
     for (const claim of claims) {

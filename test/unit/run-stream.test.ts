@@ -130,3 +130,17 @@ test("a story's numbered list rewraps at a narrow width: an item's lines hang un
   const words = (s: string) => s.split(/\s+/).filter(Boolean);
   expect(words(lines.join(' '))).toEqual(expect.arrayContaining(words(story)));
 });
+
+test("a point not shown is put down to what the run had: the learner's command, a driver flag (the chapter's own Try line), or the host", () => {
+  const said = (command: string[]) => {
+    const chunks: Chunk[] = [];
+    const renderer = new RunRenderer({ ...header, command }, { trace: true, explain: false, width: 200, big: false }, (c) => chunks.push(c));
+    renderer.start();
+    renderer.feed({ type: 'end', result: {}, claims: [{ says: 'the upper dir holds etc/motd', held: false }] } as RunRecord);
+    return chunks.flatMap((c) => ('text' in c ? [c.text] : [])).join('\n');
+  };
+  expect(said(['chapter', 'layers', '--storage-driver', 'vfs'])).toContain('happened in this run (--storage-driver vfs, or this host).');
+  expect(said(['chapter', 'layers', '--storage-driver=btrfs'])).toContain('(--storage-driver=btrfs, or this host).');
+  expect(said(['chapter', 'pid', '--', 'sh', '-c', 'ps'])).toContain('(your own command, or this host).');
+  expect(said(['chapter', 'pid'])).toContain('happened in this run (this host).');
+});
