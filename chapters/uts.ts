@@ -1,4 +1,8 @@
-import { type Chapter, claimData } from '../core';
+import { type Chapter, type Claim, claimData } from '../core';
+
+/** Said with and without root: `hostname` prints it, and so does the chapter's Try line, `uname -a`. */
+const printedHostname: Claim = { says: 'inside, the command printed the hostname kit-uts-demo', holds: (r) => /(^|\s)kit-uts-demo(\s|$)/m.test(r.container.stdout) };
+const hostKeptItsName: Claim = { says: "the host's hostname was the same before and after", holds: (r) => claimData.probe(r, 'before', 'hostname')?.text === claimData.probe(r, 'after', 'hostname')?.text };
 
 const chapter: Chapter = {
   id: 'uts',
@@ -16,8 +20,8 @@ answers \`hostname\` with its own short id while the host keeps its name.`,
   takeaway: `Inside, hostname prints kit-uts-demo; the host's hostname is the same before and after.
 The only namespace that differs from the host's is uts.`,
   claims: [
-    { says: 'inside, hostname printed kit-uts-demo', holds: (r) => r.container.stdout.trim() === 'kit-uts-demo' },
-    { says: "the host's hostname was the same before and after", holds: (r) => claimData.probe(r, 'before', 'hostname')?.text === claimData.probe(r, 'after', 'hostname')?.text },
+    printedHostname,
+    hostKeptItsName,
     { says: 'uts is the only namespace that differs from the host\'s', holds: (r) => claimData.differing(r).join() === 'uts' },
   ],
   withoutRoot: {
@@ -25,8 +29,8 @@ The only namespace that differs from the host's is uts.`,
 Two namespaces differ from the host's: uts, and the user namespace kit made so that
 a user without root may make the others (root inside it is you outside).`,
     claims: [
-      { says: 'inside, hostname printed kit-uts-demo', holds: (r) => r.container.stdout.trim() === 'kit-uts-demo' },
-      { says: "the host's hostname was the same before and after", holds: (r) => claimData.probe(r, 'before', 'hostname')?.text === claimData.probe(r, 'after', 'hostname')?.text },
+      printedHostname,
+      hostKeptItsName,
       { says: "uts and the user namespace are the only ones that differ from the host's", holds: (r) => [...claimData.differing(r)].sort().join() === 'user,uts' },
     ],
   },
