@@ -37,6 +37,9 @@ export abstract class KitCommand extends Command {
     if (outputClosed()) return undefined; // nobody reads any more: exit 141 quietly (see exit-guard.ts)
     if (err instanceof Errors.CLIError && err.message.startsWith('Flag --')) return this.fail(err.message.replace(/^Flag/, 'flag'), this.helpHint(), 2);
     if (err instanceof KitError) return this.fail(err.message, err.hint, err.exitCode);
+    // A flag's own parse refused its value (--width 10): oclif says "Parsing --width \n\tExpected ...", two lines and a tab.
+    const parsing = err instanceof Errors.CLIError ? /^Parsing (--[\w-]+)\s*\n\s*(.+?)(\nSee more help with --help)?$/s.exec(err.message) : null;
+    if (parsing) return this.fail(`flag ${parsing[1]}: ${parsing[2].replace(/\s+/g, ' ').replace(/^Expected/, 'expected')}`, this.helpHint(), 2);
     if (err instanceof Errors.CLIError && 'parse' in err) return this.fail(parseErrorLine(err as ParseError), this.helpHint(), 2);
     return super.catch(err);
   }
