@@ -1,7 +1,6 @@
-import { kitPaths, systemInfo, type SystemInfo } from '../../core';
+import { kitPaths, systemInfo, wrapHanging, type SystemInfo } from '../../core';
 import { KitCommand } from '../base';
 import { outputWidth } from '../flags/view';
-import { wrapHanging } from '../render/hang';
 import { humanSize } from '../render/stats';
 
 export default class InfoCommand extends KitCommand {

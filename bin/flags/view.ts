@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { terminalWidth } from '../../core';
 import type { Pacing } from '../render/live';
 import type { StreamView } from '../render/run-stream';
 
@@ -18,10 +19,7 @@ const PACE_SECONDS = 2;
  * piped with none of them is not cut (Infinity).
  */
 export function outputWidth(flag: number | undefined, env: NodeJS.ProcessEnv = process.env, out: NodeJS.WriteStream = process.stdout): number {
-  if (flag) return flag;
-  const columns = Number(env.COLUMNS);
-  if (Number.isInteger(columns) && columns >= 20) return columns;
-  return out.isTTY && out.columns ? out.columns : Infinity;
+  return flag || terminalWidth(env, out);
 }
 
 export function streamView(flags: { width?: number; big: boolean; explain?: boolean; trace?: boolean }): StreamView {

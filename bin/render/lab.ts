@@ -1,6 +1,5 @@
-import { chalk, renderTrace, wrapWords } from '../../core';
+import { chalk, renderTrace, wrapHanging, wrapWords } from '../../core';
 import type { CheckReport, Lab, LabProgress } from '../../labs';
-import { wrapHanging } from './hang';
 
 /** `kit lab`: the labs in curriculum order, each with its chapter and this student's progress. */
 export function renderLabList(rows: Array<{ lab: Lab; progress: LabProgress }>, width: number): string {

@@ -1,5 +1,4 @@
-import type { ResetItem, ResetPlan } from '../../core';
-import { wrapHanging } from './hang';
+import { wrapHanging, type ResetItem, type ResetPlan } from '../../core';
 
 /** `kit reset` (and --dry-run): each container and the shared network, every journaled change under it, fitted to the width. */
 export function renderReset(plan: ResetPlan, verb: string, width: number): string {

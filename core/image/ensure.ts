@@ -1,21 +1,14 @@
 import { KitError } from '../errors';
-import { wrapWords } from '../trace/width';
+import { terminalWidth, wrapHanging } from '../trace/width';
 import type { KitPaths } from '../paths';
 import { BASE_IMAGE, buildBase, type Progress } from './base/build';
 import { ImageStore, type Image } from './store';
 
 /**
  * Progress goes to stderr, so --json output on stdout stays clean; it fits
- * the terminal (COLUMNS, else stderr's width), its wrapped lines indented
- * under the text after "kit: ".
+ * stderr's terminal, its wrapped lines under the text after "kit: ".
  */
-const toStderr: Progress = (line) => {
-  const columns = Number(process.env.COLUMNS);
-  const width = Number.isInteger(columns) && columns >= 20 ? columns : process.stderr.isTTY && process.stderr.columns ? process.stderr.columns : Infinity;
-  const [first, ...rest] = wrapWords(`kit: ${line}`, width);
-  const more = rest.length ? wrapWords(`     ${rest.join(' ')}`, width) : [];
-  process.stderr.write([first, ...more].join('\n') + '\n');
-};
+const toStderr: Progress = (line) => process.stderr.write(`${wrapHanging(`kit: ${line}`, terminalWidth(process.env, process.stderr), 5).join('\n')}\n`);
 
 /**
  * The image a container asks for. `base` is built on first use (and rebuilt

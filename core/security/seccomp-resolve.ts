@@ -1,5 +1,6 @@
 import { release } from 'node:os';
 import type { ArgCheck, RuleCondition, SeccompAction, SeccompProfile, SeccompRule } from './seccomp-profile';
+import { kernelAtLeast } from '../kernel-version';
 
 /** What a profile's rules are resolved against: the container's capabilities, this CPU and kernel. */
 export interface SeccompTarget {
@@ -64,13 +65,6 @@ function holdsAll(c: RuleCondition | undefined, t: SeccompTarget): boolean {
 function holdsAny(c: RuleCondition | undefined, t: SeccompTarget): boolean {
   if (!c) return false;
   return (c.caps ?? []).some((cap) => t.caps.includes(cap)) || (c.arches ?? []).includes(t.arch) || (c.minKernel !== undefined && kernelAtLeast(t.kernel, c.minKernel));
-}
-
-/** "6.1.0-13-amd64" >= "4.8". */
-export function kernelAtLeast(kernel: string, minimum: string): boolean {
-  const parts = (v: string) => v.split(/[.-]/).slice(0, 2).map((n) => parseInt(n, 10) || 0);
-  const [a, b] = [parts(kernel), parts(minimum)];
-  return a[0] !== b[0] ? a[0] > b[0] : a[1] >= b[1];
 }
 
 function sameAction(a: SeccompAction, b: SeccompAction): boolean {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { MNT_DETACH, SIG } from '../linux';
 import type { HostContext } from '../plan/plan';
 import { formatMap, hostId, type IdMaps } from '../userns/id-map';
+import { runningKernelAtLeast } from '../kernel-version';
 
 /**
  * Image layers for a container in a user namespace, without copying them:
@@ -31,14 +32,12 @@ export interface IdmappedLayers {
 }
 
 /** overlayfs takes idmapped lower layers from this kernel on. */
-const OVERLAY_IDMAP_KERNEL: [number, number] = [5, 19];
+const OVERLAY_IDMAP_KERNEL = '5.19';
 
 /** The layers as idmapped mounts, or why they cannot be (the caller copies them instead). */
 export function idmappedLayers(ctx: HostContext, layers: string[], dir: string, maps: IdMaps): IdmappedLayers | string {
-  const [major, minor] = release().split('.').map(Number);
-  const [needMajor, needMinor] = OVERLAY_IDMAP_KERNEL;
-  if (major < needMajor || (major === needMajor && minor < needMinor)) {
-    return `this kernel (${release()}) cannot stack overlay on idmapped layers (Linux ${needMajor}.${needMinor} can)`;
+  if (!runningKernelAtLeast(OVERLAY_IDMAP_KERNEL)) {
+    return `this kernel (${release()}) cannot stack overlay on idmapped layers (Linux ${OVERLAY_IDMAP_KERNEL} can)`;
   }
   const nsFd = usernsFd(ctx, maps);
   if (typeof nsFd === 'string') return nsFd;

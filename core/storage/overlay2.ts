@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readlinkSync } from 'node:fs';
-import { release } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import type { HostContext } from '../plan/plan';
-import { kernelAtLeast } from '../security/seccomp-resolve';
+import { runningKernelAtLeast } from '../kernel-version';
 import { hasFilesystem } from '../support';
 import { backingFilesystem } from './backing-fs';
 import type { StorageDriver } from './driver';
@@ -78,7 +77,7 @@ interface OverlayDirs {
 const VOLATILE_KERNEL = '5.10';
 
 function volatileSupported(): boolean {
-  return kernelAtLeast(release(), VOLATILE_KERNEL);
+  return runningKernelAtLeast(VOLATILE_KERNEL);
 }
 
 /** How the options were made to fit in one page, and from where the mount runs. */

@@ -145,3 +145,26 @@ function keepColumns(line: string, keep: (column: number) => boolean, at: number
 function tokens(line: string): string[] {
   return line.match(/\x1b\[[0-9;]*m|[\s\S]/gu) ?? [];
 }
+
+/**
+ * A line wrapped at words to the width, its continuation lines indented
+ * `hang` columns past its own indentation (`docker info`'s "  Why: ..."
+ * goes on under its text, not under "Why").
+ */
+export function wrapHanging(line: string, width: number, hang = 2): string[] {
+  const indent = /^ */.exec(line)?.[0].length ?? 0;
+  const pad = ' '.repeat(indent + hang);
+  const [first, ...rest] = wrapWords(line, width);
+  if (!rest.length) return [first];
+  return [first, ...wrapWords(pad + rest.map((l) => l.trimStart()).join(' '), width)];
+}
+
+/**
+ * The width of the terminal `out` writes to: COLUMNS (20 or more), else the
+ * terminal's own; output piped with neither is not cut (Infinity).
+ */
+export function terminalWidth(env: NodeJS.ProcessEnv = process.env, out: NodeJS.WriteStream = process.stdout): number {
+  const columns = Number(env.COLUMNS);
+  if (Number.isInteger(columns) && columns >= 20) return columns;
+  return out.isTTY && out.columns ? out.columns : Infinity;
+}

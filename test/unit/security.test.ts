@@ -1,6 +1,7 @@
 import { capabilityMask, containerCapabilities, DEFAULT_SECCOMP_PROFILE, DOCKER_DEFAULT_CAPS, parseCapability, parseDockerProfile, parseSecurityOpts } from '../../core/security';
 import { describeLoosening } from '../../core/security/options';
-import { kernelAtLeast, ruleFields, seccompFilters } from '../../core/security/seccomp-resolve';
+import { kernelAtLeast } from '../../core/kernel-version';
+import { ruleFields, seccompFilters } from '../../core/security/seccomp-resolve';
 
 test("Docker's default set is the 14 capabilities, mask a80425fb as /proc/<pid>/status prints it", () => {
   expect(DOCKER_DEFAULT_CAPS).toHaveLength(14);

@@ -1,7 +1,6 @@
 import { KitCommand } from '../../base';
 import { outputWidth } from '../../flags/view';
-import { wrapHanging } from '../../render/hang';
-import { BRIDGE, pruneHostNetwork, renderTrace, TraceRecorder, withNetworkLock } from '../../../core';
+import { BRIDGE, pruneHostNetwork, renderTrace, TraceRecorder, withNetworkLock, wrapHanging } from '../../../core';
 
 export default class NetworkPrune extends KitCommand {
   static summary = `Remove the ${BRIDGE} bridge and kit's iptables rules, if no kit container uses them.`;
