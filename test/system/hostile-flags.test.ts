@@ -55,3 +55,13 @@ describe('a mount inside /proc is refused, as runc refuses it: it would cover th
     expect(runtime(['list', '--quiet']).stdout).toBe('');
   });
 });
+
+test('-h: a hostname with a newline (a line of its own in /etc/hosts), a slash, or past the kernel\'s 64 bytes is one line, exit 125, no container', () => {
+  expectRunRefused(kr, [
+    [['-h', 'web\n6.6.6.6 bank.example'], /^kit: invalid hostname "web\\n6\.6\.6\.6 bank\.example": a hostname is letters, digits, dashes and underscores, with dots between labels, at most 64 characters; e\.g\. -h web-1/],
+    [['-h', 'a/b'], /^kit: invalid hostname "a\/b"/],
+    [['-h', 'x'.repeat(300)], /^kit: invalid hostname "x{64}\.\.\.": /],
+  ]);
+  const ok = kit(['run', '--rm', '--network', 'none', '-h', 'db_1.example.org', 'base', 'hostname'], kr.env);
+  expect(ok.stdout).toBe('db_1.example.org\n');
+});
