@@ -51,8 +51,13 @@ function warnOldNode() {
 /**
  * The command's first word (run, image, chapter), else "kit" (help, flags).
  * A word that is no command fails, and a failed command writes no cache.
+ * With --trace, a cache of its own (run-trace): V8's cache holds only the
+ * functions the run that wrote it called, and a plain `kit run` renders no
+ * trace, so with its cache `kit run --trace` compiled the renderer, chalk's
+ * styling and the width code at every run, most of what --trace cost.
  */
 function cacheName() {
   const word = process.argv[2] ?? '';
-  return /^[a-z][a-z-]{0,30}$/.test(word) ? word : 'kit';
+  if (!/^[a-z][a-z-]{0,30}$/.test(word)) return 'kit';
+  return process.argv.includes('--trace') ? `${word}-trace` : word;
 }

@@ -82,6 +82,22 @@ describe('the code cache', () => {
     expect(caches()).toEqual(['kit.js.cache.lab']);
     expect(existsSync(join(copy, 'dist', 'kit.js.cache.chapter'))).toBe(false);
   });
+
+  test('--trace has a cache of its own, so a run without it does not leave the renderer out of the traced run\'s', () => {
+    // V8's cache holds the functions its writer called; a run without --trace renders no trace.
+    const recording = join(repo, 'examples', 'uts.kitrec');
+    const plain = kit(['replay', recording, '--instant', '--no-trace']);
+    expect(plain.status).toBe(0);
+    const plainCache = statSync(join(copy, 'dist', 'kit.js.cache.replay'));
+    const traced = kit(['replay', recording, '--instant', '--trace']);
+    expect(traced.status).toBe(0);
+    expect(caches()).toEqual(['kit.js.cache.lab', 'kit.js.cache.replay', 'kit.js.cache.replay-trace']);
+    expect(statSync(join(copy, 'dist', 'kit.js.cache.replay')).mtimeMs).toBe(plainCache.mtimeMs);
+    // Each run with its cache prints what the first printed.
+    expect(kit(['replay', recording, '--instant', '--trace']).stdout).toBe(traced.stdout);
+    expect(kit(['replay', recording, '--instant', '--no-trace']).stdout).toBe(plain.stdout);
+    expect(traced.stdout).not.toBe(plain.stdout);
+  });
 });
 
 test('kit before `npm run build`: one line naming the missing bundle and the fix, exit 1', () => {
