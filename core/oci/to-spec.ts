@@ -264,8 +264,9 @@ function checkPaths(paths: string[], field: string): string[] {
 
 /**
  * kit gives the process one capability set (bounding = effective =
- * permitted). For root, inheritable and ambient add nothing on exec, so they
- * may hold the same set or less. A process of another user keeps no
+ * permitted) and an empty inheritable set (as runc since CVE-2022-24769).
+ * For root, inheritable and ambient add nothing on exec, so they may hold the
+ * same set or less. A process of another user keeps no
  * capability across its execve but the ambient ones, which kit empties: its
  * effective and permitted sets may be less than bounding (podman leaves them
  * empty), ambient must be empty.
