@@ -57,7 +57,10 @@ function capabilitySteps(caps: string[], become: ContainerStep[] = []): Containe
   return [
     ...(dropped.length ? [{ op: 'capbset_drop' as const, caps: dropped, why: `drop ${dropped.length} capabilities from the bounding set: after execve the command can have only the ${kept.length} kept` }] : []),
     ...become,
-    { op: 'capset', effective: mask, permitted: mask, inheritable: mask, why: kept.length ? `keep ${kept.length} capabilities (effective, permitted, inheritable): ${kept.join(', ')}` : 'keep no capability at all: root in name only' },
+    // Inheritable stays empty, as in runc since 1.1.2 and Docker since 20.10.14 (CVE-2022-24769):
+    // root gains nothing from it, and with it a non-root user's execve of a program with
+    // inheritable file capabilities (setcap cap_net_admin+ei) would get them.
+    { op: 'capset', effective: mask, permitted: mask, inheritable: 0, why: kept.length ? `keep ${kept.length} capabilities (effective, permitted; inheritable empty, as Docker since CVE-2022-24769): ${kept.join(', ')}` : 'keep no capability at all: root in name only' },
     { op: 'ambient_clear', why: 'no ambient capabilities: nothing is passed on to non-root programs it runs' },
   ];
 }

@@ -23,15 +23,16 @@ function statusOf(flags: string[]) {
   expect(r.status).toBe(0);
   const field = (name: string) => BigInt(`0x${new RegExp(`^${name}:\\s*([0-9a-f]+)$`, 'm').exec(r.stdout)![1]}`);
   const number = (name: string) => Number(new RegExp(`^${name}:\\s*(\\d+)$`, 'm').exec(r.stdout)![1]);
-  return { eff: field('CapEff'), prm: field('CapPrm'), bnd: field('CapBnd'), amb: field('CapAmb'), seccomp: number('Seccomp'), nnp: number('NoNewPrivs') };
+  return { eff: field('CapEff'), prm: field('CapPrm'), inh: field('CapInh'), bnd: field('CapBnd'), amb: field('CapAmb'), seccomp: number('Seccomp'), nnp: number('NoNewPrivs') };
 }
 
 const docker = capabilityMask(DOCKER_DEFAULT_CAPS) & held;
 
 beforeAll(() => expect(kit(['image', 'ls'], kr.env).status).toBe(0)); // builds base once
 
-test("default: exactly Docker's 14 capabilities in every set, none ambient, a seccomp filter, no no_new_privs", () => {
+test("default: exactly Docker's 14 capabilities in every set, none inheritable or ambient, a seccomp filter, no no_new_privs", () => {
   const s = statusOf([]);
+  expect(s.inh).toBe(0n); // CVE-2022-24769: Docker and runc leave the inheritable set empty
   expect(capabilityNames(s.eff)).toEqual(capabilityNames(docker));
   expect(s.eff).toBe(docker);
   expect(s.prm).toBe(docker);
@@ -39,6 +40,13 @@ test("default: exactly Docker's 14 capabilities in every set, none ambient, a se
   expect(s.amb).toBe(0n);
   expect(s.seccomp).toBe(2); // SECCOMP_MODE_FILTER
   expect(s.nnp).toBe(0);
+});
+
+test('--user 1000: no capability in any set but the bounding one, none inheritable (a setcap +ei program gains nothing), the same filter', () => {
+  const s = statusOf(['--user', '1000:1000']);
+  expect({ eff: s.eff, prm: s.prm, inh: s.inh, amb: s.amb }).toEqual({ eff: 0n, prm: 0n, inh: 0n, amb: 0n });
+  expect(s.bnd).toBe(docker);
+  expect(s.seccomp).toBe(2);
 });
 
 test('--cap-add NET_ADMIN adds exactly that one; cap_ prefixes and case do not matter', () => {
@@ -73,7 +81,7 @@ test('the trace shows each step on the container side: bounding set, capset by n
   const r = kit(['run', '--trace', '--network', 'none', 'base', 'true'], kr.env);
   expect(r.status).toBe(0);
   expect(r.stderr).toMatch(/\[ctr \] prctl\(PR_CAPBSET_DROP, CAP_SYS_ADMIN\) = 0/);
-  expect(r.stderr).toMatch(/\[ctr \] capset\(\{version=_LINUX_CAPABILITY_VERSION_3, pid=0\}, \{effective=CAP_CHOWN\|CAP_DAC_OVERRIDE\|.*CAP_SETFCAP, permitted=effective, inheritable=effective\}\) = 0/);
+  expect(r.stderr).toMatch(/\[ctr \] capset\(\{version=_LINUX_CAPABILITY_VERSION_3, pid=0\}, \{effective=CAP_CHOWN\|CAP_DAC_OVERRIDE\|.*CAP_SETFCAP, permitted=effective, inheritable=0\}\) = 0/);
   expect(r.stderr).toMatch(/\[ctr \] prctl\(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0\) = 0/);
   expect(r.stderr).toMatch(/\[ctr \] seccomp\(SECCOMP_SET_MODE_FILTER, 0, \{len=\d+, filter=0x[0-9a-f]+\}\) = 0\n\s+# seccomp, Docker's default profile \(filter 1 of 2\): \d+ syscall names allowed, any other call fails with EPERM/);
   expect(r.stderr).toMatch(/# seccomp, Docker's default profile \(filter 2 of 2\): clone3 fails with ENOSYS/);
@@ -146,6 +154,11 @@ test('kit exec gets the container\'s confinement, as docker exec does', () => {
   try {
     const r = kit(['exec', name, 'cat', '/proc/self/status'], kr.env);
     expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^CapInh:\s*0{16}$/m);
+    const user = kit(['exec', '--user', '65534', name, 'cat', '/proc/self/status'], kr.env);
+    expect(user.stdout).toMatch(/^CapEff:\s*0{16}$/m);
+    expect(user.stdout).toMatch(/^CapInh:\s*0{16}$/m);
+    expect(user.stdout).toMatch(/^Seccomp:\s+2$/m);
     expect(/^CapEff:\s*([0-9a-f]+)$/m.exec(r.stdout)![1]).toBe((docker | (1n << 12n)).toString(16).padStart(16, '0'));
     expect(r.stdout).toMatch(/^Seccomp:\s+2$/m);
   } finally {
