@@ -1,4 +1,9 @@
-import { type Chapter, claimData } from '../core';
+import { type Chapter, type ChapterResultData, claimData } from '../core';
+
+/** The driver given with --storage-driver (or KIT_STORAGE_DRIVER), as the driver line says; undefined when kit chose. */
+function askedFor(r: ChapterResultData): string | undefined {
+  return /^storage driver: (\S+) \(asked for \(--storage-driver/m.exec(claimData.probe(r, 'during', 'container-dirs')?.text ?? '')?.[1];
+}
 
 const chapter: Chapter = {
   id: 'aufs',
@@ -27,8 +32,20 @@ the driver line says aufs cannot be used and kit fell back to overlay2, as docke
 does. The branches are the same idea under either name: read-only image layers,
 one writable container layer on top.`,
   claims: [
-    { says: 'the driver line names the driver kit used: aufs where the kernel has it, otherwise overlay2 with the reason', holds: (r) => { const hasAufs = !/no aufs line/.test(claimData.probe(r, 'before', 'union-filesystems')?.text ?? ''); return new RegExp(`storage driver: ${hasAufs ? 'aufs' : 'overlay2 \\(aufs cannot be used'}`).test(claimData.probe(r, 'during', 'container-dirs')?.text ?? ''); } },
-    { says: 'the container read the image\'s layers and wrote into its own layer', holds: (r) => r.container.stdout.startsWith('motd from layer 2') && / w$/m.test(claimData.probe(r, 'after', 'upper-dir')?.text ?? '') },
+    {
+      says: (r) => (askedFor(r) ? `the driver line names the driver asked for: ${askedFor(r)}` : 'the driver line names the driver kit used: aufs where the kernel has it, otherwise overlay2 with the reason'),
+      holds: (r) => {
+        const asked = askedFor(r);
+        const hasAufs = !/no aufs line/.test(claimData.probe(r, 'before', 'union-filesystems')?.text ?? '');
+        const expected = asked ? `${asked} \\(asked for` : hasAufs ? 'aufs' : 'overlay2 \\(aufs cannot be used';
+        return new RegExp(`^storage driver: ${expected}`, 'm').test(claimData.probe(r, 'during', 'container-dirs')?.text ?? '');
+      },
+    },
+    {
+      says: "the container read the image's layers and wrote into its own layer",
+      // an upper dir lists tmp/w; a driver without one (vfs, btrfs) has it as kit diff's "A /tmp/w"
+      holds: (r) => r.container.stdout.startsWith('motd from layer 2') && (/ w$/m.test(claimData.probe(r, 'after', 'upper-dir')?.text ?? '') || claimData.copyChanges(r).get('/tmp/w') === 'A'),
+    },
   ],
   tryNext: [
     'grep aufs /proc/filesystems                  # empty on mainline kernels',

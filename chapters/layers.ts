@@ -1,4 +1,30 @@
-import { type Chapter, claimData } from '../core';
+import { type Chapter, type ChapterResultData, claimData } from '../core';
+
+/** What the demo's command writes: /etc/motd changed, /tmp/new added, /bin/vi deleted. */
+const WRITES: Record<string, string> = { '/etc/motd': 'C', '/tmp/new': 'A', '/bin/vi': 'D' };
+
+/** overlay2 and aufs keep the container's writes in an upper dir; vfs and btrfs in the container's whole tree. */
+function hasUpperDir(r: ChapterResultData): boolean {
+  return !['vfs', 'btrfs'].includes(claimData.storageDriver(r) ?? '');
+}
+
+/** Where this run's driver put the container's writes, as the point to check. */
+function wroteWhere(r: ChapterResultData): string {
+  const driver = claimData.storageDriver(r);
+  if (hasUpperDir(r)) return 'the upper dir holds etc/motd, tmp/new and bin/vi as a "c 0, 0" whiteout';
+  const tree = driver === 'btrfs' ? "btrfs has no upper dir: the container's snapshot" : "vfs has no upper dir: the container's full copy";
+  return `${tree} differs from the image's layers only where the container wrote: /etc/motd changed, /tmp/new added, /bin/vi deleted`;
+}
+
+/**
+ * A copy's changes (kit diff's) are the demo's writes and nothing else: each
+ * of them, and besides only the directories they are in (changed as their
+ * entries were).
+ */
+function onlyWhatItWrote(changes: Map<string, string>): boolean {
+  const parents = new Set(Object.keys(WRITES).map((p) => p.slice(0, p.lastIndexOf('/'))));
+  return Object.entries(WRITES).every(([path, kind]) => changes.get(path) === kind) && [...changes].every(([path, kind]) => WRITES[path] === kind || (kind === 'C' && parents.has(path)));
+}
 
 const chapter: Chapter = {
   id: 'layers',
@@ -29,14 +55,29 @@ deletes /etc/issue. The container reads both, then writes and deletes files.`,
   storage: {},
   probes: { before: ['storage-drivers', 'image-layers'], during: ['container-dirs'], after: ['upper-dir'] },
   takeaway: `Inside, /etc/motd came from layer 2 (the upper layer wins) and /etc/issue was gone
-(layer 2's whiteout). After the run the upper dir holds exactly what the
-container wrote: etc/motd (copied up, then changed), tmp/new, and bin/vi as a
-"c 0, 0" whiteout, while layer 2's own etc/motd still says what it said. The
-mount line shows the full option string kit passed to mount(2).`,
+(layer 2's whiteout), whichever driver made the root. What the container wrote
+went into its own container layer and nowhere else; where that is depends on the
+driver, as the last probe shows: overlay2's upper dir holds a changed file
+copied up whole and a deleted one as a "c 0, 0" whiteout; vfs has no upper dir
+and writes into the container's full copy; btrfs writes into the container's
+snapshot, whose written blocks stop being shared with the layer's. The image's
+layers never change.`,
   claims: [
     { says: 'inside, /etc/motd came from layer 2 and /etc/issue was gone (its whiteout)', holds: (r) => /motd says: motd from layer 2/.test(r.container.stdout) && /issue: No such file/.test(r.container.stdout) },
-    { says: 'the upper dir holds etc/motd, tmp/new and bin/vi as a "c 0, 0" whiteout', holds: (r) => { const t = claimData.probe(r, 'after', 'upper-dir')?.text ?? ''; return /^\s*c.* 0, 0 .* vi$/m.test(t) && / motd$/m.test(t) && / new$/m.test(t); } },
-    { says: "layer 2's own etc/motd still says what it said", holds: (r) => /untouched: cat .*\n\s*motd from layer 2/.test(claimData.probe(r, 'after', 'upper-dir')?.text ?? '') },
+    {
+      says: (r) => wroteWhere(r),
+      holds: (r) => {
+        if (hasUpperDir(r)) {
+          const t = claimData.probe(r, 'after', 'upper-dir')?.text ?? '';
+          return /^\s*c.* 0, 0 .* vi$/m.test(t) && / motd$/m.test(t) && / new$/m.test(t);
+        }
+        return onlyWhatItWrote(claimData.copyChanges(r));
+      },
+    },
+    {
+      says: (r) => (claimData.storageDriver(r) === 'btrfs' ? "the top layer's subvolume, which the snapshot was taken of, still has layer 2's etc/motd" : "layer 2's own etc/motd still says what it said"),
+      holds: (r) => /untouched: cat .*\n\s*motd from layer 2/.test(claimData.probe(r, 'after', 'upper-dir')?.text ?? ''),
+    },
   ],
   tryNext: [
     'sudo kit chapter layers --storage-driver vfs   # the same root made by copying every layer',

@@ -64,7 +64,7 @@ export type { ProbeResult } from './probes';
 export { StraceObserver, commandCalls } from './strace';
 export { ImageStore, type Image, type ImageConfig } from './image/store';
 export { ensureImage } from './image/ensure';
-export { BASE_IMAGE } from './image/base/build';
+export { BASE_IMAGE, type Progress as BaseImageProgress } from './image/base/build';
 export { specFromImage, type RunRequest } from './image/run-spec';
 export type { ImageFormat, ImportResult, ProgressFactory } from './image/import';
 export const importImage = lazy(() => require('./image/import') as typeof import('./image/import'), 'importImage');

@@ -95,7 +95,7 @@ export function rootfsCopy(dir: string): PlanPart {
         why: "copy the base image's files: the root your steps switch to",
         run: async (ctx) => {
           const store = new ImageStore(ctx.paths);
-          await ensureImage(ctx.paths, BASE_IMAGE);
+          await ensureImage(ctx.paths, BASE_IMAGE, baseBuildSteps);
           for (const layer of store.layerDirs(store.get(BASE_IMAGE))) checkCommand(ctx.trace, undefined, ['cp', '-a', `${layer}/.`, dir]);
           writeFileSync(`${dir}/${ROOTFS_MARK}`, 'the lab rootfs\n');
         },
@@ -107,9 +107,17 @@ export function rootfsCopy(dir: string): PlanPart {
 /** A file only the lab's rootfs copy has: seen at the container's "/", it proves the root switched. */
 export const ROOTFS_MARK = '.kit-lab-rootfs';
 
+/**
+ * The base image's first build, told on the runner's stderr, which `kit lab
+ * check` shows as it comes (core itself prints nothing).
+ */
+function baseBuildSteps(line: string): void {
+  process.stderr.write(`kit: ${line}\n`);
+}
+
 /** The layers of the base image, bottom first: read-only lower dirs for an overlay. */
 export async function baseLayers(paths: KitPaths): Promise<string[]> {
-  await ensureImage(paths, BASE_IMAGE);
+  await ensureImage(paths, BASE_IMAGE, baseBuildSteps);
   const store = new ImageStore(paths);
   return store.layerDirs(store.get(BASE_IMAGE));
 }

@@ -4,6 +4,7 @@ import { buildImage, kitPaths, renderEvent } from '../../core';
 import { KitCommand } from '../base';
 import { layerCount } from '../render/images';
 import { storageFlags } from '../flags/storage';
+import { baseImageProgress } from '../render/progress';
 
 export default class BuildCommand extends KitCommand {
   static summary = 'Build an image from a Kitfile (FROM, COPY, RUN, CMD, ENV, WORKDIR), one layer per instruction that changes files.';
@@ -27,6 +28,7 @@ export default class BuildCommand extends KitCommand {
       context: args.context,
       driver: flags['storage-driver'],
       onEvent: flags.trace ? (event) => process.stderr.write(renderEvent(event) + '\n') : undefined,
+      imageProgress: baseImageProgress(),
       onProgress: this.jsonEnabled() ? undefined : (text) => process.stdout.write(text),
     });
     if (!this.jsonEnabled()) this.log(`Successfully built ${image.name} (${layerCount(image)})`);

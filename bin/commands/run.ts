@@ -4,6 +4,7 @@ import type { AttachEnd, ContainerSpec, KitPaths, RunRecord, TraceEvent } from '
 import { outputWidth } from '../flags/view';
 import { PlainRunPrinter, processOutput } from '../render/run-plain';
 import { kitInvocation } from '../invocation';
+import { baseImageProgress } from '../render/progress';
 import { RunSession } from '../run-session';
 import { KitCommand } from '../base';
 import { cgroupFlags, resourcesFromFlags, rootlessResources, warnIgnoredLimits } from '../flags/cgroups';
@@ -77,7 +78,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     const { own, command } = this.ownArgv();
     const { args, flags } = await this.parse(RunCommand, own);
     const paths = kitPaths();
-    const image = await ensureImage(paths, args.image);
+    const image = await ensureImage(paths, args.image, baseImageProgress());
     const fromImage = specFromImage(image, runRequest(flags, command));
     const roots = new ImageStore(paths).layerDirs(image).reverse();
     const userns = usernsSpec(flags, fromImage.namespaces);

@@ -1,4 +1,5 @@
-import type { ProgressFactory } from '../../core';
+import { terminalWidth, wrapHanging } from '../../core';
+import type { BaseImageProgress, ProgressFactory } from '../../core';
 
 /** Files smaller than this are read too fast for a bar to help. */
 const LARGE = 8 << 20;
@@ -25,3 +26,12 @@ export function progressBar(out: NodeJS.WriteStream = process.stderr): ProgressF
 }
 
 const mb = (bytes: number) => (bytes / (1 << 20)).toFixed(1);
+
+/**
+ * The base image's first build, one line per step, on stderr (so --json on
+ * stdout stays clean), as "kit: ..." fitted to stderr's terminal: wrapped
+ * lines go on under the text after "kit: ".
+ */
+export function baseImageProgress(out: NodeJS.WriteStream = process.stderr): BaseImageProgress {
+  return (line) => out.write(`${wrapHanging(`kit: ${line}`, terminalWidth(process.env, out), 5).join('\n')}\n`);
+}

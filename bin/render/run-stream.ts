@@ -87,6 +87,14 @@ function shellLines(command: string, width: number): string[] {
   return lines;
 }
 
+/**
+ * How many lines a probe's listing has: a "... (N more lines)" that stands
+ * for lines left out (core/probes/command.ts firstLines) counts as those N.
+ */
+export function listedLines(lines: string[]): number {
+  return lines.reduce((n, line) => n + (line.trim() === '' ? 0 : Number(/^\.\.\. \((\d+) more lines?\)$/.exec(line)?.[1] ?? 1)), 0);
+}
+
 /** A short unchanged view is shown again (a hostname); a long one is only said to be the same. */
 const SHOW_UNCHANGED_UP_TO = 4;
 
@@ -209,9 +217,10 @@ export class RunRenderer {
         // The title may hold a count the lines shown do not (ps: how many processes): then only the lines are the same.
         const sameTitle = earlier.title === result.title;
         this.heading(same && sameTitle ? `${heading}: no change` : heading);
-        if (same && !sameTitle) this.text(...wrapWords(`  (these ${diff.length} lines: no change since before the run)`, this.view.width).map((l) => this.dim(l)));
+        const count = listedLines(diff.map((d) => d.text));
+        if (same && !sameTitle) this.text(...wrapWords(`  (these ${count} lines: no change since before the run)`, this.view.width).map((l) => this.dim(l)));
         if (same && diff.length > SHOW_UNCHANGED_UP_TO) {
-          if (sameTitle) this.text(...wrapWords(`  (the same ${diff.length} lines as before the run)`, this.view.width).map((l) => this.dim(l)));
+          if (sameTitle) this.text(...wrapWords(`  (the same ${count} lines as before the run)`, this.view.width).map((l) => this.dim(l)));
         } else {
           this.view_(diff, !same);
         }

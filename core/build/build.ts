@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { withHostChanges } from '../engine/session';
-import { BASE_IMAGE } from '../image/base/build';
+import { BASE_IMAGE, type Progress as BaseImageProgress } from '../image/base/build';
 import { ensureImage } from '../image/ensure';
 import { KitError } from '../errors';
 import { ImageStore, validateName, type Image } from '../image/store';
@@ -21,6 +21,8 @@ export interface BuildOptions {
   driver?: string;
   /** "Step 2/4 : COPY . /app", and what RUN printed. */
   onProgress?: (text: string) => void;
+  /** The base image's first build, one line per step (FROM base); nothing is told without it. */
+  imageProgress?: BaseImageProgress;
   /** Each syscall of the RUN steps' containers (kit build --trace). */
   onEvent?: (event: TraceEvent) => void;
 }
@@ -75,7 +77,7 @@ type Step = (build: Build, instruction: Instruction) => Promise<void>;
 
 const STEPS: Record<Instruction['keyword'], Step> = {
   async FROM(build, { args, line }) {
-    if (args === BASE_IMAGE) await ensureImage(build.options.paths, args); // built on first use, as for kit run
+    if (args === BASE_IMAGE) await ensureImage(build.options.paths, args, build.options.imageProgress); // built on first use, as for kit run
     if (!build.store.has(args)) throw new KitError(`${build.file} line ${line}: FROM ${args}: no image '${args}'`, `available images: ${build.store.list().map((i) => i.name).join(', ') || 'none'}`);
     const base = build.store.get(args);
     build.image = { ...base, name: build.options.name, config: { ...base.config }, history: [...base.history] };

@@ -115,6 +115,8 @@ export interface ChapterRunOptions {
   beforeRelease?: (pid: number) => Promise<void>;
   /** For chapters with `storage`: the driver to make the root with. */
   storageDriver?: string;
+  /** Where the base image's first build tells its steps (the chapters on the base image); nothing is told without it. */
+  imageProgress?: RunOptions['imageProgress'];
   /** The cgroup hierarchy to use instead of the detected one (--cgroup-driver: see v2 on a hybrid host). */
   cgroupDriver?: 'v1' | 'v2';
 }
@@ -179,6 +181,7 @@ async function runWithProbes(
   const main = await runWatched(chapter, spec, probeContext, emit, {
     id,
     paths: options.paths,
+    imageProgress: options.imageProgress,
     demo: chapter.demo,
     beforeRelease: async (pid) => {
       created = await probes('created', chapter.probes.created ?? [], { ...probeContext, pid });

@@ -99,6 +99,22 @@ export const run = {
     if (!before || !after) return undefined;
     return after.filter((row) => !row.startsWith('no mount with a kit-') && !before.includes(row));
   },
+  /**
+   * The storage driver that made the container's root, as the
+   * container-dirs probe names it ("storage driver: vfs (...)").
+   */
+  storageDriver(result: ChapterResult): string | undefined {
+    return /^storage driver: (\S+)/m.exec(run.probe(result, 'during', 'container-dirs')?.text ?? '')?.[1];
+  },
+  /**
+   * What the container changed, as the upper-dir probe lists it for a
+   * driver without an upper dir (vfs, btrfs: "C /etc/motd", kit diff's
+   * lines): path -> A, C or D.
+   */
+  copyChanges(result: ChapterResult): Map<string, string> {
+    const text = run.probe(result, 'after', 'upper-dir')?.text ?? '';
+    return new Map([...text.matchAll(/^ +([ACD]) (\/\S*)$/gm)].map((m) => [m[2], m[1]]));
+  },
   /** The namespaces the container-process probe saw differ from the host's. */
   differing(result: ChapterResult): string[] {
     const text = run.probe(result, 'during', 'container-process')?.text ?? '';

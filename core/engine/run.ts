@@ -8,6 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Interrupts } from '../host/interrupts';
 import { HostChanges } from '../host/journal';
 import { ensureImage } from '../image/ensure';
+import type { Progress as BaseImageProgress } from '../image/base/build';
 import { ImageStore } from '../image/store';
 import { imageOfContainer } from '../storage/containers';
 import { self } from '../host/process';
@@ -75,6 +76,8 @@ export interface RunOptions {
   onRunning?: (pid: number) => void;
   /** The container's id; a detached container's is chosen before its shim starts. */
   id?: string;
+  /** Where the base image's first build tells its steps (kit run's stderr); nothing is told without it. */
+  imageProgress?: BaseImageProgress;
   /** The native addon every syscall goes through (default: native-rs's); tests pass a recording double. */
   native?: NativeAddon;
 }
@@ -108,7 +111,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
   reapOrphans(paths);
   // A kept container started again runs from the layers it was made from, whatever its image's name means now.
   const restarted = options.id !== undefined && imageOfContainer(paths, new ImageStore(paths), options.id) !== undefined;
-  if (spec.image && !restarted) await ensureImage(paths, spec.image);
+  if (spec.image && !restarted) await ensureImage(paths, spec.image, options.imageProgress);
   const id = options.id ?? newContainerId();
   const trace = new TraceRecorder(options.onEvent, options.native);
   const state: ContainerState = { id, name: spec.name ?? id, spec, createdAt: new Date().toISOString(), owner: self() };

@@ -1,21 +1,17 @@
 import { KitError } from '../errors';
-import { terminalWidth, wrapHanging } from '../trace/width';
 import type { KitPaths } from '../paths';
 import { BASE_IMAGE, buildBase, type Progress } from './base/build';
 import { ImageStore, type Image } from './store';
 
-/**
- * Progress goes to stderr, so --json output on stdout stays clean; it fits
- * stderr's terminal, its wrapped lines under the text after "kit: ".
- */
-const toStderr: Progress = (line) => process.stderr.write(`${wrapHanging(`kit: ${line}`, terminalWidth(process.env, process.stderr), 5).join('\n')}\n`);
+/** core prints nothing itself: a caller that wants the base build's steps shown passes where they go (bin/render/progress.ts). */
+const silent: Progress = () => undefined;
 
 /**
  * The image a container asks for. `base` is built on first use (and rebuilt
- * if its layer went missing); any other name must be in the store, or the
- * error lists the images that are.
+ * if its layer went missing), its steps told to `progress`; any other name
+ * must be in the store, or the error lists the images that are.
  */
-export async function ensureImage(paths: KitPaths, name: string, progress: Progress = toStderr): Promise<Image> {
+export async function ensureImage(paths: KitPaths, name: string, progress: Progress = silent): Promise<Image> {
   const store = new ImageStore(paths);
   if (name !== BASE_IMAGE) {
     if (!store.has(name)) throw noImage(store, name);

@@ -65,7 +65,7 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
     rootDir: rootfs,
     workdir: proc.cwd,
     ...(user.uid !== 0 || user.gid !== 0 || user.additionalGids?.length ? { user: { uid: user.uid, gid: user.gid, groups: user.additionalGids ?? [] } } : {}),
-    ...(user.umask !== undefined ? { umask: user.umask } : {}),
+    umask: ociUmask(user),
     ...(proc.oomScoreAdj !== undefined ? { oomScoreAdj: proc.oomScoreAdj } : {}),
     ...(proc.rlimits?.length ? { rlimits: ociRlimits(proc.rlimits) } : {}),
     ...(proc.terminal ? { tty: { rows: proc.consoleSize?.height ?? 0, cols: proc.consoleSize?.width ?? 0 } } : {}),
@@ -302,3 +302,14 @@ function ociSeccomp(seccomp: Record<string, unknown>) {
   if (Array.isArray(seccomp.flags) && seccomp.flags.length) unsupported('linux.seccomp.flags', 'seccomp filter flags are not applied by kit-runtime yet', 'remove linux.seccomp.flags');
   return parseDockerProfile(seccomp, 'linux.seccomp');
 }
+
+/**
+ * The command's file-creation mask: process.user.umask, else 0022, as runc
+ * sets it in the container's init (and in each exec) whatever its caller's
+ * was: a podman or containerd run under a hardened 077 still starts with 0022.
+ */
+export function ociUmask(user: { umask?: number }): number {
+  return user.umask ?? RUNC_DEFAULT_UMASK;
+}
+
+const RUNC_DEFAULT_UMASK = 0o022;

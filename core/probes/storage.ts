@@ -3,7 +3,10 @@ import { dirname, join } from 'node:path';
 import { mountAt } from '../host/mountinfo';
 import { aufsMountData } from '../storage/aufs';
 import { kitPaths } from '../paths';
+import { copyChanges } from '../storage/changes';
 import { DRIVERS } from '../storage/drivers';
+import { topLayerSubvolume } from '../storage/btrfs';
+import { layersView } from '../storage/view';
 import { hasFilesystem } from '../support';
 import { commandOutput, firstLines } from './command';
 import type { Probe, ProbeContext, ProbeView } from './probe';
@@ -48,15 +51,28 @@ export const containerDirs = withStorage('container-dirs', "the container's root
   return lines.join('\n');
 });
 
+/**
+ * What the container wrote, where its driver put it: an upper dir (overlay2,
+ * aufs) is listed as it is; a driver without one (vfs's full copy, btrfs's
+ * snapshot) is compared with the image's layers as `kit diff` does, since
+ * the writes are mixed into the container's own whole tree. Then the image's
+ * top layer (for btrfs the subvolume the snapshot was taken of), unchanged.
+ */
 export const upperDir = withStorage('upper-dir', 'the container layer: everything the container wrote, and only that', (s) => {
-  if (!s.upper && s.driver === 'btrfs') return `btrfs keeps no upper dir: the changes are blocks of the container's snapshot ${s.rootfs} that no longer share with the layer below (kit diff lists them)`;
-  if (!s.upper) return `vfs keeps no upper dir: the changes are mixed into the full copy at ${s.rootfs}`;
-  return [
-    `ls -lAR ${s.upper}`,
-    indent(firstLines(commandOutput(['ls', '-lAR', s.upper]), 40)),
+  const top = s.driver === 'btrfs' ? topLayerSubvolume(s.rootfs, s.lowers) : s.lowers[s.lowers.length - 1];
+  const untouched = top && [
     '',
-    `the image's layer is untouched: cat ${join(s.lowers[s.lowers.length - 1], 'etc', 'motd')}`,
-    indent(commandOutput(['cat', join(s.lowers[s.lowers.length - 1], 'etc', 'motd')])),
+    `${s.driver === 'btrfs' ? "the top layer's subvolume, which the snapshot was taken of, is untouched" : "the image's layer is untouched"}: cat ${join(top, 'etc', 'motd')}`,
+    indent(commandOutput(['cat', join(top, 'etc', 'motd')])),
+  ];
+  if (s.upper) return [`ls -lAR ${s.upper}`, indent(firstLines(commandOutput(['ls', '-lAR', s.upper]), 40)), ...(untouched || [])].join('\n');
+  const where = s.driver === 'btrfs' ? "its snapshot, whose written blocks no longer share with the layer's" : 'its own full copy of every layer';
+  const changes = copyChanges(s.rootfs, layersView(s.lowers));
+  return [
+    `${s.driver} keeps no upper dir: the container wrote into ${where}, ${s.rootfs}`,
+    "what differs there from the image's layers (kit diff: A added, C changed, D deleted)",
+    indent(firstLines(changes.map((c) => `${c.kind} ${c.path}`).join('\n') || '(nothing)', 40)),
+    ...(untouched || []),
   ].join('\n');
 });
 

@@ -126,16 +126,31 @@ function ensureFilesystem(trace: TraceRecorder, paths: KitPaths): string {
   return mnt;
 }
 
+/**
+ * Each layer's subvolume path, bottom first. The chain of layer dirs up to
+ * a layer names its subvolume: the same stack, the same subvolume (a user
+ * namespace's chown-ed copies are other dirs, so other subvolumes).
+ */
+function subvolumePaths(root: string, layers: string[]): string[] {
+  let chain = '';
+  return layers.map((layer) => {
+    chain = createHash('sha256').update(`${chain}\n${layer}`).digest('hex');
+    return join(root, 'layers', chain.slice(0, 32));
+  });
+}
+
+/** The subvolume a container's snapshot (its root, `snapshot`) was taken of: its image's top layer; undefined for an image without layers. */
+export function topLayerSubvolume(snapshot: string, layers: string[]): string | undefined {
+  return subvolumePaths(dirname(dirname(snapshot)), layers).pop();
+}
+
 /** A subvolume per layer, each a snapshot of the one below plus the layer's changes; returns the top one. */
 function layerSubvolumes(trace: TraceRecorder, root: string, layers: string[]): string | undefined {
   mkdirSync(join(root, 'layers'), { recursive: true });
   let parent: string | undefined;
-  let chain = '';
-  for (const layer of layers) {
-    // The chain of layer dirs up to here names the subvolume: the same stack, the same subvolume
-    // (a user namespace's chown-ed copies are other dirs, so other subvolumes).
-    chain = createHash('sha256').update(`${chain}\n${layer}`).digest('hex');
-    const sub = join(root, 'layers', chain.slice(0, 32));
+  const subs = subvolumePaths(root, layers);
+  for (const [i, layer] of layers.entries()) {
+    const sub = subs[i];
     if (!existsSync(sub)) {
       const tmp = join(root, 'layers', `.tmp-${randomBytes(6).toString('hex')}`);
       if (parent) subvolume(trace, 'btrfs: the next layer starts as a snapshot of the one below', ['snapshot', parent, tmp]);

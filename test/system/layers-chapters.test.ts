@@ -8,6 +8,7 @@ interface ChapterJson {
   before: Array<{ probe: string; text: string }>;
   during: Array<{ probe: string; text: string }>;
   after: Array<{ probe: string; text: string }>;
+  claims: Array<{ says: string; held: boolean }>;
 }
 
 const kitInit = join(__dirname, '..', '..', 'native-rs', 'kit-init');
@@ -42,6 +43,23 @@ test('layers --storage-driver vfs: the same view, from a full copy, with no moun
   expect(r.container.stdout).toContain('/etc/issue: No such file or directory');
   expect(r.trace.some((e) => e.side === 'host' && e.syscall === 'mount')).toBe(false);
   expect(probe(r.during, 'container-dirs')).toContain('storage driver: vfs');
+});
+
+test.each(['vfs', 'btrfs'])("layers --storage-driver %s, the chapter's own Try lines: every point holds, each saying where this driver put the writes", (driver) => {
+  const r = kitJson<ChapterJson>(['chapter', 'layers', '--storage-driver', driver], kr.env);
+  expect(r.claims.filter((c) => !c.held)).toEqual([]);
+  expect(r.claims.map((c) => c.says).join('\n')).toContain(`${driver} has no upper dir`);
+  const after = probe(r.after, 'upper-dir');
+  expect(after).toMatch(/^ +D \/bin\/vi$/m);
+  expect(after).toMatch(/^ +A \/tmp\/new$/m);
+});
+
+test('aufs --storage-driver vfs: the driver asked for, and the write found in its copy', () => {
+  const r = kitJson<ChapterJson>(['chapter', 'aufs', '--storage-driver', 'vfs'], kr.env);
+  expect(r.claims).toEqual([
+    { says: 'the driver line names the driver asked for: vfs', held: true },
+    { says: "the container read the image's layers and wrote into its own layer", held: true },
+  ]);
 });
 
 test('aufs: where /proc/filesystems has no aufs, kit says so and falls back to overlay2 as Docker does', () => {

@@ -1,6 +1,7 @@
 import { ensureImage, ImageStore, kitPaths, BASE_IMAGE } from '../../../core';
 import { KitCommand } from '../../base';
 import { renderImageList } from '../../render/images';
+import { baseImageProgress } from '../../render/progress';
 
 export default class ImageLs extends KitCommand {
   static summary = 'List the images (the default image `base` is built on first use).';
@@ -11,7 +12,7 @@ export default class ImageLs extends KitCommand {
   async run(): Promise<unknown> {
     await this.parse(ImageLs); // an unknown flag or argument is refused, as by every command
     const paths = kitPaths();
-    await ensureImage(paths, BASE_IMAGE);
+    await ensureImage(paths, BASE_IMAGE, baseImageProgress());
     const images = new ImageStore(paths).list();
     if (!this.jsonEnabled()) this.log(renderImageList(images));
     return images;
