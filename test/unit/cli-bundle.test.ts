@@ -87,6 +87,22 @@ describe('the code cache', () => {
     for (const args of [['image', 'ls', '--help'], ['image', 'import', '--help'], ['image', '--help']]) expect(kit(args).status).toBe(0);
     expect(caches().filter((f) => f.startsWith('kit.js.cache.image'))).toEqual(['kit.js.cache.image', 'kit.js.cache.image-import', 'kit.js.cache.image-ls']);
   });
+
+  test('--trace has a cache of its own, so a run without it does not leave the renderer out of the traced run\'s', () => {
+    // V8's cache holds the functions its writer called; a run without --trace renders no trace.
+    const recording = join(repo, 'examples', 'uts.kitrec');
+    const plain = kit(['replay', recording, '--instant', '--no-trace']);
+    expect(plain.status).toBe(0);
+    const plainCache = statSync(join(copy, 'dist', 'kit.js.cache.replay'));
+    const traced = kit(['replay', recording, '--instant', '--trace']);
+    expect(traced.status).toBe(0);
+    expect(caches().filter((f) => f.startsWith('kit.js.cache.replay'))).toEqual(['kit.js.cache.replay', 'kit.js.cache.replay-trace']);
+    expect(statSync(join(copy, 'dist', 'kit.js.cache.replay')).mtimeMs).toBe(plainCache.mtimeMs);
+    // Each run with its cache prints what the first printed.
+    expect(kit(['replay', recording, '--instant', '--trace']).stdout).toBe(traced.stdout);
+    expect(kit(['replay', recording, '--instant', '--no-trace']).stdout).toBe(plain.stdout);
+    expect(traced.stdout).not.toBe(plain.stdout);
+  });
 });
 
 test('kit before `npm run build`: one line naming the missing bundle and the fix, exit 1', () => {
