@@ -1,4 +1,4 @@
-import { chalk, commandCalls, cutEnd, diffLines, elideMiddle, renderEvent, unchanged, visibleWidth, wrapWords } from '../../core';
+import { chalk, commandCalls, cutEnd, diffLines, elideMiddle, renderEvent, unchanged, visibleWidth, wrapWhole, wrapWords } from '../../core';
 import type { CheckedClaim, ProbePhase, ProbeResult, RecordingHeader, RunRecord, TraceEvent } from '../../core';
 
 /** How to show a run: the same for a live run and for its replay. */
@@ -210,7 +210,7 @@ export class RunRenderer {
       const heading = `${label}: ${result.title}`;
       if (!earlier) {
         this.heading(heading);
-        this.view_(result.text.split('\n').map((text) => ({ mark: ' ' as const, text })), false);
+        this.view_(result.text.split('\n').map((text) => ({ mark: ' ' as const, text })), false, result.wrap);
       } else {
         const diff = diffLines(earlier.text, result.text);
         const same = unchanged(diff);
@@ -222,19 +222,27 @@ export class RunRenderer {
         if (same && diff.length > SHOW_UNCHANGED_UP_TO) {
           if (sameTitle) this.text(...wrapWords(`  (the same ${count} lines as before the run)`, this.view.width).map((l) => this.dim(l)));
         } else {
-          this.view_(diff, !same);
+          this.view_(diff, !same, result.wrap);
         }
       }
       this.text('');
     }
   }
 
-  /** A probe's lines, cut to the width (tables lose columns, never rows); with +/- when it differs from before. */
-  private view_(lines: Array<{ mark: ' ' | '+' | '-'; text: string }>, marked: boolean): void {
+  /**
+   * A probe's lines, cut to the width (tables lose columns, never rows), or
+   * wrapped when the probe's lines are data to read whole (`wrap`: rules,
+   * mount options, reasons), going on under their text; with +/- when it
+   * differs from before.
+   */
+  private view_(lines: Array<{ mark: ' ' | '+' | '-'; text: string }>, marked: boolean, wrap?: boolean): void {
     for (const { mark, text } of lines) {
       const prefix = marked ? `${mark} ` : '';
-      const fitted = cutEnd(`  ${prefix}${text}`, this.view.width);
-      this.text(mark === '+' ? chalk.green(fitted) : mark === '-' ? chalk.red(fitted) : fitted);
+      const line = `  ${prefix}${text}`;
+      // Wrapped lines go on 2 columns in from the text, past any + or - mark.
+      const hang = 2 + prefix.length + (/^ */.exec(text)?.[0].length ?? 0) + 2 - (/^ */.exec(line)?.[0].length ?? 0);
+      const fitted = wrap ? wrapWhole(line, this.view.width, hang) : [cutEnd(line, this.view.width)];
+      this.text(...fitted.map((l) => (mark === '+' ? chalk.green(l) : mark === '-' ? chalk.red(l) : l)));
     }
   }
 

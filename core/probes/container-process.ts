@@ -10,6 +10,7 @@ import type { Probe } from './probe';
  * namespaces differ from the host's.
  */
 export const containerProcess: Probe = {
+  wrap: true,
   id: 'container-process',
   title: 'the container process, seen from the host',
   run: ({ pid, command }) => {
