@@ -176,9 +176,10 @@ export class RunRenderer {
     this.outputShown = true;
   }
 
+  /** What the command printed is shown whole, as a terminal would: a long line wraps, going on 2 columns in from its text. */
   private outputLine(stream: 'stdout' | 'stderr', line: string): void {
-    const fitted = cutEnd(`  ${line}`, this.view.width);
-    this.text(stream === 'stderr' ? chalk.yellow(fitted) : fitted);
+    const fitted = wrapWhole(`  ${line}`, this.view.width, 2);
+    this.text(...fitted.map((l) => (stream === 'stderr' ? chalk.yellow(l) : l)));
   }
 
   private exit(record: Extract<RunRecord, { type: 'exit' }>): void {

@@ -63,3 +63,24 @@ test('wrapWhole keeps every character: a word wider than the line is broken acro
 test('the probes whose lines are data to read whole are marked to wrap', () => {
   for (const probe of [natRules, containerDirs, upperDir, storageDrivers, containerProcess, cpuUsage]) expect(probe.wrap).toBe(true);
 });
+
+test("what the command printed is shown whole at 60 columns (kit chapter chroot -- cat /etc/passwd lost each line's end), wrapped lines going on under it", () => {
+  const passwd = 'systemd-network:x:998:998:systemd Network Management:/nonexistent:/usr/sbin/nologin with a longer gecos field';
+  const lines = render([
+    { type: 'output', stream: 'stdout', text: `root:x:0:0:root:/root:/bin/bash\n${passwd}\n` },
+    { type: 'exit', exitCode: 0, signal: null, stoppedByKit: false },
+  ], 60);
+  expect(lines.filter((l) => l.length > 60)).toEqual([]);
+  const at = lines.findIndex((l) => l.startsWith('  systemd-network'));
+  expect(lines[at + 1].startsWith('    ')).toBe(true);
+  let end = at + 1;
+  while (lines[end]?.startsWith('    ')) end++;
+  expect(squeeze(lines.slice(at, end).join(''))).toBe(squeeze(passwd));
+  expect(lines).toContain('  root:x:0:0:root:/root:/bin/bash');
+});
+
+test('the escape report and a comparison run\'s output are marked to wrap: "stopped by" is read whole', () => {
+  const { escapeReport } = require('../../core/curriculum/escape-attacks') as typeof import('../../core/curriculum/escape-attacks');
+  const none = { stdout: '', stderr: '', exitCode: 0, signal: null, notes: [] };
+  expect(escapeReport(none, none, []).wrap).toBe(true);
+});
