@@ -267,9 +267,12 @@ export class RunRenderer {
     if (!chapter) return;
     this.open('other', 'What to notice');
     const missed = claims.some((c) => !c.held);
+    // The takeaway tells what the chapter's own command printed: after `-- CMD` it would not be this run's.
+    const ownCommand = this.header.command.includes('--');
     if (missed) this.prose(`Not everything this chapter points out happened in this run (${missedBecause(this.header.command)}). What the run showed:`);
+    else if (ownCommand) this.prose(`Your own command ran instead of the chapter's, so its summary is left out. What the run showed:`);
     else this.prose(chapter.takeaway);
-    if (claims.length && !missed) this.text('', 'Checked against this run:');
+    if (claims.length && !missed && !ownCommand) this.text('', 'Checked against this run:');
     for (const claim of claims) {
       const mark = claim.held ? chalk.green('✓') : chalk.yellow('✗ not in this run:');
       this.text(...wrapWords(`  ${claim.held ? '✓' : '✗ not in this run:'} ${claim.says}`, this.view.width - 2).map((l, i) => (i === 0 ? l.replace(/^ {2}(✓|✗ not in this run:)/, `  ${mark}`) : `    ${l.trimStart()}`)));
