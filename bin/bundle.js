@@ -16,7 +16,7 @@
 // and the part of core it reaches through core/runtime.ts), loaded the same
 // way by bin/kit-runtime.js.
 'use strict';
-const { readdirSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { join, relative } = require('node:path');
 const esbuild = require('esbuild');
 
@@ -59,6 +59,41 @@ function patchOclif(text) {
 
 const dist = join(root, 'dist');
 
+/**
+ * core's public entry point (dist/core/index.js, tsc's output of
+ * core/index.ts) re-exports the whole engine, and tsc makes each re-export
+ * an eager require: every command ran ~200 of core's modules at start-up
+ * (the engine, plans, storage drivers, zod's schemas), `kit image import`
+ * too, which uses a dozen of them. In the bundle each `var m_1 =
+ * require("./m")` of that file becomes a module loaded at its first use
+ * (the re-export's getter reads a property of it), so a command runs only
+ * the modules it reaches, in the order it reaches them. Any other use of
+ * such a variable fails the build (a new shape of tsc's output: look again).
+ * Modules that must run for their effect import what they need themselves
+ * (core/undo-handlers.ts by whoever replays a journal).
+ */
+const CORE_INDEX = /[\\/]dist[\\/]core[\\/]index\.js$/;
+
+function lazyReexports(text, file) {
+  const required = [...text.matchAll(/^var (\w+) = require\(("\.[^"]+")\);$/gm)];
+  if (required.length < 20) throw new Error(`bin/bundle.js: ${file} has ${required.length} re-exports of the form var m_1 = require("./m"): look at lazyReexports again`);
+  for (const [line, name] of required) {
+    const uses = text.split('\n').filter((l) => l !== line && new RegExp(`\\b${name}\\b`).test(l));
+    const stray = uses.find((l) => !/^Object\.defineProperty\(exports, "\w+", \{ enumerable: true, get: function \(\) \{ return (__importDefault\(\w+\)|\w+)\.\w+; \} \}\);$/.test(l));
+    if (stray !== undefined || uses.length === 0) throw new Error(`bin/bundle.js: ${file} uses ${name} outside a re-export's getter (${stray}): look at lazyReexports again`);
+  }
+  const lazy = 'function kitLazyModule(load) { let loaded; return new Proxy({}, { get: (_, key) => (loaded ??= load())[key] }); }\n';
+  return lazy + text.replace(/^var (\w+) = require\(("\.[^"]+")\);$/gm, 'var $1 = kitLazyModule(() => require($2));');
+}
+
+/** The esbuild plugin that gives the CLI's bundle lazyReexports. */
+const lazyCoreIndex = {
+  name: 'kit-lazy-core-index',
+  setup(build) {
+    build.onLoad({ filter: CORE_INDEX }, ({ path }) => ({ contents: lazyReexports(readFileSync(path, 'utf8'), path), loader: 'js' }));
+  },
+};
+
 /** dist/bin/commands/image/ls.js -> ['image:ls', './bin/commands/image/ls.js'] */
 function commandFiles(dir) {
   return readdirSync(dir).sort().flatMap((name) => {
@@ -71,22 +106,25 @@ function commandFiles(dir) {
   });
 }
 
-const entry = [
-  "'use strict';",
-  'exports.COMMANDS = {};',
-  ...commandFiles(join(dist, 'bin', 'commands')).map(([id, file]) =>
-    `Object.defineProperty(exports.COMMANDS, ${JSON.stringify(id)}, { enumerable: true, get: () => require(${JSON.stringify(file)}).default });`),
-  "exports.notFound = function (options) { return require('./bin/hooks/not-found').default.call(this, options); };",
-  "exports.oclif = require('@oclif/core');",
-].join('\n');
+/** The CLI bundle's entry: the command map, the not-found hook, oclif. */
+function cliEntry() {
+  return [
+    "'use strict';",
+    'exports.COMMANDS = {};',
+    ...commandFiles(join(dist, 'bin', 'commands')).map(([id, file]) =>
+      `Object.defineProperty(exports.COMMANDS, ${JSON.stringify(id)}, { enumerable: true, get: () => require(${JSON.stringify(file)}).default });`),
+    "exports.notFound = function (options) { return require('./bin/hooks/not-found').default.call(this, options); };",
+    "exports.oclif = require('@oclif/core');",
+  ].join('\n');
+}
 
 /**
  * One bundle: built in memory, then written whole (temp + rename), so a kit
  * started meanwhile reads the old bundle or the new one; V8's code caches of
  * the old one (bin/load-bundle.js) are for other code and go.
  */
-function bundle(name, build, meta, edit = (text) => text) {
-  const result = esbuild.buildSync({
+async function bundle(name, build, meta, edit = (text) => text) {
+  const result = await esbuild.build({
     ...build,
     bundle: true,
     platform: 'node',
@@ -110,6 +148,17 @@ function bundle(name, build, meta, edit = (text) => text) {
 }
 
 // KIT_BUNDLE_META=FILE: what went into the CLI's bundle and how big (esbuild's metafile, for its analyzer).
-bundle('kit.js', { stdin: { contents: entry, resolveDir: dist, sourcefile: 'kit-entry.js', loader: 'js' } }, process.env.KIT_BUNDLE_META, patchOclif);
-// kit-runtime (bin/kit-runtime.js loads it): its verbs and what of core they use (core/runtime.ts).
-bundle('kit-runtime.js', { entryPoints: [join(root, 'bin', 'runtime-cli.js')], alias: { 'node:child_process': join(root, 'bin', 'lazy-child-process.js') } });
+async function main() {
+  await bundle('kit.js', { stdin: { contents: cliEntry(), resolveDir: dist, sourcefile: 'kit-entry.js', loader: 'js' }, plugins: [lazyCoreIndex] }, process.env.KIT_BUNDLE_META, patchOclif);
+  // kit-runtime (bin/kit-runtime.js loads it): its verbs and what of core they use (core/runtime.ts).
+  await bundle('kit-runtime.js', { entryPoints: [join(root, 'bin', 'runtime-cli.js')], alias: { 'node:child_process': join(root, 'bin', 'lazy-child-process.js') } });
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+}
+
+module.exports = { lazyReexports };

@@ -49,10 +49,19 @@ function warnOldNode() {
 }
 
 /**
- * The command's first word (run, image, chapter), else "kit" (help, flags).
- * A word that is no command fails, and a failed command writes no cache.
+ * The command's first word (run, chapter), or its two for a command of a
+ * topic (image-import, image-ls: `kit image ls` compiles none of the
+ * import's code, and a cache written by the one would leave the other to
+ * compile its code at every start), else "kit" (help, flags). A word that
+ * is no command fails, and a failed command writes no cache. With --trace,
+ * a cache of its own (run-trace): a plain `kit run` renders no trace, so
+ * with its cache `kit run --trace` compiled the renderer, chalk's styling
+ * and the width code at every run, most of what --trace cost.
  */
 function cacheName() {
-  const word = process.argv[2] ?? '';
-  return /^[a-z][a-z-]{0,30}$/.test(word) ? word : 'kit';
+  const [word = '', sub = ''] = process.argv.slice(2);
+  const isWord = (w) => /^[a-z][a-z-]{0,30}$/.test(w);
+  if (!isWord(word)) return 'kit';
+  const command = isWord(sub) && existsSync(join(__dirname, '..', 'dist', 'bin', 'commands', word, `${sub}.js`)) ? `${word}-${sub}` : word;
+  return process.argv.includes('--trace') ? `${command}-trace` : command;
 }

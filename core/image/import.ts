@@ -4,10 +4,12 @@ import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { extractTar } from './extract';
-import { isLegacySave, readDockerSave, readLegacySave } from './formats/docker-save';
+import { goArch } from './formats/arch';
+import { CorruptImageError } from './formats/corrupt';
+import type * as DockerSave from './formats/docker-save';
 import { hasMember, openMember, resolveMember } from './formats/member';
-import { isOciLayout, readOciLayout } from './formats/oci-layout';
-import { CorruptImageError, goArch, type ParsedImage, type ParsedLayer } from './formats/parsed';
+import type * as OciLayout from './formats/oci-layout';
+import type { ParsedImage, ParsedLayer } from './formats/parsed';
 import { interruptible } from './interrupts';
 import { Budget, DEFAULT_LIMITS, type ImportLimits } from './limits';
 import { nameFromTag } from './names';
@@ -92,17 +94,28 @@ function openInput(file: string): number {
   return fd;
 }
 
+/*
+ * The readers of saves, loaded for a save only: they and zod, their
+ * schemas' library, are a good part of the start-up of an import of a
+ * plain root filesystem, which needs none of them.
+ */
+const dockerSave = () => require('./formats/docker-save') as typeof DockerSave;
+const ociLayout = () => require('./formats/oci-layout') as typeof OciLayout;
+
 /**
  * What kind of save an unpacked archive is, by its shape. An archive that
- * looks like a save (manifest.json, an OCI layout, a legacy `repositories`
- * with `<id>/layer.tar`) is read as one or refused: never guessed to be a
- * root filesystem. Undefined: a plain root filesystem.
+ * looks like a save (manifest.json; an OCI layout: `oci-layout` or
+ * `index.json`; a legacy `repositories`, or `<id>/layer.tar`) is read as one
+ * or refused: never guessed to be a root filesystem. Undefined: a plain root
+ * filesystem.
  */
 function readLayout(dir: string, source: string): { images: ParsedImage[]; format: ImageFormat } | undefined {
   const top = readdirSync(dir);
-  if (hasMember(dir, 'manifest.json')) return { images: readDockerSave(dir, source), format: 'docker-save' };
-  if (isOciLayout(dir)) return { images: readOciLayout(dir, source), format: 'oci-layout' };
-  if (isLegacySave(dir, top)) return { images: readLegacySave(dir, top, source), format: 'docker-save-legacy' };
+  if (hasMember(dir, 'manifest.json')) return { images: dockerSave().readDockerSave(dir, source), format: 'docker-save' };
+  if (hasMember(dir, 'oci-layout') || hasMember(dir, 'index.json')) return { images: ociLayout().readOciLayout(dir, source), format: 'oci-layout' };
+  if (hasMember(dir, 'repositories') || top.some((name) => /^[0-9a-f]{64}$/.test(name) && hasMember(dir, `${name}/layer.tar`))) {
+    return { images: dockerSave().readLegacySave(dir, top, source), format: 'docker-save-legacy' };
+  }
   for (const marker of ['manifest.json', 'index.json', 'oci-layout', 'repositories']) {
     if (top.includes(marker)) resolveMember(dir, marker, marker); // throws: why it is no file kit may read
   }

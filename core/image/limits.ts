@@ -27,15 +27,14 @@ export const DEFAULT_LIMITS: ImportLimits = {
 };
 
 /**
- * Counts an archive's own metadata may ask for. overlay2 stacks at most 128
- * layers (Docker's limit, core/storage/overlay2.ts), so an image listing more
- * is refused at import, not at its first run; and a save listing thousands of
- * images is an attack on time, not a real export (podman save -m and docker
- * save of a whole machine stay far below).
+ * Counts an archive's own metadata may ask for. overlay2 stacks at most
+ * MAX_LAYERS layers (core/storage/overlay2.ts refuses deeper images), so an
+ * image listing more is refused at import, not at its first run; and a save
+ * listing thousands of images is an attack on time, not a real export
+ * (podman save -m and docker save of a whole machine stay far below).
  */
-import { MAX_LAYERS } from '../storage/overlay2';
-
-export { MAX_LAYERS };
+/** Docker's overlay2 refuses deeper images (overlayfs itself allows 500); kit's overlay2 does too. */
+export const MAX_LAYERS = 128;
 export const MAX_IMAGES = 256;
 
 /** An archive listing more images than MAX_IMAGES: refused before any is read. */

@@ -16,7 +16,7 @@ import { parseOciProcess, type OciProcess } from './config';
 import { checkConsole, writePidFile } from './create';
 import { launchDetached } from './launch';
 import { findContainer, ociDir, statusOf } from './state';
-import { ociCapabilities } from './to-spec';
+import { ociCapabilities, ociUmask } from './to-spec';
 
 export interface ExecOptions {
   paths: KitPaths;
@@ -80,6 +80,7 @@ function execSpec(base: ContainerSpec, proc: OciProcess): ContainerSpec {
     env: proc.env ?? [],
     workdir: proc.cwd,
     user: user.uid !== 0 || user.gid !== 0 || user.additionalGids?.length ? { uid: user.uid, gid: user.gid, groups: user.additionalGids ?? [] } : undefined,
+    umask: ociUmask(user),
     tty: proc.terminal ? { rows: proc.consoleSize?.height ?? 0, cols: proc.consoleSize?.width ?? 0 } : undefined,
     security: {
       ...base.security,

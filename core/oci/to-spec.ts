@@ -5,6 +5,7 @@ import { CAPABILITIES, DOCKER_DEFAULT_CAPS } from '../security/capabilities';
 import { parseDockerProfile } from '../security/docker-seccomp';
 import type { SecurityOptions } from '../security/options';
 import { JOINABLE } from '../plan/join-namespaces';
+import { insideProcProblem } from '../plan/mounts';
 import { checkSysctls } from '../plan/sysctl';
 import { RLIMITS } from '../plan/process-limits';
 import type { ContainerSpec, Mount, Namespace, Rlimit } from '../spec';
@@ -64,7 +65,7 @@ export function ociToSpec(config: OciConfig, rootfs: string): ContainerSpec {
     rootDir: rootfs,
     workdir: proc.cwd,
     ...(user.uid !== 0 || user.gid !== 0 || user.additionalGids?.length ? { user: { uid: user.uid, gid: user.gid, groups: user.additionalGids ?? [] } } : {}),
-    ...(user.umask !== undefined ? { umask: user.umask } : {}),
+    umask: ociUmask(user),
     ...(proc.oomScoreAdj !== undefined ? { oomScoreAdj: proc.oomScoreAdj } : {}),
     ...(proc.rlimits?.length ? { rlimits: ociRlimits(proc.rlimits) } : {}),
     ...(proc.terminal ? { tty: { rows: proc.consoleSize?.height ?? 0, cols: proc.consoleSize?.width ?? 0 } } : {}),
@@ -172,6 +173,8 @@ function ociMounts(mounts: NonNullable<OciConfig['mounts']>): Mount[] {
     if (KIT_MOUNTS[m.destination] === type) return;
     const target = posix.normalize(m.destination);
     if (target === '/') unsupported(`${field}.destination`, 'cannot mount over the container\'s /', 'pick a directory inside it');
+    const inProc = insideProcProblem(target);
+    if (inProc) unsupported(`${field}.destination`, inProc, 'remove the mount: kit-runtime makes /proc itself (only files LXCFS replaces, like /proc/meminfo, may be bound there)');
     const readOnly = options.includes('ro');
     if (type === 'bind') {
       if (!m.source?.startsWith('/')) unsupported(`${field}.source`, `"${m.source ?? ''}" is not an absolute host path`, 'give the host file or directory to bind, from /');
@@ -299,3 +302,14 @@ function ociSeccomp(seccomp: Record<string, unknown>) {
   if (Array.isArray(seccomp.flags) && seccomp.flags.length) unsupported('linux.seccomp.flags', 'seccomp filter flags are not applied by kit-runtime yet', 'remove linux.seccomp.flags');
   return parseDockerProfile(seccomp, 'linux.seccomp');
 }
+
+/**
+ * The command's file-creation mask: process.user.umask, else 0022, as runc
+ * sets it in the container's init (and in each exec) whatever its caller's
+ * was: a podman or containerd run under a hardened 077 still starts with 0022.
+ */
+export function ociUmask(user: { umask?: number }): number {
+  return user.umask ?? RUNC_DEFAULT_UMASK;
+}
+
+const RUNC_DEFAULT_UMASK = 0o022;

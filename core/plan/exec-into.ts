@@ -5,6 +5,7 @@ import type { ContainerSpec, Namespace } from '../spec';
 import { NS_FILE } from '../support';
 import { joinCgroups } from './cgroups';
 import { planExec } from './exec';
+import { umaskStep } from './process-limits';
 import { confinementSteps } from './security';
 import { consoleStep } from './console';
 import { confinement } from '../security/options';
@@ -47,6 +48,8 @@ export function buildExecIntoPlan(target: ExecTarget, command: string[], tty?: {
     { op: 'fchdir', fd: ROOT_FD, why: "step into the container's root through the fd held open" },
     { op: 'chroot', path: '.', why: "make it \"/\": joining a mount namespace gives its root, which is not the container's if it chroot'ed" },
     ...(cwd && cwd !== '/' ? [{ op: 'chdir' as const, path: cwd, why: 'the working directory the caller asked for (process.cwd)' }] : []),
+    // An OCI exec's mask (process.user.umask, else runc's 0022); kit exec's is kit's own 022 (runPlan).
+    ...(target.spec.umask !== undefined ? [umaskStep(target.spec.umask)] : []),
   ];
   if (joined.includes('pid')) {
     steps.push({ op: 'fork', why: 'setns(CLONE_NEWPID) moves only future children: the child is in the container, this process waits and passes on its exit status' });

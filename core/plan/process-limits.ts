@@ -27,10 +27,13 @@ export function planProcessLimits(spec: ContainerSpec): PlanPart {
       hint: 'lowering it below its current value needs CAP_SYS_RESOURCE',
     });
   }
-  if (spec.umask !== undefined) {
-    container.push({ op: 'umask', mask: spec.umask, why: `files the command creates get mode & ~0${spec.umask.toString(8)} (process.user.umask)` });
-  }
+  if (spec.umask !== undefined) container.push(umaskStep(spec.umask));
   return container.length ? { container } : {};
+}
+
+/** umask(2) for the command (an OCI config's process.user.umask, runc's 0022 when it has none). */
+export function umaskStep(mask: number): ContainerStep {
+  return { op: 'umask', mask, why: `files the command creates get mode & ~0${mask.toString(8)} (process.user.umask, else runc's 0022)` };
 }
 
 function shown(value: number): string {

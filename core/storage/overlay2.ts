@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { KitError } from '../errors';
+import { MAX_LAYERS } from '../image/limits';
 import type { KitPaths } from '../paths';
 import type { HostContext } from '../plan/plan';
 import { runningKernelAtLeast } from '../kernel-version';
@@ -45,9 +46,6 @@ export const overlay2: StorageDriver = {
   upperDir: (dir) => join(dir, 'diff'),
   rootfsDir: (dir) => join(dir, 'merged'),
 };
-
-/** Docker's overlay2 refuses deeper images (overlayfs itself allows 500). */
-export const MAX_LAYERS = 128;
 
 /**
  * mount(2) copies at most one page of options into the kernel, NUL included.

@@ -8,6 +8,14 @@
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 const ELLIPSIS = '…';
+/** What makes a code unit other than one column: ESC (a colour takes none), a tab, a surrogate (two units, one column). */
+// eslint-disable-next-line no-control-regex
+const UNEVEN = /[\x1b\t\ud800-\udfff]/;
+/** Where a line's next colour sequence starts (the same sequences as escapeEnd's). */
+// eslint-disable-next-line no-control-regex
+const NEXT_ANSI = /\x1b\[[0-9;]*m/g;
+/** A surrogate: its text's columns are its code points, not its code units. */
+const SURROGATE = /[\ud800-\udfff]/;
 
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
@@ -15,8 +23,11 @@ export function stripAnsi(text: string): string {
 
 /** Columns a line takes (tabs expanded to 8, as a terminal shows them). */
 export function visibleWidth(line: string): number {
-  // Called for every trace line and every word of its prose: one pass over
-  // the characters, no regex, copy or array (--trace must cost little).
+  // Called for every trace line and every word of its prose: a line with no
+  // colour, tab or surrogate pair (most, and all without colour) is one
+  // column per code unit, found by one native scan; the others take one
+  // pass over the characters, no copy or array (--trace must cost little).
+  if (!UNEVEN.test(line)) return line.length;
   let columns = 0;
   for (let i = 0; i < line.length; ) {
     const unit = line.charCodeAt(i);
@@ -79,7 +90,7 @@ export function elideMiddle(line: string, width: number): string {
   const keep = Math.max(width - 1, 0);
   const head = Math.ceil(keep * 0.6);
   const tail = keep - head;
-  return keepColumns(flat, (i) => i < head || i >= total - tail, head);
+  return keepColumns(flat, head, total - tail);
 }
 
 /** The line cut at the width, "…" in its last column (a table row keeps its first columns). */
@@ -88,7 +99,7 @@ export function cutEnd(line: string, width: number): string {
   const flat = expandTabs(line);
   if (visibleWidth(flat) <= width) return flat;
   const keep = Math.max(width - 1, 0);
-  return keepColumns(flat, (i) => i < keep, keep);
+  return keepColumns(flat, keep, Infinity);
 }
 
 /** Prose wrapped at word boundaries; continuation lines keep the first line's indentation. */
@@ -120,25 +131,44 @@ export function wrapWords(line: string, width: number): string[] {
   return lines.map((l) => cutEnd(l, width));
 }
 
-/** Keep the visible characters whose column passes `keep`; "…" goes where column `at` was dropped. */
-function keepColumns(line: string, keep: (column: number) => boolean, at: number): string {
+/**
+ * The line's columns before `head` and from `tailFrom` on (head <= tailFrom;
+ * Infinity: none), "…" where column `head` was, every colour sequence kept.
+ * The text between colour sequences is copied in slices, not character by
+ * character: a trace line is fitted once, when Node still interprets the
+ * code, and a loop per character cost a few milliseconds per run.
+ */
+function keepColumns(line: string, head: number, tailFrom: number): string {
   let out = '';
   let column = 0;
-  for (let i = 0; i < line.length; ) {
-    const escape = line.charCodeAt(i) === 0x1b ? escapeEnd(line, i) : -1;
-    if (escape > 0) {
-      out += line.slice(i, escape); // colours are all kept
-      i = escape;
-      continue;
+  let i = 0;
+  NEXT_ANSI.lastIndex = 0;
+  for (let match = NEXT_ANSI.exec(line); ; match = NEXT_ANSI.exec(line)) {
+    const end = match ? match.index : line.length;
+    if (end > i) {
+      const kept = keepOfText(line.slice(i, end), column, head, tailFrom);
+      out += kept.text;
+      column += kept.columns;
     }
-    const length = codePointLength(line, i);
-    if (column === at) out += ELLIPSIS;
-    if (keep(column)) out += line.slice(i, i + length);
-    column += 1;
-    i += length;
+    if (!match) break;
+    out += match[0]; // colours are all kept
+    i = end + match[0].length;
   }
-  if (column === at) out += ELLIPSIS;
+  if (column === head) out += ELLIPSIS;
   return out;
+}
+
+/** keepColumns for text without colour sequences that starts at column `start`: what is kept, and the columns the text takes. */
+function keepOfText(text: string, start: number, head: number, tailFrom: number): { text: string; columns: number } {
+  // Code points: a surrogate pair is one column (an unpaired surrogate one too).
+  const units: string | string[] = SURROGATE.test(text) ? Array.from(text) : text;
+  const slice = (from: number, to: number) => (typeof units === 'string' ? units.slice(from, to) : units.slice(from, to).join(''));
+  const columns = units.length;
+  let kept = '';
+  if (head > start) kept += slice(0, head - start);
+  if (start <= head && head < start + columns) kept += ELLIPSIS;
+  if (tailFrom < start + columns) kept += slice(Math.max(tailFrom - start, 0), columns);
+  return { text: kept, columns };
 }
 
 /** ANSI escape sequences and single characters (code points), in order. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { alive, hostSnapshot, kit, requireRoot, tempKitRoot } from '../support/kit';
 import { ociHarness, RUNTIME, until } from '../support/oci-bundle';
@@ -194,6 +194,38 @@ describe('create / start / state / kill / delete, as runc does them', () => {
       runtime(['delete', '--force', 'kit-oci-userns']);
       chmodSync(kr.root, 0o700);
       for (const hierarchy of readdirSync('/sys/fs/cgroup')) spawnSync('rmdir', [join('/sys/fs/cgroup', hierarchy, ownIn(hierarchy), rel)]);
+    }
+  });
+
+  test("the command's umask is runc's 0022 whatever the caller's (podman, containerd under 077), process.user.umask when set, in create and in exec --detach", async () => {
+    const plain = makeBundle('b-umask', (c) => (c.process.args = ['sh', '-c', 'umask; exec sleep 60']));
+    const own = makeBundle('b-umask-own', (c) => {
+      c.process.args = ['sh', '-c', 'umask'];
+      c.process.user.umask = 0o027;
+    });
+    const callers = process.umask(0o077); // what create and exec inherit: a hardened host's mask
+    try {
+      const c = create(plain, 'kit-oci-umask');
+      expect(c.status).toBe(0);
+      expect(runtime(['start', 'kit-oci-umask']).status).toBe(0);
+      expect(await until(() => c.output() === '0022\n')).toBe(true);
+      // an exec as conmon makes it: --detach, its output on the fd it was given
+      const proc = join(kr.root, 'umask-process.json');
+      writeFileSync(proc, JSON.stringify({ ...JSON.parse(readFileSync(join(plain, 'config.json'), 'utf8')).process, args: ['sh', '-c', 'umask'] }));
+      const out = join(kr.root, 'umask-exec.out');
+      const fd = openSync(out, 'w');
+      const e = spawnSync(RUNTIME, ['--root', kr.root, 'exec', '--detach', '--process', proc, 'kit-oci-umask'], { env: kr.env, stdio: ['ignore', fd, fd], timeout: 60_000 });
+      closeSync(fd);
+      expect(e.status).toBe(0);
+      expect(await until(() => readFileSync(out, 'utf8') === '0022\n')).toBe(true);
+      const o = create(own, 'kit-oci-umask-own');
+      expect(runtime(['start', 'kit-oci-umask-own']).status).toBe(0);
+      expect(await until(() => o.output() === '0027\n')).toBe(true);
+    } finally {
+      process.umask(callers);
+      runtime(['delete', '--force', 'kit-oci-umask']);
+      await until(() => state('kit-oci-umask-own').status === 'stopped');
+      runtime(['delete', '--force', 'kit-oci-umask-own']);
     }
   });
 

@@ -35,7 +35,7 @@ describe('the code cache', () => {
   // A copy of the installed CLI: its dist/ and its caches are this test's own.
   const copy = mkdtempSync(join(tmpdir(), 'kit-bundle-'));
   mkdirSync(join(copy, 'dist'));
-  for (const part of ['bin', 'package.json', 'oclif.manifest.json', join('dist', 'kit.js')]) cpSync(join(repo, part), join(copy, part), { recursive: true });
+  for (const part of ['bin', 'package.json', 'oclif.manifest.json', join('dist', 'kit.js'), join('dist', 'bin', 'commands')]) cpSync(join(repo, part), join(copy, part), { recursive: true });
   symlinkSync(join(repo, 'node_modules'), join(copy, 'node_modules'));
   chmodSync(copy, 0o755);
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
@@ -82,6 +82,27 @@ describe('the code cache', () => {
     expect(caches()).toEqual(['kit.js.cache.lab']);
     expect(existsSync(join(copy, 'dist', 'kit.js.cache.chapter'))).toBe(false);
   });
+
+  test("a topic's commands keep a cache each: kit image ls compiles none of kit image import's code", () => {
+    for (const args of [['image', 'ls', '--help'], ['image', 'import', '--help'], ['image', '--help']]) expect(kit(args).status).toBe(0);
+    expect(caches().filter((f) => f.startsWith('kit.js.cache.image'))).toEqual(['kit.js.cache.image', 'kit.js.cache.image-import', 'kit.js.cache.image-ls']);
+  });
+
+  test('--trace has a cache of its own, so a run without it does not leave the renderer out of the traced run\'s', () => {
+    // V8's cache holds the functions its writer called; a run without --trace renders no trace.
+    const recording = join(repo, 'examples', 'uts.kitrec');
+    const plain = kit(['replay', recording, '--instant', '--no-trace']);
+    expect(plain.status).toBe(0);
+    const plainCache = statSync(join(copy, 'dist', 'kit.js.cache.replay'));
+    const traced = kit(['replay', recording, '--instant', '--trace']);
+    expect(traced.status).toBe(0);
+    expect(caches().filter((f) => f.startsWith('kit.js.cache.replay'))).toEqual(['kit.js.cache.replay', 'kit.js.cache.replay-trace']);
+    expect(statSync(join(copy, 'dist', 'kit.js.cache.replay')).mtimeMs).toBe(plainCache.mtimeMs);
+    // Each run with its cache prints what the first printed.
+    expect(kit(['replay', recording, '--instant', '--trace']).stdout).toBe(traced.stdout);
+    expect(kit(['replay', recording, '--instant', '--no-trace']).stdout).toBe(plain.stdout);
+    expect(traced.stdout).not.toBe(plain.stdout);
+  });
 });
 
 test('kit before `npm run build`: one line naming the missing bundle and the fix, exit 1', () => {
@@ -120,4 +141,65 @@ test("a Node older than package.json's engines gets oclif's warning, from bin/ru
   expect(old.status).toBe(0);
   expect(old.stderr.match(/Warning: Node version must be >=20 to use this CLI\. Current node version: 18\.19\.0/g)).toHaveLength(1);
   expect(withNode('20.20.2').stderr).not.toMatch(/Node version must be/);
+});
+
+describe("core's entry point in the bundle: each module it re-exports loads at its first use (bin/bundle.js)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { lazyReexports } = require(join(repo, 'bin', 'bundle.js')) as { lazyReexports: (text: string, file: string) => string };
+  const indexFile = join(repo, 'dist', 'core', 'index.js');
+
+  /** dist/core/index.js as the bundle has it, run with a require that records what it loads (and loads core's real modules). */
+  function lazyIndex() {
+    const loaded: string[] = [];
+    const exports: Record<string, unknown> = {};
+    const requireFrom = (request: string) => {
+      loaded.push(request);
+      return require(join(repo, 'dist', 'core', request)) as unknown;
+    };
+    new Function('exports', 'require', lazyReexports(readFileSync(indexFile, 'utf8'), indexFile))(exports, requireFrom);
+    return { exports, loaded };
+  }
+
+  test('nothing but core/lazy runs when the entry point loads; a re-export loads its own module, the same function as without', () => {
+    const { exports, loaded } = lazyIndex();
+    expect(loaded).toEqual(['./lazy']);
+    expect(exports.kitPaths).toBe((require(join(repo, 'dist', 'core', 'paths')) as { kitPaths: unknown }).kitPaths);
+    expect(loaded).toEqual(['./lazy', './paths']);
+    expect(exports.ImageStore).toBe((require(join(repo, 'dist', 'core', 'image', 'store')) as { ImageStore: unknown }).ImageStore);
+    expect(exports.chalk).toBe((require(join(repo, 'dist', 'core', 'trace', 'colors')) as { default: unknown }).default); // a default re-export
+    expect(loaded).toEqual(['./lazy', './paths', './image/store', './trace/colors']);
+    // every name the eager entry point exports is there, with the same value
+    const eager = require(indexFile) as Record<string, unknown>;
+    expect(Object.keys(exports).sort()).toEqual(Object.keys(eager).sort());
+    for (const name of ['runContainer', 'NAMESPACES', 'KitError', 'BRIDGE', 'CLONE']) expect(exports[name]).toBe(eager[name]);
+  });
+
+  test('a use of a re-exported module other than through a getter fails the build, not the command', () => {
+    const text = readFileSync(indexFile, 'utf8');
+    const [, name] = /^var (\w+) = require\("\.\/paths"\);$/m.exec(text)!;
+    expect(() => lazyReexports(`${text}\n${name}.kitPaths();\n`, indexFile)).toThrow(/uses \w+ outside a re-export's getter/);
+    expect(() => lazyReexports('var a_1 = require("./a");\n', indexFile)).toThrow(/re-exports of the form/);
+  });
+
+  test("kit image import of a large plain tar loads neither Node's crypto nor zlib, which only a gzipped or small archive needs (it is hashed natively)", () => {
+    const root = mkdtempSync(join(tmpdir(), 'kit-bundle-import-'));
+    try {
+      const tar = join(root, 'rootfs.tar');
+      mkdirSync(join(root, 'src', 'etc'), { recursive: true });
+      writeFileSync(join(root, 'src', 'etc', 'hostname'), 'kit\n');
+      writeFileSync(join(root, 'src', 'data'), Buffer.alloc(16 << 20, 1)); // PARALLEL_HASH_FROM (core/image/tar/archive.ts)
+      expect(spawnSync('tar', ['-C', join(root, 'src'), '-cf', tar, '.']).status).toBe(0);
+      const bin = join(repo, 'bin', 'run.js');
+      const script = `process.argv.splice(1, Infinity, ${JSON.stringify(bin)}, 'image', 'import', ${JSON.stringify(tar)}, '--name', 'plain');
+        process.on('exit', () => process.stderr.write('\\nBUILTINS ' + JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule '))) + '\\n'));
+        require(${JSON.stringify(bin)});`;
+      const r = spawnSync(process.execPath, ['-e', script], { env: { ...env, KIT_ROOT: join(root, 'kit') }, encoding: 'utf8' });
+      expect(r.stdout).toBe(`imported plain from ${tar} (rootfs, 1 layer)\n`);
+      const builtins = JSON.parse(/^BUILTINS (.*)$/m.exec(r.stderr)![1]) as string[];
+      expect(builtins).toContain('NativeModule fs');
+      expect(builtins.filter((m) => /^NativeModule (crypto|zlib)$/.test(m))).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

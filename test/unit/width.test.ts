@@ -36,3 +36,18 @@ test('prose wraps at words and keeps its indentation; a word wider than the line
   }
   expect(wrapWords('/a/very/long/path/that/never/ends/anywhere/at/all', 20)).toEqual(['/a/very/long/path/t…']);
 });
+
+test('a cut counts columns, not UTF-16 units: a surrogate pair is one column and stays whole; a lone ESC is a character', () => {
+  const emoji = '\u{1F600}';
+  expect(cutEnd(`${emoji.repeat(30)}`, 10)).toBe(`${emoji.repeat(9)}…`);
+  expect(elideMiddle(`ab${emoji}cdefghij${emoji}k`, 8)).toBe(`ab${emoji}cd…${emoji}k`);
+  expect(visibleWidth(`a${emoji}\x1b[1mb\x1b[22m\x1b`)).toBe(4);
+  expect(cutEnd('\x1babcdef', 4)).toBe('\x1bab…');
+});
+
+test('colours at the cut stay where they were, around the kept text, with "…" after those before it', () => {
+  const line = `\x1b[36m[host]\x1b[39m mkdir("${'d'.repeat(50)}") = \x1b[32m0\x1b[39m`;
+  const fitted = elideMiddle(line, 30);
+  expect(fitted).toBe(`\x1b[36m[host]\x1b[39m mkdir("dddd…ddddd") = \x1b[32m0\x1b[39m`);
+  expect(cutEnd(`\x1b[1m${'x'.repeat(10)}\x1b[22m${'y'.repeat(10)}`, 11)).toBe(`\x1b[1m${'x'.repeat(10)}\x1b[22m…`);
+});

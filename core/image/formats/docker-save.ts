@@ -50,10 +50,6 @@ export function readDockerSave(dir: string, source: string): ParsedImage[] {
 const RepositoriesSchema = z.record(z.record(z.string().regex(/^[0-9a-f]{64}$/, 'is not a layer id')));
 const LegacyLayerSchema = ConfigSchema.and(z.object({ parent: z.string().nullish(), container_config: z.object({ Cmd: z.union([z.array(z.string()), z.string()]).nullish() }).passthrough().nullish() }));
 
-export function isLegacySave(dir: string, topLevel: string[]): boolean {
-  return hasMember(dir, 'repositories') || topLevel.some((name) => /^[0-9a-f]{64}$/.test(name) && hasMember(dir, `${name}/layer.tar`));
-}
-
 export function readLegacySave(dir: string, topLevel: string[], source: string): ParsedImage[] {
   const repositories = hasMember(dir, 'repositories') ? checked(RepositoriesSchema, readMemberJson(dir, 'repositories', 'repositories'), 'repositories') : {};
   const tops = new Map<string, string[]>();

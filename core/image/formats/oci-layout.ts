@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { KitError } from '../../errors';
 import { checkImageCount, checkLayerCount } from '../limits';
-import { hasMember, parseJson, readMember } from './member';
+import { parseJson, readMember } from './member';
 import { checked, configAndHistory, ConfigSchema, CorruptImageError, diffIds, goArch, type ParsedImage } from './parsed';
 
 /**
@@ -31,10 +31,6 @@ const INDEX_TYPES = ['application/vnd.oci.image.index.v1+json', 'application/vnd
 export const REF_NAME = 'org.opencontainers.image.ref.name';
 /** Nested indexes deeper than this are an attack, not an image. */
 const MAX_NESTING = 4;
-
-export function isOciLayout(dir: string): boolean {
-  return hasMember(dir, 'oci-layout') || hasMember(dir, 'index.json');
-}
 
 export function readOciLayout(dir: string, source: string): ParsedImage[] {
   const index = checked(IndexSchema, parseJson(readMember(dir, 'index.json', 'index.json'), 'index.json', 'index.json'), 'index.json');

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { KitError } from '../../errors';
 import { stopIfInterrupted } from '../interrupts';
 import type { Budget } from '../limits';
@@ -54,7 +52,7 @@ export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchi
   // gzip's chunks are held by the inflate stream for a while: only a plain tar's may be read into the ring.
   const parallel = !gzipped && total >= PARALLEL_HASH_FROM ? hashingThread() : undefined;
   const fileHash: Sha256 = parallel ?? hexHash();
-  const tarHash = hexHash();
+  const tarHash: Sha256 | undefined = gzipped ? hexHash() : undefined; // else the tar is the file: fileHash has its bytes
   const nextBuffer = parallel ? () => parallel.buffer() : () => Buffer.allocUnsafe(CHUNK);
   let done = 0;
   let closed = false;
@@ -66,13 +64,13 @@ export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchi
       yield chunk;
     }
   }
-  const stream: AsyncIterable<Buffer> = gzipped ? pipeline(Readable.from(fileChunks()), createGunzip(), () => undefined) : fileChunks();
+  const stream: AsyncIterable<Buffer> = gzipped ? pipeline(Readable.from(fileChunks()), zlib().createGunzip(), () => undefined) : fileChunks();
   async function* tarChunks(): AsyncGenerator<Buffer> {
     try {
       for await (const chunk of stream) {
         stopIfInterrupted();
         options.budget?.addBytes(chunk.length);
-        if (gzipped) tarHash.update(chunk); // else the tar is the file: fileHash has these bytes
+        tarHash?.update(chunk);
         yield chunk;
       }
     } catch (err) {
@@ -92,7 +90,7 @@ export function openArchive(fd: number, options: ArchiveOptions = {}): OpenArchi
     entries: readTar(tarChunks()),
     fileDigest: () => (fileDigest ??= `sha256:${fileHash.digest()}`),
     // Not gzipped, the tar is the file as stored: one hash serves both digests.
-    tarDigest: () => (tarDigest ??= gzipped ? `sha256:${tarHash.digest()}` : (fileDigest ??= `sha256:${fileHash.digest()}`)),
+    tarDigest: () => (tarDigest ??= tarHash ? `sha256:${tarHash.digest()}` : (fileDigest ??= `sha256:${fileHash.digest()}`)),
   };
 }
 
@@ -106,7 +104,16 @@ function hashingThread(): ParallelSha256 | undefined {
   }
 }
 
+/*
+ * Node's crypto and zlib are loaded when an archive needs them (a gzipped
+ * one, or a tar hashed on this thread): their first require costs several
+ * milliseconds of start-up each, which a large plain tar, hashed natively,
+ * does not have to pay.
+ */
+const zlib = () => require('node:zlib') as typeof import('node:zlib');
+
 function hexHash(): Sha256 {
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   const hash = createHash('sha256');
   return { update: (chunk) => hash.update(chunk), digest: () => hash.digest('hex') };
 }
