@@ -127,6 +127,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
           paths,
           // Passed on byte for byte as it comes, and logged (kit logs after the run, as docker logs).
           stdio: json || session ? 'capture' : 'copy',
+          log: true, // --json and --record capture the output: it is logged all the same, as Docker logs every container's
           ...stdinOption(flags),
           beforeCopy: () => printer?.flush(), // the trace lines held so far come before the output
           onEvent: (event) => emit({ type: 'trace', event }),

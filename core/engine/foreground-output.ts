@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
-import type { LogWriter, Stream } from './log-file';
+import type { ContainerLog } from './container-log';
+import type { Stream } from './log-file';
 
 /**
  * A foreground `kit run`'s output, as Docker's client and its json-file
@@ -15,17 +16,15 @@ import type { LogWriter, Stream } from './log-file';
  * container blocks on a full pipe as it would writing to the reader itself.
  */
 export class ForegroundOutput {
-  private log?: LogWriter;
   private readonly decoders: Record<Stream, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
 
   /**
-   * openLog: undefined when nothing is logged (--log-driver none); called at
-   * the first output, so a silent run makes no file. beforeWrite: called
+   * log: the container's log (container-log.ts). beforeWrite: called
    * before each piece goes to kit's terminal (a --trace printer writes the
    * lines it holds first, so the order stays the run's).
    */
   constructor(
-    private openLog: (() => LogWriter) | undefined,
+    private readonly log: ContainerLog,
     private readonly beforeWrite?: () => void,
   ) {}
 
@@ -68,23 +67,11 @@ export class ForegroundOutput {
 
   /** The output has ended: a last line without its newline is logged as it is. */
   close(): void {
-    if (!this.log) return;
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const rest = this.decoders[stream].end();
-      if (rest) this.log.write(stream, rest);
-    }
+    for (const stream of ['stdout', 'stderr'] as const) this.log.write(stream, this.decoders[stream].end());
     this.log.close();
-    this.log = undefined;
   }
 
-  /** A log that cannot be written (the disk is full, `kit rm -f` took its dir) stops logging: the output itself goes on. */
   private logged(stream: Stream, chunk: Buffer): void {
-    if (!this.openLog) return;
-    try {
-      this.log ??= this.openLog();
-      this.log.write(stream, this.decoders[stream].write(chunk));
-    } catch {
-      this.openLog = undefined;
-    }
+    this.log.write(stream, this.decoders[stream].write(chunk));
   }
 }

@@ -28,8 +28,7 @@ import { ContainerTrace } from './container-trace';
 import { decodeStatus } from './exit-status';
 import { ForegroundOutput } from './foreground-output';
 import { keepRecord } from './keep';
-import { LogWriter } from './log-file';
-import { logFile } from './log-path';
+import { ContainerLog } from './container-log';
 import { journalFile, reapOrphans, writeState, type ContainerState } from './state';
 
 export interface RunOptions {
@@ -43,6 +42,12 @@ export interface RunOptions {
   beforeCopy?: () => void;
   /** Called with the container's output as it comes (stdio 'capture'). */
   onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /**
+   * stdio 'capture': also write the output to the container's log, as
+   * 'copy' always does (kit run --json or --record: Docker logs every
+   * container's output, so `kit logs` shows it after the run).
+   */
+  log?: boolean;
   /** Called as soon as the container's first process is reaped, before kit undoes its host changes. */
   onExited?: (status: { exitCode: number | null; signal: string | null }) => void;
   /**
@@ -215,8 +220,10 @@ async function startAndWait(
   } finally {
     closeChildEnds(trace, channels);
   }
-  // stdio 'copy' (a foreground kit run): kit passes the output on and logs it.
-  const copied = stdio === 'copy' ? new ForegroundOutput(logOpener(ctx), options.beforeCopy) : undefined;
+  // stdio 'copy' (a foreground kit run): kit passes the output on and logs it; 'capture' with log: it logs what it captures.
+  const log = stdio === 'copy' || (stdio === 'capture' && options.log) ? new ContainerLog(ctx.paths, ctx.id, ctx.spec) : undefined;
+  const copied = stdio === 'copy' ? new ForegroundOutput(log!, options.beforeCopy) : undefined;
+  if (log && !copied) options = { ...options, onOutput: loggedToo(log, options.onOutput) };
   // -t: the pty's output is the container's stdout (a terminal merges stdout and stderr).
   let ttyOut = '';
   const relay = typeof stdio === 'object' && options.stdin === 'relay' ? stdio.input : undefined;
@@ -243,14 +250,18 @@ async function startAndWait(
   } finally {
     console?.close();
     stdinPipe?.close();
-    copied?.close(); // before the journal's undo removes a --rm container's dir, and its log with it
+    // before the journal's undo removes a --rm container's dir, and its log with it
+    if (copied) copied.close();
+    else log?.close();
   }
 }
 
-/** The container's log, unless its spec says none (--log-driver none). */
-function logOpener(ctx: HostContext): (() => LogWriter) | undefined {
-  if (ctx.spec.logDriver === 'none') return undefined;
-  return () => new LogWriter(logFile(ctx.paths, ctx.id), ctx.spec.logMaxBytes);
+/** Captured output to the log as well as to whoever watches it. */
+function loggedToo(log: ContainerLog, onOutput: RunOptions['onOutput']): NonNullable<RunOptions['onOutput']> {
+  return (stream, text) => {
+    log.write(stream, text);
+    onOutput?.(stream, text);
+  };
 }
 
 async function runAttached(

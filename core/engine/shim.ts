@@ -5,8 +5,7 @@ import { attachSocketPath, AttachHub } from './attach-hub';
 import { runExecShim } from './exec-shim';
 import { shimFailure, starterReplies, startingChannel } from './shim-channel';
 import { shellStatus } from './outcome';
-import { LogWriter } from './log-file';
-import { logFile } from './log-path';
+import { ContainerLog } from './container-log';
 import { readRecord, updateRecord } from './record';
 import { restartDelayMs, shouldRestart } from './restart-policy';
 import { runContainer } from './run';
@@ -28,12 +27,8 @@ export async function runShim(id: string): Promise<void> {
   const { spec, paths } = request;
   const hub = new AttachHub(spec.interactive === true);
   const reply = starterReplies(starter, hub, request.attach);
-  let log: LogWriter | undefined;
-  const output = (stream: 'stdout' | 'stderr', text: string) => {
-    if (spec.logDriver === 'none') return; // attached clients still get it
-    log ??= new LogWriter(logFile(paths, id), spec.logMaxBytes);
-    log.write(stream, text);
-  };
+  const log = new ContainerLog(paths, id, spec); // with --log-driver none attached clients still get the output
+  const output = (stream: 'stdout' | 'stderr', text: string) => log.write(stream, text);
   try {
     for (;;) {
       const result = await runContainer(spec, {
@@ -55,7 +50,7 @@ export async function runShim(id: string): Promise<void> {
     reply({ failed });
     hub.failed(failed);
   } finally {
-    log?.close();
+    log.close();
   }
   starter.socket.destroy();
 }

@@ -5,6 +5,7 @@ import { CAPABILITIES, DOCKER_DEFAULT_CAPS } from '../security/capabilities';
 import { parseDockerProfile } from '../security/docker-seccomp';
 import type { SecurityOptions } from '../security/options';
 import { JOINABLE } from '../plan/join-namespaces';
+import { insideProcProblem } from '../plan/mounts';
 import { checkSysctls } from '../plan/sysctl';
 import { RLIMITS } from '../plan/process-limits';
 import type { ContainerSpec, Mount, Namespace, Rlimit } from '../spec';
@@ -172,6 +173,8 @@ function ociMounts(mounts: NonNullable<OciConfig['mounts']>): Mount[] {
     if (KIT_MOUNTS[m.destination] === type) return;
     const target = posix.normalize(m.destination);
     if (target === '/') unsupported(`${field}.destination`, 'cannot mount over the container\'s /', 'pick a directory inside it');
+    const inProc = insideProcProblem(target);
+    if (inProc) unsupported(`${field}.destination`, inProc, 'remove the mount: kit-runtime makes /proc itself (only files LXCFS replaces, like /proc/meminfo, may be bound there)');
     const readOnly = options.includes('ro');
     if (type === 'bind') {
       if (!m.source?.startsWith('/')) unsupported(`${field}.source`, `"${m.source ?? ''}" is not an absolute host path`, 'give the host file or directory to bind, from /');

@@ -1,3 +1,4 @@
+import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import type { ContainerSpec } from '../spec';
 import { sharedContainer } from './shared-container';
@@ -10,6 +11,7 @@ import type { ContainerStep, PlanPart } from './plan';
  */
 export function planHostname(spec: ContainerSpec, id: string, paths: KitPaths): PlanPart {
   if (!spec.namespaces.includes('uts')) return {};
+  if (spec.hostname !== undefined) checkHostname(spec.hostname);
   const other = spec.hostname === undefined && spec.network?.startsWith('container:') ? sharedContainer(spec.network.slice('container:'.length), paths) : undefined;
   const name = other ? containerHostname(other.spec, other.id) : containerHostname(spec, id);
   const why = other ? `change the hostname to that of container ${other.name}, whose network it joins (as Docker): only this UTS namespace sees it` : 'change the hostname: only this UTS namespace sees it';
@@ -29,4 +31,17 @@ function domainnameSteps(spec: ContainerSpec): ContainerStep[] {
 /** The container's hostname: its own, or the start of its id (as Docker does). */
 export function containerHostname(spec: ContainerSpec, id: string): string {
   return spec.hostname ?? id.slice(0, 12);
+}
+
+/**
+ * A hostname is a DNS name (RFC 1123: letters, digits, dashes, dots between
+ * labels) of at most 64 bytes, the kernel's limit. It is written into the
+ * container's /etc/hostname and /etc/hosts: a newline in it would add a line
+ * of its own there (a hosts entry pointing a name anywhere).
+ */
+function checkHostname(name: string): void {
+  if (!/^[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9_-]*[A-Za-z0-9])?)*$/.test(name) || name.length > 64) {
+    const shown = JSON.stringify(name.length > 70 ? `${name.slice(0, 64)}...` : name);
+    throw new KitError(`invalid hostname ${shown}: a hostname is letters, digits, dashes and underscores, with dots between labels, at most 64 characters`, 'e.g. -h web-1 or -h db.example.org');
+  }
 }

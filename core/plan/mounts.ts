@@ -34,6 +34,7 @@ export function planMounts(spec: ContainerSpec, id: string, paths: KitPaths, roo
         const source = mount.type === 'bind' || mount.type === 'volume' ? hostSource(paths, mount) : undefined;
         const file = source !== undefined && !statSync(source).isDirectory();
         const target = file ? fileInRoot(rootfs, mount.target) : mountPointInRoot(rootfs, mount.target);
+        refuseInsideProc(mountFlag(mount), `/${posix.relative(rootfs, target)}`, mount.target); // where an image's symlinks led it
         // the resolved path, symlinks followed within the root only (a cgroup mount's steps below it too);
         // by now planRootfs has put the real root in place of the <rootfs> token (placeRootfs)
         for (const step of steps) relocate(step, [inRootfs(mount.target), rootfs + mount.target], target);
@@ -89,10 +90,36 @@ function hostSource(paths: KitPaths, mount: Mount): string {
   return realpathSync(source);
 }
 
-/** A container path of -v / --mount / --tmpfs: absolute, not the root itself. */
+/** A container path of -v / --mount / --tmpfs: absolute, not the root itself, not inside /proc. */
 export function checkTarget(flag: string, target: string): string {
   if (!target.startsWith('/')) throw new KitError(`${flag}: the container path '${target}' is not absolute`, 'give a path from the container\'s /, e.g. /data');
   const normal = posix.normalize(target);
   if (normal === '/') throw new KitError(`${flag}: cannot mount over the container's /`, 'pick a directory inside it, e.g. /data');
+  refuseInsideProc(flag, normal);
   return normal;
+}
+
+/**
+ * The /proc files a mount may replace, runc's list (what LXCFS binds there).
+ * Any other mount at or below /proc would cover kit's own procfs and with it
+ * the masked and read-only paths (/proc/sys, /proc/sysrq-trigger...).
+ */
+export const PROC_FILES_REPLACEABLE = ['/proc/cpuinfo', '/proc/diskstats', '/proc/meminfo', '/proc/stat', '/proc/swaps', '/proc/uptime', '/proc/loadavg', '/proc/slabinfo', '/proc/net/dev', '/proc/sys/kernel/ns_last_pid'];
+
+/** Why a mount at `target` (absolute, normalised) is refused, or undefined when it is not inside /proc. */
+export function insideProcProblem(target: string): string | undefined {
+  if (target !== '/proc' && !target.startsWith('/proc/')) return undefined;
+  if (PROC_FILES_REPLACEABLE.includes(target)) return undefined;
+  return `${target} is inside /proc, which kit mounts itself with its masked and read-only paths (as runc refuses it)`;
+}
+
+function refuseInsideProc(flag: string, target: string, asked = target): void {
+  const problem = insideProcProblem(target);
+  if (problem === undefined) return;
+  const via = asked === target ? '' : `${asked} leads to ${target} through the image's symlinks: `;
+  throw new KitError(`${flag}: cannot mount at ${via}${problem}`, 'pick a path outside /proc (only files LXCFS replaces, like /proc/meminfo and /proc/cpuinfo, may be mounted there)');
+}
+
+function mountFlag(mount: Mount): string {
+  return mount.type === 'tmpfs' ? '--tmpfs' : mount.createSource ? '-v' : '--mount';
 }

@@ -127,3 +127,24 @@ test('--trace: the command\'s output comes after its execve line and before the 
     expect(wait).toBeGreaterThan(output);
   }
 });
+
+test('--json and --record capture the output, and log it all the same: kit logs shows those runs too (-t as stdout), --log-driver none still logs nothing', () => {
+  const json = named('json');
+  const r = kit(['run', '--json', '--name', json, 'base', 'sh', '-c', 'echo out; echo err >&2; printf last'], kr.env);
+  expect(r.status).toBe(0);
+  expect(JSON.parse(r.stdout)).toMatchObject({ stdout: 'out\nlast', stderr: 'err\n' });
+  expect(kit(['logs', json], kr.env)).toMatchObject({ status: 0, stdout: 'out\nlast', stderr: 'err\n' });
+  const recorded = named('record');
+  const file = join(kr.root, 'run.kitrec');
+  const rec = kit(['run', '--record', file, '--name', recorded, 'base', 'sh', '-c', 'echo recorded; echo oops >&2; exit 4'], kr.env);
+  expect(rec).toMatchObject({ status: 4, stdout: 'recorded\n', stderr: 'oops\n' });
+  expect(kit(['logs', recorded], kr.env)).toMatchObject({ status: 0, stdout: 'recorded\n', stderr: 'oops\n' });
+  const tty = named('json-tty');
+  expect(kit(['run', '--json', '-t', '--name', tty, 'base', 'sh', '-c', 'echo on the terminal >&2'], kr.env).status).toBe(0);
+  expect(kit(['logs', tty], kr.env)).toMatchObject({ status: 0, stdout: 'on the terminal\r\n', stderr: '' });
+  const before = logFiles();
+  const none = named('json-none');
+  expect(kit(['run', '--json', '--log-driver', 'none', '--name', none, 'base', 'echo', 'unlogged'], kr.env).status).toBe(0);
+  expect(kit(['logs', none], kr.env).status).toBe(1);
+  expect(logFiles()).toEqual(before);
+});

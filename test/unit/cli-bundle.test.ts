@@ -143,9 +143,22 @@ test("a Node older than package.json's engines gets oclif's warning, from bin/ru
   expect(withNode('20.20.2').stderr).not.toMatch(/Node version must be/);
 });
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { lazyReexports, asciiOnly } = require(join(repo, 'bin', 'bundle.js')) as { lazyReexports: (text: string, file: string) => string; asciiOnly: (text: string) => string };
+
+test('the bundle is ASCII (Node reads it into a one-byte string); what esbuild left unescaped means the same escaped', () => {
+  expect(readFileSync(join(repo, 'dist', 'kit.js')).every((byte) => byte < 0x80)).toBe(true);
+  const [mu, check, csi, ellipsis, smile] = ['\u00b5', '\u2713', '\u009b', '\u2026', '\u{1F600}'];
+  // what esbuild leaves: characters in comments and regular expressions (with and without the u flag, astral too)
+  const source = `/* kit-${ellipsis} */ [/^(ns|${mu}s)$/.test('${mu}s'), /^[${csi}${check}]$/u.test('${check}'), /^${smile}$/u.test('${smile}'), /^${smile}$/.test('${smile}'), /^${mu}$/.test('u00b5')]`;
+  const escaped = asciiOnly(source);
+  expect(escaped).toMatch(/^[\x00-\x7f]*$/);
+  expect(new Function(`return ${escaped}`)()).toEqual(new Function(`return ${source}`)());
+  expect(new Function(`return ${escaped}`)()).toEqual([true, true, true, true, false]);
+  expect(() => asciiOnly(`/\\${mu}/`)).toThrow(/escapes a non-ASCII character with a backslash/);
+});
+
 describe("core's entry point in the bundle: each module it re-exports loads at its first use (bin/bundle.js)", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { lazyReexports } = require(join(repo, 'bin', 'bundle.js')) as { lazyReexports: (text: string, file: string) => string };
   const indexFile = join(repo, 'dist', 'core', 'index.js');
 
   /** dist/core/index.js as the bundle has it, run with a require that records what it loads (and loads core's real modules). */
