@@ -2,6 +2,7 @@ import { Command, Errors } from '@oclif/core';
 import type { ArgOutput, FlagOutput, Input, ParserOutput } from '@oclif/core/lib/interfaces/parser';
 import { chalk, KitError } from '../core';
 import { guardExit, outputClosed } from './exit-guard';
+import { kitMessage } from './render/kit-message';
 
 /**
  * What every kit command shares: an expected failure (KitError) is one line
@@ -55,7 +56,7 @@ export abstract class KitCommand extends Command {
       this.logJson({ error: { message, hint: hint ?? null, exitCode } });
     } else {
       const tail = hint ? `; ${hint}` : '';
-      process.stderr.write(chalk.red(`kit: ${message}${tail}`) + '\n');
+      process.stderr.write(chalk.red(kitMessage(`${message}${tail}`)) + '\n');
     }
     process.exitCode = exitCode;
     return undefined;

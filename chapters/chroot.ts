@@ -27,7 +27,11 @@ the host's /etc/hostname and lists the host's /. chroot is a convenience, not a 
 root inside keeps every way out. The rootfs chapter runs the same escape after
 pivot_root.`,
   claims: [
-    { says: 'the escape worked: the command says ESCAPED and lists the host\'s /', holds: (r) => r.container.stdout.startsWith('ESCAPED') },
+    {
+      // The chapter's own command says so; any command (-- cat /etc/passwd) is seen from the host.
+      says: (r) => (r.container.stdout.startsWith('ESCAPED') ? "the escape worked: the command says ESCAPED and lists the host's /" : "the escape worked: the command ran with the host's own / as its root (the host saw it: same device and inode)"),
+      holds: (r) => r.container.stdout.startsWith('ESCAPED') || claimData.rootIsHosts(r) === true,
+    },
     { says: 'the trace shows chroot("kit-escape"), then chdir("..") up the host\'s tree, then chroot(".")', holds: (r) => claimData.calls(r, 'chroot', 'container').some((e) => e.args[0] === '"kit-escape"') && claimData.calls(r, 'chdir', 'container').some((e) => e.args[0] === '".."') },
     { says: "after the run the host has no mount of the container's (no kit-… mount it did not have before)", holds: (r) => claimData.kitMountsAdded(r)?.length === 0 },
   ],

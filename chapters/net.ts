@@ -36,7 +36,8 @@ function hostLinkCount(r: ClaimRun): number | undefined {
 
 /** The links `ip -o link` printed inside ("1: lo: <LOOPBACK,UP,LOWER_UP> ..."). */
 function linksInside(stdout: string): string[] {
-  return [...stdout.matchAll(/^\d+: ([^:@\s]+)[:@]/gm)].map((m) => m[1]);
+  // ip -o link: "1: lo: <...>"; ip -o addr (its Try line): "1: lo    inet 127.0.0.1/8 ...", a line per address
+  return [...new Set([...stdout.matchAll(/^\d+: ([^:@\s]+)(?:[:@]|\s)/gm)].map((m) => m[1]))];
 }
 
 const chapter: Chapter = {

@@ -42,7 +42,7 @@ export { readLogs, followLogs, checkLogged, type LogEntry } from './engine/logs'
 export { parseLogTime } from './engine/log-time';
 export type { ContainerState } from './engine/state';
 export { renderTrace, renderEvent, type RenderOptions } from './trace/render';
-export { elideMiddle, cutEnd, wrapWords, wrapHanging, terminalWidth, visibleWidth, stripAnsi } from './trace/width';
+export { elideMiddle, cutEnd, wrapWords, wrapHanging, wrapWhole, terminalWidth, visibleWidth, stripAnsi } from './trace/width';
 export { diffLines, unchanged, type DiffLine } from './trace/diff';
 export type { RunRecord, TimedRecord, RecordingHeader, RecordedChapter, HostFacts, ProbePhase } from './record/records';
 export type { ProcessNode } from './record/process-tree';

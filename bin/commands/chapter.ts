@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { findChapter, loadChapters } from '../../chapters';
-import { recordingHeader, requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet, viaUserNamespace } from '../../core';
+import { chalk, recordingHeader, requirementsOf, runChapter, StraceObserver, unconfinedNote, unmet, viaUserNamespace } from '../../core';
 import type { Chapter, RecordedChapter } from '../../core';
 import { KitCommand } from '../base';
 import { outputWidth, pacing, streamView, viewFlags } from '../flags/view';
@@ -9,6 +9,7 @@ import { cgroupFlags } from '../flags/cgroups';
 import { kitInvocation } from '../invocation';
 import { renderChapterList } from '../render/chapter';
 import { baseImageProgress } from '../render/progress';
+import { kitMessage } from '../render/kit-message';
 import { RunSession } from '../run-session';
 
 export default class ChapterCommand extends KitCommand {
@@ -50,7 +51,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     const strace = flags.strace ? (StraceObserver.check(), new StraceObserver()) : undefined;
     const command = (argv as string[]).slice(1);
     const unconfined = unconfinedNote(chapter);
-    if (command.length && unconfined) this.warn(`chapter ${chapter.id} ${unconfined}; your command runs so too, as root`);
+    if (command.length && unconfined) process.stderr.write(`${chalk.yellow(kitMessage(`warning: chapter ${chapter.id} ${unconfined}; your command runs so too, as root`))}\n`);
     const header = recordingHeader({ kind: 'chapter', kit: this.config.version, command: ['chapter', ...this.argv], invocation: kitInvocation(this.config.root), chapter: recordedChapter(chapter) });
     const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record, html: flags.html });
     let output: unknown;

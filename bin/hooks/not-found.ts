@@ -1,5 +1,6 @@
 import type { Hook } from '@oclif/core';
 import { chalk } from '../../core';
+import { kitMessage } from '../render/kit-message';
 
 /**
  * An unknown command: one line naming it and the nearest kit command, as git
@@ -12,7 +13,7 @@ const hook: Hook<'command_not_found'> = async function (options) {
   const typed = words.join(' ');
   const best = nearest(words, ids);
   const hint = best ? `did you mean \`kit ${best.replace(/:/g, ' ')}\`?` : 'see `kit --help` for the commands';
-  process.stderr.write(chalk.red(`kit: '${words[0]}' is not a kit command (kit ${typed}); ${hint}`) + '\n');
+  process.stderr.write(chalk.red(kitMessage(`'${words[0]}' is not a kit command (kit ${typed}); ${hint}`)) + '\n');
   process.exit(1);
 };
 

@@ -1,5 +1,5 @@
-import { terminalWidth, wrapHanging } from '../../core';
 import type { BaseImageProgress, ProgressFactory } from '../../core';
+import { kitMessage } from './kit-message';
 
 /** Files smaller than this are read too fast for a bar to help. */
 const LARGE = 8 << 20;
@@ -27,11 +27,7 @@ export function progressBar(out: NodeJS.WriteStream = process.stderr): ProgressF
 
 const mb = (bytes: number) => (bytes / (1 << 20)).toFixed(1);
 
-/**
- * The base image's first build, one line per step, on stderr (so --json on
- * stdout stays clean), as "kit: ..." fitted to stderr's terminal: wrapped
- * lines go on under the text after "kit: ".
- */
+/** The base image's first build, one line per step, on stderr (so --json on stdout stays clean), fitted as kit's messages are. */
 export function baseImageProgress(out: NodeJS.WriteStream = process.stderr): BaseImageProgress {
-  return (line) => out.write(`${wrapHanging(`kit: ${line}`, terminalWidth(process.env, out), 5).join('\n')}\n`);
+  return (line) => out.write(`${kitMessage(line, out)}\n`);
 }

@@ -1,4 +1,4 @@
-import { chalk, commandCalls, cutEnd, diffLines, elideMiddle, renderEvent, unchanged, visibleWidth, wrapWords } from '../../core';
+import { chalk, commandCalls, cutEnd, diffLines, elideMiddle, renderEvent, unchanged, visibleWidth, wrapWhole, wrapWords } from '../../core';
 import type { CheckedClaim, ProbePhase, ProbeResult, RecordingHeader, RunRecord, TraceEvent } from '../../core';
 
 /** How to show a run: the same for a live run and for its replay. */
@@ -176,9 +176,10 @@ export class RunRenderer {
     this.outputShown = true;
   }
 
+  /** What the command printed is shown whole, as a terminal would: a long line wraps, going on 2 columns in from its text. */
   private outputLine(stream: 'stdout' | 'stderr', line: string): void {
-    const fitted = cutEnd(`  ${line}`, this.view.width);
-    this.text(stream === 'stderr' ? chalk.yellow(fitted) : fitted);
+    const fitted = wrapWhole(`  ${line}`, this.view.width, 2);
+    this.text(...fitted.map((l) => (stream === 'stderr' ? chalk.yellow(l) : l)));
   }
 
   private exit(record: Extract<RunRecord, { type: 'exit' }>): void {
@@ -210,7 +211,7 @@ export class RunRenderer {
       const heading = `${label}: ${result.title}`;
       if (!earlier) {
         this.heading(heading);
-        this.view_(result.text.split('\n').map((text) => ({ mark: ' ' as const, text })), false);
+        this.view_(result.text.split('\n').map((text) => ({ mark: ' ' as const, text })), false, result.wrap);
       } else {
         const diff = diffLines(earlier.text, result.text);
         const same = unchanged(diff);
@@ -222,19 +223,27 @@ export class RunRenderer {
         if (same && diff.length > SHOW_UNCHANGED_UP_TO) {
           if (sameTitle) this.text(...wrapWords(`  (the same ${count} lines as before the run)`, this.view.width).map((l) => this.dim(l)));
         } else {
-          this.view_(diff, !same);
+          this.view_(diff, !same, result.wrap);
         }
       }
       this.text('');
     }
   }
 
-  /** A probe's lines, cut to the width (tables lose columns, never rows); with +/- when it differs from before. */
-  private view_(lines: Array<{ mark: ' ' | '+' | '-'; text: string }>, marked: boolean): void {
+  /**
+   * A probe's lines, cut to the width (tables lose columns, never rows), or
+   * wrapped when the probe's lines are data to read whole (`wrap`: rules,
+   * mount options, reasons), going on under their text; with +/- when it
+   * differs from before.
+   */
+  private view_(lines: Array<{ mark: ' ' | '+' | '-'; text: string }>, marked: boolean, wrap?: boolean): void {
     for (const { mark, text } of lines) {
       const prefix = marked ? `${mark} ` : '';
-      const fitted = cutEnd(`  ${prefix}${text}`, this.view.width);
-      this.text(mark === '+' ? chalk.green(fitted) : mark === '-' ? chalk.red(fitted) : fitted);
+      const line = `  ${prefix}${text}`;
+      // Wrapped lines go on 2 columns in from the text, past any + or - mark.
+      const hang = 2 + prefix.length + (/^ */.exec(text)?.[0].length ?? 0) + 2 - (/^ */.exec(line)?.[0].length ?? 0);
+      const fitted = wrap ? wrapWhole(line, this.view.width, hang) : [cutEnd(line, this.view.width)];
+      this.text(...fitted.map((l) => (mark === '+' ? chalk.green(l) : mark === '-' ? chalk.red(l) : l)));
     }
   }
 
@@ -258,9 +267,12 @@ export class RunRenderer {
     if (!chapter) return;
     this.open('other', 'What to notice');
     const missed = claims.some((c) => !c.held);
+    // The takeaway tells what the chapter's own command printed: after `-- CMD` it would not be this run's.
+    const ownCommand = this.header.command.includes('--');
     if (missed) this.prose(`Not everything this chapter points out happened in this run (${missedBecause(this.header.command)}). What the run showed:`);
+    else if (ownCommand) this.prose(`Your own command ran instead of the chapter's, so its summary is left out. What the run showed:`);
     else this.prose(chapter.takeaway);
-    if (claims.length && !missed) this.text('', 'Checked against this run:');
+    if (claims.length && !missed && !ownCommand) this.text('', 'Checked against this run:');
     for (const claim of claims) {
       const mark = claim.held ? chalk.green('✓') : chalk.yellow('✗ not in this run:');
       this.text(...wrapWords(`  ${claim.held ? '✓' : '✗ not in this run:'} ${claim.says}`, this.view.width - 2).map((l, i) => (i === 0 ? l.replace(/^ {2}(✓|✗ not in this run:)/, `  ${mark}`) : `    ${l.trimStart()}`)));

@@ -223,7 +223,7 @@ async function runWithProbes(
 /** A comparison run without probes of its own: what its command printed is the comparison (the seccomp chapter). */
 function outputView(c: ContainerOutcome): ProbeResult {
   const exit = c.signal ? `killed by ${c.signal}` : `exit code ${c.exitCode}`;
-  return { probe: 'output', title: 'what its command printed', text: `${`${c.stdout}${c.stderr}`.trimEnd() || '(no output)'}\n(${exit})` };
+  return { probe: 'output', title: 'what its command printed', text: `${`${c.stdout}${c.stderr}`.trimEnd() || '(no output)'}\n(${exit})`, wrap: true };
 }
 
 /** "runs with every capability, no seccomp filter...: <why>", for a chapter that loosens the defaults. */

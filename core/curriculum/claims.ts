@@ -115,6 +115,11 @@ export const run = {
     const text = run.probe(result, 'after', 'upper-dir')?.text ?? '';
     return new Map([...text.matchAll(/^ +([ACD]) (\/\S*)$/gm)].map((m) => [m[2], m[1]]));
   },
+  /** Whether the container's "/" was the host's own, as the container-process probe saw it; undefined when it could not tell. */
+  rootIsHosts(result: ChapterResult): boolean | undefined {
+    const line = /^\/proc\/\d+\/root: (.*)$/m.exec(run.probe(result, 'during', 'container-process')?.text ?? '')?.[1];
+    return line === undefined ? undefined : line.startsWith("the host's own /");
+  },
   /** The namespaces the container-process probe saw differ from the host's. */
   differing(result: ChapterResult): string[] {
     const text = run.probe(result, 'during', 'container-process')?.text ?? '';

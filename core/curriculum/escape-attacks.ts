@@ -134,7 +134,7 @@ export function escapeReport(main: ContainerOutcome, privileged: ContainerOutcom
       `  stopped by:   ${d.refused ? (d.stopper ?? a.stoppedBy(d.detail, trace)) : d.ran ? 'nothing: it worked' : '?'}`,
     ].join('\n');
   });
-  return { probe: 'escape-report', title: 'each attack, with --privileged and by default, and what stopped it', text: rows.join('\n\n') };
+  return { probe: 'escape-report', title: 'each attack, with --privileged and by default, and what stopped it', text: rows.join('\n\n'), wrap: true };
 }
 
 /**

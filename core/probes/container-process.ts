@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { namespaceDiffers, processStat, statusField } from '../host/process';
 import { commandOutput } from './command';
 import type { Probe } from './probe';
@@ -10,6 +10,7 @@ import type { Probe } from './probe';
  * namespaces differ from the host's.
  */
 export const containerProcess: Probe = {
+  wrap: true,
   id: 'container-process',
   title: 'the container process, seen from the host',
   run: ({ pid, command }) => {
@@ -21,6 +22,7 @@ export const containerProcess: Probe = {
       '',
       `/proc/${pid}/status NSpid: ${nspid}   (host PID, then its PID inside each nested PID namespace)`,
       `namespaces that differ from the host's: ${differingNamespaces(pid).join(', ') || 'none'}`,
+      ...rootLine(pid),
     ];
     return { title: `the container process, seen from the host (pid ${pid})${moment(pid, command)}`, text: lines.join('\n') };
   },
@@ -33,6 +35,21 @@ function moment(pid: number, command?: string[]): string {
   if (statusField(pid, 'Name') === 'kit-init') return command?.length ? `: still kit-init, waiting for its plan; it becomes \`${command.join(' ')}\` once released` : ': still kit-init';
   if (state === 't') return ": just exec'd, held by kit at its first instruction while the host looks";
   return '';
+}
+
+/**
+ * Whether the process's "/" is the host's own: the directory /proc/PID/root
+ * leads to, compared by device and inode with the host's / (its path would
+ * not tell: after pivot_root it reads "/" too). Nothing when it cannot be read.
+ */
+function rootLine(pid: number): string[] {
+  try {
+    const [own, host] = [statSync(`/proc/${pid}/root/`), statSync('/')];
+    const same = own.dev === host.dev && own.ino === host.ino;
+    return [`/proc/${pid}/root: ${same ? "the host's own / (the same device and inode)" : "not the host's / (another directory: the container's root)"}`];
+  } catch {
+    return [];
+  }
 }
 
 function differingNamespaces(pid: number): string[] {

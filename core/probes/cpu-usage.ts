@@ -14,6 +14,7 @@ const CPU_WINDOW_MS = 2000;
  * the host was too busy for the loop to get what its limit allows.
  */
 export const cpuUsage: Probe = {
+  wrap: true,
   id: 'cpu-usage',
   title: 'CPU time the container used',
   run: async ({ pid }) => {

@@ -61,7 +61,8 @@ export async function runProbes(ids: string[], ctx: ProbeContext): Promise<Probe
     const probe = PROBES.find((p) => p.id === id);
     if (!probe) throw new KitError(`unknown host probe '${id}'`, `known probes: ${probeIds().join(', ')}`);
     const view = await probe.run(ctx);
-    results.push({ probe: probe.id, title: view.title ?? probe.title, text: view.text });
+    const wrap = view.wrap ?? probe.wrap;
+    results.push({ probe: probe.id, title: view.title ?? probe.title, text: view.text, ...(wrap && { wrap }) });
   }
   return results;
 }

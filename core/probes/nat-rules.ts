@@ -9,6 +9,7 @@ import type { Probe } from './probe';
  * kit added are the difference. The title says which iptables backend it is.
  */
 export const natRules: Probe = {
+  wrap: true,
   id: 'nat-rules',
   title: "the host's iptables: nat table and FORWARD chain",
   run: () => {

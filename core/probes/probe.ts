@@ -22,16 +22,25 @@ export interface ProbeResult {
   title: string;
   /** What a person reads: a command's output or a short table. */
   text: string;
+  /**
+   * Its lines are data a reader needs whole (a DNAT rule's target, a
+   * mount's options, a reason): wrapped to the terminal, not cut at its
+   * edge as a wide table's columns are.
+   */
+  wrap?: boolean;
 }
 
 /** What one look shows: `title` only where it says more than the probe's own (a pid, a count, a directory). */
 export interface ProbeView {
   title?: string;
   text: string;
+  wrap?: boolean;
 }
 
 export interface Probe {
   id: string;
   title: string;
+  /** Every view it takes is wrapped, not cut (ProbeResult.wrap). */
+  wrap?: boolean;
   run(ctx: ProbeContext): ProbeView | Promise<ProbeView>;
 }

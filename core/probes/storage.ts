@@ -19,6 +19,7 @@ function withStorage(id: string, title: string, look: (s: NonNullable<ProbeConte
   return {
     id,
     title,
+    wrap: true, // paths, mount options and reasons: read whole
     run: ({ storage }): ProbeView => ({ text: storage ? look(storage) : '(no layered root in this run)' }),
   };
 }
@@ -97,6 +98,7 @@ export const unionFilesystems: Probe = {
  * already is on that filesystem).
  */
 export const storageDrivers: Probe = {
+  wrap: true,
   id: 'storage-drivers',
   title: "the storage drivers, in the order Docker tries them (it takes the first that works and fits its data dir)",
   run: () => {

@@ -9,6 +9,7 @@ import type { Probe, ProbeView } from './probe';
  * and Gid lines of /proc/<pid>/status are in the reader's namespace).
  */
 export const userMapping: Probe = {
+  wrap: true,
   id: 'user-mapping',
   title: "the container's user namespace, seen from the host",
   run: async ({ pid }) => {

@@ -190,6 +190,52 @@ export function wrapHanging(line: string, width: number, hang = 2): string[] {
 }
 
 /**
+ * A line of data (an iptables rule, a mount's options, a path) wrapped so
+ * that nothing is lost: broken at spaces where it can be (the spacing
+ * between words kept, so aligned columns stay aligned), a word wider than
+ * the room left broken across lines, never cut. Lines after the first start
+ * `hang` columns past the line's own indentation.
+ */
+export function wrapWhole(line: string, width: number, hang = 2): string[] {
+  if (fitsByLength(line, width)) return [line];
+  const flat = expandTabs(stripAnsi(line));
+  if (visibleWidth(flat) <= width) return [flat];
+  const indent = /^ */.exec(flat)?.[0] ?? '';
+  const pad = ' '.repeat(Math.min(indent.length + hang, Math.floor(width / 2)));
+  const lines: string[] = [];
+  let current = indent;
+  let empty = true; // nothing but indentation on `current` yet
+  for (const [, gap, token] of flat.slice(indent.length).matchAll(/( *)(\S+)/g)) {
+    let word = token;
+    while (word) {
+      const sep = empty ? '' : gap;
+      const room = width - visibleWidth(current) - sep.length;
+      if (visibleWidth(word) <= room) {
+        current += sep + word;
+        empty = false;
+        break;
+      }
+      if (!empty && visibleWidth(word) <= width - pad.length) {
+        lines.push(current);
+        current = pad;
+        empty = true;
+        continue;
+      }
+      // Wider than a whole line: as much as fits here, the rest on the next ones.
+      const chars = Array.from(word);
+      const fit = Math.max(room, 1);
+      current += sep + chars.slice(0, fit).join('');
+      word = chars.slice(fit).join('');
+      lines.push(current);
+      current = pad;
+      empty = true;
+    }
+  }
+  if (!empty) lines.push(current);
+  return lines;
+}
+
+/**
  * The width of the terminal `out` writes to: COLUMNS (20 or more), else the
  * terminal's own; output piped with neither is not cut (Infinity).
  */

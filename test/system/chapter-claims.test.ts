@@ -41,6 +41,21 @@ test("a learner's own command gets 'not in this run', not the chapter's claims",
   expect(r.stdout).not.toContain('Inside, ps -ef lists its own command as PID 1 and nothing of the host');
 });
 
+test.each([
+  [['chroot', '--', 'cat', '/etc/passwd'], 'the escape worked: the command ran with the host\'s own / as its root'],
+  [['pids', '--', 'sh', '-c', 'f() { f | f & }; f; sleep 1'], 'past the limit the shell could not fork'],
+  [['mount', '--', 'cat', '/proc/self/mountinfo'], "the container's table is its own"],
+])("the chapter's own Try line kit chapter %j at 60 columns: fits, and its points hold, seen in the run's data", (args, point) => {
+  const r = kit(['chapter', ...args.slice(0, 1), '--width', '60', ...args.slice(1)], kr.env);
+  expect(r.status).toBe(0);
+  expect(r.stdout.split('\n').filter((l) => stripAnsi(l).length > 60)).toEqual([]);
+  expect(r.stdout.replace(/\s+/g, ' ')).toContain(`✓ ${point}`);
+  // mount's own command mounts kit-demo; cat only shows the table: that point is rightly not in this run
+  if (args[0] === 'mount') return expect(r.stdout.replace(/\s+/g, ' ')).toContain('✗ not in this run: inside, /proc/self/mountinfo has a tmpfs named kit-demo');
+  expect(r.stdout).not.toContain('✗');
+  expect(r.stdout).toContain("Your own command ran instead of the chapter's");
+});
+
 test('--explain explains each kind of call once per chapter', () => {
   const r = kit(['chapter', 'mount', '--explain'], kr.env);
   expect(r.stdout.match(/The first mount call \(MS_REC\|MS_PRIVATE/g)).toHaveLength(1);

@@ -144,3 +144,18 @@ test("a point not shown is put down to what the run had: the learner's command, 
   expect(said(['chapter', 'pid', '--', 'sh', '-c', 'ps'])).toContain('(your own command, or this host).');
   expect(said(['chapter', 'pid'])).toContain('happened in this run (this host).');
 });
+
+test("every point held with the learner's own command (kit chapter chroot -- cat /etc/passwd): the takeaway, which tells what the chapter's own command printed, is left out", () => {
+  const said = (command: string[]) => {
+    const chunks: Chunk[] = [];
+    const renderer = new RunRenderer({ ...header, command }, { trace: true, explain: false, width: 200, big: false }, (c) => chunks.push(c));
+    renderer.start();
+    renderer.feed({ type: 'end', result: {}, claims: [{ says: 'the escape worked', held: true }] } as RunRecord);
+    return chunks.flatMap((c) => ('text' in c ? [c.text] : [])).join('\n');
+  };
+  const own = said(['chapter', 'chroot', '--', 'cat', '/etc/passwd']);
+  expect(own).not.toContain('What to see.');
+  expect(own).toContain("Your own command ran instead of the chapter's, so its summary is left out. What the run showed:\n  ✓ the escape worked");
+  const chapters = said(['chapter', 'chroot']);
+  expect(chapters).toContain('What to see.\n\nChecked against this run:\n  ✓ the escape worked');
+});
