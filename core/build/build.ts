@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, posix, resolve } from 'node:path';
 import { withHostChanges } from '../engine/session';
 import { BASE_IMAGE, type Progress as BaseImageProgress } from '../image/base/build';
 import { ensureImage } from '../image/ensure';
 import { KitError } from '../errors';
+import { readRegularFile } from '../host/regular-file';
 import { ImageStore, validateName, type Image } from '../image/store';
 import type { KitPaths } from '../paths';
 import { DEFAULT_PATH } from '../spec';
@@ -49,10 +50,11 @@ export async function buildImage(options: BuildOptions): Promise<Image> {
   validateName(options.name);
   const file = basename(options.kitfile);
   if (!existsSync(options.kitfile)) throw new KitError(`no Kitfile at ${options.kitfile}`, 'give its path with -f');
+  const source = readRegularFile(options.kitfile, { what: `the Kitfile ${options.kitfile}`, maxBytes: MAX_KITFILE_BYTES, limitText: 'a Kitfile (1 MiB at most)', fix: 'give a text file of instructions with -f' });
   if (!existsSync(options.context) || !statSync(options.context).isDirectory()) {
     throw new KitError(`the build context ${options.context} is not a directory`, 'give a directory as the last argument (`.` for this one)');
   }
-  const instructions = parseKitfile(readFileSync(options.kitfile, 'utf8'), file);
+  const instructions = parseKitfile(source, file);
   const store = new ImageStore(options.paths);
   const build: Build = { image: emptyImage(options.name), store, options, context: realpathSync(options.context), file, added: [] };
   // Like docker build, the name is replaced if it exists; two builds (or an import) racing for it: one gets an error.
@@ -74,6 +76,9 @@ export async function buildImage(options: BuildOptions): Promise<Image> {
 }
 
 type Step = (build: Build, instruction: Instruction) => Promise<void>;
+
+/** A Kitfile is a few lines; a bigger file is not one (and is never read whole). */
+const MAX_KITFILE_BYTES = 1024 * 1024;
 
 const STEPS: Record<Instruction['keyword'], Step> = {
   async FROM(build, { args, line }) {

@@ -1,6 +1,7 @@
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KitError } from '../errors';
+import { readRegularFile } from '../host/regular-file';
 import { parseOciConfig, type OciConfig } from './config';
 
 /** A config.json is a few kilobytes (a seccomp profile makes it tens): past this it is not one. */
@@ -33,23 +34,13 @@ export function readBundle(bundleDir: string): Bundle {
 
 /** A small JSON file read as untrusted input: regular (not a link, not a FIFO), bounded in size. */
 export function readConfigFile(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new KitError(`cannot read ${path}: ${code === 'ELOOP' ? 'it is a symlink' : code}`, 'write one with `kit runtime spec` in the bundle directory');
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new KitError(`${path} is not a regular file`, 'config.json must be a plain JSON file');
-    if (stats.size > MAX_CONFIG_BYTES) throw new KitError(`${path} is ${stats.size} bytes, more than a config.json (4 MiB at most)`, 'check that it is the right file');
-    const buffer = Buffer.alloc(stats.size);
-    const n = readSync(fd, buffer, 0, stats.size, 0);
-    return buffer.subarray(0, n).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
+  return readRegularFile(path, {
+    what: path,
+    maxBytes: MAX_CONFIG_BYTES,
+    limitText: 'a config.json (4 MiB at most)',
+    noFollow: true,
+    fix: { open: 'write one with `kit runtime spec` in the bundle directory', special: 'config.json must be a plain JSON file', size: 'check that it is the right file' },
+  });
 }
 
 export function parseJson(text: string): unknown {

@@ -1,6 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import { KitError } from '../errors';
+import { readRegularFile } from '../host/regular-file';
 import { CAPABILITIES } from './capabilities';
 import type { ArgCheck, RuleCondition, SeccompAction, SeccompProfile, SeccompRule } from './seccomp-profile';
 
@@ -31,7 +31,12 @@ const FIX = 'see Docker\'s profile format (moby profiles/seccomp/default.json), 
  * field, so a mistake is one line naming the field, before anything starts.
  */
 export function readDockerProfile(path: string): SeccompProfile {
-  const text = readRegularFile(path);
+  const text = readRegularFile(path, {
+    what: `seccomp profile ${path}`,
+    maxBytes: MAX_PROFILE_BYTES,
+    limitText: 'a profile (1 MiB at most)',
+    fix: { open: 'give the path of a JSON profile file', special: 'give the path of a JSON profile file', size: FIX },
+  });
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -39,25 +44,6 @@ export function readDockerProfile(path: string): SeccompProfile {
     throw new KitError(`seccomp profile ${path} is not JSON: ${(err as Error).message}`, FIX);
   }
   return parseDockerProfile(json, basename(path));
-}
-
-function readRegularFile(path: string): string {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new KitError(`cannot read seccomp profile ${path}: ${(err as NodeJS.ErrnoException).code}`, 'give the path of a JSON profile file');
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new KitError(`seccomp profile ${path} is not a regular file`, 'give the path of a JSON profile file');
-    if (stats.size > MAX_PROFILE_BYTES) throw new KitError(`seccomp profile ${path} is ${stats.size} bytes, more than a profile (1 MiB at most)`, FIX);
-    const buffer = Buffer.alloc(stats.size);
-    const n = readSync(fd, buffer, 0, stats.size, 0);
-    return buffer.subarray(0, n).toString('utf8');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export function parseDockerProfile(json: unknown, name: string): SeccompProfile {

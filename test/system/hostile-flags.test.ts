@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerSaveTar, makeTree } from '../support/images';
@@ -64,4 +65,27 @@ test('-h: a hostname with a newline (a line of its own in /etc/hosts), a slash, 
   ]);
   const ok = kit(['run', '--rm', '--network', 'none', '-h', 'db_1.example.org', 'base', 'hostname'], kr.env);
   expect(ok.stdout).toBe('db_1.example.org\n');
+});
+
+describe('a FIFO or a device where a small file is expected is refused at once, never opened for a read that waits for ever', () => {
+  const fifo = join(kr.root, 'fifo');
+  beforeAll(() => expect(spawnSync('mkfifo', [fifo]).status).toBe(0));
+
+  test('kit build -f FIFO, -f /dev/zero, -f DIR: one line naming it, exit 1, no image', () => {
+    const context = join(kr.root, 'ctx');
+    mkdirSync(context, { recursive: true });
+    for (const [kitfile, line] of [
+      [fifo, /^kit: the Kitfile .*\/fifo is not a regular file; give a text file of instructions with -f$/],
+      ['/dev/zero', /^kit: the Kitfile \/dev\/zero is not a regular file; /],
+      [context, /^kit: the Kitfile .*\/ctx is not a regular file; /],
+    ] as Array<[string, RegExp]>) {
+      const r = kit(['build', '-f', kitfile, '-t', 'kit-hostile-build', context], kr.env);
+      expect({ kitfile, status: r.status, stderr: r.stderr.trim() }).toEqual({ kitfile, status: 1, stderr: expect.stringMatching(line) });
+    }
+    expect(kit(['image', 'ls', '-q'], kr.env).stdout).not.toContain('kit-hostile-build');
+  });
+
+  test('--security-opt seccomp=FIFO: one line, exit 125, no container', () => {
+    expectRunRefused(kr, [[['--security-opt', `seccomp=${fifo}`], /^kit: seccomp profile .*\/fifo is not a regular file; give the path of a JSON profile file/]]);
+  });
 });
