@@ -63,8 +63,10 @@ async function createTime(paths, store, img, driver) {
  * - the command as a user types it, `kit image import FILE --name NAME`
  *   through its `#!` line, with its floor beside it: Node's start, kit's
  *   start-up up to the import (`kit image import` of a missing file, which
- *   ends at the first look at it) and sha256 of all the bytes (the layer's
- *   digest, one sequential stream no checked import can skip).
+ *   ends at the first look at it), then the longer of tar's own work (kit
+ *   reads and writes every byte too) and sha256 of all the bytes (the
+ *   layer's digest, one sequential stream no checked import can skip), which
+ *   at best run side by side on the two cores.
  * Each side writes into a new directory, kit into a new kit root (a layer it
  * had already would be extracted, found a duplicate and removed, which is not
  * a first import), and only its own work is timed: neither removal is.
@@ -100,12 +102,13 @@ async function importAgainstTar(root, megabytes) {
   ], IMPORT_RUNS);
   const hashMs = sha256Ms(tar);
   const speed = (ms) => `${(tarMs / ms).toFixed(2)}x tar's speed`;
-  const floor = startMs + hashMs;
+  // kit does tar's work (read and write every byte) and hashes them too, on another core at best.
+  const floor = startMs + Math.max(tarMs, hashMs);
   console.log(`import of a ${megabytes} MB tarball (${megabytes} files of 1 MiB) vs tar -x of it into an empty directory, median of ${IMPORT_RUNS} rounds in turn (neither side's removal timed); load average ${loadBefore} -> ${load()}`);
   console.log(`  tar -x                                                   ${tarMs.toFixed(0).padStart(5)} ms`);
   console.log(`  kit's engine in this process (importImage, new kit root) ${engineMs.toFixed(0).padStart(5)} ms   ${speed(engineMs)} (issue 15's goal: >= 0.8x)`);
   console.log(`  the CLI, kit image import FILE --name NAME               ${cliMs.toFixed(0).padStart(5)} ms   ${speed(cliMs)}`);
-  console.log(`    its floor: kit image import of a missing file ${startMs.toFixed(0)} ms (node -e 0 ${nodeMs.toFixed(0)} ms + kit's start-up ${(startMs - nodeMs).toFixed(0)} ms) + sha256 of ${megabytes} MB ${hashMs.toFixed(0)} ms (this process, OpenSSL) = ${floor.toFixed(0)} ms: at best ${speed(floor)}`);
+  console.log(`    its floor: kit image import of a missing file ${startMs.toFixed(0)} ms (node -e 0 ${nodeMs.toFixed(0)} ms + kit's start-up ${(startMs - nodeMs).toFixed(0)} ms) + the longer of tar -x's work and sha256 of ${megabytes} MB (${hashMs.toFixed(0)} ms in this process, OpenSSL), which run side by side at best = ${floor.toFixed(0)} ms: ${speed(floor)} at best`);
 }
 
 /** Median milliseconds of sha256 over the file's bytes (already in memory: the hash alone). */
