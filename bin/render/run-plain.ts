@@ -17,6 +17,21 @@ export interface PlainOutput {
 export const processOutput: PlainOutput = { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text) };
 
 /**
+ * How long trace lines are held before they are written: the lines of a
+ * run's setup come in a few writes, not one per burst of events. Each write
+ * wakes whoever reads kit's stderr (a terminal, a pager, a pipe), and on a
+ * busy machine the woken reader takes the CPU from kit; with a write per
+ * burst (10-90 in a `kit run` of 150 ms) --trace cost 1-10 ms in writes
+ * alone. 20 ms, about a frame of the screen, is still "as it happens" to a
+ * reader.
+ */
+export const TRACE_WRITE_MS = 20;
+
+/** Printers holding trace lines: written out if kit exits before their time (an exit after a crash). */
+const holding = new Set<PlainRunPrinter>();
+let exitHooked = false;
+
+/**
  * What `kit run` prints, from a run's records: the container's output as it
  * came, on the stream it came on; with --trace each call on stderr; kit's
  * notes and a failed setup call on stderr. The live run and `kit replay` of
@@ -25,16 +40,16 @@ export const processOutput: PlainOutput = { stdout: (text) => void process.stdou
 export class PlainRunPrinter {
   /**
    * Trace events not printed yet. They come in bursts (the host calls of a
-   * plan step; one read of kit-init's socket holds dozens): a burst is
-   * rendered and written at once, as one write(2), in the event loop's next
-   * turn (setImmediate). That turn comes when the engine waits for kit-init
-   * or for the container, so rendering overlaps their work instead of
-   * delaying it (--trace cost 7% of an engine run when each event was
-   * rendered as it came). Anything else printed writes them first, and the
-   * end of the run too, so the order stays the run's.
+   * plan step; one read of kit-init's socket holds dozens) and are rendered
+   * and written together, as one write(2), TRACE_WRITE_MS after the first of
+   * them. The timer fires when the engine waits for kit-init or for the
+   * container, so rendering overlaps their work instead of delaying it
+   * (--trace cost 7% of an engine run when each event was rendered as it
+   * came). Anything else printed writes them first, and the end of the run
+   * too, so the order stays the run's.
    */
   private pending: TraceEvent[] = [];
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly view: PlainView,
@@ -64,6 +79,11 @@ export class PlainRunPrinter {
 
   /** Write the trace lines held so far. */
   flush(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      holding.delete(this);
+    }
     if (this.pending.length === 0) return;
     const events = this.pending;
     this.pending = [];
@@ -74,11 +94,15 @@ export class PlainRunPrinter {
 
   private queue(event: TraceEvent): void {
     this.pending.push(event);
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      this.flush();
-    });
+    if (this.timer !== undefined) return;
+    // Unref'd: held lines never keep kit running; an exit writes them.
+    this.timer = setTimeout(() => this.flush(), TRACE_WRITE_MS).unref();
+    holding.add(this);
+    if (!exitHooked) {
+      exitHooked = true;
+      process.on('exit', () => {
+        for (const printer of holding) printer.flush();
+      });
+    }
   }
 }
