@@ -36,13 +36,27 @@ export abstract class KitCommand extends Command {
 
   protected async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     if (outputClosed()) return undefined; // nobody reads any more: exit 141 quietly (see exit-guard.ts)
-    if (err instanceof Errors.CLIError && err.message.startsWith('Flag --')) return this.fail(err.message.replace(/^Flag/, 'flag'), this.helpHint(), 2);
+    if (err instanceof Errors.CLIError && err.message.startsWith('Flag --')) return this.misused(err.message.replace(/^Flag/, 'flag'), 'flag');
     if (err instanceof KitError) return this.fail(err.message, err.hint, err.exitCode);
     // A flag's own parse refused its value (--width 10): oclif says "Parsing --width \n\tExpected ...", two lines and a tab.
     const parsing = err instanceof Errors.CLIError ? /^Parsing (--[\w-]+)\s*\n\s*(.+?)(\nSee more help with --help)?$/s.exec(err.message) : null;
-    if (parsing) return this.fail(`flag ${parsing[1]}: ${parsing[2].replace(/\s+/g, ' ').replace(/^Expected/, 'expected')}`, this.helpHint(), 2);
-    if (err instanceof Errors.CLIError && 'parse' in err) return this.fail(parseErrorLine(err as ParseError), this.helpHint(), 2);
+    if (parsing) return this.misused(`flag ${parsing[1]}: ${parsing[2].replace(/\s+/g, ' ').replace(/^Expected/, 'expected')}`, 'flag');
+    if (err instanceof Errors.CLIError && 'parse' in err) {
+      const line = parseErrorLine(err as ParseError);
+      return this.misused(line, /^(missing|unexpected argument) /.test(line) ? 'args' : 'flag');
+    }
     return super.catch(err);
+  }
+
+  /**
+   * A usage mistake. Docker's verbs exit as Docker's CLI does: 125 for a
+   * flag it refuses (unknown, or a bad value), 1 for missing or extra
+   * arguments ("requires at least 1 argument"); kit's own commands
+   * (chapter, lab, replay...) exit 2, as most Unix tools do.
+   */
+  private misused(message: string, what: 'flag' | 'args'): undefined {
+    const docker = !KIT_OWN_COMMANDS.has(this.id?.split(':')[0] ?? '');
+    return this.report(message, this.helpHint(), docker ? (what === 'flag' ? 125 : 1) : 2);
   }
 
   private helpHint(): string {
@@ -51,7 +65,10 @@ export abstract class KitCommand extends Command {
 
   private fail(message: string, hint: string | undefined, code: number): undefined {
     const own = (this.constructor as typeof KitCommand).kitErrorExitCode;
-    const exitCode = own !== undefined && (code === 1 || code === 2) ? own : code;
+    return this.report(message, hint, own !== undefined && (code === 1 || code === 2) ? own : code);
+  }
+
+  private report(message: string, hint: string | undefined, exitCode: number): undefined {
     if (this.jsonEnabled()) {
       this.logJson({ error: { message, hint: hint ?? null, exitCode } });
     } else {
@@ -62,6 +79,9 @@ export abstract class KitCommand extends Command {
     return undefined;
   }
 }
+
+/** Commands of kit's own, not Docker's: their usage mistakes exit 2. */
+const KIT_OWN_COMMANDS = new Set(['chapter', 'lab', 'replay', 'reset', 'runtime', 'shim', 'help']);
 
 /** oclif's parser error classes are not exported: these are the fields they carry. */
 type ParseError = Errors.CLIError & { args?: Array<string | { name: string }>; flags?: string[] };

@@ -188,4 +188,6 @@ export interface Mount {
   readOnly: boolean;
   /** -v creates a missing host directory; --mount refuses it (Docker's split). */
   createSource?: boolean;
+  /** A tmpfs's size in bytes (default: the kernel's, half of RAM) and its root's mode (default 1777). */
+  tmpfs?: { size?: number; mode?: number };
 }

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { execAttached, execDetached, execInContainer, failureOf, findContainer, kitPaths, renderTrace, shellStatus, startFailure } from '../../core';
+import { execAttached, execDetached, execInContainer, findContainer, kitPaths, renderTrace, shellStatus, startFailure } from '../../core';
 import type { ExecStart, KitPaths, TraceEvent } from '../../core';
 import { KitCommand } from '../base';
 import { execProcess, execProcessFlags } from '../flags/container';
@@ -63,7 +63,6 @@ export default class ExecCommand extends KitCommand {
     const events: TraceEvent[] = [];
     const end = await execAttached(start, shimCommand(this), paths, { tty: true, stdin: true, detachKeys: keys, onEvent: trace ? (event) => events.push(event) : undefined });
     if (trace) process.stderr.write(renderTrace(events) + '\n');
-    if ('exit' in end && end.exit.failed) throw failureOf(end.exit.failed, end.exit.exitCode ?? 125);
     finishAttached(end, start.target.name);
     return end;
   }

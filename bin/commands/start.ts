@@ -2,7 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { KitError, kitPaths, startAttached, startKeptContainer, startsWithTerminal } from '../../core';
 import { KitCommand } from '../base';
 import { eachContainer } from '../flags/several';
-import { shimCommand } from '../flags/lifecycle';
+import { asStartVerb, shimCommand } from '../flags/lifecycle';
 import { detachKeys, detachKeysFlag } from '../flags/terminal';
 import { finishAttached } from '../render/attach-end';
 
@@ -13,7 +13,6 @@ export default class StartCommand extends KitCommand {
 With -a, kit stays attached from before the command runs (none of its output is missed) and exits with its exit code; -i also passes kit's stdin (to a container made with -i). A container made with -t gets kit's terminal raw and its size, and Ctrl-P Ctrl-Q (--detach-keys) leaves it running; without a terminal the signals kit gets go to the container's PID 1.`;
   static examples = ['sudo <%= config.bin %> start web', 'sudo <%= config.bin %> start web db', 'sudo <%= config.bin %> start -a job', 'sudo <%= config.bin %> start -ai box'];
   static strict = false;
-  static kitErrorExitCode = 125;
   static usage = 'start [-a] [-i] CONTAINER...';
   static args = { container: Args.string({ required: true, description: 'names, ids or unique id prefixes' }) };
   static flags = {
@@ -31,11 +30,12 @@ With -a, kit stays attached from before the command runs (none of its output is 
       const keys = detachKeys(flags);
       const tty = startsWithTerminal(paths, refs[0]);
       if (tty && flags.interactive && !process.stdin.isTTY) throw new KitError('the input device is not a TTY', 'run kit start -ai in a terminal, or drop -i to watch only');
-      finishAttached(await startAttached(paths, refs[0], shimCommand(this), { tty, stdin: flags.interactive, detachKeys: keys, sigProxy: true }), refs[0]);
+      const end = await asStartVerb(() => startAttached(paths, refs[0], shimCommand(this), { tty, stdin: flags.interactive, detachKeys: keys, sigProxy: true }));
+      await asStartVerb(async () => finishAttached(end, refs[0]));
       return;
     }
     await eachContainer(refs, async (ref) => {
-      await startKeptContainer(paths, ref, shimCommand(this));
+      await asStartVerb(() => startKeptContainer(paths, ref, shimCommand(this)));
       this.log(ref);
     });
   }

@@ -88,3 +88,17 @@ export async function startContainer<T>(
 export function shimCommand(command: Command): string[] {
   return [process.execPath, join(command.config.root, 'bin', 'run.js'), 'shim'];
 }
+
+/**
+ * `docker start` and `docker restart` exit 1 for every failure, a command
+ * not found in the image (127 for `docker run`) included: the container's
+ * codes are in `kit inspect`, not in the verb's.
+ */
+export async function asStartVerb<T>(act: () => Promise<T>): Promise<T> {
+  try {
+    return await act();
+  } catch (err) {
+    if (err instanceof KitError && err.exitCode !== 1) throw new KitError(err.message, err.hint, 1);
+    throw err;
+  }
+}

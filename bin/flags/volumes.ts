@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { checkMountTarget, checkVolumeName, KitError, type MountSpec as Mount } from '../../core';
+import { checkMountTarget, checkVolumeName, KitError, parseBytes, type MountSpec as Mount } from '../../core';
 
 /**
  * docker run -v, --mount, --tmpfs. Parsed and checked here, before anything
@@ -21,11 +21,11 @@ export const volumeFlags = {
     helpValue: 'type=bind|volume|tmpfs,source=...,target=...[,readonly]',
     description: "docker run --mount: like -v but explicit, and a missing bind source is an error (Docker's split)",
   }),
-  tmpfs: Flags.string({ multiple: true, multipleNonGreedy: true, helpGroup: 'MOUNTS', helpValue: 'CTR-PATH', description: 'a tmpfs (memory) at CTR-PATH, gone with the container' }),
+  tmpfs: Flags.string({ multiple: true, multipleNonGreedy: true, helpGroup: 'MOUNTS', helpValue: 'CTR-PATH[:size=SIZE,mode=OCTAL,ro]', description: 'a tmpfs (memory) at CTR-PATH, gone with the container (docker run --tmpfs)' }),
 };
 
 export function mountsFromFlags(flags: { volume?: string[]; mount?: string[]; tmpfs?: string[] }): { mounts?: Mount[] } {
-  const mounts = [...(flags.volume ?? []).map(parseVolume), ...(flags.mount ?? []).map(parseMount), ...(flags.tmpfs ?? []).map((t): Mount => ({ type: 'tmpfs', target: checkMountTarget('--tmpfs', t), readOnly: false }))];
+  const mounts = [...(flags.volume ?? []).map(parseVolume), ...(flags.mount ?? []).map(parseMount), ...(flags.tmpfs ?? []).map(parseTmpfs)];
   const seen = new Set<string>();
   for (const m of mounts) {
     if (seen.has(m.target)) throw new KitError(`${m.target} is mounted twice`, 'give each mount its own container path');
@@ -46,6 +46,38 @@ function parseVolume(text: string): Mount {
   return { type: bind ? 'bind' : 'volume', source, target: checkMountTarget('-v', target), readOnly: mode === 'ro', createSource: true };
 }
 
+/** --tmpfs PATH[:OPTIONS], Docker's: size=SIZE, mode=OCTAL, ro or rw, comma separated. */
+function parseTmpfs(text: string): Mount {
+  const colon = text.indexOf(':');
+  const target = checkMountTarget('--tmpfs', colon < 0 ? text : text.slice(0, colon));
+  const tmpfs: NonNullable<Mount['tmpfs']> = {};
+  let readOnly = false;
+  for (const option of colon < 0 ? [] : text.slice(colon + 1).split(',')) {
+    const [key, value] = [option.split('=')[0], option.split('=').slice(1).join('=')];
+    if (key === 'size' && value) tmpfs.size = tmpfsSize(`--tmpfs ${target} size`, value);
+    else if (key === 'mode' && value) tmpfs.mode = tmpfsMode(`--tmpfs ${target}`, value);
+    else if ((key === 'ro' || key === 'rw') && !value) readOnly = key === 'ro';
+    else throw new KitError(`bad --tmpfs option '${option}' in '${text}'`, 'use size=SIZE, mode=OCTAL, ro or rw, e.g. --tmpfs /run:size=64m,mode=755');
+  }
+  return { type: 'tmpfs', target, readOnly, ...(Object.keys(tmpfs).length ? { tmpfs } : {}) };
+}
+
+/** A tmpfs size: Docker's sizes (64m), at least one page. */
+function tmpfsSize(flag: string, value: string): number {
+  const size = parseBytes(flag, value);
+  if (size < 4096) throw new KitError(`bad ${flag} '${value}': below one page`, 'give a size like 8m or 64m');
+  return size;
+}
+
+/** A tmpfs root directory's mode, in octal (1777, 755). */
+function tmpfsMode(flag: string, value: string): number {
+  if (!/^0?[0-7]{3,4}$/.test(value)) throw new KitError(`bad ${flag} mode '${value}'`, 'give an octal mode, e.g. mode=1777 or mode=755');
+  return parseInt(value, 8);
+}
+
+/** The --mount keys kit knows, Docker's names (type=tmpfs adds tmpfs-size and tmpfs-mode). */
+const MOUNT_KEYS = ['type', 'source', 'src', 'target', 'dst', 'destination', 'readonly', 'ro'];
+
 /** --mount type=bind,source=/a,target=/b,readonly (src/dst/destination/ro accepted, as Docker does). */
 function parseMount(text: string): Mount {
   const fields = new Map<string, string>();
@@ -56,11 +88,19 @@ function parseMount(text: string): Mount {
   const get = (...keys: string[]) => keys.map((k) => fields.get(k)).find((v) => v !== undefined);
   const type = get('type') ?? 'volume';
   if (type !== 'bind' && type !== 'volume' && type !== 'tmpfs') throw new KitError(`bad --mount type '${type}'`, 'use type=bind, type=volume or type=tmpfs');
+  const known = type === 'tmpfs' ? [...MOUNT_KEYS, 'tmpfs-size', 'tmpfs-mode'] : MOUNT_KEYS;
+  const unknown = [...fields.keys()].find((k) => !known.includes(k));
+  if (unknown !== undefined) throw new KitError(`--mount '${text}': kit does not know the key '${unknown}' for type=${type}`, `use ${known.join(', ')}`);
   const target = get('target', 'dst', 'destination');
   if (!target) throw new KitError(`--mount '${text}' has no target`, 'add target=/path/in/container');
   const readonly = get('readonly', 'ro');
   const readOnly = readonly !== undefined && readonly !== 'false' && readonly !== '0';
-  if (type === 'tmpfs') return { type, target: checkMountTarget('--mount', target), readOnly };
+  if (type === 'tmpfs') {
+    const size = get('tmpfs-size');
+    const mode = get('tmpfs-mode');
+    const tmpfs = { ...(size !== undefined ? { size: tmpfsSize('--mount tmpfs-size', size) } : {}), ...(mode !== undefined ? { mode: tmpfsMode('--mount tmpfs-mode', mode) } : {}) };
+    return { type, target: checkMountTarget('--mount', target), readOnly, ...(Object.keys(tmpfs).length ? { tmpfs } : {}) };
+  }
   const source = get('source', 'src');
   if (!source) throw new KitError(`--mount '${text}' has no source`, type === 'bind' ? 'add source=/host/path' : 'add source=VOLUME-NAME');
   if (type === 'bind' && !source.startsWith('/')) throw new KitError(`--mount source '${source}' must be an absolute host path`, 'give its full path');

@@ -1,4 +1,4 @@
-import { KitError, shellStatus, type AttachEnd } from '../../core';
+import { failureOf, KitError, shellStatus, type AttachEnd } from '../../core';
 
 /**
  * How an attached kit (kit attach, kit start -a) ends, as docker's: the
@@ -10,6 +10,8 @@ export function finishAttached(end: AttachEnd, name: string): void {
     process.stderr.write('read escape sequence\n');
     process.exitCode = 1;
   } else if ('exit' in end) {
+    // The command never ran (not found, not executable): say why, as the foreground kit run does.
+    if (end.exit.failed) throw failureOf(end.exit.failed, end.exit.exitCode ?? 125);
     process.exitCode = shellStatus(end.exit);
   } else if ('failed' in end) {
     throw new KitError(end.failed.message, end.failed.hint ?? undefined, end.failed.exitCode);

@@ -37,7 +37,7 @@ export function inspectContainer(paths: KitPaths, ref: ContainerRef): Record<str
       Pid: pid,
       ExitCode: c.exitCode ?? 0,
       Signal: exit?.signal ?? null,
-      Error: exit?.error ?? '',
+      Error: (c.state === 'exited' || c.state === 'created' ? ref.record?.startFailure?.error : undefined) ?? exit?.error ?? '',
       StartedAt: c.startedAt,
       FinishedAt: c.finishedAt,
     },

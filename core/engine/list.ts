@@ -72,7 +72,7 @@ export function info(paths: KitPaths, c: ContainerRef): ContainerInfo {
     ownerPid: running?.owner.pid ?? null,
     startedAt: c.record?.startedAt ?? (running ? running.createdAt : null),
     finishedAt: exit?.finishedAt ?? null,
-    exitCode: exit?.exitCode ?? null,
+    exitCode: exit?.exitCode ?? (running ? undefined : c.record?.startFailure?.exitCode) ?? null,
     oomKilled: exit?.oomKilled ?? false,
     restartCount: c.record?.restartCount ?? 0,
     autoRemove: !c.record,

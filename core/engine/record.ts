@@ -26,6 +26,12 @@ export interface ContainerRecord {
   exit?: ExitRecord;
   /** Runs started by its --restart policy (Docker's RestartCount). */
   restartCount: number;
+  /**
+   * Its last start failed before the command ran (its execve: not found, not
+   * executable), as Docker keeps it: the exit code (127, 126) and the reason
+   * (State.ExitCode and State.Error), until a start succeeds.
+   */
+  startFailure?: { exitCode: number; error: string };
   /** kit stop / kit rm ended it: its --restart policy must not start it again (Docker's HasBeenManuallyStopped). */
   manuallyStopped?: boolean;
 }

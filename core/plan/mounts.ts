@@ -69,7 +69,9 @@ function mountSteps(mount: Mount): Array<StepOf<'mount'>> {
     return [{ op: 'mount', source: 'mqueue', target, fstype: 'mqueue', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: '', why: `POSIX message queues at ${mount.target}: mqueue shows the IPC namespace of its mounter, the container's` }];
   }
   if (mount.type === 'tmpfs') {
-    return [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | (mount.readOnly ? MS.RDONLY : 0), data: 'mode=1777', why: `--tmpfs ${mount.target}: a memory filesystem of its own, gone when it ends` }];
+    const { size, mode = 0o1777 } = mount.tmpfs ?? {};
+    const data = `mode=${mode.toString(8)}${size !== undefined ? `,size=${size}` : ''}`;
+    return [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | (mount.readOnly ? MS.RDONLY : 0), data, why: `--tmpfs ${mount.target}: a memory filesystem of its own, gone when it ends` }];
   }
   const what = mount.type === 'volume' ? `the volume ${mount.source}` : `the host's ${mount.source}`;
   const steps: Array<StepOf<'mount'>> = [{ op: 'mount', source: mount.source ?? '', target, fstype: '', flags: MS.BIND | MS.REC, data: '', why: `-v: ${what} at ${mount.target} (a bind mount: the same files, seen from both sides)` }];

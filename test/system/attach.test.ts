@@ -120,7 +120,7 @@ test('kit start -a: attached from before the command runs (its first line is not
   const again = kit(['start', '-a', saName], kr.env);
   expect(again).toMatchObject({ status: 3, stdout: 'out-42\n', stderr: 'err-line\n' });
   expect(kit(['logs', saName], kr.env).stdout).toBe('out-42\nout-42\n'); // as Docker's: the log holds both runs' stdout, the foreground run's and kit start's
-  expect(kit(['start', '-a', saName, plainName], kr.env)).toMatchObject({ status: 125, stderr: expect.stringMatching(/^kit: you cannot start and attach multiple containers at once; /) });
+  expect(kit(['start', '-a', saName, plainName], kr.env)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^kit: you cannot start and attach multiple containers at once; /) });
 
   expect(kit(['run', '-i', '--name', saiName, 'base', 'sh', '-c', 'read line; echo "got:$line"'], kr.env).status).toBe(0);
   const piped = spawnSync(process.execPath, [BIN, 'start', '-ai', saiName], { env: kr.env, input: 'second\n', encoding: 'utf8', timeout: 30000 });

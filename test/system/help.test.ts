@@ -24,18 +24,19 @@ test('kit help chapter is kit chapter --help: summary, description, flags and ru
   for (const line of viaHelp.stdout.split('\n')) expect(line.trim()).not.toMatch(/^(and|it\.?)$/);
 });
 
-test('a missing argument or an unknown flag is one line naming it and where the usage is, exit 2', () => {
-  const cases: Array<[string[], string]> = [
-    [['run'], 'kit: missing IMAGE; see `kit run --help`'],
-    [['exec', 'web'], 'kit: missing COMMAND; see `kit exec --help`'],
-    [['chapter', 'pid', '--bogus'], 'kit: unknown flag --bogus; see `kit chapter --help`'],
-    [['run', '--memory'], 'kit: flag --memory expects a value; see `kit run --help`'],
+test("a missing argument or an unknown flag is one line naming it and where the usage is; exit codes as Docker's CLI (1 for an argument, 125 for a flag), 2 for kit's own commands", () => {
+  const cases: Array<[string[], string, number]> = [
+    [['run'], 'kit: missing IMAGE; see `kit run --help`', 1],
+    [['exec', 'web'], 'kit: missing COMMAND; see `kit exec --help`', 1],
+    [['chapter', 'pid', '--bogus'], 'kit: unknown flag --bogus; see `kit chapter --help`', 2],
+    [['run', '--memory'], 'kit: flag --memory expects a value; see `kit run --help`', 125],
+    [['ps', '--bogus'], 'kit: unknown flag --bogus; see `kit ps --help`', 125],
   ];
   // As a user runs it: under jest (NODE_ENV=test) oclif adds a developer warning on stderr.
   const env = { ...kr.env, NODE_ENV: 'production' };
-  for (const [args, line] of cases) {
+  for (const [args, line, code] of cases) {
     const r = kit(args, env);
-    expect(r.status).toBe(args[0] === 'run' ? 125 : 2); // docker run exits 125 for its own errors
+    expect(r.status).toBe(code);
     expect(r.stderr.trim()).toBe(line);
     expect(r.stdout).toBe('');
   }
