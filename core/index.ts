@@ -66,7 +66,7 @@ export { ImageStore, type Image, type ImageConfig } from './image/store';
 export { ensureImage } from './image/ensure';
 export { imageName } from './image/names';
 export { BASE_IMAGE, type Progress as BaseImageProgress } from './image/base/build';
-export { specFromImage, type RunRequest } from './image/run-spec';
+export { imageUser, specFromImage, type RunRequest } from './image/run-spec';
 export type { ImageFormat, ImportResult, ProgressFactory } from './image/import';
 export const importImage = lazy(() => require('./image/import') as typeof import('./image/import'), 'importImage');
 export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';

@@ -8,7 +8,6 @@ import { storageFlags } from '../flags/storage';
 import { cgroupFlags } from '../flags/cgroups';
 import { kitInvocation } from '../invocation';
 import { renderChapterList } from '../render/chapter';
-import { baseImageProgress } from '../render/progress';
 import { kitMessage } from '../render/kit-message';
 import { RunSession } from '../run-session';
 
@@ -56,7 +55,7 @@ Arguments after \`--\` replace the chapter's command. Running a chapter creates 
     const session = new RunSession(header, { view: this.jsonEnabled() ? undefined : streamView(flags), pacing: pacing(flags), record: flags.record, html: flags.html });
     let output: unknown;
     try {
-      const result = await runChapter(chapter, { command, onRecord: session.add, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'], imageProgress: baseImageProgress(), cgroupDriver: flags['cgroup-driver'] as 'v1' | 'v2' | undefined });
+      const result = await runChapter(chapter, { command, onRecord: session.add, beforeRelease: strace && ((pid) => strace.attach(pid)), storageDriver: flags['storage-driver'], imageProgress: (line) => session.add({ type: 'progress', line }), cgroupDriver: flags['cgroup-driver'] as 'v1' | 'v2' | undefined });
       const straceLines = await strace?.lines();
       if (straceLines) session.add({ type: 'strace', lines: straceLines });
       output = { ...result, strace: straceLines };

@@ -1,4 +1,4 @@
-import { chalk, commandCalls, cutEnd, diffLines, elideMiddle, renderEvent, unchanged, visibleWidth, wrapWhole, wrapWords } from '../../core';
+import { chalk, commandCalls, cutEnd, diffLines, elideMiddle, renderEvent, unchanged, visibleWidth, wrapHanging, wrapWhole, wrapWords } from '../../core';
 import type { CheckedClaim, ProbePhase, ProbeResult, RecordingHeader, RunRecord, TraceEvent } from '../../core';
 
 /** How to show a run: the same for a live run and for its replay. */
@@ -108,7 +108,7 @@ const SHOW_UNCHANGED_UP_TO = 4;
  * which is what makes `kit replay` reproduce a run.
  */
 export class RunRenderer {
-  private current?: 'trace' | 'output' | 'probes' | 'other';
+  private current?: 'trace' | 'output' | 'probes' | 'progress' | 'other';
   private traceShown = false;
   private outputShown = false;
   private readonly partial = { stdout: '', stderr: '' };
@@ -145,6 +145,8 @@ export class RunRenderer {
         return this.notes(record.notes);
       case 'strace':
         return this.strace(record.lines);
+      case 'progress':
+        return this.progress(record.line);
       case 'end':
         return this.end(record.failed, record.claims ?? []);
       case 'tree':
@@ -196,6 +198,13 @@ export class RunRenderer {
         ? `(killed by ${record.signal})`
         : `(exit code ${record.exitCode})`;
     this.text(...wrapWords(`  ${line}`, this.view.width).map((l) => this.dim(l)));
+  }
+
+  /** kit's own step the run waits on ("kit: [2/4] copying host programs..."), between sections, not one of its own (no pause). */
+  private progress(line: string): void {
+    if (this.current === 'trace' || this.current === 'output') this.text('');
+    this.current = 'progress';
+    this.text(...wrapHanging(`kit: ${line}`, this.view.width, 5).map((l) => this.dim(l)));
   }
 
   private notes(notes: string[]): void {
@@ -257,7 +266,7 @@ export class RunRenderer {
   }
 
   private end(failed: TraceEvent | undefined, claims: CheckedClaim[]): void {
-    if (this.current === 'trace' || this.current === 'output') this.text('');
+    if (this.current === 'trace' || this.current === 'output' || this.current === 'progress') this.text('');
     this.current = 'other';
     if (failed) {
       this.emit({ section: true });
@@ -300,7 +309,7 @@ export class RunRenderer {
 
   /** A new section: where --pace and --step pause. */
   private open(kind: 'trace' | 'output' | 'probes' | 'other', heading?: string): void {
-    if (this.current === 'trace' || this.current === 'output') this.text('');
+    if (this.current === 'trace' || this.current === 'output' || this.current === 'progress') this.text('');
     this.current = kind;
     this.emit({ section: true });
     if (heading) this.heading(heading);

@@ -28,12 +28,12 @@ export const DEFAULT_LIMITS: ImportLimits = {
 
 /**
  * Counts an archive's own metadata may ask for. overlay2 stacks at most
- * MAX_LAYERS layers (core/storage/overlay2.ts refuses deeper images), so an
- * image listing more is refused at import, not at its first run; and a save
+ * MAX_LAYERS layers, Docker's limit (overlayfs itself allows 500; kit's
+ * overlay2 in core/storage/overlay2.ts refuses deeper images), so an image
+ * listing more is refused at import, not at its first run; and a save
  * listing thousands of images is an attack on time, not a real export
  * (podman save -m and docker save of a whole machine stay far below).
  */
-/** Docker's overlay2 refuses deeper images (overlayfs itself allows 500); kit's overlay2 does too. */
 export const MAX_LAYERS = 128;
 export const MAX_IMAGES = 256;
 

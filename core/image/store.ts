@@ -21,6 +21,8 @@ export interface ImageConfig {
   Entrypoint?: string[];
   Env?: string[];
   WorkingDir?: string;
+  /** USER: who the command runs as unless -u says otherwise (UID[:GID] or NAME[:GROUP], from the image's /etc/passwd). */
+  User?: string;
   /** EXPOSE: the ports the image says it listens on ("80/tcp"), published by `kit run -P`. */
   ExposedPorts?: string[];
 }

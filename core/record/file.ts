@@ -11,7 +11,8 @@ import type { HostFacts, RecordingHeader, TimedRecord } from './records';
  * in the order they happened. Written as it happens, line by line, so a run
  * that is killed still leaves what it showed.
  */
-export const RECORDING_VERSION = 1;
+/** 2: a `progress` record (the base image's first build); format 1 files are read as they were. */
+export const RECORDING_VERSION = 2;
 
 /** Recordings past this are not something kit wrote: refused before parsing. */
 const MAX_BYTES = 64 << 20;
@@ -64,7 +65,7 @@ export interface Recording {
   records: TimedRecord[];
 }
 
-const RECORD_TYPES = new Set(['probes', 'trace', 'output', 'exit', 'notes', 'tree', 'strace', 'end']);
+const RECORD_TYPES = new Set(['probes', 'trace', 'output', 'exit', 'notes', 'progress', 'tree', 'strace', 'end']);
 
 /** Read a recording; a file that is not one, or is from a newer kit, is one KitError naming the file and the line. */
 export function readRecording(path: string): Recording {

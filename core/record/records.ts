@@ -20,6 +20,8 @@ export type RunRecord =
   | { type: 'exit'; exitCode: number | null; signal: string | null; stoppedByKit: boolean }
   /** What kit found after the run (the OOM killer struck...). */
   | { type: 'notes'; notes: string[] }
+  /** A step of kit's own preparation that the run waits on (the base image's first build), as it is made. */
+  | { type: 'progress'; line: string }
   /** The host's process tree while the container ran, for the picture of it. */
   | { type: 'tree'; nodes: ProcessNode[]; containerPid: number }
   /** The real strace of the process inside (--strace). */

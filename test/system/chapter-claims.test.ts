@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripAnsi } from '../../core/trace/width';
-import { cleanKitRoot, kit, kitJson } from '../support/kit';
+import { cleanKitRoot, kit, kitJson, tempKitRoot } from '../support/kit';
 
 /**
  * Every chapter, as a class would see it at 80 columns: no line wider, every
@@ -54,6 +54,22 @@ test.each([
   if (args[0] === 'mount') return expect(r.stdout.replace(/\s+/g, ' ')).toContain('✗ not in this run: inside, /proc/self/mountinfo has a tmpfs named kit-demo');
   expect(r.stdout).not.toContain('✗');
   expect(r.stdout).toContain("Your own command ran instead of the chapter's");
+});
+
+test("the base image's first build is told in the chapter's stream, where it happens, fitted; nothing on stderr", () => {
+  const fresh = tempKitRoot();
+  try {
+    const r = kit(['chapter', 'mount', '--width', '60'], fresh.env);
+    expect(r.status).toBe(0);
+    expect(r.stderr).not.toContain('building');
+    const at = r.stdout.indexOf("kit: building the default image 'base' (once, offline)");
+    expect(at).toBeGreaterThan(r.stdout.indexOf('Host before'));
+    expect(at).toBeLessThan(r.stdout.indexOf('What kit did'));
+    expect(r.stdout).toMatch(/^kit: \[4\/4\] image 'base' is ready$/m);
+    expect(r.stdout.split('\n').filter((l) => stripAnsi(l).length > 60)).toEqual([]);
+  } finally {
+    fresh.cleanup();
+  }
 });
 
 test('--explain explains each kind of call once per chapter', () => {

@@ -56,7 +56,7 @@ test('a recording from a newer kit, or a corrupt one, is one clear line and exit
   const corrupt = join(dir, 'corrupt.kitrec');
   writeFileSync(corrupt, readFileSync(join(examples, 'uts.kitrec'), 'utf8').split('\n').slice(0, 3).join('\n') + '\n{"t": 5, "type": "trace", "ev\n');
   for (const [file, message] of [
-    [newer, /newer.kitrec was recorded by a newer kit \(format 99; this kit reads format 1 and older\); replay it with kit 9\.0\.0 or later/],
+    [newer, /newer.kitrec was recorded by a newer kit \(format 99; this kit reads format 2 and older\); replay it with kit 9\.0\.0 or later/],
     [corrupt, /corrupt.kitrec is not a readable kit recording: line 4: .*; record the run again with --record/],
     [join(dir, 'missing.kitrec'), /cannot read .*missing.kitrec: ENOENT/],
   ] as const) {
@@ -66,4 +66,19 @@ test('a recording from a newer kit, or a corrupt one, is one clear line and exit
     expect(r.stderr.replace(/.*oclif update available.*\n?/, '').trim().split('\n')).toEqual([expect.stringMatching(message)]);
   }
   rmSync(dir, { recursive: true, force: true });
+});
+
+test("a recording with the base image's first build in it (a progress record) replays, the steps where they happened", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kit-replay-progress-'));
+  try {
+    const file = join(dir, 'mount.kitrec');
+    const header = { kitrec: 2, kind: 'chapter', kit: '0.1.0', recordedAt: '2026-01-01T00:00:00Z', command: ['chapter', 'mount'], invocation: 'sudo kit', host: { kernel: '6.1', cgroup: 'v2', arch: 'x64', node: 'v20' }, chapter: { id: 'mount', title: 'm', story: 's', takeaway: 't', tryNext: [] } };
+    const records = [{ t: 1, type: 'progress', line: "building the default image 'base' (once, offline)" }, { t: 2, type: 'end', result: {}, claims: [] }];
+    writeFileSync(file, [header, ...records].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const r = spawnSync(process.execPath, [join(__dirname, '..', '..', 'bin', 'run.js'), 'replay', file, '--instant', '--width', '80'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("kit: building the default image 'base' (once, offline)");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

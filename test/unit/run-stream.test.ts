@@ -159,3 +159,24 @@ test("every point held with the learner's own command (kit chapter chroot -- cat
   const chapters = said(['chapter', 'chroot']);
   expect(chapters).toContain('What to see.\n\nChecked against this run:\n  ✓ the escape worked');
 });
+
+test("the base image's first build is told in the stream, where it happens, fitted: not on stderr, where it broke into the spinner's line and jumped ahead of paced sections", () => {
+  const chunks: Chunk[] = [];
+  const renderer = new RunRenderer(header, { trace: true, explain: false, width: 60, big: false }, (c) => chunks.push(c));
+  renderer.start();
+  const step = '[2/4] copying host programs busybox does not provide (with their ldd libraries): ipcs ipcmk';
+  for (const r of [run[0], { type: 'progress', line: "building the default image 'base' (once, offline)" }, { type: 'progress', line: step }, run[1]] as RunRecord[]) renderer.feed(r);
+  const lines = chunks.flatMap((c) => ('text' in c ? c.text.split('\n') : []));
+  const at = lines.indexOf("kit: building the default image 'base' (once, offline)");
+  expect(at).toBeGreaterThan(lines.findIndex((l) => l.startsWith('Host before')));
+  expect(lines[at + 1]).toMatch(/^kit: \[2\/4\] copying host programs/);
+  expect(lines[at + 2]).toMatch(/^ {5}\S/);
+  expect(lines.filter((l) => l.length > 60)).toEqual([]);
+  const heading = lines.indexOf('What kit did (one line per syscall)');
+  expect(heading).toBeGreaterThan(at + 2);
+  expect(lines[heading - 1]).toBe('');
+  // no section of its own: --pace and --step do not stop on it
+  const sectionsBefore = chunks.slice(0, chunks.findIndex((c) => 'text' in c && c.text.startsWith('kit: building'))).filter((c) => 'section' in c).length;
+  const sectionsAfter = chunks.slice(0, chunks.findIndex((c) => 'text' in c && c.text.startsWith('What kit did'))).filter((c) => 'section' in c).length;
+  expect(sectionsAfter - sectionsBefore).toBe(1); // the trace's own
+});

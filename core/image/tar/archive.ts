@@ -106,9 +106,9 @@ function hashingThread(): ParallelSha256 | undefined {
 
 /*
  * Node's crypto and zlib are loaded when an archive needs them (a gzipped
- * one, or a tar hashed on this thread): their first require costs several
- * milliseconds of start-up each, which a large plain tar, hashed natively,
- * does not have to pay.
+ * one, or a tar hashed on this thread): the first require of each runs a
+ * dozen of Node's internal modules, start-up that an import of a large plain
+ * tar, hashed natively, does not have to pay.
  */
 const zlib = () => require('node:zlib') as typeof import('node:zlib');
 
