@@ -64,6 +64,7 @@ export type { ProbeResult } from './probes';
 export { StraceObserver, commandCalls } from './strace';
 export { ImageStore, type Image, type ImageConfig } from './image/store';
 export { ensureImage } from './image/ensure';
+export { imageName } from './image/names';
 export { BASE_IMAGE, type Progress as BaseImageProgress } from './image/base/build';
 export { imageUser, specFromImage, type RunRequest } from './image/run-spec';
 export type { ImageFormat, ImportResult, ProgressFactory } from './image/import';

@@ -1,3 +1,4 @@
+import { imageName } from './names';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeAll } from '../host/remove-tree';
@@ -108,7 +109,8 @@ export class ImageStore {
    * for the same name gets a clear error at once, not after its work. A
    * claim whose kit died (kill -9) is taken over. Returns the release.
    */
-  claim(name: string): () => void {
+  claim(ref: string): () => void {
+    const name = imageName(ref);
     validateName(name);
     mkdirSync(this.imagesDir, { recursive: true });
     const file = join(this.imagesDir, `.claim-${name}`);
@@ -212,7 +214,7 @@ export class ImageStore {
 
   /** The file that is the image: what an undo record removes for a short-lived image (a build step's). */
   imageFile(name: string): string {
-    return join(this.imagesDir, `${name}.json`);
+    return join(this.imagesDir, `${imageName(name)}.json`);
   }
 }
 
