@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { join } from 'node:path';
-import { buildImage, kitPaths, renderEvent } from '../../core';
+import { buildImage, kitPaths, renderEvent, imageName } from '../../core';
 import { KitCommand } from '../base';
 import { layerCount } from '../render/images';
 import { storageFlags } from '../flags/storage';
@@ -23,7 +23,7 @@ export default class BuildCommand extends KitCommand {
     const { args, flags } = await this.parse(BuildCommand);
     const image = await buildImage({
       paths: kitPaths(),
-      name: flags.tag,
+      name: imageName(flags.tag), // -t app:1.0 is app-1.0, as an import names it
       kitfile: flags.file ?? join(args.context, 'Kitfile'),
       context: args.context,
       driver: flags['storage-driver'],

@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { ensureImage, ImageStore, KitError, kitPaths, newContainerId, recordingHeader, runAttached, runContainer, shellStatus, specFromImage, withHome } from '../../core';
+import { ensureImage, ImageStore, imageUser, KitError, kitPaths, newContainerId, recordingHeader, runAttached, runContainer, shellStatus, specFromImage, withHome } from '../../core';
 import type { AttachEnd, ContainerSpec, KitPaths, RunRecord, TraceEvent } from '../../core';
 import { outputWidth } from '../flags/view';
 import { PlainRunPrinter, processOutput } from '../render/run-plain';
@@ -81,6 +81,7 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
     const image = await ensureImage(paths, args.image, baseImageProgress());
     const fromImage = specFromImage(image, runRequest(flags, command));
     const roots = new ImageStore(paths).layerDirs(image).reverse();
+    const runAs = flags.user ?? imageUser(image); // -u, else the image's USER (root only when neither names one)
     const userns = usernsSpec(flags, fromImage.namespaces);
     const spec = {
       ...fromImage,
@@ -90,8 +91,8 @@ Exit codes, as Docker's: the command's own; 125 when kit itself failed (a bad fl
       ...storageSpec(flags),
       ...(flags['read-only'] ? { readOnly: true } : {}),
       ...metadataSpec(flags),
-      ...processSpec(flags, roots),
-      env: withHome(fromImage.env, flags.user, roots),
+      ...processSpec({ ...flags, user: runAs }, roots),
+      env: withHome(fromImage.env, runAs, roots),
       ...securitySpec(flags),
       ...logOptions(flags),
       ...restartOption(flags),

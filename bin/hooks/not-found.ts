@@ -9,6 +9,12 @@ import { kitMessage } from '../render/kit-message';
  */
 const hook: Hook<'command_not_found'> = async function (options) {
   const words = options.id.split(':');
+  // Docker's management form, `docker container ls|rm|logs...`: the same verbs kit has at the top.
+  const verb = words[0] === 'container' ? containerVerb(words[1]) : undefined;
+  if (verb) {
+    const argv = process.argv.slice(2);
+    return options.config.runCommand(verb, argv.slice(argv.indexOf(words[1], argv.indexOf('container')) + 1));
+  }
   const ids = options.config.commands.filter((c) => !c.hidden).flatMap((c) => [c.id, ...c.aliases]);
   const typed = words.join(' ');
   const best = nearest(words, ids);
@@ -16,6 +22,14 @@ const hook: Hook<'command_not_found'> = async function (options) {
   process.stderr.write(chalk.red(kitMessage(`'${words[0]}' is not a kit command (kit ${typed}); ${hint}`)) + '\n');
   process.exit(1);
 };
+
+/** `container ls` is `ps`; `container rm`, `container logs`... are `rm`, `logs`... */
+function containerVerb(word: string | undefined): string | undefined {
+  if (word === 'ls' || word === 'list') return 'ps';
+  return word && CONTAINER_VERBS.has(word) ? word : undefined;
+}
+
+const CONTAINER_VERBS = new Set(['attach', 'commit', 'cp', 'diff', 'exec', 'inspect', 'kill', 'logs', 'pause', 'port', 'ps', 'rename', 'restart', 'rm', 'run', 'start', 'stats', 'stop', 'top', 'unpause', 'wait']);
 
 /** The command id closest to what was typed (its first one or two words), if close enough to be a typo. */
 function nearest(words: string[], ids: string[]): string | undefined {

@@ -1,6 +1,7 @@
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
 import { BASE_IMAGE, buildBase, type Progress } from './base/build';
+import { imageName } from './names';
 import { ImageStore, type Image } from './store';
 
 /** core prints nothing itself: a caller that wants the base build's steps shown passes where they go (bin/render/progress.ts). */
@@ -11,7 +12,8 @@ const silent: Progress = () => undefined;
  * if its layer went missing), its steps told to `progress`; any other name
  * must be in the store, or the error lists the images that are.
  */
-export async function ensureImage(paths: KitPaths, name: string, progress: Progress = silent): Promise<Image> {
+export async function ensureImage(paths: KitPaths, ref: string, progress: Progress = silent): Promise<Image> {
+  const name = imageName(ref); // base:latest is base
   const store = new ImageStore(paths);
   if (name !== BASE_IMAGE) {
     if (!store.has(name)) throw noImage(store, name);

@@ -13,3 +13,13 @@ export function nameFromTag(tag: string): string | undefined {
   const name = (version === 'latest' ? base : `${base}-${version}`).toLowerCase().replace(/[^a-z0-9_.-]+/g, '-').replace(/^[^a-z0-9]+/, '');
   return name ? name.slice(0, 128) : undefined;
 }
+
+/**
+ * The kit image a name on the command line means: kit's own names as they
+ * are, and Docker's references as an import names them, so a tutorial's
+ * `kit run base:latest`, `kit build -t app:1.0` and `kit rmi app:1.0` find
+ * `base` and `app-1.0`.
+ */
+export function imageName(ref: string): string {
+  return /[:/@]/.test(ref) ? (nameFromTag(ref) ?? ref) : ref;
+}

@@ -2,6 +2,7 @@ import { KitError } from '../errors';
 import { DEFAULT_PATH, defaultSpec, type ContainerSpec } from '../spec';
 import { goArch } from './formats/arch';
 import type { Image } from './store';
+import { parseUser } from '../plan/user';
 
 /** What `kit run` was asked for, on top of the image's own config. */
 export interface RunRequest {
@@ -74,5 +75,20 @@ function checkEnv(image: Image): void {
     const eq = entry.indexOf('=');
     const why = eq === -1 ? "missing '='" : eq === 0 ? 'the name is empty' : entry.includes('\0') ? 'it contains a NUL byte' : undefined;
     if (why) throw new KitError(`image '${image.name}' has an invalid environment variable ${JSON.stringify(entry)}: ${why}`, 'fix the image\'s Env (ENV NAME=value), or rebuild it');
+  }
+}
+
+/**
+ * The user an image says its command runs as (its config's User), checked as
+ * -u is: an image is untrusted input, and Docker refuses to run one whose
+ * user it cannot find rather than fall back to root.
+ */
+export function imageUser(image: Image): string | undefined {
+  const user = image.config.User;
+  if (user === undefined) return undefined;
+  try {
+    return parseUser(user);
+  } catch {
+    throw new KitError(`image '${image.name}' says its User is '${user}', which is not UID[:GID] or NAME[:GROUP]`, 'give the user with -u (e.g. -u 1000), or fix the image');
   }
 }

@@ -1,3 +1,4 @@
+import { imageName } from './names';
 import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeAll } from '../host/remove-tree';
@@ -20,6 +21,8 @@ export interface ImageConfig {
   Entrypoint?: string[];
   Env?: string[];
   WorkingDir?: string;
+  /** USER: who the command runs as unless -u says otherwise (UID[:GID] or NAME[:GROUP], from the image's /etc/passwd). */
+  User?: string;
   /** EXPOSE: the ports the image says it listens on ("80/tcp"), published by `kit run -P`. */
   ExposedPorts?: string[];
 }
@@ -106,7 +109,8 @@ export class ImageStore {
    * for the same name gets a clear error at once, not after its work. A
    * claim whose kit died (kill -9) is taken over. Returns the release.
    */
-  claim(name: string): () => void {
+  claim(ref: string): () => void {
+    const name = imageName(ref);
     validateName(name);
     mkdirSync(this.imagesDir, { recursive: true });
     const file = join(this.imagesDir, `.claim-${name}`);
@@ -210,7 +214,7 @@ export class ImageStore {
 
   /** The file that is the image: what an undo record removes for a short-lived image (a build step's). */
   imageFile(name: string): string {
-    return join(this.imagesDir, `${name}.json`);
+    return join(this.imagesDir, `${imageName(name)}.json`);
   }
 }
 

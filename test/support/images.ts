@@ -49,6 +49,7 @@ export interface TestConfig {
   Entrypoint?: string[];
   Env?: string[];
   WorkingDir?: string;
+  User?: string;
 }
 
 function configJson(layerTars: Buffer[], config: TestConfig, steps: string[]): Buffer {

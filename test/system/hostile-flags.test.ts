@@ -102,3 +102,36 @@ test("--tmpfs PATH:OPTIONS is Docker's: size and mode are applied, not made part
     [['--mount', 'type=bind,source=/etc,target=/x,bogus=1'], /^kit: --mount 'type=bind,source=\/etc,target=\/x,bogus=1': kit does not know the key 'bogus' for type=bind; use type, source/],
   ]);
 });
+
+describe("an image's USER is who its command runs as, as in Docker, never root by default", () => {
+  const imageWith = (name: string, user: string) => {
+    const layer = makeTree(join(kr.root, `user-${name}`), { 'bin/busybox': readFileSync('/bin/busybox'), 'etc/passwd': 'root:x:0:0::/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n' });
+    chmodSync(join(layer, 'bin', 'busybox'), 0o755);
+    kitJson(['image', 'import', dockerSaveTar(join(kr.root, `user-${name}.tar`), [layer], { User: user, Cmd: ['/bin/busybox', 'sh', '-c', '/bin/busybox id; /bin/busybox grep -E "^Cap(Eff|Inh)" /proc/self/status'] }, ['user']), '--name', name], kr.env);
+  };
+
+  test('USER app (or 1000:1000): uid 1000, no capabilities; -u 0 overrides it', () => {
+    imageWith('user-app', 'app');
+    imageWith('user-num', '1000:1000');
+    for (const image of ['user-app', 'user-num']) {
+      const r = kit(['run', '--rm', '--network', 'none', image], kr.env);
+      expect(r.stdout).toMatch(/^uid=1000\(app\) gid=1000/);
+      expect(r.stdout).toMatch(/^CapEff:\s*0{16}$/m);
+      expect(r.status).toBe(0);
+    }
+    expect(kit(['run', '--rm', '--network', 'none', '-u', '0', 'user-app'], kr.env).stdout).toMatch(/^uid=0\(root\)/);
+  });
+
+  test('a USER that is no user (../../etc) or not in its /etc/passwd is one line, exit 125, no container', () => {
+    imageWith('user-bad', '../../etc');
+    imageWith('user-missing', 'ghost');
+    for (const [image, line] of [
+      ['user-bad', /^kit: image 'user-bad' says its User is '\.\.\/\.\.\/etc', which is not UID\[:GID\] or NAME\[:GROUP\]; give the user with -u/],
+      ['user-missing', /^kit: -u ghost: no user 'ghost' in the image's \/etc\/passwd/],
+    ] as Array<[string, RegExp]>) {
+      const r = kit(['run', '--rm', '--network', 'none', image], kr.env);
+      expect({ status: r.status, lines: r.stderr.trim().split('\n') }).toEqual({ status: 125, lines: [expect.stringMatching(line)] });
+    }
+    expect(hostSnapshot(kr.root).containers).toEqual([]);
+  });
+});

@@ -57,6 +57,7 @@ export const ConfigSchema = z
           .nullish()
           .transform((v) => v ?? undefined),
         WorkingDir: optionalString,
+        User: optionalString,
         // {"80/tcp": {}}: only the keys mean anything. Bounded: an image is untrusted input.
         ExposedPorts: z
           .record(z.string().regex(/^\d{1,5}(\/(tcp|udp|sctp))?$/, 'is not PORT[/tcp|udp]'), z.unknown())
@@ -84,7 +85,7 @@ export function checked<T extends z.ZodTypeAny>(schema: T, value: unknown, what:
   throw new CorruptImageError(`${what}: ${field}: ${issue.message}`);
 }
 
-/** Cmd, Entrypoint, Env, WorkingDir, platform and the history, from a config JSON. */
+/** Cmd, Entrypoint, Env, WorkingDir, User, platform and the history, from a config JSON. */
 export function configAndHistory(json: ConfigJson, layerCount: number, source: string): Omit<ParsedImage, 'layers' | 'tags'> & { createdBy: string[] } {
   const c = json.config ?? {};
   const config: ImageConfig = {};
@@ -92,6 +93,7 @@ export function configAndHistory(json: ConfigJson, layerCount: number, source: s
   if (c.Entrypoint) config.Entrypoint = c.Entrypoint;
   if (c.Env) config.Env = c.Env;
   if (c.WorkingDir) config.WorkingDir = c.WorkingDir;
+  if (c.User) config.User = c.User;
   if (c.ExposedPorts?.length) config.ExposedPorts = c.ExposedPorts;
   const history: HistoryEntry[] = (json.history ?? []).map((h) => ({ createdBy: h.created_by ?? '', ...(h.empty_layer ? { emptyLayer: true } : {}) }));
   const layerSteps = history.filter((h) => !h.emptyLayer).map((h) => h.createdBy);

@@ -1,0 +1,38 @@
+import { cleanKitRoot, kit, kitJson } from '../support/kit';
+
+/** What a Docker tutorial types, with kit in place of docker. */
+const kr = cleanKitRoot(() => {
+  for (const c of kitJson<Array<{ id: string }>>(['ps', '-a'], kr.env)) kit(['rm', '-f', c.id], kr.env);
+  for (const image of ['tut-base', 'tut-base-v1']) kit(['rmi', image], kr.env);
+});
+const name = `tut${process.pid}`;
+
+beforeAll(() => expect(kit(['image', 'ls'], kr.env).status).toBe(0)); // builds base once
+
+test('image:tag references: run base:latest, tag (docker tag and image tag) to name:version, run and rmi by that reference', () => {
+  expect(kit(['run', '--rm', '--network', 'none', 'base:latest', 'echo', 'hi'], kr.env)).toMatchObject({ status: 0, stdout: 'hi\n' });
+  expect(kit(['tag', 'base:latest', 'tut-base'], kr.env).status).toBe(0);
+  expect(kit(['image', 'tag', 'base', 'tut-base:v1'], kr.env).status).toBe(0);
+  const names = kitJson<Array<{ name: string; layers: string[] }>>(['image', 'ls'], kr.env);
+  const layers = (n: string) => names.find((i) => i.name === n)?.layers;
+  expect(layers('tut-base-v1')).toEqual(layers('base')); // the same layers, not copies
+  expect(layers('tut-base')).toEqual(layers('base'));
+  expect(kit(['run', '--rm', '--network', 'none', 'tut-base:v1', 'echo', 'tagged'], kr.env)).toMatchObject({ status: 0, stdout: 'tagged\n' });
+  expect(kit(['rmi', 'tut-base:v1'], kr.env).status).toBe(0);
+  expect(kit(['rmi', 'tut-base:latest'], kr.env).status).toBe(0);
+  expect(kit(['run', '--rm', '--network', 'none', 'base', 'true'], kr.env).status).toBe(0); // base's layers stay
+  expect(kit(['tag', 'no-such-image', 'x'], kr.env)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^kit: no image 'no-such-image'/) });
+});
+
+test('docker container VERB: container ls (-a, -q), container inspect, container logs, container rm -f are kit ps, inspect, logs, rm', () => {
+  expect(kit(['container', 'run', '--name', name, '--network', 'none', 'base', 'echo', 'from the container'], kr.env)).toMatchObject({ status: 0, stdout: 'from the container\n' });
+  expect(kit(['container', 'ls'], kr.env).stdout).not.toContain(name);
+  const all = kit(['container', 'ls', '-a', '--format', '{{.Names}} {{.Status}}'], kr.env);
+  expect(all.stdout).toMatch(new RegExp(`^${name} Exited \\(0\\) `, 'm'));
+  expect(kit(['container', 'ls', '-aq'], kr.env).stdout.trim().split('\n')).toHaveLength(1);
+  expect(kit(['container', 'inspect', '-f', '{{.State.ExitCode}}', name], kr.env).stdout).toBe('0\n');
+  expect(kit(['container', 'logs', name], kr.env).stdout).toBe('from the container\n');
+  expect(kit(['container', 'rm', '-f', name], kr.env).status).toBe(0);
+  expect(kit(['container', 'ls', '-aq'], kr.env).stdout).toBe('');
+  expect(kit(['container', 'bogus'], kr.env)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^kit: 'container' is not a kit command/) });
+});
