@@ -57,3 +57,14 @@ export function maskedPathSteps(lists?: { masked: string[]; readOnly: string[] }
 /** The paths kit masks and makes read-only (runc's lists), for checking an OCI config's maskedPaths/readonlyPaths against them. */
 export const MASKED_PATHS: readonly string[] = MASKED.map(([p]) => p);
 export const READ_ONLY_PATHS: readonly string[] = READ_ONLY.map(([p]) => p);
+
+/**
+ * The paths maskedPathSteps() will cover (those this kernel has), and
+ * whether it binds /dev/null over a file: a -v or --tmpfs at /sys, /dev or
+ * above one of them must still hold them (core/plan/mounts.ts checks).
+ */
+export function maskTargets(lists?: { masked: string[]; readOnly: string[] }): { paths: string[]; devNull: boolean } {
+  const masked = (lists?.masked ?? MASKED_PATHS).filter((p) => existsSync(p));
+  const readOnly = (lists?.readOnly ?? READ_ONLY_PATHS).filter((p) => existsSync(p));
+  return { paths: [...masked, ...readOnly], devNull: masked.some((p) => !statSync(p).isDirectory()) };
+}

@@ -9,6 +9,8 @@ import { ensureVolume } from '../storage/volumes';
 import type { ContainerStep, HostStep, PlanPart, StepOf } from './plan';
 import { inRootfs } from './rootfs-path';
 import { cgroupMountSteps } from './cgroup-mount';
+import { maskTargets } from './masked-paths';
+import { confinement } from '../security/options';
 
 /**
  * -v, --mount, --tmpfs: directories and files of the host (or a named
@@ -33,6 +35,7 @@ export function planMounts(spec: ContainerSpec, id: string, paths: KitPaths, roo
       run: () => {
         const source = mount.type === 'bind' || mount.type === 'volume' ? hostSource(paths, mount) : undefined;
         const file = source !== undefined && !statSync(source).isDirectory();
+        if (confinement(spec.security).maskPaths) refuseHidingMasks(mount, source, maskTargets(spec.security?.paths));
         const target = file ? fileInRoot(rootfs, mount.target) : mountPointInRoot(rootfs, mount.target);
         refuseInsideProc(mountFlag(mount), `/${posix.relative(rootfs, target)}`, mount.target); // where an image's symlinks led it
         // the resolved path, symlinks followed within the root only (a cgroup mount's steps below it too);
@@ -120,6 +123,23 @@ function refuseInsideProc(flag: string, target: string, asked = target): void {
   if (problem === undefined) return;
   const via = asked === target ? '' : `${asked} leads to ${target} through the image's symlinks: `;
   throw new KitError(`${flag}: cannot mount at ${via}${problem}`, 'pick a path outside /proc (only files LXCFS replaces, like /proc/meminfo and /proc/cpuinfo, may be mounted there)');
+}
+
+/**
+ * A mount at /sys, /dev (or above a masked path) replaces what kit masks
+ * there after the mounts, as runc does: the mask would then fail half way
+ * through the container's setup. Refused here instead, naming what is
+ * missing, when the new tree lacks a path kit masks (or /dev/null, the file
+ * masks' source). The host's own /sys or /dev (-v /sys:/sys) has them all.
+ */
+function refuseHidingMasks(mount: Mount, source: string | undefined, masks: { paths: string[]; devNull: boolean }): void {
+  const needs = [...masks.paths, ...(masks.devNull ? ['/dev/null'] : [])].filter((p) => p.startsWith(`${mount.target}/`));
+  const what = source === undefined ? `a ${mount.type} there` : source;
+  for (const path of needs) {
+    if (source !== undefined && existsSync(source + path.slice(mount.target.length))) continue;
+    const use = path === '/dev/null' ? 'binds /dev/null over the files it masks' : `masks ${path}`;
+    throw new KitError(`${mountFlag(mount)} ${mount.target}: kit ${use} (as runc does), and ${what} has no ${path.slice(mount.target.length + 1)}`, `mount it at another path, or bind the host's own ${mount.target} (-v ${mount.target}:${mount.target})`);
+  }
 }
 
 function mountFlag(mount: Mount): string {

@@ -135,3 +135,12 @@ describe("an image's USER is who its command runs as, as in Docker, never root b
     expect(hostSnapshot(kr.root).containers).toEqual([]);
   });
 });
+
+test("a mount over /sys or /dev that lacks what kit masks there is refused up front, naming it; the host's own /sys and /dev still bind", () => {
+  expectRunRefused(kr, [
+    [['-v', `${dir}:/sys`], /^kit: -v \/sys: kit masks \/sys\/firmware \(as runc does\), and .*\/host-dir has no firmware; mount it at another path, or bind the host's own \/sys/],
+    [['--tmpfs', '/sys'], /^kit: --tmpfs \/sys: kit masks \/sys\/firmware \(as runc does\), and a tmpfs there has no firmware; /],
+    [['-v', `${dir}:/dev`], /^kit: -v \/dev: kit binds \/dev\/null over the files it masks \(as runc does\), and .*\/host-dir has no null; /],
+  ]);
+  for (const host of ['/sys', '/dev']) expect(kit(['run', '--rm', '--network', 'none', '-v', `${host}:${host}:ro`, 'base', 'true'], kr.env).status).toBe(0);
+});
