@@ -48,3 +48,12 @@ test('docker ps --format {{.Ports}} and the PORTS column: a published port while
   expect(kit(['ps', '-a', '--filter', `name=${web}`, '--format', '[{{.Ports}}]'], kr.env).stdout).toBe('[]\n');
   expect(kit(['rm', web], kr.env).status).toBe(0);
 });
+
+test('kit stop of a container that has already exited names it and exits 0, as docker stop does (stop && rm works); kill, pause and exec refuse it (exit 1)', () => {
+  const done = `${name}-done`;
+  expect(kit(['run', '--name', done, '--network', 'none', 'base', 'true'], kr.env).status).toBe(0);
+  expect(kit(['stop', done], kr.env)).toMatchObject({ status: 0, stdout: `${done}\n`, stderr: '' });
+  for (const verb of [['kill'], ['pause'], ['exec']]) expect(kit([...verb, done, ...(verb[0] === 'exec' ? ['true'] : [])], kr.env)).toMatchObject({ status: 1, stderr: expect.stringMatching(/is not running/) });
+  expect(kit(['stop', 'no-such-container'], kr.env)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^kit: no such container: no-such-container/) });
+  expect(kit(['rm', done], kr.env).status).toBe(0);
+});
