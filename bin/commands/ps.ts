@@ -99,5 +99,6 @@ const sample: ContainerInfo = {
   restartCount: 0,
   autoRemove: false,
   labels: {},
+  ports: [],
   stateDir: '',
 };

@@ -1,13 +1,13 @@
 import type { ContainerInfo } from '../../core';
 import { table } from './table';
 
-const COLUMNS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PID', 'NAMES'];
+const COLUMNS = ['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'PID', 'NAMES'];
 
 /** `kit ps` as `docker ps` lays it out: one row per container, columns padded. */
 export function renderPs(containers: ContainerInfo[], now = Date.now()): string {
   const rows = containers.map((c) => {
     const row = psFields(c, now);
-    return [c.id, c.image ?? '-', `"${shorten(c.command.join(' '), 20)}"`, String(row.RunningFor), statusText(c, now), String(c.pid ?? '-'), c.name];
+    return [c.id, c.image ?? '-', `"${shorten(c.command.join(' '), 20)}"`, String(row.RunningFor), statusText(c, now), portsText(c), String(c.pid ?? '-'), c.name];
   });
   return table(COLUMNS, rows, 3, undefined, [0, COLUMNS.length - 1]);
 }
@@ -22,6 +22,7 @@ export function psFields(c: ContainerInfo, now = Date.now()): Record<string, str
     RunningFor: `${ago(now - Date.parse(c.createdAt))} ago`,
     Status: statusText(c, now),
     State: c.state,
+    Ports: portsText(c),
     Names: c.name,
     Pid: c.pid,
     ExitCode: c.exitCode,
@@ -35,6 +36,11 @@ export function statusText(c: ContainerInfo, now = Date.now()): string {
   if (c.state === 'paused') return `Up ${since(c.startedAt)} (Paused)`;
   if (c.state === 'exited') return `Exited (${c.exitCode}) ${since(c.finishedAt)} ago${c.oomKilled ? ' (OOMKilled)' : ''}`;
   return 'Created';
+}
+
+/** Docker's PORTS column: "0.0.0.0:8080->80/tcp, 0.0.0.0:5353->53/udp". */
+function portsText(c: ContainerInfo): string {
+  return c.ports.map((p) => `${p.hostIp ?? '0.0.0.0'}:${p.hostPort}->${p.containerPort}/${p.protocol}`).join(', ');
 }
 
 function shorten(text: string, max: number): string {

@@ -3,6 +3,7 @@ import { isAlive } from '../host/process';
 import { allContainers, type ContainerRef } from './names';
 import { isPaused } from './pause';
 import type { ContainerState } from './state';
+import type { PortMapping } from '../network/ports';
 
 /** Docker's container states (`docker ps --filter status=`). */
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'exited';
@@ -30,6 +31,8 @@ export interface ContainerInfo {
   autoRemove: boolean;
   /** docker run --label. */
   labels: Record<string, string>;
+  /** Its published ports while it runs (-p, -P: host ports chosen), none once stopped, as `docker ps` shows them. */
+  ports: PortMapping[];
   /** Its state directory while it runs: state.json, the undo journal. */
   stateDir: string;
 }
@@ -77,6 +80,7 @@ export function info(paths: KitPaths, c: ContainerRef): ContainerInfo {
     restartCount: c.record?.restartCount ?? 0,
     autoRemove: !c.record,
     labels: spec.labels ?? {},
+    ports: running?.spec.ports ?? [],
     stateDir: containerDir(paths, c.id),
   };
 }

@@ -36,3 +36,15 @@ test('docker container VERB: container ls (-a, -q), container inspect, container
   expect(kit(['container', 'ls', '-aq'], kr.env).stdout).toBe('');
   expect(kit(['container', 'bogus'], kr.env)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^kit: 'container' is not a kit command/) });
 });
+
+test('docker ps --format {{.Ports}} and the PORTS column: a published port while it runs, none once it stopped', () => {
+  const web = `${name}-web`;
+  expect(kit(['run', '-d', '--name', web, '-p', '127.0.0.1::80', 'base', 'httpd', '-f', '-p', '80'], kr.env).status).toBe(0);
+  const port = kit(['port', web, '80'], kr.env).stdout.trim();
+  expect(port).toMatch(/^127\.0\.0\.1:\d+$/);
+  expect(kit(['ps', '--format', '{{.Names}} {{.Ports}}'], kr.env).stdout).toContain(`${web} ${port}->80/tcp\n`);
+  expect(kit(['ps'], kr.env).stdout).toMatch(new RegExp(`\\s${port.replace(/\./g, '\\.')}->80/tcp\\s+\\d+\\s+${web}\n`));
+  expect(kit(['stop', '-t', '1', web], kr.env).status).toBe(0);
+  expect(kit(['ps', '-a', '--filter', `name=${web}`, '--format', '[{{.Ports}}]'], kr.env).stdout).toBe('[]\n');
+  expect(kit(['rm', web], kr.env).status).toBe(0);
+});

@@ -78,7 +78,7 @@ test('a detached container keeps running after the kit that started it exits, ow
 test('kit ps shows id, command, status, pid and name like docker ps', async () => {
   const c = await start(spec(['sleep', '30']));
   const text = kit(['ps'], kr.env).stdout.split('\n');
-  expect(text[0]).toMatch(/^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PID\s+NAMES$/);
+  expect(text[0]).toMatch(/^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+PID\s+NAMES$/);
   const row = text.find((l) => l.startsWith(c.id))!;
   expect(row).toMatch(new RegExp(`^${c.id}\\s+-\\s+"sleep 30"\\s+\\d+ seconds? ago\\s+Up \\d+ seconds?\\s+${c.pid}\\s+${c.name}$`));
   expect(kit(['rm', '-f', c.name], kr.env).status).toBe(0);
