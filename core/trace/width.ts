@@ -5,15 +5,13 @@
  * dropped. `Infinity` is "no limit" (output piped, no width asked for).
  */
 
+/** A colour sequence (the same as escapeEnd's); keepColumns walks a line from one to the next. */
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g;
 const ELLIPSIS = '…';
 /** What makes a code unit other than one column: ESC (a colour takes none), a tab, a surrogate (two units, one column). */
 // eslint-disable-next-line no-control-regex
 const UNEVEN = /[\x1b\t\ud800-\udfff]/;
-/** Where a line's next colour sequence starts (the same sequences as escapeEnd's). */
-// eslint-disable-next-line no-control-regex
-const NEXT_ANSI = /\x1b\[[0-9;]*m/g;
 /** A surrogate: its text's columns are its code points, not its code units. */
 const SURROGATE = /[\ud800-\udfff]/;
 
@@ -142,8 +140,8 @@ function keepColumns(line: string, head: number, tailFrom: number): string {
   let out = '';
   let column = 0;
   let i = 0;
-  NEXT_ANSI.lastIndex = 0;
-  for (let match = NEXT_ANSI.exec(line); ; match = NEXT_ANSI.exec(line)) {
+  ANSI.lastIndex = 0;
+  for (let match = ANSI.exec(line); ; match = ANSI.exec(line)) {
     const end = match ? match.index : line.length;
     if (end > i) {
       const kept = keepOfText(line.slice(i, end), column, head, tailFrom);
