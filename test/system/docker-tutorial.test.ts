@@ -57,3 +57,12 @@ test('kit stop of a container that has already exited names it and exits 0, as d
   expect(kit(['stop', 'no-such-container'], kr.env)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^kit: no such container: no-such-container/) });
   expect(kit(['rm', done], kr.env).status).toBe(0);
 });
+
+test('kit save -o FILE IMAGE (docker save): nothing printed, and docker-save layers kit image import reads back', () => {
+  const file = `${kr.root}/saved.tar`;
+  expect(kit(['save', '-o', file, 'base:latest'], kr.env)).toMatchObject({ status: 0, stdout: '', stderr: '' });
+  const back = kit(['image', 'import', file, '--name', 'tut-base'], kr.env);
+  expect(back.stdout).toMatch(/^imported tut-base from .* \(docker-save/);
+  expect(kit(['run', '--rm', '--network', 'none', 'tut-base', 'echo', 'loaded'], kr.env).stdout).toBe('loaded\n');
+  expect(kit(['rmi', 'tut-base'], kr.env).status).toBe(0);
+});
