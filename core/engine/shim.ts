@@ -43,7 +43,8 @@ export async function runShim(id: string): Promise<void> {
       const exit = { exitCode: result.exitCode, signal: result.signal, oomKilled: result.oomKilled, notes: result.notes, failed: result.failed };
       reply(result.failed ? { exit } : { running: { id, pid: result.pid } }); // a command that ended before the socket was up still ran
       hub.exited(exit);
-      if (!(await restartDue(paths, id, spec, shellStatus(result)))) break;
+      // A command that cannot be run is not restarted: Docker restarts only a container that ran and exited.
+      if (result.failed || !(await restartDue(paths, id, spec, shellStatus(result)))) break;
     }
   } catch (err) {
     const failed = shimFailure(err);

@@ -41,6 +41,11 @@ test('kit run --name / -d with a command not found or not executable: 127 / 126,
   expect(kit(['start', '-a', missing], kr.env)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^kit: execve\("no-such-command".*ENOENT/) });
   expect(kit(['restart', missing], kr.env).status).toBe(1);
   expect(statusColumn(missing)).toBe('Created\n');
+  // --restart always does not retry a command that cannot run: it stays Created, as Docker's does
+  const always = name('always');
+  expect(kit(['run', '-d', '--restart', 'always', '--network', 'none', '--name', always, 'base', 'no-such-command'], kr.env).status).toBe(127);
+  expect(statusColumn(always)).toBe('Created\n');
+  expect(kit(['inspect', '-f', '{{.RestartCount}}', always], kr.env).stdout).toBe('0\n');
   // a plain foreground run is removed as ever: nothing could name it
   const before = kitJson<PsRow[]>(['ps', '-a'], kr.env).length;
   expect(kit(['run', '--network', 'none', 'base', 'no-such-command'], kr.env).status).toBe(127);
