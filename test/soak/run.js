@@ -83,7 +83,8 @@ function judge(step, r) {
   if (step.killAfter !== undefined) return undefined; // SIGKILLed on purpose: what matters is what the next commands find
   if (step.bad) {
     if (r.status === 0) return `a bad input exited 0:\n${indent(output)}`;
-    const said = r.stderr.trim().split('\n').filter((l) => !l.startsWith('kit: building') && !/^kit: \[\d\/\d\]/.test(l));
+    // A line kit wrapped to the width (COLUMNS) goes on indented: still one message.
+    const said = r.stderr.trim().split('\n').filter((l) => !l.startsWith('kit: building') && !/^kit: \[\d\/\d\]/.test(l) && !/^\s/.test(l));
     if (said.length === 0 || said.length > 2) return `a bad input should be one clear line (and its fix), got ${said.length}:\n${indent(r.stderr)}`;
     return undefined;
   }
