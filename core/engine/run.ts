@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cloneInPidNamespace } from './pid-join';
 import { endWhatIsLeft } from './shared-pid';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
@@ -30,6 +29,7 @@ import { ForegroundOutput } from './foreground-output';
 import { keepRecord } from './keep';
 import { ContainerLog } from './container-log';
 import { journalFile, reapOrphans, writeState, type ContainerState } from './state';
+import { randomHex } from '../host/random-hex';
 
 export interface RunOptions {
   paths?: KitPaths;
@@ -141,7 +141,7 @@ export async function runContainer(spec: ContainerSpec, options: RunOptions = {}
 }
 
 export function newContainerId(): string {
-  return randomBytes(6).toString('hex');
+  return randomHex(6);
 }
 
 /**

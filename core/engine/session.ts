@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { self } from '../host/process';
 import { kitPaths, type KitPaths } from '../paths';
 import type { HostContext } from '../plan';
@@ -7,6 +6,7 @@ import type { TraceEvent } from '../trace/event';
 import { TraceRecorder } from '../trace/recorder';
 import { createStateDir } from './run';
 import { reapOrphans } from './state';
+import { randomHex } from '../host/random-hex';
 
 /**
  * Host changes made outside a container run (a build step's intermediate
@@ -22,7 +22,7 @@ export async function withHostChanges<T>(
 ): Promise<T> {
   const paths = options.paths ?? kitPaths();
   reapOrphans(paths);
-  const id = randomBytes(6).toString('hex');
+  const id = randomHex(6);
   const spec = { ...defaultSpec([]), name };
   const trace = new TraceRecorder(options.onEvent);
   const changes = createStateDir(paths, { id, name, spec, createdAt: new Date().toISOString(), owner: self() }, trace);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { removeAll } from '../host/remove-tree';
@@ -12,6 +11,7 @@ import { packLayerFile, packMerged } from './pack';
 import type { Image, ImageStore } from './store';
 import type { TarHeader } from './tar/header';
 import { TarWriter } from './tar/writer';
+import { sha256Hex } from '../sha256';
 
 export type ExportFormat = 'rootfs' | 'docker-save' | 'oci';
 
@@ -55,7 +55,7 @@ async function exportFile(store: ImageStore, paths: KitPaths, name: string, file
 async function writeDockerSave(store: ImageStore, paths: KitPaths, image: Image, tar: TarWriter): Promise<void> {
   await withPackedLayers(store, paths, image, async (layers) => {
     const config = Buffer.from(JSON.stringify(configJson(image, layers.map((l) => l.digest))));
-    const configName = `${sha256(config)}.json`;
+    const configName = `${sha256Hex(config)}.json`;
     const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [`${image.name}:latest`], Layers: layers.map((l) => `${hex(l.digest)}/layer.tar`) }]));
     for (const layer of layers) {
       await tar.add(entry(`${hex(layer.digest)}/`, 'dir', 0));
@@ -90,7 +90,7 @@ async function withPackedLayers(store: ImageStore, paths: KitPaths, image: Image
 async function writeOciLayout(store: ImageStore, paths: KitPaths, image: Image, tar: TarWriter): Promise<void> {
   await withPackedLayers(store, paths, image, async (layers) => {
     const config = Buffer.from(JSON.stringify(configJson(image, layers.map((l) => l.digest))));
-    const descriptor = (mediaType: string, data: Buffer | string, size?: number) => ({ mediaType, digest: typeof data === 'string' ? data : `sha256:${sha256(data)}`, size: size ?? (data as Buffer).length });
+    const descriptor = (mediaType: string, data: Buffer | string, size?: number) => ({ mediaType, digest: typeof data === 'string' ? data : `sha256:${sha256Hex(data)}`, size: size ?? (data as Buffer).length });
     const manifest = Buffer.from(
       JSON.stringify({
         schemaVersion: 2,
@@ -105,7 +105,7 @@ async function writeOciLayout(store: ImageStore, paths: KitPaths, image: Image, 
     await tar.add(entry('blobs/', 'dir', 0));
     await tar.add(entry('blobs/sha256/', 'dir', 0));
     for (const layer of layers) await tar.add(entry(`blobs/sha256/${hex(layer.digest)}`, 'file', statSync(layer.file).size), createReadStream(layer.file));
-    for (const doc of [config, manifest]) await tar.add(entry(`blobs/sha256/${sha256(doc)}`, 'file', doc.length), doc);
+    for (const doc of [config, manifest]) await tar.add(entry(`blobs/sha256/${sha256Hex(doc)}`, 'file', doc.length), doc);
     await tar.add(entry('index.json', 'file', index.length), index);
   });
 }
@@ -133,5 +133,4 @@ function entry(path: string, type: 'file' | 'dir', size: number): TarHeader {
   return { path, type, mode: type === 'dir' ? 0o755 : 0o644, uid: 0, gid: 0, size, mtime: Math.floor(Date.now() / 1000), linkpath: '', devmajor: 0, devminor: 0 };
 }
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const hex = (digest: string) => digest.replace(/^sha256:/, '');

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -6,6 +5,7 @@ import { stopIfInterrupted } from './interrupts';
 import type { TarHeader } from './tar/header';
 import { TarWriter } from './tar/writer';
 import { isOpaque, isWhiteout, OPAQUE_MARKER, WHITEOUT_PREFIX } from '../storage/whiteout';
+import { sha256 } from '../sha256';
 
 /** One file of a directory tree: its tar path, where it is on disk, its lstat. */
 interface FsItem {
@@ -36,7 +36,7 @@ async function packLayer(dir: string, tar: TarWriter): Promise<void> {
  * diffID (what `kit image export --format docker-save` and `kit commit` need).
  */
 export async function packLayerFile(dir: string, file: string): Promise<string> {
-  const hash = createHash('sha256');
+  const hash = sha256();
   const out = createWriteStream(file);
   const hashing = new Writable({
     write(chunk: Buffer, _encoding, done) {

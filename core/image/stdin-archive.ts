@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
+import { randomHex } from '../host/random-hex';
 
 /**
  * `docker save alpine | kit image import -`: the archive comes on stdin. Its
@@ -17,7 +17,7 @@ export async function withStdinArchive<T>(paths: KitPaths, maxBytes: number, use
   if (process.stdin.isTTY) throw new KitError('kit image import - reads the archive from stdin, which is a terminal', 'pipe one in: docker save NAME | kit image import -');
   const dir = join(paths.data, 'tmp');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `stdin-${randomBytes(6).toString('hex')}.tar`);
+  const file = join(dir, `stdin-${randomHex(6)}.tar`);
   try {
     let total = 0;
     const cap = new Transform({

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { KitError } from '../errors';
 import { runPlan, runHostSteps } from '../engine/run';
@@ -17,6 +16,7 @@ import { checkConsole, writePidFile } from './create';
 import { launchDetached } from './launch';
 import { findContainer, ociDir, statusOf } from './state';
 import { ociCapabilities, ociUmask } from './to-spec';
+import { randomHex } from '../host/random-hex';
 
 export interface ExecOptions {
   paths: KitPaths;
@@ -48,7 +48,7 @@ export async function execProcess(options: ExecOptions): Promise<number> {
   if (options.consoleSocket !== undefined && !options.detach) throw new KitError('--console-socket needs --detach', 'add --detach, or leave --console-socket out');
   const trace = traceRecorder(paths, id, 'exec');
   // Joining needs no host change that must be undone (see exec-into.ts): the journal stays empty.
-  const changes = new HostChanges(join(ociDir(paths, id), `exec-${randomBytes(4).toString('hex')}.journal`), trace);
+  const changes = new HostChanges(join(ociDir(paths, id), `exec-${randomHex(4)}.journal`), trace);
   const ctx: HostContext = { id, spec, paths, trace, changes, pid: 0, notes: [] };
   const plan = () => buildExecIntoPlan({ id, pid: container.init.pid, spec }, spec.command, spec.tty, spec.workdir);
   if (!options.detach) {

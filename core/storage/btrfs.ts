@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, ftruncateSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { KitError } from '../errors';
@@ -13,6 +12,8 @@ import { backingFilesystem } from './backing-fs';
 import type { StorageDriver } from './driver';
 import { copyLayer } from './tree';
 import { applyWhiteouts } from './vfs';
+import { randomHex } from '../host/random-hex';
+import { sha256Hex } from '../sha256';
 
 /**
  * btrfs: copy-on-write at the block level, where overlay2 and aufs work on
@@ -134,7 +135,7 @@ function ensureFilesystem(trace: TraceRecorder, paths: KitPaths): string {
 function subvolumePaths(root: string, layers: string[]): string[] {
   let chain = '';
   return layers.map((layer) => {
-    chain = createHash('sha256').update(`${chain}\n${layer}`).digest('hex');
+    chain = sha256Hex(`${chain}\n${layer}`);
     return join(root, 'layers', chain.slice(0, 32));
   });
 }
@@ -152,7 +153,7 @@ function layerSubvolumes(trace: TraceRecorder, root: string, layers: string[]): 
   for (const [i, layer] of layers.entries()) {
     const sub = subs[i];
     if (!existsSync(sub)) {
-      const tmp = join(root, 'layers', `.tmp-${randomBytes(6).toString('hex')}`);
+      const tmp = join(root, 'layers', `.tmp-${randomHex(6)}`);
       if (parent) subvolume(trace, 'btrfs: the next layer starts as a snapshot of the one below', ['snapshot', parent, tmp]);
       else subvolume(trace, 'btrfs: the bottom layer is a new subvolume', ['create', tmp]);
       copyLayer(layer, tmp, applyWhiteouts);

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeAll } from '../host/remove-tree';
@@ -20,6 +19,7 @@ import { idmapInPlace, idmappedLayers } from './idmapped-layers';
 import { remappedLayerDirs, rootOf, shiftTree } from './remapped-layers';
 import type { IdMaps } from '../userns/id-map';
 import { checkReachable } from '../userns/reachable';
+import { randomHex } from '../host/random-hex';
 
 /**
  * A container's writable layer, kept after the container exits (so `kit
@@ -283,7 +283,7 @@ export interface StoredLayer {
  * (a layer already there is reused and the stage dropped).
  */
 export async function storeLayer(paths: KitPaths, store: ImageStore, createdBy: string, fill: (stage: string) => void | Promise<void>): Promise<StoredLayer> {
-  const stage = join(paths.data, 'layers', `.stage-${randomBytes(6).toString('hex')}`);
+  const stage = join(paths.data, 'layers', `.stage-${randomHex(6)}`);
   mkdirSync(stage, { recursive: true });
   try {
     await fill(stage);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkCommand, runCommand } from '../host/command';
@@ -7,6 +6,7 @@ import type { Undo } from '../host/undo';
 import { poolJournal } from './dm-lock';
 import type { KitPaths } from '../paths';
 import { TraceRecorder } from '../trace/recorder';
+import { sha256Hex } from '../sha256';
 
 /**
  * A device-mapper thin pool, as Docker's devicemapper driver set one up in
@@ -45,7 +45,7 @@ export function poolOf(paths: KitPaths): Pool {
 
 /** The pool kept in `dir` (<data>/devicemapper), as a journal record names it. */
 export function poolAt(dir: string): Pool {
-  const prefix = `kit-${createHash('sha256').update(dirname(dir)).digest('hex').slice(0, 10)}`;
+  const prefix = `kit-${sha256Hex(dirname(dir)).slice(0, 10)}`;
   return { name: `${prefix}-pool`, prefix, dir, dataFile: join(dir, 'data'), metadataFile: join(dir, 'metadata') };
 }
 

@@ -1,7 +1,8 @@
-import { createHash, type Hash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { isOpaque } from './whiteout';
+import type { Hash } from 'node:crypto';
+import { sha256 } from '../sha256';
 
 /**
  * A layer made by kit (commit, build) is stored under the sha256 of what it
@@ -11,7 +12,7 @@ import { isOpaque } from './whiteout';
  * the digest of its tar, Docker's diff ID; both are content addresses.)
  */
 export function layerDigest(dir: string): string {
-  const hash = createHash('sha256');
+  const hash = sha256();
   hashTree(hash, dir, '');
   return `sha256:${hash.digest('hex')}`;
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readlinkSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { KitError } from '../errors';
@@ -9,6 +8,7 @@ import { runningKernelAtLeast } from '../kernel-version';
 import { hasFilesystem } from '../support';
 import { backingFilesystem } from './backing-fs';
 import type { StorageDriver } from './driver';
+import { sha256Hex } from '../sha256';
 
 /**
  * overlay2: one overlay mount per container. The image's layers are the
@@ -128,7 +128,7 @@ export function linkDir(paths: KitPaths): string {
  * layer's path, so concurrent kit processes agree on it.
  */
 function shortLink(ctx: HostContext, layer: string): string {
-  const id = createHash('sha256').update(layer).digest('hex').slice(0, 26).toUpperCase();
+  const id = sha256Hex(layer).slice(0, 26).toUpperCase();
   const link = join(linkDir(ctx.paths), id);
   if (existsSync(link) && readlinkSync(link) === layer) return link;
   mkdirSync(dirname(link), { recursive: true });

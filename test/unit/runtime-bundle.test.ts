@@ -53,3 +53,24 @@ test("node:child_process is loaded on first use only (bin/lazy-child-process.js)
     process.stdout.write(JSON.stringify([before, r.status, process.moduleLoadList.some((m) => m.endsWith(' child_process'))]));`;
   expect(JSON.parse(spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout)).toEqual([false, 3, true]);
 });
+
+test("create's and kit run's modules do not load node:crypto (~4 ms of start-up); a hash loads it on first use", () => {
+  const modules = ['oci/create', 'engine/run', 'storage/overlay2', 'storage/btrfs', 'storage/dm-thin', 'storage/vfs', 'undo-handlers', 'image/base/entries'];
+  const script = `for (const m of ${JSON.stringify(modules)}) require(${JSON.stringify(join(repo, 'dist', 'core'))} + '/' + m);
+    const loaded = () => process.moduleLoadList.some((m) => m.endsWith(' crypto'));
+    const before = loaded();
+    const { randomHex } = require(${JSON.stringify(join(repo, 'dist', 'core', 'host', 'random-hex'))});
+    const ids = [randomHex(6), randomHex(6)];
+    const afterIds = loaded();
+    const digest = require(${JSON.stringify(join(repo, 'dist', 'core', 'sha256'))}).sha256Hex('abc');
+    process.stdout.write(JSON.stringify({ before, afterIds, ids, digest, after: loaded() }));`;
+  const file = join(work, 'crypto-probe.js'); // a file: `node -e` itself loads node:crypto
+  writeFileSync(file, script);
+  const r = JSON.parse(spawnSync(process.execPath, [file], { encoding: 'utf8' }).stdout);
+  expect(r.before).toBe(false);
+  expect(r.afterIds).toBe(false); // names come from /dev/urandom
+  expect(r.ids[0]).toMatch(/^[0-9a-f]{12}$/);
+  expect(r.ids[0]).not.toBe(r.ids[1]);
+  expect(r.digest).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'); // FIPS 180-2's "abc"
+  expect(r.after).toBe(true);
+});

@@ -1,5 +1,5 @@
-import { randomInt } from 'node:crypto';
 import type { PlanPart } from '../../plan';
+import { randomHex } from '../../host/random-hex';
 
 /** Keys kit uses start with 0x4b ('K'), so `ipcs -q` shows whose they are. */
 const KIT_KEY_BASE = 0x4b000000;
@@ -16,7 +16,7 @@ export function hostMessageQueueDemo(): PlanPart {
       {
         why: 'make a message queue on the host (like `ipcmk -Q`), to look for it from inside',
         run: (ctx) => {
-          const key = KIT_KEY_BASE + randomInt(0x1000000);
+          const key = KIT_KEY_BASE + parseInt(randomHex(3), 16);
           ctx.changes.make({ op: 'msgrm', key }, () => ctx.trace.check(undefined, (n) => n.msgCreate(key, 0o600)));
         },
       },

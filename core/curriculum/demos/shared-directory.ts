@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PlanPart } from '../../plan';
+import { randomHex } from '../../host/random-hex';
 
 /**
  * A directory on the host that the container works in: made in /tmp
@@ -12,7 +12,7 @@ import type { PlanPart } from '../../plan';
  * with its real owner. The name is chosen once per kit process.
  */
 export function sharedDirectoryDemo(): PlanPart {
-  const dir = join('/tmp', `kit-user-${randomBytes(4).toString('hex')}`);
+  const dir = join('/tmp', `kit-user-${randomHex(4)}`);
   return {
     prepare: [
       {

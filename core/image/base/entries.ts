@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { sha256Hex } from '../../sha256';
 
 /**
  * A layer described before it exists: every directory, file and symlink it
@@ -22,7 +22,7 @@ export type LayerEntry =
  */
 export function layerDigest(entries: LayerEntry[]): string {
   const lines = [...entries].sort((a, b) => a.path.localeCompare(b.path)).map(describe);
-  return 'sha256:' + sha256(lines.join('\n'));
+  return 'sha256:' + sha256Hex(lines.join('\n'));
 }
 
 function describe(entry: LayerEntry): string {
@@ -32,13 +32,10 @@ function describe(entry: LayerEntry): string {
     case 'symlink':
       return `symlink 777 ${entry.path} ${entry.target}`;
     case 'file':
-      return `file ${entry.mode.toString(8)} ${entry.path} ${sha256('copyOf' in entry ? readFileSync(entry.copyOf) : entry.text)}`;
+      return `file ${entry.mode.toString(8)} ${entry.path} ${sha256Hex('copyOf' in entry ? readFileSync(entry.copyOf) : entry.text)}`;
   }
 }
 
-function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** Write the entries under `dir` (parents first, modes exact despite the umask). */
 export function writeEntries(dir: string, entries: LayerEntry[]): void {

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { KitError } from '../../errors';
 import { checkImageCount, checkLayerCount } from '../limits';
 import { parseJson, readMember } from './member';
 import { checked, configAndHistory, ConfigSchema, CorruptImageError, diffIds, goArch, type ParsedImage } from './parsed';
+import { sha256Hex } from '../../sha256';
 
 /**
  * OCI image layout (`podman save --format oci-archive`, `skopeo copy
@@ -72,7 +72,7 @@ function resolveManifest(dir: string, manifests: Descriptor[], depth: number): z
 /** A JSON blob, checked against its digest before it is parsed. */
 function blobJson(dir: string, descriptor: Descriptor): unknown {
   const data = readMember(dir, blobPath(descriptor.digest), `blob ${descriptor.digest}`);
-  const digest = `sha256:${createHash('sha256').update(data).digest('hex')}`;
+  const digest = `sha256:${sha256Hex(data)}`;
   if (digest !== descriptor.digest) throw new CorruptImageError(`blob ${descriptor.digest} has digest ${digest}`);
   return parseJson(data, descriptor.digest, 'a blob');
 }

@@ -6,6 +6,7 @@ import type { Budget } from '../limits';
 import { TarFormatError } from './header';
 import { ParallelSha256, SLOT_BYTES } from './parallel-hash';
 import { readTar, type TarEntry } from './reader';
+import { sha256 } from '../../sha256';
 
 /** Bytes read so far out of a file's size; called as a large file is read. */
 export type Progress = (done: number, total: number) => void;
@@ -105,16 +106,15 @@ function hashingThread(): ParallelSha256 | undefined {
 }
 
 /*
- * Node's crypto and zlib are loaded when an archive needs them (a gzipped
- * one, or a tar hashed on this thread): the first require of each runs a
- * dozen of Node's internal modules, start-up that an import of a large plain
- * tar, hashed natively, does not have to pay.
+ * Node's zlib is loaded when an archive needs it (a gzipped one), as its
+ * crypto is (core/sha256.ts): the first require of each runs a dozen of
+ * Node's internal modules, start-up that an import of a large plain tar,
+ * hashed natively, does not have to pay.
  */
 const zlib = () => require('node:zlib') as typeof import('node:zlib');
 
 function hexHash(): Sha256 {
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
-  const hash = createHash('sha256');
+  const hash = sha256();
   return { update: (chunk) => hash.update(chunk), digest: () => hash.digest('hex') };
 }
 
