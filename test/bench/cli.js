@@ -37,15 +37,18 @@ function once(argv, env) {
 }
 
 /**
- * Medians of two commands run in turn (a, b, a, b...): on a machine others
+ * Medians of two commands run in turn (a b, b a, a b...): on a machine others
  * share, the load moves from minute to minute, and a ratio of two blocks
  * timed minutes apart measures the load as much as the commands.
  */
 function measurePair([argvA, envA], [argvB, envB]) {
   const runs = [[], []];
   for (let i = 0; i < RUNS + 2; i++) {
-    const a = once(argvA, envA);
-    const b = once(argvB, envB);
+    // Which goes first alternates: what one command leaves running as it returns (podman's
+    // clean-up process, a page cache warmed) then weighs on each side alike.
+    let a, b;
+    if (i % 2 === 0) [a, b] = [once(argvA, envA), once(argvB, envB)];
+    else [b, a] = [once(argvB, envB), once(argvA, envA)];
     if (i < 2) continue; // warm-up: caches, the base image, podman's storage
     runs[0].push(a);
     runs[1].push(b);
@@ -169,7 +172,7 @@ function main() {
   }
   const left = [...podmanRules()].filter((l) => !podmanBefore.has(l));
   const podmanLeft = left.length ? `podman left ${left.length} iptables lines on the host: ${left.join(' | ')}` : "nothing of podman's left in the host's iptables (podman -p ran in a network namespace of the bench's, now deleted)";
-  console.log(`the commands as users type them: median of ${RUNS} runs, each pair run in turn; wall time and peak RSS (GNU time); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`the commands as users type them: median of ${RUNS} runs, each pair run in turn, which goes first alternating; wall time and peak RSS (GNU time); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   for (const [what, kitName, k, otherName, o] of rows) {
     console.log(`  ${what}`);
     console.log(`    ${kitName.padEnd(40)} ${k.ms.toFixed(0).padStart(6)} ms ${String(Math.round(k.rssKiB / 1024)).padStart(4)} MB`);
