@@ -81,6 +81,7 @@ export { checkVolumeName, ensureVolume, listVolumes, readVolume, removeVolume, t
 export { withStdinArchive } from './image/stdin-archive';
 export type { ExportFormat } from './image/export';
 export const exportImage = lazy(() => require('./image/export') as typeof import('./image/export'), 'exportImage');
+export const exportImageTo = lazy(() => require('./image/export') as typeof import('./image/export'), 'exportImageTo');
 export { imageHistory } from './image/history';
 export const buildImage = lazy(() => require('./build/build') as typeof import('./build/build'), 'buildImage');
 export { diffContainer, commitContainer } from './storage/containers';

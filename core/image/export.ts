@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { removeAll } from '../host/remove-tree';
 import { KitError } from '../errors';
 import type { KitPaths } from '../paths';
@@ -36,15 +37,36 @@ async function exportFile(store: ImageStore, paths: KitPaths, name: string, file
   const partial = `${file}.kit-partial-${process.pid}`;
   try {
     const tar = new TarWriter(createWriteStream(partial));
-    if (format === 'rootfs') await packMerged(image.layers.map((d) => store.layerDir(d)), tar);
-    else if (format === 'oci') await writeOciLayout(store, paths, image, tar);
-    else await writeDockerSave(store, paths, image, tar);
+    await writeImage(store, paths, image, tar, format);
     await tar.finish();
     renameSync(partial, file);
   } finally {
     rmSync(partial, { force: true });
   }
   return { bytes: statSync(file).size };
+}
+
+/**
+ * The same tarball written to `out` as it is made, then `out` ended: `kit
+ * save IMAGE > FILE` or `| docker load`, as docker save writes to its
+ * stdout. No file appears whole here: a reader of a run that was stopped
+ * gets an archive cut short, which every reader refuses. An unknown image
+ * fails before the first byte.
+ */
+export function exportImageTo(store: ImageStore, paths: KitPaths, name: string, out: Writable, format: ExportFormat): Promise<{ bytes: number }> {
+  return interruptible(async () => {
+    const image = store.get(name);
+    const tar = new TarWriter(out);
+    await writeImage(store, paths, image, tar, format);
+    await tar.finish();
+    return { bytes: tar.bytes };
+  });
+}
+
+function writeImage(store: ImageStore, paths: KitPaths, image: Image, tar: TarWriter, format: ExportFormat): Promise<void> {
+  if (format === 'rootfs') return packMerged(image.layers.map((d) => store.layerDir(d)), tar);
+  if (format === 'oci') return writeOciLayout(store, paths, image, tar);
+  return writeDockerSave(store, paths, image, tar);
 }
 
 /**

@@ -13,6 +13,7 @@ import type { ParsedImage, ParsedLayer } from './formats/parsed';
 import { interruptible } from './interrupts';
 import { Budget, DEFAULT_LIMITS, type ImportLimits } from './limits';
 import { nameFromTag } from './names';
+import { removeOrphanedLayers } from './remove';
 import { scratchDir } from './scratch';
 import { nameTaken, validateName, type Image, type ImageStore } from './store';
 import { openArchive, type Progress } from './tar/archive';
@@ -28,6 +29,12 @@ export interface ImportOptions {
   name?: string;
   limits?: ImportLimits;
   progress?: ProgressFactory;
+  /**
+   * As `docker load`: a name that exists moves to the loaded image (kit's
+   * import refuses it). The old image's layers go unless another image or a
+   * container still uses them.
+   */
+  replace?: boolean;
 }
 
 export interface ImportResult {
@@ -35,6 +42,8 @@ export interface ImportResult {
   format: ImageFormat;
   /** Said at import, as Docker does: an image for another platform. */
   warnings: string[];
+  /** With `replace`: the names that named another image before. */
+  replaced: string[];
 }
 
 const EXPECTED = 'kit image import reads a rootfs tar (`docker export`), a `docker save` tar (any version), an OCI archive (`podman save --format oci-archive`) or an OCI layout directory (`skopeo copy ... oci:DIR`), gzipped or not';
@@ -58,7 +67,7 @@ async function importSource(store: ImageStore, paths: KitPaths, source: string, 
     if (stat.isDirectory()) {
       const parsed = readLayout(source, source);
       if (!parsed) throw new KitError(`'${source}' is a directory but not an OCI image layout (no oci-layout or index.json)`, EXPECTED);
-      return await storeImages(store, parsed.images, parsed.format, options, limits);
+      return await storeImages(store, paths, parsed.images, parsed.format, options, limits);
     }
     const fd = openInput(source);
     const dir = scratchDir(paths, 'import');
@@ -70,7 +79,7 @@ async function importSource(store: ImageStore, paths: KitPaths, source: string, 
       await extractTar(archive.entries, dir, { whiteouts: true, budget });
       if (readdirSync(dir).length === 0) throw new TarFormatError('the tar archive is empty');
       const parsed = readLayout(dir, source) ?? { images: [rootfsImage(source, dir, archive.tarDigest())], format: 'rootfs' as const };
-      return await storeImages(store, parsed.images, parsed.format, options, limits);
+      return await storeImages(store, paths, parsed.images, parsed.format, options, limits);
     } finally {
       removeAll(dir);
     }
@@ -149,17 +158,23 @@ function chooseImages(images: ParsedImage[], name: string | undefined): Array<{ 
   return images.map((parsed) => ({ parsed, name: named(parsed)[0] }));
 }
 
-/** Claim every name, store every layer, then save the images; on failure, remove what this import added. */
-async function storeImages(store: ImageStore, images: ParsedImage[], format: ImageFormat, options: ImportOptions, limits: ImportLimits): Promise<ImportResult> {
+/**
+ * Claim every name, store every layer, then save the images; on failure,
+ * remove what this import added and put back what it replaced.
+ */
+async function storeImages(store: ImageStore, paths: KitPaths, images: ParsedImage[], format: ImageFormat, options: ImportOptions, limits: ImportLimits): Promise<ImportResult> {
   const targets = chooseImages(images, options.name);
   const releases: Array<() => void> = [];
   const added: string[] = [];
   const saved: string[] = [];
+  const previous = new Map<string, Image>();
   try {
     for (const t of targets) {
       validateName(t.name);
       releases.push(store.claim(t.name));
-      if (store.has(t.name)) throw nameTaken(t.name);
+      if (!store.has(t.name)) continue;
+      if (!options.replace) throw nameTaken(t.name);
+      previous.set(t.name, store.get(t.name));
     }
     const budget = new Budget(limits, "the image's layers would");
     const stored: Image[] = [];
@@ -175,12 +190,17 @@ async function storeImages(store: ImageStore, images: ParsedImage[], format: Ima
       stored.push({ name, layers, config: parsed.config, created: new Date().toISOString(), history: parsed.history, ...(parsed.platform ? { platform: parsed.platform } : {}) });
     }
     for (const image of stored) {
-      store.save(image, false);
+      store.save(image, previous.has(image.name));
       saved.push(image.name);
     }
-    return { images: stored, format, warnings: stored.flatMap(platformWarning) };
+    removeOrphanedLayers(paths, [...previous.values()].flatMap((image) => image.layers));
+    return { images: stored, format, warnings: stored.flatMap(platformWarning), replaced: [...previous.keys()] };
   } catch (err) {
-    for (const name of saved) rmSync(store.imageFile(name), { force: true });
+    for (const name of saved) {
+      const old = previous.get(name);
+      if (old) store.save(old, true);
+      else rmSync(store.imageFile(name), { force: true });
+    }
     store.removeUnusedLayers(added);
     throw err;
   } finally {

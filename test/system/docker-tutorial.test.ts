@@ -1,9 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cleanKitRoot, kit, kitJson } from '../support/kit';
 
 /** What a Docker tutorial types, with kit in place of docker. */
 const kr = cleanKitRoot(() => {
   for (const c of kitJson<Array<{ id: string }>>(['ps', '-a'], kr.env)) kit(['rm', '-f', c.id], kr.env);
-  for (const image of ['tut-base', 'tut-base-v1']) kit(['rmi', image], kr.env);
+  for (const image of ['tut-base', 'tut-base-v1', 'tut-load']) kit(['rmi', image], kr.env);
 });
 const name = `tut${process.pid}`;
 
@@ -65,4 +68,53 @@ test('kit save -o FILE IMAGE (docker save): nothing printed, and docker-save lay
   expect(back.stdout).toMatch(/^imported tut-base from .* \(docker-save/);
   expect(kit(['run', '--rm', '--network', 'none', 'tut-base', 'echo', 'loaded'], kr.env).stdout).toBe('loaded\n');
   expect(kit(['rmi', 'tut-base'], kr.env).status).toBe(0);
+});
+
+/** A shell line whose commands named `kit` run this checkout's CLI (redirects and pipes as a user types them). */
+function sh(line: string): { status: number | null; stdout: string; stderr: string } {
+  const kitCmd = `'${process.execPath}' '${join(__dirname, '..', '..', 'bin', 'run.js')}'`;
+  const r = spawnSync('sh', ['-c', line.replace(/(^|[|;&]\s*)kit\b/g, `$1${kitCmd}`)], { env: kr.env, encoding: 'utf8', timeout: 60000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('kit save IMAGE > FILE and kit save | kit load (docker save without -o, docker load): the archive on stdout, "Loaded image: NAME", a loaded name replacing the image it named', () => {
+  const file = `${kr.root}/stdout.tar`;
+  expect(sh(`kit save base > ${file}; echo "exit $?"`)).toMatchObject({ stdout: 'exit 0\n', stderr: '' });
+  expect(spawnSync('tar', ['-tf', file], { encoding: 'utf8' }).stdout).toMatch(/^manifest\.json$/m);
+  // Both ends of the pipe exit 0: kit save leaves stdout open for oclif's last flush (an ended pipe was EPIPE, exit 141).
+  expect(sh('kit save base | kit load; echo "exit $?"; kit save base | cat >/dev/null; echo "save exit $?"')).toMatchObject({ stdout: 'Loaded image: base\nexit 0\nsave exit 0\n', stderr: '' });
+  // An image made here (two layers), saved; then the same name on base's one layer, saved too.
+  expect(kit(['run', '--name', `${name}-c`, '--network', 'none', 'base', 'sh', '-c', 'echo made > /made'], kr.env).status).toBe(0);
+  expect(kit(['commit', `${name}-c`, 'tut-load'], kr.env).status).toBe(0);
+  expect(kit(['rm', `${name}-c`], kr.env).status).toBe(0);
+  const layersOf = (n: string) => kitJson<Array<{ name: string; layers: string[] }>>(['image', 'ls'], kr.env).find((i) => i.name === n)?.layers;
+  expect(layersOf('tut-load')).toHaveLength(2);
+  expect(sh(`kit save tut-load > ${kr.root}/tut.tar && kit tag base tut-load && kit save tut-load > ${kr.root}/base-as-tut.tar`).status).toBe(0);
+  // load moves the name to the archive's image, as docker load does (kit image import refuses a taken name)
+  expect(kitJson<{ images: string[]; replaced: string[] }>(['load', '-i', `${kr.root}/tut.tar`], kr.env)).toMatchObject({ images: ['tut-load'], replaced: ['tut-load'] });
+  const loaded = layersOf('tut-load')!;
+  expect(loaded).toHaveLength(2);
+  expect(loaded[0]).toBe(layersOf('base')![0]);
+  expect(kit(['run', '--rm', '--network', 'none', 'tut-load', 'cat', '/made'], kr.env).stdout).toBe('made\n');
+  // and the replaced image's layers that nothing uses any more go: here the loaded top layer
+  const top = join(kr.root, 'data', 'layers', loaded[1].replace('sha256:', ''));
+  expect(existsSync(top)).toBe(true);
+  expect(kit(['load', '-q', '-i', `${kr.root}/base-as-tut.tar`], kr.env)).toMatchObject({ status: 0, stdout: 'Loaded image: tut-load\n' });
+  expect(layersOf('tut-load')).toEqual(layersOf('base'));
+  expect(existsSync(top)).toBe(false);
+  expect(kit(['run', '--rm', '--network', 'none', 'base', 'true'], kr.env).status).toBe(0); // base's layer stays
+});
+
+test('kit save and kit load refuse what they cannot do with one line and exit 1, leaving nothing behind: --json with the archive on stdout, an unknown image, a cut archive', () => {
+  const json = sh('kit save --json base');
+  expect(json.status).toBe(1);
+  expect(JSON.parse(json.stdout)).toEqual({ error: { message: '--json prints its result on stdout, where the archive would go', hint: 'give the file: kit save --json -o FILE base', exitCode: 1 } });
+  expect(sh(`kit save no-such-image > ${kr.root}/none.tar`)).toMatchObject({ status: 1, stderr: expect.stringMatching(/^kit: no image 'no-such-image'/) });
+  expect(readFileSync(`${kr.root}/none.tar`).length).toBe(0); // nothing written before the image was found
+  const before = kitJson<Array<{ name: string; layers: string[] }>>(['image', 'ls'], kr.env);
+  const cut = sh('kit save base | head -c 100000 | kit load');
+  expect(cut.status).toBe(1);
+  expect(cut.stderr.trim().split('\n')).toHaveLength(1);
+  expect(kitJson<Array<{ name: string; layers: string[] }>>(['image', 'ls'], kr.env)).toEqual(before);
+  expect(readdirSync(join(kr.root, 'data', 'tmp'))).toEqual([]);
 });
