@@ -82,3 +82,16 @@ test('what kit exports as a docker save, docker loads and runs', () => {
   expect(docker('run', '--rm', '--network', 'none', 'kit-dk-layered:latest')).toBe('keep');
   expect(JSON.parse(docker('image', 'inspect', 'kit-dk-layered:latest'))[0].RootFS.Layers).toHaveLength(3);
 });
+
+test('the pipes a Docker tutorial types, with kit on one end: docker save | kit load, kit save | docker load', () => {
+  const kitCmd = `'${process.execPath}' '${join(__dirname, '..', '..', 'bin', 'run.js')}'`;
+  const sh = (line: string) => spawnSync('sh', ['-c', line], { env: { ...env, ...kr.env }, encoding: 'utf8', timeout: 120000 });
+  const toKit = sh(`docker save kit-dk-scratch | ${kitCmd} load`);
+  expect(toKit).toMatchObject({ status: 0, stdout: 'Loaded image: kit-dk-scratch\n' });
+  expect(kit(['run', '--rm', 'kit-dk-scratch'], kr.env).stdout).toBe('hello from docker\n');
+  docker('rmi', 'kit-dk-scratch');
+  const toDocker = sh(`${kitCmd} save kit-dk-scratch | docker load`);
+  expect(toDocker.status).toBe(0);
+  expect(toDocker.stdout).toContain('Loaded image: kit-dk-scratch:latest');
+  expect(docker('run', '--rm', '--network', 'none', 'kit-dk-scratch:latest')).toBe('hello from docker');
+});
