@@ -190,4 +190,13 @@ export interface Mount {
   createSource?: boolean;
   /** A tmpfs's size in bytes (default: the kernel's, half of RAM) and its root's mode (default 1777). */
   tmpfs?: { size?: number; mode?: number };
+  /**
+   * No program in it runs (MS_NOEXEC): Docker's default for a tmpfs
+   * (`--tmpfs /x:exec` lifts it), and for any mount whose config.json
+   * options ask it (kit-runtime).
+   */
+  noexec?: boolean;
+  /** A bind's set-user-ID bits and device files ignored (MS_NOSUID, MS_NODEV), as config.json asks. kit's tmpfs mounts always have both. */
+  nosuid?: boolean;
+  nodev?: boolean;
 }

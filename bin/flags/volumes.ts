@@ -46,20 +46,29 @@ function parseVolume(text: string): Mount {
   return { type: bind ? 'bind' : 'volume', source, target: checkMountTarget('-v', target), readOnly: mode === 'ro', createSource: true };
 }
 
-/** --tmpfs PATH[:OPTIONS], Docker's: size=SIZE, mode=OCTAL, ro or rw, comma separated. */
+/**
+ * --tmpfs PATH[:OPTIONS], Docker's: size=SIZE, mode=OCTAL, ro or rw, exec
+ * or noexec, comma separated. As Docker's, it is noexec, nosuid and nodev
+ * unless `exec` says otherwise; suid and dev are refused (kit's tmpfs
+ * mounts always have nosuid and nodev).
+ */
 function parseTmpfs(text: string): Mount {
   const colon = text.indexOf(':');
   const target = checkMountTarget('--tmpfs', colon < 0 ? text : text.slice(0, colon));
   const tmpfs: NonNullable<Mount['tmpfs']> = {};
   let readOnly = false;
+  let noexec = true;
   for (const option of colon < 0 ? [] : text.slice(colon + 1).split(',')) {
     const [key, value] = [option.split('=')[0], option.split('=').slice(1).join('=')];
     if (key === 'size' && value) tmpfs.size = tmpfsSize(`--tmpfs ${target} size`, value);
     else if (key === 'mode' && value) tmpfs.mode = tmpfsMode(`--tmpfs ${target}`, value);
     else if ((key === 'ro' || key === 'rw') && !value) readOnly = key === 'ro';
-    else throw new KitError(`bad --tmpfs option '${option}' in '${text}'`, 'use size=SIZE, mode=OCTAL, ro or rw, e.g. --tmpfs /run:size=64m,mode=755');
+    else if ((key === 'exec' || key === 'noexec') && !value) noexec = key === 'noexec';
+    else if ((key === 'nosuid' || key === 'nodev') && !value) continue; // always
+    else if ((key === 'suid' || key === 'dev') && !value) throw new KitError(`--tmpfs option '${option}' in '${text}' is refused: kit's tmpfs mounts are always nosuid and nodev`, 'leave it out; put set-user-ID programs and device files in the image');
+    else throw new KitError(`bad --tmpfs option '${option}' in '${text}'`, 'use size=SIZE, mode=OCTAL, ro, rw, exec or noexec, e.g. --tmpfs /run:rw,noexec,nosuid,size=65536k');
   }
-  return { type: 'tmpfs', target, readOnly, ...(Object.keys(tmpfs).length ? { tmpfs } : {}) };
+  return { type: 'tmpfs', target, readOnly, noexec, ...(Object.keys(tmpfs).length ? { tmpfs } : {}) };
 }
 
 /** A tmpfs size: Docker's sizes (64m), at least one page. */
@@ -99,7 +108,8 @@ function parseMount(text: string): Mount {
     const size = get('tmpfs-size');
     const mode = get('tmpfs-mode');
     const tmpfs = { ...(size !== undefined ? { size: tmpfsSize('--mount tmpfs-size', size) } : {}), ...(mode !== undefined ? { mode: tmpfsMode('--mount tmpfs-mode', mode) } : {}) };
-    return { type, target: checkMountTarget('--mount', target), readOnly, ...(Object.keys(tmpfs).length ? { tmpfs } : {}) };
+    // noexec, nosuid, nodev: Docker's defaults for a tmpfs, as --tmpfs's
+    return { type, target: checkMountTarget('--mount', target), readOnly, noexec: true, ...(Object.keys(tmpfs).length ? { tmpfs } : {}) };
   }
   const source = get('source', 'src');
   if (!source) throw new KitError(`--mount '${text}' has no source`, type === 'bind' ? 'add source=/host/path' : 'add source=VOLUME-NAME');

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { KitError } from '../errors';
-import type { Resources } from '../cgroups/limits';
+import { parseBytes, type Resources } from '../cgroups/limits';
 import { CAPABILITIES, DOCKER_DEFAULT_CAPS } from '../security/capabilities';
 import { parseDockerProfile } from '../security/docker-seccomp';
 import type { SecurityOptions } from '../security/options';
@@ -176,16 +176,43 @@ function ociMounts(mounts: NonNullable<OciConfig['mounts']>): Mount[] {
     const inProc = insideProcProblem(target);
     if (inProc) unsupported(`${field}.destination`, inProc, 'remove the mount: kit-runtime makes /proc itself (only files LXCFS replaces, like /proc/meminfo, may be bound there)');
     const readOnly = options.includes('ro');
+    const flags = mountFlags(options);
     if (type === 'bind') {
       if (!m.source?.startsWith('/')) unsupported(`${field}.source`, `"${m.source ?? ''}" is not an absolute host path`, 'give the host file or directory to bind, from /');
-      result.push({ type: 'bind', source: m.source, target, readOnly, createSource: false });
-    } else if (type === 'tmpfs' || type === 'mqueue' || type === 'cgroup' || type === 'cgroup2') {
+      result.push({ type: 'bind', source: m.source, target, readOnly, createSource: false, ...flags });
+    } else if (type === 'tmpfs') {
+      const tmpfs = tmpfsData(options, `${field}.options`);
+      result.push({ type, target, readOnly, ...(flags.noexec ? { noexec: true } : {}), ...(Object.keys(tmpfs).length ? { tmpfs } : {}) });
+    } else if (type === 'mqueue' || type === 'cgroup' || type === 'cgroup2') {
       result.push({ type: type === 'cgroup2' ? 'cgroup' : type, target, readOnly });
     } else {
       unsupported(field, `${type ?? 'a mount with no type'} at ${m.destination} is not supported by kit-runtime yet`, 'kit-runtime mounts bind, tmpfs, mqueue and cgroup, and makes proc, sysfs, devpts and /dev itself');
     }
   });
   return result;
+}
+
+/**
+ * The options of a mount that confine what is in it: nosuid, nodev, noexec,
+ * applied as runc applies them (a bind is remounted with them). The others
+ * (propagation, atime, rbind) change nothing kit-runtime does.
+ */
+function mountFlags(options: string[]): Pick<Mount, 'nosuid' | 'nodev' | 'noexec'> {
+  const flags: Pick<Mount, 'nosuid' | 'nodev' | 'noexec'> = {};
+  for (const flag of ['nosuid', 'nodev', 'noexec'] as const) if (options.includes(flag)) flags[flag] = true;
+  return flags;
+}
+
+/** A tmpfs's size= and mode= (Docker writes size=65536k); another key=value is refused by name, not dropped. */
+function tmpfsData(options: string[], field: string): NonNullable<Mount['tmpfs']> {
+  const tmpfs: NonNullable<Mount['tmpfs']> = {};
+  for (const option of options.filter((o) => o.includes('='))) {
+    const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
+    if (key === 'size') tmpfs.size = parseBytes(`${field} size`, value);
+    else if (key === 'mode' && /^0?[0-7]{3,4}$/.test(value)) tmpfs.mode = parseInt(value, 8);
+    else unsupported(field, `"${option}" is not supported by kit-runtime for a tmpfs`, 'kit-runtime applies size= (bytes, or 64k, 64m...) and mode= (octal) to a tmpfs');
+  }
+  return tmpfs;
 }
 
 /**

@@ -74,12 +74,16 @@ function mountSteps(mount: Mount): Array<StepOf<'mount'>> {
   if (mount.type === 'tmpfs') {
     const { size, mode = 0o1777 } = mount.tmpfs ?? {};
     const data = `mode=${mode.toString(8)}${size !== undefined ? `,size=${size}` : ''}`;
-    return [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | (mount.readOnly ? MS.RDONLY : 0), data, why: `--tmpfs ${mount.target}: a memory filesystem of its own, gone when it ends` }];
+    const noexec = mount.noexec ? MS.NOEXEC : 0;
+    const never = mount.noexec ? 'nosuid, nodev, noexec: no set-user-ID bit, device file or program in it works' : 'nosuid, nodev: no set-user-ID bit or device file in it works';
+    return [{ op: 'mount', source: 'tmpfs', target, fstype: 'tmpfs', flags: MS.NOSUID | MS.NODEV | noexec | (mount.readOnly ? MS.RDONLY : 0), data, why: `--tmpfs ${mount.target}: a memory filesystem of its own, gone when it ends (${never})` }];
   }
   const what = mount.type === 'volume' ? `the volume ${mount.source}` : `the host's ${mount.source}`;
   const steps: Array<StepOf<'mount'>> = [{ op: 'mount', source: mount.source ?? '', target, fstype: '', flags: MS.BIND | MS.REC, data: '', why: `-v: ${what} at ${mount.target} (a bind mount: the same files, seen from both sides)` }];
-  if (mount.readOnly) {
-    steps.push({ op: 'mount', source: '', target, fstype: '', flags: MS.BIND | MS.REMOUNT | MS.RDONLY | MS.REC, data: '', why: `:ro: remount the bind read-only (a bind mount takes no flags on its first mount(2))` });
+  const flags = (mount.readOnly ? MS.RDONLY : 0) | (mount.nosuid ? MS.NOSUID : 0) | (mount.nodev ? MS.NODEV : 0) | (mount.noexec ? MS.NOEXEC : 0);
+  if (flags !== 0) {
+    const names = Object.entries({ ro: mount.readOnly, nosuid: mount.nosuid, nodev: mount.nodev, noexec: mount.noexec }).filter(([, on]) => on).map(([name]) => name);
+    steps.push({ op: 'mount', source: '', target, fstype: '', flags: MS.BIND | MS.REMOUNT | MS.REC | flags, data: '', why: `${names.join(',')}: remount the bind with them (a bind mount takes no flags on its first mount(2))` });
   }
   return steps;
 }

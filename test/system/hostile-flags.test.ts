@@ -92,11 +92,12 @@ describe('a FIFO or a device where a small file is expected is refused at once, 
 
 test("--tmpfs PATH:OPTIONS is Docker's: size and mode are applied, not made part of the path; an unknown option or --mount key is one line, exit 125", () => {
   const r = kit(['run', '--rm', '--network', 'none', '--tmpfs', '/x:size=1m,mode=700', '--mount', 'type=tmpfs,target=/y,tmpfs-size=2m,tmpfs-mode=755', 'base', 'sh', '-c', 'grep -E " /(x|y) " /proc/mounts; ls /'], kr.env);
-  expect(r.stdout).toMatch(/^tmpfs \/x tmpfs rw,nosuid,nodev,relatime,size=1024k,mode=700 /m);
-  expect(r.stdout).toMatch(/^tmpfs \/y tmpfs rw,nosuid,nodev,relatime,size=2048k,mode=755 /m);
+  expect(r.stdout).toMatch(/^tmpfs \/x tmpfs rw,nosuid,nodev,noexec,relatime,size=1024k,mode=700 /m);
+  expect(r.stdout).toMatch(/^tmpfs \/y tmpfs rw,nosuid,nodev,noexec,relatime,size=2048k,mode=755 /m);
   expect(r.stdout).not.toContain('x:size');
   expectRunRefused(kr, [
-    [['--tmpfs', '/x:bogus=1'], /^kit: bad --tmpfs option 'bogus=1' in '\/x:bogus=1'; use size=SIZE, mode=OCTAL, ro or rw/],
+    [['--tmpfs', '/x:bogus=1'], /^kit: bad --tmpfs option 'bogus=1' in '\/x:bogus=1'; use size=SIZE, mode=OCTAL, ro, rw, exec or noexec/],
+    [['--tmpfs', '/x:suid'], /^kit: --tmpfs option 'suid' in '\/x:suid' is refused: kit's tmpfs mounts are always nosuid and nodev/],
     [['--tmpfs', '/x:size=1e30'], /^kit: --tmpfs \/x size "1e30" is not valid: it takes a size like 64m/],
     [['--tmpfs', '/x:mode=999'], /^kit: bad --tmpfs \/x mode '999'; give an octal mode/],
     [['--mount', 'type=bind,source=/etc,target=/x,bogus=1'], /^kit: --mount 'type=bind,source=\/etc,target=\/x,bogus=1': kit does not know the key 'bogus' for type=bind; use type, source/],

@@ -287,3 +287,21 @@ describe('hooks, as runc runs them: host programs with the state on their stdin'
     expect(runtime(['list', '--quiet']).stdout).toBe('');
   });
 });
+
+test("config.json's nosuid, nodev and noexec are applied as runc applies them (a bind remounted with them), and a tmpfs's size= and mode=; another tmpfs option is refused by name", () => {
+  const data = join(kr.root, 'oci-flags-src');
+  mkdirSync(data, { recursive: true });
+  const bundle = makeBundle('b-flags', (c) => {
+    c.process.args = ['sh', '-c', 'grep -E " /(data|scratch) " /proc/mounts'];
+    c.mounts.push({ destination: '/data', type: 'bind', source: data, options: ['rbind', 'rprivate', 'nosuid', 'nodev', 'noexec'] });
+    c.mounts.push({ destination: '/scratch', type: 'tmpfs', source: 'tmpfs', options: ['rw', 'noexec', 'nosuid', 'size=65536k', 'mode=700'] });
+  }, ['sh', 'grep']);
+  const r = runtime(['run', '--bundle', bundle, 'kit-oci-flags']);
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toMatch(/^\S+ \/data \S+ rw,nosuid,nodev,noexec,/m);
+  expect(r.stdout).toMatch(/^tmpfs \/scratch tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k,mode=700 /m);
+  const odd = makeBundle('b-tmpfs-odd', (c) => c.mounts.push({ destination: '/scratch', type: 'tmpfs', source: 'tmpfs', options: ['huge=always'] }));
+  const refused = runtime(['run', '--bundle', odd, 'kit-oci-odd']);
+  expect(refused.status).toBe(1);
+  expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^kit-runtime: mounts\[5\]\.options: "huge=always" is not supported by kit-runtime for a tmpfs; /)]);
+});

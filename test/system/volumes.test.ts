@@ -44,6 +44,17 @@ test('a named volume survives the container; volume ls/inspect/rm, and rm is ref
   expect(existsSync(info.Mountpoint)).toBe(false);
 });
 
+test("--tmpfs is noexec, nosuid and nodev unless it says exec, as Docker's: a program copied there does not run; Docker's own example line is taken", () => {
+  const copyAndRun = 'cp /bin/busybox /scratch/busybox && /scratch/busybox echo ran; echo "exit $?"';
+  const plain = kit(['run', '--rm', '--network', 'none', '--tmpfs', '/scratch', 'base', 'sh', '-c', `grep " /scratch " /proc/mounts; ${copyAndRun}`], kr.env);
+  expect(plain.stdout).toMatch(/^tmpfs \/scratch tmpfs rw,nosuid,nodev,noexec,/);
+  expect(plain.stdout).toMatch(/\nexit 126\n$/); // sh: Permission denied
+  expect(plain.stdout).not.toContain('ran');
+  expect(kit(['run', '--rm', '--network', 'none', '--tmpfs', '/scratch:exec', 'base', 'sh', '-c', copyAndRun], kr.env).stdout).toBe('ran\nexit 0\n');
+  const docs = kit(['run', '--rm', '--network', 'none', '--tmpfs', '/run:rw,noexec,nosuid,size=65536k', 'base', 'sh', '-c', 'grep " /run " /proc/mounts'], kr.env);
+  expect(docs.stdout).toMatch(/^tmpfs \/run tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k /);
+});
+
 test('--tmpfs and --mount; a missing --mount bind source is refused (Docker\'s split); bad values are one line, exit 125, nothing left', () => {
   expect(kit(['run', '--tmpfs', '/scratch', 'base', 'sh', '-c', 'grep " /scratch " /proc/mounts'], kr.env).stdout).toMatch(/^tmpfs \/scratch tmpfs rw,nosuid,nodev/);
   const dir = join(kr.root, 'mnt-src');
