@@ -21,7 +21,7 @@ export const volumeFlags = {
     helpValue: 'type=bind|volume|tmpfs,source=...,target=...[,readonly]',
     description: "docker run --mount: like -v but explicit, and a missing bind source is an error (Docker's split)",
   }),
-  tmpfs: Flags.string({ multiple: true, multipleNonGreedy: true, helpGroup: 'MOUNTS', helpValue: 'CTR-PATH[:size=SIZE,mode=OCTAL,ro]', description: 'a tmpfs (memory) at CTR-PATH, gone with the container (docker run --tmpfs)' }),
+  tmpfs: Flags.string({ multiple: true, multipleNonGreedy: true, helpGroup: 'MOUNTS', helpValue: 'CTR-PATH[:size=SIZE,mode=OCTAL,ro,exec]', description: 'a tmpfs (memory) at CTR-PATH, gone with the container; noexec, nosuid, nodev unless exec is given, as Docker\'s (docker run --tmpfs)' }),
 };
 
 export function mountsFromFlags(flags: { volume?: string[]; mount?: string[]; tmpfs?: string[] }): { mounts?: Mount[] } {
