@@ -53,13 +53,12 @@ async function exportFile(store: ImageStore, paths: KitPaths, name: string, file
  * gets an archive cut short, which every reader refuses. An unknown image
  * fails before the first byte.
  */
-export function exportImageTo(store: ImageStore, paths: KitPaths, name: string, out: Writable, format: ExportFormat): Promise<{ bytes: number }> {
+export function exportImageTo(store: ImageStore, paths: KitPaths, name: string, out: Writable, format: ExportFormat): Promise<void> {
   return interruptible(async () => {
     const image = store.get(name);
     const tar = new TarWriter(out);
     await writeImage(store, paths, image, tar, format);
     await tar.finish();
-    return { bytes: tar.bytes };
   });
 }
 

@@ -10,9 +10,6 @@ import { formatPax } from './pax';
  * Bodies are streamed; the writer waits when the destination is full.
  */
 export class TarWriter {
-  /** Bytes written so far (the archive's size once finished). */
-  bytes = 0;
-
   constructor(private readonly out: Writable) {}
 
   /** Add an entry; a file's body must be exactly header.size bytes. */
@@ -51,7 +48,6 @@ export class TarWriter {
   }
 
   private async write(data: Buffer): Promise<void> {
-    this.bytes += data.length;
     if (!this.out.write(data)) await once(this.out, 'drain');
   }
 }
