@@ -72,6 +72,7 @@ export const importImage = lazy(() => require('./image/import') as typeof import
 export { DEFAULT_LIMITS, parseLimit, type ImportLimits } from './image/limits';
 export { removeImage } from './image/remove';
 export { checkTarget as checkMountTarget } from './plan/mounts';
+export { tmpfsMode, tmpfsSize } from './plan/tmpfs-options';
 export { parseUser, resolveUser, resolveGroup, withHome } from './plan/user';
 export { namespaceModes } from './plan/namespace-modes';
 export { parseDevice } from './plan/device-flag';

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { checkMountTarget, checkVolumeName, KitError, parseBytes, type MountSpec as Mount } from '../../core';
+import { checkMountTarget, checkVolumeName, KitError, tmpfsMode, tmpfsSize, type MountSpec as Mount } from '../../core';
 
 /**
  * docker run -v, --mount, --tmpfs. Parsed and checked here, before anything
@@ -69,19 +69,6 @@ function parseTmpfs(text: string): Mount {
     else throw new KitError(`bad --tmpfs option '${option}' in '${text}'`, 'use size=SIZE, mode=OCTAL, ro, rw, exec or noexec, e.g. --tmpfs /run:rw,noexec,nosuid,size=65536k');
   }
   return { type: 'tmpfs', target, readOnly, noexec, ...(Object.keys(tmpfs).length ? { tmpfs } : {}) };
-}
-
-/** A tmpfs size: Docker's sizes (64m), at least one page. */
-function tmpfsSize(flag: string, value: string): number {
-  const size = parseBytes(flag, value);
-  if (size < 4096) throw new KitError(`bad ${flag} '${value}': below one page`, 'give a size like 8m or 64m');
-  return size;
-}
-
-/** A tmpfs root directory's mode, in octal (1777, 755). */
-function tmpfsMode(flag: string, value: string): number {
-  if (!/^0?[0-7]{3,4}$/.test(value)) throw new KitError(`bad ${flag} mode '${value}'`, 'give an octal mode, e.g. mode=1777 or mode=755');
-  return parseInt(value, 8);
 }
 
 /** The --mount keys kit knows, Docker's names (type=tmpfs adds tmpfs-size and tmpfs-mode). */

@@ -11,10 +11,11 @@ import { randomHex } from '../host/random-hex';
  * format is recognised by content, which needs to read it more than once, so
  * it is first written to a file in kit's data dir (never more than maxBytes:
  * a stream without end cannot fill the disk), imported from there, and the
- * file removed whatever happens.
+ * file removed whatever happens. `command` is how the user asked for it, for
+ * the fix a mistake names.
  */
-export async function withStdinArchive<T>(paths: KitPaths, maxBytes: number, use: (file: string) => Promise<T>): Promise<T> {
-  if (process.stdin.isTTY) throw new KitError('kit image import - reads the archive from stdin, which is a terminal', 'pipe one in: docker save NAME | kit image import -');
+export async function withStdinArchive<T>(paths: KitPaths, maxBytes: number, use: (file: string) => Promise<T>, command = 'kit image import -'): Promise<T> {
+  if (process.stdin.isTTY) throw new KitError(`${command} reads the archive from stdin, which is a terminal`, `pipe one in: docker save NAME | ${command}`);
   const dir = join(paths.data, 'tmp');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `stdin-${randomHex(6)}.tar`);
@@ -28,7 +29,7 @@ export async function withStdinArchive<T>(paths: KitPaths, maxBytes: number, use
       },
     });
     await pipeline(process.stdin, cap, createWriteStream(file));
-    if (total === 0) throw new KitError('stdin was empty: no archive to import', 'pipe one in: docker save NAME | kit image import -');
+    if (total === 0) throw new KitError('stdin was empty: no archive to import', `pipe one in: docker save NAME | ${command}`);
     return await use(file);
   } finally {
     rmSync(file, { force: true });

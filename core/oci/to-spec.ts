@@ -1,12 +1,13 @@
 import { posix } from 'node:path';
 import { KitError } from '../errors';
-import { parseBytes, type Resources } from '../cgroups/limits';
+import type { Resources } from '../cgroups/limits';
 import { CAPABILITIES, DOCKER_DEFAULT_CAPS } from '../security/capabilities';
 import { parseDockerProfile } from '../security/docker-seccomp';
 import type { SecurityOptions } from '../security/options';
 import { JOINABLE } from '../plan/join-namespaces';
 import { insideProcProblem } from '../plan/mounts';
 import { checkSysctls } from '../plan/sysctl';
+import { tmpfsMode, tmpfsSize } from '../plan/tmpfs-options';
 import { RLIMITS } from '../plan/process-limits';
 import type { ContainerSpec, Mount, Namespace, Rlimit } from '../spec';
 import type { OciConfig, OciResources } from './config';
@@ -208,8 +209,8 @@ function tmpfsData(options: string[], field: string): NonNullable<Mount['tmpfs']
   const tmpfs: NonNullable<Mount['tmpfs']> = {};
   for (const option of options.filter((o) => o.includes('='))) {
     const [key, value] = [option.slice(0, option.indexOf('=')), option.slice(option.indexOf('=') + 1)];
-    if (key === 'size') tmpfs.size = parseBytes(`${field} size`, value);
-    else if (key === 'mode' && /^0?[0-7]{3,4}$/.test(value)) tmpfs.mode = parseInt(value, 8);
+    if (key === 'size') tmpfs.size = tmpfsSize(`${field} size`, value);
+    else if (key === 'mode') tmpfs.mode = tmpfsMode(field, value);
     else unsupported(field, `"${option}" is not supported by kit-runtime for a tmpfs`, 'kit-runtime applies size= (bytes, or 64k, 64m...) and mode= (octal) to a tmpfs');
   }
   return tmpfs;

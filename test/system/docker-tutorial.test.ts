@@ -117,4 +117,5 @@ test('kit save and kit load refuse what they cannot do with one line and exit 1,
   expect(cut.stderr.trim().split('\n')).toHaveLength(1);
   expect(kitJson<Array<{ name: string; layers: string[] }>>(['image', 'ls'], kr.env)).toEqual(before);
   expect(readdirSync(join(kr.root, 'data', 'tmp'))).toEqual([]);
+  expect(sh('kit load < /dev/null')).toMatchObject({ status: 1, stderr: 'kit: stdin was empty: no archive to import; pipe one in: docker save NAME | kit load\n' });
 });

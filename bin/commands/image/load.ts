@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { DEFAULT_LIMITS, ImageStore, importImage, KitError, kitPaths, withStdinArchive } from '../../../core';
+import { DEFAULT_LIMITS, ImageStore, importImage, kitPaths, withStdinArchive } from '../../../core';
 import { KitCommand } from '../../base';
 import { progressBar } from '../../render/progress';
 
@@ -19,8 +19,7 @@ export default class ImageLoad extends KitCommand {
     const paths = kitPaths();
     const progress = flags.quiet || this.jsonEnabled() ? undefined : progressBar();
     const from = (file: string) => importImage(new ImageStore(paths), paths, file, { limits: DEFAULT_LIMITS, progress, replace: true });
-    if (flags.input === undefined && process.stdin.isTTY) throw new KitError('requested load from stdin, but stdin is a terminal', 'give the archive: kit load -i FILE, or kit load < FILE');
-    const { images, format, warnings, replaced } = flags.input === undefined ? await withStdinArchive(paths, DEFAULT_LIMITS.maxSize, from) : await from(flags.input);
+    const { images, format, warnings, replaced } = flags.input === undefined ? await withStdinArchive(paths, DEFAULT_LIMITS.maxSize, from, 'kit load') : await from(flags.input);
     for (const warning of warnings) process.stderr.write(`kit: warning: ${warning}\n`);
     for (const image of images) this.log(`Loaded image: ${image.name}`);
     return { images: images.map((image) => image.name), format, warnings, replaced };
